@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Swift settings for every first-party target.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
+let package = Package(
+    name: "keywarden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "keywarden", targets: ["keywarden"]),
+        .library(name: "SecretScanner", targets: ["SecretScanner"]),
+        .library(name: "KeyAge", targets: ["KeyAge"]),
+        .library(name: "Webhooks", targets: ["Webhooks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each, imported by exactly one wrapper module.
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+
+        // Wrappers: the only places that touch C.
+        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing"], swiftSettings: strict),
+        .target(name: "GitRepository", dependencies: ["CLibGit2"], swiftSettings: strict),
+
+        // Pure Swift libraries.
+        .target(name: "Credentials", swiftSettings: strict),
+        .target(
+            name: "SecretRules",
+            dependencies: ["TOMLKit", "PatternMatching"],
+            swiftSettings: strict,
+            plugins: ["EmbedRules"]
+        ),
+        .target(
+            name: "SecretScanner",
+            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository"],
+            swiftSettings: strict
+        ),
+        .target(name: "ScanReporting", dependencies: ["SecretScanner"], swiftSettings: strict),
+        .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit"], swiftSettings: strict),
+        .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
+
+        // The command line.
+        .executableTarget(
+            name: "keywarden",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing",
+            ],
+            swiftSettings: strict
+        ),
+
+        // Embeds rules/*.toml into the SecretRules module at build time.
+        .executableTarget(name: "RuleEmbedder", swiftSettings: strict),
+        .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["RuleEmbedder"]),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["Hashing", "Credentials"], path: "Tests/TestSupport"),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),
+        .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
+        .testTarget(name: "SecretRulesTests", dependencies: ["SecretRules", "TestSupport"]),
+        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport"]),
+        .testTarget(name: "KeyAgeTests", dependencies: ["KeyAge", "TestSupport"]),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
+        .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,194 @@
+internal import CVectorscan
+public import Foundation
+import Hashing
+
+/// Every pattern of a rule set compiled into one Vectorscan database in prefilter mode: one pass over the
+/// input reports, for each pattern, the end offsets where it may match. Confirmation is the caller's job
+/// (with `CompiledRegex` on a window around each offset).
+///
+/// Compiling a large set takes seconds, so the serialized database is cached on disk, keyed by the
+/// patterns, the Vectorscan version and the CPU it was tuned for.
+public final class Prefilter: @unchecked Sendable {
+    // @unchecked: the database is immutable after init; Vectorscan allows concurrent scans of one
+    // database as long as each thread has its own scratch.
+    private let database: OpaquePointer?
+    private let prototypeScratch: OpaquePointer?
+
+    /// Patterns Vectorscan could not compile even in prefilter mode, by index, with its reason. The
+    /// caller must treat these as "may match anywhere".
+    public let unfiltered: [Int: String]
+    /// How the database was obtained.
+    public let origin: Origin
+    /// Seconds spent compiling or loading the database.
+    public let setupSeconds: Double
+
+    public enum Origin: String, Sendable { case compiled, cache, empty }
+
+    /// One pattern for the prefilter.
+    public struct Pattern: Sendable, Hashable {
+        public let expression: String
+        public let caseless: Bool
+        public init(_ expression: String, caseless: Bool = false) {
+            self.expression = expression
+            self.caseless = caseless
+        }
+    }
+
+    /// Builds (or loads from `cacheDirectory`) the database for `patterns`.
+    public init(patterns: [Pattern], cacheDirectory: URL?) throws(PatternError) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { _ = start }
+        let key = Self.cacheKey(patterns)
+        let cacheFile = cacheDirectory?.appendingPathComponent("prefilter-\(key).db")
+        if let cacheFile, let cached = Self.load(cacheFile) {
+            database = cached.db
+            unfiltered = cached.unfiltered
+            origin = .cache
+        } else {
+            var failed = [Int: String]()
+            var db: OpaquePointer?
+            var remaining = Array(patterns.indices)
+            while !remaining.isEmpty {
+                switch Self.compile(patterns, indices: remaining) {
+                case .success(let compiled):
+                    db = compiled
+                    remaining = []
+                case .failure(let index, let message):
+                    guard let index else { throw PatternError(.engine, "Vectorscan: \(message)") }
+                    failed[index] = message
+                    remaining.removeAll { $0 == index }
+                }
+            }
+            database = db
+            unfiltered = failed
+            origin = db == nil ? .empty : .compiled
+            if let cacheFile, let db { Self.store(db, unfiltered: failed, to: cacheFile) }
+        }
+        var scratch: OpaquePointer?
+        if let database {
+            guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS else {
+                hs_free_database(database)
+                throw PatternError(.engine, "Vectorscan: cannot allocate scratch space")
+            }
+        }
+        prototypeScratch = scratch
+        setupSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    deinit {
+        if let prototypeScratch { hs_free_scratch(prototypeScratch) }
+        if let database { hs_free_database(database) }
+    }
+
+    /// A scratch area for one worker thread.
+    public func makeScratch() -> PrefilterScratch {
+        var clone: OpaquePointer?
+        if let prototypeScratch { _ = hs_clone_scratch(prototypeScratch, &clone) }
+        return PrefilterScratch(raw: clone)
+    }
+
+    /// Scans `bytes` once; `onCandidate(patternIndex, endOffset)` is called for every prefilter hit,
+    /// in ascending order of end offset.
+    public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PrefilterScratch,
+                     onCandidate: (Int, Int) -> Void) throws(PatternError) {
+        guard let database, let raw = scratch.raw, !bytes.isEmpty else { return }
+        try withoutActuallyEscaping(onCandidate) { (callback) throws(PatternError) in
+            var box = CallbackBox(call: callback)
+            let rc = withUnsafeMutablePointer(to: &box) { ctx in
+                hs_scan(database, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
+                        { id, _, to, _, context in
+                            context!.assumingMemoryBound(to: CallbackBox.self).pointee.call(Int(id), Int(to))
+                            return 0
+                        }, ctx)
+            }
+            guard rc == HS_SUCCESS else { throw PatternError(.engine, "Vectorscan scan failed (\(rc))") }
+        }
+    }
+
+    /// The Vectorscan library version.
+    public static var engineVersion: String { String(cString: hs_version()) }
+
+    private struct CallbackBox {
+        let call: (Int, Int) -> Void
+    }
+
+    private enum CompileResult {
+        case success(OpaquePointer?)
+        case failure(index: Int?, message: String)
+    }
+
+    private static func compile(_ patterns: [Pattern], indices: [Int]) -> CompileResult {
+        let expressions = indices.map { strdup(patterns[$0].expression) }
+        defer { expressions.forEach { free($0) } }
+        let flags = indices.map { UInt32(HS_FLAG_PREFILTER) | (patterns[$0].caseless ? UInt32(HS_FLAG_CASELESS) : 0) }
+        let ids = indices.map { UInt32($0) }
+        var db: OpaquePointer?
+        var error: UnsafeMutablePointer<hs_compile_error_t>?
+        let rc = expressions.map { UnsafePointer($0) }.withUnsafeBufferPointer { exprs in
+            hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(indices.count), UInt32(HS_MODE_BLOCK), nil, &db, &error)
+        }
+        if rc == HS_SUCCESS { return .success(db) }
+        let message = error.map { String(cString: $0.pointee.message) } ?? "compile error \(rc)"
+        let position = error.map { Int($0.pointee.expression) } ?? -1
+        if let error { hs_free_compile_error(error) }
+        return .failure(index: position >= 0 && position < indices.count ? indices[position] : nil, message: message)
+    }
+
+    private static func cacheKey(_ patterns: [Pattern]) -> String {
+        var platform = hs_platform_info_t()
+        _ = hs_populate_platform(&platform)
+        var text = "keywarden-prefilter-1\n\(engineVersion)\n\(platform.tune)/\(platform.cpu_features)\n"
+        for p in patterns { text += "\(p.caseless ? "i" : "-")\(p.expression.utf8.count):\(p.expression)\n" }
+        return String(Hex.encode(Digest.sha256(Array(text.utf8))).prefix(32))
+    }
+
+    // Cache file layout: "KWPF1\n", JSON of the unfiltered map, "\n", then the serialized database.
+    private static func store(_ db: OpaquePointer, unfiltered: [Int: String], to file: URL) {
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
+        defer { free(bytes) }
+        let meta = (try? JSONEncoder().encode(unfiltered.mapKeys(String.init))) ?? Data("{}".utf8)
+        var data = Data("KWPF1\n".utf8)
+        data.append(meta)
+        data.append(0x0A)
+        data.append(Data(bytes: bytes, count: length))
+        let dir = file.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let temp = dir.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).tmp")
+        // A cache that cannot be written only costs the next run a compile.
+        if (try? data.write(to: temp)) != nil {
+            if rename(temp.path, file.path) != 0 { try? FileManager.default.removeItem(at: temp) }
+        }
+    }
+
+    private static func load(_ file: URL) -> (db: OpaquePointer, unfiltered: [Int: String])? {
+        guard let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
+        let magic = Data("KWPF1\n".utf8)
+        guard data.starts(with: magic), let nl = data[magic.count...].firstIndex(of: 0x0A),
+              let meta = try? JSONDecoder().decode([String: String].self, from: data[magic.count..<nl])
+        else { return nil }
+        let body = data[(nl + 1)...]
+        var db: OpaquePointer?
+        let rc = body.withUnsafeBytes { buf in
+            hs_deserialize_database(buf.baseAddress!.assumingMemoryBound(to: CChar.self), buf.count, &db)
+        }
+        guard rc == HS_SUCCESS, let db else { return nil }
+        var unfiltered = [Int: String]()
+        for (k, v) in meta { if let i = Int(k) { unfiltered[i] = v } }
+        return (db, unfiltered)
+    }
+}
+
+/// Per-worker Vectorscan scratch space. Not shareable between threads.
+public final class PrefilterScratch {
+    fileprivate let raw: OpaquePointer?
+    fileprivate init(raw: OpaquePointer?) { self.raw = raw }
+    deinit { if let raw { hs_free_scratch(raw) } }
+}
+
+extension Dictionary {
+    fileprivate func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] {
+        Dictionary<K, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
+    }
+}

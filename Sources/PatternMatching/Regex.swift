@@ -1,0 +1,164 @@
+internal import CPCRE2
+import Synchronization
+
+/// One match of a `CompiledRegex`: byte ranges into the subject, the whole match first, then each group
+/// (nil where the group did not take part).
+public struct RegexMatch: Sendable, Equatable {
+    public let range: Range<Int>
+    public let groups: [Range<Int>?]
+
+    public init(range: Range<Int>, groups: [Range<Int>?]) {
+        self.range = range
+        self.groups = groups
+    }
+}
+
+/// A PCRE2 pattern compiled once (JIT-compiled on first use) and shared by all workers.
+///
+/// Matching is byte-oriented (no UTF mode), so invalid UTF-8 in the input never fails a match.
+public final class CompiledRegex: @unchecked Sendable {
+    // @unchecked: `code` is immutable after init; PCRE2 allows concurrent matching on one code object.
+    // JIT compilation, which mutates it, happens once under `jitState`.
+    private let code: OpaquePointer
+    private let jitState = Mutex<Bool>(false)
+
+    /// The pattern text as given.
+    public let pattern: String
+    /// The number of capturing groups.
+    public let captureCount: Int
+
+    /// Compiles `pattern`; throws `.invalidPattern` with PCRE2's message and the error offset.
+    public init(_ pattern: String, caseless: Bool = false, multiline: Bool = false) throws(PatternError) {
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        var options: UInt32 = 0
+        if caseless { options |= PCRE2_CASELESS }
+        if multiline { options |= PCRE2_MULTILINE }
+        let compiled: OpaquePointer? = pattern.withCString { p in
+            p.withMemoryRebound(to: UInt8.self, capacity: 1) {
+                pcre2_compile_8($0, Int(bitPattern: UInt(pattern.utf8.count)), options, &errorCode, &errorOffset, nil)
+            }
+        }
+        guard let compiled else {
+            throw PatternError(.invalidPattern(offset: errorOffset), Self.message(for: errorCode) + " at offset \(errorOffset)")
+        }
+        code = compiled
+        self.pattern = pattern
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// The number of a named group, if the pattern has one by that name.
+    public func groupNumber(named name: String) -> Int? {
+        let n = name.withCString { p in
+            p.withMemoryRebound(to: UInt8.self, capacity: 1) { pcre2_substring_number_from_name_8(code, $0) }
+        }
+        return n > 0 ? Int(n) : nil
+    }
+
+    private func ensureJIT() {
+        jitState.withLock { done in
+            if !done {
+                // A JIT failure is harmless: pcre2_match falls back to the interpreter.
+                _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
+                done = true
+            }
+        }
+    }
+
+    /// Calls `body` for each non-overlapping match that starts in `range` and ends inside it.
+    /// `subject` is the whole buffer, so that anchors and look-behind see the real context before `range`.
+    /// Returns `false` from `body` to stop early. Throws `.matchLimit` when the pattern backtracks too much.
+    public func forEachMatch(in subject: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatchScratch,
+                             _ body: (RegexMatch) -> Bool) throws(PatternError) {
+        ensureJIT()
+        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var start = range.lowerBound
+        let end = min(range.upperBound, subject.count)
+        let data = scratch.matchData(pairs: captureCount + 1)
+        while start <= end {
+            let rc = pcre2_match_8(code, base, end, start, 0, data, scratch.context)
+            if rc == PCRE2_ERROR_NOMATCH { return }
+            if rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT
+                || rc == PCRE2_ERROR_JIT_STACKLIMIT {
+                throw PatternError(.matchLimit, "pattern exceeded its backtracking limit")
+            }
+            if rc < 0 { throw PatternError(.engine, Self.message(for: rc)) }
+            let ov = pcre2_get_ovector_pointer_8(data)!
+            let pairs = Int(rc == 0 ? UInt32(captureCount + 1) : UInt32(rc))
+            let whole = Int(ov[0])..<Int(ov[1])
+            var groups = [Range<Int>?]()
+            groups.reserveCapacity(captureCount)
+            for g in stride(from: 1, through: captureCount, by: 1) {
+                if g < pairs, ov[2 * g] != Self.unset {
+                    groups.append(Int(ov[2 * g])..<Int(ov[2 * g + 1]))
+                } else {
+                    groups.append(nil)
+                }
+            }
+            if !body(RegexMatch(range: whole, groups: groups)) { return }
+            start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+        }
+    }
+
+    /// True when the pattern matches anywhere in `text`.
+    public func matches(_ text: String, scratch: MatchScratch) throws(PatternError) -> Bool {
+        var found = false
+        var failure: PatternError?
+        Array(text.utf8).withUnsafeBytes { buf in
+            do {
+                try forEachMatch(in: buf, range: 0..<buf.count, scratch: scratch) { _ in
+                    found = true
+                    return false
+                }
+            } catch let error as PatternError { failure = error } catch {}
+        }
+        if let failure { throw failure }
+        return found
+    }
+
+    /// PCRE2_UNSET (~(size_t)0) as Swift imports size_t.
+    private static let unset = Int(bitPattern: UInt.max)
+
+    static func message(for code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// Per-worker PCRE2 state: match data, a match context with limits, and a JIT stack. Not shareable.
+public final class MatchScratch {
+    fileprivate let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+    private var data: OpaquePointer?
+    private var dataPairs = 0
+
+    /// - Parameter matchLimit: PCRE2's match limit (backtracking steps per match attempt).
+    public init(matchLimit: UInt32 = 2_000_000, depthLimit: UInt32 = 100_000) {
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, matchLimit)
+        pcre2_set_depth_limit_8(context, depthLimit)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        if let data { pcre2_match_data_free_8(data) }
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+        pcre2_match_context_free_8(context)
+    }
+
+    fileprivate func matchData(pairs: Int) -> OpaquePointer {
+        if let data, dataPairs >= pairs { return data }
+        if let data { pcre2_match_data_free_8(data) }
+        let size = max(pairs, 16)
+        let fresh = pcre2_match_data_create_8(UInt32(size), nil)!
+        data = fresh
+        dataPairs = size
+        return fresh
+    }
+}

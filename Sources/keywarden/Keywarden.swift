@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+
+/// The root command. Subcommands live in `Commands/`, one file each.
+@main
+struct Keywarden: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "keywarden",
+        abstract: "Keep API keys out of git, and rotate the ones you hold every 90 days.",
+        discussion: """
+            Exit codes: 0 nothing found (or all checks passed), 1 findings (or a failed check), 2 error \
+            (including usage errors).
+            """,
+        version: version,
+        subcommands: [
+        ]
+    )
+
+    /// Parses, runs, and maps every outcome onto keywarden's exit codes: `FindingsExit` is 1, an explicit
+    /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch is FindingsExit {
+            Foundation.exit(1)
+        } catch let failure as CommandFailure {
+            Terminal.warn("keywarden: " + failure.message)
+            Foundation.exit(2)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if code == 0 {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data(("keywarden: " + message + "\n").utf8))
+            }
+            Foundation.exit(2)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Where output goes, and whether it may be coloured.
+enum Terminal {
+    /// True when standard output is a terminal.
+    static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
+    /// True when standard error is a terminal.
+    static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Colour only on a terminal, and never when NO_COLOR is set.
+    static func colourEnabled(forStdout: Bool = true) -> Bool {
+        if ProcessInfo.processInfo.environment["NO_COLOR"] != nil { return false }
+        return forStdout ? stdoutIsTTY : stderrIsTTY
+    }
+
+    /// Writes a line to standard error.
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+/// An ANSI style, applied only when colour is on.
+enum Style: String {
+    case red = "31", green = "32", yellow = "33", blue = "34", magenta = "35", cyan = "36", bold = "1", dim = "2"
+
+    func apply(_ text: String, enabled: Bool) -> String {
+        enabled ? "\u{1B}[\(rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// An error the command layer reports and turns into exit code 2. Its message never holds a secret.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Exit code 1: findings, or a check that failed. Thrown by commands after their output is written.
+struct FindingsExit: Error {}

@@ -1,0 +1,43 @@
+import Hashing
+import Testing
+
+@Suite struct DigestTests {
+    @Test func sha256OfEmptyAndABC() {
+        #expect(Hex.encode(Digest.sha256([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Hex.encode(Digest.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    /// RFC 4231 test cases 1, 2 and 6 (the last with a key longer than the block size).
+    @Test(arguments: [
+        (String(repeating: "0b", count: 20), "4869205468657265", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        ("4a656665", "7768617420646f2079612077616e7420666f72206e6f7468696e673f", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (String(repeating: "aa", count: 131), "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ])
+    func hmacRFC4231(key: String, data: String, expected: String) throws {
+        let k = try #require(Hex.decode(key)), d = try #require(Hex.decode(data))
+        #expect(Hex.encode(Digest.hmacSHA256(key: k, message: d)) == expected)
+    }
+
+    @Test func constantTimeEqual() {
+        #expect(Digest.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!Digest.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!Digest.constantTimeEqual([1, 2], [1, 2, 3]))
+        #expect(Digest.constantTimeEqual([UInt8](), []))
+    }
+
+    @Test func fingerprintIsKeyedOnlyWithTheVariable() {
+        let plain = Fingerprinter(environment: [:])
+        let keyed = Fingerprinter(environment: [Fingerprinter.keyVariable: "team-key"])
+        #expect(!plain.isKeyed && keyed.isKeyed)
+        #expect(plain.fingerprint("abc") == Hex.encode(Digest.sha256(Array("abc".utf8))))
+        #expect(keyed.fingerprint("abc") == Hex.encode(Digest.hmacSHA256(key: Array("team-key".utf8), message: Array("abc".utf8))))
+        #expect(Fingerprinter.isFingerprint(plain.fingerprint("abc")))
+        #expect(!Fingerprinter.isFingerprint("abc"))
+    }
+
+    @Test func hexRoundTripAndRejects() {
+        #expect(Hex.decode("00ffA0") == [0, 255, 160])
+        #expect(Hex.decode("0") == nil)
+        #expect(Hex.decode("zz") == nil)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import PatternMatching
+import Testing
+
+@Suite struct PatternMatchingTests {
+    func scan(_ prefilter: Prefilter, _ text: String) throws -> [(Int, Int)] {
+        var hits = [(Int, Int)]()
+        let scratch = prefilter.makeScratch()
+        try Array(text.utf8).withUnsafeBytes { buf in
+            try prefilter.scan(buf, scratch: scratch) { hits.append(($0, $1)) }
+        }
+        return hits
+    }
+
+    @Test func prefilterReportsEveryPatternThatMayMatch() throws {
+        let p = try Prefilter(patterns: [.init("abc[0-9]+"), .init("xyz", caseless: true)], cacheDirectory: nil)
+        let hits = try scan(p, "-- abc12 and XYZ --")
+        #expect(hits.contains { $0.0 == 0 })
+        #expect(hits.contains { $0.0 == 1 && $0.1 == 16 })
+        #expect(try scan(p, "nothing here").isEmpty)
+    }
+
+    @Test func unsupportedPatternIsReportedNotFatal() throws {
+        // A back-reference cannot be prefiltered exactly, and an empty-matching pattern is refused.
+        let p = try Prefilter(patterns: [.init("a*"), .init("token")], cacheDirectory: nil)
+        #expect(p.unfiltered.keys.contains(0))
+        #expect(!p.unfiltered.keys.contains(1))
+        #expect(try scan(p, "a token").contains { $0.0 == 1 })
+    }
+
+    @Test func cacheRoundTripGivesTheSameDatabase() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kw-pf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let patterns: [Prefilter.Pattern] = [.init("secret_[a-z]{4}"), .init("a*")]
+        let first = try Prefilter(patterns: patterns, cacheDirectory: dir)
+        let second = try Prefilter(patterns: patterns, cacheDirectory: dir)
+        #expect(first.origin == .compiled)
+        #expect(second.origin == .cache)
+        #expect(second.unfiltered == first.unfiltered)
+        #expect(try scan(second, "x secret_abcd y").map(\.0) == [0])
+    }
+
+    @Test func regexCapturesGroupsAsByteRanges() throws {
+        let r = try CompiledRegex("key=([a-z]+)(x)?")
+        let text = Array("a key=abc;".utf8)
+        var found = [RegexMatch]()
+        try text.withUnsafeBytes { buf in
+            try r.forEachMatch(in: buf, range: 0..<buf.count, scratch: MatchScratch()) { found.append($0); return true }
+        }
+        #expect(found == [RegexMatch(range: 2..<9, groups: [6..<9, nil])])
+    }
+
+    @Test func invalidPatternNamesTheOffset() {
+        #expect(throws: PatternError.self) { try CompiledRegex("abc(") }
+    }
+
+    @Test func catastrophicPatternHitsTheLimitInsteadOfHanging() throws {
+        let r = try CompiledRegex("(a+)+$")
+        let text = String(repeating: "a", count: 5000) + "!"
+        #expect(throws: PatternError.self) {
+            _ = try r.matches(text, scratch: MatchScratch(matchLimit: 100_000))
+        }
+    }
+}
