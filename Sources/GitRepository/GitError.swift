@@ -1,0 +1,34 @@
+/// An error from the git layer. Carries paths, object ids and libgit2's message, never file contents.
+public struct GitError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Sendable, Equatable {
+        /// No repository was found at or above the given path (or at `GIT_DIR`).
+        case notARepository
+        /// The operation needs a work tree or an index, and the repository is bare.
+        case bareRepository
+        /// A path given by the user lies outside the repository's work tree.
+        case outsideWorkTree
+        /// A revision, reference, path or object does not exist.
+        case notFound
+        /// A revision or range expression could not be understood.
+        case invalidRevision
+        /// An object is missing or cannot be read or parsed.
+        case corruptObject
+        /// Reading a file failed.
+        case io
+        /// Any other libgit2 failure, with libgit2's error code.
+        case libgit2(Int32)
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// A sentence naming what failed (paths, object ids, revisions) and why.
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

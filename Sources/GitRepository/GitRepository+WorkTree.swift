@@ -1,0 +1,267 @@
+internal import CLibGit2
+internal import Foundation
+
+/// A file in the work tree that git would consider: tracked, or untracked and not ignored.
+public struct WorkTreeFile: Sendable, Hashable {
+    /// The path relative to the work tree root, with `/` separators (git's spelling).
+    public let path: String
+    /// The absolute path (the work tree root joined with `path`).
+    public let absolutePath: String
+    /// True when the file is in the index.
+    public let isTracked: Bool
+}
+
+extension GitRepository {
+    /// Whether git's ignore rules (`.gitignore` files, `.git/info/exclude`, `core.excludesFile`) ignore
+    /// `path`, or a directory above it. Tracked files can still be ignored by pattern; see ``isTracked(_:)``.
+    ///
+    /// - Parameter path: absolute, or relative to `currentDirectory` (the process's when nil).
+    public func isIgnored(_ path: String, currentDirectory: String? = nil) throws(GitError) -> Bool {
+        let relative = try relativePath(path, currentDirectory: currentDirectory)
+        if relative.isEmpty { return false }
+        var ignored: Int32 = 0
+        try LibGit2.check(git_ignore_path_is_ignored(&ignored, handle, relative), "cannot check ignore rules for \(path)")
+        return ignored == 1
+    }
+
+    /// Whether `path` is in the index (any stage).
+    public func isTracked(_ path: String, currentDirectory: String? = nil) throws(GitError) -> Bool {
+        let relative = try relativePath(path, currentDirectory: currentDirectory)
+        let index = try repositoryIndex()
+        var position = 0
+        return git_index_find(&position, index, relative) == 0
+    }
+
+    /// The files git would consider under `paths`: tracked files that exist, plus untracked files that no
+    /// ignore rule excludes (`git ls-files --cached --others --exclude-standard`, minus deleted files).
+    ///
+    /// Only regular files are listed: symbolic links, submodules and nested repositories are left out,
+    /// and `.git` is never entered. A path named in `paths` that is itself a file is listed even when it
+    /// is ignored or untracked, because the user asked for it (unless `includeNamedFiles` is false).
+    /// The result is sorted by `path` (byte order), so it is the same on every run.
+    ///
+    /// - Parameters:
+    ///   - paths: files or directories, absolute or relative to `currentDirectory`; empty means the
+    ///     whole work tree.
+    ///   - currentDirectory: nil means the process's current directory.
+    /// - Throws: `.bareRepository` without a work tree; `.outsideWorkTree` for a path outside it;
+    ///   `.io` for a path that does not exist.
+    public func workTreeFiles(under paths: [String] = [], includeNamedFiles: Bool = true,
+                              currentDirectory: String? = nil) throws(GitError) -> [WorkTreeFile] {
+        guard let root = workTreeRoot else {
+            throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
+        }
+        let tracked = try trackedPaths()
+        var walker = WorkTreeWalker(repository: self, root: root, tracked: tracked)
+        let starts = try paths.isEmpty ? [""] : paths.map { (p) throws(GitError) in
+            try relativePath(p, currentDirectory: currentDirectory)
+        }
+        for start in Set(starts).sorted() {
+            try walker.visit(start, named: includeNamedFiles)
+        }
+        // Tracked files come out in index order, which is byte order; the few untracked ones are merged in.
+        var result: [WorkTreeFile] = []
+        result.reserveCapacity(walker.found.count)
+        for path in tracked.orderedFiles where walker.found[path] == true {
+            result.append(WorkTreeFile(path: path, absolutePath: root + "/" + path, isTracked: true))
+        }
+        let untracked = walker.found.compactMap { $0.value ? nil : Array($0.key.utf8) }.sorted(by: Self.bytesPrecede)
+        if !untracked.isEmpty {
+            let extra = untracked.map { bytes -> WorkTreeFile in
+                let path = String(decoding: bytes, as: UTF8.self)
+                return WorkTreeFile(path: path, absolutePath: root + "/" + path, isTracked: false)
+            }
+            result = Self.merge(result, extra)
+        }
+        return result
+    }
+
+    static func bytesPrecede(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.lexicographicallyPrecedes(b)
+    }
+
+    /// Merges two lists sorted by path bytes.
+    static func merge(_ a: [WorkTreeFile], _ b: [WorkTreeFile]) -> [WorkTreeFile] {
+        var out: [WorkTreeFile] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if bytesPrecede(Array(b[j].path.utf8), Array(a[i].path.utf8)) { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
+    }
+
+    /// The paths in the index: regular files and directories holding them; gitlinks apart.
+    func trackedPaths() throws(GitError) -> TrackedPaths {
+        let index = try repositoryIndex()
+        var result = TrackedPaths()
+        let count = git_index_entrycount(index)
+        result.files.reserveCapacity(count)
+        for i in 0..<count {
+            guard let entry = git_index_get_byindex(index, i), let cPath = entry.pointee.path else { continue }
+            let path = String(cString: cPath)
+            let mode = entry.pointee.mode
+            if mode == GIT_FILEMODE_COMMIT.rawValue {
+                result.gitlinks.insert(path)
+            } else if mode == GIT_FILEMODE_BLOB.rawValue || mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue {
+                if git_index_entry_stage(entry) > 0, result.files.contains(path) { continue }
+                result.files.insert(path)
+            } else {
+                result.other.insert(path)
+                continue
+            }
+            result.orderedFiles.append(path)
+            var utf8 = Substring(path).utf8
+            while let slash = utf8.lastIndex(of: UInt8(ascii: "/")) {
+                utf8 = utf8[..<slash]
+                if !result.directories.insert(String(Substring(utf8))).inserted { break }
+            }
+        }
+        return result
+    }
+
+    /// The repository's index (honouring `GIT_INDEX_FILE` when the repository was opened with it).
+    /// Owned by the repository; not to be freed.
+    func repositoryIndex() throws(GitError) -> OpaquePointer {
+        if let cachedIndex { return cachedIndex }
+        var index: OpaquePointer?
+        try LibGit2.check(git_repository_index(&index, handle), "cannot read the index of \(gitDirectory)")
+        guard let index else { throw GitError(.io, "cannot read the index of \(gitDirectory)") }
+        cachedIndex = index
+        return index
+    }
+
+    /// `path` relative to the work tree root ("" for the root itself).
+    func relativePath(_ path: String, currentDirectory: String?) throws(GitError) -> String {
+        guard let root = workTreeRoot else {
+            throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
+        }
+        let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
+        let absolute = PathUtilities.absolute(path, relativeTo: cwd)
+        // Resolve symlinks in the directory part only, so a named symlink stays itself.
+        let parent = (absolute as NSString).deletingLastPathComponent
+        let name = (absolute as NSString).lastPathComponent
+        let resolvedParent = PathUtilities.canonical(parent)
+        let resolved = absolute == "/" ? "/" : (resolvedParent == "/" ? "/" + name : resolvedParent + "/" + name)
+        let full = PathUtilities.canonical(resolved) == root ? root : resolved
+        if full == root { return "" }
+        guard full.hasPrefix(root + "/") else {
+            throw GitError(.outsideWorkTree, "\(path) is outside the work tree \(root)")
+        }
+        return String(full.dropFirst(root.count + 1))
+    }
+}
+
+/// What the index tracks, by kind.
+struct TrackedPaths {
+    /// Regular files in index order (byte order), each once.
+    var orderedFiles: [String] = []
+    var files = Set<String>()
+    var directories = Set<String>()
+    var gitlinks = Set<String>()
+    var other = Set<String>()
+}
+
+/// Walks the work tree with `readdir`, asking libgit2's ignore rules only about untracked entries.
+private struct WorkTreeWalker {
+    let repository: GitRepository
+    let root: String
+    let tracked: TrackedPaths
+    var found: [String: Bool] = [:]
+
+    init(repository: GitRepository, root: String, tracked: TrackedPaths) {
+        self.repository = repository
+        self.root = root
+        self.tracked = tracked
+    }
+
+    mutating func visit(_ start: String, named: Bool) throws(GitError) {
+        let absolute = start.isEmpty ? root : root + "/" + start
+        var info = stat()
+        guard lstat(absolute, &info) == 0 else {
+            throw GitError(.io, "\(absolute): \(String(cString: strerror(errno)))")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            if start.isEmpty || tracked.directories.contains(start) {
+                try walk(start)
+            } else if tracked.gitlinks.contains(start) || Self.isNestedRepository(absolute) {
+                return
+            } else if try !ignored(start + "/") {
+                try walk(start)
+            }
+        case S_IFREG:
+            if tracked.files.contains(start) {
+                found[start] = true
+            } else if named {
+                found[start] = false
+            } else if try !ignored(start) {
+                found[start] = false
+            }
+        default:
+            return
+        }
+    }
+
+    private func ignored(_ relative: String) throws(GitError) -> Bool {
+        var flag: Int32 = 0
+        try LibGit2.check(git_ignore_path_is_ignored(&flag, repository.handle, relative),
+                          "cannot check ignore rules for \(relative)")
+        return flag == 1
+    }
+
+    private static func isNestedRepository(_ absolute: String) -> Bool {
+        var info = stat()
+        return lstat(absolute + "/.git", &info) == 0
+    }
+
+    /// Lists `directory` (relative; "" for the root) and recurses.
+    private mutating func walk(_ directory: String) throws(GitError) {
+        let absolute = directory.isEmpty ? root : root + "/" + directory
+        guard let dir = opendir(absolute) else {
+            throw GitError(.io, "cannot list \(absolute): \(String(cString: strerror(errno)))")
+        }
+        var entries: [(name: String, type: UInt8)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            entries.append((name, entry.pointee.d_type))
+        }
+        closedir(dir)
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        for (name, rawType) in entries {
+            if directory.isEmpty && name == ".git" { continue }
+            if name == ".git" { continue }
+            let relative = prefix + name
+            var type = rawType
+            if type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                guard lstat(root + "/" + relative, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: type = UInt8(DT_DIR)
+                case S_IFREG: type = UInt8(DT_REG)
+                default: type = UInt8(DT_LNK)
+                }
+            }
+            if type == UInt8(DT_DIR) {
+                if tracked.directories.contains(relative) {
+                    try walk(relative)
+                } else if tracked.gitlinks.contains(relative) || Self.isNestedRepository(root + "/" + relative) {
+                    continue
+                } else if try !ignored(relative + "/") {
+                    try walk(relative)
+                }
+            } else if type == UInt8(DT_REG) {
+                if tracked.files.contains(relative) {
+                    found[relative] = true
+                } else if try !ignored(relative) {
+                    found[relative] = false
+                }
+            }
+        }
+    }
+}

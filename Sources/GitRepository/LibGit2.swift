@@ -1,0 +1,34 @@
+internal import CLibGit2
+
+/// The one place that initialises libgit2 and turns its return codes into `GitError`s.
+enum LibGit2 {
+    /// `git_libgit2_init()` runs once, the first time any repository is opened; it is never shut down.
+    private static let initialized: Int32 = git_libgit2_init()
+
+    static func ensureInitialized() { _ = initialized }
+
+    /// Throws a `GitError` when `result` is negative, with libgit2's last error message read at once.
+    ///
+    /// Must be called right after the C call, on the same thread: libgit2's last error is thread-local.
+    @inline(__always)
+    static func check(_ result: Int32, _ context: @autoclosure () -> String,
+                      notFound: GitError.Code = .notFound) throws(GitError) {
+        if result < 0 { throw error(result, context(), notFound: notFound) }
+    }
+
+    /// The `GitError` for a failed call: libgit2's last error is copied out immediately.
+    static func error(_ result: Int32, _ context: String, notFound: GitError.Code = .notFound) -> GitError {
+        var detail = ""
+        if let last = git_error_last(), let text = last.pointee.message {
+            detail = String(cString: text)
+        }
+        let code: GitError.Code
+        switch result {
+        case GIT_ENOTFOUND.rawValue: code = notFound
+        case GIT_EINVALIDSPEC.rawValue, GIT_EAMBIGUOUS.rawValue: code = .invalidRevision
+        case GIT_EBAREREPO.rawValue: code = .bareRepository
+        default: code = .libgit2(result)
+        }
+        return GitError(code, detail.isEmpty ? context : "\(context): \(detail)")
+    }
+}
