@@ -1,0 +1,225 @@
+internal import CLibGit2
+internal import Foundation
+
+extension GitRepository {
+    /// What is about to be committed: the index's blobs against `HEAD`, not the work tree.
+    ///
+    /// With partial staging (`git add -p`) the staged version is listed and the unstaged edit is not.
+    /// The index is the one named by `GIT_INDEX_FILE` when the repository was opened with it. With no
+    /// commits yet every staged file is added; during a merge every file the merge stages is listed.
+    /// Renames are detected (git's default 50% similarity), so a renamed file's unchanged lines are not
+    /// added lines. Deleted files and files with no added lines are left out; binary files, submodules,
+    /// symbolic links, Git LFS pointers and unresolved conflicts are listed in `skipped`.
+    ///
+    /// - Parameters:
+    ///   - paths: limit to these files or directories (absolute, or relative to `currentDirectory`).
+    /// - Throws: `.bareRepository` for a repository without a work tree; `.outsideWorkTree` for a path
+    ///   outside it; libgit2 failures reading `HEAD` or the index.
+    public func stagedChanges(paths: [String] = [], currentDirectory: String? = nil) throws(GitError) -> StagedChanges {
+        guard workTreeRoot != nil else {
+            throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: there is no index to scan")
+        }
+        var pathspec: [String] = []
+        for path in paths {
+            let relative = try relativePath(path, currentDirectory: currentDirectory)
+            if relative.isEmpty { pathspec = []; break }
+            pathspec.append(relative)
+        }
+        let index = try repositoryIndex()
+        let headTree = try headCommit().map { (id) throws(GitError) in try tree(ofCommit: id) }
+        defer { if let headTree { git_tree_free(headTree) } }
+        let diff = try DiffOptions.with(pathspec: pathspec) { (options) throws(GitError) -> OpaquePointer in
+            var diff: OpaquePointer?
+            try LibGit2.check(git_diff_tree_to_index(&diff, handle, headTree, index, options),
+                              "cannot compare the index with HEAD")
+            guard let diff else { throw GitError(.io, "cannot compare the index with HEAD") }
+            return diff
+        }
+        defer { git_diff_free(diff) }
+        try DiffOptions.findRenames(diff)
+        let collected = collectChanges(diff, otherParentTrees: [])
+        return StagedChanges(files: collected.files, skipped: collected.skipped, errors: collected.errors)
+    }
+
+    /// What `commit` introduced relative to its first parent (a root commit: everything it holds).
+    ///
+    /// For a merge, a file whose new version equals the version in another parent came from that parent
+    /// and is left out, so only what the merge itself introduced (conflict resolutions, evil merges)
+    /// is listed.
+    public func changes(in commit: ObjectID, paths: [String] = []) throws(GitError) -> CommitChanges {
+        let commitHandle = try lookupCommit(commit)
+        defer { git_commit_free(commitHandle) }
+        let info = CommitInfo(commit: commitHandle)
+        let newTree = try tree(ofCommit: commit)
+        defer { git_tree_free(newTree) }
+        var parentTrees: [OpaquePointer] = []
+        defer { for t in parentTrees { git_tree_free(t) } }
+        for i in 0..<git_commit_parentcount(commitHandle) {
+            guard let parentID = git_commit_parent_id(commitHandle, i) else { continue }
+            parentTrees.append(try tree(ofCommit: ObjectID(parentID.pointee)))
+        }
+        let diff = try DiffOptions.with(pathspec: paths) { (options) throws(GitError) -> OpaquePointer in
+            var diff: OpaquePointer?
+            try LibGit2.check(git_diff_tree_to_tree(&diff, handle, parentTrees.first, newTree, options),
+                              "cannot diff commit \(commit.hex) against its parent")
+            guard let diff else { throw GitError(.io, "cannot diff commit \(commit.hex)") }
+            return diff
+        }
+        defer { git_diff_free(diff) }
+        try DiffOptions.findRenames(diff)
+        let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()))
+        return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors)
+    }
+
+    // MARK: - Shared pieces
+
+    func lookupCommit(_ id: ObjectID) throws(GitError) -> OpaquePointer {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try LibGit2.check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id.hex)",
+                          notFound: .corruptObject)
+        guard let commit else { throw GitError(.corruptObject, "cannot read commit \(id.hex)") }
+        return commit
+    }
+
+    /// The root tree of a commit; the caller frees it.
+    func tree(ofCommit id: ObjectID) throws(GitError) -> OpaquePointer {
+        let commit = try lookupCommit(id)
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try LibGit2.check(git_commit_tree(&tree, commit), "cannot read the tree of commit \(id.hex)",
+                          notFound: .corruptObject)
+        guard let tree else { throw GitError(.corruptObject, "cannot read the tree of commit \(id.hex)") }
+        return tree
+    }
+
+    /// A blob's bytes, copied out.
+    public func blobContent(_ id: ObjectID) throws(GitError) -> [UInt8] {
+        try withBlob(id) { Array($0) }
+    }
+
+    /// Lends a blob's bytes to `body`; they must not escape it.
+    public func withBlob<R>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws(GitError) -> R) throws(GitError) -> R {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        try LibGit2.check(git_blob_lookup(&blob, handle, &oid), "cannot read blob \(id.hex)", notFound: .corruptObject)
+        guard let blob else { throw GitError(.corruptObject, "cannot read blob \(id.hex)") }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size))
+    }
+
+    private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer])
+        -> (files: [ChangedFile], skipped: [SkippedFile], errors: [GitError]) {
+        var files: [ChangedFile] = []
+        var skipped: [SkippedFile] = []
+        var errors: [GitError] = []
+        let blobMode = UInt16(GIT_FILEMODE_BLOB.rawValue), executableMode = UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue)
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i)?.pointee, let cPath = delta.new_file.path else { continue }
+            let path = String(cString: cPath)
+            let kind: ChangedFile.Kind
+            switch delta.status {
+            case GIT_DELTA_ADDED: kind = .added
+            case GIT_DELTA_MODIFIED: kind = .modified
+            case GIT_DELTA_RENAMED: kind = .renamed
+            case GIT_DELTA_COPIED: kind = .copied
+            case GIT_DELTA_TYPECHANGE: kind = .typeChanged
+            case GIT_DELTA_CONFLICTED:
+                skipped.append(SkippedFile(path: path, reason: .conflict)); continue
+            default: continue
+            }
+            let newMode = delta.new_file.mode
+            if newMode == UInt16(GIT_FILEMODE_COMMIT.rawValue) {
+                skipped.append(SkippedFile(path: path, reason: .submodule)); continue
+            }
+            if newMode == UInt16(GIT_FILEMODE_LINK.rawValue) {
+                skipped.append(SkippedFile(path: path, reason: .symlink)); continue
+            }
+            guard newMode == blobMode || newMode == executableMode else { continue }
+            let blob = ObjectID(delta.new_file.id)
+            // In a merge, a version taken whole from another parent was introduced there, not here.
+            if otherParentTrees.contains(where: { Self.tree($0, has: blob, at: path) }) { continue }
+            let content: [UInt8]
+            do { content = try blobContent(blob) } catch { errors.append(error); continue }
+            if let reason = BlobContent.skipReason(content) {
+                skipped.append(SkippedFile(path: path, reason: reason)); continue
+            }
+            let oldMode = delta.old_file.mode
+            let oldWasText = oldMode == blobMode || oldMode == executableMode
+            var added: [ClosedRange<Int>] = []
+            if kind == .added || kind == .typeChanged || !oldWasText {
+                let lines = BlobContent.lineCount(content)
+                if lines > 0 { added = [1...lines] }
+            } else {
+                do { added = try addedLines(diff, i) } catch { errors.append(error); continue }
+            }
+            if added.isEmpty { continue }
+            let oldPath = (kind == .renamed || kind == .copied) ? delta.old_file.path.map { String(cString: $0) } : nil
+            files.append(ChangedFile(path: path, oldPath: oldPath, kind: kind, blob: blob, content: content, addedLines: added))
+        }
+        files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        skipped.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return (files, skipped, errors)
+    }
+
+    /// The new-side line ranges of the hunks of delta `i` (the diff has no context lines).
+    private func addedLines(_ diff: OpaquePointer, _ i: Int) throws(GitError) -> [ClosedRange<Int>] {
+        var patch: OpaquePointer?
+        try LibGit2.check(git_patch_from_diff(&patch, diff, i), "cannot compute the line changes", notFound: .corruptObject)
+        guard let patch else { return [] }
+        defer { git_patch_free(patch) }
+        var ranges: [ClosedRange<Int>] = []
+        for h in 0..<git_patch_num_hunks(patch) {
+            var hunk: UnsafePointer<git_diff_hunk>?
+            var count = 0
+            guard git_patch_get_hunk(&hunk, &count, patch, h) == 0, let hunk else { continue }
+            let start = Int(hunk.pointee.new_start), length = Int(hunk.pointee.new_lines)
+            guard length > 0 else { continue }
+            let range = start...(start + length - 1)
+            if let last = ranges.last, last.upperBound + 1 >= range.lowerBound {
+                ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                ranges.append(range)
+            }
+        }
+        return ranges
+    }
+
+    /// Whether `tree` holds blob `blob` at `path`.
+    static func tree(_ tree: OpaquePointer, has blob: ObjectID, at path: String) -> Bool {
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return false }
+        defer { git_tree_entry_free(entry) }
+        guard let id = git_tree_entry_id(entry) else { return false }
+        return ObjectID(id.pointee) == blob
+    }
+}
+
+/// Builds `git_diff_options` for scanning: no context lines, text forced (binary is judged by content),
+/// type changes kept as one entry, literal pathspecs.
+enum DiffOptions {
+    static func with<R>(pathspec: [String], _ body: (UnsafePointer<git_diff_options>) throws(GitError) -> R) throws(GitError) -> R {
+        var options = git_diff_options()
+        git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        options.context_lines = 0
+        options.interhunk_lines = 0
+        options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+            | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        let cStrings = pathspec.map { strdup($0) }
+        defer { for s in cStrings { free(s) } }
+        var pointers = cStrings
+        return try pointers.withUnsafeMutableBufferPointer { (buffer) throws(GitError) -> R in
+            options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return try withUnsafePointer(to: &options) { (pointer) throws(GitError) -> R in try body(pointer) }
+        }
+    }
+
+    /// Turns add/delete pairs into renames (git's default threshold; exact renames are cheap).
+    static func findRenames(_ diff: OpaquePointer) throws(GitError) {
+        var find = git_diff_find_options()
+        git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        try LibGit2.check(git_diff_find_similar(diff, &find), "cannot detect renames")
+    }
+}
