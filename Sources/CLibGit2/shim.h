@@ -1,3 +1,16 @@
 #pragma once
 #include <git2.h>
 #include <git2/sys/repository.h>
+
+/// git_libgit2_opts is variadic, which Swift cannot call: one fixed-signature wrapper per option used.
+
+/// Turns off re-hashing every object read from the object database (git itself does not re-hash on
+/// read either); zlib and pack-format errors are still reported.
+static inline int keywarden_git_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+
+/// Caps libgit2's object cache (parsed and raw objects shared across a repository), in bytes.
+static inline int keywarden_git_set_cache_max_size(long long bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+}

@@ -3,7 +3,16 @@ internal import CLibGit2
 /// The one place that initialises libgit2 and turns its return codes into `GitError`s.
 enum LibGit2 {
     /// `git_libgit2_init()` runs once, the first time any repository is opened; it is never shut down.
-    private static let initialized: Int32 = git_libgit2_init()
+    private static let initialized: Int32 = {
+        let result = git_libgit2_init()
+        // Scanning reads every blob once; re-hashing each one (SHA-1 with collision detection) costs
+        // more than inflating it. git does not verify hashes on read either.
+        _ = keywarden_git_set_strict_hash_verification(0)
+        // A history walk reads each tree about twice, one commit apart: a small cache serves that,
+        // and keeps memory flat on long histories (libgit2's default is 256 MB).
+        _ = keywarden_git_set_cache_max_size(32 << 20)
+        return result
+    }()
 
     static func ensureInitialized() { _ = initialized }
 
