@@ -10,7 +10,7 @@ static inline int keywarden_git_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
-/// Caps libgit2's object cache (parsed and raw objects shared across a repository), in bytes.
-static inline int keywarden_git_set_cache_max_size(long long bytes) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+/// Objects of `type` larger than `bytes` are not kept in libgit2's object cache (0: none are).
+static inline int keywarden_git_set_cache_object_limit(git_object_t type, size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, bytes);
 }

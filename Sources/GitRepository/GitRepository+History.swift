@@ -1,4 +1,5 @@
 internal import CLibGit2
+internal import Foundation
 
 extension GitRepository {
     /// Walks every commit reachable from all references (or from `branch` only), diffing each against
@@ -8,42 +9,97 @@ extension GitRepository {
     /// commits and ``HistoryPlan/isShallow`` is set. A missing tree is recorded in
     /// ``HistoryPlan/errors`` and the walk goes on. Submodules and symbolic links are not listed.
     public func historyPlan(branch: String? = nil) throws(GitError) -> HistoryPlan {
-        let walker = try RevisionWalker(handle)
+        let tips: [ObjectID]
         let tip: ObjectID?
         if let branch {
             let id = try resolveCommit(branch)
-            try walker.push(id)
+            tips = [id]
             tip = id
         } else {
-            try walker.pushGlob("refs")
             tip = try headCommit()
-            if tip != nil { try walker.pushHead() }
+            tips = (tip.map { [$0] } ?? []) + (try referenceTips())
         }
         let collector = try HistoryCollector(repository: handle)
+        let shallow = shallowCommits()
         var commitIndex: [ObjectID: Int32] = [:]
         var treeIDs: [ObjectID?] = []
-        while let id = try walker.next() {
-            let index = Int32(collector.commitIDs.count)
-            commitIndex[id] = index
-            collector.commitIDs.append(id)
-            collector.currentCommit = index
-            guard let header = collector.readCommitHeader(id) else {
-                collector.firstParent.append(-1); treeIDs.append(nil)
+        var visiting = Set<ObjectID>()
+        var unreadable = Set<ObjectID>()
+
+        /// A commit waiting for its parents to be emitted.
+        struct Pending {
+            let id: ObjectID
+            let tree: ObjectID
+            let parents: [ObjectID]
+            var next = 0
+        }
+        func header(_ id: ObjectID) -> Pending? {
+            if unreadable.contains(id) { return nil }
+            guard let h = collector.readCommitHeader(id) else { unreadable.insert(id); return nil }
+            return Pending(id: id, tree: h.tree, parents: shallow.contains(id) ? [] : h.parents)
+        }
+
+        // Depth first, emitting a commit once all its parents are emitted: parents before children.
+        var stack: [Pending] = []
+        for start in tips where commitIndex[start] == nil && !visiting.contains(start) {
+            guard let first = header(start) else { continue }
+            stack.append(first); visiting.insert(start)
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                if stack[top].next < stack[top].parents.count {
+                    let parent = stack[top].parents[stack[top].next]
+                    stack[top].next += 1
+                    if commitIndex[parent] == nil, !visiting.contains(parent), let pending = header(parent) {
+                        stack.append(pending); visiting.insert(parent)
+                    }
+                    continue
+                }
+                let done = stack.removeLast()
+                visiting.remove(done.id)
+                let index = Int32(collector.commitIDs.count)
+                commitIndex[done.id] = index
+                collector.commitIDs.append(done.id)
+                collector.currentCommit = index
+                // A parent that is missing (or beyond a shallow boundary) makes this a root commit.
+                let parent = done.parents.first.flatMap { commitIndex[$0] } ?? -1
+                collector.firstParent.append(parent)
+                treeIDs.append(done.tree)
+                let parentTree = parent >= 0 ? treeIDs[Int(parent)] : nil
+                if parentTree != done.tree {
+                    collector.diff(old: parentTree.flatMap { collector.readTree($0, "") },
+                                   new: collector.readTree(done.tree, ""), prefix: "")
+                }
                 collector.changeStart.append(Int32(collector.changePath.count))
-                continue
             }
-            // A parent outside the walk (a shallow boundary) makes this a root commit.
-            let parent = header.firstParent.flatMap { commitIndex[$0] } ?? -1
-            collector.firstParent.append(parent)
-            treeIDs.append(header.tree)
-            let parentTree = parent >= 0 ? treeIDs[Int(parent)] : nil
-            if parentTree != header.tree {
-                collector.diff(old: parentTree.flatMap { collector.readTree($0, "") },
-                               new: collector.readTree(header.tree, ""), prefix: "")
-            }
-            collector.changeStart.append(Int32(collector.changePath.count))
         }
         return collector.plan(tip: tip, isShallow: isShallow, objectsDirectory: objectsDirectory)
+    }
+
+    /// The commits all references point to (tags peeled), sorted by reference name.
+    func referenceTips() throws(GitError) -> [ObjectID] {
+        var iterator: OpaquePointer?
+        try LibGit2.check(git_reference_iterator_new(&iterator, handle), "cannot list the references")
+        guard let iterator else { return [] }
+        defer { git_reference_iterator_free(iterator) }
+        var named: [(String, ObjectID)] = []
+        var reference: OpaquePointer?
+        while git_reference_next(&reference, iterator) == 0, let ref = reference {
+            defer { git_reference_free(ref) }
+            let name = git_reference_name(ref).map { String(cString: $0) } ?? ""
+            var peeled: OpaquePointer?
+            guard git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
+            named.append((name, ObjectID(git_object_id(peeled).pointee)))
+            git_object_free(peeled)
+        }
+        return named.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The commits listed in `shallow` (the boundary of a shallow clone), whose parents are absent.
+    func shallowCommits() -> Set<ObjectID> {
+        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        guard let text = try? String(contentsOfFile: PathUtilities.trimmingTrailingSlash(common) + "/shallow", encoding: .utf8)
+        else { return [] }
+        return Set(text.split(separator: "\n").compactMap { ObjectID(hex: String($0)) })
     }
 
     /// Where each blob-at-path came from: its first commit, how many commits carry it, whether the tip

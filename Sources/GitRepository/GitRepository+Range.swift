@@ -80,15 +80,6 @@ final class RevisionWalker {
         try LibGit2.check(git_revwalk_hide(walk, &oid), "cannot exclude commit \(id.hex)", notFound: .corruptObject)
     }
 
-    /// Pushes the tips of every reference matching `glob` (e.g. `refs/*`).
-    func pushGlob(_ glob: String) throws(GitError) {
-        try LibGit2.check(git_revwalk_push_glob(walk, glob), "cannot walk from \(glob)")
-    }
-
-    func pushHead() throws(GitError) {
-        try LibGit2.check(git_revwalk_push_head(walk), "cannot walk from HEAD")
-    }
-
     /// The next commit id, or nil at the end.
     func next() throws(GitError) -> ObjectID? {
         var oid = git_oid()

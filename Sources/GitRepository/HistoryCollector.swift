@@ -59,18 +59,22 @@ final class HistoryCollector {
         return RawObject(object)
     }
 
-    /// The tree and first parent of a commit, or nil (error recorded) when it cannot be read.
-    func readCommitHeader(_ id: ObjectID) -> (tree: ObjectID, firstParent: ObjectID?)? {
+    /// The tree and parents of a commit, or nil (error recorded) when it cannot be read.
+    func readCommitHeader(_ id: ObjectID) -> (tree: ObjectID, parents: [ObjectID])? {
         guard let raw = read(id, GIT_OBJECT_COMMIT, "commit") else { return nil }
         let b = raw.bytes
-        // "tree <40 hex>\n" then optional "parent <40 hex>\n" lines.
+        // "tree <40 hex>\n" then zero or more "parent <40 hex>\n" lines.
         guard b.count >= 46, b.starts(with: "tree ".utf8), let tree = Self.hexID(b, at: 5) else {
             errors.append(GitError(.corruptObject, "commit \(id.hex) cannot be parsed"))
             return nil
         }
-        var parent: ObjectID?
-        if b.count >= 48 + 47, b[46...].starts(with: "parent ".utf8) { parent = Self.hexID(b, at: 53) }
-        return (tree, parent)
+        var parents: [ObjectID] = []
+        var at = 46
+        while at + 48 <= b.count, b[at...].starts(with: "parent ".utf8), let parent = Self.hexID(b, at: at + 7) {
+            parents.append(parent)
+            at += 48
+        }
+        return (tree, parents)
     }
 
     private static func hexID(_ b: UnsafeRawBufferPointer, at start: Int) -> ObjectID? {
@@ -91,8 +95,22 @@ final class HistoryCollector {
         }
     }
 
+    /// Recently read trees, in two generations: a commit's trees are read again as its child's
+    /// parent trees, usually a few commits later. Bounded: at most 2 × `treeCacheLimit` trees.
+    private var recentTrees: [ObjectID: RawObject] = [:]
+    private var olderTrees: [ObjectID: RawObject] = [:]
+    private let treeCacheLimit = 4096
+
     func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
-        read(id, GIT_OBJECT_TREE, path.isEmpty ? "root tree" : "tree '\(path)'")
+        if let tree = recentTrees[id] { return tree }
+        if let tree = olderTrees[id] { recentTrees[id] = tree; return tree }
+        guard let tree = read(id, GIT_OBJECT_TREE, path.isEmpty ? "root tree" : "tree '\(path)'") else { return nil }
+        if recentTrees.count >= treeCacheLimit {
+            olderTrees = recentTrees
+            recentTrees = [:]
+        }
+        recentTrees[id] = tree
+        return tree
     }
 
     private func record(_ path: String, _ blob: ObjectID?) {

@@ -8,9 +8,10 @@ enum LibGit2 {
         // Scanning reads every blob once; re-hashing each one (SHA-1 with collision detection) costs
         // more than inflating it. git does not verify hashes on read either.
         _ = keywarden_git_set_strict_hash_verification(0)
-        // A history walk reads each tree about twice, one commit apart: a small cache serves that,
-        // and keeps memory flat on long histories (libgit2's default is 256 MB).
-        _ = keywarden_git_set_cache_max_size(32 << 20)
+        // History walks keep their own small cache of recent trees; libgit2's cache, left to fill with
+        // every tree and commit, spends its time evicting (scanning its whole table each time).
+        _ = keywarden_git_set_cache_object_limit(GIT_OBJECT_TREE, 0)
+        _ = keywarden_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 0)
         return result
     }()
 

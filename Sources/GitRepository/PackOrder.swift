@@ -3,9 +3,9 @@ internal import Foundation
 /// The order in which to read blobs so that libgit2's delta-base cache stays warm.
 ///
 /// libgit2 caches every intermediate base it rebuilds while resolving a delta chain (keyed by pack
-/// offset). Reading each object right after its delta base, depth first over the delta forest of the
-/// pack, means a read usually finds its base (or its base's base) in that cache, instead of inflating a
-/// chain of up to 50 deltas. The forest is read from the `.idx` files and the entry headers of the
+/// offset), and a read first looks for the object itself in that cache. Reading depth first over the
+/// delta forest of the pack, each delta before its base, means most reads are cache hits or one delta
+/// away from one, instead of inflating a chain of up to 50 deltas. The forest is read from the `.idx` files and the entry headers of the
 /// `.pack` files (no inflating). Loose objects, and anything that cannot be located, go last.
 struct PackOrder {
     private struct Pack {
@@ -54,7 +54,6 @@ struct PackOrder {
             if !found { loose.append(i) }
         }
         // Delta parents, followed up the chains of the wanted objects.
-        var parent: [UInt64: UInt64] = [:]
         var children: [UInt64: [UInt64]] = [:]
         var roots: [UInt64] = []
         var pending = Array(located.keys)
@@ -62,20 +61,24 @@ struct PackOrder {
         while let current = pending.popLast() {
             let p = Int(current >> 48), offset = current & 0xFFFF_FFFF_FFFF
             if let base = Self.deltaBase(at: offset, in: packs[p], packs: packs).map({ node(p, $0) }) {
-                parent[current] = base
                 children[base, default: []].append(current)
                 if seen.insert(base).inserted { pending.append(base) }
             } else {
                 roots.append(current)
             }
         }
-        // Depth first, lower offsets first.
+        // Depth first, children before their base (post-order), lower offsets first. Reading a delta
+        // caches every base on its chain, so when the base's own turn comes it is a cache hit.
         var order: [Int] = []
         order.reserveCapacity(ids.count)
-        var stack = roots.sorted(by: >)
-        while let current = stack.popLast() {
-            if let wanted = located[current] { order.append(contentsOf: wanted) }
-            if let kids = children[current] { stack.append(contentsOf: kids.sorted(by: >)) }
+        var stack: [(node: UInt64, expanded: Bool)] = roots.sorted(by: >).map { ($0, false) }
+        while let (current, expanded) = stack.popLast() {
+            if expanded {
+                if let wanted = located[current] { order.append(contentsOf: wanted) }
+                continue
+            }
+            stack.append((current, true))
+            if let kids = children[current] { stack.append(contentsOf: kids.sorted(by: >).map { ($0, false) }) }
         }
         // Cycles cannot occur in a valid pack; anything not reached is appended in offset order.
         if order.count + loose.count < ids.count {
