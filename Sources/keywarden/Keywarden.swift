@@ -15,6 +15,9 @@ struct Keywarden: ParsableCommand {
             """,
         version: version,
         subcommands: [
+            Scan.self,
+            Rules.self,
+            Ignore.self,
         ]
     )
 
