@@ -24,6 +24,17 @@ import Webhooks
                                 now: Self.signedAt) == .invalid(.badSignature))
     }
 
+    /// Every byte counts: a signature that differs only in its first or its last digit fails.
+    @Test func oneDigitOffAtEitherEndFails() throws {
+        let verifier = try WebhookVerifier(scheme: .maintainx, secret: "keywarden-maintainx-test-secret")
+        let last = String(Self.maintainXHex.dropLast()) + (Self.maintainXHex.hasSuffix("0") ? "1" : "0")
+        let first = (Self.maintainXHex.hasPrefix("0") ? "1" : "0") + String(Self.maintainXHex.dropFirst())
+        for hex in [first, last] {
+            #expect(verifier.verify(payload: Self.maintainXBody, signature: "t=1735689600,v1=" + hex, now: Self.signedAt)
+                    == .invalid(.badSignature))
+        }
+    }
+
     @Test func maintainXAcceptsAnyOfSeveralV1() throws {
         let verifier = try WebhookVerifier(scheme: .maintainx, secret: "keywarden-maintainx-test-secret")
         let decoy = String(repeating: "0", count: 64)
