@@ -106,14 +106,18 @@ public struct WebhookVerifier: Sendable {
     }
 
     /// Verifies one request from its headers (names matched case-insensitively): the signature from
-    /// `signatureHeader`, and for Slack the timestamp from `X-Slack-Request-Timestamp`.
+    /// `signatureHeader`, and for Slack the timestamp from `X-Slack-Request-Timestamp`. A header given
+    /// twice under different cases is ambiguous and rejected as malformed.
     public func verify(payload: some Collection<UInt8>, headers: [String: String], now: Date) -> WebhookVerdict {
-        func header(_ name: String) -> String? {
-            let wanted = name.lowercased()
-            return headers.first { $0.key.lowercased() == wanted }?.value
+        func values(_ name: String?) -> [String] {
+            guard let wanted = name?.lowercased() else { return [] }
+            return headers.filter { $0.key.lowercased() == wanted }.map(\.value)
         }
-        return verify(payload: payload, signature: header(signatureHeader),
-                      timestamp: scheme.timestampHeader.flatMap(header), now: now)
+        let signatures = values(signatureHeader), timestamps = values(scheme.timestampHeader)
+        guard signatures.count <= 1, timestamps.count <= 1 else {
+            return .invalid(.malformedHeader("a signature or timestamp header appears more than once"))
+        }
+        return verify(payload: payload, signature: signatures.first, timestamp: timestamps.first, now: now)
     }
 
     /// The signature value a sender would put in `signatureHeader` for `payload`, as lowercase hex in

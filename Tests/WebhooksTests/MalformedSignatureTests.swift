@@ -56,6 +56,15 @@ import Webhooks
         #expect(verifier.verify(payload: [], headers: ["Content-Type": "application/json"], now: Date()) == .invalid(.missingSignature))
     }
 
+    @Test func aHeaderGivenTwiceIsAmbiguous() throws {
+        let verifier = try WebhookVerifier(scheme: .github, secret: Self.secret)
+        let good = try verifier.sign(payload: [])
+        let verdict = verifier.verify(payload: [], headers: ["X-Hub-Signature-256": good, "x-hub-signature-256": "sha256=" + Self.hex],
+                                      now: Date())
+        #expect(verdict.failure?.code == "malformed-header")
+        #expect(verifier.verify(payload: [], headers: ["X-HUB-SIGNATURE-256": good], now: Date()) == .valid)
+    }
+
     @Test func configurationMistakesAreErrors() {
         #expect(throws: WebhooksError(.emptySecret, "the webhook secret is empty")) {
             try WebhookVerifier(scheme: .github, secret: "")
