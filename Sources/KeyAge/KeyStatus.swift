@@ -78,7 +78,8 @@ public struct KeyStatus: Sendable, Equatable {
     /// True for the states a CI check fails on: overdue, or leaked and not yet rotated.
     public var failsCheck: Bool { level == .overdue || level == .leaked }
 
-    static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+    /// "1 day", "5 days".
+    public static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
 
     /// The statuses of every key in `ledger` on `today`, most urgent and soonest due first, revoked last.
     public static func all(in ledger: KeyLedger, today: CalendarDate) -> [KeyStatus] {

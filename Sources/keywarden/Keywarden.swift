@@ -15,6 +15,7 @@ struct Keywarden: ParsableCommand {
             """,
         version: version,
         subcommands: [
+            Keys.self,
         ]
     )
 

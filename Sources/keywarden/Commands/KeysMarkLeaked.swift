@@ -1,0 +1,31 @@
+import ArgumentParser
+import KeyAge
+
+extension Keywarden.Keys {
+    /// `keywarden keys mark-leaked ID`.
+    struct MarkLeaked: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mark-leaked",
+            abstract: "Record that a key leaked: its rotation is due now, and `keys check` fails until it is rotated."
+        )
+
+        @Argument(help: "The key's id in the ledger.") var id: String
+        @Option(name: .customLong("by"), help: "Who records it (default: the login name).") var by: String?
+        @Option(name: .customLong("reason"), help: "Where it leaked.") var reason: String?
+        @OptionGroup var ledger: LedgerOptions
+
+        func run() throws {
+            let today = try ledger.currentDate()
+            let store = ledger.store
+            let id = self.id, by = Keywarden.Keys.actor(self.by), reason = self.reason
+            let provider = try ledgerCall { () throws(KeyAgeError) in
+                try store.update { (l) throws(KeyAgeError) -> String in
+                    try l.markLeaked(id: id, on: today, by: by, reason: reason)
+                    return l.key(id: id)?.provider ?? "<provider>"
+                }
+            }
+            print("Marked \(id) leaked on \(today): rotate it now (keywarden keys runbook \(provider)), "
+                + "then record it with keywarden keys rotated \(id).")
+        }
+    }
+}
