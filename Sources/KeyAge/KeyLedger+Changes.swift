@@ -24,19 +24,21 @@ extension KeyLedger {
         if key.fingerprint == fingerprint {
             throw KeyAgeError(.unchangedKey, "this is still the old key: '\(id)' already has fingerprint \(Self.short(fingerprint)); generate a new key first")
         }
-        if key.history.contains(where: { $0.fingerprint == fingerprint }) {
+        if key.allFingerprints.contains(fingerprint) {
             throw KeyAgeError(.unchangedKey, "this is an earlier key of '\(id)' (fingerprint \(Self.short(fingerprint))); generate a new key")
         }
         try refuseReuse(of: fingerprint, by: key, exceptID: id)
         guard date >= key.lastRotated else {
             throw KeyAgeError(.invalidInput, "rotation date \(date) is before the last rotation of '\(id)' (\(key.lastRotated))")
         }
+        let previous = key.fingerprint
         keys[i].fingerprint = fingerprint
         keys[i].lastRotated = date
         keys[i].leaked = nil
         keys[i].jti = jti
         keys[i].last4 = last4
-        keys[i].history.append(HistoryEntry(date: date, event: .rotated, fingerprint: fingerprint, by: by, reason: reason))
+        keys[i].history.append(HistoryEntry(date: date, event: .rotated, fingerprint: fingerprint,
+                                             previousFingerprint: previous, by: by, reason: reason))
     }
 
     /// Marks key `id` revoked on `date`.
@@ -74,7 +76,7 @@ extension KeyLedger {
     private func refuseReuse(of fingerprint: String, by key: TrackedKey, exceptID: String?) throws(KeyAgeError) {
         for other in keys where other.id != exceptID {
             let current = other.fingerprint == fingerprint
-            guard current || other.history.contains(where: { $0.fingerprint == fingerprint }) else { continue }
+            guard current || other.allFingerprints.contains(fingerprint) else { continue }
             if other.environment != key.environment {
                 throw KeyAgeError(.reusedKey, "the same key value is tracked as '\(other.id)' in environment '\(other.environment)'; "
                     + "'\(key.environment)' must have its own key")

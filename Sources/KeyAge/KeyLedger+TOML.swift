@@ -82,6 +82,7 @@ extension KeyLedger {
                 guard let date = try h.date("date") else { throw h.error("event", "a history entry of '\(id)' has no date") }
                 let event = try h.requiredString("event")
                 let entry = HistoryEntry(date: date, event: event, fingerprint: try h.string("fingerprint"),
+                                         previousFingerprint: try h.string("previous_fingerprint"),
                                          by: try h.string("by"), reason: try h.string("reason"), extra: h.rest)
                 key.history.append(entry)
             }
@@ -123,6 +124,7 @@ extension KeyLedger {
                 out += "  date = " + LedgerValue.date(h.date).tomlText + "\n"
                 out += "  event = " + LedgerValue.string(h.event).tomlText + "\n"
                 if let fp = h.fingerprint { out += "  fingerprint = " + LedgerValue.string(fp).tomlText + "\n" }
+                if let fp = h.previousFingerprint { out += "  previous_fingerprint = " + LedgerValue.string(fp).tomlText + "\n" }
                 if let by = h.by { out += "  by = " + LedgerValue.string(by).tomlText + "\n" }
                 if let reason = h.reason { out += "  reason = " + LedgerValue.string(reason).tomlText + "\n" }
                 for (k, v) in h.extra { out += "  " + LedgerValue.key(k) + " = " + v.tomlText + "\n" }

@@ -40,7 +40,7 @@ public struct KeyLedger: Sendable, Equatable {
         if let key = keys.first(where: { $0.fingerprint == fp }) {
             return TrackedKeyInfo(key: key, isCurrentValue: true)
         }
-        for key in keys where key.history.contains(where: { $0.fingerprint == fp }) {
+        for key in keys where key.allFingerprints.contains(fp) {
             return TrackedKeyInfo(key: key, isCurrentValue: false)
         }
         return nil

@@ -43,7 +43,7 @@ public struct Runbook: Sendable, Equatable {
                 record,
             ]
         default:
-            title = "Rotate a \(provider) key"
+            title = "Rotate a key from \(provider)"
             steps = [
                 "Generate a new key in the provider's console (keep the old one working for now).",
                 "Store the new key in the secret manager (or the untracked .env) as \(v).",

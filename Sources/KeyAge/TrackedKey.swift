@@ -16,31 +16,38 @@ public struct HistoryEntry: Sendable, Equatable {
     public var event: String
     /// The key's fingerprint after the event (for a rotation, the new key's).
     public var fingerprint: String?
+    /// For a rotation, the fingerprint of the key it replaced.
+    public var previousFingerprint: String?
     public var by: String?
     public var reason: String?
     /// Fields this version does not know, kept on rewrite.
     public var extra: [(String, LedgerValue)]
 
-    public init(date: CalendarDate, event: Event, fingerprint: String? = nil, by: String? = nil, reason: String? = nil) {
+    public init(date: CalendarDate, event: Event, fingerprint: String? = nil, previousFingerprint: String? = nil,
+                by: String? = nil, reason: String? = nil) {
         self.date = date
         self.event = event.rawValue
         self.fingerprint = fingerprint
+        self.previousFingerprint = previousFingerprint
         self.by = by
         self.reason = reason
         self.extra = []
     }
 
-    init(date: CalendarDate, event: String, fingerprint: String?, by: String?, reason: String?, extra: [(String, LedgerValue)]) {
+    init(date: CalendarDate, event: String, fingerprint: String?, previousFingerprint: String?, by: String?, reason: String?,
+         extra: [(String, LedgerValue)]) {
         self.date = date
         self.event = event
         self.fingerprint = fingerprint
+        self.previousFingerprint = previousFingerprint
         self.by = by
         self.reason = reason
         self.extra = extra
     }
 
     public static func == (a: HistoryEntry, b: HistoryEntry) -> Bool {
-        a.date == b.date && a.event == b.event && a.fingerprint == b.fingerprint && a.by == b.by
+        a.date == b.date && a.event == b.event && a.fingerprint == b.fingerprint
+            && a.previousFingerprint == b.previousFingerprint && a.by == b.by
             && a.reason == b.reason && LedgerValue.table(a.extra) == LedgerValue.table(b.extra)
     }
 }
@@ -113,6 +120,13 @@ public struct TrackedKey: Sendable, Equatable {
         let scheduled = effectiveInterval.due(after: lastRotated)
         if let leaked { return min(leaked, scheduled) }
         return scheduled
+    }
+
+    /// Every fingerprint this key has had: the current one and those in its history.
+    public var allFingerprints: Set<String> {
+        var all = Set(history.flatMap { [$0.fingerprint, $0.previousFingerprint].compactMap { $0 } })
+        if let fingerprint { all.insert(fingerprint) }
+        return all
     }
 
     public static func == (a: TrackedKey, b: TrackedKey) -> Bool {
