@@ -17,17 +17,7 @@ extension Keywarden.Keys {
         /// The ledger file to use.
         var path: String {
             if let ledgerPath { return ledgerPath }
-            let cwd = FileManager.default.currentDirectoryPath
-            var dir = URL(fileURLWithPath: cwd)
-            while true {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) {
-                    return dir.appendingPathComponent(KeyLedger.defaultRelativePath).path
-                }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-            return KeyLedger.defaultRelativePath
+            return KeyLedger.defaultPath(from: FileManager.default.currentDirectoryPath)
         }
 
         var store: LedgerStore { LedgerStore(path: path) }
