@@ -25,13 +25,8 @@ public struct HistoryEntry: Sendable, Equatable {
 
     public init(date: CalendarDate, event: Event, fingerprint: String? = nil, previousFingerprint: String? = nil,
                 by: String? = nil, reason: String? = nil) {
-        self.date = date
-        self.event = event.rawValue
-        self.fingerprint = fingerprint
-        self.previousFingerprint = previousFingerprint
-        self.by = by
-        self.reason = reason
-        self.extra = []
+        self.init(date: date, event: event.rawValue, fingerprint: fingerprint, previousFingerprint: previousFingerprint,
+                  by: by, reason: reason, extra: [])
     }
 
     init(date: CalendarDate, event: String, fingerprint: String?, previousFingerprint: String?, by: String?, reason: String?,

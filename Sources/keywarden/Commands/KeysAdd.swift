@@ -26,7 +26,7 @@ extension Keywarden.Keys {
         @Option(name: .customLong("note"), help: "A free note kept in the ledger.") var note: String?
         @Flag(name: .customLong("hint-last4"), help: "Also store the key's last four characters (they are key material).")
         var hintLast4 = false
-        @Option(name: .customLong("by"), help: "Who records this (default: the login name).") var by: String?
+        @OptionGroup var event: EventOptions
         @OptionGroup var source: KeySourceOptions
         @OptionGroup var ledger: LedgerOptions
 
@@ -49,7 +49,7 @@ extension Keywarden.Keys {
                                  created: created, interval: interval, warnBefore: warnBefore,
                                  fingerprint: facts?.fingerprint, jti: facts?.keyID, last4: hintLast4 ? facts?.last4 : nil)
             key.note = note
-            key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: Keywarden.Keys.actor(by))]
+            key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
             let store = ledger.store
             try ledgerCall { () throws(KeyAgeError) in try store.update { (l) throws(KeyAgeError) in try l.add(key) } }
             let status = KeyStatus(key: key, today: today)

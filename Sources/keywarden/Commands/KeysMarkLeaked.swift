@@ -10,14 +10,13 @@ extension Keywarden.Keys {
         )
 
         @Argument(help: "The key's id in the ledger.") var id: String
-        @Option(name: .customLong("by"), help: "Who records it (default: the login name).") var by: String?
-        @Option(name: .customLong("reason"), help: "Where it leaked.") var reason: String?
+        @OptionGroup var event: EventOptions
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
             let today = try ledger.currentDate()
             let store = ledger.store
-            let id = self.id, by = Keywarden.Keys.actor(self.by), reason = self.reason
+            let id = self.id, by = event.actor, reason = event.reason
             let provider = try ledgerCall { () throws(KeyAgeError) in
                 try store.update { (l) throws(KeyAgeError) -> String in
                     try l.markLeaked(id: id, on: today, by: by, reason: reason)

@@ -88,9 +88,15 @@ extension Keywarden.Keys {
         }
     }
 
-    /// Who records a change (`--by`, else the login name).
-    static func actor(_ by: String?) -> String? {
-        by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+    /// Who made a change and why, recorded in the key's history.
+    struct EventOptions: ParsableArguments {
+        @Option(name: .customLong("by"), help: "Who did it (default: the login name).") var by: String?
+        @Option(name: .customLong("reason"), help: "Why (scheduled, leaked, staff change, ...).") var reason: String?
+
+        /// `--by`, else the login name.
+        var actor: String? {
+            by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+        }
     }
 
     /// Parses a `--date`-style option.

@@ -11,8 +11,7 @@ extension Keywarden.Keys {
 
         @Argument(help: "The key's id in the ledger.") var id: String
         @Option(name: .customLong("date"), help: "When the new key was made (YYYY-MM-DD).") var date: String?
-        @Option(name: .customLong("by"), help: "Who rotated it (default: the login name).") var by: String?
-        @Option(name: .customLong("reason"), help: "Why (scheduled, leaked, staff change, ...).") var reason: String?
+        @OptionGroup var event: EventOptions
         @Flag(name: .customLong("hint-last4"), help: "Also store the new key's last four characters (they are key material).")
         var hintLast4 = false
         @OptionGroup var source: KeySourceOptions
@@ -25,7 +24,7 @@ extension Keywarden.Keys {
             }
             let date = try Keywarden.Keys.date(self.date, option: "--date") ?? facts.issued.map { min($0, today) } ?? today
             let store = ledger.store
-            let by = Keywarden.Keys.actor(self.by), reason = self.reason, id = self.id, last4 = hintLast4 ? facts.last4 : nil
+            let by = event.actor, reason = event.reason, id = self.id, last4 = hintLast4 ? facts.last4 : nil
             let key = try ledgerCall { () throws(KeyAgeError) in
                 try store.update { (l) throws(KeyAgeError) -> TrackedKey? in
                     try l.recordRotation(id: id, fingerprint: facts.fingerprint, on: date, by: by, reason: reason,
