@@ -258,4 +258,36 @@ import TestSupport
         #expect(Set(keys.map(\.id)) == Set((0..<count).map { "k\($0)" }))
         #expect(keys.allSatisfy { $0.lastRotated == day("2026-11-24") && $0.history.map(\.event) == ["added", "rotated"] })
     }
+
+    /// Every command that touches a key, refused or not: the value is in no output and no file.
+    @Test func aKeyValueNeverAppearsAnywhere() throws {
+        let first = FakeKeys.maintainX(issuedAt: unixSeconds(day("2026-08-18")))
+        let second = FakeKeys.maintainX(issuedAt: unixSeconds(day("2026-11-20")))
+        try dir.write(".env", "MAINTAINX_API_KEY=\(second)\n")
+        let env = ["MX": first]
+        var results = [
+            try keys(["add", "mx", "--env", "prod", "--from-env", "MX"], env: env),
+            try keys(["add", "mx-again", "--env", "dev", "--from-env", "MX"], env: env),
+            try keys(["rotated", "mx", "--from-env", "MX"], env: env),
+            try keys(["age", "--from-env", "MX"], env: env),
+            try keys(["status"]), try keys(["status", "--format", "json"]), try keys(["check"]),
+            try keys(["mark-leaked", "mx"]),
+            try keys(["rotated", "mx", "--from-dotenv", ".env:MAINTAINX_API_KEY"]),
+            try keys(["age", "--stdin"], stdin: "Bearer " + second),
+            try keys(["calendar", "--output", dir.path("k.ics")]),
+        ]
+        results.append(try Run.keywarden(["keys", "status", "--today", "2027-06-01", "--ledger", ledger], in: dir.path()))
+        #expect(results.map(\.status) == [0, 2, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0])
+        #expect(results.last?.stdout.contains("overdue") == true)
+        var haystack = results.map { $0.stdout + $0.stderr }.joined()
+        for file in try FileManager.default.subpathsOfDirectory(atPath: dir.path()) where file != ".env" {
+            if let data = FileManager.default.contents(atPath: dir.path(file)) { haystack += String(decoding: data, as: UTF8.self) }
+        }
+        #expect(haystack.contains("mx"))
+        for secret in [first, second] {
+            let parts = secret.split(separator: ".").map(String.init)
+            #expect(!haystack.contains(secret))
+            #expect(!haystack.contains(parts[1]) && !haystack.contains(parts[2]))
+        }
+    }
 }
