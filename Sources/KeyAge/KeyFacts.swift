@@ -4,7 +4,7 @@ internal import Foundation
 
 /// What keywarden keeps of a key value it is handed: its fingerprint and the non-secret facts a MaintainX
 /// key carries. The value itself is not stored.
-public struct KeyFacts: Sendable, Equatable {
+public struct KeyFacts: Sendable, Equatable, CustomStringConvertible {
     /// The fingerprint (same function as the scanner's).
     public let fingerprint: String
     /// The provider recognised from the value's shape (`maintainx`), if any.
@@ -35,6 +35,11 @@ public struct KeyFacts: Sendable, Equatable {
             issued = nil
             keyID = nil
         }
+    }
+
+    /// The fingerprint and MaintainX facts; never `last4`.
+    public var description: String {
+        "KeyFacts(fingerprint: \(fingerprint)" + (keyID.map { ", jti: \($0)" } ?? "") + (issued.map { ", issued: \($0)" } ?? "") + ")"
     }
 
     /// The key as the scanner would capture it: trimmed, without a `Bearer ` prefix.

@@ -15,6 +15,7 @@ import TestSupport
         #expect(facts.keyID == jti)
         #expect(facts.fingerprint == fingerprint(key))
         #expect(facts.last4 == String(key.suffix(4)))
+        #expect(!"\(facts)".contains(facts.last4) && "\(facts)".contains(jti))
     }
 
     @Test func bearerPrefixAndWhitespaceAreNotPartOfTheKey() throws {

@@ -50,10 +50,9 @@ extension Keywarden.Keys {
                                  fingerprint: facts?.fingerprint, jti: facts?.keyID, last4: hintLast4 ? facts?.last4 : nil)
             key.note = note
             key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
-            let store = ledger.store
-            try ledgerCall { () throws(KeyAgeError) in try store.update { (l) throws(KeyAgeError) in try l.add(key) } }
+            try ledger.update { (l) throws(KeyAgeError) in try l.add(key) }
             let status = KeyStatus(key: key, today: today)
-            print("Added \(key.id) (\(key.provider), \(key.environment)) to \(store.path): created \(key.created). \(status.message)")
+            print("Added \(key.id) (\(key.provider), \(key.environment)) to \(ledger.path): created \(key.created). \(status.message)")
             if let fp = key.fingerprint {
                 print("Fingerprint \(fp.prefix(16))…" + (key.jti.map { ", MaintainX key id \($0)" } ?? ""))
             } else {

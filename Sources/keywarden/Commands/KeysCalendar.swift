@@ -19,8 +19,7 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let store = ledger.store
-            let keys = try ledgerCall { () throws(KeyAgeError) in try store.load() }
+            let keys = try ledger.load()
             guard let output else {
                 print(RotationCalendar(ledger: keys, today: today).text, terminator: "")
                 return

@@ -13,15 +13,14 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let store = ledger.store
-            let keys = try ledgerCall { () throws(KeyAgeError) in try store.load() }
+            let keys = try ledger.load()
             let check = LedgerCheck(ledger: keys, today: today)
             let colour = Terminal.colourEnabled()
             for e in check.errors { print(Style.red.apply("error:", enabled: colour) + " " + e.message) }
             for w in check.warnings { print(Style.yellow.apply("warning:", enabled: colour) + " " + w.message) }
             func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
             print("keys check: \(count(check.activeCount, "active key")), \(count(check.errors.count, "error")), "
-                + "\(count(check.warnings.count, "warning")) (\(store.path), \(today))")
+                + "\(count(check.warnings.count, "warning")) (\(ledger.path), \(today))")
             if check.failed { throw FindingsExit() }
         }
     }

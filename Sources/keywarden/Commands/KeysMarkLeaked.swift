@@ -15,13 +15,10 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let store = ledger.store
             let id = self.id, by = event.actor, reason = event.reason
-            let provider = try ledgerCall { () throws(KeyAgeError) in
-                try store.update { (l) throws(KeyAgeError) -> String in
-                    try l.markLeaked(id: id, on: today, by: by, reason: reason)
-                    return l.key(id: id)?.provider ?? "<provider>"
-                }
+            let provider = try ledger.update { (l) throws(KeyAgeError) -> String in
+                try l.markLeaked(id: id, on: today, by: by, reason: reason)
+                return l.key(id: id)?.provider ?? "<provider>"
             }
             print("Marked \(id) leaked on \(today): rotate it now (keywarden keys runbook \(provider)), "
                 + "then record it with keywarden keys rotated \(id).")

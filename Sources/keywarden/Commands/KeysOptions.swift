@@ -22,6 +22,19 @@ extension Keywarden.Keys {
 
         var store: LedgerStore { LedgerStore(path: path) }
 
+        /// Reads the ledger (an error when there is none, or it is malformed).
+        func load() throws -> KeyLedger {
+            let store = self.store
+            return try ledgerCall { () throws(KeyAgeError) in try store.load() }
+        }
+
+        /// Changes the ledger under its lock (see `LedgerStore.update`), turning errors into command failures.
+        @discardableResult
+        func update<R>(_ change: (inout KeyLedger) throws(KeyAgeError) -> R) throws -> R {
+            let store = self.store
+            return try ledgerCall { () throws(KeyAgeError) in try store.update(change) }
+        }
+
         /// Today in UTC, or `--today` / `KEYWARDEN_TODAY` (for tests and for planning ahead).
         func currentDate() throws -> CalendarDate {
             if let text = today ?? ProcessInfo.processInfo.environment["KEYWARDEN_TODAY"] {

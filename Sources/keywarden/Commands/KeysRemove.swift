@@ -12,12 +12,9 @@ extension Keywarden.Keys {
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
-            let store = ledger.store
             let id = self.id
-            try ledgerCall { () throws(KeyAgeError) in
-                try store.update { (l) throws(KeyAgeError) in try l.remove(id: id) }
-            }
-            print("Removed \(id) from \(store.path).")
+            try ledger.update { (l) throws(KeyAgeError) in try l.remove(id: id) }
+            print("Removed \(id) from \(ledger.path).")
         }
     }
 }

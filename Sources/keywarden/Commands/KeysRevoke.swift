@@ -14,11 +14,8 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let store = ledger.store
             let id = self.id, by = event.actor, reason = event.reason
-            try ledgerCall { () throws(KeyAgeError) in
-                try store.update { (l) throws(KeyAgeError) in try l.revoke(id: id, on: today, by: by, reason: reason) }
-            }
+            try ledger.update { (l) throws(KeyAgeError) in try l.revoke(id: id, on: today, by: by, reason: reason) }
             print("Recorded \(id) as revoked on \(today).")
         }
     }

@@ -23,14 +23,11 @@ extension Keywarden.Keys {
                 throw CommandFailure("give the new key with --from-env, --from-dotenv or --stdin (it is only fingerprinted)")
             }
             let date = try Keywarden.Keys.date(self.date, option: "--date") ?? facts.issued.map { min($0, today) } ?? today
-            let store = ledger.store
             let by = event.actor, reason = event.reason, id = self.id, last4 = hintLast4 ? facts.last4 : nil
-            let key = try ledgerCall { () throws(KeyAgeError) in
-                try store.update { (l) throws(KeyAgeError) -> TrackedKey? in
-                    try l.recordRotation(id: id, fingerprint: facts.fingerprint, on: date, by: by, reason: reason,
-                                         jti: facts.keyID, last4: last4)
-                    return l.key(id: id)
-                }
+            let key = try ledger.update { (l) throws(KeyAgeError) -> TrackedKey? in
+                try l.recordRotation(id: id, fingerprint: facts.fingerprint, on: date, by: by, reason: reason,
+                                     jti: facts.keyID, last4: last4)
+                return l.key(id: id)
             }
             guard let key else { return }
             print("Recorded rotation of \(key.id) on \(date). \(KeyStatus(key: key, today: today).message)")

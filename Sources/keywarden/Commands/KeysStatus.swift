@@ -15,13 +15,12 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let store = ledger.store
-            let keys = try ledgerCall { () throws(KeyAgeError) in try store.load() }
+            let keys = try ledger.load()
             let statuses = KeyStatus.all(in: keys, today: today)
             switch format {
             case .json:
                 print(try ledgerCall { () throws(KeyAgeError) in
-                    try StatusReport(statuses: statuses, ledgerPath: store.path, today: today).json()
+                    try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today).json()
                 })
             case .table:
                 print(Self.table(statuses, colour: Terminal.colourEnabled()), terminator: "")
