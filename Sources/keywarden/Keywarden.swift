@@ -18,6 +18,7 @@ struct Keywarden: ParsableCommand {
             Scan.self,
             Rules.self,
             Ignore.self,
+            Keys.self,
             Webhook.self,
         ]
     )
