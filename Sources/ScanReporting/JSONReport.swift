@@ -10,6 +10,7 @@ enum JSONReport {
         for (i, f) in report.findings.enumerated() {
             w.beginObject()
             write(f, report: report, notes: report.notes[i], into: &w)
+            if let tracked = report.trackedKeys[i] { w.dictionary("tracked_key", tracked) }
             w.endObject()
         }
         w.endArray()

@@ -11,6 +11,9 @@ public struct Report: Sendable {
     public var toolVersion: String
     /// Extra notes per finding, by index (for example "this is the tracked key `mx-prod`").
     public var notes: [Int: [String]] = [:]
+    /// The tracked key (from the key ledger) a finding's secret is, by finding index: `id`, `provider`,
+    /// `environment`, `owner`, `current` ("true" or "false").
+    public var trackedKeys: [Int: [String: String]] = [:]
     /// Scope or source description ("working tree", "staged changes").
     public var scope: String = ""
 

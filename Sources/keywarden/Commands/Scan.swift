@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hashing
+import KeyAge
 import ScanReporting
 import SecretScanner
 
@@ -48,6 +49,9 @@ extension Keywarden {
 
         @Option(name: .long, help: "Worker threads (default: one per core).")
         var threads: Int = 0
+
+        @Option(name: .long, help: "The key ledger whose keys findings are matched against (default: .keywarden/keys.toml at the work tree root).")
+        var ledger: String?
 
         func validate() throws {
             guard ReportFormat(rawValue: format) != nil else {
@@ -108,6 +112,9 @@ extension Keywarden {
             report.baselined = baselined
             report.showSecrets = showSecrets
             report.scope = scope
+            var result = result
+            annotateTrackedKeys(&report, warnings: &result.warnings)
+            report.result = result
             let fmt = ReportFormat(rawValue: format) ?? .text
             let colour = output == nil && Terminal.colourEnabled()
             let rendered = fmt.render(report, colour: colour)
@@ -123,6 +130,30 @@ extension Keywarden {
             Summary.print(report)
             if !result.errors.isEmpty { throw ExitCode(2) }
             if !kept.isEmpty { throw FindingsExit() }
+        }
+    }
+}
+
+extension Keywarden.Scan {
+    /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows.
+    func annotateTrackedKeys(_ report: inout Report, warnings: inout [String]) {
+        guard !report.findings.isEmpty else { return }
+        let path = ledger ?? KeyLedger.defaultPath(from: FileManager.default.currentDirectoryPath)
+        let loaded: KeyLedger?
+        do {
+            loaded = try LedgerStore(path: path).loadIfPresent()
+        } catch {
+            warnings.append("key ledger not used: \(error)")
+            return
+        }
+        guard let keys = loaded else { return }
+        for (i, f) in report.findings.enumerated() {
+            guard let info = ([f.fingerprint] + f.relatedFingerprints).lazy.compactMap({ keys.lookup(fingerprint: $0) }).first else { continue }
+            report.notes[i, default: []].append(info.summary)
+            var facts = ["id": info.id, "provider": info.provider, "environment": info.environment,
+                         "current": info.isCurrentValue ? "true" : "false"]
+            if let owner = info.owner { facts["owner"] = owner }
+            report.trackedKeys[i] = facts
         }
     }
 }
