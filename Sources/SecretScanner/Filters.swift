@@ -22,19 +22,28 @@ public enum Filters {
         inlineAllowMarkers.contains { line.contains($0) }
     }
 
-    private static let placeholderWords = [
-        "your", "example", "placeholder", "changeme", "change_me", "change-me", "redacted", "dummy", "sample",
-        "insert", "replace", "here", "fake", "xxxx", "****", "...", "<", ">", "${", "{{", "}}", "$(", "%(", "todo",
-        "process.env", "os.environ", "getenv", "env[", "secrets.", "vault:", "op://", "secretsmanager", "not_a_",
-        "notreal", "not-real", "lorem",
+    /// Fragments that mark a placeholder or a reference wherever they occur (long or punctuated enough that
+    /// a random key practically never contains them).
+    private static let placeholderFragments = [
+        "example", "placeholder", "changeme", "change_me", "change-me", "redacted", "dummy", "sample", "notreal",
+        "not-real", "not_a_", "lorem", "xxxx", "****", "...", "<", ">", "${", "{{", "}}", "$(", "%(", "process.env",
+        "os.environ", "getenv", "env[", "secrets.", "vault:", "op://", "secretsmanager",
+    ]
+
+    /// Short words that mark a placeholder only as a whole segment (`mx-prod-key-here`, `YOUR_KEY`): as a
+    /// substring they would also hit real random keys (a 40-character key contains "here" about once in 3,000).
+    private static let placeholderWords: Set<String> = [
+        "your", "here", "fake", "todo", "insert", "replace", "my", "xxx", "none", "null", "test", "demo",
     ]
 
     /// True for placeholders, references and dummy values (`your-api-key-here`, `${VAR}`, `xxxx`,
     /// `sk_live_***`, repeated or sequential characters) that documentation and config templates use.
     public static func isPlaceholder(_ secret: String) -> Bool {
         let lower = secret.lowercased()
-        if placeholderWords.contains(where: { lower.contains($0) }) { return true }
+        if placeholderFragments.contains(where: { lower.contains($0) }) { return true }
         if lower.hasPrefix("$") { return true }
+        let segments = lower.split { !($0.isLetter || $0.isNumber) }
+        if segments.count > 1, segments.contains(where: { placeholderWords.contains(String($0)) }) { return true }
         let bytes = Array(lower.utf8)
         if bytes.count >= 8, Set(bytes).count <= 3 { return true }
         return hasLongSequence(bytes)

@@ -42,8 +42,8 @@ enum Postprocess {
     }
 
     private static func pairMindtickle(_ findings: [Finding]) -> [Finding] {
-        let keys = findings.indices.filter { findings[$0].ruleID == "mindtickle-api-key" }
-        let secrets = findings.indices.filter { findings[$0].ruleID == "mindtickle-secret-key" }
+        let keys = findings.indices.filter { findings[$0].ruleID.hasPrefix("mindtickle-api-key") }
+        let secrets = findings.indices.filter { findings[$0].ruleID.hasPrefix("mindtickle-secret-key") }
         guard !keys.isEmpty, !secrets.isEmpty else { return findings }
         var used = Set<Int>()
         var pairs = [Int: Int]()

@@ -18,6 +18,8 @@ struct Keywarden: ParsableCommand {
             Scan.self,
             Rules.self,
             Ignore.self,
+            Keys.self,
+            Webhook.self,
         ]
     )
 
