@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Credentials", swiftSettings: strict),
         .target(
             name: "SecretRules",
-            dependencies: ["TOMLKit", "PatternMatching"],
+            dependencies: ["TOMLKit", "Credentials"],
             swiftSettings: strict,
             plugins: ["EmbedRules"]
         ),

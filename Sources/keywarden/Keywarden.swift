@@ -15,6 +15,11 @@ struct Keywarden: ParsableCommand {
             """,
         version: version,
         subcommands: [
+            Scan.self,
+            Rules.self,
+            Ignore.self,
+            Keys.self,
+            Webhook.self,
         ]
     )
 
@@ -22,7 +27,16 @@ struct Keywarden: ParsableCommand {
     /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            // `scan` is what hooks and CI run, often on tiny inputs: parse it without building the whole
+            // command tree first (that costs several milliseconds of start-up).
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            var command: ParsableCommand
+            if arguments.first == "scan", !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" }) {
+                // On a usage error, parse again from the root so that messages name `keywarden scan`.
+                command = try (try? Scan.parseAsRoot(Array(arguments.dropFirst()))) ?? parseAsRoot()
+            } else {
+                command = try parseAsRoot()
+            }
             try command.run()
         } catch is FindingsExit {
             Foundation.exit(1)

@@ -1,0 +1,33 @@
+# keywarden: the two commands a newcomer needs are `make scan` and `make test`.
+PREFIX ?= /usr/local
+BENCH ?= ../shared/bench
+
+.PHONY: scan test build release install bench deps clean
+
+scan:            ## install packages, build a release binary, scan this repository
+	scripts/scan.sh
+
+test:            ## install packages, build, run the whole test suite
+	scripts/test.sh
+
+deps:
+	scripts/install-deps.sh
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release --static-swift-stdlib
+
+install: release ## copy the binary to $(PREFIX)/bin (the rules are inside it)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/keywarden $(DESTDIR)$(PREFIX)/bin/keywarden
+
+bench: release   ## keywarden beside gitleaks, betterleaks and kingfisher (needs the shared bench kit)
+	@test -x $(BENCH)/compare || { echo "no benchmark kit at $(BENCH) (set BENCH=...)"; exit 2; }
+	$(BENCH)/peers
+	$(BENCH)/corpus all
+	$(BENCH)/compare --runs 3 --keywarden .build/release/keywarden
+
+clean:
+	rm -rf .build

@@ -1,0 +1,90 @@
+/// The changes `keywarden keys` makes. Each checks its preconditions and throws before changing anything.
+extension KeyLedger {
+    /// Adds `key`. Refuses a duplicate id, and a key value already tracked (under another id or in another
+    /// environment: each environment must have its own key).
+    public mutating func add(_ key: TrackedKey) throws(KeyAgeError) {
+        guard !key.id.isEmpty else { throw KeyAgeError(.invalidInput, "a key needs a non-empty id") }
+        guard self.key(id: key.id) == nil else {
+            throw KeyAgeError(.duplicateKey, "a key with id '\(key.id)' is already tracked")
+        }
+        if let fp = key.fingerprint { try refuseReuse(of: fp, by: key, exceptID: nil) }
+        keys.append(key)
+    }
+
+    /// Records that key `id` was rotated on `date` to a key with `fingerprint`. Refuses the fingerprint the
+    /// key already has ("this is still the old key"), any earlier one of its history, and one tracked
+    /// elsewhere. Clears a leak mark.
+    public mutating func recordRotation(id: String, fingerprint: String, on date: CalendarDate, by: String? = nil,
+                                        reason: String? = nil, jti: String? = nil, last4: String? = nil) throws(KeyAgeError) {
+        let i = try index(of: id)
+        let key = keys[i]
+        guard key.state == .active else {
+            throw KeyAgeError(.invalidInput, "key '\(id)' is revoked; add the new key with keywarden keys add")
+        }
+        if key.fingerprint == fingerprint {
+            throw KeyAgeError(.unchangedKey, "this is still the old key: '\(id)' already has fingerprint \(Self.short(fingerprint)); generate a new key first")
+        }
+        if key.allFingerprints.contains(fingerprint) {
+            throw KeyAgeError(.unchangedKey, "this is an earlier key of '\(id)' (fingerprint \(Self.short(fingerprint))); generate a new key")
+        }
+        try refuseReuse(of: fingerprint, by: key, exceptID: id)
+        guard date >= key.lastRotated else {
+            throw KeyAgeError(.invalidInput, "rotation date \(date) is before the last rotation of '\(id)' (\(key.lastRotated))")
+        }
+        let previous = key.fingerprint
+        keys[i].fingerprint = fingerprint
+        keys[i].lastRotated = date
+        keys[i].leaked = nil
+        keys[i].jti = jti
+        keys[i].last4 = last4
+        keys[i].history.append(HistoryEntry(date: date, event: .rotated, fingerprint: fingerprint,
+                                             previousFingerprint: previous, by: by, reason: reason))
+    }
+
+    /// Marks key `id` revoked on `date`.
+    public mutating func revoke(id: String, on date: CalendarDate, by: String? = nil, reason: String? = nil) throws(KeyAgeError) {
+        let i = try index(of: id)
+        guard keys[i].state == .active else { throw KeyAgeError(.invalidInput, "key '\(id)' is already revoked") }
+        keys[i].state = .revoked
+        keys[i].revoked = date
+        keys[i].history.append(HistoryEntry(date: date, event: .revoked, fingerprint: keys[i].fingerprint, by: by, reason: reason))
+    }
+
+    /// Marks key `id` leaked on `date`: its rotation is due at once, and the event is in its history.
+    public mutating func markLeaked(id: String, on date: CalendarDate, by: String? = nil, reason: String? = nil) throws(KeyAgeError) {
+        let i = try index(of: id)
+        guard keys[i].state == .active else {
+            throw KeyAgeError(.invalidInput, "key '\(id)' is revoked; a revoked key needs no rotation")
+        }
+        keys[i].leaked = min(keys[i].leaked ?? date, date)
+        keys[i].history.append(HistoryEntry(date: date, event: .leaked, fingerprint: keys[i].fingerprint, by: by, reason: reason))
+    }
+
+    /// Removes key `id` from the ledger (its history goes with it; `revoke` keeps it).
+    @discardableResult
+    public mutating func remove(id: String) throws(KeyAgeError) -> TrackedKey {
+        keys.remove(at: try index(of: id))
+    }
+
+    private func index(of id: String) throws(KeyAgeError) -> Int {
+        guard let i = keys.firstIndex(where: { $0.id == id }) else {
+            throw KeyAgeError(.unknownKey, "no key with id '\(id)' in the ledger")
+        }
+        return i
+    }
+
+    private func refuseReuse(of fingerprint: String, by key: TrackedKey, exceptID: String?) throws(KeyAgeError) {
+        for other in keys where other.id != exceptID {
+            let current = other.fingerprint == fingerprint
+            guard current || other.allFingerprints.contains(fingerprint) else { continue }
+            if other.environment != key.environment {
+                throw KeyAgeError(.reusedKey, "the same key value is tracked as '\(other.id)' in environment '\(other.environment)'; "
+                    + "'\(key.environment)' must have its own key")
+            }
+            throw KeyAgeError(.reusedKey, "this key value is already tracked as '\(other.id)'" + (current ? "" : " (an earlier value)"))
+        }
+    }
+
+    /// The first 12 hex digits of a fingerprint, for messages.
+    static func short(_ fingerprint: String) -> String { String(fingerprint.prefix(12)) }
+}

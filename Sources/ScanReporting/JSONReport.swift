@@ -1,0 +1,61 @@
+import SecretScanner
+
+/// The JSON report: `version`, `findings` (snake_case keys), `summary`.
+enum JSONReport {
+    static func render(_ report: Report) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.string("version", report.toolVersion)
+        w.beginArray("findings")
+        for (i, f) in report.findings.enumerated() {
+            w.beginObject()
+            write(f, report: report, notes: report.notes[i], into: &w)
+            if let tracked = report.trackedKeys[i] { w.dictionary("tracked_key", tracked) }
+            w.endObject()
+        }
+        w.endArray()
+        let r = report.result
+        w.beginObject("summary")
+        w.int("findings", report.findings.count)
+        w.int("files", r.filesScanned)
+        w.int("bytes", r.bytesScanned)
+        w.double("duration_seconds", (r.seconds * 1000).rounded() / 1000)
+        w.int("ignored", report.ignored)
+        w.int("baselined", report.baselined)
+        w.string("scope", report.scope)
+        w.strings("skipped", r.skipped)
+        w.strings("errors", r.errors)
+        w.strings("warnings", r.warnings)
+        w.endObject()
+        w.endObject()
+        return w.text + "\n"
+    }
+
+    /// One finding's fields (shared with the JSON Lines format).
+    static func write(_ f: Finding, report: Report, notes: [String]?, into w: inout JSONWriter) {
+        w.string("rule_id", f.ruleID)
+        w.string("description", f.description)
+        w.string("provider", f.provider)
+        w.string("severity", f.severity.rawValue)
+        w.string("path", f.path)
+        w.int("line", f.line)
+        w.int("column", f.column)
+        w.int("end_line", f.endLine)
+        w.int("end_column", f.endColumn)
+        w.string("secret", report.secret(f))
+        w.bool("redacted", !report.showSecrets)
+        w.string("fingerprint", f.fingerprint)
+        if !f.relatedFingerprints.isEmpty { w.strings("related_fingerprints", f.relatedFingerprints) }
+        if !f.extra.isEmpty { w.dictionary("extra", f.extra) }
+        if let g = f.git {
+            w.string("commit", g.commit)
+            w.string("author", g.author)
+            w.string("email", g.email)
+            w.string("date", g.date)
+            w.string("message", g.message)
+            if let h = g.inHead { w.bool("in_head", h) }
+            if let n = g.occurrences { w.int("occurrences", n) }
+        }
+        if let notes, !notes.isEmpty { w.strings("notes", notes) }
+    }
+}

@@ -1,0 +1,55 @@
+public import SecretScanner
+
+/// The human report: one block per finding, what to do about it, and a summary.
+enum TextReport {
+    static func render(_ report: Report, colour: Bool) -> String {
+        func style(_ code: String, _ s: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        var out = ""
+        for (i, f) in report.findings.enumerated() {
+            let sev = f.severity.rawValue.uppercased()
+            let sevStyled = style(f.severity >= .high ? "1;31" : f.severity == .medium ? "33" : "2", sev)
+            out += "\(style("1", "\(f.path):\(f.line):\(f.column)"))  \(sevStyled)  \(f.ruleID)  (\(f.provider))\n"
+            out += "    \(f.description.isEmpty ? "secret" : f.description): \(report.secret(f))\n"
+            out += "    fingerprint: \(f.fingerprint)\n"
+            if let g = f.git {
+                out += "    commit \(g.commit.prefix(12)) by \(g.author) <\(g.email)> on \(g.date): \(g.message)\n"
+                if let inHead = g.inHead {
+                    out += "    \(inHead ? "still in HEAD" : "no longer in HEAD (still in history)")"
+                    out += g.occurrences.map { ", carried by \($0) commit\($0 == 1 ? "" : "s")\n" } ?? "\n"
+                }
+            }
+            let facts = f.extra.filter { ["created", "jti", "checksum", "api_key_line"].contains($0.key) }
+            if !facts.isEmpty {
+                out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
+            }
+            for note in report.notes[i] ?? [] { out += "    \(style("1;33", "!")) \(note)\n" }
+            out += "    fix: \(Advice.fix(for: f))\n\n"
+        }
+        return out
+    }
+}
+
+/// What to tell a person to do about a finding.
+public enum Advice {
+    /// The variable a provider's key is usually loaded from.
+    public static func variable(for provider: String) -> String {
+        switch provider {
+        case "maintainx": "MAINTAINX_API_KEY"
+        case "mindtickle": "MINDTICKLE_API_KEY / MINDTICKLE_SECRET_KEY"
+        case "makini": "MAKINI_CLIENT_SECRET"
+        case "aws": "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
+        case "github": "GITHUB_TOKEN"
+        case "stripe": "STRIPE_SECRET_KEY"
+        case "slack": "SLACK_BOT_TOKEN"
+        case "openai": "OPENAI_API_KEY"
+        default: "\(provider.uppercased().replacingOccurrences(of: "-", with: "_"))_API_KEY"
+        }
+    }
+
+    /// One line: remove it, load it from the environment, how to mark a false positive, rotate if it left.
+    public static func fix(for f: Finding) -> String {
+        "remove the value and load it from the environment (\(variable(for: f.provider))) or a secret manager; "
+            + "if it is not a secret, add `keywarden:allow` on the line or run `keywarden ignore add \(f.fingerprint) --reason \"...\"`; "
+            + "if it ever left this machine, rotate it: `keywarden keys runbook \(f.provider)`"
+    }
+}

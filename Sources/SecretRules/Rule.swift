@@ -1,0 +1,124 @@
+/// How bad a finding of a rule is.
+public enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
+    case info, low, medium, high, critical
+
+    private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// Where a rule was defined: for error messages that point at the right line.
+public struct RuleSource: Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+    public var description: String { "\(file):\(line)" }
+}
+
+/// One detection rule, in the gitleaks/betterleaks schema plus keywarden's fields.
+public struct Rule: Sendable {
+    public var id: String
+    public var description: String
+    /// The service the credential belongs to (`maintainx`, `github`, ...); "generic" when unknown.
+    public var provider: String
+    public var severity: Severity
+    /// The detection pattern (PCRE2 syntax); nil for a path-only rule.
+    public var regex: String?
+    /// Which capture group is the secret; nil means the first non-empty group, else the whole match.
+    public var secretGroup: Int?
+    /// Lowercase words of which at least one must occur near a match; empty means no such filter.
+    public var keywords: [String]
+    /// Minimum Shannon entropy (bits per character) of the secret.
+    public var entropy: Double?
+    /// A pattern on the file path: the rule applies only to matching paths (alone, it flags the file).
+    public var path: String?
+    public var allowlists: [Allowlist]
+    /// The name of a Swift post-match check (see `SecretScanner.Validators`).
+    public var validator: String?
+    /// Texts the rule must find (templates such as `{{alnum:36}}` expanded at check time).
+    public var examples: [String]
+    /// Texts the rule must not find.
+    public var negativeExamples: [String]
+    public var tags: [String]
+    public var source: RuleSource
+
+    public init(id: String, description: String = "", provider: String = "generic", severity: Severity = .medium,
+                regex: String? = nil, secretGroup: Int? = nil, keywords: [String] = [], entropy: Double? = nil,
+                path: String? = nil, allowlists: [Allowlist] = [], validator: String? = nil, examples: [String] = [],
+                negativeExamples: [String] = [], tags: [String] = [], source: RuleSource = RuleSource(file: "<inline>", line: 0)) {
+        self.id = id
+        self.description = description
+        self.provider = provider
+        self.severity = severity
+        self.regex = regex
+        self.secretGroup = secretGroup
+        self.keywords = keywords
+        self.entropy = entropy
+        self.path = path
+        self.allowlists = allowlists
+        self.validator = validator
+        self.examples = examples
+        self.negativeExamples = negativeExamples
+        self.tags = tags
+        self.source = source
+    }
+}
+
+/// Conditions under which a candidate is not reported (gitleaks semantics).
+public struct Allowlist: Sendable {
+    public enum Target: String, Sendable { case secret, match, line }
+    public enum Condition: String, Sendable { case or = "OR", and = "AND" }
+
+    public var description: String
+    public var paths: [String]
+    public var regexes: [String]
+    public var regexTarget: Target
+    public var stopwords: [String]
+    public var commits: [String]
+    public var condition: Condition
+
+    public init(description: String = "", paths: [String] = [], regexes: [String] = [], regexTarget: Target = .secret,
+                stopwords: [String] = [], commits: [String] = [], condition: Condition = .or) {
+        self.description = description
+        self.paths = paths
+        self.regexes = regexes
+        self.regexTarget = regexTarget
+        self.stopwords = stopwords
+        self.commits = commits
+        self.condition = condition
+    }
+
+    /// True when the allowlist has at least one criterion.
+    public var isEmpty: Bool { paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && commits.isEmpty }
+}
+
+/// A loaded set of rules with its global allowlists and the warnings its loading produced.
+public struct RuleSet: Sendable {
+    public var rules: [Rule]
+    public var allowlists: [Allowlist]
+    /// Things the loader skipped or distrusted, each named (never silently).
+    public var warnings: [String]
+
+    public init(rules: [Rule], allowlists: [Allowlist] = [], warnings: [String] = []) {
+        self.rules = rules
+        self.allowlists = allowlists
+        self.warnings = warnings
+    }
+}
+
+/// An error loading rules: names the file and, where known, the line.
+public struct RulesError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+}

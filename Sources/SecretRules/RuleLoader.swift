@@ -1,0 +1,239 @@
+import Foundation
+import TOMLKit
+
+/// Loads rules from TOML: keywarden's built-in files (embedded in the binary) and user configs in the
+/// gitleaks/betterleaks schema, with `[extend]` support.
+public enum RuleLoader {
+    /// The rules built into this binary.
+    public static func builtIn() throws(RulesError) -> RuleSet {
+        var set = RuleSet(rules: [])
+        for (name, text) in builtInFiles() {
+            let part = try parse(text, file: "rules/\(name)")
+            set.rules += part.rules
+            set.allowlists += part.allowlists
+            set.warnings += part.warnings
+        }
+        return set
+    }
+
+    /// The built-in rule files' names and texts.
+    public static func builtInFiles() -> [(name: String, text: String)] {
+        EmbeddedRules.files.compactMap { entry in
+            guard let data = Data(base64Encoded: entry.base64) else { return nil }
+            return (entry.name, String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Loads a user config file, following `[extend]` (`useDefault`, `path`, `disabledRules`).
+    public static func load(configAt path: String) throws(RulesError) -> RuleSet {
+        try load(configAt: path, depth: 0)
+    }
+
+    private static func load(configAt path: String, depth: Int) throws(RulesError) -> RuleSet {
+        guard depth < 8 else { throw RulesError(file: path, line: nil, message: "[extend] chain is too deep (a cycle?)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RulesError(file: path, line: nil, message: "cannot read the config file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let own = try parseDocument(text, file: path)
+        guard let extend = own.extend else { return own.set }
+        var base = RuleSet(rules: [])
+        if extend.useDefault { base = try builtIn() }
+        if let other = extend.path {
+            let resolved = other.hasPrefix("/") ? other
+                : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(other).path
+            let more = try load(configAt: resolved, depth: depth + 1)
+            base = merge(base, more)
+        }
+        base.rules.removeAll { extend.disabledRules.contains($0.id) }
+        return merge(base, own.set)
+    }
+
+    /// `top` wins over `base` for rules with the same id; allowlists and warnings add up.
+    static func merge(_ base: RuleSet, _ top: RuleSet) -> RuleSet {
+        let ids = Set(top.rules.map(\.id))
+        return RuleSet(rules: base.rules.filter { !ids.contains($0.id) } + top.rules,
+                       allowlists: base.allowlists + top.allowlists,
+                       warnings: base.warnings + top.warnings)
+    }
+
+    /// Parses one TOML document of rules. Throws with the file and line of the first problem.
+    public static func parse(_ text: String, file: String) throws(RulesError) -> RuleSet {
+        try parseDocument(text, file: file).set
+    }
+
+    struct Extend {
+        var useDefault = false
+        var path: String?
+        var disabledRules: [String] = []
+    }
+
+    static func parseDocument(_ text: String, file: String) throws(RulesError) -> (set: RuleSet, extend: Extend?) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw RulesError(file: file, line: error.source.begin.line, message: "TOML syntax: \(error.description)")
+        } catch {
+            throw RulesError(file: file, line: nil, message: "TOML syntax: \(error)")
+        }
+        let lines = RuleLines(text: text)
+        var unsupported = [String: [String]]()
+        var rules = [Rule]()
+        var ids = [String: Int]()
+        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend"].contains(key) {
+            unsupported["top-level '\(key)'", default: []].append("")
+        }
+        if let array = table["rules"]?.array {
+            for (index, value) in array.enumerated() {
+                let line = lines.ruleHeader(index)
+                guard let t = value.table else {
+                    throw RulesError(file: file, line: line, message: "[[rules]] entry \(index + 1) is not a table")
+                }
+                var rule = try parseRule(t, file: file, line: line, unsupported: &unsupported)
+                if let previous = ids[rule.id] {
+                    throw RulesError(file: file, line: line, message: "rule id '\(rule.id)' is already defined at line \(previous)")
+                }
+                ids[rule.id] = line
+                rule.source = RuleSource(file: file, line: line)
+                rules.append(rule)
+            }
+        } else if table["rules"] != nil {
+            throw RulesError(file: file, line: nil, message: "'rules' must be an array of tables ([[rules]])")
+        }
+        var allowlists = [Allowlist]()
+        if let single = table["allowlist"]?.table {
+            allowlists.append(try parseAllowlist(single, file: file, context: "[allowlist]", unsupported: &unsupported))
+        }
+        if let many = table["allowlists"]?.array {
+            for value in many {
+                guard let t = value.table else { continue }
+                allowlists.append(try parseAllowlist(t, file: file, context: "[[allowlists]]", unsupported: &unsupported))
+            }
+        }
+        var extend: Extend?
+        if let e = table["extend"]?.table {
+            var x = Extend()
+            x.useDefault = e["useDefault"]?.bool ?? false
+            x.path = e["path"]?.string
+            x.disabledRules = strings(e["disabledRules"])
+            extend = x
+        }
+        var warnings = [String]()
+        if !unsupported.isEmpty {
+            let names = unsupported.keys.sorted().map { key -> String in
+                let where_ = Set(unsupported[key] ?? []).subtracting([""]).sorted()
+                return where_.isEmpty ? key : "\(key) (rules: \(where_.prefix(5).joined(separator: ", "))\(where_.count > 5 ? ", ..." : ""))"
+            }
+            warnings.append("\(file): skipped features keywarden does not support: \(names.joined(separator: "; "))")
+        }
+        return (RuleSet(rules: rules, allowlists: allowlists, warnings: warnings), extend)
+    }
+
+    private static let ruleKeys: Set<String> = [
+        "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist", "allowlists",
+        "provider", "severity", "examples", "negative_examples", "validator",
+    ]
+
+    static func parseRule(_ t: TOMLTable, file: String, line: Int, unsupported: inout [String: [String]]) throws(RulesError) -> Rule {
+        guard let id = t["id"]?.string, !id.isEmpty else {
+            throw RulesError(file: file, line: line, message: "a rule has no 'id'")
+        }
+        for key in t.keys where !ruleKeys.contains(key) {
+            unsupported["rule field '\(key)'", default: []].append(id)
+        }
+        var rule = Rule(id: id)
+        rule.description = t["description"]?.string ?? ""
+        rule.provider = t["provider"]?.string ?? inferProvider(id)
+        if let s = t["severity"]?.string {
+            guard let severity = Severity(rawValue: s.lowercased()) else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': unknown severity '\(s)' (use critical, high, medium, low or info)")
+            }
+            rule.severity = severity
+        } else {
+            rule.severity = id.contains("generic") ? .low : .medium
+        }
+        rule.regex = t["regex"]?.string
+        rule.path = t["path"]?.string
+        if rule.regex == nil && rule.path == nil {
+            throw RulesError(file: file, line: line, message: "rule '\(id)' has neither 'regex' nor 'path'")
+        }
+        if let g = t["secretGroup"] {
+            guard let n = g.int, n >= 0 else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': secretGroup must be a non-negative integer")
+            }
+            rule.secretGroup = n == 0 ? nil : n
+        }
+        if let e = t["entropy"] { rule.entropy = e.double ?? e.int.map(Double.init) }
+        rule.keywords = strings(t["keywords"]).map { $0.lowercased() }.filter { !$0.isEmpty }
+        rule.tags = strings(t["tags"])
+        rule.validator = t["validator"]?.string
+        rule.examples = strings(t["examples"])
+        rule.negativeExamples = strings(t["negative_examples"])
+        if let single = t["allowlist"]?.table {
+            rule.allowlists.append(try parseAllowlist(single, file: file, context: "rule '\(id)' allowlist", unsupported: &unsupported))
+        }
+        if let many = t["allowlists"]?.array {
+            for value in many {
+                guard let a = value.table else { continue }
+                rule.allowlists.append(try parseAllowlist(a, file: file, context: "rule '\(id)' allowlists", unsupported: &unsupported))
+            }
+        }
+        return rule
+    }
+
+    private static let allowlistKeys: Set<String> = ["description", "paths", "regexes", "regexTarget", "stopwords", "commits", "condition", "targetRules"]
+
+    static func parseAllowlist(_ t: TOMLTable, file: String, context: String, unsupported: inout [String: [String]]) throws(RulesError) -> Allowlist {
+        for key in t.keys where !allowlistKeys.contains(key) {
+            unsupported["allowlist field '\(key)'", default: []].append("")
+        }
+        var a = Allowlist()
+        a.description = t["description"]?.string ?? ""
+        a.paths = strings(t["paths"])
+        a.regexes = strings(t["regexes"])
+        a.stopwords = strings(t["stopwords"]).map { $0.lowercased() }
+        a.commits = strings(t["commits"])
+        if let target = t["regexTarget"]?.string {
+            guard let value = Allowlist.Target(rawValue: target.lowercased()) else {
+                throw RulesError(file: file, line: nil, message: "\(context): regexTarget must be secret, match or line")
+            }
+            a.regexTarget = value
+        }
+        if let condition = t["condition"]?.string {
+            guard let value = Allowlist.Condition(rawValue: condition.uppercased()) else {
+                throw RulesError(file: file, line: nil, message: "\(context): condition must be OR or AND")
+            }
+            a.condition = value
+        }
+        if t["targetRules"] != nil { unsupported["allowlist field 'targetRules' (applied to all rules)", default: []].append("") }
+        return a
+    }
+
+    static func strings(_ value: TOMLValueConvertible?) -> [String] {
+        guard let array = value?.array else { return value?.string.map { [$0] } ?? [] }
+        return array.compactMap { $0.string }
+    }
+
+    /// gitleaks ids start with the provider (`github-pat`, `aws-access-token`).
+    static func inferProvider(_ id: String) -> String {
+        let head = id.split(separator: "-").first.map(String.init) ?? id
+        return head.isEmpty ? "generic" : head.lowercased()
+    }
+}
+
+/// Finds the line of each `[[rules]]` header, so errors can name the line a rule starts on.
+struct RuleLines {
+    private var headers = [Int]()
+
+    init(text: String) {
+        var n = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            n += 1
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("[[rules]]") { headers.append(n) }
+        }
+    }
+
+    func ruleHeader(_ index: Int) -> Int { index < headers.count ? headers[index] : 0 }
+}

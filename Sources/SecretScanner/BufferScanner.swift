@@ -1,0 +1,209 @@
+import Foundation
+public import Hashing
+import PatternMatching
+import SecretRules
+
+/// Per-input options.
+public struct InputContext: Sendable {
+    /// The path reported in findings (relative to the scan root, or a git path).
+    public var path: String
+    /// When set, only findings touching one of these 1-based line ranges are kept (added lines of a diff).
+    public var lineFilter: [ClosedRange<Int>]?
+    /// The commit the content belongs to, for allowlists with `commits`.
+    public var commit: String?
+
+    public init(path: String, lineFilter: [ClosedRange<Int>]? = nil, commit: String? = nil) {
+        self.path = path
+        self.lineFilter = lineFilter
+        self.commit = commit
+    }
+}
+
+/// Scans byte buffers with a `CompiledRules`. One per worker thread: holds that worker's scratch space.
+public final class BufferScanner {
+    let compiled: CompiledRules
+    let fingerprinter: Fingerprinter
+    private let prefilterScratch: PrefilterScratch
+    let matchScratch = MatchScratch()
+    private var candidates: [[Int]]
+    /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
+    public private(set) var warnings: [String] = []
+
+    public init(_ compiled: CompiledRules, fingerprinter: Fingerprinter) {
+        self.compiled = compiled
+        self.fingerprinter = fingerprinter
+        prefilterScratch = compiled.prefilter.makeScratch()
+        candidates = Array(repeating: [], count: compiled.prefilterToRule.count)
+    }
+
+    /// Lines longer than this around a candidate are not extended further back for context.
+    static let lineBack = 1024
+    /// How far back from a candidate's end a rule that can span lines may start.
+    static let multilineBack = 16 * 1024
+    /// How far past a candidate's end the confirming match may look.
+    static let forward = 64
+
+    /// Scans one buffer and returns its findings in order of position.
+    /// - Parameter postprocess: merge overlapping findings and Mindtickle pairs (off only for `rules check`).
+    public func scan(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, postprocess: Bool = true) throws(ScanError) -> [Finding] {
+        let path = input.path
+        if compiled.globalAllowlists.contains(where: { $0.allowsWholePath(path, scratch: matchScratch) }) { return [] }
+        var touched = [Int]()
+        do {
+            try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
+                if candidates[pattern].isEmpty { touched.append(pattern) }
+                candidates[pattern].append(end)
+            }
+        } catch {
+            throw ScanError(.input, "\(path): \(error)")
+        }
+        defer { for p in touched { candidates[p].removeAll(keepingCapacity: true) } }
+        var work = [(rule: Int, windows: [Range<Int>])]()
+        for p in touched.sorted() {
+            let ruleIndex = compiled.prefilterToRule[p]
+            work.append((ruleIndex, windows(for: candidates[p], rule: compiled.rules[ruleIndex], in: buffer)))
+        }
+        for ruleIndex in compiled.unfilteredRules { work.append((ruleIndex, [0..<buffer.count])) }
+        var lines = LineIndex(buffer)
+        var findings = [Finding]()
+        for item in work {
+            let rule = compiled.rules[item.rule]
+            guard ruleApplies(rule, to: path) else { continue }
+            for window in item.windows {
+                confirm(rule, in: buffer, window: window, input: input, lines: &lines, into: &findings)
+            }
+        }
+        for rule in compiled.rules where rule.regex == nil && rule.path != nil {
+            if ruleApplies(rule, to: path) { findings.append(pathFinding(rule, path: path)) }
+        }
+        guard postprocess else { return findings }
+        return Postprocess.run(findings, lines: lines, buffer: buffer, fingerprinter: fingerprinter)
+    }
+
+    private func ruleApplies(_ rule: CompiledRule, to path: String) -> Bool {
+        if let p = rule.path, !((try? p.matches(path, scratch: matchScratch)) ?? false) { return false }
+        return !rule.allowlists.contains { $0.allowsWholePath(path, scratch: matchScratch) }
+    }
+
+    /// Merged windows around the candidate end offsets of one rule.
+    private func windows(for ends: [Int], rule: CompiledRule, in buffer: UnsafeRawBufferPointer) -> [Range<Int>] {
+        let spans = rule.mayCrossLines
+        var out = [Range<Int>]()
+        for end in ends {
+            var start: Int
+            if spans {
+                start = max(0, end - Self.multilineBack)
+            } else {
+                start = max(0, end - Self.lineBack)
+                // Back to the start of the line when it is near, so anchors and context look right.
+                var i = end - 1
+                let floor = max(0, end - Self.lineBack)
+                while i >= floor, buffer[i] != 0x0A { i -= 1 }
+                start = i >= floor ? i + 1 : floor
+            }
+            let stop = min(buffer.count, end + Self.forward)
+            if let last = out.last, start <= last.upperBound {
+                out[out.count - 1] = last.lowerBound..<max(last.upperBound, stop)
+            } else {
+                out.append(start..<stop)
+            }
+        }
+        return out
+    }
+
+    private func confirm(_ rule: CompiledRule, in buffer: UnsafeRawBufferPointer, window: Range<Int>, input: InputContext,
+                         lines: inout LineIndex, into findings: inout [Finding]) {
+        guard let regex = rule.regex else { return }
+        var matches = [RegexMatch]()
+        do {
+            try regex.forEachMatch(in: buffer, range: window, scratch: matchScratch) { m in
+                matches.append(m)
+                return true
+            }
+        } catch {
+            warnings.append("rule '\(rule.rule.id)' gave up on \(input.path) (\(error.message)); part of that file went unchecked by it")
+        }
+        for m in matches {
+            if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
+        }
+    }
+
+    private func evaluate(_ rule: CompiledRule, match m: RegexMatch, buffer: UnsafeRawBufferPointer, input: InputContext,
+                          lines: inout LineIndex) -> Finding? {
+        let secretRange: Range<Int>
+        if let g = rule.secretGroup {
+            guard g - 1 < m.groups.count, let r = m.groups[g - 1] else { return nil }
+            secretRange = r
+        } else {
+            secretRange = m.groups.first(where: { $0.map { !$0.isEmpty } ?? false }).flatMap { $0 } ?? m.range
+        }
+        guard !secretRange.isEmpty else { return nil }
+        let secretBytes = UnsafeRawBufferPointer(rebasing: buffer[secretRange])
+        if !rule.keywords.isEmpty, !Self.containsKeyword(rule.keywords, buffer: buffer, around: m.range) { return nil }
+        if let min = rule.rule.entropy, Filters.entropy(secretBytes) < min { return nil }
+        var secret = String(decoding: secretBytes, as: UTF8.self)
+        if Filters.isPlaceholder(secret) { return nil }
+        let lineRange = lines.lineBounds(containing: m.range.lowerBound, upTo: m.range.upperBound)
+        let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
+        if Filters.hasInlineAllow(lineText) { return nil }
+        let matchText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[m.range]), as: UTF8.self)
+        for a in rule.allowlists + compiled.globalAllowlists
+        where a.allows(path: input.path, secret: secret, match: matchText, line: lineText, commit: input.commit, scratch: matchScratch) {
+            return nil
+        }
+        var severity = rule.rule.severity
+        var extra = [String: String]()
+        if let v = rule.rule.validator {
+            switch Validators.run(v, secret: secret) {
+            case .reject: return nil
+            case .accept(let facts, let change, let normalized):
+                extra = facts
+                if let normalized { secret = normalized }
+                if case .lowerTo(let s) = change, let lowered = Severity(rawValue: s) { severity = min(severity, lowered) }
+            }
+        }
+        let (line, column) = lines.position(of: secretRange.lowerBound)
+        let (endLine, endColumn) = lines.position(of: secretRange.upperBound - 1)
+        if let filter = input.lineFilter, !filter.contains(where: { $0.overlaps(line...endLine) }) { return nil }
+        var f = Finding(ruleID: rule.rule.id, description: rule.rule.description, provider: rule.rule.provider,
+                        severity: severity, path: input.path, line: line, column: column, endLine: endLine,
+                        endColumn: endColumn + 1, secret: secret, fingerprint: fingerprinter.fingerprint(secret))
+        f.extra = extra
+        f.offset = secretRange.lowerBound
+        return f
+    }
+
+    private func pathFinding(_ rule: CompiledRule, path: String) -> Finding {
+        Finding(ruleID: rule.rule.id, description: rule.rule.description, provider: rule.rule.provider,
+                severity: rule.rule.severity, path: path, line: 1, column: 1, endLine: 1, endColumn: 1,
+                secret: path, fingerprint: fingerprinter.fingerprint(path))
+    }
+
+    /// True when one of `keywords` (lowercase) occurs, case-insensitively, within 256 bytes of `range`.
+    static func containsKeyword(_ keywords: [[UInt8]], buffer: UnsafeRawBufferPointer, around range: Range<Int>) -> Bool {
+        let lo = max(0, range.lowerBound - 256), hi = min(buffer.count, range.upperBound + 256)
+        var lowered = [UInt8](repeating: 0, count: hi - lo)
+        for i in lo..<hi {
+            let c = buffer[i]
+            lowered[i - lo] = (c >= 65 && c <= 90) ? c + 32 : c
+        }
+        for k in keywords where !k.isEmpty && k.count <= lowered.count {
+            let first = k[0]
+            var i = 0
+            while i + k.count <= lowered.count {
+                if lowered[i] == first, lowered[i..<(i + k.count)].elementsEqual(k) { return true }
+                i += 1
+            }
+        }
+        return false
+    }
+}
+
+extension CompiledRule {
+    /// True when the pattern can match across a line break (then its confirming window reaches further back).
+    var mayCrossLines: Bool {
+        guard let r = rule.regex else { return false }
+        return r.contains("\\n") || r.contains("\\s") || r.contains("(?s") || r.contains("\\r") || r.contains("[^")
+            || r.contains("\\S") || r.contains("\\W") || r.contains("\\D")
+    }
+}

@@ -1,0 +1,157 @@
+public import Foundation
+import PatternMatching
+public import SecretRules
+
+/// A rule set made ready to scan: one prefilter database for all rule patterns, a PCRE2 pattern per rule,
+/// and compiled allowlists. Immutable and shared by all workers.
+public final class CompiledRules: Sendable {
+    public let ruleSet: RuleSet
+    let rules: [CompiledRule]
+    let prefilter: Prefilter
+    /// Indices (into `rules`) of rules whose pattern the prefilter could not take: they run on every input.
+    let unfilteredRules: [Int]
+    let globalAllowlists: [CompiledAllowlist]
+    /// Rules that could not be compiled, by id with the file and line they came from. They do not run.
+    public let problems: [String]
+    /// How the prefilter was obtained (compiled or loaded from the cache) and how long that took.
+    public let prefilterOrigin: String
+    public let prefilterSeconds: Double
+
+    /// Compiles `ruleSet`. A rule that does not compile is reported in `problems` and left out; the rest run.
+    /// - Parameter cacheDirectory: where to keep the serialized prefilter database (nil: no cache).
+    public init(_ ruleSet: RuleSet, cacheDirectory: URL?) throws(ScanError) {
+        self.ruleSet = ruleSet
+        var compiled = [CompiledRule]()
+        var problems = [String]()
+        for rule in ruleSet.rules {
+            do {
+                compiled.append(try CompiledRule(rule))
+            } catch {
+                problems.append("rule '\(rule.id)' (\(rule.source)): \(error)")
+            }
+        }
+        var global = [CompiledAllowlist]()
+        for a in ruleSet.allowlists {
+            do { global.append(try CompiledAllowlist(a)) } catch {
+                problems.append("global allowlist: \(error)")
+            }
+        }
+        let withRegex = compiled.indices.filter { compiled[$0].regex != nil }
+        let patterns = withRegex.map { Prefilter.Pattern(compiled[$0].rule.regex ?? "") }
+        do {
+            prefilter = try Prefilter(patterns: patterns, cacheDirectory: cacheDirectory)
+        } catch {
+            throw ScanError(.rules, "cannot build the matching database: \(error)")
+        }
+        var unfiltered = [Int]()
+        for (patternIndex, ruleIndex) in withRegex.enumerated() {
+            compiled[ruleIndex].prefilterIndex = patternIndex
+            if prefilter.unfiltered[patternIndex] != nil { unfiltered.append(ruleIndex) }
+        }
+        self.rules = compiled
+        self.prefilterToRule = withRegex
+        self.unfilteredRules = unfiltered
+        self.globalAllowlists = global
+        self.problems = problems
+        self.prefilterOrigin = prefilter.origin.rawValue
+        self.prefilterSeconds = prefilter.setupSeconds
+    }
+
+    /// Maps a prefilter pattern index to a rule index.
+    let prefilterToRule: [Int]
+
+    /// The number of rules that will run.
+    public var activeRuleCount: Int { rules.count }
+
+    /// The default place for the prefilter cache: `$KEYWARDEN_CACHE_DIR`, else `$XDG_CACHE_HOME/keywarden`,
+    /// else `~/.cache/keywarden`.
+    public static func defaultCacheDirectory(environment: [String: String]) -> URL? {
+        if let dir = environment["KEYWARDEN_CACHE_DIR"] { return dir.isEmpty ? nil : URL(fileURLWithPath: dir) }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("keywarden") }
+        if let home = environment["HOME"], !home.isEmpty { return URL(fileURLWithPath: home).appendingPathComponent(".cache/keywarden") }
+        return nil
+    }
+}
+
+/// One rule with its patterns compiled.
+struct CompiledRule: Sendable {
+    let rule: Rule
+    let regex: CompiledRegex?
+    let path: CompiledRegex?
+    let allowlists: [CompiledAllowlist]
+    let keywords: [[UInt8]]
+    let secretGroup: Int?
+    var prefilterIndex: Int?
+
+    init(_ rule: Rule) throws {
+        self.rule = rule
+        regex = try rule.regex.map { try CompiledRegex($0) }
+        path = try rule.path.map { try CompiledRegex($0) }
+        allowlists = try rule.allowlists.map { try CompiledAllowlist($0) }
+        keywords = rule.keywords.map { Array($0.utf8) }
+        if let g = rule.secretGroup, let regex, g > regex.captureCount {
+            throw ScanError(.rules, "secretGroup \(g) but the regex has only \(regex.captureCount) groups")
+        }
+        secretGroup = rule.secretGroup
+        if let v = rule.validator, !Validators.names.contains(v) {
+            throw ScanError(.rules, "unknown validator '\(v)' (known: \(Validators.names.sorted().joined(separator: ", ")))")
+        }
+    }
+}
+
+/// An allowlist with its patterns compiled.
+struct CompiledAllowlist: Sendable {
+    let list: Allowlist
+    let paths: [CompiledRegex]
+    let regexes: [CompiledRegex]
+
+    init(_ list: Allowlist) throws {
+        self.list = list
+        paths = try list.paths.map { try CompiledRegex($0) }
+        regexes = try list.regexes.map { try CompiledRegex($0) }
+    }
+
+    /// Whether this allowlist suppresses a candidate. Criteria absent from the list do not count.
+    func allows(path: String, secret: String, match: String, line: String, commit: String?, scratch: MatchScratch) -> Bool {
+        var results = [Bool]()
+        if !paths.isEmpty { results.append(paths.contains { (try? $0.matches(path, scratch: scratch)) ?? false }) }
+        if !regexes.isEmpty {
+            let target: String
+            switch list.regexTarget {
+            case .secret: target = secret
+            case .match: target = match
+            case .line: target = line
+            }
+            results.append(regexes.contains { (try? $0.matches(target, scratch: scratch)) ?? false })
+        }
+        if !list.stopwords.isEmpty {
+            let lower = secret.lowercased()
+            results.append(list.stopwords.contains { lower.contains($0) })
+        }
+        if !list.commits.isEmpty {
+            results.append(commit.map { c in list.commits.contains { c.hasPrefix($0) } } ?? false)
+        }
+        guard !results.isEmpty else { return false }
+        return list.condition == .and ? results.allSatisfy { $0 } : results.contains(true)
+    }
+
+    /// True when only the path criterion exists and it matches: the whole file can be skipped.
+    func allowsWholePath(_ path: String, scratch: MatchScratch) -> Bool {
+        guard !paths.isEmpty else { return false }
+        let onlyPaths = regexes.isEmpty && list.stopwords.isEmpty && list.commits.isEmpty
+        guard onlyPaths || list.condition == .or else { return false }
+        return paths.contains { (try? $0.matches(path, scratch: scratch)) ?? false }
+    }
+}
+
+/// Errors of the scanner: never carry a secret.
+public struct ScanError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable { case rules, input, output, git }
+    public let code: Code
+    public let message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { message }
+}

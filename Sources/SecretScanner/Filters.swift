@@ -1,0 +1,68 @@
+/// Cheap tests that tell a real secret from the things that only look like one.
+public enum Filters {
+    /// Shannon entropy in bits per character of `bytes`.
+    public static func entropy(_ bytes: some Collection<UInt8>) -> Double {
+        guard !bytes.isEmpty else { return 0 }
+        var counts = [Int](repeating: 0, count: 256)
+        for b in bytes { counts[Int(b)] += 1 }
+        let n = Double(bytes.count)
+        var h = 0.0
+        for c in counts where c > 0 {
+            let p = Double(c) / n
+            h -= p * log2(p)
+        }
+        return h
+    }
+
+    /// Comments that mark a line as a known non-secret, ours and the ones peers use.
+    public static let inlineAllowMarkers = ["keywarden:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret"]
+
+    /// True when `line` carries an inline allow marker.
+    public static func hasInlineAllow(_ line: String) -> Bool {
+        inlineAllowMarkers.contains { line.contains($0) }
+    }
+
+    /// Fragments that mark a placeholder or a reference wherever they occur (long or punctuated enough that
+    /// a random key practically never contains them).
+    private static let placeholderFragments = [
+        "example", "placeholder", "changeme", "change_me", "change-me", "redacted", "dummy", "sample", "notreal",
+        "not-real", "not_a_", "lorem", "xxxx", "****", "...", "<", ">", "${", "{{", "}}", "$(", "%(", "process.env",
+        "os.environ", "getenv", "env[", "secrets.", "vault:", "op://", "secretsmanager",
+    ]
+
+    /// Short words that mark a placeholder only as a whole segment (`mx-prod-key-here`, `YOUR_KEY`): as a
+    /// substring they would also hit real random keys (a 40-character key contains "here" about once in 3,000).
+    private static let placeholderWords: Set<String> = [
+        "your", "here", "fake", "todo", "insert", "replace", "my", "xxx", "none", "null", "test", "demo",
+    ]
+
+    /// True for placeholders, references and dummy values (`your-api-key-here`, `${VAR}`, `xxxx`,
+    /// `sk_live_***`, repeated or sequential characters) that documentation and config templates use.
+    public static func isPlaceholder(_ secret: String) -> Bool {
+        let lower = secret.lowercased()
+        if placeholderFragments.contains(where: { lower.contains($0) }) { return true }
+        if lower.hasPrefix("$") { return true }
+        let segments = lower.split { !($0.isLetter || $0.isNumber) }
+        if segments.count > 1, segments.contains(where: { placeholderWords.contains(String($0)) }) { return true }
+        let bytes = Array(lower.utf8)
+        if bytes.count >= 8, Set(bytes).count <= 3 { return true }
+        return hasLongSequence(bytes)
+    }
+
+    /// True when the value contains a run of 8 or more consecutive ascending or descending characters
+    /// (`0123456789`, `abcdefgh`) or one character repeated 8 times.
+    static func hasLongSequence(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        var up = 1, down = 1, same = 1
+        for i in 1..<bytes.count {
+            let a = Int(bytes[i - 1]), b = Int(bytes[i])
+            up = b == a + 1 ? up + 1 : 1
+            down = b == a - 1 ? down + 1 : 1
+            same = b == a ? same + 1 : 1
+            if up >= 8 || down >= 8 || same >= 8 { return true }
+        }
+        return false
+    }
+}
+
+import Foundation

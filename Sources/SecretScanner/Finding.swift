@@ -1,0 +1,60 @@
+public import SecretRules
+
+/// One secret found: where, by which rule, and its fingerprint. The secret itself is held only so that a
+/// caller can ask for it explicitly (`--show-secrets`); every rendering redacts by default.
+public struct Finding: Sendable {
+    public var ruleID: String
+    public var description: String
+    public var provider: String
+    public var severity: Severity
+    public var path: String
+    public var line: Int
+    public var column: Int
+    public var endLine: Int
+    public var endColumn: Int
+    public var secret: String
+    public var fingerprint: String
+    /// Other fingerprints that belong to this finding (the API key of a Mindtickle key pair).
+    public var relatedFingerprints: [String] = []
+    /// Facts known about the secret (MaintainX `iat`, `jti`; checksum state; ...). Never secret.
+    public var extra: [String: String] = [:]
+    /// Where the finding came from in git, when it did.
+    public var git: GitProvenance?
+    /// Byte offset of the secret in its input (for ordering and de-duplication; not reported).
+    var offset = 0
+
+    /// The secret with all but a short, harmless prefix hidden.
+    public var redactedSecret: String { Redaction.redact(secret) }
+}
+
+/// The commit that introduced a finding (for git sources).
+public struct GitProvenance: Sendable {
+    public var commit: String
+    public var author: String
+    public var email: String
+    public var date: String
+    public var message: String
+    public var inHead: Bool?
+    public var occurrences: Int?
+
+    public init(commit: String, author: String, email: String, date: String, message: String,
+                inHead: Bool? = nil, occurrences: Int? = nil) {
+        self.commit = commit
+        self.author = author
+        self.email = email
+        self.date = date
+        self.message = message
+        self.inHead = inHead
+        self.occurrences = occurrences
+    }
+}
+
+/// How secrets are shown when they are not to be shown.
+public enum Redaction {
+    /// Keeps up to four leading characters of a long secret (a provider prefix at most) and hides the rest.
+    public static func redact(_ secret: String) -> String {
+        let count = secret.count
+        guard count >= 16 else { return "*****" }
+        return String(secret.prefix(4)) + "*****"
+    }
+}

@@ -1,0 +1,168 @@
+public import Foundation
+public import Hashing
+import Synchronization
+
+/// Limits and switches for scanning files.
+public struct ScanOptions: Sendable {
+    /// Files larger than this are skipped with a note (bytes).
+    public var maxFileSize: Int = 100 * 1024 * 1024
+    /// Scan files that look binary (a NUL byte in the first 8 KiB).
+    public var includeBinary = false
+    /// Worker threads; 0 means one per core.
+    public var threads = 0
+
+    public init() {}
+}
+
+/// What a scan found and what it could not do.
+public struct ScanResult: Sendable {
+    public var findings: [Finding] = []
+    public var filesScanned = 0
+    public var bytesScanned = 0
+    /// Inputs that were deliberately not scanned, each with the reason (binary, too large, ...).
+    public var skipped: [String] = []
+    /// Inputs that could not be read, each with the reason. A scan with errors exits 2.
+    public var errors: [String] = []
+    /// Non-fatal notes (a rule that gave up on part of a file).
+    public var warnings: [String] = []
+    public var seconds = 0.0
+
+    public init() {}
+}
+
+/// Scans many inputs in parallel with bounded memory; results come back in input order.
+public struct ScanSession: Sendable {
+    public let rules: CompiledRules
+    public let fingerprinter: Fingerprinter
+    public let options: ScanOptions
+
+    public init(rules: CompiledRules, fingerprinter: Fingerprinter, options: ScanOptions) {
+        self.rules = rules
+        self.fingerprinter = fingerprinter
+        self.options = options
+    }
+
+    /// Scans files from disk.
+    public func scanFiles(_ entries: [FileWalker.Entry]) -> ScanResult {
+        let start = Date()
+        let workers = options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let next = Atomic<Int>(0)
+        let perFile = Mutex<[Int: FileOutcome]>([:])
+        let warnings = Mutex<[String]>([])
+        let opts = options
+        let rules = self.rules, fingerprinter = self.fingerprinter
+        DispatchQueue.concurrentPerform(iterations: min(workers, max(entries.count, 1))) { _ in
+            let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+            var reader = FileReader()
+            var local = [Int: FileOutcome]()
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                if i >= entries.count { break }
+                local[i] = Self.scanOne(entries[i], scanner: scanner, reader: &reader, options: opts)
+            }
+            let w = scanner.warnings
+            perFile.withLock { all in all.merge(local) { a, _ in a } }
+            if !w.isEmpty { warnings.withLock { $0 += w } }
+        }
+        var result = ScanResult()
+        let outcomes = perFile.withLock { $0 }
+        for i in entries.indices {
+            guard let o = outcomes[i] else { continue }
+            switch o {
+            case .scanned(let findings, let bytes):
+                result.findings += findings
+                result.filesScanned += 1
+                result.bytesScanned += bytes
+            case .skipped(let why): result.skipped.append("\(entries[i].displayPath): \(why)")
+            case .failed(let why): result.errors.append("\(entries[i].displayPath): \(why)")
+            }
+        }
+        result.warnings = warnings.withLock { $0 }
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// Scans bytes already in memory (standard input, a git blob).
+    public func scanBytes(_ bytes: [UInt8], context: InputContext, postprocess: Bool = true) throws(ScanError) -> [Finding] {
+        let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+        var out = [Finding]()
+        var failure: ScanError?
+        bytes.withUnsafeBytes { buf in
+            do { out = try scanner.scan(buf, context, postprocess: postprocess) } catch let e as ScanError { failure = e } catch {}
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    enum FileOutcome: Sendable {
+        case scanned([Finding], Int)
+        case skipped(String)
+        case failed(String)
+    }
+
+    static func scanOne(_ entry: FileWalker.Entry, scanner: BufferScanner, reader: inout FileReader, options: ScanOptions) -> FileOutcome {
+        switch reader.read(entry.path, limit: options.maxFileSize) {
+        case .failure(let why): return .failed(why)
+        case .tooLarge(let size):
+            return .skipped("larger than the size limit (\(size) bytes > \(options.maxFileSize); raise it with --max-file-size)")
+        case .success(let count):
+            return reader.withBytes(count) { buf in
+                if !options.includeBinary, looksBinary(buf) { return .skipped(binaryReason) }
+                do {
+                    return .scanned(try scanner.scan(buf, InputContext(path: entry.displayPath)), count)
+                } catch {
+                    return .failed("\(error)")
+                }
+            }
+        }
+    }
+
+    /// The reason given for a skipped binary input.
+    public static let binaryReason = "binary file"
+
+    /// A NUL byte in the first 8 KiB: git's own test for binary content.
+    public static func looksBinary(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        let n = min(buffer.count, 8000)
+        guard n > 0, let base = buffer.baseAddress else { return false }
+        return memchr(base, 0, n) != nil
+    }
+}
+
+/// Reads whole files into one reusable buffer per worker.
+struct FileReader {
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    enum Outcome {
+        case success(Int)
+        case tooLarge(Int)
+        case failure(String)
+    }
+
+    mutating func read(_ path: String, limit: Int) -> Outcome {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        if size > limit { return .tooLarge(size) }
+        if buffer.count < size + 1 { buffer = [UInt8](repeating: 0, count: size + 1) }
+        var total = 0
+        while true {
+            if total == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            let n = buffer.withUnsafeMutableBytes { raw in Foundation.read(fd, raw.baseAddress! + total, raw.count - total) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            total += n
+            if total > limit { return .tooLarge(total) }
+        }
+        return .success(total)
+    }
+
+    func withBytes<R>(_ count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+}

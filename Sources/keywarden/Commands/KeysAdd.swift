@@ -1,0 +1,64 @@
+import ArgumentParser
+import KeyAge
+
+extension Keywarden.Keys {
+    /// `keywarden keys add ID`: start tracking a key.
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start tracking a key: its provider, environment, owner, dates and fingerprint.",
+            discussion: """
+                The key is read only to fingerprint it. A MaintainX key fills --provider, --created (from its \
+                iat claim) and its jti hint by itself.
+                """
+        )
+
+        @Argument(help: "A short, stable id, e.g. maintainx-prod.") var id: String
+        @Option(name: .customLong("provider"), help: "maintainx, mindtickle, makini, or any name (recognised for MaintainX keys).")
+        var provider: String?
+        @Option(name: .customLong("env"), help: "The environment: prod, staging, dev, ...") var environment: String
+        @Option(name: .customLong("owner"), help: "Who rotates it (a person or team).") var owner: String?
+        @Option(name: .customLong("created"), help: "When the key was made (YYYY-MM-DD; default: a MaintainX key's iat, else today).")
+        var created: String?
+        @Option(name: .customLong("interval"), help: "Rotation interval: days (90) or ISO 8601 (P90D). Default 90 days.")
+        var interval: String?
+        @Option(name: .customLong("warn-before"), help: "Days before the due date at which the key is 'due soon' (default 14).")
+        var warnBefore: Int?
+        @Option(name: .customLong("note"), help: "A free note kept in the ledger.") var note: String?
+        @Flag(name: .customLong("hint-last4"), help: "Also store the key's last four characters (they are key material).")
+        var hintLast4 = false
+        @OptionGroup var event: EventOptions
+        @OptionGroup var source: KeySourceOptions
+        @OptionGroup var ledger: LedgerOptions
+
+        func run() throws {
+            let today = try ledger.currentDate()
+            let facts = try source.facts()
+            guard let provider = provider ?? facts?.recognisedProvider else {
+                throw CommandFailure("--provider is required (only MaintainX keys are recognised by their shape)")
+            }
+            var interval: RotationInterval?
+            if let text = self.interval {
+                guard let i = RotationInterval(parsing: text) else {
+                    throw CommandFailure("--interval must be a number of days or an ISO 8601 duration like P90D, not '\(text)'")
+                }
+                interval = i
+            }
+            if let warnBefore, warnBefore < 0 { throw CommandFailure("--warn-before must be 0 or more") }
+            let created = try Keywarden.Keys.date(self.created, option: "--created") ?? facts?.issued.map { min($0, today) } ?? today
+            var key = TrackedKey(id: id, provider: provider.lowercased(), environment: environment, owner: owner,
+                                 created: created, interval: interval, warnBefore: warnBefore,
+                                 fingerprint: facts?.fingerprint, jti: facts?.keyID, last4: hintLast4 ? facts?.last4 : nil)
+            key.note = note
+            key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
+            try ledger.update { (l) throws(KeyAgeError) in try l.add(key) }
+            let status = KeyStatus(key: key, today: today)
+            print("Added \(key.id) (\(key.provider), \(key.environment)) to \(ledger.path): created \(key.created). \(status.message)")
+            if let fp = key.fingerprint {
+                print("Fingerprint \(fp.prefix(16))…" + (key.jti.map { ", MaintainX key id \($0)" } ?? ""))
+            } else {
+                Terminal.warn("warning: no key given (--from-env, --from-dotenv, --stdin): scans cannot name this key "
+                    + "and reuse across environments cannot be detected")
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import KeyAge
+
+extension Keywarden.Keys {
+    /// `keywarden keys check`: the CI gate.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "For CI: exit 1 when an active key is overdue or leaked, or one key value is used in two environments.",
+            discussion: "Keys due soon or due today are warnings (exit 0). Exit 2 when the ledger cannot be read."
+        )
+
+        @OptionGroup var ledger: LedgerOptions
+
+        func run() throws {
+            let today = try ledger.currentDate()
+            let keys = try ledger.load()
+            let check = LedgerCheck(ledger: keys, today: today)
+            let colour = Terminal.colourEnabled()
+            for e in check.errors { print(Style.red.apply("error:", enabled: colour) + " " + e.message) }
+            for w in check.warnings { print(Style.yellow.apply("warning:", enabled: colour) + " " + w.message) }
+            func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+            print("keys check: \(count(check.activeCount, "active key")), \(count(check.errors.count, "error")), "
+                + "\(count(check.warnings.count, "warning")) (\(ledger.path), \(today))")
+            if check.failed { throw FindingsExit() }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import KeyAge
+
+extension Keywarden.Keys {
+    /// `keywarden keys status`: every key, soonest due first.
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show every key, soonest due first: ok, due soon, due, overdue, leaked, revoked."
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+        @Option(name: .customLong("format"), help: "table or json.") var format: Format = .table
+        @OptionGroup var ledger: LedgerOptions
+
+        func run() throws {
+            let today = try ledger.currentDate()
+            let keys = try ledger.load()
+            let statuses = KeyStatus.all(in: keys, today: today)
+            switch format {
+            case .json:
+                print(try ledgerCall { () throws(KeyAgeError) in
+                    try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today).json()
+                })
+            case .table:
+                print(Self.table(statuses, colour: Terminal.colourEnabled()), terminator: "")
+            }
+        }
+
+        /// Aligned columns: id, provider, environment, owner, status, due, and the sentence.
+        static func table(_ statuses: [KeyStatus], colour: Bool) -> String {
+            if statuses.isEmpty { return "No keys in the ledger.\n" }
+            let header = ["ID", "PROVIDER", "ENV", "OWNER", "STATUS", "DUE", ""]
+            let rows = statuses.map { s in
+                [s.key.id, s.key.provider, s.key.environment, s.key.owner ?? "-", s.level.rawValue, s.due.description, s.message]
+            }
+            let widths = (0..<header.count).map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+            func line(_ cells: [String], style: Style?) -> String {
+                var out = ""
+                for (c, cell) in cells.enumerated() {
+                    let padded = c == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count + 2)
+                    if c == 4, let style { out += style.apply(padded, enabled: colour) } else { out += padded }
+                }
+                while out.hasSuffix(" ") { out.removeLast() }
+                return out + "\n"
+            }
+            var out = line(header, style: nil)
+            for (s, row) in zip(statuses, rows) { out += line(row, style: style(for: s.level)) }
+            return out
+        }
+
+        static func style(for level: KeyStatus.Level) -> Style {
+            switch level {
+            case .ok: .green
+            case .dueSoon, .due: .yellow
+            case .overdue, .leaked: .red
+            case .revoked: .dim
+            }
+        }
+    }
+}

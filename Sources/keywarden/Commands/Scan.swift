@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import Hashing
+import KeyAge
+import ScanReporting
+import SecretScanner
+
+extension Keywarden {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scan files for secrets.",
+            discussion: """
+                Without PATH, scans the current directory. Use '-' to read standard input.
+                Exit codes: 0 nothing found, 1 findings, 2 error (unreadable input, broken rule, bad usage).
+                """
+        )
+
+        @Argument(help: "Files or directories to scan ('-' for standard input).")
+        var paths: [String] = []
+
+        @Flag(name: .long, help: "Scan every file under PATH, ignoring git (tracked/ignored status).")
+        var noGit = false
+
+        @OptionGroup var rules: RuleOptions
+
+        @Option(name: .long, help: "Output format: text or json.")
+        var format: String = "text"
+
+        @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
+        var output: String?
+
+        @Flag(name: .long, help: "Show secrets in full in the report (redacted by default).")
+        var showSecrets = false
+
+        @Option(name: .long, help: "Don't report findings already in this earlier JSON report (matched by rule and fingerprint).")
+        var baseline: String?
+
+        @Option(name: .long, help: "Fingerprints to ignore (default: .keywardenignore in the current directory).")
+        var ignoreFile: String?
+
+        @Option(name: .long, help: "Skip files larger than this (bytes; K, M, G suffixes). Default 100M.")
+        var maxFileSize: String = "100M"
+
+        @Flag(name: .long, help: "Scan binary files too.")
+        var includeBinary = false
+
+        @Flag(name: .long, help: "Follow symbolic links.")
+        var followSymlinks = false
+
+        @Option(name: .long, help: "Worker threads (default: one per core).")
+        var threads: Int = 0
+
+        @Option(name: .long, help: "The key ledger whose keys findings are matched against (default: .keywarden/keys.toml at the work tree root).")
+        var ledger: String?
+
+        func validate() throws {
+            guard ReportFormat(rawValue: format) != nil else {
+                throw ValidationError("unknown format '\(format)' (use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard ByteSize.parse(maxFileSize) != nil else {
+                throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (e.g. 500K, 100M, 1G)")
+            }
+        }
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            let compiled = try rules.compiledRules(environment: environment)
+            var options = ScanOptions()
+            options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
+            options.includeBinary = includeBinary
+            options.threads = threads
+            let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: options)
+
+            var suppression = Suppression()
+            do {
+                try suppression.loadIgnoreFile(ignoreFile ?? ".keywardenignore")
+                if let baseline { try suppression.loadBaseline(baseline) }
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+
+            var result = ScanResult()
+            let roots = paths.isEmpty ? ["."] : paths
+            if roots.contains("-") {
+                guard roots == ["-"] else { throw CommandFailure("'-' (standard input) cannot be combined with other paths") }
+                let start = Date()
+                let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+                do {
+                    result.findings = try session.scanBytes(bytes, context: InputContext(path: "<stdin>"))
+                } catch {
+                    result.errors.append("<stdin>: \(error)")
+                }
+                result.filesScanned = 1
+                result.bytesScanned = bytes.count
+                result.seconds = Date().timeIntervalSince(start)
+            } else {
+                var walker = FileWalker(options: .init(followSymlinks: followSymlinks))
+                let files = walker.files(under: roots)
+                result = session.scanFiles(files)
+                result.errors = walker.errors + result.errors
+                result.skipped = walker.skipped + result.skipped
+            }
+            result.errors += compiled.problems
+            try finish(result, suppression: suppression, scope: roots == ["-"] ? "standard input" : "files")
+        }
+
+        /// Applies suppression, writes the report, prints the summary, and exits with the right code.
+        func finish(_ result: ScanResult, suppression: Suppression, scope: String) throws {
+            let (kept, ignored, baselined) = suppression.apply(result.findings)
+            var report = Report(findings: kept, result: result, toolVersion: Keywarden.version)
+            report.ignored = ignored
+            report.baselined = baselined
+            report.showSecrets = showSecrets
+            report.scope = scope
+            var result = result
+            annotateTrackedKeys(&report, warnings: &result.warnings)
+            report.result = result
+            let fmt = ReportFormat(rawValue: format) ?? .text
+            let colour = output == nil && Terminal.colourEnabled()
+            let rendered = fmt.render(report, colour: colour)
+            if let output {
+                do {
+                    try Data(rendered.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    throw CommandFailure("cannot write the report to \(output): \(error.localizedDescription)")
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(rendered.utf8))
+            }
+            Summary.print(report)
+            if !result.errors.isEmpty { throw ExitCode(2) }
+            if !kept.isEmpty { throw FindingsExit() }
+        }
+    }
+}
+
+extension Keywarden.Scan {
+    /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows.
+    func annotateTrackedKeys(_ report: inout Report, warnings: inout [String]) {
+        guard !report.findings.isEmpty else { return }
+        let path = ledger ?? KeyLedger.defaultPath(from: FileManager.default.currentDirectoryPath)
+        let loaded: KeyLedger?
+        do {
+            loaded = try LedgerStore(path: path).loadIfPresent()
+        } catch {
+            warnings.append("key ledger not used: \(error)")
+            return
+        }
+        guard let keys = loaded else { return }
+        for (i, f) in report.findings.enumerated() {
+            guard let info = ([f.fingerprint] + f.relatedFingerprints).lazy.compactMap({ keys.lookup(fingerprint: $0) }).first else { continue }
+            report.notes[i, default: []].append(info.summary)
+            var facts = ["id": info.id, "provider": info.provider, "environment": info.environment,
+                         "current": info.isCurrentValue ? "true" : "false"]
+            if let owner = info.owner { facts["owner"] = owner }
+            report.trackedKeys[i] = facts
+        }
+    }
+}
+
+/// Parses sizes such as `100M`.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = t.last, let mult = units[last] { return Int(t.dropLast()).map { $0 * mult } }
+        return Int(t.hasSuffix("B") ? String(t.dropLast()) : t)
+    }
+}
+
+/// The summary keywarden writes to standard error after a scan.
+enum Summary {
+    static func print(_ report: Report) {
+        let r = report.result
+        let colour = Terminal.colourEnabled(forStdout: false)
+        var lines = [String]()
+        // Binary files are expected and many: counted, not listed. Other skips are listed (the JSON report has all).
+        let binary = r.skipped.filter { $0.hasSuffix(ScanSession.binaryReason) }
+        let other = r.skipped.filter { !$0.hasSuffix(ScanSession.binaryReason) }
+        for s in other.prefix(20) { lines.append("keywarden: skipped \(s)") }
+        if other.count > 20 { lines.append("keywarden: ... and \(other.count - 20) more skipped (the JSON report lists all)") }
+        if !binary.isEmpty { lines.append("keywarden: skipped \(binary.count) binary file\(binary.count == 1 ? "" : "s") (scan them with --include-binary)") }
+        for w in r.warnings { lines.append("keywarden: warning: \(w)") }
+        for e in r.errors { lines.append(Style.red.apply("keywarden: error: \(e)", enabled: colour)) }
+        let mb = Double(r.bytesScanned) / 1_048_576
+        var summary = "keywarden: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(r.filesScanned) file\(r.filesScanned == 1 ? "" : "s") (\(String(format: "%.1f", mb)) MB) in \(String(format: "%.2f", r.seconds)) s"
+        if report.ignored > 0 { summary += ", \(report.ignored) ignored" }
+        if report.baselined > 0 { summary += ", \(report.baselined) in baseline" }
+        if !r.skipped.isEmpty { summary += ", \(r.skipped.count) skipped" }
+        if !r.errors.isEmpty { summary += ", \(r.errors.count) error\(r.errors.count == 1 ? "" : "s")" }
+        let style: Style = !r.errors.isEmpty || !report.findings.isEmpty ? .red : .green
+        lines.append(style.apply(summary, enabled: colour))
+        Terminal.warn(lines.joined(separator: "\n"))
+    }
+}

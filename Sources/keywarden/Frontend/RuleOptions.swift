@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import SecretRules
+import SecretScanner
+
+/// Options shared by every command that loads rules.
+struct RuleOptions: ParsableArguments {
+    @Option(name: .long, help: "A rules config (gitleaks/betterleaks TOML schema). Without [extend] useDefault = true it replaces the built-in rules.")
+    var config: String?
+
+    /// Loads the rules; prints the loader's warnings to standard error.
+    func loadRules() throws -> RuleSet {
+        do {
+            let set = try config.map { try RuleLoader.load(configAt: $0) } ?? RuleLoader.builtIn()
+            for w in set.warnings { Terminal.warn("keywarden: warning: \(w)") }
+            return set
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    /// Loads and compiles the rules; reports each rule that does not compile and carries on with the rest.
+    func compiledRules(environment: [String: String]) throws -> CompiledRules {
+        let set = try loadRules()
+        do {
+            let compiled = try CompiledRules(set, cacheDirectory: CompiledRules.defaultCacheDirectory(environment: environment))
+            for p in compiled.problems { Terminal.warn("keywarden: error: \(p); that rule is skipped") }
+            return compiled
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+}

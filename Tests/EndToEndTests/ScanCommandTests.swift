@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built binary, as users and the benchmark harness call it.
+@Suite struct ScanCommandTests {
+    let cacheEnv: [String: String]
+    init() throws {
+        cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+    }
+
+    @Test func exitCodesTellTheTruth() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("clean/app.swift", "let answer = 42\n")
+        try dir.write("dirty/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        #expect(try Run.keywarden(["scan", "--no-git", dir.path("clean")], environment: cacheEnv).status == 0)
+        let dirty = try Run.keywarden(["scan", "--no-git", dir.path("dirty")], environment: cacheEnv)
+        #expect(dirty.status == 1)
+        #expect(dirty.stdout.contains("maintainx-api-key-assignment"))
+        #expect(try Run.keywarden(["scan", "--no-git", dir.path("missing")], environment: cacheEnv).status == 2)
+        let usage = try Run.keywarden(["scan", "--no-such-flag"], environment: cacheEnv)
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("keywarden scan"))
+        #expect(try Run.keywarden(["no-such-command"], environment: cacheEnv).status == 2)
+    }
+
+    @Test func jsonReportHasTheContractFieldsAndRedacts() throws {
+        let dir = try TemporaryDirectory()
+        let key = FakeKeys.maintainX()
+        try dir.write("src/client.ts", "// client\nconst token = \"\(key)\";\n")
+        let out = dir.path("report.json")
+        let run = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", out, dir.path("src")], environment: cacheEnv)
+        #expect(run.status == 1)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(!text.contains(key) && !run.stdout.contains(key) && !run.stderr.contains(key))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["version"] is String)
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        let f = try #require(findings.first)
+        for field in ["rule_id", "provider", "severity", "path", "line", "column", "end_line", "secret", "fingerprint"] {
+            #expect(f[field] != nil, "finding has \(field)")
+        }
+        #expect(f["rule_id"] as? String == "maintainx-api-key")
+        #expect(f["line"] as? Int == 2)
+        #expect((f["path"] as? String)?.hasSuffix("src/client.ts") == true)
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["files"] as? Int == 1)
+        #expect(summary["errors"] as? [String] == [])
+        let shown = try Run.keywarden(["scan", "--no-git", "--format", "json", "--show-secrets", dir.path("src")], environment: cacheEnv)
+        #expect(shown.stdout.contains(key))
+    }
+
+    @Test func standardInputIsScanned() throws {
+        let key = FakeKeys.alnum(40)
+        let run = try Run.keywarden(["scan", "-"], stdin: "MX_API_KEY=\(key)\n", environment: cacheEnv)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("<stdin>:1:"))
+        #expect(!run.stdout.contains(key))
+    }
+
+    @Test func theBinaryCarriesItsRulesWhenCopiedAlone() throws {
+        let dir = try TemporaryDirectory()
+        let copy = dir.path("bin/keywarden")
+        try FileManager.default.createDirectory(atPath: dir.path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Run.keywardenPath, toPath: copy)
+        let list = try Run.program(copy, ["rules", "list"], in: dir.path(), environment: cacheEnv)
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("maintainx-api-key"))
+        let check = try Run.program(copy, ["rules", "check", "--require-examples", "2"], in: dir.path(), environment: cacheEnv)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("0 failed"))
+    }
+
+    @Test func ignoreAddSuppressesByFingerprint() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        let first = try Run.keywarden(["scan", "--no-git", "--format", "json", "a.env"], in: dir.path(), environment: cacheEnv)
+        let object = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        let fp = try #require((object?["findings"] as? [[String: Any]])?.first?["fingerprint"] as? String)
+        let add = try Run.keywarden(["ignore", "add", fp, "--reason", "fixture"], in: dir.path(), environment: cacheEnv)
+        #expect(add.status == 0)
+        let second = try Run.keywarden(["scan", "--no-git", "a.env"], in: dir.path(), environment: cacheEnv)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("1 ignored"))
+        #expect(try Run.keywarden(["ignore", "add", "zz", "--reason", "x"], in: dir.path(), environment: cacheEnv).status == 2)
+    }
+
+    @Test func malformedConfigIsAnErrorNamingFileAndLine() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("bad.toml", "[[rules]]\nid = \"x\"\nregex = '''abc\n")
+        try dir.write("a.txt", "hello\n")
+        let run = try Run.keywarden(["scan", "--no-git", "--config", dir.path("bad.toml"), dir.path("a.txt")], environment: cacheEnv)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("bad.toml:3"))
+    }
+
+    @Test func aBrokenUserRuleIsNamedAndTheOthersStillFind() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("rules.toml", """
+            [[rules]]
+            id = "broken-rule"
+            regex = '''(unclosed'''
+            [[rules]]
+            id = "acme-token"
+            regex = '''acme_([a-z]{24})'''
+            """)
+        try dir.write("a.txt", "t = acme_\(FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyz"), 24))\n")
+        let run = try Run.keywarden(["scan", "--no-git", "--config", dir.path("rules.toml"), dir.path("a.txt")], environment: cacheEnv)
+        #expect(run.status == 2, "a broken rule makes the scan incomplete")
+        #expect(run.stderr.contains("broken-rule") && run.stderr.contains("rules.toml:1"))
+        #expect(run.stdout.contains("acme-token"))
+    }
+
+    @Test func gitleaksConfigWithUnsupportedFieldWarnsOnce() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("rules.toml", """
+            [[rules]]
+            id = "a"
+            regex = '''aaa_[0-9]{8}'''
+            skipReport = true
+            [[rules]]
+            id = "b"
+            regex = '''bbb_[0-9]{8}'''
+            skipReport = true
+            """)
+        try dir.write("a.txt", "nothing\n")
+        let run = try Run.keywarden(["scan", "--no-git", "--config", dir.path("rules.toml"), dir.path("a.txt")], environment: cacheEnv)
+        #expect(run.status == 0)
+        let warnings = run.stderr.split(separator: "\n").filter { $0.contains("skipReport") }
+        #expect(warnings.count == 1)
+    }
+
+    @Test func anUnreadableFileIsListedAndTheRestIsScanned() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("ok.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("locked.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        chmod(dir.path("locked.env"), 0)
+        chmod(dir.path(), 0o755)
+        var arguments = ["scan", "--no-git", dir.path()]
+        var program = Run.keywardenPath
+        var binaryCopy: TemporaryDirectory?
+        if getuid() == 0 {
+            // root reads everything: run the scan as nobody, so that permissions apply.
+            // A copy of the binary in a world-readable place, wherever the checkout lives.
+            let bin = try TemporaryDirectory(prefix: "keywarden-bin")
+            chmod(bin.path(), 0o755)
+            let copy = bin.path("keywarden")
+            try FileManager.default.copyItem(atPath: Run.keywardenPath, toPath: copy)
+            chmod(copy, 0o755)
+            arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", copy] + arguments
+            binaryCopy = bin
+            program = "/usr/bin/setpriv"
+        }
+        let run = try Run.program(program, arguments, environment: ["KEYWARDEN_CACHE_DIR": ""])
+        withExtendedLifetime(binaryCopy) {}
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("locked.env") && run.stderr.contains("Permission denied"))
+        #expect(run.stdout.contains("ok.env"))
+    }
+}
+
+@Suite struct TrackedKeyScanTests {
+    @Test func aFindingThatIsATrackedKeyNamesIt() throws {
+        let dir = try TemporaryDirectory()
+        let env = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let key = FakeKeys.maintainX()
+        let ledger = dir.path(".keywarden/keys.toml")
+        let add = try Run.keywarden(["keys", "add", "mx-prod", "--env", "prod", "--owner", "ops@example.com",
+                                     "--from-env", "MX_KEY", "--ledger", ledger],
+                                    in: dir.path(), environment: env.merging(["MX_KEY": key]) { a, _ in a })
+        #expect(add.status == 0, "\(add.stderr)")
+        try dir.write("src/app.ts", "const token = \"\(key)\";\n")
+        let text = try Run.keywarden(["scan", "--no-git", "--ledger", ledger, dir.path("src")], in: dir.path(), environment: env)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("tracked key mx-prod (environment prod, owner ops@example.com): rotate it now"))
+        let json = try Run.keywarden(["scan", "--no-git", "--format", "json", "--ledger", ledger, dir.path("src")], in: dir.path(), environment: env)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let finding = try #require((object?["findings"] as? [[String: Any]])?.first)
+        let tracked = try #require(finding["tracked_key"] as? [String: String])
+        #expect(tracked["id"] == "mx-prod" && tracked["environment"] == "prod" && tracked["current"] == "true")
+        #expect(!json.stdout.contains(key) && !text.stdout.contains(key))
+        // Another key of the same shape is not called tracked.
+        try dir.write("src/app.ts", "const token = \"\(FakeKeys.maintainX())\";\n")
+        let other = try Run.keywarden(["scan", "--no-git", "--ledger", ledger, dir.path("src")], in: dir.path(), environment: env)
+        #expect(other.status == 1 && !other.stdout.contains("tracked key"))
+    }
+}

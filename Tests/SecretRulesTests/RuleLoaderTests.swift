@@ -1,0 +1,114 @@
+import SecretRules
+import Testing
+
+@Suite struct RuleLoaderTests {
+    @Test func parsesOurFieldsAndGitleaksFields() throws {
+        let text = """
+            title = "t"
+            [[rules]]
+            id = "demo-token"
+            description = "Demo token"
+            provider = "demo"
+            severity = "high"
+            regex = '''demo_([a-z0-9]{8})'''
+            secretGroup = 1
+            keywords = ["DEMO_"]
+            entropy = 2.5
+            validator = "not-placeholder"
+            examples = ["x = demo_{{lower:8}}"]
+            negative_examples = ["x = demo_"]
+            [[rules.allowlists]]
+            regexTarget = "line"
+            regexes = ['''fixture''']
+            condition = "AND"
+            paths = ['''tests/''']
+            """
+        let set = try RuleLoader.parse(text, file: "demo.toml")
+        let rule = try #require(set.rules.first)
+        #expect(rule.id == "demo-token" && rule.provider == "demo" && rule.severity == .high)
+        #expect(rule.secretGroup == 1 && rule.keywords == ["demo_"] && rule.entropy == 2.5)
+        #expect(rule.examples.count == 1 && rule.negativeExamples.count == 1 && rule.validator == "not-placeholder")
+        #expect(rule.allowlists.first?.regexTarget == .line && rule.allowlists.first?.condition == .and)
+        #expect(rule.source == RuleSource(file: "demo.toml", line: 2))
+        #expect(set.warnings.isEmpty)
+    }
+
+    @Test func malformedTOMLNamesFileAndLine() {
+        let text = "[[rules]]\nid = \"a\"\nregex = '''x'''\n\n[[rules]]\nid = \"b\nregex = 'y'\n"
+        do {
+            _ = try RuleLoader.parse(text, file: "broken.toml")
+            Issue.record("a malformed file loaded")
+        } catch {
+            #expect(error.file == "broken.toml")
+            #expect(error.line == 6)
+            #expect(error.description.hasPrefix("broken.toml:6:"))
+        }
+    }
+
+    @Test func duplicateIDsAndMissingPatternsAreErrorsWithLines() {
+        #expect(throws: RulesError.self) {
+            try RuleLoader.parse("[[rules]]\nid = \"a\"\nregex = 'x'\n[[rules]]\nid = \"a\"\nregex = 'y'\n", file: "d.toml")
+        }
+        do {
+            _ = try RuleLoader.parse("[[rules]]\nid = \"a\"\nregex = 'x'\n\n[[rules]]\nid = \"b\"\n", file: "m.toml")
+            Issue.record("a rule without regex or path loaded")
+        } catch {
+            #expect(error.line == 5)
+            #expect(error.message.contains("'b'"))
+        }
+    }
+
+    @Test func unsupportedFeaturesGiveOneWarningThatNamesThem() throws {
+        let text = """
+            [[rules]]
+            id = "a"
+            regex = 'x'
+            skipReport = true
+            [[rules]]
+            id = "b"
+            regex = 'y'
+            smartFilter = true
+            """
+        let set = try RuleLoader.parse(text, file: "u.toml")
+        #expect(set.rules.count == 2)
+        #expect(set.warnings.count == 1)
+        let warning = try #require(set.warnings.first)
+        #expect(warning.contains("skipReport") && warning.contains("smartFilter"))
+    }
+
+    @Test func unknownSeverityIsAnError() {
+        #expect(throws: RulesError.self) {
+            try RuleLoader.parse("[[rules]]\nid = \"a\"\nregex = 'x'\nseverity = \"urgent\"\n", file: "s.toml")
+        }
+    }
+
+    @Test func builtInRulesAreEmbeddedAndWellFormed() throws {
+        let set = try RuleLoader.builtIn()
+        #expect(set.warnings.isEmpty)
+        let ids = set.rules.map(\.id)
+        #expect(Set(ids).count == ids.count, "rule ids are unique")
+        for id in ["maintainx-api-key", "mindtickle-api-key", "mindtickle-secret-key", "makini-client-secret", "generic-secret-assignment"] {
+            #expect(ids.contains(id), "built-in rule \(id)")
+        }
+        for rule in set.rules {
+            #expect(rule.examples.count >= 2 && rule.negativeExamples.count >= 2, "\(rule.id) has examples both ways")
+            #expect(rule.source.file.hasPrefix("rules/") && rule.source.line > 0)
+        }
+    }
+
+    @Test func gitleaksProviderIsInferredFromTheID() throws {
+        let set = try RuleLoader.parse("[[rules]]\nid = \"github-pat\"\nregex = 'ghp'\n", file: "g.toml")
+        #expect(set.rules.first?.provider == "github")
+        #expect(set.rules.first?.severity == .medium)
+    }
+
+    @Test func templatesExpandDeterministicallyAndRejectUnknownNames() throws {
+        var a = ExampleTemplate(seed: "r"), b = ExampleTemplate(seed: "r")
+        let x = try a.expand("k={{hex:40}} {{alnum:8}}")
+        #expect(x == (try b.expand("k={{hex:40}} {{alnum:8}}")))
+        #expect(x.count == 2 + 40 + 1 + 8)
+        #expect(x.dropFirst(2).prefix(40).allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        #expect(throws: TemplateError.self) { try a.expand("{{nonsense:3}}") }
+        #expect(try a.expand("${{ secrets.X }} {{bearerToken}}", lenient: true) == "${{ secrets.X }} {{bearerToken}}")
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import SecretScanner
+import Testing
+import TestSupport
+
+/// Inputs that break weaker scanners: each must give a clear outcome and lose nothing else.
+@Suite struct BadInputTests {
+    func scanDir(_ dir: TemporaryDirectory, options: ScanOptions = ScanOptions(), follow: Bool = false) -> (ScanResult, FileWalker) {
+        var walker = FileWalker(options: .init(followSymlinks: follow))
+        let files = walker.files(under: [dir.path()])
+        let session = ScanSession(rules: Engine.builtIn.rules, fingerprinter: Engine.builtIn.fingerprinter, options: options)
+        return (session.scanFiles(files), walker)
+    }
+
+    @Test func binaryFilesAreSkippedWithANoteUnlessAsked() throws {
+        let dir = try TemporaryDirectory()
+        var bytes = Data([0x7F, 0x45, 0x4C, 0x46, 0, 0, 0])
+        bytes.append(Data("MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n".utf8))
+        try dir.write("tool.bin", data: bytes)
+        let (skipped, _) = scanDir(dir)
+        #expect(skipped.findings.isEmpty && skipped.skipped.count == 1 && skipped.skipped[0].contains("binary"))
+        var options = ScanOptions()
+        options.includeBinary = true
+        let (scanned, _) = scanDir(dir, options: options)
+        #expect(scanned.findings.count == 1)
+    }
+
+    @Test func invalidUTF8AroundASecretIsStillScanned() throws {
+        let dir = try TemporaryDirectory()
+        var bytes = Data([0xC3, 0x28, 0xFF, 0xFE, 0x0A])
+        bytes.append(Data("MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n".utf8))
+        bytes.append(Data([0xE2, 0x82, 0x0A]))
+        try dir.write("latin.env", data: bytes)
+        let (result, _) = scanDir(dir)
+        #expect(result.findings.count == 1 && result.findings.first?.line == 2)
+    }
+
+    @Test func aTenMegabyteSingleLineFileIsScannedToTheEnd() throws {
+        let dir = try TemporaryDirectory()
+        let filler = String(repeating: "aGVsbG8gd29ybGQ ", count: 10 * 1024 * 1024 / 16)
+        try dir.write("minified.js", filler + "var MAINTAINX_API_KEY='\(FakeKeys.alnum(40))';")
+        let (result, _) = scanDir(dir)
+        #expect(result.findings.count == 1)
+        #expect(result.findings.first?.line == 1)
+        #expect((result.findings.first?.column ?? 0) > 10_000_000)
+    }
+
+    @Test func thousandsOfMatchesOnOneLineAreAllFound() throws {
+        let keys = (0..<3000).map { _ in FakeKeys.alnum(40) }
+        let line = keys.map { "MX_API_KEY=\($0);" }.joined(separator: " ")
+        let found = try Engine.scan(line + "\n")
+        #expect(found.count == keys.count)
+        let missed = Set(keys).subtracting(found.map(\.secret)).count
+        #expect(missed == 0, "\(missed) keys missed")
+    }
+
+    @Test func oversizedFilesAreSkippedWithTheLimitNamed() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("big.env", String(repeating: "x", count: 5000) + "\nMAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        var options = ScanOptions()
+        options.maxFileSize = 4096
+        let (result, _) = scanDir(dir, options: options)
+        #expect(result.findings.isEmpty && result.skipped.count == 1 && result.skipped[0].contains("--max-file-size"))
+    }
+
+    @Test func aSymlinkLoopIsVisitedOnce() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("a/secret.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("a/loop"), withDestinationPath: dir.path("a"))
+        let (notFollowed, _) = scanDir(dir)
+        #expect(notFollowed.findings.count == 1)
+        let (followed, walker) = scanDir(dir, follow: true)
+        #expect(followed.findings.count == 1)
+        #expect(walker.skipped.contains { $0.contains("loop") })
+    }
+
+    @Test func aMissingPathIsAnErrorAndTheRestIsScanned() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("ok.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        var walker = FileWalker()
+        let files = walker.files(under: [dir.path("ok.env"), dir.path("missing.env")])
+        let result = Engine.builtIn.scanFiles(files)
+        #expect(walker.errors.count == 1 && walker.errors[0].contains("missing.env"))
+        #expect(result.findings.count == 1)
+    }
+
+    @Test func anEmptyDirectoryScansCleanly() throws {
+        let dir = try TemporaryDirectory()
+        let (result, walker) = scanDir(dir)
+        #expect(result.filesScanned == 0 && result.findings.isEmpty && result.errors.isEmpty && walker.errors.isEmpty)
+    }
+
+    @Test func aCatastrophicUserRuleGivesUpInsteadOfHanging() throws {
+        let session = try Engine.session("""
+            [[rules]]
+            id = "evil"
+            regex = '''(\\w+\\s?)+$'''
+            [[rules]]
+            id = "fine"
+            regex = '''TOKEN_([A-Z0-9]{12})'''
+            """)
+        let token = FakeKeys.random(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 12)
+        let text = String(repeating: "a", count: 30_000) + "!\nTOKEN_\(token)\n"
+        let scanner = BufferScanner(session.rules, fingerprinter: session.fingerprinter)
+        let found = try Array(text.utf8).withUnsafeBytes { try scanner.scan($0, InputContext(path: "x")) }
+        #expect(found.map(\.ruleID) == ["fine"])
+        #expect(scanner.warnings.contains { $0.contains("evil") })
+    }
+
+    @Test func aRuleThatDoesNotCompileIsReportedAndTheRestRun() throws {
+        let session = try Engine.session("""
+            [[rules]]
+            id = "broken"
+            regex = '''(unclosed'''
+            [[rules]]
+            id = "fine"
+            regex = '''TOKEN_([A-Z0-9]{12})'''
+            """)
+        #expect(session.rules.problems.count == 1)
+        #expect(session.rules.problems.first?.contains("'broken' (test.toml:1)") == true)
+        let token = FakeKeys.random(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 12)
+        #expect(try Engine.scan("TOKEN_\(token)\n", session: session).map(\.ruleID) == ["fine"])
+    }
+
+    @Test func gitleaksDefaultConfigLoadsAndDetects() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gitleaks/gitleaks.toml").path
+        let set = try SecretRulesLoader.load(path)
+        #expect(set.rules.count >= 200)
+        let rules = try CompiledRules(set, cacheDirectory: Engine.cache)
+        #expect(rules.problems.isEmpty, "\(rules.problems)")
+        let session = ScanSession(rules: rules, fingerprinter: Engine.builtIn.fingerprinter, options: ScanOptions())
+        let github = FakeKeys.join("gh", "p_", FakeKeys.alnum(36))
+        let aws = FakeKeys.join("AK", "IA", FakeKeys.random(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), 16))
+        let found = try Engine.scan("GITHUB_TOKEN=\(github)\naws_access_key_id = \(aws)\n", session: session)
+        #expect(Set(found.map(\.ruleID)).isSuperset(of: ["github-pat", "aws-access-token"]))
+    }
+}
+
+import SecretRules
+enum SecretRulesLoader {
+    static func load(_ path: String) throws -> RuleSet { try RuleLoader.load(configAt: path) }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hashing
+import SecretScanner
+import Testing
+import TestSupport
+
+@Suite struct SuppressionTests {
+    @Test(arguments: ["keywarden:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret"])
+    func inlineMarkersAllowTheLine(marker: String) throws {
+        let key = FakeKeys.alnum(40)
+        #expect(try Engine.scan("MAINTAINX_API_KEY=\(key) # \(marker)\n").isEmpty)
+        #expect(try Engine.scan("MAINTAINX_API_KEY=\(key)\n").count == 1)
+    }
+
+    @Test func ignoreFileMatchesTheValueWhereverItMoves() throws {
+        let dir = try TemporaryDirectory()
+        let key = FakeKeys.alnum(40)
+        let fingerprint = Fingerprinter(key: nil).fingerprint(key)
+        try Suppression.append(fingerprint: fingerprint, reason: "test fixture", to: dir.path(".keywardenignore"))
+        var suppression = Suppression()
+        try suppression.loadIgnoreFile(dir.path(".keywardenignore"))
+        let moved = try Engine.scan("# moved down\n\nMAINTAINX_API_KEY=\(key)\n")
+        #expect(moved.count == 1)
+        #expect(suppression.apply(moved).kept.isEmpty)
+        // A new secret on the same line is still caught.
+        let other = try Engine.scan("# moved down\n\nMAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        #expect(suppression.apply(other).kept.count == 1)
+        // Appending the same fingerprint twice keeps one line.
+        try Suppression.append(fingerprint: fingerprint, reason: "again", to: dir.path(".keywardenignore"))
+        let text = try String(contentsOfFile: dir.path(".keywardenignore"), encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(text.contains("# test fixture"))
+    }
+
+    @Test func malformedIgnoreFileNamesTheLine() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(".keywardenignore", "# comment\n\(String(repeating: "a", count: 64))\nnot-a-fingerprint\n")
+        var s = Suppression()
+        #expect(throws: ScanError.self) { try s.loadIgnoreFile(dir.path(".keywardenignore")) }
+        do { try s.loadIgnoreFile(dir.path(".keywardenignore")) } catch {
+            #expect(error.message.hasSuffix(":3: not a fingerprint (expected 64 lowercase hex digits)"))
+        }
+        #expect(throws: ScanError.self) { try Suppression.append(fingerprint: "short", reason: "", to: dir.path("x")) }
+    }
+
+    @Test func baselineSuppressesKnownFindingsOnly() throws {
+        let dir = try TemporaryDirectory()
+        let known = FakeKeys.alnum(40)
+        let fp = Fingerprinter(key: nil).fingerprint(known)
+        try dir.write("baseline.json", #"{"version":"0","findings":[{"rule_id":"maintainx-api-key-assignment","fingerprint":"\#(fp)"}]}"#)
+        var s = Suppression()
+        try s.loadBaseline(dir.path("baseline.json"))
+        let found = try Engine.scan("MAINTAINX_API_KEY=\(known)\nMX_API_KEY=\(FakeKeys.alnum(40))\n")
+        let applied = s.apply(found)
+        #expect(found.count == 2 && applied.kept.count == 1 && applied.baselined == 1)
+        try dir.write("bad.json", "[1,2]")
+        #expect(throws: ScanError.self) { try s.loadBaseline(dir.path("bad.json")) }
+    }
+
+    @Test func fingerprintsAreKeyedWhenTheTeamKeyIsSet() throws {
+        let key = FakeKeys.alnum(40)
+        let plain = try Engine.scan("MAINTAINX_API_KEY=\(key)\n")
+        let keyedSession = ScanSession(rules: Engine.builtIn.rules,
+                                       fingerprinter: Fingerprinter(environment: [Fingerprinter.keyVariable: "team"]),
+                                       options: ScanOptions())
+        let keyed = try Engine.scan("MAINTAINX_API_KEY=\(key)\n", session: keyedSession)
+        #expect(plain.first?.fingerprint == Hex.encode(Digest.sha256(Array(key.utf8))))
+        #expect(keyed.first?.fingerprint == Hex.encode(Digest.hmacSHA256(key: Array("team".utf8), message: Array(key.utf8))))
+    }
+}
