@@ -6,7 +6,7 @@ public enum BlobContent {
     }
 
     /// A Git LFS pointer file: small, and starting with the LFS spec line.
-    public static func isLFSPointer(_ bytes: [UInt8]) -> Bool {
+    public static func isLFSPointer(_ bytes: some Collection<UInt8>) -> Bool {
         guard bytes.count < 1024 else { return false }
         for prefix in lfsPrefixes where bytes.starts(with: prefix) { return true }
         return false

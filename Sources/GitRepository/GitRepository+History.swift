@@ -151,7 +151,7 @@ extension GitRepository {
                 commitCache[first] = info
             }
             let inTip = tipTree.map { Self.tree($0, has: pair.blob, at: pair.path) } ?? false
-            result.append(Provenance(blob: pair.blob, path: pair.path, firstCommit: info,
+            result.append(Provenance(blob: pair.blob, path: pair.path, firstCommit: info, firstCommitPosition: Int(first),
                                      commitCount: counts[key] ?? 0, isInTip: inTip))
         }
         return result

@@ -22,6 +22,9 @@ public struct Provenance: Sendable {
     public let path: String
     /// The first commit (parents before children) whose change introduced the blob at the path.
     public let firstCommit: CommitInfo
+    /// That commit's position in the walk (0 = the first commit walked): the earlier of two
+    /// provenances has the smaller position.
+    public let firstCommitPosition: Int
     /// How many commits of the scanned history have this blob at this path in their tree.
     public let commitCount: Int
     /// Whether the tip (`HEAD`, or the `branch` tip) still has this blob at this path. A finding whose

@@ -21,6 +21,8 @@ extension Keywarden {
         @Flag(name: .long, help: "Scan every file under PATH, ignoring git (tracked/ignored status).")
         var noGit = false
 
+        @OptionGroup var git: GitSourceOptions
+
         @OptionGroup var rules: RuleOptions
 
         @Option(name: .long, help: "Output format: text or json.")
@@ -54,6 +56,7 @@ extension Keywarden {
         var ledger: String?
 
         func validate() throws {
+            try git.validate(paths: paths)
             guard ReportFormat(rawValue: format) != nil else {
                 throw ValidationError("unknown format '\(format)' (use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
@@ -77,6 +80,13 @@ extension Keywarden {
                 if let baseline { try suppression.loadBaseline(baseline) }
             } catch {
                 throw CommandFailure("\(error)")
+            }
+
+            if let mode = git.mode {
+                var result = try scanGit(mode, session: session)
+                result.errors += compiled.problems
+                try finish(result, suppression: suppression, scope: mode.scope)
+                return
             }
 
             var result = ScanResult()

@@ -1,0 +1,185 @@
+public import Foundation
+public import GitRepository
+import Synchronization
+
+/// Scanning git sources: staged changes, commit ranges and whole histories.
+extension ScanSession {
+    /// Scans what is staged for commit; findings are kept only where they touch an added line.
+    public func scanStaged(_ repository: GitRepository, paths: [String] = []) throws(GitError) -> ScanResult {
+        let start = Date()
+        let staged = try repository.stagedChanges(paths: paths)
+        var result = ScanResult()
+        let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+        for file in staged.files {
+            scanChanged(file, commit: nil, scanner: scanner, into: &result)
+        }
+        result.skipped += staged.skipped.map { "\($0.path): \($0.reason)" }
+        result.errors += staged.errors.map(\.message)
+        result.warnings += scanner.warnings
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// Scans the changes each commit of `commits` introduced, each finding with its commit.
+    public func scanCommits(_ repository: GitRepository, _ commits: [CommitInfo]) -> ScanResult {
+        let start = Date()
+        var result = ScanResult()
+        let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+        for commit in commits {
+            let changes: CommitChanges
+            do { changes = try repository.changes(in: commit.id) } catch {
+                result.errors.append(error.message); continue
+            }
+            for file in changes.files { scanChanged(file, commit: commit, scanner: scanner, into: &result) }
+            result.skipped += changes.skipped.map { "\($0.path) in \(commit.id.hex.prefix(12)): \($0.reason)" }
+            result.errors += changes.errors.map(\.message)
+        }
+        result.warnings += scanner.warnings
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    private func scanChanged(_ file: ChangedFile, commit: CommitInfo?, scanner: BufferScanner, into result: inout ScanResult) {
+        if file.content.count > options.maxFileSize {
+            result.skipped.append("\(file.path): larger than the size limit (\(file.content.count) bytes > \(options.maxFileSize); raise it with --max-file-size)")
+            return
+        }
+        let context = InputContext(path: file.path, lineFilter: file.addedLines, commit: commit?.id.hex)
+        do {
+            var found = try file.content.withUnsafeBytes { (buffer) throws(ScanError) in try scanner.scan(buffer, context) }
+            if let commit {
+                for i in found.indices { found[i].git = GitProvenance(commit) }
+            }
+            result.findings += found
+            result.filesScanned += 1
+            result.bytesScanned += file.content.count
+        } catch {
+            result.errors.append("\(file.path): \(error)")
+        }
+    }
+
+    /// Scans every unique blob of a history once (in parallel, one repository per worker), then reports
+    /// each distinct secret once per path with the first commit that introduced it.
+    ///
+    /// - Parameter open: opens a fresh repository for one worker (libgit2 handles are not shared).
+    public func scanHistory(_ repository: GitRepository, branch: String?,
+                            open: @Sendable () throws(GitError) -> GitRepository) throws(GitError) -> ScanResult {
+        let start = Date()
+        let plan = try repository.historyPlan(branch: branch)
+        let blobs = plan.blobs
+        let workers = min(options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount),
+                          max(1, blobs.count / 64))
+        let chunk = 256
+        let next = Atomic<Int>(0)
+        let collected = Mutex<(findings: [(Int, String, [Finding])], skipped: [String], errors: [String],
+                               warnings: [String], files: Int, bytes: Int)>(([], [], [], [], 0, 0))
+        let opts = options, rules = self.rules, fingerprinter = self.fingerprinter
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let worker: GitRepository
+            do { worker = try open() } catch {
+                let message = "\(error)"
+                collected.withLock { $0.errors.append(message) }
+                return
+            }
+            let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+            var found: [(Int, String, [Finding])] = []
+            var skipped: [String] = [], errors: [String] = []
+            var files = 0, bytes = 0
+            while true {
+                let first = next.add(chunk, ordering: .relaxed).oldValue
+                if first >= blobs.count { break }
+                for i in first..<min(first + chunk, blobs.count) {
+                    let blob = blobs[i]
+                    let name = blob.paths.first ?? blob.id.hex
+                    do {
+                        try worker.withBlob(blob.id) { (buffer) throws(GitError) in
+                            if buffer.count > opts.maxFileSize {
+                                skipped.append("\(name) (blob \(blob.id.hex.prefix(12))): larger than the size limit"); return
+                            }
+                            if !opts.includeBinary, ScanSession.looksBinary(buffer) { skipped.append("\(name): \(ScanSession.binaryReason)"); return }
+                            if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append("\(name): Git LFS pointer"); return }
+                            files += 1; bytes += buffer.count
+                            for path in blob.paths {
+                                do {
+                                    let f = try scanner.scan(buffer, InputContext(path: path))
+                                    if !f.isEmpty { found.append((i, path, f)) }
+                                } catch {
+                                    errors.append("\(path) (blob \(blob.id.hex.prefix(12))): \(error)")
+                                }
+                            }
+                        }
+                    } catch {
+                        errors.append("\(error)")
+                    }
+                }
+            }
+            let w = scanner.warnings
+            collected.withLock {
+                $0.findings += found; $0.skipped += skipped; $0.errors += errors; $0.warnings += w
+                $0.files += files; $0.bytes += bytes
+            }
+        }
+        let all = collected.withLock { $0 }
+        var result = ScanResult()
+        result.filesScanned = all.files
+        result.bytesScanned = all.bytes
+        result.skipped = all.skipped
+        result.errors = plan.errors.map(\.message) + all.errors
+        result.warnings = all.warnings
+        if plan.isShallow {
+            result.warnings.append("shallow clone: commits before the shallow boundary are not in this repository and were not scanned")
+        }
+        result.findings = try attributeHistory(all.findings.sorted { ($0.0, $0.1) < ($1.0, $1.1) }, plan: plan,
+                                               repository: repository)
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// One finding per (rule, secret, path): the earliest commit, the commits carrying it summed over
+    /// the blobs that hold it, and whether the tip still has it.
+    private func attributeHistory(_ found: [(Int, String, [Finding])], plan: HistoryPlan,
+                                  repository: GitRepository) throws(GitError) -> [Finding] {
+        let pairs = found.map { BlobPath(blob: plan.blobs[$0.0].id, path: $0.1) }
+        let origins = try repository.provenance(of: pairs, in: plan)
+        var byPair: [BlobPath: Provenance] = [:]
+        for o in origins { byPair[BlobPath(blob: o.blob, path: o.path)] = o }
+        struct Key: Hashable { let rule: String; let fingerprint: String; let path: String }
+        var best: [Key: (finding: Finding, position: Int, count: Int, inHead: Bool)] = [:]
+        var order: [Key] = []
+        for (blobIndex, path, findings) in found {
+            guard let origin = byPair[BlobPath(blob: plan.blobs[blobIndex].id, path: path)] else { continue }
+            var seenInBlob = Set<Key>()
+            for f in findings {
+                let key = Key(rule: f.ruleID, fingerprint: f.fingerprint, path: path)
+                guard seenInBlob.insert(key).inserted else { continue }
+                var g = GitProvenance(origin.firstCommit)
+                g.inHead = origin.isInTip
+                var finding = f
+                finding.git = g
+                if let existing = best[key] {
+                    let earlier = origin.firstCommitPosition < existing.position
+                    best[key] = (earlier ? finding : existing.finding, min(existing.position, origin.firstCommitPosition),
+                                 existing.count + origin.commitCount, existing.inHead || origin.isInTip)
+                } else {
+                    best[key] = (finding, origin.firstCommitPosition, origin.commitCount, origin.isInTip)
+                    order.append(key)
+                }
+            }
+        }
+        return order.compactMap { key in
+            guard let entry = best[key] else { return nil }
+            var finding = entry.finding
+            finding.git?.inHead = entry.inHead
+            finding.git?.occurrences = entry.count
+            return finding
+        }.sorted { ($0.git?.date ?? "", $0.path, $0.line) < ($1.git?.date ?? "", $1.path, $1.line) }
+    }
+}
+
+extension GitProvenance {
+    /// The provenance fields of a commit.
+    public init(_ commit: CommitInfo) {
+        self.init(commit: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
+                  date: commit.authorDate, message: commit.summary)
+    }
+}

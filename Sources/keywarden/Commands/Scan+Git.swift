@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import GitRepository
+import SecretScanner
+
+/// The git sources of `keywarden scan`: staged changes, commit ranges, history.
+struct GitSourceOptions: ParsableArguments {
+    @Flag(name: .long, help: "Scan what is staged for commit (the index against HEAD), not the work tree. PATHs restrict it.")
+    var staged = false
+
+    @Option(name: .long, help: ArgumentHelp("Scan the changes introduced by the commits in a range (A..B).", valueName: "A..B"))
+    var range: String?
+
+    @Option(name: .long, help: ArgumentHelp("Scan the commits after REV up to HEAD (REV..HEAD).", valueName: "REV"))
+    var since: String?
+
+    @Flag(name: .long, help: "Scan every commit reachable from all references (PATH: the repository, default '.').")
+    var history = false
+
+    @Option(name: .long, help: ArgumentHelp("With --history: only commits reachable from REF.", valueName: "REF"))
+    var branch: String?
+
+    enum Mode {
+        case staged, range(String), history(branch: String?)
+
+        var scope: String {
+            switch self {
+            case .staged: "staged changes"
+            case .range(let r): "commits \(r)"
+            case .history(let b): b.map { "history of \($0)" } ?? "history"
+            }
+        }
+    }
+
+    var mode: Mode? {
+        if staged { return .staged }
+        if let range { return .range(range) }
+        if let since { return .range("\(since)..HEAD") }
+        if history { return .history(branch: branch) }
+        return nil
+    }
+
+    func validate(paths: [String]) throws {
+        let chosen = [staged, range != nil, since != nil, history].filter { $0 }.count
+        if chosen > 1 { throw ValidationError("choose one of --staged, --range, --since and --history") }
+        if branch != nil, !history { throw ValidationError("--branch goes with --history") }
+        if chosen == 1, paths.contains("-") { throw ValidationError("'-' (standard input) cannot be combined with a git source") }
+        if range != nil || since != nil || history, paths.count > 1 {
+            throw ValidationError("with --range, --since or --history, PATH is the repository (one at most)")
+        }
+    }
+}
+
+extension Keywarden.Scan {
+    /// Opens the repository and scans the chosen git source; git failures exit 2 with git's message.
+    func scanGit(_ mode: GitSourceOptions.Mode, session: ScanSession) throws -> ScanResult {
+        do {
+            switch mode {
+            case .staged:
+                let repository = try GitRepository.open()
+                return try session.scanStaged(repository, paths: paths)
+            case .range(let range):
+                let repository = try GitRepository.open(at: paths.first)
+                return session.scanCommits(repository, try repository.commits(inRange: range))
+            case .history(let branch):
+                let repository = try GitRepository.open(at: paths.first)
+                let gitDirectory = repository.gitDirectory
+                return try session.scanHistory(repository, branch: branch) { () throws(GitError) in
+                    try GitRepository.open(at: gitDirectory, environment: [:])
+                }
+            }
+        } catch {
+            throw CommandFailure(error.message)
+        }
+    }
+}
