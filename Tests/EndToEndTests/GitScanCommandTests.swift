@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `keywarden scan --staged / --range / --since / --history` on repositories built at test time.
+@Suite struct GitScanCommandTests {
+    let cacheEnv: [String: String]
+    init() throws {
+        cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+    }
+
+    /// A fresh repository with one commit.
+    func repository() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory(prefix: "keywarden-git-e2e")
+        try Run.git(["init", "-q", "-b", "main", "."], in: dir.path())
+        try dir.write("readme.txt", "hello\n")
+        try commit(dir, "base")
+        return dir
+    }
+
+    @discardableResult
+    func commit(_ dir: TemporaryDirectory, _ message: String) throws -> String {
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "--allow-empty", "-m", message], in: dir.path())
+        return try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func findings(_ run: ProcessResult) throws -> [[String: Any]] {
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return try #require(json?["findings"] as? [[String: Any]])
+    }
+
+    func scan(_ arguments: [String], in dir: TemporaryDirectory) throws -> ProcessResult {
+        try Run.keywarden(["scan", "--format", "json"] + arguments, in: dir.path(), environment: cacheEnv)
+    }
+
+    @Test func stagedScansTheStagedVersionAndOnlyItsAddedLines() throws {
+        let dir = try repository()
+        let old = FakeKeys.maintainX(userID: 1)
+        try dir.write("app.env", "MX_API_KEY=\(old)\n")
+        try commit(dir, "an old key, already committed")
+        try dir.write("app.env", "MX_API_KEY=\(old)\nMX_NEW_KEY=\(FakeKeys.maintainX(userID: 2))\n")
+        try Run.git(["add", "app.env"], in: dir.path())
+        // An unstaged edit on top: not what is about to be committed.
+        let staged = try String(contentsOfFile: dir.path("app.env"), encoding: .utf8)
+        try dir.write("app.env", staged + "MX_UNSTAGED=\(FakeKeys.maintainX(userID: 3))\n")
+
+        let run = try scan(["--staged"], in: dir)
+        #expect(run.status == 1)
+        let found = try findings(run)
+        #expect(found.count == 1)
+        #expect(found.first?["path"] as? String == "app.env")
+        #expect(found.first?["line"] as? Int == 2)
+        #expect(found.first?["commit"] == nil)
+    }
+
+    @Test func stagedWithNothingStagedIsClean() throws {
+        let dir = try repository()
+        try dir.write("app.env", "MX_API_KEY=\(FakeKeys.maintainX())\n")   // untracked, not staged
+        #expect(try scan(["--staged"], in: dir).status == 0)
+    }
+
+    @Test func stagedInABareRepositoryOrOutsideOneExitsTwo() throws {
+        let dir = try repository()
+        let bare = try TemporaryDirectory()
+        try Run.git(["clone", "-q", "--bare", dir.path(), bare.path("r.git")], in: bare.path())
+        let inBare = try Run.keywarden(["scan", "--staged"], in: bare.path("r.git"), environment: cacheEnv)
+        #expect(inBare.status == 2)
+        #expect(inBare.stderr.contains("bare repository"))
+        let plain = try TemporaryDirectory()
+        let outside = try Run.keywarden(["scan", "--staged"], in: plain.path(),
+                                        environment: cacheEnv.merging(["GIT_CEILING_DIRECTORIES": (plain.path() as NSString).deletingLastPathComponent]) { a, _ in a })
+        #expect(outside.status == 2)
+        #expect(outside.stderr.contains("not a git repository"))
+    }
+
+    @Test func rangeAndSinceReportTheIntroducingCommit() throws {
+        let dir = try repository()
+        let base = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try dir.write("svc/app.env", "MX_API_KEY=\(FakeKeys.maintainX())\n")
+        let introducing = try commit(dir, "configure the service")
+        try dir.write("readme.txt", "hello again\n")
+        try commit(dir, "unrelated")
+        for arguments in [["--since", base], ["--range", "\(base)..HEAD"]] {
+            let run = try scan(arguments, in: dir)
+            #expect(run.status == 1)
+            let found = try findings(run)
+            #expect(found.count == 1)
+            #expect(found.first?["commit"] as? String == introducing)
+            #expect(found.first?["message"] as? String == "configure the service")
+            #expect(found.first?["path"] as? String == "svc/app.env")
+        }
+        #expect(try scan(["--since", "HEAD~1"], in: dir).status == 0)
+        let unknown = try scan(["--range", "nope..HEAD"], in: dir)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("nope..HEAD"))
+    }
+
+    @Test func historyReportsEachSecretOncePerPathWithItsFirstCommit() throws {
+        let dir = try repository()
+        let key = FakeKeys.maintainX()
+        try dir.write("old.env", "MX_API_KEY=\(key)\n")
+        let introducing = try commit(dir, "add old.env")
+        try dir.write("readme.txt", "one\n")
+        try commit(dir, "carry 1")
+        try dir.write("old.env", "# a comment first\nMX_API_KEY=\(key)\n")   // a new blob, same secret
+        try commit(dir, "carry 2, edited")
+        try FileManager.default.removeItem(atPath: dir.path("old.env"))
+        try commit(dir, "remove old.env")
+        try dir.write("new.env", "MX_API_KEY=\(key)\n")
+        let moved = try commit(dir, "add new.env")
+
+        let run = try scan(["--history"], in: dir)
+        #expect(run.status == 1)
+        let found = try findings(run).sorted { ($0["path"] as? String ?? "") < ($1["path"] as? String ?? "") }
+        #expect(found.map { $0["path"] as? String } == ["new.env", "old.env"])
+        let old = found[1], new = found[0]
+        #expect(old["commit"] as? String == introducing)
+        #expect(old["in_head"] as? Bool == false)
+        #expect(old["occurrences"] as? Int == 3)
+        #expect(new["commit"] as? String == moved)
+        #expect(new["in_head"] as? Bool == true)
+
+        // The same history from a bare clone, and one branch only.
+        let bare = try TemporaryDirectory()
+        try Run.git(["clone", "-q", "--bare", dir.path(), bare.path("r.git")], in: bare.path())
+        let inBare = try Run.keywarden(["scan", "--format", "json", "--history", bare.path("r.git")], environment: cacheEnv)
+        #expect(inBare.status == 1)
+        #expect(try findings(inBare).count == 2)
+        try Run.git(["branch", "early", introducing], in: dir.path())
+        let early = try scan(["--history", "--branch", "early"], in: dir)
+        #expect(try findings(early).map { $0["path"] as? String } == ["old.env"])
+    }
+
+    @Test func gitSourcesAreExclusive() throws {
+        let dir = try repository()
+        #expect(try scan(["--staged", "--history"], in: dir).status == 2)
+        #expect(try scan(["--branch", "main"], in: dir).status == 2)
+        #expect(try scan(["--history", "a", "b"], in: dir).status == 2)
+    }
+}
