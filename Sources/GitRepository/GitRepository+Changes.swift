@@ -25,6 +25,16 @@ extension GitRepository {
             if relative.isEmpty { pathspec = []; break }
             pathspec.append(relative)
         }
+        if let fast = stagedFast(pathspec: pathspec) {
+            return StagedChanges(files: fast.files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+                                 skipped: fast.skipped.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
+                                 errors: fast.errors)
+        }
+        return try stagedChangesWithLibgit2(pathspec: pathspec)
+    }
+
+    /// The general staged path: libgit2's tree-to-index diff with rename detection.
+    func stagedChangesWithLibgit2(pathspec: [String]) throws(GitError) -> StagedChanges {
         let index = try repositoryIndex()
         let headTree = try headCommit().map { (id) throws(GitError) in try tree(ofCommit: id) }
         defer { if let headTree { git_tree_free(headTree) } }
@@ -169,6 +179,11 @@ extension GitRepository {
         try LibGit2.check(git_patch_from_diff(&patch, diff, i), "cannot compute the line changes", notFound: .corruptObject)
         guard let patch else { return [] }
         defer { git_patch_free(patch) }
+        return Self.hunkRanges(patch)
+    }
+
+    /// The new-side line ranges of a patch's hunks, merged when adjacent.
+    static func hunkRanges(_ patch: OpaquePointer) -> [ClosedRange<Int>] {
         var ranges: [ClosedRange<Int>] = []
         for h in 0..<git_patch_num_hunks(patch) {
             var hunk: UnsafePointer<git_diff_hunk>?

@@ -25,10 +25,14 @@ public final class GitRepository {
     /// True for a shallow clone: some commits' parents are not in the repository.
     public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
 
-    private init(handle: OpaquePointer, gitDirectory: String, workTreeRoot: String?) {
+    /// The index file this repository reads (`GIT_INDEX_FILE`, or `index` in the git directory).
+    let indexPath: String
+
+    private init(handle: OpaquePointer, gitDirectory: String, workTreeRoot: String?, indexPath: String) {
         self.handle = handle
         self.gitDirectory = gitDirectory
         self.workTreeRoot = workTreeRoot
+        self.indexPath = indexPath
     }
 
     deinit {
@@ -99,8 +103,10 @@ public final class GitRepository {
         }
 
         // An alternative index file.
+        var indexPath: String?
         if let indexFile = env["GIT_INDEX_FILE"], !indexFile.isEmpty {
             let absolute = PathUtilities.absolute(indexFile, relativeTo: cwd)
+            indexPath = absolute
             var index: OpaquePointer?
             try LibGit2.check(git_index_open(&index, absolute), "cannot read GIT_INDEX_FILE \(absolute)")
             guard let index else { throw GitError(.io, "cannot read GIT_INDEX_FILE \(absolute)") }
@@ -114,7 +120,8 @@ public final class GitRepository {
             workTree = PathUtilities.canonical(PathUtilities.trimmingTrailingSlash(String(cString: workdir)))
         }
         owner.release()
-        return GitRepository(handle: repository, gitDirectory: gitDir, workTreeRoot: workTree)
+        return GitRepository(handle: repository, gitDirectory: gitDir, workTreeRoot: workTree,
+                             indexPath: indexPath ?? gitDir + "/index")
     }
 
     private static func hasConfigEntry(_ repository: OpaquePointer, _ name: String) throws(GitError) -> Bool {

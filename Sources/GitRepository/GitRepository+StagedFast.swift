@@ -1,0 +1,220 @@
+internal import CLibGit2
+
+/// The staged fast path: the index file read directly, compared with `HEAD` directory by directory,
+/// skipping every directory whose cached tree id (the index's `TREE` extension) equals `HEAD`'s.
+///
+/// After `git add` of a few files only the directories on their paths are invalidated, so a
+/// 27,000-entry index costs a parse and a handful of tree reads instead of libgit2's full index load
+/// (with checksum) and full tree-to-index diff. Anything unusual returns nil and the caller takes
+/// the libgit2 path: conflicts, split or sparse indexes, both additions and deletions (renames need
+/// libgit2's similarity detection), unreadable objects.
+extension GitRepository {
+    struct StagedEntry {
+        let path: String
+        let oldID: ObjectID?
+        let oldMode: UInt32
+        let newID: ObjectID
+        let newMode: UInt32
+    }
+
+    func stagedFast(pathspec: [String]) -> StagedChanges? {
+        guard let index = IndexFile(contentsOf: indexPath), !index.hasConflicts else { return nil }
+        let head: ObjectID?
+        do { head = try headCommit() } catch { return nil }
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle) == 0, let odb else { return nil }
+        defer { git_odb_free(odb) }
+        var walker = StagedWalker(index: index, odb: odb)
+        var headTree: ObjectID?
+        if let head {
+            guard let commit = walker.readCommitTree(head) else { return nil }
+            headTree = commit
+        }
+        guard walker.compare(tree: headTree, cached: index.cachedTree, range: 0..<index.entries.count, prefix: 0),
+              !(walker.sawDeletion && walker.changes.contains { $0.oldID == nil }) else { return nil }
+        let selected = walker.changes.filter { change in
+            pathspec.isEmpty || pathspec.contains { change.path == $0 || change.path.hasPrefix($0 + "/") }
+        }
+        return buildStaged(selected)
+    }
+
+    private func buildStaged(_ entries: [StagedEntry]) -> StagedChanges? {
+        var files: [ChangedFile] = []
+        var skipped: [SkippedFile] = []
+        var errors: [GitError] = []
+        for e in entries {
+            if e.newMode == 0o160000 { skipped.append(SkippedFile(path: e.path, reason: .submodule)); continue }
+            if e.newMode == 0o120000 { skipped.append(SkippedFile(path: e.path, reason: .symlink)); continue }
+            guard e.newMode == 0o100644 || e.newMode == 0o100755 else { continue }
+            if e.oldID == e.newID { continue }   // a mode change only
+            let content: [UInt8]
+            do { content = try blobContent(e.newID) } catch { errors.append(error); continue }
+            if let reason = BlobContent.skipReason(content) { skipped.append(SkippedFile(path: e.path, reason: reason)); continue }
+            let oldIsFile = e.oldMode == 0o100644 || e.oldMode == 0o100755
+            let kind: ChangedFile.Kind = e.oldID == nil ? .added : (oldIsFile ? .modified : .typeChanged)
+            var added: [ClosedRange<Int>] = []
+            if let oldID = e.oldID, oldIsFile {
+                guard let ranges = lineChanges(from: oldID, to: e.newID) else { return nil }
+                added = ranges
+            } else {
+                let lines = BlobContent.lineCount(content)
+                if lines > 0 { added = [1...lines] }
+            }
+            if added.isEmpty { continue }
+            files.append(ChangedFile(path: e.path, kind: kind, blob: e.newID, content: content, addedLines: added))
+        }
+        return StagedChanges(files: files, skipped: skipped, errors: errors)
+    }
+
+    /// The added line ranges between two blobs (no context), or nil when libgit2 cannot compute them.
+    private func lineChanges(from oldID: ObjectID, to newID: ObjectID) -> [ClosedRange<Int>]? {
+        var oldOID = oldID.oid, newOID = newID.oid
+        var oldBlob: OpaquePointer?, newBlob: OpaquePointer?
+        guard git_blob_lookup(&oldBlob, handle, &oldOID) == 0, git_blob_lookup(&newBlob, handle, &newOID) == 0 else {
+            if let oldBlob { git_blob_free(oldBlob) }
+            return nil
+        }
+        defer { git_blob_free(oldBlob); git_blob_free(newBlob) }
+        do {
+            return try DiffOptions.with(pathspec: []) { (options) throws(GitError) -> [ClosedRange<Int>]? in
+                var patch: OpaquePointer?
+                // Empty "as" paths: with none, libgit2 names both sides "file" and looks up its diff
+                // driver in .gitattributes, which loads the whole index (~55 ms on 27,000 entries).
+                guard git_patch_from_blobs(&patch, oldBlob, "", newBlob, "", options) == 0, let patch else { return nil }
+                defer { git_patch_free(patch) }
+                return Self.hunkRanges(patch)
+            }
+        } catch { return nil }
+    }
+}
+
+/// Compares `HEAD`'s trees with the index entries, directory by directory.
+private struct StagedWalker {
+    let index: IndexFile
+    let odb: OpaquePointer
+    var changes: [GitRepository.StagedEntry] = []
+    var sawDeletion = false
+
+    init(index: IndexFile, odb: OpaquePointer) {
+        self.index = index
+        self.odb = odb
+    }
+
+    private func read(_ id: ObjectID, _ type: git_object_t) -> RawObject? {
+        var oid = id.oid
+        var object: OpaquePointer?
+        guard git_odb_read(&object, odb, &oid) == 0, let object else { return nil }
+        guard git_odb_object_type(object) == type else { git_odb_object_free(object); return nil }
+        return RawObject(object)
+    }
+
+    func readCommitTree(_ id: ObjectID) -> ObjectID? {
+        guard let raw = read(id, GIT_OBJECT_COMMIT), raw.bytes.count >= 45, raw.bytes.starts(with: "tree ".utf8) else { return nil }
+        return ObjectID(hex: String(decoding: UnsafeRawBufferPointer(rebasing: raw.bytes[5..<45]), as: UTF8.self))
+    }
+
+    /// The name component of entry `i` after `prefix` bytes, and whether more path follows (a directory).
+    private func component(_ i: Int, _ prefix: Int) -> (name: ArraySlice<UInt8>, isDirectory: Bool) {
+        let path = index.path(index.entries[i])
+        let rest = path.dropFirst(prefix)
+        if let slash = rest.firstIndex(of: 47) { return (rest[rest.startIndex..<slash], true) }
+        return (rest, false)
+    }
+
+    /// Walks tree `tree` against index entries `range` (all under the same `prefix` bytes).
+    /// Returns false when the fast path must give up.
+    mutating func compare(tree: ObjectID?, cached: IndexFile.CachedTree?, range: Range<Int>, prefix: Int) -> Bool {
+        if let cached, cached.entryCount >= 0, let id = cached.id, id == tree { return true }
+        var raw: RawObject?
+        if let tree {
+            guard let object = read(tree, GIT_OBJECT_TREE) else { return false }
+            raw = object
+        }
+        var cursor = TreeCursor(raw?.bytes)
+        let bytes = cursor.bytes
+        var treeEntry = cursor.next()
+        var i = range.lowerBound
+        while treeEntry != nil || i < range.upperBound {
+            // The next index item: one file, or a directory group.
+            var group = i..<i
+            var itemName: ArraySlice<UInt8> = []
+            var itemIsDirectory = false
+            if i < range.upperBound {
+                let (name, isDirectory) = component(i, prefix)
+                itemName = name; itemIsDirectory = isDirectory
+                var j = i + 1
+                if isDirectory {
+                    while j < range.upperBound {
+                        let next = component(j, prefix)
+                        guard next.isDirectory, next.name == name else { break }
+                        j += 1
+                    }
+                }
+                group = i..<j
+            }
+            let order: Int
+            if let t = treeEntry, !group.isEmpty {
+                order = Self.compareNames(bytes, t, itemName, itemIsDirectory)
+            } else {
+                order = treeEntry == nil ? 1 : -1
+            }
+            if order < 0, let t = treeEntry {            // only in HEAD: deleted
+                sawDeletion = true
+                _ = t
+                treeEntry = cursor.next()
+                continue
+            }
+            if order > 0 {                               // only in the index: added
+                guard addAll(group) else { return false }
+                i = group.upperBound
+                continue
+            }
+            guard let t = treeEntry else { return false }
+            let path = Array(index.path(index.entries[i]).prefix(prefix)) + Array(itemName)
+            if t.isTree && itemIsDirectory {
+                let child = cached?.child(itemName)
+                guard compare(tree: t.id(bytes), cached: child, range: group, prefix: path.count + 1) else { return false }
+            } else if !t.isTree && !itemIsDirectory {
+                let entry = index.entries[i]
+                if entry.intentToAdd { i = group.upperBound; treeEntry = cursor.next(); continue }
+                let oldID = t.id(bytes)
+                if oldID != entry.id || t.mode != entry.mode {
+                    changes.append(.init(path: String(decoding: path, as: UTF8.self), oldID: oldID, oldMode: t.mode,
+                                         newID: entry.id, newMode: entry.mode))
+                }
+            } else {
+                // A file became a directory or the other way round.
+                sawDeletion = true
+                guard addAll(group) else { return false }
+            }
+            i = group.upperBound
+            treeEntry = cursor.next()
+        }
+        return !cursor.malformed
+    }
+
+    private mutating func addAll(_ group: Range<Int>) -> Bool {
+        for k in group {
+            let entry = index.entries[k]
+            if entry.intentToAdd { continue }
+            changes.append(.init(path: String(decoding: index.path(entry), as: UTF8.self), oldID: nil, oldMode: 0,
+                                 newID: entry.id, newMode: entry.mode))
+        }
+        return true
+    }
+
+    /// git's order between a tree entry and an index item (directories compare as if followed by `/`).
+    private static func compareNames(_ bytes: UnsafeRawBufferPointer, _ t: TreeEntry,
+                                     _ name: ArraySlice<UInt8>, _ isDirectory: Bool) -> Int {
+        let a = UnsafeRawBufferPointer(rebasing: bytes[t.nameStart..<t.nameEnd])
+        var k = 0
+        var ib = name.startIndex
+        while k < a.count, ib < name.endIndex {
+            if a[k] != name[ib] { return Int(a[k]) - Int(name[ib]) }
+            k += 1; ib += 1
+        }
+        let ca: Int = k < a.count ? Int(a[k]) : (t.isTree ? 47 : 0)
+        let cb: Int = ib < name.endIndex ? Int(name[ib]) : (isDirectory ? 47 : 0)
+        return ca - cb
+    }
+}

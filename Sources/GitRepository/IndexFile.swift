@@ -1,0 +1,158 @@
+internal import Foundation
+
+/// A read-only parse of a git index file (versions 2, 3 and 4) and its cached trees (`TREE`).
+///
+/// Used by the staged fast path only; anything it does not fully understand (split or sparse
+/// indexes, unknown versions, truncation) makes `init` return nil and the caller falls back to
+/// libgit2. The trailing checksum is not verified (git does not verify it on every read either).
+struct IndexFile {
+    struct Entry {
+        let pathStart: Int
+        let pathLength: Int
+        let mode: UInt32
+        let id: ObjectID
+        let stage: Int
+        let intentToAdd: Bool
+    }
+
+    /// A node of the cached-tree extension: a directory whose tree id is known unless invalidated.
+    final class CachedTree {
+        let name: [UInt8]
+        /// Index entries covered; -1 when invalidated (something under it changed since the last write-tree).
+        let entryCount: Int
+        let id: ObjectID?
+        var children: [CachedTree] = []
+
+        init(name: [UInt8], entryCount: Int, id: ObjectID?) {
+            self.name = name
+            self.entryCount = entryCount
+            self.id = id
+        }
+
+        func child(_ name: ArraySlice<UInt8>) -> CachedTree? { children.first { $0.name[...] == name } }
+    }
+
+    /// All paths, back to back; entries point into it.
+    private(set) var paths: [UInt8] = []
+    private(set) var entries: [Entry] = []
+    private(set) var cachedTree: CachedTree?
+    private(set) var hasConflicts = false
+
+    func path(_ entry: Entry) -> ArraySlice<UInt8> { paths[entry.pathStart..<(entry.pathStart + entry.pathLength)] }
+
+    init?(contentsOf file: String) {
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        let parsed: Bool = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in parse(raw) }
+        if !parsed { return nil }
+    }
+
+    private static func u32(_ b: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
+        let a = UInt32(b[at]) << 24, c = UInt32(b[at + 1]) << 16
+        return a | c | UInt32(b[at + 2]) << 8 | UInt32(b[at + 3])
+    }
+
+    private mutating func parse(_ b: UnsafeRawBufferPointer) -> Bool {
+        guard b.count >= 12 + 20, b[0] == 0x44, b[1] == 0x49, b[2] == 0x52, b[3] == 0x43 else { return false }
+        let version = Self.u32(b, 4)
+        guard version >= 2, version <= 4 else { return false }
+        let count = Int(Self.u32(b, 8))
+        let end = b.count - 20
+        var at = 12
+        entries.reserveCapacity(count)
+        paths.reserveCapacity(count * 48)
+        var previous: (start: Int, length: Int) = (0, 0)
+        for _ in 0..<count {
+            let start = at
+            guard at + 62 <= end else { return false }
+            let mode = Self.u32(b, at + 24)
+            let id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[(at + 40)..<(at + 60)]))
+            let flags = UInt16(b[at + 60]) << 8 | UInt16(b[at + 61])
+            at += 62
+            var extended: UInt16 = 0
+            if flags & 0x4000 != 0 {
+                guard version >= 3, at + 2 <= end else { return false }
+                extended = UInt16(b[at]) << 8 | UInt16(b[at + 1])
+                at += 2
+            }
+            let pathStart = paths.count
+            if version == 4 {
+                // Prefix compression: drop `strip` bytes from the previous path, then append the suffix.
+                guard at < end else { return false }
+                var c = b[at]; at += 1
+                var strip = Int(c & 0x7F)
+                while c & 0x80 != 0 {
+                    guard at < end else { return false }
+                    c = b[at]; at += 1
+                    strip = ((strip + 1) << 7) | Int(c & 0x7F)
+                }
+                guard strip <= previous.length else { return false }
+                paths.append(contentsOf: paths[previous.start..<(previous.start + previous.length - strip)])
+                guard let nul = (at..<end).first(where: { b[$0] == 0 }) else { return false }
+                paths.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+                at = nul + 1
+            } else {
+                guard let nul = (at..<end).first(where: { b[$0] == 0 }) else { return false }
+                paths.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+                // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
+                at = start + ((nul - start) + 8) & ~7
+                guard at <= end else { return false }
+            }
+            let length = paths.count - pathStart
+            previous = (pathStart, length)
+            let stage = Int((flags >> 12) & 3)
+            if stage != 0 { hasConflicts = true }
+            entries.append(Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id, stage: stage,
+                                 intentToAdd: extended & 0x2000 != 0))
+        }
+        // Extensions.
+        while at + 8 <= end {
+            let signature = (b[at], b[at + 1], b[at + 2], b[at + 3])
+            let size = Int(Self.u32(b, at + 4))
+            let body = at + 8
+            guard body + size <= end else { return false }
+            switch signature {
+            case (0x54, 0x52, 0x45, 0x45): // TREE
+                var cursor = body
+                cachedTree = Self.parseTree(b, &cursor, body + size)
+            case (0x6C, 0x69, 0x6E, 0x6B), (0x73, 0x64, 0x69, 0x72): // link (split index), sdir (sparse)
+                return false
+            default:
+                break
+            }
+            at = body + size
+        }
+        return true
+    }
+
+    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int) -> CachedTree? {
+        guard let nul = (at..<end).first(where: { b[$0] == 0 }) else { return nil }
+        let name = Array(UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+        at = nul + 1
+        func number(until terminator: UInt8) -> Int? {
+            var negative = false, value = 0, digits = 0
+            while at < end, b[at] != terminator {
+                if b[at] == 45, digits == 0, !negative { negative = true } else {
+                    guard b[at] >= 48, b[at] <= 57 else { return nil }
+                    value = value * 10 + Int(b[at] - 48); digits += 1
+                }
+                at += 1
+            }
+            guard at < end else { return nil }
+            at += 1
+            return negative ? -value : value
+        }
+        guard let entryCount = number(until: 32), let subtrees = number(until: 10), subtrees >= 0 else { return nil }
+        var id: ObjectID?
+        if entryCount >= 0 {
+            guard at + 20 <= end else { return nil }
+            id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[at..<(at + 20)]))
+            at += 20
+        }
+        let node = CachedTree(name: name, entryCount: entryCount, id: id)
+        for _ in 0..<subtrees {
+            guard let child = parseTree(b, &at, end) else { return nil }
+            node.children.append(child)
+        }
+        return node
+    }
+}
