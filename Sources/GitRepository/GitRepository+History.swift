@@ -1,5 +1,6 @@
 internal import CLibGit2
 internal import Foundation
+import Synchronization
 
 extension GitRepository {
     /// Walks every commit reachable from all references (or from `branch` only), diffing each against
@@ -22,7 +23,7 @@ extension GitRepository {
         let collector = try HistoryCollector(repository: handle)
         let shallow = shallowCommits()
         var commitIndex: [ObjectID: Int32] = [:]
-        var treeIDs: [ObjectID?] = []
+        var treeIDs: [ObjectID] = []
         var visiting = Set<ObjectID>()
         var unreadable = Set<ObjectID>()
 
@@ -56,23 +57,64 @@ extension GitRepository {
                 }
                 let done = stack.removeLast()
                 visiting.remove(done.id)
-                let index = Int32(collector.commitIDs.count)
-                commitIndex[done.id] = index
+                commitIndex[done.id] = Int32(collector.commitIDs.count)
                 collector.commitIDs.append(done.id)
-                collector.currentCommit = index
                 // A parent that is missing (or beyond a shallow boundary) makes this a root commit.
-                let parent = done.parents.first.flatMap { commitIndex[$0] } ?? -1
-                collector.firstParent.append(parent)
+                collector.firstParent.append(done.parents.first.flatMap { commitIndex[$0] } ?? -1)
                 treeIDs.append(done.tree)
-                let parentTree = parent >= 0 ? treeIDs[Int(parent)] : nil
-                if parentTree != done.tree {
-                    collector.diff(old: parentTree.flatMap { collector.readTree($0, "") },
-                                   new: collector.readTree(done.tree, ""), prefix: "")
-                }
-                collector.changeStart.append(Int32(collector.changePath.count))
             }
         }
+        try findChanges(treeIDs: treeIDs, into: collector)
         return collector.plan(tip: tip, isShallow: isShallow, objectsDirectory: objectsDirectory)
+    }
+
+    /// Diffs every commit against its first parent on parallel workers (contiguous runs of commits,
+    /// each worker with its own repository handle), then records the changes in commit order.
+    private func findChanges(treeIDs: [ObjectID], into collector: HistoryCollector) throws(GitError) {
+        let count = treeIDs.count
+        let firstParent = collector.firstParent
+        let workers = count < 256 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let chunkCount = workers == 1 ? 1 : workers * 4
+        let chunkSize = (count + chunkCount - 1) / max(chunkCount, 1)
+        let results = Mutex<[Int: TreeDiffer.Output]>([:])
+        let next = Atomic<Int>(0)
+        let gitDirectory = self.gitDirectory
+        let mainODB = try objectDatabase()
+        defer { git_odb_free(mainODB) }
+        nonisolated(unsafe) let sharedODB = mainODB
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Worker 0 uses this repository's object database; the others open their own.
+            var own: OpaquePointer?
+            var odb = sharedODB
+            if worker > 0 {
+                var repository: OpaquePointer?
+                if git_repository_open(&repository, gitDirectory) == 0, let repository {
+                    if git_repository_odb(&own, repository) == 0, let own { odb = own }
+                    git_repository_free(repository)
+                }
+            }
+            defer { if let own { git_odb_free(own) } }
+            let differ = TreeDiffer(odb: odb)
+            while true {
+                let chunk = next.add(1, ordering: .relaxed).oldValue
+                let start = chunk * chunkSize
+                if start >= count { break }
+                let output = differ.run(commits: start..<min(start + chunkSize, count), treeIDs: treeIDs, firstParent: firstParent)
+                results.withLock { $0[chunk] = output }
+            }
+        }
+        let outputs = results.withLock { $0 }
+        for chunk in outputs.keys.sorted() {
+            guard let output = outputs[chunk] else { continue }
+            collector.append(output)
+        }
+    }
+
+    private func objectDatabase() throws(GitError) -> OpaquePointer {
+        var odb: OpaquePointer?
+        try LibGit2.check(git_repository_odb(&odb, handle), "cannot open the object database")
+        guard let odb else { throw GitError(.io, "cannot open the object database") }
+        return odb
     }
 
     /// The commits all references point to (tags peeled), sorted by reference name.

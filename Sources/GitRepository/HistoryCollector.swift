@@ -95,25 +95,7 @@ final class HistoryCollector {
         }
     }
 
-    /// Recently read trees, in two generations: a commit's trees are read again as its child's
-    /// parent trees, usually a few commits later. Bounded: at most 2 × `treeCacheLimit` trees.
-    private var recentTrees: [ObjectID: RawObject] = [:]
-    private var olderTrees: [ObjectID: RawObject] = [:]
-    private let treeCacheLimit = 4096
-
-    func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
-        if let tree = recentTrees[id] { return tree }
-        if let tree = olderTrees[id] { recentTrees[id] = tree; return tree }
-        guard let tree = read(id, GIT_OBJECT_TREE, path.isEmpty ? "root tree" : "tree '\(path)'") else { return nil }
-        if recentTrees.count >= treeCacheLimit {
-            olderTrees = recentTrees
-            recentTrees = [:]
-        }
-        recentTrees[id] = tree
-        return tree
-    }
-
-    private func record(_ path: String, _ blob: ObjectID?) {
+    func record(_ path: String, _ blob: ObjectID?) {
         let p: Int32
         if let known = pathIndex[path] { p = known } else {
             p = Int32(paths.count); paths.append(path); pathIndex[path] = p
@@ -131,6 +113,91 @@ final class HistoryCollector {
         }
         changePath.append(p)
         changeBlob.append(b)
+    }
+
+    /// Records a worker's changes, commit by commit, in order.
+    func append(_ output: TreeDiffer.Output) {
+        var k = 0
+        for commit in output.commits {
+            currentCommit = Int32(commit)
+            while k < output.changes.count, output.changes[k].commit == commit {
+                record(output.changes[k].path, output.changes[k].blob)
+                k += 1
+            }
+            changeStart.append(Int32(changePath.count))
+        }
+        errors += output.errors
+    }
+
+    func plan(tip: ObjectID?, isShallow: Bool, objectsDirectory: String) -> HistoryPlan {
+        let order = PackOrder(objectsDirectory: objectsDirectory)
+        let sorted = order.readingOrder(blobs)
+        let list = sorted.map { i in HistoryBlob(id: blobs[i], paths: blobPaths[i].map { paths[Int($0)] }) }
+        return HistoryPlan(blobs: list, isShallow: isShallow, tip: tip, errors: errors,
+                           commitIDs: commitIDs, firstParent: firstParent, changeStart: changeStart,
+                           changePath: changePath, changeBlob: changeBlob, paths: paths,
+                           blobIndex: blobIndex, pathIndex: pathIndex, firstIntroduction: firstIntroduction)
+    }
+}
+
+/// Finds what each commit changed relative to its first parent, on one worker: trees are read raw
+/// and compared entry by entry, so an unchanged subtree costs one comparison.
+final class TreeDiffer {
+    struct Output: Sendable {
+        var commits: Range<Int> = 0..<0
+        var changes: [(commit: Int, path: String, blob: ObjectID?)] = []
+        var errors: [GitError] = []
+    }
+
+    private let odb: OpaquePointer
+    private var output = Output()
+    private var currentCommit = 0
+
+    init(odb: OpaquePointer) { self.odb = odb }
+
+    func run(commits: Range<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
+        output = Output(commits: commits)
+        for c in commits {
+            currentCommit = c
+            let parent = Int(firstParent[c])
+            let parentTree = parent >= 0 ? treeIDs[parent] : nil
+            if parentTree != treeIDs[c] {
+                diff(old: parentTree.flatMap { readTree($0, "") }, new: readTree(treeIDs[c], ""), prefix: "")
+            }
+        }
+        return output
+    }
+
+    private func record(_ path: String, _ blob: ObjectID?) {
+        output.changes.append((currentCommit, path, blob))
+    }
+
+    /// Recently read trees, in two generations: a commit's trees are read again as its child's
+    /// parent trees, usually a few commits later. Bounded: at most 2 × `treeCacheLimit` trees.
+    private var recentTrees: [ObjectID: RawObject] = [:]
+    private var olderTrees: [ObjectID: RawObject] = [:]
+    private let treeCacheLimit = 4096
+
+    func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
+        if let tree = recentTrees[id] { return tree }
+        if let tree = olderTrees[id] { recentTrees[id] = tree; return tree }
+        var oid = id.oid
+        var object: OpaquePointer?
+        let result = git_odb_read(&object, odb, &oid)
+        guard result >= 0, let object, git_odb_object_type(object) == GIT_OBJECT_TREE else {
+            if let object { git_odb_object_free(object) }
+            let what = path.isEmpty ? "root tree" : "tree '\(path)'"
+            let error = LibGit2.error(result, "cannot read \(what) \(id.hex)", notFound: .corruptObject)
+            output.errors.append(GitError(.corruptObject, error.message))
+            return nil
+        }
+        let tree = RawObject(object)
+        if recentTrees.count >= treeCacheLimit {
+            olderTrees = recentTrees
+            recentTrees = [:]
+        }
+        recentTrees[id] = tree
+        return tree
     }
 
     /// Records what changed from tree `old` to tree `new` (either may be nil).
@@ -156,7 +223,7 @@ final class HistoryCollector {
             }
         }
         if a.malformed || b.malformed {
-            errors.append(GitError(.corruptObject, "a tree under '\(prefix)' cannot be parsed"))
+            output.errors.append(GitError(.corruptObject, "a tree under '\(prefix)' cannot be parsed"))
         }
     }
 
@@ -200,15 +267,6 @@ final class HistoryCollector {
         }
     }
 
-    func plan(tip: ObjectID?, isShallow: Bool, objectsDirectory: String) -> HistoryPlan {
-        let order = PackOrder(objectsDirectory: objectsDirectory)
-        let sorted = order.readingOrder(blobs)
-        let list = sorted.map { i in HistoryBlob(id: blobs[i], paths: blobPaths[i].map { paths[Int($0)] }) }
-        return HistoryPlan(blobs: list, isShallow: isShallow, tip: tip, errors: errors,
-                           commitIDs: commitIDs, firstParent: firstParent, changeStart: changeStart,
-                           changePath: changePath, changeBlob: changeBlob, paths: paths,
-                           blobIndex: blobIndex, pathIndex: pathIndex, firstIntroduction: firstIntroduction)
-    }
 }
 
 /// One entry of a raw tree object: `<octal mode> <name>\0<20-byte id>`, by offsets into its bytes.
