@@ -183,3 +183,41 @@ extension GitProvenance {
                   date: commit.authorDate, message: commit.summary)
     }
 }
+
+extension FileWalker {
+    /// The files git would consider under each root that lies in a git work tree (tracked, and
+    /// untracked but not ignored; no symbolic links, submodules or `.git`), reported relative to the
+    /// root as given, like the plain walk. Roots outside any work tree (or in a bare repository) are
+    /// handed back in `plainRoots` for the plain walk.
+    public static func gitWorkTreeFiles(under roots: [String]) -> (entries: [Entry], plainRoots: [String], errors: [String]) {
+        var entries: [Entry] = []
+        var plain: [String] = []
+        var errors: [String] = []
+        for root in roots {
+            guard let repository = try? GitRepository.open(at: root), repository.workTreeRoot != nil else {
+                plain.append(root); continue
+            }
+            let files: [WorkTreeFile]
+            do {
+                files = try repository.workTreeFiles(under: [root])
+            } catch {
+                if error.code == .outsideWorkTree { plain.append(root) } else { errors.append(error.message) }
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory)
+            if !isDirectory.boolValue {
+                entries += files.map { Entry(path: $0.absolutePath, displayPath: root) }
+                continue
+            }
+            let base = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+            let prefix = base.hasSuffix("/") ? base : base + "/"
+            for file in files {
+                let relative = file.absolutePath.hasPrefix(prefix) ? String(file.absolutePath.dropFirst(prefix.count)) : file.path
+                let shown = root == "." ? relative : (root.hasSuffix("/") ? root + relative : root + "/" + relative)
+                entries.append(Entry(path: file.absolutePath, displayPath: shown))
+            }
+        }
+        return (entries, plain, errors)
+    }
+}

@@ -132,6 +132,25 @@ import TestSupport
         #expect(try findings(early).map { $0["path"] as? String } == ["old.env"])
     }
 
+    @Test func inAWorkTreeIgnoredFilesAreLeftOutUnlessNamed() throws {
+        let dir = try repository()
+        try dir.write(".gitignore", "*.log\nbuild/\n")
+        try dir.write("src/tracked.env", "MX_API_KEY=\(FakeKeys.maintainX())\n")
+        try commit(dir, "tracked")
+        try dir.write("src/untracked.env", "MX_API_KEY=\(FakeKeys.maintainX())\n")
+        try dir.write("debug.log", "MX_API_KEY=\(FakeKeys.maintainX())\n")
+        try dir.write("build/out.env", "MX_API_KEY=\(FakeKeys.maintainX())\n")
+        func paths(_ arguments: [String], in directory: String? = nil) throws -> [String] {
+            let run = try Run.keywarden(["scan", "--format", "json"] + arguments, in: directory ?? dir.path(), environment: cacheEnv)
+            return try findings(run).compactMap { $0["path"] as? String }.sorted()
+        }
+        #expect(try paths([]) == ["src/tracked.env", "src/untracked.env"])
+        #expect(try paths(["src"]) == ["src/tracked.env", "src/untracked.env"])
+        #expect(try paths(["."], in: dir.path("src")) == ["tracked.env", "untracked.env"])
+        #expect(try paths(["debug.log"]) == ["debug.log"])
+        #expect(try paths(["--no-git"]) == ["build/out.env", "debug.log", "src/tracked.env", "src/untracked.env"])
+    }
+
     @Test func gitSourcesAreExclusive() throws {
         let dir = try repository()
         #expect(try scan(["--staged", "--history"], in: dir).status == 2)

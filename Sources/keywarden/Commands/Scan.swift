@@ -105,9 +105,11 @@ extension Keywarden {
                 result.seconds = Date().timeIntervalSince(start)
             } else {
                 var walker = FileWalker(options: .init(followSymlinks: followSymlinks))
-                let files = walker.files(under: roots)
+                // In a git work tree: the files git would consider (tracked, or untracked and not ignored).
+                let git = noGit ? (entries: [], plainRoots: roots, errors: []) : FileWalker.gitWorkTreeFiles(under: roots)
+                let files = git.entries + walker.files(under: git.plainRoots)
                 result = session.scanFiles(files)
-                result.errors = walker.errors + result.errors
+                result.errors = git.errors + walker.errors + result.errors
                 result.skipped = walker.skipped + result.skipped
             }
             result.errors += compiled.problems
