@@ -215,7 +215,8 @@ extension FileWalker {
             for file in files {
                 let relative = file.absolutePath.hasPrefix(prefix) ? String(file.absolutePath.dropFirst(prefix.count)) : file.path
                 let shown = root == "." ? relative : (root.hasSuffix("/") ? root + relative : root + "/" + relative)
-                entries.append(Entry(path: file.absolutePath, displayPath: shown))
+                // The shown path is valid from the current directory too, and shorter to resolve.
+                entries.append(Entry(path: file.absolutePath.hasPrefix(prefix) ? shown : file.absolutePath, displayPath: shown))
             }
         }
         return (entries, plain, errors)
