@@ -101,16 +101,12 @@ private struct StagedWalker {
     }
 
     private func read(_ id: ObjectID, _ type: git_object_t) -> RawObject? {
-        var oid = id.oid
-        var object: OpaquePointer?
-        guard git_odb_read(&object, odb, &oid) == 0, let object else { return nil }
-        guard git_odb_object_type(object) == type else { git_odb_object_free(object); return nil }
-        return RawObject(object)
+        try? RawObject.read(odb, id, type, "object").get()
     }
 
     func readCommitTree(_ id: ObjectID) -> ObjectID? {
         guard let raw = read(id, GIT_OBJECT_COMMIT), raw.bytes.count >= 45, raw.bytes.starts(with: "tree ".utf8) else { return nil }
-        return ObjectID(hex: String(decoding: UnsafeRawBufferPointer(rebasing: raw.bytes[5..<45]), as: UTF8.self))
+        return ObjectID(hexDigits: UnsafeRawBufferPointer(rebasing: raw.bytes[5..<45]))
     }
 
     /// The name component of entry `i` after `prefix` bytes, and whether more path follows (a directory).

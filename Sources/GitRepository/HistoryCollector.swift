@@ -12,6 +12,23 @@ final class RawObject {
     }
 
     deinit { git_odb_object_free(object) }
+
+    /// Reads object `id` of `type` from `odb`; the error names `what` and the id.
+    static func read(_ odb: OpaquePointer, _ id: ObjectID, _ type: git_object_t,
+                     _ what: @autoclosure () -> String) -> Result<RawObject, GitError> {
+        var oid = id.oid
+        var object: OpaquePointer?
+        let result = git_odb_read(&object, odb, &oid)
+        guard result >= 0, let object else {
+            let error = LibGit2.error(result, "cannot read \(what()) \(id.hex)", notFound: .corruptObject)
+            return .failure(GitError(.corruptObject, error.message))
+        }
+        guard git_odb_object_type(object) == type else {
+            git_odb_object_free(object)
+            return .failure(GitError(.corruptObject, "\(what()) \(id.hex) has the wrong object type"))
+        }
+        return .success(RawObject(object))
+    }
 }
 
 /// Accumulates the change log of a history walk: which blob each commit put at which path (or removed),
@@ -43,20 +60,10 @@ final class HistoryCollector {
     deinit { git_odb_free(odb) }
 
     private func read(_ id: ObjectID, _ type: git_object_t, _ what: @autoclosure () -> String) -> RawObject? {
-        var oid = id.oid
-        var object: OpaquePointer?
-        let result = git_odb_read(&object, odb, &oid)
-        guard result >= 0, let object else {
-            let error = LibGit2.error(result, "cannot read \(what()) \(id.hex)", notFound: .corruptObject)
-            errors.append(GitError(.corruptObject, error.message))
-            return nil
+        switch RawObject.read(odb, id, type, what()) {
+        case .success(let object): return object
+        case .failure(let error): errors.append(error); return nil
         }
-        guard git_odb_object_type(object) == type else {
-            git_odb_object_free(object)
-            errors.append(GitError(.corruptObject, "\(what()) \(id.hex) has the wrong object type"))
-            return nil
-        }
-        return RawObject(object)
     }
 
     /// The tree and parents of a commit, or nil (error recorded) when it cannot be read.
@@ -64,35 +71,17 @@ final class HistoryCollector {
         guard let raw = read(id, GIT_OBJECT_COMMIT, "commit") else { return nil }
         let b = raw.bytes
         // "tree <40 hex>\n" then zero or more "parent <40 hex>\n" lines.
-        guard b.count >= 46, b.starts(with: "tree ".utf8), let tree = Self.hexID(b, at: 5) else {
+        guard b.count >= 46, b.starts(with: "tree ".utf8), let tree = ObjectID(hexDigits: UnsafeRawBufferPointer(rebasing: b[5...])) else {
             errors.append(GitError(.corruptObject, "commit \(id.hex) cannot be parsed"))
             return nil
         }
         var parents: [ObjectID] = []
         var at = 46
-        while at + 48 <= b.count, b[at...].starts(with: "parent ".utf8), let parent = Self.hexID(b, at: at + 7) {
+        while at + 48 <= b.count, b[at...].starts(with: "parent ".utf8), let parent = ObjectID(hexDigits: UnsafeRawBufferPointer(rebasing: b[(at + 7)...])) {
             parents.append(parent)
             at += 48
         }
         return (tree, parents)
-    }
-
-    private static func hexID(_ b: UnsafeRawBufferPointer, at start: Int) -> ObjectID? {
-        guard start + 40 <= b.count else { return nil }
-        var raw = [UInt8](repeating: 0, count: 20)
-        for i in 0..<20 {
-            guard let hi = nibble(b[start + 2 * i]), let lo = nibble(b[start + 2 * i + 1]) else { return nil }
-            raw[i] = hi << 4 | lo
-        }
-        return raw.withUnsafeBytes { ObjectID(bytes: $0) }
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 97...102: c - 87
-        default: nil
-        }
     }
 
     func record(_ path: String, _ blob: ObjectID?) {
@@ -181,17 +170,11 @@ final class TreeDiffer {
     func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
         if let tree = recentTrees[id] { return tree }
         if let tree = olderTrees[id] { recentTrees[id] = tree; return tree }
-        var oid = id.oid
-        var object: OpaquePointer?
-        let result = git_odb_read(&object, odb, &oid)
-        guard result >= 0, let object, git_odb_object_type(object) == GIT_OBJECT_TREE else {
-            if let object { git_odb_object_free(object) }
-            let what = path.isEmpty ? "root tree" : "tree '\(path)'"
-            let error = LibGit2.error(result, "cannot read \(what) \(id.hex)", notFound: .corruptObject)
-            output.errors.append(GitError(.corruptObject, error.message))
-            return nil
+        let tree: RawObject
+        switch RawObject.read(odb, id, GIT_OBJECT_TREE, path.isEmpty ? "root tree" : "tree '\(path)'") {
+        case .success(let object): tree = object
+        case .failure(let error): output.errors.append(error); return nil
         }
-        let tree = RawObject(object)
         if recentTrees.count >= treeCacheLimit {
             olderTrees = recentTrees
             recentTrees = [:]

@@ -27,6 +27,13 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     public init?(hex: String) {
         let digits = Array(hex.utf8)
         guard digits.count == 40 else { return nil }
+        guard let id = digits.withUnsafeBytes({ ObjectID(hexDigits: $0) }) else { return nil }
+        self = id
+    }
+
+    /// Parses the 40 hexadecimal digits at the start of `digits` (as found in raw commit objects).
+    init?(hexDigits digits: UnsafeRawBufferPointer) {
+        guard digits.count >= 40 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 20)
         for i in 0..<20 {
             guard let a = Self.nibble(digits[2 * i]), let b = Self.nibble(digits[2 * i + 1]) else { return nil }
