@@ -81,6 +81,7 @@ extension GitRepository {
         let gitDirectory = self.gitDirectory
         let mainODB = try objectDatabase()
         defer { git_odb_free(mainODB) }
+        // Only worker 0 touches it, while this thread waits in concurrentPerform.
         nonisolated(unsafe) let sharedODB = mainODB
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             // Worker 0 uses this repository's object database; the others open their own.

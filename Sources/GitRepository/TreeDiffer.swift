@@ -1,0 +1,125 @@
+internal import CLibGit2
+internal import Foundation
+
+/// Finds what each commit changed relative to its first parent, on one worker: trees are read raw
+/// and compared entry by entry, so an unchanged subtree costs one comparison.
+final class TreeDiffer {
+    struct Output: Sendable {
+        var commits: Range<Int> = 0..<0
+        var changes: [(commit: Int, path: String, blob: ObjectID?)] = []
+        var errors: [GitError] = []
+    }
+
+    private let odb: OpaquePointer
+    private var output = Output()
+    private var currentCommit = 0
+
+    init(odb: OpaquePointer) { self.odb = odb }
+
+    func run(commits: Range<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
+        output = Output(commits: commits)
+        for c in commits {
+            currentCommit = c
+            let parent = Int(firstParent[c])
+            let parentTree = parent >= 0 ? treeIDs[parent] : nil
+            if parentTree != treeIDs[c] {
+                diff(old: parentTree.flatMap { readTree($0, "") }, new: readTree(treeIDs[c], ""), prefix: "")
+            }
+        }
+        return output
+    }
+
+    private func record(_ path: String, _ blob: ObjectID?) {
+        output.changes.append((currentCommit, path, blob))
+    }
+
+    /// Recently read trees, in two generations: a commit's trees are read again as its child's
+    /// parent trees, usually a few commits later. Bounded: at most 2 × `treeCacheLimit` trees.
+    private var recentTrees: [ObjectID: RawObject] = [:]
+    private var olderTrees: [ObjectID: RawObject] = [:]
+    private let treeCacheLimit = 4096
+
+    func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
+        if let tree = recentTrees[id] { return tree }
+        if let tree = olderTrees[id] { recentTrees[id] = tree; return tree }
+        let tree: RawObject
+        switch RawObject.read(odb, id, GIT_OBJECT_TREE, path.isEmpty ? "root tree" : "tree '\(path)'") {
+        case .success(let object): tree = object
+        case .failure(let error): output.errors.append(error); return nil
+        }
+        if recentTrees.count >= treeCacheLimit {
+            olderTrees = recentTrees
+            recentTrees = [:]
+        }
+        recentTrees[id] = tree
+        return tree
+    }
+
+    /// Records what changed from tree `old` to tree `new` (either may be nil).
+    func diff(old: RawObject?, new: RawObject?, prefix: String) {
+        var a = TreeCursor(old?.bytes), b = TreeCursor(new?.bytes)
+        var x = a.next(), y = b.next()
+        while x != nil || y != nil {
+            if let ex = x, let ey = y {
+                if ex.sameRecord(as: ey, a.bytes, b.bytes) { x = a.next(); y = b.next(); continue }
+                let order = TreeEntry.compare(ex, a.bytes, ey, b.bytes)
+                if order == 0 {
+                    changed(ex, a.bytes, ey, b.bytes, prefix)
+                    x = a.next(); y = b.next()
+                } else if order < 0 {
+                    removed(ex, a.bytes, prefix); x = a.next()
+                } else {
+                    added(ey, b.bytes, prefix); y = b.next()
+                }
+            } else if let ex = x {
+                removed(ex, a.bytes, prefix); x = a.next()
+            } else if let ey = y {
+                added(ey, b.bytes, prefix); y = b.next()
+            }
+        }
+        if a.malformed || b.malformed {
+            output.errors.append(GitError(.corruptObject, "a tree under '\(prefix)' cannot be parsed"))
+        }
+    }
+
+    private func added(_ e: TreeEntry, _ bytes: UnsafeRawBufferPointer, _ prefix: String) {
+        let path = prefix + e.name(bytes)
+        if e.isTree {
+            diff(old: nil, new: readTree(e.id(bytes), path), prefix: path + "/")
+        } else if e.isFile {
+            record(path, e.id(bytes))
+        }
+    }
+
+    private func removed(_ e: TreeEntry, _ bytes: UnsafeRawBufferPointer, _ prefix: String) {
+        let path = prefix + e.name(bytes)
+        if e.isTree {
+            diff(old: readTree(e.id(bytes), path), new: nil, prefix: path + "/")
+        } else if e.isFile {
+            record(path, nil)
+        }
+    }
+
+    private func changed(_ old: TreeEntry, _ oldBytes: UnsafeRawBufferPointer,
+                         _ new: TreeEntry, _ newBytes: UnsafeRawBufferPointer, _ prefix: String) {
+        let path = prefix + new.name(newBytes)
+        let newID = new.id(newBytes), oldID = old.id(oldBytes)
+        if new.isTree {
+            if old.isTree {
+                if oldID != newID { diff(old: readTree(oldID, path), new: readTree(newID, path), prefix: path + "/") }
+            } else {
+                if old.isFile { record(path, nil) }
+                diff(old: nil, new: readTree(newID, path), prefix: path + "/")
+            }
+        } else {
+            if old.isTree { diff(old: readTree(oldID, path), new: nil, prefix: path + "/") }
+            if new.isFile {
+                if !(old.isFile && oldID == newID) { record(path, newID) }
+            } else if old.isFile || old.isTree {
+                // A symbolic link or submodule replaces what was there; it is not scanned.
+                record(path, nil)
+            }
+        }
+    }
+
+}
