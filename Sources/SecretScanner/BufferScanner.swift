@@ -73,9 +73,7 @@ public final class BufferScanner {
                 confirm(rule, in: buffer, window: window, input: input, lines: &lines, into: &findings)
             }
         }
-        for rule in compiled.rules where rule.regex == nil && rule.path != nil {
-            if ruleApplies(rule, to: path) { findings.append(pathFinding(rule, path: path)) }
-        }
+        findings += pathFindings(path)
         guard postprocess else { return findings }
         return Postprocess.run(findings, lines: lines, buffer: buffer, fingerprinter: fingerprinter)
     }
@@ -171,6 +169,11 @@ public final class BufferScanner {
         f.extra = extra
         f.offset = secretRange.lowerBound
         return f
+    }
+
+    /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too.
+    public func pathFindings(_ path: String) -> [Finding] {
+        compiled.rules.filter { $0.regex == nil && $0.path != nil && ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
     }
 
     private func pathFinding(_ rule: CompiledRule, path: String) -> Finding {
