@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
         .testTarget(name: "SecretRulesTests", dependencies: ["SecretRules", "TestSupport"]),
-        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport"]),
+        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport", "Credentials"]),
         .testTarget(name: "KeyAgeTests", dependencies: ["KeyAge", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
