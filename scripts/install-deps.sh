@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages keywarden builds against, and Python's jsonschema for the SARIF tests, when
-# (or sudo) only when something must be installed.
+# any is missing. Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev pkg-config git)
 missing=()

@@ -140,32 +140,24 @@ public enum GitHubReport {
     }
 
     /// Text for a table cell: one line, `|` escaped, no HTML.
-    static func cell(_ s: String) -> String {
+    static func cell(_ s: String) -> String { tableText(s, code: false) }
+
+    /// A code span for a table cell (backticks inside become quotes, `|` escaped as GitHub's tables require).
+    static func code(_ s: String) -> String { "`" + tableText(s, code: true) + "`" }
+
+    private static func tableText(_ s: String, code: Bool) -> String {
         var out = ""
         for c in s {
             switch c {
             case "|": out += "\\|"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
             case "\n", "\r", "\r\n": out += " "
+            case "`" where code: out += "'"
+            case "<" where !code: out += "&lt;"
+            case ">" where !code: out += "&gt;"
+            case "&" where !code: out += "&amp;"
             default: out.append(c)
             }
         }
         return out
-    }
-
-    /// A code span for a table cell (backticks inside become quotes, `|` escaped as GitHub's tables require).
-    static func code(_ s: String) -> String {
-        var out = "`"
-        for c in s {
-            switch c {
-            case "`": out += "'"
-            case "|": out += "\\|"
-            case "\n", "\r", "\r\n": out += " "
-            default: out.append(c)
-            }
-        }
-        return out + "`"
     }
 }

@@ -39,6 +39,7 @@ import TestSupport
         #expect(run.stdout.contains("maintainx"))
         if format != "jsonl" { #expect(!run.stdout.contains(key), "\(format) redacts even with --show-secrets") }
         #expect(!run.stderr.contains(key))
+        if format == "sarif" { #expect(try SARIFTests.schemaErrors(run.stdout).isEmpty) }
     }
 
     @Test func githubFormatAppendsTheJobSummary() throws {
