@@ -42,7 +42,7 @@ let package = Package(
             dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository"],
             swiftSettings: strict
         ),
-        .target(name: "ScanReporting", dependencies: ["SecretScanner"], swiftSettings: strict),
+        .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing"], swiftSettings: strict),
         .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit"], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
 
@@ -71,5 +71,10 @@ let package = Package(
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "ScanReportingTests",
+            dependencies: ["ScanReporting", "SecretScanner", "SecretRules", "Hashing", "TestSupport"],
+            resources: [.copy("Resources")]
+        ),
     ]
 )
