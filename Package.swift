@@ -42,7 +42,7 @@ let package = Package(
             dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository"],
             swiftSettings: strict
         ),
-        .target(name: "ScanReporting", dependencies: ["SecretScanner"], swiftSettings: strict),
+        .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing"], swiftSettings: strict),
         .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit"], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
 
@@ -66,10 +66,15 @@ let package = Package(
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
         .testTarget(name: "SecretRulesTests", dependencies: ["SecretRules", "TestSupport"]),
-        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport"]),
+        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport", "Credentials"]),
         .testTarget(name: "KeyAgeTests", dependencies: ["KeyAge", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "ScanReportingTests",
+            dependencies: ["ScanReporting", "SecretScanner", "SecretRules", "Hashing", "TestSupport"],
+            resources: [.copy("Resources")]
+        ),
     ]
 )

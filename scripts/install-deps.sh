@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages keywarden builds against, when any is missing. Idempotent; needs root
-# (or sudo) only when something must be installed.
+# Installs the Debian packages keywarden builds against, and Python's jsonschema for the SARIF tests, when
+# any is missing. Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev pkg-config git)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-echo "keywarden: installing ${missing[*]}" >&2
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "keywarden: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The SARIF tests validate against the SARIF schema with Python's jsonschema, run by the python3 on PATH.
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "keywarden: installing the Python package jsonschema (for the SARIF schema tests)" >&2
+  python3 -m pip install --quiet jsonschema 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages jsonschema 2>/dev/null \
+    || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-jsonschema >/dev/null; }
+  python3 -c 'import jsonschema' || { echo "keywarden: python3 cannot import jsonschema" >&2; exit 1; }
+fi

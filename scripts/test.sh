@@ -10,4 +10,4 @@ swift build --build-tests
 swift test --skip-build --parallel 2>&1 | tee .build/test-output.txt
 .build/debug/keywarden rules check --require-examples 2
 # The repository itself holds no secret-shaped literal (fake keys are assembled at run time).
-.build/debug/keywarden scan --no-git Sources Tests rules hooks README.md docs
+.build/debug/keywarden scan --no-git Sources Tests rules README.md docs

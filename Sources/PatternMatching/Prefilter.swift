@@ -137,20 +137,25 @@ public final class Prefilter: @unchecked Sendable {
     private static func cacheKey(_ patterns: [Pattern]) -> String {
         var platform = hs_platform_info_t()
         _ = hs_populate_platform(&platform)
-        var text = "keywarden-prefilter-1\n\(engineVersion)\n\(platform.tune)/\(platform.cpu_features)\n"
+        var text = "keywarden-prefilter-2\n\(engineVersion)\n\(platform.tune)/\(platform.cpu_features)\n"
         for p in patterns { text += "\(p.caseless ? "i" : "-")\(p.expression.utf8.count):\(p.expression)\n" }
         return String(Hex.encode(Digest.sha256(Array(text.utf8))).prefix(32))
     }
 
-    // Cache file layout: "KWPF1\n", JSON of the unfiltered map, "\n", then the serialized database.
+    // Cache file layout: "KWPF2\n", one line "index<TAB>reason" per unfiltered pattern, an empty line,
+    // then the serialized database. Plain text so that loading needs no decoder.
+    private static let magic = Array("KWPF2\n".utf8)
+
     private static func store(_ db: OpaquePointer, unfiltered: [Int: String], to file: URL) {
         var bytes: UnsafeMutablePointer<CChar>?
         var length = 0
         guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
-        let meta = (try? JSONEncoder().encode(unfiltered.mapKeys(String.init))) ?? Data("{}".utf8)
-        var data = Data("KWPF1\n".utf8)
-        data.append(meta)
+        var data = Data(magic)
+        for (index, reason) in unfiltered.sorted(by: { $0.key < $1.key }) {
+            let clean = reason.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+            data.append(Data("\(index)\t\(clean)\n".utf8))
+        }
         data.append(0x0A)
         data.append(Data(bytes: bytes, count: length))
         let dir = file.deletingLastPathComponent()
@@ -163,19 +168,28 @@ public final class Prefilter: @unchecked Sendable {
     }
 
     private static func load(_ file: URL) -> (db: OpaquePointer, unfiltered: [Int: String])? {
-        guard let data = try? Data(contentsOf: file, options: .alwaysMapped) else { return nil }
-        let magic = Data("KWPF1\n".utf8)
-        guard data.starts(with: magic), let nl = data[magic.count...].firstIndex(of: 0x0A),
-              let meta = try? JSONDecoder().decode([String: String].self, from: data[magic.count..<nl])
-        else { return nil }
-        let body = data[(nl + 1)...]
+        guard let data = try? Data(contentsOf: file, options: .alwaysMapped), data.starts(with: magic) else { return nil }
+        var unfiltered = [Int: String]()
+        var cursor = data.startIndex + magic.count
+        while cursor < data.endIndex {
+            guard let nl = data[cursor...].firstIndex(of: 0x0A) else { return nil }
+            if nl == cursor {
+                cursor = nl + 1
+                break
+            }
+            let line = String(decoding: data[cursor..<nl], as: UTF8.self)
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let index = Int(parts[0]) else { return nil }
+            unfiltered[index] = parts[1]
+            cursor = nl + 1
+        }
+        let body = data[cursor...]
+        guard !body.isEmpty else { return nil }
         var db: OpaquePointer?
         let rc = body.withUnsafeBytes { buf in
             hs_deserialize_database(buf.baseAddress!.assumingMemoryBound(to: CChar.self), buf.count, &db)
         }
         guard rc == HS_SUCCESS, let db else { return nil }
-        var unfiltered = [Int: String]()
-        for (k, v) in meta { if let i = Int(k) { unfiltered[i] = v } }
         return (db, unfiltered)
     }
 }
@@ -187,8 +201,3 @@ public final class PrefilterScratch {
     deinit { if let raw { hs_free_scratch(raw) } }
 }
 
-extension Dictionary {
-    fileprivate func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] {
-        Dictionary<K, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
-    }
-}

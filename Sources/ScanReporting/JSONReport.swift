@@ -14,8 +14,16 @@ enum JSONReport {
             w.endObject()
         }
         w.endArray()
-        let r = report.result
         w.beginObject("summary")
+        writeSummary(report, into: &w)
+        w.endObject()
+        w.endObject()
+        return w.text + "\n"
+    }
+
+    /// The summary's fields (shared with the JSON Lines format).
+    static func writeSummary(_ report: Report, into w: inout JSONWriter) {
+        let r = report.result
         w.int("findings", report.findings.count)
         w.int("files", r.filesScanned)
         w.int("bytes", r.bytesScanned)
@@ -26,9 +34,6 @@ enum JSONReport {
         w.strings("skipped", r.skipped)
         w.strings("errors", r.errors)
         w.strings("warnings", r.warnings)
-        w.endObject()
-        w.endObject()
-        return w.text + "\n"
     }
 
     /// One finding's fields (shared with the JSON Lines format).

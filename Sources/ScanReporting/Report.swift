@@ -16,6 +16,12 @@ public struct Report: Sendable {
     public var trackedKeys: [Int: [String: String]] = [:]
     /// Scope or source description ("working tree", "staged changes").
     public var scope: String = ""
+    /// When the scan finished (its start is this minus `result.seconds`): for the SARIF invocation and the
+    /// GitLab report's `scan` times.
+    public var finishedAt = Date()
+    /// The commit the scanned files belong to (for example `CI_COMMIT_SHA`), when known: the GitLab report
+    /// needs a commit for every finding and uses this for findings that have no git provenance of their own.
+    public var revision: String?
 
     public init(findings: [Finding], result: ScanResult, toolVersion: String) {
         self.findings = findings
@@ -28,13 +34,31 @@ public struct Report: Sendable {
 
 /// A report format.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json
+    /// For people: one block per finding with the fix.
+    case text
+    /// keywarden's own JSON document (`version`, `findings`, `summary`).
+    case json
+    /// JSON Lines: one finding per line, then one summary line.
+    case jsonl
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    case sarif
+    /// GitHub Actions workflow commands (`::error file=...::...`); see `GitHubReport.summary` for the job summary.
+    case github
+    /// JUnit XML: one test case per rule and file, failing with its findings.
+    case junit
+    /// GitLab's secret-detection security report (schema 15).
+    case gitlab
 
     /// Renders `report` in this format.
     public func render(_ report: Report, colour: Bool) -> String {
         switch self {
         case .text: TextReport.render(report, colour: colour)
         case .json: JSONReport.render(report)
+        case .jsonl: JSONLinesReport.render(report)
+        case .sarif: SARIFReport.render(report)
+        case .github: GitHubReport.render(report)
+        case .junit: JUnitReport.render(report)
+        case .gitlab: GitLabReport.render(report)
         }
     }
 }

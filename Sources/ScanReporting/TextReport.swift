@@ -31,7 +31,7 @@ enum TextReport {
 
 /// What to tell a person to do about a finding.
 public enum Advice {
-    /// The variable a provider's key is usually loaded from.
+    /// Where a provider's secret usually comes from instead: an environment variable name, or a phrase.
     public static func variable(for provider: String) -> String {
         switch provider {
         case "maintainx": "MAINTAINX_API_KEY"
@@ -39,16 +39,23 @@ public enum Advice {
         case "makini": "MAKINI_CLIENT_SECRET"
         case "aws": "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
         case "github": "GITHUB_TOKEN"
+        case "gitlab": "GITLAB_TOKEN"
         case "stripe": "STRIPE_SECRET_KEY"
         case "slack": "SLACK_BOT_TOKEN"
         case "openai": "OPENAI_API_KEY"
+        case "anthropic": "ANTHROPIC_API_KEY"
+        case "database": "DATABASE_URL"
+        case "message-broker": "the broker URL variable, e.g. AMQP_URL"
+        case "private-key": "a key file outside the repository, or the secret manager"
+        case "generic", "jwt": "an environment variable"
         default: "\(provider.uppercased().replacingOccurrences(of: "-", with: "_"))_API_KEY"
         }
     }
 
     /// One line: remove it, load it from the environment, how to mark a false positive, rotate if it left.
     public static func fix(for f: Finding) -> String {
-        "remove the value and load it from the environment (\(variable(for: f.provider))) or a secret manager; "
+        "remove the value and load it from \(f.provider == "private-key" ? "" : "the environment (")\(variable(for: f.provider))"
+            + "\(f.provider == "private-key" ? "" : ") or a secret manager"); "
             + "if it is not a secret, add `keywarden:allow` on the line or run `keywarden ignore add \(f.fingerprint) --reason \"...\"`; "
             + "if it ever left this machine, rotate it: `keywarden keys runbook \(f.provider)`"
     }

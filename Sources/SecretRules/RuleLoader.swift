@@ -227,11 +227,26 @@ struct RuleLines {
     private var headers = [Int]()
 
     init(text: String) {
-        var n = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            n += 1
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            if trimmed.hasPrefix("[[rules]]") { headers.append(n) }
+        // Byte-level: this runs on every start-up over all built-in rule files.
+        var line = 1
+        var atLineStart = true
+        let header = Array("[[rules]]".utf8)
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            var i = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if atLineStart, c != 0x20, c != 0x09 {
+                    if c == 0x5B, i + header.count <= bytes.count, bytes[i..<(i + header.count)].elementsEqual(header) {
+                        headers.append(line)
+                    }
+                    atLineStart = false
+                }
+                if c == 0x0A {
+                    line += 1
+                    atLineStart = true
+                }
+                i += 1
+            }
         }
     }
 

@@ -48,6 +48,18 @@ public final class BufferScanner {
     public func scan(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, postprocess: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
         if compiled.globalAllowlists.contains(where: { $0.allowsWholePath(path, scratch: matchScratch) }) { return [] }
+        var lines = LineIndex(buffer)
+        var findings = try match(buffer, input, lines: &lines)
+        findings += try decodedFindings(buffer, input, lines: &lines)
+        findings += pathFindings(path)
+        PathContext.apply(to: &findings, path: path)
+        guard postprocess else { return findings }
+        return Postprocess.run(findings, lines: lines, buffer: buffer, fingerprinter: fingerprinter)
+    }
+
+    /// Every rule over one buffer: prefilter, then confirmation in windows around the candidates.
+    private func match(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex) throws(ScanError) -> [Finding] {
+        let path = input.path
         var touched = [Int]()
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
@@ -64,7 +76,6 @@ public final class BufferScanner {
             work.append((ruleIndex, windows(for: candidates[p], rule: compiled.rules[ruleIndex], in: buffer)))
         }
         for ruleIndex in compiled.unfilteredRules { work.append((ruleIndex, [0..<buffer.count])) }
-        var lines = LineIndex(buffer)
         var findings = [Finding]()
         for item in work {
             let rule = compiled.rules[item.rule]
@@ -73,11 +84,38 @@ public final class BufferScanner {
                 confirm(rule, in: buffer, window: window, input: input, lines: &lines, into: &findings)
             }
         }
-        for rule in compiled.rules where rule.regex == nil && rule.path != nil {
-            if ruleApplies(rule, to: path) { findings.append(pathFinding(rule, path: path)) }
+        return findings
+    }
+
+    /// Findings inside base64-encoded text (a Kubernetes `Secret`'s `data:` values, an encoded `.env`):
+    /// each run that decodes to text is scanned, and what it holds is reported at the encoded run's place.
+    private func decodedFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex) throws(ScanError) -> [Finding] {
+        var out = [Finding]()
+        for run in Base64Runs.find(in: buffer) {
+            guard let decoded = Base64Runs.decodeText(UnsafeRawBufferPointer(rebasing: buffer[run])) else { continue }
+            var inner = [Finding]()
+            var failure: ScanError?
+            decoded.withUnsafeBytes { raw in
+                var innerLines = LineIndex(raw)
+                do {
+                    inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines)
+                } catch let e as ScanError { failure = e } catch {}
+            }
+            if let failure { throw failure }
+            let (line, column) = lines.position(of: run.lowerBound)
+            let (endLine, endColumn) = lines.position(of: run.upperBound - 1)
+            if let filter = input.lineFilter, !filter.contains(where: { $0.overlaps(line...endLine) }) { continue }
+            for var f in inner {
+                f.line = line
+                f.column = column
+                f.endLine = endLine
+                f.endColumn = endColumn + 1
+                f.offset = run.lowerBound
+                f.extra["encoding"] = "base64"
+                out.append(f)
+            }
         }
-        guard postprocess else { return findings }
-        return Postprocess.run(findings, lines: lines, buffer: buffer, fingerprinter: fingerprinter)
+        return out
     }
 
     private func ruleApplies(_ rule: CompiledRule, to path: String) -> Bool {
@@ -171,6 +209,11 @@ public final class BufferScanner {
         f.extra = extra
         f.offset = secretRange.lowerBound
         return f
+    }
+
+    /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too.
+    public func pathFindings(_ path: String) -> [Finding] {
+        compiled.rules.filter { $0.regex == nil && $0.path != nil && ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
     }
 
     private func pathFinding(_ rule: CompiledRule, path: String) -> Finding {

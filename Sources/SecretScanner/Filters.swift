@@ -32,14 +32,21 @@ public enum Filters {
 
     /// Short words that mark a placeholder only as a whole segment (`mx-prod-key-here`, `YOUR_KEY`): as a
     /// substring they would also hit real random keys (a 40-character key contains "here" about once in 3,000).
-    private static let placeholderWords: Set<String> = [
-        "your", "here", "fake", "todo", "insert", "replace", "my", "xxx", "none", "null", "test", "demo",
-    ]
+    /// Not "test" or "demo": real keys carry those as fixed prefix segments (`sk_test_`).
+    private static let placeholderWords: Set<String> = ["your", "here", "fake", "todo", "insert", "replace", "xxx"]
+
+    /// Fragments that mark even a long value (a key block) as a placeholder.
+    private static let longPlaceholderFragments = ["...", "<", ">", "${", "{{", "}}", "****", "xxxxxxxx"]
 
     /// True for placeholders, references and dummy values (`your-api-key-here`, `${VAR}`, `xxxx`,
     /// `sk_live_***`, repeated or sequential characters) that documentation and config templates use.
     public static func isPlaceholder(_ secret: String) -> Bool {
         let lower = secret.lowercased()
+        if lower.utf8.count > 100 {
+            // Key blocks and long tokens: their encodings hold zero runs (`AAAAAAAA`) and chance words, so
+            // only structural markers count.
+            return longPlaceholderFragments.contains { lower.contains($0) } || Set(lower.utf8).count <= 3
+        }
         if placeholderFragments.contains(where: { lower.contains($0) }) { return true }
         if lower.hasPrefix("$") { return true }
         let segments = lower.split { !($0.isLetter || $0.isNumber) }

@@ -23,6 +23,21 @@ public struct Finding: Sendable {
     /// Byte offset of the secret in its input (for ordering and de-duplication; not reported).
     var offset = 0
 
+    public init(ruleID: String, description: String, provider: String, severity: Severity, path: String, line: Int,
+                column: Int, endLine: Int, endColumn: Int, secret: String, fingerprint: String) {
+        self.ruleID = ruleID
+        self.description = description
+        self.provider = provider
+        self.severity = severity
+        self.path = path
+        self.line = line
+        self.column = column
+        self.endLine = endLine
+        self.endColumn = endColumn
+        self.secret = secret
+        self.fingerprint = fingerprint
+    }
+
     /// The secret with all but a short, harmless prefix hidden.
     public var redactedSecret: String { Redaction.redact(secret) }
 }

@@ -107,7 +107,11 @@ public struct ScanSession: Sendable {
             return .skipped("larger than the size limit (\(size) bytes > \(options.maxFileSize); raise it with --max-file-size)")
         case .success(let count):
             return reader.withBytes(count) { buf in
-                if !options.includeBinary, looksBinary(buf) { return .skipped(binaryReason) }
+                if !options.includeBinary, looksBinary(buf) {
+                    // A key store is found by its name even though its content is not scanned.
+                    let byPath = scanner.pathFindings(entry.displayPath)
+                    return byPath.isEmpty ? .skipped(binaryReason) : .scanned(byPath, count)
+                }
                 do {
                     return .scanned(try scanner.scan(buf, InputContext(path: entry.displayPath)), count)
                 } catch {

@@ -40,6 +40,20 @@ import Testing
         #expect(try scan(second, "x secret_abcd y").map(\.0) == [0])
     }
 
+    @Test func aDamagedCacheFileIsRebuiltNotTrusted() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kw-pf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let patterns: [Prefilter.Pattern] = [.init("secret_[a-z]{4}")]
+        _ = try Prefilter(patterns: patterns, cacheDirectory: dir)
+        let file = try #require(try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).first)
+        let good = try Data(contentsOf: file)
+        try good.prefix(good.count / 2).write(to: file)
+        let rebuilt = try Prefilter(patterns: patterns, cacheDirectory: dir)
+        #expect(rebuilt.origin == .compiled)
+        #expect(try scan(rebuilt, "x secret_abcd y").map(\.0) == [0])
+        #expect(try Prefilter(patterns: patterns, cacheDirectory: dir).origin == .cache)
+    }
+
     @Test func regexCapturesGroupsAsByteRanges() throws {
         let r = try CompiledRegex("key=([a-z]+)(x)?")
         let text = Array("a key=abc;".utf8)

@@ -54,6 +54,24 @@ import TestSupport
         #expect(missed == 0, "\(missed) keys missed")
     }
 
+    @Test func aTwoHundredMegabyteFileIsSkippedByDefaultAndScannedWhenAllowed() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("dump.sql")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let chunk = Data(String(repeating: "INSERT INTO t VALUES (1, 'plain text');\n", count: 25_000).utf8)
+        while try handle.offset() < 200 * 1024 * 1024 { handle.write(chunk) }
+        handle.write(Data("MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n".utf8))
+        try handle.close()
+        let (skipped, _) = scanDir(dir)
+        #expect(skipped.findings.isEmpty && skipped.skipped.count == 1 && skipped.skipped[0].contains("size limit"))
+        var options = ScanOptions()
+        options.maxFileSize = 300 * 1024 * 1024
+        let (scanned, _) = scanDir(dir, options: options)
+        #expect(scanned.findings.count == 1 && scanned.errors.isEmpty)
+        #expect((scanned.findings.first?.line ?? 0) > 5_000_000)
+    }
+
     @Test func oversizedFilesAreSkippedWithTheLimitNamed() throws {
         let dir = try TemporaryDirectory()
         try dir.write("big.env", String(repeating: "x", count: 5000) + "\nMAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
@@ -123,8 +141,14 @@ import TestSupport
     }
 
     @Test func gitleaksDefaultConfigLoadsAndDetects() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gitleaks/gitleaks.toml").path
-        let set = try SecretRulesLoader.load(path)
+        // Kept gzip-compressed: gitleaks' own allowlisted example keys are in it, and a repository scan
+        // must stay clean. Decompressed unmodified for the test.
+        let packed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/gitleaks/gitleaks.toml.gz").path
+        let dir = try TemporaryDirectory()
+        let unpacked = try Run.program("/bin/gzip", ["-dc", packed])
+        #expect(unpacked.status == 0)
+        try dir.write("gitleaks.toml", unpacked.stdout)
+        let set = try SecretRulesLoader.load(dir.path("gitleaks.toml"))
         #expect(set.rules.count >= 200)
         let rules = try CompiledRules(set, cacheDirectory: Engine.cache)
         #expect(rules.problems.isEmpty, "\(rules.problems)")

@@ -112,3 +112,45 @@ import TestSupport
         #expect(try Engine.scan(text, path: "config.ts").isEmpty)
     }
 }
+
+/// Encoded secrets and the places secrets are expected to be fake.
+@Suite struct ContextTests {
+    @Test func aBase64EncodedSecretIsFoundAtTheEncodedPlace() throws {
+        let key = FakeKeys.alnum(40)
+        let env = "MAINTAINX_API_KEY=\(key)\nMAINTAINX_ORG_ID=1234\n"
+        let encoded = Base64.encode(Array(env.utf8))
+        let manifest = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: maintainx\ndata:\n  app.env: \(encoded)\n"
+        let found = try Engine.scan(manifest, path: "deploy/secret.yaml")
+        let f = try #require(found.first { $0.provider == "maintainx" })
+        #expect(f.line == 6 && f.column == 12)
+        #expect(f.extra["encoding"] == "base64")
+        #expect(f.secret == key)
+        #expect(!manifest.contains(key))
+    }
+
+    @Test func base64OfBinaryOrDigestsIsNotDecodedIntoFindings() throws {
+        let noise = Base64.encode((0..<300).map { UInt8(($0 * 97 + 13) % 256) })
+        #expect(try Engine.scan("blob: \(noise)\n", path: "data.yaml").isEmpty)
+        #expect(try Engine.scan("sha: \(FakeKeys.hex(64))\n", path: "data.yaml").isEmpty)
+    }
+
+    @Test(arguments: [
+        ("Tests/CryptoTests/KeyTests.swift", "test"), ("src/auth/token_test.go", "test"), ("spec/fixtures/keys.yml", "test"),
+        ("docs/setup.md", "documentation"), ("README.md", "documentation"), ("examples/app/.env", "documentation"),
+        ("src/config.ts", nil), ("deploy/prod.env", nil), ("contest/app.py", nil),
+    ] as [(String, String?)])
+    func pathsAreClassified(path: String, expected: String?) throws {
+        let found = try Engine.scan("MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n", path: path)
+        let f = try #require(found.first)
+        #expect(f.extra["context"] == expected)
+        #expect(f.severity == (expected == nil ? .high : .low))
+    }
+
+    @Test func aProvenKeyInATestFileKeepsItsSeverity() throws {
+        let found = try Engine.scan("let key = \"\(FakeKeys.maintainX())\"\n", path: "Tests/ClientTests.swift")
+        let f = try #require(found.first)
+        #expect(f.ruleID == "maintainx-api-key" && f.severity == .critical && f.extra["context"] == "test")
+    }
+}
+
+import Credentials

@@ -11,7 +11,7 @@ extension Keywarden {
             abstract: "Scan files for secrets.",
             discussion: """
                 Without PATH, scans the current directory. Use '-' to read standard input.
-                Exit codes: 0 nothing found, 1 findings, 2 error (unreadable input, broken rule, bad usage).
+                Exit codes: 0 nothing found, 1 findings (or the --exit-code value), 2 error (unreadable input, broken rule, bad usage).
                 """
         )
 
@@ -25,8 +25,11 @@ extension Keywarden {
 
         @OptionGroup var rules: RuleOptions
 
-        @Option(name: .long, help: "Output format: text or json.")
+        @Option(name: .long, help: "Output format: text, json, jsonl, sarif, github, junit or gitlab (see docs/ci.md).")
         var format: String = "text"
+
+        @Option(name: .long, help: "Exit code when there are findings (default 1; 0 reports without failing; 2 is kept for errors).")
+        var exitCode: Int = 1
 
         @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
         var output: String?
@@ -59,6 +62,9 @@ extension Keywarden {
             try git.validate(paths: paths)
             guard ReportFormat(rawValue: format) != nil else {
                 throw ValidationError("unknown format '\(format)' (use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard (0...255).contains(exitCode), exitCode != 2 else {
+                throw ValidationError("--exit-code: \(exitCode) is not allowed (use 0, 1 or 3 to 255; 2 means an error)")
             }
             guard ByteSize.parse(maxFileSize) != nil else {
                 throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (e.g. 500K, 100M, 1G)")
@@ -124,6 +130,8 @@ extension Keywarden {
             report.baselined = baselined
             report.showSecrets = showSecrets
             report.scope = scope
+            let environment = ProcessInfo.processInfo.environment
+            report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
             var result = result
             annotateTrackedKeys(&report, warnings: &result.warnings)
             report.result = result
@@ -139,9 +147,16 @@ extension Keywarden {
             } else {
                 FileHandle.standardOutput.write(Data(rendered.utf8))
             }
+            if fmt == .github, let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                do {
+                    try GitHubReport.appendSummary(report, toFile: summary)
+                } catch {
+                    report.result.warnings.append("\(error)")
+                }
+            }
             Summary.print(report)
             if !result.errors.isEmpty { throw ExitCode(2) }
-            if !kept.isEmpty { throw FindingsExit() }
+            if !kept.isEmpty { throw exitCode == 1 ? FindingsExit() : ExitCode(Int32(exitCode)) }
         }
     }
 }
