@@ -112,10 +112,10 @@ extension Keywarden {
             } else {
                 var walker = FileWalker(options: .init(followSymlinks: followSymlinks))
                 // In a git work tree: the files git would consider (tracked, or untracked and not ignored).
-                let git = noGit ? (entries: [], plainRoots: roots, errors: []) : FileWalker.gitWorkTreeFiles(under: roots)
-                let files = git.entries + walker.files(under: git.plainRoots)
+                let workTree = noGit ? (entries: [], plainRoots: roots, errors: []) : FileWalker.gitWorkTreeFiles(under: roots)
+                let files = workTree.entries + walker.files(under: workTree.plainRoots)
                 result = session.scanFiles(files)
-                result.errors = git.errors + walker.errors + result.errors
+                result.errors = workTree.errors + walker.errors + result.errors
                 result.skipped = walker.skipped + result.skipped
             }
             result.errors += compiled.problems
