@@ -162,7 +162,10 @@ extension GitRepository {
                 let lines = BlobContent.lineCount(content)
                 if lines > 0 { added = [1...lines] }
             } else {
-                do { added = try addedLines(diff, i) } catch { errors.append(error); continue }
+                guard let ranges = lineChanges(from: ObjectID(delta.old_file.id), to: blob) else {
+                    errors.append(GitError(.corruptObject, "cannot compare the versions of \(path)")); continue
+                }
+                added = ranges
             }
             if added.isEmpty { continue }
             let oldPath = (kind == .renamed || kind == .copied) ? delta.old_file.path.map { String(cString: $0) } : nil
@@ -171,15 +174,6 @@ extension GitRepository {
         files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         skipped.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return (files, skipped, errors)
-    }
-
-    /// The new-side line ranges of the hunks of delta `i` (the diff has no context lines).
-    private func addedLines(_ diff: OpaquePointer, _ i: Int) throws(GitError) -> [ClosedRange<Int>] {
-        var patch: OpaquePointer?
-        try LibGit2.check(git_patch_from_diff(&patch, diff, i), "cannot compute the line changes", notFound: .corruptObject)
-        guard let patch else { return [] }
-        defer { git_patch_free(patch) }
-        return Self.hunkRanges(patch)
     }
 
     /// The new-side line ranges of a patch's hunks, merged when adjacent.

@@ -67,7 +67,7 @@ extension GitRepository {
     }
 
     /// The added line ranges between two blobs (no context), or nil when libgit2 cannot compute them.
-    private func lineChanges(from oldID: ObjectID, to newID: ObjectID) -> [ClosedRange<Int>]? {
+    func lineChanges(from oldID: ObjectID, to newID: ObjectID) -> [ClosedRange<Int>]? {
         var oldOID = oldID.oid, newOID = newID.oid
         var oldBlob: OpaquePointer?, newBlob: OpaquePointer?
         guard git_blob_lookup(&oldBlob, handle, &oldOID) == 0, git_blob_lookup(&newBlob, handle, &newOID) == 0 else {
