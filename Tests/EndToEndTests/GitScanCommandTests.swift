@@ -151,6 +151,19 @@ import TestSupport
         #expect(try paths(["--no-git"]) == ["build/out.env", "debug.log", "src/tracked.env", "src/untracked.env"])
     }
 
+    /// `-o /dev/null` once replaced the device with a regular file (atomic write); a symbolic link
+    /// takes the same path in the code and is safe to test: it must stay a link.
+    @Test func theReportIsWrittenThroughASymbolicLinkWithoutReplacingIt() throws {
+        let dir = try repository()
+        try dir.write("reports/real.json", "")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("link.json"), withDestinationPath: "reports/real.json")
+        let run = try Run.keywarden(["scan", "--format", "json", "-o", "link.json", "readme.txt"], in: dir.path(), environment: cacheEnv)
+        #expect(run.status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.path("link.json"))
+        #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink)
+        #expect(try String(contentsOfFile: dir.path("reports/real.json"), encoding: .utf8).contains("\"findings\""))
+    }
+
     @Test func gitSourcesAreExclusive() throws {
         let dir = try repository()
         #expect(try scan(["--staged", "--history"], in: dir).status == 2)

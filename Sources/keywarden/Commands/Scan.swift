@@ -140,7 +140,11 @@ extension Keywarden {
             let rendered = fmt.render(report, colour: colour)
             if let output {
                 do {
-                    try Data(rendered.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                    // Atomic replacement only for a regular file (or a new one): replacing a device such
+                    // as /dev/null, a FIFO or a symbolic link with a regular file would break it.
+                    var info = stat()
+                    let replaceable = lstat(output, &info) != 0 || info.st_mode & S_IFMT == S_IFREG
+                    try Data(rendered.utf8).write(to: URL(fileURLWithPath: output), options: replaceable ? .atomic : [])
                 } catch {
                     throw CommandFailure("cannot write the report to \(output): \(error.localizedDescription)")
                 }
