@@ -9,7 +9,7 @@ extension Doctor {
 
     static let frameworks = [
         Framework(name: "pre-commit", files: [".pre-commit-config.yaml", ".pre-commit-config.yml"], install: "pre-commit install"),
-        Framework(name: "lefthook", files: ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml"], install: "lefthook install"),
+        Framework(name: "lefthook", files: ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml", "lefthook.toml", ".lefthook.toml", "lefthook.json", ".lefthook.json"], install: "lefthook install"),
         Framework(name: "husky", files: [".husky/pre-commit"], install: "npx husky"),
     ]
 
