@@ -61,6 +61,11 @@ import TestSupport
         #expect(second.stdout.hasPrefix("--fix: nothing to change\n"), "\(second.stdout)")
         #expect(try String(contentsOfFile: dir.path(".gitignore"), encoding: .utf8) == text)
         #expect(second.status == 1)   // the hook is still missing
+        let json = try doctor(["--fix", "--format", "json"], in: dir)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let fix = try #require(object["fix"] as? [String: Any])
+        #expect((fix["changes"] as? [String])?.isEmpty == true)
+        #expect(fix["left_to_you"] as? [String] == ["keywarden hook install"])
     }
 
     @Test func outsideARepositoryExitsTwo() throws {
