@@ -50,7 +50,7 @@ enum Base64Runs {
                 out.append(start..<end)
             }
             floor = end
-            i = end + step
+            i = end + step - 1   // a run may start right at `end` (after padding)
         }
         return out
     }

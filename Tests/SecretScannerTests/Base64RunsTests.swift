@@ -29,7 +29,7 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let pieces: [[UInt8]] = [Array(" ".utf8), Array("\n".utf8), Array("=".utf8), Array("-".utf8), Array(".".utf8),
                                  Array("abc".utf8), Array("Zm9vYmFy".utf8), Array("+/".utf8), Array("ABCDEFGHIJKLMNOP".utf8)]
-        for _ in 0..<300 {
+        for _ in 0..<3000 {
             var bytes = [UInt8]()
             for _ in 0..<Int.random(in: 0...120, using: &rng) { bytes += pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
             let fast = bytes.withUnsafeBytes { Base64Runs.find(in: $0) }
