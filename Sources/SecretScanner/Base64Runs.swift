@@ -22,13 +22,13 @@ enum Base64Runs {
     /// Byte ranges of base64 runs (padding included) delimited by non-base64 bytes.
     ///
     /// Runs shorter than `minimumLength` are the common case (identifiers, words), so the search looks
-    /// at every `minimumLength`-th byte first and only walks the runs that reach one of those bytes.
+    /// at every (`minimumLength` - 2)-th byte first and only walks the runs that reach one of those bytes.
     static func find(in buffer: UnsafeRawBufferPointer) -> [Range<Int>] {
         var out = [Range<Int>]()
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count >= minimumLength else { return out }
         let n = buffer.count
         let t = table
-        let step = minimumLength
+        let step = minimumLength - 2   // a run counts up to two "=" of padding in its length
         var floor = 0                   // nothing before this offset belongs to an unseen run
         var i = step - 1
         while i < n && out.count < maximumRuns {
