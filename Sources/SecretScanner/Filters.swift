@@ -26,7 +26,7 @@ public enum Filters {
     /// a random key practically never contains them).
     private static let placeholderFragments = [
         "example", "placeholder", "changeme", "change_me", "change-me", "redacted", "dummy", "sample", "notreal",
-        "not-real", "not_a_", "lorem", "xxxx", "****", "...", "<", ">", "${", "{{", "}}", "$(", "%(", "process.env",
+        "not-real", "not_a_", "lorem", "****", "...", "<", ">", "${", "{{", "}}", "$(", "%(", "process.env",
         "os.environ", "getenv", "env[", "secrets.", "vault:", "op://", "secretsmanager",
     ]
 
@@ -48,6 +48,8 @@ public enum Filters {
             return longPlaceholderFragments.contains { lower.contains($0) } || Set(lower.utf8).count <= 3
         }
         if placeholderFragments.contains(where: { lower.contains($0) }) { return true }
+        // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
+        if secret.contains("xxxxx") || secret.contains("XXXXX") { return true }
         if lower.hasPrefix("$") { return true }
         let segments = lower.split { !($0.isLetter || $0.isNumber) }
         if segments.count > 1, segments.contains(where: { placeholderWords.contains(String($0)) }) { return true }

@@ -125,3 +125,21 @@ import Testing
         #expect(try a.expand("${{ secrets.X }} {{bearerToken}}", lenient: true) == "${{ secrets.X }} {{bearerToken}}")
     }
 }
+
+@Suite struct EmbeddedRulesTests {
+    /// SwiftPM plans the embedding step once: a rules file added or removed later is only picked up after
+    /// the package is planned again (`touch Package.swift`). This test catches a stale build.
+    @Test func theEmbeddedFilesAreExactlyTheRulesFolder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("rules")
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted()
+        let embedded = RuleLoader.builtInFiles().map(\.name).sorted()
+        #expect(embedded == onDisk, "rules/ changed since the package was planned: run `touch Package.swift` and build again")
+        for (name, text) in RuleLoader.builtInFiles() {
+            let current = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            #expect(text == current, "\(name) is embedded from an older version")
+        }
+    }
+}
+
+import Foundation

@@ -46,7 +46,8 @@ import TestSupport
     }
 
     @Test func thousandsOfMatchesOnOneLineAreAllFound() throws {
-        let keys = (0..<3000).map { _ in FakeKeys.alnum(40) }
+        // Upper-case hex cannot spell a placeholder word, so every key must be reported.
+        let keys = (0..<3000).map { _ in FakeKeys.random(Array("0123456789ABCDEF"), 40) }
         let line = keys.map { "MX_API_KEY=\($0);" }.joined(separator: " ")
         let found = try Engine.scan(line + "\n")
         #expect(found.count == keys.count)
