@@ -43,8 +43,15 @@ final class TLS {
         self.socket = socket
         self.host = host
         guard SSL_set_fd(ssl, socket.fd) == 1 else { throw VerificationError(.tls, "cannot attach the socket: \(TLS.lastError())") }
-        guard keywarden_ssl_set_sni(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the server name: \(TLS.lastError())") }
-        guard SSL_set1_host(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the expected host name: \(TLS.lastError())") }
+        if Self.isIPAddress(host) {
+            // An address is checked against the certificate's IP entries, and is never sent as SNI.
+            guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else {
+                throw VerificationError(.tls, "cannot set the expected address: \(TLS.lastError())")
+            }
+        } else {
+            guard keywarden_ssl_set_sni(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the server name: \(TLS.lastError())") }
+            guard SSL_set1_host(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the expected host name: \(TLS.lastError())") }
+        }
         _ = try retrying(deadline: deadline, what: "in the TLS handshake with \(host)") { SSL_connect(ssl) }
         let verify = SSL_get_verify_result(ssl)
         guard verify == Int(X509_V_OK) else {
@@ -103,6 +110,10 @@ final class TLS {
                 throw VerificationError(err == SSL_ERROR_SSL || err == SSL_ERROR_SYSCALL ? .tls : .io, "TLS error \(what): \(detail)")
             }
         }
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        host.contains(":") || (host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
     }
 
     /// OpenSSL's most recent error as text (and clears the queue).
