@@ -136,22 +136,20 @@ final class LoopbackServer: @unchecked Sendable {  // mutable state is behind `l
         defer { close(fd) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        lock.lock()
-        inFlight += 1
-        maxInFlight = max(maxInFlight, inFlight)
-        lock.unlock()
-        defer {
-            lock.lock()
-            inFlight -= 1
-            lock.unlock()
-        }
         guard let request = readRequest(fd) else { return }
+        // In flight: from the request read to just before the answer is sent (a client cannot start its next
+        // request before then, so this counts the client's concurrency exactly).
         lock.lock()
         let number = recorded.count
         recorded.append(request)
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
         lock.unlock()
         let response = script(request, number)
         if response.delay > 0 { Thread.sleep(forTimeInterval: min(response.delay, max(0, deadline.timeIntervalSinceNow))) }
+        lock.lock()
+        inFlight -= 1
+        lock.unlock()
         let bytes = response.bytes
         var sent = 0
         while sent < bytes.count {
