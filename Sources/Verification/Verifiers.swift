@@ -1,4 +1,5 @@
 import Credentials
+import Foundation
 
 /// The built-in verifiers, and which scanner rules they check.
 public enum Verifiers {
@@ -93,10 +94,12 @@ public enum Verifiers {
         guard let tenant = credential.tenant.flatMap(mindtickleTenant) else {
             return VerificationResult(.unverifiable, detail: "no tenant (ls_url or company_id) found nearby")
         }
-        var body = "{\"api_key\":\(jsonString(apiKey)),\"secret_key\":\(jsonString(credential.secret)),"
-        body += tenant.isCompanyID ? "\"company_id\":\(jsonString(tenant.value))}" : "\"ls_url\":\(jsonString(tenant.value))}"
+        let fields = ["api_key": apiKey, "secret_key": credential.secret, tenant.isCompanyID ? "company_id" : "ls_url": tenant.value]
+        guard let body = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else {
+            return VerificationResult(.unknown, detail: "cannot encode the request")
+        }
         let request = HTTPRequest(method: "POST", target: "/services/data/auth_token",
-                                  headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+                                  headers: [("Content-Type", "application/json")], body: Array(body))
         var last: HTTPResponse?
         for host in 0..<2 {
             switch exchange.send(request, host: host) {
@@ -129,135 +132,73 @@ public enum Verifiers {
         return (t.lowercased(), false)
     }
 
-    /// Makini: `GET /api/system/client` with the bearer token.
-    static let makini = Verifier(
-        provider: "makini", displayName: "Makini",
-        hosts: [ProviderHost(key: "makini", host: "api.makini.io")],
-        rateLimit: RateLimit(count: 10, seconds: 1)
-    ) { credential, exchange in
-        let request = HTTPRequest(method: "GET", target: "/api/system/client", headers: [bearer(credential.secret)])
-        switch exchange.send(request) {
-        case .failed(let result): return result
-        case .response(let r):
-            return Classify.standard(r, invalid: [401, 403]) { r in
-                Classify.member(Classify.json(r), "name")?.stringValue.map { "client " + Classify.clean($0) } ?? "token accepted"
+    /// A provider with one host whose single request's answer decides.
+    static func oneRequest(_ provider: String, _ displayName: String, host: String, request: @escaping @Sendable (Credential) -> HTTPRequest,
+                           classify: @escaping @Sendable (HTTPResponse) -> VerificationResult) -> Verifier {
+        Verifier(provider: provider, displayName: displayName, hosts: [ProviderHost(key: provider, host: host)],
+                 rateLimit: RateLimit(count: 10, seconds: 1)) { credential, exchange in
+            switch exchange.send(request(credential)) {
+            case .failed(let result): return result
+            case .response(let r): return classify(r)
             }
         }
+    }
+
+    /// A `GET` of `target` with the secret as a bearer token.
+    static func bearerGET(_ target: String, _ headers: [(name: String, value: String)] = []) -> @Sendable (Credential) -> HTTPRequest {
+        { HTTPRequest(method: "GET", target: target, headers: [bearer($0.secret)] + headers) }
+    }
+
+    /// `prefix` + the body's string member `key`, else `fallback`.
+    static func named(_ r: HTTPResponse, _ key: String, prefix: String, fallback: String) -> String {
+        Classify.member(Classify.json(r), key)?.stringValue.map { prefix + Classify.clean($0) } ?? fallback
+    }
+
+    /// Makini: `GET /api/system/client` with the bearer token; 2xx valid, 401/403 invalid.
+    static let makini = oneRequest("makini", "Makini", host: "api.makini.io", request: bearerGET("/api/system/client")) { r in
+        Classify.standard(r, invalid: [401, 403]) { named($0, "name", prefix: "client ", fallback: "token accepted") }
     }
 
     /// GitHub: `GET /user`; 200 valid (the login), 401 invalid, 403 without a rate limit: an app installation
     /// token that may not read `/user` (still a live token).
-    static let github = Verifier(
-        provider: "github", displayName: "GitHub",
-        hosts: [ProviderHost(key: "github", host: "api.github.com")],
-        rateLimit: RateLimit(count: 10, seconds: 1)
-    ) { credential, exchange in
-        let request = HTTPRequest(method: "GET", target: "/user",
-                                  headers: [bearer(credential.secret), ("X-GitHub-Api-Version", "2022-11-28")])
-        switch exchange.send(request) {
-        case .failed(let result): return result
-        case .response(let r):
-            if r.status == 403 { return VerificationResult(.valid, httpStatus: 403, detail: "token accepted, but it may not read /user") }
-            return Classify.standard(r) { r in
-                Classify.member(Classify.json(r), "login")?.stringValue.map { "user " + Classify.clean($0) } ?? "token accepted"
-            }
-        }
+    static let github = oneRequest("github", "GitHub", host: "api.github.com",
+                                   request: bearerGET("/user", [("X-GitHub-Api-Version", "2022-11-28")])) { r in
+        if r.status == 403 { return VerificationResult(.valid, httpStatus: 403, detail: "token accepted, but it may not read /user") }
+        return Classify.standard(r) { named($0, "login", prefix: "user ", fallback: "token accepted") }
     }
 
     /// GitLab.com: `GET /api/v4/personal_access_tokens/self`; 200 valid (the token's name), 401 invalid.
-    static let gitlab = Verifier(
-        provider: "gitlab", displayName: "GitLab",
-        hosts: [ProviderHost(key: "gitlab", host: "gitlab.com")],
-        rateLimit: RateLimit(count: 10, seconds: 1)
-    ) { credential, exchange in
-        let request = HTTPRequest(method: "GET", target: "/api/v4/personal_access_tokens/self", headers: [("PRIVATE-TOKEN", credential.secret)])
-        switch exchange.send(request) {
-        case .failed(let result): return result
-        case .response(let r):
-            let result = Classify.standard(r) { r in
-                Classify.member(Classify.json(r), "name")?.stringValue.map { "token " + Classify.clean($0) } ?? "token accepted"
-            }
-            guard result.state == .invalid else { return result }
-            return VerificationResult(.invalid, httpStatus: r.status, detail: "rejected by gitlab.com (a self-managed instance's token is not checked there)")
-        }
+    static let gitlab = oneRequest("gitlab", "GitLab", host: "gitlab.com", request: {
+        HTTPRequest(method: "GET", target: "/api/v4/personal_access_tokens/self", headers: [("PRIVATE-TOKEN", $0.secret)])
+    }) { r in
+        let result = Classify.standard(r) { named($0, "name", prefix: "token ", fallback: "token accepted") }
+        guard result.state == .invalid else { return result }
+        return VerificationResult(.invalid, httpStatus: r.status, detail: "rejected by gitlab.com (a self-managed instance's token is not checked there)")
     }
 
     /// Slack: `POST /api/auth.test`; `{"ok": true}` valid (the team), `invalid_auth` and the like invalid.
-    static let slack = Verifier(
-        provider: "slack", displayName: "Slack",
-        hosts: [ProviderHost(key: "slack", host: "slack.com")],
-        rateLimit: RateLimit(count: 10, seconds: 1)
-    ) { credential, exchange in
-        let request = HTTPRequest(method: "POST", target: "/api/auth.test",
-                                  headers: [bearer(credential.secret), ("Content-Type", "application/x-www-form-urlencoded")])
-        switch exchange.send(request) {
-        case .failed(let result): return result
-        case .response(let r):
-            guard r.status == 200 else { return Classify.standard(r) }
-            let json = Classify.json(r)
-            guard case .bool(let ok)? = Classify.member(json, "ok") else {
-                return VerificationResult(.unknown, httpStatus: 200, detail: "an answer that is not Slack's JSON")
-            }
-            if ok {
-                let team = Classify.member(json, "team")?.stringValue.map { "team " + Classify.clean($0) } ?? "token accepted"
-                return VerificationResult(.valid, httpStatus: 200, detail: team)
-            }
-            let error = Classify.member(json, "error")?.stringValue.map(Classify.clean) ?? "unknown error"
-            let dead: Set<String> = ["invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"]
-            return VerificationResult(dead.contains(error) ? .invalid : .unknown, httpStatus: 200, detail: error)
+    static let slack = oneRequest("slack", "Slack", host: "slack.com", request: {
+        HTTPRequest(method: "POST", target: "/api/auth.test", headers: [bearer($0.secret), ("Content-Type", "application/x-www-form-urlencoded")])
+    }) { r in
+        guard r.status == 200 else { return Classify.standard(r) }
+        guard case .bool(let ok)? = Classify.member(Classify.json(r), "ok") else {
+            return VerificationResult(.unknown, httpStatus: 200, detail: "an answer that is not Slack's JSON")
         }
+        if ok { return VerificationResult(.valid, httpStatus: 200, detail: named(r, "team", prefix: "team ", fallback: "token accepted")) }
+        let error = named(r, "error", prefix: "", fallback: "unknown error")
+        let dead: Set<String> = ["invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"]
+        return VerificationResult(dead.contains(error) ? .invalid : .unknown, httpStatus: 200, detail: error)
     }
 
     /// Stripe: `GET /v1/balance`; 200 valid, 401 invalid, 403 valid (a restricted key without that permission).
-    static let stripe = Verifier(
-        provider: "stripe", displayName: "Stripe",
-        hosts: [ProviderHost(key: "stripe", host: "api.stripe.com")],
-        rateLimit: RateLimit(count: 10, seconds: 1)
-    ) { credential, exchange in
-        let request = HTTPRequest(method: "GET", target: "/v1/balance", headers: [bearer(credential.secret)])
-        switch exchange.send(request) {
-        case .failed(let result): return result
-        case .response(let r):
-            if r.status == 403 { return VerificationResult(.valid, httpStatus: 403, detail: "key accepted, without permission to read the balance") }
-            return Classify.standard(r) { _ in "key accepted" }
-        }
+    static let stripe = oneRequest("stripe", "Stripe", host: "api.stripe.com", request: bearerGET("/v1/balance")) { r in
+        if r.status == 403 { return VerificationResult(.valid, httpStatus: 403, detail: "key accepted, without permission to read the balance") }
+        return Classify.standard(r) { _ in "key accepted" }
     }
 
     /// OpenAI: `GET /v1/models`; 200 valid, 401 invalid, 403 valid (a project key without that permission).
-    static let openAI = Verifier(
-        provider: "openai", displayName: "OpenAI",
-        hosts: [ProviderHost(key: "openai", host: "api.openai.com")],
-        rateLimit: RateLimit(count: 10, seconds: 1)
-    ) { credential, exchange in
-        let request = HTTPRequest(method: "GET", target: "/v1/models", headers: [bearer(credential.secret)])
-        switch exchange.send(request) {
-        case .failed(let result):
-            return result
-        case .response(let r):
-            if r.status == 403 { return VerificationResult(.valid, httpStatus: 403, detail: "key accepted, without permission to list models") }
-            return Classify.standard(r) { _ in "key accepted" }
-        }
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+    static let openAI = oneRequest("openai", "OpenAI", host: "api.openai.com", request: bearerGET("/v1/models")) { r in
+        if r.status == 403 { return VerificationResult(.valid, httpStatus: 403, detail: "key accepted, without permission to list models") }
+        return Classify.standard(r) { _ in "key accepted" }
     }
 }
