@@ -36,6 +36,12 @@ enum JSONReport {
         w.strings("skipped", r.skipped)
         w.strings("errors", r.errors)
         w.strings("warnings", r.warnings)
+        let counts = report.verificationCounts
+        if !counts.isEmpty {
+            w.beginObject("verification")
+            for state in VerificationState.allCases { w.int(state.rawValue, counts[state] ?? 0) }
+            w.endObject()
+        }
     }
 
     /// `"verification": {"state", "http_status", "detail"}` (shared with the JSON Lines format).

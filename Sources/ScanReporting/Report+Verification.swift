@@ -25,10 +25,8 @@ extension Report {
         case .unverifiable(let provider, let reason):
             return Credential(provider: provider, secret: f.secret, fingerprint: fingerprint, unverifiableReason: reason)
         case .verifier(let provider):
-            var c = Credential(provider: provider, secret: f.secret, fingerprint: fingerprint,
-                               partnerSecret: f.partnerSecret, tenant: f.extra["tenant"])
-            if f.git != nil && f.secret.isEmpty { c.unverifiableReason = "the secret is not available" }
-            return c
+            return Credential(provider: provider, secret: f.secret, fingerprint: fingerprint, partnerSecret: f.partnerSecret,
+                              tenant: f.extra["tenant"], unverifiableReason: f.secret.isEmpty ? "the secret is not available" : nil)
         }
     }
 

@@ -32,7 +32,8 @@ public struct HTTPResponse: Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
-/// Parses an HTTP/1.x response incrementally from bytes read off a connection.
+/// Parses an HTTP/1.x response incrementally from bytes read off a connection. Error messages never quote
+/// the server's bytes (a server could echo the credential back).
 struct ResponseParser {
     static let maxHeaderBytes = 64 * 1024
 
@@ -62,7 +63,7 @@ struct ResponseParser {
             body = try chunked(&rest, read: read)
         } else if let cl = headers["content-length"] {
             guard let length = Int(cl.trimmingWhitespace), length >= 0 else {
-                throw VerificationError(.malformedResponse, "Content-Length '\(cl.prefix(40))' is not a number")
+                throw VerificationError(.malformedResponse, "the Content-Length is not a number")
             }
             guard length <= maxBodyBytes else { throw tooLarge() }
             while rest.count < length {
@@ -97,12 +98,12 @@ struct ResponseParser {
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3, let status = Int(parts[1]), (100...599).contains(status) else {
-            throw VerificationError(.malformedResponse, "not an HTTP/1.x response: '\(statusLine.prefix(60))'")
+            throw VerificationError(.malformedResponse, "not an HTTP/1.x response")
         }
         var headers = [String: String]()
         for line in lines where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else {
-                throw VerificationError(.malformedResponse, "malformed header line '\(line.prefix(60))'")
+                throw VerificationError(.malformedResponse, "a malformed header line")
             }
             let name = line[..<colon].lowercased()
             let value = String(line[line.index(after: colon)...]).trimmingWhitespace
@@ -137,7 +138,7 @@ struct ResponseParser {
             let sizeLine = try line()
             let hex = sizeLine.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingWhitespace } ?? ""
             guard !hex.isEmpty, hex.count <= 8, let size = Int(hex, radix: 16) else {
-                throw VerificationError(.malformedResponse, "malformed chunk size '\(sizeLine.prefix(20))'")
+                throw VerificationError(.malformedResponse, "a malformed chunk size")
             }
             if size == 0 {
                 // Trailers, up to the empty line.

@@ -62,7 +62,25 @@ public final class VerificationSession: @unchecked Sendable {  // mutable state 
             return VerificationResult(.unverifiable, detail: "no verifier for provider \(credential.provider)")
         }
         let exchange = Exchange(client: client, limiter: limiter, hosts: verifier.hosts, maxWait: settings.maxRateLimitWait)
-        return verifier.check(credential, exchange)
+        return Self.scrubbed(verifier.check(credential, exchange), of: credential)
+    }
+
+    /// The result with its detail withheld when it quotes any 12 characters of the secret (or its partner):
+    /// a detail quotes provider-supplied names and redirect hosts, and a server could echo the key there.
+    static func scrubbed(_ result: VerificationResult, of credential: Credential) -> VerificationResult {
+        let window = 12
+        let detail = Array(result.detail.utf8)
+        for secret in [credential.secret, credential.partnerSecret ?? ""] {
+            let bytes = Array(secret.utf8)
+            guard bytes.count >= window, detail.count >= window else { continue }
+            let pieces = Set((0...(bytes.count - window)).map { bytes[$0..<($0 + window)] })
+            for i in 0...(detail.count - window) where pieces.contains(detail[i..<(i + window)]) {
+                var hidden = result
+                hidden.detail = "(detail withheld: the answer quoted the key)"
+                return hidden
+            }
+        }
+        return result
     }
 
     /// Runs `body(0..<count)` on at most `settings.concurrency` threads and waits for all of them.

@@ -109,6 +109,9 @@ func jsonObject(_ text: String) throws -> [String: Any] {
         let body = try #require(mt.requests.first).bodyText
         #expect(body.contains(pair.apiKey) && body.contains(pair.secretKey) && body.contains("\"ls_url\":\"acme.mindtickle.com\""))
         for secret in [key, pair.apiKey, pair.secretKey] { #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret)) }
+        let summary = try #require(try jsonObject(r.stdout)["summary"] as? [String: Any])
+        let counts = try #require(summary["verification"] as? [String: Int])
+        #expect(counts == ["valid": 1, "invalid": 1, "unverifiable": 0, "unknown": 0])
         #expect(r.stderr.contains("1 valid (live)"))
         #expect(r.stderr.contains("1 invalid"))
     }

@@ -114,6 +114,7 @@ func expectNoSecret(_ result: VerificationResult, _ secrets: String...) {
         ("HELLO\r\n\r\n", "not an HTTP/1.x response"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{}", "shorter than its Content-Length"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "malformed chunk size"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n", "Content-Length is not a number"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{}", "truncated"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", "larger than"),
         ("", "without answering"),
@@ -125,6 +126,27 @@ func expectNoSecret(_ result: VerificationResult, _ secrets: String...) {
         let result = VerificationSession(settings: s).verify(credential("maintainx", FakeKeys.maintainX()))
         #expect(result.state == .unknown)
         #expect(result.detail.contains(reason), "\(result.detail)")
+    }
+
+    @Test func secretEchoedInAMalformedAnswerIsHidden() throws {
+        let key = FakeKeys.maintainX()
+        let server = try LoopbackServer { _, _ in ScriptedResponse(raw: Array("HTTP/1.1 200 OK\r\nBearer \(key)\r\n\r\n".utf8)) }
+        let result = VerificationSession(settings: try settings(["maintainx": server])).verify(credential("maintainx", key))
+        #expect(result.state == .unknown)
+        #expect(result.detail.contains("malformed header line"))
+        expectNoSecret(result, String(key.prefix(16)))
+    }
+
+    @Test func detailQuotingPartOfTheKeyIsWithheld() throws {
+        let token = FakeKeys.alnum(40).lowercased()
+        let server = try LoopbackServer { _, _ in
+            ScriptedResponse(status: 301, headers: [("Location", "https://\(token.prefix(20)).example/")], body: "")
+        }
+        let result = VerificationSession(settings: try settings(["github": server])).verify(credential("github", token))
+        #expect(result.state == .unknown)
+        #expect(result.httpStatus == 301)
+        #expect(result.detail.contains("withheld"))
+        expectNoSecret(result, String(token.prefix(12)))
     }
 
     @Test func validStatusWithGarbageBodyIsStillValid() throws {
