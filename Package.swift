@@ -48,13 +48,18 @@ let package = Package(
         .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing", "Verification"], swiftSettings: strict),
         .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit"], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
+        .target(
+            name: "Hygiene",
+            dependencies: ["GitRepository", "KeyAge", "Hashing", "SecretScanner", "TOMLKit"],
+            swiftSettings: strict
+        ),
 
         // The command line.
         .executableTarget(
             name: "keywarden",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "Verification",
+                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "Hygiene", "Verification",
             ],
             swiftSettings: strict
         ),
@@ -73,6 +78,7 @@ let package = Package(
         .testTarget(name: "KeyAgeTests", dependencies: ["KeyAge", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
+        .testTarget(name: "HygieneTests", dependencies: ["Hygiene", "KeyAge", "GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(

@@ -14,3 +14,13 @@ static inline int keywarden_git_set_strict_hash_verification(int enabled) {
 static inline int keywarden_git_set_cache_object_limit(git_object_t type, size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, bytes);
 }
+
+/// The size of each window libgit2 maps from a pack file.
+static inline int keywarden_git_set_mwindow_size(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, bytes);
+}
+
+/// The most pack-file bytes libgit2 keeps mapped at once, across all repositories of the process.
+static inline int keywarden_git_set_mwindow_mapped_limit(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
+}

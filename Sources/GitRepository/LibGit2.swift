@@ -12,8 +12,16 @@ enum LibGit2 {
         // every tree and commit, spends its time evicting (scanning its whole table each time).
         _ = keywarden_git_set_cache_object_limit(GIT_OBJECT_TREE, 0)
         _ = keywarden_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 0)
+        // Pack files are mapped in windows; a history scan touches every page of every pack once, so
+        // without a limit the whole pack stays mapped (and counted in memory) per open repository.
+        // Small windows and a mapped-bytes cap keep memory flat whatever the repository's size.
+        _ = keywarden_git_set_mwindow_size(Self.packWindowBytes)
+        _ = keywarden_git_set_mwindow_mapped_limit(Self.packMappedLimitBytes)
         return result
     }()
+
+    static let packWindowBytes = 8 << 20
+    static let packMappedLimitBytes = 64 << 20
 
     static func ensureInitialized() { _ = initialized }
 

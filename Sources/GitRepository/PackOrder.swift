@@ -8,10 +8,30 @@ internal import Foundation
 /// away from one, instead of inflating a chain of up to 50 deltas. The forest is read from the `.idx` files and the entry headers of the
 /// `.pack` files (no inflating). Loose objects, and anything that cannot be located, go last.
 struct PackOrder {
-    private struct Pack {
+    /// A pack's index (mapped: it is small and searched often) and its data file, read only at entry
+    /// headers with `pread`, so that the pack's pages are not mapped into the process (a history scan
+    /// would otherwise count the whole pack in its memory).
+    private final class Pack {
         let index: Data
-        let pack: Data
+        let descriptor: Int32
+        let size: Int
         let count: Int
+
+        init(index: Data, descriptor: Int32, size: Int, count: Int) {
+            self.index = index
+            self.descriptor = descriptor
+            self.size = size
+            self.count = count
+        }
+
+        deinit { close(descriptor) }
+
+        /// Up to 32 bytes at `offset`: enough for any entry header and a REF_DELTA base id.
+        func header(at offset: UInt64) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: 32)
+            let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 32, off_t(offset)) }
+            return n > 0 ? Array(bytes[0..<n]) : []
+        }
     }
 
     private var packs: [Pack] = []
@@ -22,12 +42,18 @@ struct PackOrder {
         for name in names.filter({ $0.hasSuffix(".idx") }).sorted() {
             let base = packDir + "/" + String(name.dropLast(4))
             guard let index = try? Data(contentsOf: URL(fileURLWithPath: base + ".idx"), options: .alwaysMapped),
-                  let pack = try? Data(contentsOf: URL(fileURLWithPath: base + ".pack"), options: .alwaysMapped),
-                  index.count >= 8 + 1024, pack.count >= 12 else { continue }
+                  index.count >= 8 + 1024 else { continue }
             guard [UInt8](index.prefix(8)) == [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2] else { continue }
             let count = index.withUnsafeBytes { Self.bigEndian32($0, 8 + 255 * 4) }
             guard index.count >= 8 + 1024 + Int(count) * 28 else { continue }
-            packs.append(Pack(index: index, pack: pack, count: Int(count)))
+            let descriptor = open(base + ".pack", O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, info.st_size >= 12 else {
+                close(descriptor)
+                continue
+            }
+            packs.append(Pack(index: index, descriptor: descriptor, size: Int(info.st_size), count: Int(count)))
         }
     }
 
@@ -90,29 +116,28 @@ struct PackOrder {
 
     /// The offset of the delta base of the entry at `offset`, or nil for a whole object.
     private static func deltaBase(at offset: UInt64, in pack: Pack, packs: [Pack]) -> UInt64? {
-        pack.pack.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
-            var at = Int(offset)
+        guard offset < UInt64(pack.size) else { return nil }
+        let raw = pack.header(at: offset)
+        var at = 0
+        guard at < raw.count else { return nil }
+        var byte = raw[at]; at += 1
+        let type = (byte >> 4) & 7
+        while byte & 0x80 != 0, at < raw.count { byte = raw[at]; at += 1 }   // size varint
+        switch type {
+        case 6: // OFS_DELTA: base is `distance` bytes before.
             guard at < raw.count else { return nil }
-            var byte = raw[at]; at += 1
-            let type = (byte >> 4) & 7
-            while byte & 0x80 != 0, at < raw.count { byte = raw[at]; at += 1 }   // size varint
-            switch type {
-            case 6: // OFS_DELTA: base is `distance` bytes before.
-                guard at < raw.count else { return nil }
+            byte = raw[at]; at += 1
+            var distance = UInt64(byte & 0x7F)
+            while byte & 0x80 != 0, at < raw.count {
                 byte = raw[at]; at += 1
-                var distance = UInt64(byte & 0x7F)
-                while byte & 0x80 != 0, at < raw.count {
-                    byte = raw[at]; at += 1
-                    distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
-                }
-                return distance <= offset ? offset - distance : nil
-            case 7: // REF_DELTA: base named by id, looked up in the same pack.
-                guard at + 20 <= raw.count else { return nil }
-                let id = Array(UnsafeRawBufferPointer(rebasing: raw[at..<(at + 20)]))
-                return Self.offset(of: id, in: pack)
-            default:
-                return nil
+                distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
             }
+            return distance <= offset ? offset - distance : nil
+        case 7: // REF_DELTA: base named by id, looked up in the same pack.
+            guard at + 20 <= raw.count else { return nil }
+            return Self.offset(of: Array(raw[at..<(at + 20)]), in: pack)
+        default:
+            return nil
         }
     }
 

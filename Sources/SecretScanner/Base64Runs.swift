@@ -10,36 +10,47 @@ enum Base64Runs {
     /// At most this many runs are decoded per input.
     static let maximumRuns = 2_000
 
-    private static let table: [Bool] = {
-        var t = [Bool](repeating: false, count: 256)
-        for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8 { t[Int(c)] = true }
-        return t
+    /// 1 for the base64 alphabet, 0 otherwise; allocated once, read through a raw pointer in the hot loop.
+    // Written once before any read, never freed: immutable after initialisation.
+    nonisolated(unsafe) private static let table: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        t.initialize(repeating: 0, count: 256)
+        for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8 { t[Int(c)] = 1 }
+        return UnsafePointer(t)
     }()
 
     /// Byte ranges of base64 runs (padding included) delimited by non-base64 bytes.
+    ///
+    /// Runs shorter than `minimumLength` are the common case (identifiers, words), so the search looks
+    /// at every (`minimumLength` - 2)-th byte first and only walks the runs that reach one of those bytes.
     static func find(in buffer: UnsafeRawBufferPointer) -> [Range<Int>] {
         var out = [Range<Int>]()
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count >= minimumLength else { return out }
         let n = buffer.count
-        var i = 0
-        table.withUnsafeBufferPointer { isB64 in
-            while i < n && out.count < maximumRuns {
-                guard isB64[Int(buffer[i])] else {
-                    i += 1
-                    continue
-                }
-                let start = i
-                while i < n && isB64[Int(buffer[i])] { i += 1 }
-                var end = i
-                while end < n && end - i < 2 && buffer[end] == UInt8(ascii: "=") { end += 1 }
-                let length = end - start
-                // A run that continues into word characters (`-`, `_`, `.`) is an identifier or URL, not base64.
-                let next = end < n ? buffer[end] : 0x20
-                let delimited = !(next == UInt8(ascii: "-") || next == UInt8(ascii: "_") || next == UInt8(ascii: "."))
-                if length >= minimumLength && length <= maximumLength && delimited && length % 4 != 1 {
-                    out.append(start..<end)
-                }
-                i = max(end, i)
+        let t = table
+        let step = minimumLength - 2   // a run counts up to two "=" of padding in its length
+        var floor = 0                   // nothing before this offset belongs to an unseen run
+        var i = step - 1
+        while i < n && out.count < maximumRuns {
+            if t[Int(base[i])] == 0 {
+                i += step
+                continue
             }
+            var start = i
+            while start > floor && t[Int(base[start - 1])] != 0 { start -= 1 }
+            var stop = i + 1
+            while stop < n && t[Int(base[stop])] != 0 { stop += 1 }
+            var end = stop
+            while end < n && end - stop < 2 && base[end] == UInt8(ascii: "=") { end += 1 }
+            let length = end - start
+            // A run that continues into word characters (`-`, `_`, `.`) is an identifier or URL, not base64.
+            let next = end < n ? base[end] : 0x20
+            let delimited = next != UInt8(ascii: "-") && next != UInt8(ascii: "_") && next != UInt8(ascii: ".")
+            if length >= minimumLength && length <= maximumLength && delimited && length % 4 != 1 {
+                out.append(start..<end)
+            }
+            floor = end
+            i = end + step - 1   // a run may start right at `end` (after padding)
         }
         return out
     }

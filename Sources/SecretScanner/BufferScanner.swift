@@ -51,8 +51,8 @@ public final class BufferScanner {
         var lines = LineIndex(buffer)
         var findings = try match(buffer, input, lines: &lines)
         findings += try decodedFindings(buffer, input, lines: &lines)
-        findings += pathFindings(path)
         PathContext.apply(to: &findings, path: path)
+        findings += pathFindings(path)
         guard postprocess else { return findings }
         return Postprocess.run(findings, lines: lines, buffer: buffer, fingerprinter: fingerprinter)
     }
@@ -213,7 +213,9 @@ public final class BufferScanner {
 
     /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too.
     public func pathFindings(_ path: String) -> [Finding] {
-        compiled.rules.filter { $0.regex == nil && $0.path != nil && ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
+        var found = compiled.rules.filter { $0.regex == nil && $0.path != nil && ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
+        PathContext.apply(to: &found, path: path)
+        return found
     }
 
     private func pathFinding(_ rule: CompiledRule, path: String) -> Finding {

@@ -5,9 +5,11 @@
 enum PathContext {
     private static let testDirectories: Set<String> = [
         "test", "tests", "spec", "specs", "testdata", "test-data", "test_data", "fixtures", "fixture", "__tests__",
-        "testing", "mocks", "__mocks__", "testfixtures", "testutils",
+        "testing", "mocks", "__mocks__", "testfixtures", "testutils", "benchmarks", "benchmark",
     ]
-    private static let docDirectories: Set<String> = ["docs", "doc", "documentation", "examples", "example", "samples", "sample"]
+    private static let docDirectories: Set<String> = [
+        "docs", "doc", "documentation", "examples", "example", "samples", "sample", "snippets",
+    ]
     private static let docExtensions: Set<String> = ["md", "markdown", "rst", "adoc", "txt", "docc"]
 
     /// "test", "documentation", or nil.

@@ -21,6 +21,7 @@ struct Keywarden: ParsableCommand {
             Keys.self,
             Webhook.self,
             Verify.self,
+            Doctor.self,
         ]
     )
 

@@ -96,6 +96,19 @@ import Testing
         }
     }
 
+    @Test func builtInCatalogCoversAtLeast150Providers() throws {
+        let set = try RuleLoader.builtIn()
+        let providers = Set(set.rules.map(\.provider))
+        #expect(providers.count >= 150, "\(providers.count) providers")
+        let files = Set(set.rules.map(\.source.file))
+        for file in ["hosting", "databases", "devtools", "email", "observability", "saas", "identity"] {
+            #expect(files.contains("rules/\(file).toml"), "rules/\(file).toml is embedded")
+        }
+        for provider in ["digitalocean", "vault", "doppler", "newrelic", "sentry", "grafana", "groq", "rubygems", "linear", "notion"] {
+            #expect(providers.contains(provider), "provider \(provider)")
+        }
+    }
+
     @Test func gitleaksProviderIsInferredFromTheID() throws {
         let set = try RuleLoader.parse("[[rules]]\nid = \"github-pat\"\nregex = 'ghp'\n", file: "g.toml")
         #expect(set.rules.first?.provider == "github")

@@ -20,14 +20,18 @@ struct GitSourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("With --history: only commits reachable from REF.", valueName: "REF"))
     var branch: String?
 
+    @Flag(name: .long, help: "In CI: choose the scope from the environment (GitHub pull request or push, GitLab merge request or push; else the work tree) and say which.")
+    var ci = false
+
     enum Mode {
-        case staged, range(String), history(branch: String?)
+        case staged, range(String), history(branch: String?), nothing(String)
 
         var scope: String {
             switch self {
             case .staged: "staged changes"
             case .range(let r): "commits \(r)"
             case .history(let b): b.map { "history of \($0)" } ?? "history"
+            case .nothing(let why): why
             }
         }
     }
@@ -41,12 +45,27 @@ struct GitSourceOptions: ParsableArguments {
     }
 
     func validate(paths: [String]) throws {
-        let chosen = [staged, range != nil, since != nil, history].filter { $0 }.count
-        if chosen > 1 { throw ValidationError("choose one of --staged, --range, --since and --history") }
+        let chosen = [staged, range != nil, since != nil, history, ci].filter { $0 }.count
+        if chosen > 1 { throw ValidationError("choose one of --staged, --range, --since, --history and --ci") }
         if branch != nil, !history { throw ValidationError("--branch goes with --history") }
         if chosen == 1, paths.contains("-") { throw ValidationError("'-' (standard input) cannot be combined with a git source") }
-        if range != nil || since != nil || history, paths.count > 1 {
+        if range != nil || since != nil || history || ci, paths.count > 1 {
             throw ValidationError("with --range, --since or --history, PATH is the repository (one at most)")
+        }
+    }
+}
+
+extension GitSourceOptions {
+    /// The git source to scan, with `--ci` resolved from the environment (and announced on standard error);
+    /// nil means the work tree.
+    func resolvedMode(environment: [String: String]) -> Mode? {
+        guard ci else { return mode }
+        let scope = CIScope.resolve(environment)
+        Terminal.warn("keywarden: --ci: \(scope.reason)")
+        switch scope {
+        case .range(let r, _): return .range(r)
+        case .workTree: return nil
+        case .nothing(let why): return .nothing(why)
         }
     }
 }
@@ -62,6 +81,8 @@ extension Keywarden.Scan {
             case .range(let range):
                 let repository = try GitRepository.open(at: paths.first)
                 return session.scanCommits(repository, try repository.commits(inRange: range))
+            case .nothing:
+                return ScanResult()
             case .history(let branch):
                 let repository = try GitRepository.open(at: paths.first)
                 let gitDirectory = repository.gitDirectory

@@ -91,7 +91,7 @@ extension Keywarden {
                 throw CommandFailure("\(error)")
             }
 
-            if let mode = git.mode {
+            if let mode = git.resolvedMode(environment: environment) {
                 var result = try scanGit(mode, session: session)
                 result.errors += compiled.problems
                 try finish(result, suppression: suppression, scope: mode.scope)

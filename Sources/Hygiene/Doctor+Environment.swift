@@ -1,0 +1,152 @@
+internal import Foundation
+import Hashing
+import KeyAge
+import SecretScanner
+
+extension Doctor {
+    /// Where one environment's variables come from.
+    struct EnvironmentSource {
+        let name: String
+        /// The dotenv file (relative to the root), nil for the process environment (+ `.env`).
+        let file: String?
+        /// The file's text, nil when it could not be read.
+        let text: String?
+    }
+
+    /// Values that are placeholders as a whole, beyond what the scanner's filter knows.
+    static let placeholderValues: Set<String> = [
+        "todo", "tbd", "fixme", "xxx", "none", "null", "nil", "undefined", "secret", "password", "apikey", "api_key",
+        "key", "token", "value", "test", "changeit", "replace", "fake", "dummy", "-", "?",
+    ]
+
+    /// True for an empty value, a scanner placeholder (`your-api-key-here`, `${VAR}`, `xxxx`) or a bare word
+    /// like `TODO`.
+    public static func isPlaceholder(_ value: String) -> Bool {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return true }
+        return placeholderValues.contains(trimmed.lowercased()) || Filters.isPlaceholder(trimmed)
+    }
+
+    /// The configured environments, or one source (the process environment, then `.env`) when none is.
+    func environmentSources() -> [EnvironmentSource] {
+        if configuration.environments.isEmpty {
+            let text = FileAccess.contents(root + "/.env").map { String(decoding: $0, as: UTF8.self) }
+            return [EnvironmentSource(name: "local", file: nil, text: text)]
+        }
+        return configuration.environments.map { env in
+            let path = env.file.hasPrefix("/") ? env.file : root + "/" + env.file
+            return EnvironmentSource(name: env.name, file: env.file,
+                                     text: FileAccess.contents(path).map { String(decoding: $0, as: UTF8.self) })
+        }
+    }
+
+    /// The value of `variable` in `source`; nil when it is not set. For the process source the process
+    /// environment wins over `.env`, as dotenv loaders do.
+    func value(of variable: String, in source: EnvironmentSource) -> String? {
+        if source.file == nil, let v = options.environment[variable] { return v }
+        return source.text.flatMap { DotEnv.value(of: variable, in: $0) }
+    }
+
+    func sourceLabel(_ source: EnvironmentSource) -> String {
+        if let file = source.file { return "\(source.name) (\(file))" }
+        return source.text == nil ? "the environment" : "the environment or .env"
+    }
+
+    /// `required-env` and `env-distinct`.
+    func checkEnvironment() -> [CheckResult] {
+        let required = configuration.requiredEnvironment
+        guard !required.isEmpty else {
+            return [.skip(.requiredEnvironment, "no required_env in the [doctor] table of \(DoctorConfiguration.fileName)"),
+                    .skip(.environmentsDistinct, "no required_env in the [doctor] table of \(DoctorConfiguration.fileName)")]
+        }
+        let sources = environmentSources()
+        var problems: [String] = [], fix: [String] = []
+        for source in sources {
+            if let file = source.file, source.text == nil {
+                problems.append("\(file) (\(source.name)) cannot be read")
+                fix.append("create \(file) with \(required.joined(separator: ", ")) for \(source.name)")
+                continue
+            }
+            for variable in required {
+                let label = sourceLabel(source)
+                guard let v = value(of: variable, in: source) else {
+                    problems.append("\(variable) is not set in \(label)")
+                    fix.append(source.file.map { "set \(variable) in \($0)" } ?? "export \(variable) (or set it in .env)")
+                    continue
+                }
+                if Self.isPlaceholder(v) {
+                    problems.append("\(variable) in \(label) is \(v.trimmingCharacters(in: .whitespaces).isEmpty ? "empty" : "a placeholder")")
+                    fix.append("put the real \(variable) in " + (source.file ?? "the environment or .env"))
+                }
+            }
+        }
+        let scope = sources.count == 1 && sources[0].file == nil ? "" : " in \(sources.count) environment\(sources.count == 1 ? "" : "s")"
+        let requiredResult: CheckResult = problems.isEmpty
+            ? .pass(.requiredEnvironment, "\(required.count) required variable\(required.count == 1 ? "" : "s") set\(scope)")
+            : .fail(.requiredEnvironment, "\(problems.count) problem\(problems.count == 1 ? "" : "s") with required variables",
+                    details: problems, fix: fix)
+        return [requiredResult, checkDistinct(required, sources)]
+    }
+
+    /// Values are compared by fingerprint: no value is kept, printed or written.
+    private func checkDistinct(_ required: [String], _ sources: [EnvironmentSource]) -> CheckResult {
+        guard sources.count >= 2 else {
+            return .skip(.environmentsDistinct, "fewer than two environments configured ([doctor] environments)")
+        }
+        let fingerprinter = Fingerprinter(environment: options.environment)
+        var problems: [String] = [], fix: [String] = []
+        for variable in required {
+            var byFingerprint: [String: [EnvironmentSource]] = [:]
+            var order: [String] = []
+            for source in sources {
+                guard let v = value(of: variable, in: source), !Self.isPlaceholder(v) else { continue }
+                let fp = fingerprinter.fingerprint(v.trimmingCharacters(in: .whitespacesAndNewlines))
+                if byFingerprint[fp] == nil { order.append(fp) }
+                byFingerprint[fp, default: []].append(source)
+            }
+            for fp in order {
+                guard let shared = byFingerprint[fp], shared.count > 1 else { continue }
+                problems.append("\(variable) has the same value in " + shared.map(sourceLabel).joined(separator: " and "))
+                for s in shared.dropFirst() {
+                    fix.append("make a separate \(variable) for \(s.name) and put it in \(s.file ?? ".env")")
+                }
+            }
+        }
+        if problems.isEmpty {
+            return .pass(.environmentsDistinct, "each required variable differs across \(sources.map(\.name).joined(separator: ", "))")
+        }
+        return .fail(.environmentsDistinct, "\(problems.count) variable\(problems.count == 1 ? " is" : "s are") shared between environments",
+                     details: problems, fix: fix)
+    }
+
+    /// `.env` files at the root (templates apart) and the configured environment files.
+    func environmentFiles() -> [String] {
+        var files: [String] = []
+        for name in FileAccess.names(in: root) where name == ".env" || (name.hasPrefix(".env.") && !SecretFileNames.templates.contains(name)) {
+            files.append(name)
+        }
+        for env in configuration.environments where !files.contains(env.file) {
+            files.append(env.file)
+        }
+        return files.filter { FileAccess.isRegularFile($0.hasPrefix("/") ? $0 : root + "/" + $0) }
+    }
+
+    func checkEnvironmentFilePermissions() -> CheckResult {
+        let files = environmentFiles()
+        if files.isEmpty { return .skip(.environmentFilePermissions, "no .env files") }
+        var open: [String] = []
+        for file in files {
+            let path = file.hasPrefix("/") ? file : root + "/" + file
+            if let mode = FileAccess.permissions(path), mode & 0o044 != 0 {
+                open.append(file + " (mode " + String(mode, radix: 8) + ")")
+            }
+        }
+        if open.isEmpty {
+            return .pass(.environmentFilePermissions, "\(files.count) .env file\(files.count == 1 ? "" : "s"), none readable by group or others")
+        }
+        let names = files.filter { f in open.contains { $0.hasPrefix(f + " (") } }
+        return .fail(.environmentFilePermissions, "\(open.count) .env file\(open.count == 1 ? " is" : "s are") readable by other users",
+                     details: open.map { $0 + " is readable by group or others" },
+                     fix: ["chmod 600 " + names.map(Self.shellQuoted).joined(separator: " ")])
+    }
+}

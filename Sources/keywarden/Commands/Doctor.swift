@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Hygiene
+import KeyAge
+
+extension Keywarden {
+    /// `keywarden doctor [PATH]`: a secrets-hygiene checklist for a git work tree, with the fix for each
+    /// failing line; `--fix` makes the safe changes.
+    struct Doctor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a repository's secrets hygiene: .gitignore, tracked secret files, the hook, the key ledger, .env files.",
+            discussion: """
+                Each check prints PASS, FAIL (with the exact fix) or SKIP (with why it does not apply). \
+                --fix appends missing .gitignore lines (idempotent) and prints the commands it will not run \
+                (git rm --cached, hook installation). Settings: the [doctor] table of .keywarden.toml. \
+                Exit codes: 0 every check passed or was skipped, 1 a check failed, 2 error (not a git work tree, \
+                bad .keywarden.toml).
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Argument(help: "A folder in the git work tree to check (default: the current folder).")
+        var path: String = "."
+
+        @Flag(name: .long, help: "Make the safe fixes (append missing .gitignore lines) and print what changed.")
+        var fix = false
+
+        @Option(name: .long, help: "text or json.")
+        var format: Format = .text
+
+        @Option(name: .customLong("ledger"), help: ArgumentHelp(
+            "The key ledger (default: .keywarden/keys.toml at the work tree root).", valueName: "path"))
+        var ledgerPath: String?
+
+        @Option(name: .customLong("config"), help: ArgumentHelp(
+            "The configuration file (default: .keywarden.toml at the work tree root).", valueName: "path"))
+        var configPath: String?
+
+        @Option(name: .customLong("today"), help: .hidden)
+        var today: String?
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            var day = CalendarDate.today()
+            if let text = today ?? environment["KEYWARDEN_TODAY"] {
+                guard let d = CalendarDate(text) else { throw CommandFailure("--today must be a date like 2026-01-15, not '\(text)'") }
+                day = d
+            }
+            let options = DoctorOptions(ledgerPath: ledgerPath, configurationPath: configPath, today: day, environment: environment)
+            let (report, outcome, root) = try hygieneCall { () throws(HygieneError) in
+                let doctor = try Hygiene.Doctor(path: path, options: options)
+                let outcome = fix ? try doctor.fix() : nil
+                return (try doctor.examine(), outcome, doctor.root)
+            }
+            switch format {
+            case .json:
+                print(try Self.json(report, outcome))
+            case .text:
+                print(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
+            }
+            if !report.allPassed { throw FindingsExit() }
+        }
+
+        private struct JSONOutput: Encodable {
+            let checks: [CheckResult]
+            let passed: Int, failed: Int, skipped: Int
+            let fix: FixOutcome?
+        }
+
+        static func json(_ report: DoctorReport, _ outcome: FixOutcome?) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(JSONOutput(checks: report.checks, passed: report.passed, failed: report.failed,
+                                                     skipped: report.skipped, fix: outcome))
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        static func text(_ report: DoctorReport, _ outcome: FixOutcome?, root: String, colour: Bool) -> String {
+            var out = ""
+            if let outcome {
+                if outcome.changes.isEmpty {
+                    out += "--fix: nothing to change\n"
+                } else {
+                    for change in outcome.changes { out += "--fix: " + change + "\n" }
+                }
+                for command in outcome.leftToYou {
+                    out += "--fix: not run, run it yourself: " + command + "\n"
+                }
+                out += "\n"
+            }
+            out += "keywarden doctor: " + root + "\n"
+            for check in report.checks {
+                let title = CheckID(rawValue: check.id)?.title ?? check.id
+                let mark: String
+                switch check.status {
+                case .pass: mark = Style.green.apply("PASS", enabled: colour)
+                case .fail: mark = Style.red.apply("FAIL", enabled: colour)
+                case .skip: mark = Style.yellow.apply("SKIP", enabled: colour)
+                }
+                out += "\(mark)  \(title)\n"
+                out += "      \(check.message)\n"
+                for detail in check.details { out += "      - \(detail)\n" }
+                if let fix = check.fix {
+                    let lines = fix.split(separator: "\n", omittingEmptySubsequences: false)
+                    for (i, line) in lines.enumerated() {
+                        out += (i == 0 ? "      " + Style.bold.apply("fix:", enabled: colour) + " " : "           ") + line + "\n"
+                    }
+                }
+            }
+            out += "\(report.checks.count) checks: \(report.passed) passed, \(report.failed) failed, \(report.skipped) skipped\n"
+            return out
+        }
+    }
+}
+
+/// Runs a Hygiene call, turning its error into a command failure (exit 2).
+func hygieneCall<R>(_ body: () throws(HygieneError) -> R) throws -> R {
+    do {
+        return try body()
+    } catch {
+        throw CommandFailure(error.message)
+    }
+}

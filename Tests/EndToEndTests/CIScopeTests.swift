@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `keywarden scan --ci` picks the scope from the CI environment and says which.
+@Suite struct CIScopeTests {
+    struct Fixture {
+        let dir: TemporaryDirectory
+        let base: String
+        let head: String
+        let oldKey: String
+        let newKey: String
+    }
+
+    /// A repository whose first commit already holds one secret and whose second commit adds another.
+    func fixture() throws -> Fixture {
+        let dir = try TemporaryDirectory()
+        let oldKey = FakeKeys.alnum(40), newKey = FakeKeys.alnum(40)
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write("old.env", "MAINTAINX_API_KEY=\(oldKey)\n")
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", "base"], in: dir.path())
+        let base = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try dir.write("new.env", "MX_API_KEY=\(newKey)\n")
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", "add new key"], in: dir.path())
+        let head = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Fixture(dir: dir, base: base, head: head, oldKey: oldKey, newKey: newKey)
+    }
+
+    func scan(_ f: Fixture, _ env: [String: String]) throws -> ProcessResult {
+        var environment = env
+        environment["KEYWARDEN_CACHE_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path
+        return try Run.keywarden(["scan", "--ci", "--format", "json"], in: f.dir.path(), environment: environment)
+    }
+
+    func paths(_ run: ProcessResult) throws -> [String] {
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return ((object?["findings"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }.sorted()
+    }
+
+    @Test func gitHubPullRequestScansOnlyItsCommits() throws {
+        let f = try fixture()
+        try f.dir.write("../event-\(f.head).json", #"{"pull_request":{"number":7,"base":{"sha":"\#(f.base)"},"head":{"sha":"\#(f.head)"}}}"#)
+        let run = try scan(f, ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request",
+                               "GITHUB_EVENT_PATH": f.dir.path("../event-\(f.head).json")])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("--ci: GitHub pull request #7: scanning commits \(f.base)..\(f.head)"))
+        #expect(try paths(run) == ["new.env"])
+        #expect(run.stdout.contains(f.head), "the finding names the commit that introduced it")
+    }
+
+    @Test func gitHubPushScansThePushedRange() throws {
+        let f = try fixture()
+        let event = f.dir.path("../push-\(f.head).json")
+        try f.dir.write("../push-\(f.head).json", #"{"before":"\#(f.base)","after":"\#(f.head)"}"#)
+        let run = try scan(f, ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": event])
+        #expect(run.stderr.contains("GitHub push: scanning commits \(f.base)..\(f.head)"))
+        #expect(try paths(run) == ["new.env"])
+        // A new branch: `before` is all zeros; the pushed commits come from the event's list.
+        try f.dir.write("../push-\(f.head).json", #"{"before":"\#(String(repeating: "0", count: 40))","after":"\#(f.head)","commits":[{"id":"\#(f.head)"}]}"#)
+        let newBranch = try scan(f, ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": event])
+        #expect(newBranch.stderr.contains("GitHub push of a new branch"))
+        #expect(try paths(newBranch) == ["new.env"])
+        // A deleted branch: nothing to scan, exit 0.
+        try f.dir.write("../push-\(f.head).json", #"{"before":"\#(f.head)","after":"\#(String(repeating: "0", count: 40))"}"#)
+        let deleted = try scan(f, ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": event, "GITHUB_REF": "refs/heads/gone"])
+        #expect(deleted.status == 0)
+        #expect(deleted.stderr.contains("deleting refs/heads/gone: nothing to scan"))
+    }
+
+    @Test func gitLabMergeRequestAndPush() throws {
+        let f = try fixture()
+        let mr = try scan(f, ["GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": f.base, "CI_COMMIT_SHA": f.head, "CI_MERGE_REQUEST_IID": "3"])
+        #expect(mr.stderr.contains("GitLab merge request !3: scanning commits \(f.base)..\(f.head)"))
+        #expect(try paths(mr) == ["new.env"])
+        let push = try scan(f, ["GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": f.base, "CI_COMMIT_SHA": f.head])
+        #expect(push.stderr.contains("GitLab push"))
+        #expect(try paths(push) == ["new.env"])
+        let firstPush = try scan(f, ["GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": String(repeating: "0", count: 40), "CI_COMMIT_SHA": f.head])
+        #expect(firstPush.stderr.contains("scanning the work tree"))
+        #expect(try paths(firstPush) == ["new.env", "old.env"])
+    }
+
+    @Test func elsewhereTheWorkTreeIsScanned() throws {
+        let f = try fixture()
+        let run = try scan(f, [:])
+        #expect(run.stderr.contains("no CI environment detected"))
+        #expect(try paths(run) == ["new.env", "old.env"])
+        let scheduled = try scan(f, ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "schedule"])
+        #expect(scheduled.stderr.contains("GitHub schedule event: scanning the work tree"))
+    }
+
+    @Test func ciExcludesOtherSources() throws {
+        let f = try fixture()
+        let run = try Run.keywarden(["scan", "--ci", "--staged"], in: f.dir.path())
+        #expect(run.status == 2)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `keywarden doctor` run as a program on repositories built at test time.
+@Suite struct DoctorCommandTests {
+    func repository() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory(prefix: "keywarden-doctor-e2e")
+        try Run.git(["init", "-q", "-b", "main", "."], in: dir.path())
+        return dir
+    }
+
+    func doctor(_ arguments: [String], in dir: TemporaryDirectory, environment: [String: String] = [:]) throws -> ProcessResult {
+        try Run.keywarden(["doctor"] + arguments, in: dir.path(), environment: ["KEYWARDEN_TODAY": "2026-11-23"].merging(environment) { $1 })
+    }
+
+    @Test func failingChecksExitOneWithTheFixUnderEachLine() throws {
+        let dir = try repository()
+        try dir.write(".env", "A=1\n")
+        try Run.git(["add", ".env"], in: dir.path())
+        let r = try doctor([], in: dir)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("FAIL  .gitignore covers"))
+        #expect(r.stdout.contains("fix: git rm --cached -- .env"))
+        #expect(r.stdout.contains("fix: keywarden hook install"))
+        #expect(r.stdout.contains("SKIP  no key in the ledger is overdue or leaked"))
+        #expect(!r.stdout.contains("\u{1B}["), "no colour when piped")
+        #expect(r.stdout.hasSuffix("8 checks: 0 passed, 4 failed, 4 skipped\n"), "\(r.stdout)")
+    }
+
+    @Test func allPassingExitsZero() throws {
+        let dir = try repository()
+        try dir.write(".gitignore", ".env\n.env.*\n!.env.example\n*.key\n*.pem\n*.p12\n")
+        let hook = try dir.write(".git/hooks/pre-commit", "#!/bin/sh\n# keywarden-hook v1\nkeywarden hook run pre-commit\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        let r = try doctor([], in: dir)
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("0 failed"))
+    }
+
+    @Test func jsonListsEveryCheck() throws {
+        let dir = try repository()
+        let r = try doctor(["--format", "json"], in: dir)
+        #expect(r.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let checks = try #require(json["checks"] as? [[String: Any]])
+        #expect(checks.map { $0["id"] as? String } == ["gitignore", "tracked-secrets", "hook", "ledger-overdue", "ledger-reuse",
+                                                        "required-env", "env-distinct", "env-permissions"])
+        #expect(checks.allSatisfy { ["pass", "fail", "skip"].contains($0["status"] as? String ?? "") && $0["message"] is String })
+        #expect(checks.first?["fix"] is String)
+        #expect(json["passed"] as? Int == 1 && json["failed"] as? Int == 2 && json["skipped"] as? Int == 5)
+    }
+
+    @Test func fixTwiceChangesNothingTheSecondTime() throws {
+        let dir = try repository()
+        let first = try doctor(["--fix"], in: dir)
+        #expect(first.stdout.contains("--fix: appended to .gitignore: .env .env.* *.key *.pem *.p12 !.env.example"))
+        #expect(first.stdout.contains("--fix: not run, run it yourself: keywarden hook install"))
+        let text = try String(contentsOfFile: dir.path(".gitignore"), encoding: .utf8)
+        let second = try doctor(["--fix"], in: dir)
+        #expect(second.stdout.hasPrefix("--fix: nothing to change\n"), "\(second.stdout)")
+        #expect(try String(contentsOfFile: dir.path(".gitignore"), encoding: .utf8) == text)
+        #expect(second.status == 1)   // the hook is still missing
+        let json = try doctor(["--fix", "--format", "json"], in: dir)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let fix = try #require(object["fix"] as? [String: Any])
+        #expect((fix["changes"] as? [String])?.isEmpty == true)
+        #expect(fix["left_to_you"] as? [String] == ["keywarden hook install"])
+    }
+
+    @Test func outsideARepositoryExitsTwo() throws {
+        let dir = try TemporaryDirectory(prefix: "keywarden-doctor-norepo")
+        let r = try doctor([], in: dir, environment: ["GIT_CEILING_DIRECTORIES": FileManager.default.temporaryDirectory.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("is not in a git repository"))
+        #expect(r.stdout.isEmpty)
+    }
+}
