@@ -23,11 +23,14 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
 
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing"], swiftSettings: strict),
         .target(name: "GitRepository", dependencies: ["CLibGit2"], swiftSettings: strict),
+        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and libssl.
+        .target(name: "Verification", dependencies: ["CLibSSL", "Credentials"], swiftSettings: strict),
 
         // Pure Swift libraries.
         .target(name: "Credentials", swiftSettings: strict),
@@ -42,7 +45,7 @@ let package = Package(
             dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository"],
             swiftSettings: strict
         ),
-        .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing"], swiftSettings: strict),
+        .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing", "Verification"], swiftSettings: strict),
         .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit"], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
         .target(
@@ -56,7 +59,7 @@ let package = Package(
             name: "keywarden",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "Hygiene",
+                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "Hygiene", "Verification",
             ],
             swiftSettings: strict
         ),
@@ -77,6 +80,7 @@ let package = Package(
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
         .testTarget(name: "HygieneTests", dependencies: ["Hygiene", "KeyAge", "GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(
             name: "ScanReportingTests",
             dependencies: ["ScanReporting", "SecretScanner", "SecretRules", "Hashing", "TestSupport"],

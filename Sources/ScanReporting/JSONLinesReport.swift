@@ -12,6 +12,7 @@ enum JSONLinesReport {
             w.string("type", "finding")
             JSONReport.write(f, report: report, notes: report.notes[i], into: &w)
             if let tracked = report.trackedKeys[i] { w.dictionary("tracked_key", tracked) }
+            if let v = report.verifications[i] { JSONReport.writeVerification(v, into: &w) }
             w.endObject()
             out += w.text + "\n"
         }

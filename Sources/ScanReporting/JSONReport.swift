@@ -1,4 +1,5 @@
 import SecretScanner
+import Verification
 
 /// The JSON report: `version`, `findings` (snake_case keys), `summary`.
 enum JSONReport {
@@ -11,6 +12,7 @@ enum JSONReport {
             w.beginObject()
             write(f, report: report, notes: report.notes[i], into: &w)
             if let tracked = report.trackedKeys[i] { w.dictionary("tracked_key", tracked) }
+            if let v = report.verifications[i] { writeVerification(v, into: &w) }
             w.endObject()
         }
         w.endArray()
@@ -34,6 +36,21 @@ enum JSONReport {
         w.strings("skipped", r.skipped)
         w.strings("errors", r.errors)
         w.strings("warnings", r.warnings)
+        let counts = report.verificationCounts
+        if !counts.isEmpty {
+            w.beginObject("verification")
+            for state in VerificationState.allCases { w.int(state.rawValue, counts[state] ?? 0) }
+            w.endObject()
+        }
+    }
+
+    /// `"verification": {"state", "http_status", "detail"}` (shared with the JSON Lines format).
+    static func writeVerification(_ v: VerificationResult, into w: inout JSONWriter) {
+        w.beginObject("verification")
+        w.string("state", v.state.rawValue)
+        if let status = v.httpStatus { w.int("http_status", status) }
+        if !v.detail.isEmpty { w.string("detail", v.detail) }
+        w.endObject()
     }
 
     /// One finding's fields (shared with the JSON Lines format).

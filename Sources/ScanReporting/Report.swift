@@ -1,5 +1,6 @@
 public import SecretScanner
 public import Foundation
+public import Verification
 
 /// Everything a report writer needs: findings, the scan's counts, and how to show secrets.
 public struct Report: Sendable {
@@ -14,6 +15,9 @@ public struct Report: Sendable {
     /// The tracked key (from the key ledger) a finding's secret is, by finding index: `id`, `provider`,
     /// `environment`, `owner`, `current` ("true" or "false").
     public var trackedKeys: [Int: [String: String]] = [:]
+    /// What the provider said about a finding's key, by finding index (`scan --verify`; findings whose rule
+    /// has no verifier have none).
+    public var verifications: [Int: VerificationResult] = [:]
     /// Scope or source description ("working tree", "staged changes").
     public var scope: String = ""
     /// When the scan finished (its start is this minus `result.seconds`): for the SARIF invocation and the

@@ -1,6 +1,7 @@
 import Foundation
 import SecretRules
 import SecretScanner
+import Verification
 
 /// SARIF 2.1.0 as GitHub code scanning takes it: one run, the rules that fired, one result per finding with
 /// a physical location and a `partialFingerprints` entry that stays the same when lines move. Redacted always.
@@ -30,7 +31,8 @@ enum SARIFReport {
         w.beginArray("results")
         let ids = CIFacts.stableIDs(report.findings)
         for (i, f) in report.findings.enumerated() {
-            write(f, id: ids[i], ruleIndex: index[f.ruleID] ?? 0, notes: report.notes[i] ?? [], tracked: report.trackedKeys[i], into: &w)
+            write(f, id: ids[i], ruleIndex: index[f.ruleID] ?? 0, notes: report.notes[i] ?? [], tracked: report.trackedKeys[i],
+                  verification: report.verifications[i], into: &w)
         }
         w.endArray()
         if let revision = report.revision {
@@ -72,13 +74,15 @@ enum SARIFReport {
         w.endObject()
     }
 
-    private static func write(_ f: Finding, id: String, ruleIndex: Int, notes: [String], tracked: [String: String]?, into w: inout JSONWriter) {
+    private static func write(_ f: Finding, id: String, ruleIndex: Int, notes: [String], tracked: [String: String]?,
+                              verification: VerificationResult?, into w: inout JSONWriter) {
         w.beginObject()
         w.string("ruleId", f.ruleID)
         w.int("ruleIndex", ruleIndex)
         w.string("level", level(f.severity))
         w.beginObject("message")
-        w.string("text", ([CIFacts.message(f)] + notes).joined(separator: "\n"))
+        let verified = verification.map { ["Live verification: \($0)"] } ?? []
+        w.string("text", ([CIFacts.message(f)] + notes + verified).joined(separator: "\n"))
         w.endObject()
         w.beginArray("locations")
         w.beginObject()
@@ -113,6 +117,13 @@ enum SARIFReport {
             if let h = g.inHead { w.bool("inHead", h) }
         }
         if let tracked { w.dictionary("trackedKey", tracked) }
+        if let verification {
+            w.beginObject("verification")
+            w.string("state", verification.state.rawValue)
+            if let status = verification.httpStatus { w.int("httpStatus", status) }
+            if !verification.detail.isEmpty { w.string("detail", verification.detail) }
+            w.endObject()
+        }
         w.endObject()
         w.endObject()
     }

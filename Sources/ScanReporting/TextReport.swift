@@ -1,4 +1,5 @@
 public import SecretScanner
+import Verification
 
 /// The human report: one block per finding, what to do about it, and a summary.
 enum TextReport {
@@ -23,6 +24,13 @@ enum TextReport {
                 out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
             }
             for note in report.notes[i] ?? [] { out += "    \(style("1;33", "!")) \(note)\n" }
+            if let v = report.verifications[i] {
+                let state = v.state == .valid ? style("1;31", "valid: LIVE KEY") : v.state == .invalid ? style("32", "invalid") : style("33", v.state.rawValue)
+                var line = "    verification: \(state)"
+                if let status = v.httpStatus { line += " (HTTP \(status))" }
+                if !v.detail.isEmpty { line += ", \(v.detail)" }
+                out += line + "\n"
+            }
             out += "    fix: \(Advice.fix(for: f))\n\n"
         }
         return out

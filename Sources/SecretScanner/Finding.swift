@@ -16,7 +16,11 @@ public struct Finding: Sendable {
     public var fingerprint: String
     /// Other fingerprints that belong to this finding (the API key of a Mindtickle key pair).
     public var relatedFingerprints: [String] = []
-    /// Facts known about the secret (MaintainX `iat`, `jti`; checksum state; ...). Never secret.
+    /// The other secret of a pair (the API key of a Mindtickle key pair), for live verification only. Never
+    /// reported, redacted or not: reports show the pair's `secret` and this one's fingerprint in
+    /// `relatedFingerprints`.
+    public var partnerSecret: String?
+    /// Facts known about the secret (MaintainX `iat`, `jti`; checksum state; a Mindtickle pair's `tenant`). Never secret.
     public var extra: [String: String] = [:]
     /// Where the finding came from in git, when it did.
     public var git: GitProvenance?

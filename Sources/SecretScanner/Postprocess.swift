@@ -24,7 +24,7 @@ enum Postprocess {
             group.append(f)
         }
         flush()
-        return pairMindtickle(kept)
+        return pairMindtickle(kept, buffer: buffer)
     }
 
     /// Of findings that cover the same secret, the one to report: a provider-specific rule over a generic
@@ -41,7 +41,7 @@ enum Postprocess {
         return group.max { score($0) < score($1) }
     }
 
-    private static func pairMindtickle(_ findings: [Finding]) -> [Finding] {
+    private static func pairMindtickle(_ findings: [Finding], buffer: UnsafeRawBufferPointer) -> [Finding] {
         let keys = findings.indices.filter { findings[$0].ruleID.hasPrefix("mindtickle-api-key") }
         let secrets = findings.indices.filter { findings[$0].ruleID.hasPrefix("mindtickle-secret-key") }
         guard !keys.isEmpty, !secrets.isEmpty else { return findings }
@@ -73,6 +73,9 @@ enum Postprocess {
             pair.extra["api_key_line"] = String(f.line)
             pair.extra["secret_key_line"] = String(secret.line)
             pair.offset = min(f.offset, secret.offset)
+            pair.partnerSecret = f.secret
+            let end = max(f.offset + f.secret.utf8.count, secret.offset + secret.secret.utf8.count)
+            if let tenant = MindtickleTenant.find(in: buffer, around: pair.offset..<end) { pair.extra["tenant"] = tenant }
             out.append(pair)
         }
         return out.sorted { $0.offset < $1.offset }

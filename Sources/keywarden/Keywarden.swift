@@ -20,6 +20,7 @@ struct Keywarden: ParsableCommand {
             Ignore.self,
             Keys.self,
             Webhook.self,
+            Verify.self,
             Doctor.self,
         ]
     )

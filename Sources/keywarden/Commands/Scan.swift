@@ -58,6 +58,9 @@ extension Keywarden {
         @Option(name: .long, help: "The key ledger whose keys findings are matched against (default: .keywarden/keys.toml at the work tree root).")
         var ledger: String?
 
+        @Flag(name: .long, help: "Ask each provider whether found keys are live (sends them to the provider's own API; see docs/verify.md).")
+        var verify = false
+
         func validate() throws {
             try git.validate(paths: paths)
             guard ReportFormat(rawValue: format) != nil else {
@@ -134,6 +137,7 @@ extension Keywarden {
             report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
             var result = result
             annotateTrackedKeys(&report, warnings: &result.warnings)
+            if verify { try verifyFindings(&report) }
             report.result = result
             let fmt = ReportFormat(rawValue: format) ?? .text
             let colour = output == nil && Terminal.colourEnabled()

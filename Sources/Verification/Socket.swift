@@ -1,0 +1,144 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in time on the monotonic clock, for deadlines.
+struct Deadline: Sendable {
+    let uptimeNanoseconds: UInt64
+
+    init(secondsFromNow seconds: Double) {
+        uptimeNanoseconds = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
+    }
+
+    /// Milliseconds left (0 when passed), for `poll`.
+    var remainingMilliseconds: Int32 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard uptimeNanoseconds > now else { return 0 }
+        return Int32(min(UInt64(Int32.max), (uptimeNanoseconds - now) / 1_000_000 + 1))
+    }
+
+    var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= uptimeNanoseconds }
+}
+
+/// A connected, non-blocking TCP socket; every wait is bounded by a deadline. Closed on deinit.
+final class Socket {
+    let fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    deinit { close(fd) }
+
+    /// Resolves `host` and connects to the first address that accepts, within `deadline`.
+    static func connect(host: String, port: Int, deadline: Deadline) throws(VerificationError) -> Socket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        hints.ai_flags = AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            let reason = rc == 0 ? "no address" : String(cString: gai_strerror(rc))
+            throw VerificationError(.connect, "cannot resolve \(host): \(reason)")
+        }
+        defer { freeaddrinfo(first) }
+        var lastError = "no address"
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = entry {
+            entry = ai.pointee.ai_next
+            let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype, ai.pointee.ai_protocol)
+            if fd < 0 {
+                lastError = String(cString: strerror(errno))
+                continue
+            }
+            let sock = Socket(fd: fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            let flags = fcntl(fd, F_GETFL)
+            guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+                lastError = String(cString: strerror(errno))
+                continue
+            }
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            #if canImport(Glibc)
+            let result = Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen)
+            #else
+            let result = Darwin.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen)
+            #endif
+            if result == 0 { return sock }
+            let err = errno
+            guard err == EINPROGRESS else {
+                lastError = String(cString: strerror(err))
+                continue
+            }
+            guard try sock.wait(for: Int16(POLLOUT), deadline: deadline, what: "connecting to \(host)") else { continue }
+            var soError: Int32 = 0
+            var len = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &len) == 0 else {
+                lastError = String(cString: strerror(errno))
+                continue
+            }
+            if soError == 0 { return sock }
+            lastError = String(cString: strerror(soError))
+        }
+        throw VerificationError(.connect, "cannot connect to \(host):\(port): \(lastError)")
+    }
+
+    /// Waits until the socket is ready for `events`; throws on timeout. False when poll reports an error state.
+    @discardableResult
+    func wait(for events: Int16, deadline: Deadline, what: String) throws(VerificationError) -> Bool {
+        while true {
+            let ms = deadline.remainingMilliseconds
+            if ms == 0 { throw VerificationError(.timeout, "timed out \(what)") }
+            var p = pollfd(fd: fd, events: events, revents: 0)
+            let n = poll(&p, 1, ms)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw VerificationError(.io, "poll failed \(what): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { continue }
+            return p.revents & (events | Int16(POLLHUP)) != 0 || p.revents & Int16(POLLERR) == 0
+        }
+    }
+
+    /// Writes all of `bytes` (plain TCP).
+    func writeAll(_ bytes: [UInt8], deadline: Deadline) throws(VerificationError) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                raw.baseAddress.map { send(fd, $0 + sent, raw.count - sent, Int32(MSG_NOSIGNAL)) } ?? -1
+            }
+            if n > 0 {
+                sent += n
+                continue
+            }
+            let err = errno
+            if n < 0, err == EAGAIN || err == EWOULDBLOCK || err == EINTR {
+                try wait(for: Int16(POLLOUT), deadline: deadline, what: "sending the request")
+                continue
+            }
+            throw VerificationError(.io, "cannot send the request: \(String(cString: strerror(err)))")
+        }
+    }
+
+    /// Reads up to `max` bytes (plain TCP); an empty result means the peer closed.
+    func read(max: Int, deadline: Deadline) throws(VerificationError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: max)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n >= 0 { return Array(buffer.prefix(n)) }
+            let err = errno
+            if err == EAGAIN || err == EWOULDBLOCK || err == EINTR {
+                try wait(for: Int16(POLLIN), deadline: deadline, what: "waiting for the response")
+                continue
+            }
+            throw VerificationError(.io, "cannot read the response: \(String(cString: strerror(err)))")
+        }
+    }
+}
