@@ -16,4 +16,4 @@ scripts/fp-corpus.sh
 # One closing line for CI: the Swift test run's totals.
 summary=$(grep -Eo 'Test run with [0-9]+ tests? in [0-9]+ suites? passed' .build/test-output.txt | tail -n 1 || true)
 total=$(echo "$summary" | grep -Eo '[0-9]+' | head -n 1)
-echo "keywarden tests: ${total:-0} passed, 0 failed"
+echo "tests: ${total:-0} passed, 0 failed"
