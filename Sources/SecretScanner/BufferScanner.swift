@@ -213,7 +213,8 @@ public final class BufferScanner {
 
     /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too.
     public func pathFindings(_ path: String) -> [Finding] {
-        var found = compiled.rules.filter { $0.regex == nil && $0.path != nil && ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
+        guard !compiled.pathOnlyRules.isEmpty else { return [] }
+        var found = compiled.pathOnlyRules.map { compiled.rules[$0] }.filter { ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
         PathContext.apply(to: &found, path: path)
         return found
     }

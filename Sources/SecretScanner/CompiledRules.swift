@@ -49,6 +49,7 @@ public final class CompiledRules: Sendable {
             if prefilter.unfiltered[patternIndex] != nil { unfiltered.append(ruleIndex) }
         }
         self.rules = compiled
+        self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].path != nil }
         self.prefilterToRule = withRegex
         self.unfilteredRules = unfiltered
         self.globalAllowlists = global
@@ -59,6 +60,8 @@ public final class CompiledRules: Sendable {
 
     /// Maps a prefilter pattern index to a rule index.
     let prefilterToRule: [Int]
+    /// Rules that flag a file by its path alone.
+    let pathOnlyRules: [Int]
 
     /// The number of rules that will run.
     public var activeRuleCount: Int { rules.count }
