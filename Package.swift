@@ -51,7 +51,8 @@ let package = Package(
             name: "keywarden",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing",
+                "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "SecretRules",
+                "TOMLKit",
             ],
             swiftSettings: strict
         ),
@@ -71,6 +72,7 @@ let package = Package(
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "HookTests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "ScanReportingTests",
             dependencies: ["ScanReporting", "SecretScanner", "SecretRules", "Hashing", "TestSupport"],
