@@ -91,11 +91,11 @@ struct HookRunner {
                 scope = "\(arguments.count) file\(arguments.count == 1 ? "" : "s")"
             }
         case .prePush:
-            let push = try PushPlan(standardInput: FileHandle.standardInput.readDataToEndOfFile(),
-                                    remote: arguments.first ?? "", repository: repository)
+            let (input, remote) = try pushInput(repository)
+            let push = try PushPlan(standardInput: input, remote: remote, repository: repository)
             result = session.scanCommits(repository, push.commits)
             refs = push.refs
-            scope = "\(push.commits.count) commit\(push.commits.count == 1 ? "" : "s") not yet on \(arguments.first ?? "the remote")"
+            scope = "\(push.commits.count) commit\(push.commits.count == 1 ? "" : "s") not yet on \(remote.isEmpty ? "the remote" : remote)"
         }
         result.errors += problems
         var suppression = Suppression()
@@ -110,6 +110,26 @@ struct HookRunner {
                                               always: wantsLedger)
         report.result.warnings = warnings
         return Outcome(report: report, scope: scope, refs: refs, ledger: ledger)
+    }
+
+    /// git's pre-push lines from standard input; under the pre-commit framework (which reads them itself
+    /// and passes on only the first pushed ref), one line rebuilt from its PRE_COMMIT_* variables.
+    private func pushInput(_ repository: GitRepository) throws -> (Data, String) {
+        let remote = arguments.first ?? environment["PRE_COMMIT_REMOTE_NAME"] ?? ""
+        let framework = environment["PRE_COMMIT_TO_REF"] ?? environment["PRE_COMMIT_LOCAL_BRANCH"]
+        var data = Data()
+        if framework == nil || isatty(STDIN_FILENO) == 0 { data = FileHandle.standardInput.readDataToEndOfFile() }
+        let blank = String(decoding: data, as: UTF8.self).allSatisfy(\.isWhitespace)
+        guard blank, let local = framework else { return (data, remote) }
+        let tip: String
+        do { tip = try repository.resolveCommit(local).hex } catch { throw CommandFailure("pre-push: \(error.message)") }
+        let zero = String(repeating: "0", count: tip.count)
+        var from = zero
+        if let ref = environment["PRE_COMMIT_FROM_REF"] {
+            do { from = try repository.resolveCommit(ref).hex } catch { throw CommandFailure("pre-push: \(error.message)") }
+        }
+        let line = "\(environment["PRE_COMMIT_LOCAL_BRANCH"] ?? "HEAD") \(tip) \(environment["PRE_COMMIT_REMOTE_BRANCH"] ?? "HEAD") \(from)\n"
+        return (Data(line.utf8), remote)
     }
 
     /// The framework's file names: every one must be scanned (or skipped for a stated reason), or it is an error.
