@@ -85,6 +85,17 @@ import TestSupport
         try repo.git("add", "app.env")
         let passed = try Run.program("/usr/bin/git", ["commit", "-q", "-m", "clean"], in: repo.path, environment: env)
         #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
+
+        // Staged mode, not whole files: an old secret already committed in the same file does not block
+        // a commit that only adds a clean line to it (scanning the passed file whole would).
+        let old = HookFixture.secretLine().line
+        try repo.write("old.env", old)
+        try repo.git("add", "old.env")
+        try repo.git("commit", "-q", "--no-verify", "-m", "an old secret")
+        try repo.write("old.env", old + "MODE=dev\n")
+        try repo.git("add", "old.env")
+        let edit = try Run.program("/usr/bin/git", ["commit", "-q", "-m", "clean edit"], in: repo.path, environment: env)
+        #expect(edit.status == 0, "\(edit.stdout)\(edit.stderr)")
     }
 
     @Test func frameworkPrePushScansTheCommitsTheRemoteLacks() throws {
