@@ -93,6 +93,10 @@ import TestSupport
         let missing = try repo.keywarden(["hook", "run", "pre-commit", "gone.txt"])
         #expect(missing.status == 2, "a file that could not be scanned is never a clean result")
         #expect(try repo.keywarden(["hook", "run", "pre-commit", "readme.txt"]).status == 0)
+        // A file name that looks like an option is still a file.
+        try repo.write("-odd.env", HookFixture.secretLine().line)
+        let odd = try repo.keywarden(["hook", "run", "pre-commit", "-odd.env"])
+        #expect(odd.status == 1, "\(odd.stderr)")
         // Inside `git commit` (GIT_INDEX_FILE set) the staged changes are what counts.
         let staged = try repo.keywarden(["hook", "run", "pre-commit", "app.env"],
                                         environment: ["GIT_INDEX_FILE": repo.dir.path(".git/index")])

@@ -18,7 +18,7 @@ extension Keywarden {
         @Argument(help: "pre-commit or pre-push.")
         var hook: String
 
-        @Argument(help: "pre-commit: files to scan (from the pre-commit framework); pre-push: the remote's name and URL.")
+        @Argument(parsing: .captureForPassthrough, help: "pre-commit: files to scan (from the pre-commit framework); pre-push: the remote's name and URL.")
         var arguments: [String] = []
 
         func validate() throws {
