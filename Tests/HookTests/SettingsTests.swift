@@ -40,6 +40,7 @@ import TestSupport
         #expect(r.status == 2)
         #expect(r.stderr.contains(".keywarden.toml"))
         #expect(r.stderr.contains("on_error"))
+        #expect(try repo.auditEntries().last?["reason"] as? String == "error", "a blocked run is logged even then")
     }
 
     @Test func auditLogPlaceIsConfigurable() throws {

@@ -26,6 +26,8 @@ struct HookRunner {
         do {
             let repository = try open()
             let root = repository.workTreeRoot ?? FileManager.default.currentDirectoryPath
+            // A config that cannot be read still leaves a line in the default log.
+            auditLog = HookAudit.path(settings: settings, workTreeRoot: root, gitDirectory: repository.gitDirectory)
             if let config = ProjectConfig.path(from: root) {
                 let loaded = try HookSettings.load(path: config)
                 settings = loaded.settings
