@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "Hygiene", "Verification",
+                "SecretRules", "TOMLKit",
             ],
             swiftSettings: strict
         ),
@@ -81,6 +82,7 @@ let package = Package(
         .testTarget(name: "HygieneTests", dependencies: ["Hygiene", "KeyAge", "GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
+        .testTarget(name: "HookTests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "ScanReportingTests",
             dependencies: ["ScanReporting", "SecretScanner", "SecretRules", "Hashing", "TestSupport"],

@@ -22,3 +22,13 @@ if ! python3 -c 'import jsonschema' 2>/dev/null; then
     || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-jsonschema >/dev/null; }
   python3 -c 'import jsonschema' || { echo "keywarden: python3 cannot import jsonschema" >&2; exit 1; }
 fi
+# The hook tests run the pre-commit framework (4.x: 3.x calls `swift build -C`, which Swift 6 rejects).
+if ! python3 -m pre_commit --version 2>/dev/null | grep -q '^pre-commit 4\.'; then
+  echo "keywarden: installing the Python package pre-commit 4.x (for the hook tests)" >&2
+  python3 -m pip install --quiet 'pre-commit>=4,<5' 2>/dev/null \
+    || python3 -m pip install --quiet --user 'pre-commit>=4,<5' 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages 'pre-commit>=4,<5' 2>/dev/null \
+    || true
+  python3 -m pre_commit --version 2>/dev/null | grep -q '^pre-commit 4\.' \
+    || { echo "keywarden: python3 cannot run pre-commit 4.x (python3 -m pip install 'pre-commit>=4,<5')" >&2; exit 1; }
+fi

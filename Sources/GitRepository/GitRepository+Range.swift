@@ -80,6 +80,12 @@ final class RevisionWalker {
         try LibGit2.check(git_revwalk_hide(walk, &oid), "cannot exclude commit \(id.hex)", notFound: .corruptObject)
     }
 
+    /// Hides every commit reachable from the references matching `glob` (e.g. `refs/remotes/origin/*`);
+    /// a glob that matches nothing hides nothing.
+    func hide(referencesMatching glob: String) throws(GitError) {
+        try LibGit2.check(git_revwalk_hide_glob(walk, glob), "cannot exclude the references '\(glob)'")
+    }
+
     /// The next commit id, or nil at the end.
     func next() throws(GitError) -> ObjectID? {
         var oid = git_oid()

@@ -29,14 +29,20 @@ public enum RuleLoader {
         try load(configAt: path, depth: 0)
     }
 
-    private static func load(configAt path: String, depth: Int) throws(RulesError) -> RuleSet {
+    /// Loads a project's `.keywarden.toml`: the same schema, but the built-in rules are kept unless its
+    /// `[extend]` says `useDefault = false`; its `[hook]` table is the hook's and is not rules.
+    public static func load(projectConfigAt path: String) throws(RulesError) -> RuleSet {
+        try load(configAt: path, depth: 0, useDefaultUnlessSaid: true)
+    }
+
+    private static func load(configAt path: String, depth: Int, useDefaultUnlessSaid: Bool = false) throws(RulesError) -> RuleSet {
         guard depth < 8 else { throw RulesError(file: path, line: nil, message: "[extend] chain is too deep (a cycle?)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RulesError(file: path, line: nil, message: "cannot read the config file")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let own = try parseDocument(text, file: path)
-        guard let extend = own.extend else { return own.set }
+        let own = try parseDocument(text, file: path, hookTableAllowed: useDefaultUnlessSaid)
+        guard let extend = own.extend ?? (useDefaultUnlessSaid ? Extend(useDefault: true) : nil) else { return own.set }
         var base = RuleSet(rules: [])
         if extend.useDefault { base = try builtIn() }
         if let other = extend.path {
@@ -68,7 +74,10 @@ public enum RuleLoader {
         var disabledRules: [String] = []
     }
 
-    static func parseDocument(_ text: String, file: String) throws(RulesError) -> (set: RuleSet, extend: Extend?) {
+    /// Tables of `.keywarden.toml` that belong to other commands (`hook`, `doctor`), not to the rules.
+    static let projectTables: Set<String> = ["hook", "doctor"]
+
+    static func parseDocument(_ text: String, file: String, hookTableAllowed: Bool = false) throws(RulesError) -> (set: RuleSet, extend: Extend?) {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -81,7 +90,7 @@ public enum RuleLoader {
         var unsupported = [String: [String]]()
         var rules = [Rule]()
         var ids = [String: Int]()
-        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend"].contains(key) {
+        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend"].contains(key) && !(hookTableAllowed && Self.projectTables.contains(key)) {
             unsupported["top-level '\(key)'", default: []].append("")
         }
         if let array = table["rules"]?.array {
@@ -114,7 +123,7 @@ public enum RuleLoader {
         var extend: Extend?
         if let e = table["extend"]?.table {
             var x = Extend()
-            x.useDefault = e["useDefault"]?.bool ?? false
+            x.useDefault = e["useDefault"]?.bool ?? (hookTableAllowed && e["useDefault"] == nil)
             x.path = e["path"]?.string
             x.disabledRules = strings(e["disabledRules"])
             extend = x

@@ -20,6 +20,7 @@ struct Keywarden: ParsableCommand {
             Ignore.self,
             Keys.self,
             Webhook.self,
+            Hook.self,
             Verify.self,
             Doctor.self,
         ]
@@ -36,6 +37,10 @@ struct Keywarden: ParsableCommand {
             if arguments.first == "scan", !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" }) {
                 // On a usage error, parse again from the root so that messages name `keywarden scan`.
                 command = try (try? Scan.parseAsRoot(Array(arguments.dropFirst()))) ?? parseAsRoot()
+            } else if arguments.count > 2, arguments[0] == "hook", arguments[1] == "run",
+                      !arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
+                // What installed hooks run on every commit: the same shortcut.
+                command = try (try? HookRun.parseAsRoot(Array(arguments.dropFirst(2)))) ?? parseAsRoot()
             } else {
                 command = try parseAsRoot()
             }

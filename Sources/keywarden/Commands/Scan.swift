@@ -172,24 +172,8 @@ extension Keywarden {
 extension Keywarden.Scan {
     /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows.
     func annotateTrackedKeys(_ report: inout Report, warnings: inout [String]) {
-        guard !report.findings.isEmpty else { return }
         let path = ledger ?? KeyLedger.defaultPath(from: FileManager.default.currentDirectoryPath)
-        let loaded: KeyLedger?
-        do {
-            loaded = try LedgerStore(path: path).loadIfPresent()
-        } catch {
-            warnings.append("key ledger not used: \(error)")
-            return
-        }
-        guard let keys = loaded else { return }
-        for (i, f) in report.findings.enumerated() {
-            guard let info = ([f.fingerprint] + f.relatedFingerprints).lazy.compactMap({ keys.lookup(fingerprint: $0) }).first else { continue }
-            report.notes[i, default: []].append(info.summary)
-            var facts = ["id": info.id, "provider": info.provider, "environment": info.environment,
-                         "current": info.isCurrentValue ? "true" : "false"]
-            if let owner = info.owner { facts["owner"] = owner }
-            report.trackedKeys[i] = facts
-        }
+        TrackedKeyNotes.annotate(&report, ledgerPath: path, warnings: &warnings)
     }
 }
 

@@ -5,13 +5,20 @@ import SecretScanner
 
 /// Options shared by every command that loads rules.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .long, help: "A rules config (gitleaks/betterleaks TOML schema). Without [extend] useDefault = true it replaces the built-in rules.")
+    @Option(name: .long, help: "A rules config (gitleaks/betterleaks TOML schema). Without [extend] useDefault = true it replaces the built-in rules. Default: .keywarden.toml at the work tree root, when present (built-in rules kept).")
     var config: String?
 
     /// Loads the rules; prints the loader's warnings to standard error.
     func loadRules() throws -> RuleSet {
         do {
-            let set = try config.map { try RuleLoader.load(configAt: $0) } ?? RuleLoader.builtIn()
+            let set: RuleSet
+            if let config {
+                set = try RuleLoader.load(configAt: config)
+            } else if let project = ProjectConfig.path() {
+                set = try RuleLoader.load(projectConfigAt: project)   // .keywarden.toml at the work tree root
+            } else {
+                set = try RuleLoader.builtIn()
+            }
             for w in set.warnings { Terminal.warn("keywarden: warning: \(w)") }
             return set
         } catch {

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+
+extension Keywarden {
+    /// `keywarden hook install [--pre-push] [--force]`.
+    struct HookInstall: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "install",
+            abstract: "Install the pre-commit hook (and with --pre-push the pre-push hook) where git runs hooks.",
+            discussion: """
+                core.hooksPath is respected. An existing hook is kept and still called after keywarden's \
+                (renamed to NAME.keywarden-chained); 'keywarden hook uninstall' puts it back. When husky, lefthook \
+                or the pre-commit framework manages the hooks, the snippet to add there is printed instead.
+                """
+        )
+
+        @Flag(name: .long, help: "Also install the pre-push hook.")
+        var prePush = false
+
+        @Flag(name: .long, help: "Write the hook file even when a hook manager (husky, lefthook, pre-commit) is in charge.")
+        var force = false
+
+        func run() throws {
+            let placement = try HookPlacement.current()
+            let kinds: [HookScript.Kind] = prePush ? [.preCommit, .prePush] : [.preCommit]
+            if !force, let manager = placement.manager() {
+                print("keywarden: \(manager.rawValue) manages this repository's hooks; no hook file was written.")
+                print("Add this to its configuration (or run 'keywarden hook install --force' to write the git hook anyway):\n")
+                print(HookPlacement.snippet(for: manager, kinds: kinds), terminator: "")
+                return
+            }
+            let binary = Self.currentBinary()
+            let fm = FileManager.default
+            do {
+                try fm.createDirectory(atPath: placement.hooksDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure("cannot create the hooks folder \(placement.hooksDirectory): \(error.localizedDescription)")
+            }
+            for kind in kinds {
+                let path = placement.hooksDirectory + "/" + kind.rawValue
+                let chained = path + HookScript.chainedSuffix
+                var note = ""
+                if let existing = fm.contents(atPath: path) ?? symlinkMarker(path) {
+                    if HookScript.isKeywardenHook(String(decoding: existing, as: UTF8.self)) {
+                        note = " (updated)"
+                    } else {
+                        if fm.fileExists(atPath: chained) || (try? fm.destinationOfSymbolicLink(atPath: chained)) != nil {
+                            throw CommandFailure("\(path) is not keywarden's hook and \(chained) already exists: nothing was changed (move one of them away)")
+                        }
+                        do { try fm.moveItem(atPath: path, toPath: chained) } catch {
+                            throw CommandFailure("cannot keep the existing hook \(path) as \(chained): \(error.localizedDescription)")
+                        }
+                        note = " (the existing hook is kept as \(chained) and runs after keywarden's)"
+                    }
+                }
+                do {
+                    try Data(HookScript.text(kind, binary: binary).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                    try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+                } catch {
+                    throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
+                }
+                print("keywarden: installed the \(kind.rawValue) hook: \(path)\(note)")
+            }
+        }
+
+        /// A symbolic link that points nowhere still counts as an existing hook (it is moved, not replaced).
+        private func symlinkMarker(_ path: String) -> Data? {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { _ in Data() }
+        }
+
+        /// The absolute path of the running binary (recorded in the hook as a fallback to PATH).
+        static func currentBinary() -> String {
+            if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+            let arg = CommandLine.arguments.first ?? ""
+            return arg.hasPrefix("/") ? arg : ""
+        }
+    }
+}

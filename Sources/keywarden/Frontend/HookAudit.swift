@@ -1,0 +1,60 @@
+import Foundation
+import ScanReporting
+import SecretScanner
+
+/// The audit log of blocked commits and pushes: one JSON object per line, never a secret.
+enum HookAudit {
+    /// The log file: `[hook] audit_log` (relative to the work tree root), else `<git dir>/keywarden/audit.jsonl`;
+    /// nil when the setting is empty (no log).
+    static func path(settings: HookSettings, workTreeRoot: String, gitDirectory: String) -> String? {
+        guard let configured = settings.auditLog else {
+            return (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + "keywarden/audit.jsonl"
+        }
+        if configured.isEmpty { return nil }
+        return configured.hasPrefix("/") ? configured : workTreeRoot + "/" + configured
+    }
+
+    /// One entry: time, action, result, reason, rule ids, fingerprints, paths (and refs, commits, keys, errors).
+    static func entry(action: String, reason: String, report: Report?, refs: [String] = [], keys: [String] = [],
+                      errors: [String] = [], now: Date = Date()) -> [String: Any] {
+        let findings = report?.findings ?? []
+        func unique(_ values: [String]) -> [String] {
+            var seen = Set<String>()
+            return values.filter { seen.insert($0).inserted }
+        }
+        var entry: [String: Any] = [
+            "time": ISO8601DateFormatter().string(from: now),
+            "action": action,
+            "result": "blocked",
+            "reason": reason,
+            "rules": unique(findings.map(\.ruleID)),
+            "fingerprints": unique(findings.map(\.fingerprint)),
+            "paths": unique(findings.map(\.path)),
+            "findings": findings.count,
+        ]
+        let commits = unique(findings.compactMap { $0.git?.commit })
+        if !commits.isEmpty { entry["commits"] = commits }
+        if !refs.isEmpty { entry["refs"] = refs }
+        if !keys.isEmpty { entry["keys"] = keys }
+        if !errors.isEmpty { entry["errors"] = errors }
+        if let user = ProcessInfo.processInfo.environment["USER"] { entry["user"] = user }
+        return entry
+    }
+
+    /// Appends `entry` as one line; a log that cannot be written is a warning (the verdict stands).
+    static func append(_ entry: [String: Any], to path: String) {
+        do {
+            var data = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
+            data.append(0x0A)
+            let directory = (path as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CommandFailure(String(cString: strerror(errno))) }
+            defer { close(fd) }
+            let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written == data.count else { throw CommandFailure("short write") }
+        } catch {
+            Terminal.warn("keywarden: warning: cannot append to the audit log \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import GitRepository
+import Hashing
+import KeyAge
+import ScanReporting
+import SecretScanner
+
+/// One run of a hook: settings, the scan, the verdict, the message, the audit line, the exit code.
+struct HookRunner {
+    let kind: HookScript.Kind
+    let arguments: [String]
+    var environment = ProcessInfo.processInfo.environment
+
+    /// What was scanned and found.
+    struct Outcome {
+        var report: Report
+        var scope: String
+        var refs: [String] = []
+        var ledger: KeyLedger?
+    }
+
+    func run() throws {
+        var settings = HookSettings()
+        var auditLog: String?
+        do {
+            let repository = try open()
+            let root = repository.workTreeRoot ?? FileManager.default.currentDirectoryPath
+            // A config that cannot be read still leaves a line in the default log.
+            auditLog = HookAudit.path(settings: settings, workTreeRoot: root, gitDirectory: repository.gitDirectory)
+            if let config = ProjectConfig.path(from: root) {
+                let loaded = try HookSettings.load(path: config)
+                settings = loaded.settings
+                for w in loaded.warnings { Terminal.warn("keywarden: warning: \(w)") }
+            }
+            auditLog = HookAudit.path(settings: settings, workTreeRoot: root, gitDirectory: repository.gitDirectory)
+            let outcome = try scan(repository, root: root, settings: settings)
+            try finish(outcome, settings: settings, root: root, auditLog: auditLog)
+        } catch let exit as FindingsExit {
+            throw exit
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let message = (error as? CommandFailure)?.message ?? "\(error)"
+            try failed([message], settings: settings, auditLog: auditLog)
+        }
+    }
+
+    private func open() throws -> GitRepository {
+        do { return try GitRepository.open() } catch { throw CommandFailure(error.message) }
+    }
+
+    /// Internal errors fail closed (exit 2) unless `on_error = "warn"`.
+    private func failed(_ errors: [String], settings: HookSettings, auditLog: String?, findings: Report? = nil) throws {
+        let colour = Terminal.colourEnabled(forStdout: false)
+        for e in errors { Terminal.warn(Style.red.apply("keywarden: error: \(e)", enabled: colour)) }
+        if settings.onError == .warn {
+            Terminal.warn(Style.yellow.apply("keywarden: warning: the \(kind.rawValue) check did not complete; "
+                + "letting the \(kind == .preCommit ? "commit" : "push") through because .keywarden.toml says [hook] on_error = \"warn\"", enabled: colour))
+            return
+        }
+        Terminal.warn(Style.red.apply("keywarden: \(kind == .preCommit ? "commit" : "push") blocked: the check could not finish, "
+            + "and an unchecked \(kind == .preCommit ? "commit" : "push") is never let through (fail closed). Fix the error above, "
+            + "or set [hook] on_error = \"warn\" in .keywarden.toml to only warn.", enabled: colour))
+        if let auditLog {
+            HookAudit.append(HookAudit.entry(action: kind.rawValue, reason: "error", report: findings, errors: errors), to: auditLog)
+        }
+        throw ExitCode(2)
+    }
+
+    // MARK: scanning
+
+    private func session() throws -> (ScanSession, [String]) {
+        let compiled = try RuleOptions.parse([]).compiledRules(environment: environment)
+        let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
+        return (session, compiled.problems)
+    }
+
+    private func scan(_ repository: GitRepository, root: String, settings: HookSettings) throws -> Outcome {
+        let (session, problems) = try self.session()
+        var result: ScanResult
+        var scope: String
+        var refs: [String] = []
+        switch kind {
+        case .preCommit:
+            // Inside `git commit` git sets GIT_INDEX_FILE: the staged changes are what is committed. Outside
+            // it (the pre-commit framework's `run --all-files` / `--files`), the named files are scanned whole.
+            if arguments.isEmpty || environment["GIT_INDEX_FILE"] != nil {
+                do { result = try session.scanStaged(repository) } catch { throw CommandFailure(error.message) }
+                scope = "the staged changes"
+            } else {
+                result = try scanFiles(session)
+                scope = "\(arguments.count) file\(arguments.count == 1 ? "" : "s")"
+            }
+        case .prePush:
+            let (input, remote) = try pushInput(repository)
+            let push = try PushPlan(standardInput: input, remote: remote, repository: repository)
+            result = session.scanCommits(repository, push.commits)
+            refs = push.refs
+            scope = "\(push.commits.count) commit\(push.commits.count == 1 ? "" : "s") not yet on \(remote.isEmpty ? "the remote" : remote)"
+        }
+        result.errors += problems
+        var suppression = Suppression()
+        do { try suppression.loadIgnoreFile(root + "/.keywardenignore") } catch { throw CommandFailure("\(error)") }
+        let (kept, ignored, _) = suppression.apply(result.findings)
+        var report = Report(findings: kept, result: result, toolVersion: Keywarden.version)
+        report.ignored = ignored
+        report.scope = scope
+        var warnings = result.warnings
+        let wantsLedger = settings.warnTrackedKeys || settings.blockOnOverdueKeys
+        let ledger = TrackedKeyNotes.annotate(&report, ledgerPath: KeyLedger.defaultPath(from: root), warnings: &warnings,
+                                              always: wantsLedger)
+        report.result.warnings = warnings
+        return Outcome(report: report, scope: scope, refs: refs, ledger: ledger)
+    }
+
+    /// git's pre-push lines from standard input; under the pre-commit framework (which reads them itself
+    /// and passes on only the first pushed ref), one line rebuilt from its PRE_COMMIT_* variables.
+    private func pushInput(_ repository: GitRepository) throws -> (Data, String) {
+        let remote = arguments.first ?? environment["PRE_COMMIT_REMOTE_NAME"] ?? ""
+        let framework = environment["PRE_COMMIT_TO_REF"] ?? environment["PRE_COMMIT_LOCAL_BRANCH"]
+        var data = Data()
+        if framework == nil || isatty(STDIN_FILENO) == 0 { data = FileHandle.standardInput.readDataToEndOfFile() }
+        let blank = String(decoding: data, as: UTF8.self).allSatisfy(\.isWhitespace)
+        guard blank, let local = framework else { return (data, remote) }
+        let tip: String
+        do { tip = try repository.resolveCommit(local).hex } catch { throw CommandFailure("pre-push: \(error.message)") }
+        let zero = String(repeating: "0", count: tip.count)
+        var from = zero
+        if let ref = environment["PRE_COMMIT_FROM_REF"] {
+            do { from = try repository.resolveCommit(ref).hex } catch { throw CommandFailure("pre-push: \(error.message)") }
+        }
+        let line = "\(environment["PRE_COMMIT_LOCAL_BRANCH"] ?? "HEAD") \(tip) \(environment["PRE_COMMIT_REMOTE_BRANCH"] ?? "HEAD") \(from)\n"
+        return (Data(line.utf8), remote)
+    }
+
+    /// The framework's file names: every one must be scanned (or skipped for a stated reason), or it is an error.
+    private func scanFiles(_ session: ScanSession) throws -> ScanResult {
+        var walker = FileWalker(options: .init())
+        var missing = [String]()
+        for path in arguments where access(path, F_OK) != 0 {
+            missing.append("\(path): no such file")
+        }
+        let files = walker.files(under: arguments.filter { access($0, F_OK) == 0 })
+        var result = session.scanFiles(files)
+        result.errors = missing + walker.errors + result.errors
+        result.skipped = walker.skipped + result.skipped
+        return result
+    }
+
+    // MARK: verdict
+
+    private func finish(_ outcome: Outcome, settings: HookSettings, root: String, auditLog: String?) throws {
+        let report = outcome.report
+        let colour = Terminal.colourEnabled(forStdout: false)
+        for w in report.result.warnings { Terminal.warn("keywarden: warning: \(w)") }
+        let keyStatuses = trackedKeyStatuses(outcome.ledger, settings: settings)
+        if settings.warnTrackedKeys || settings.blockOnOverdueKeys {
+            for s in keyStatuses {
+                let line = "keywarden: tracked key \(s.key.id) (\(s.key.provider), \(s.key.environment)): \(s.message)"
+                Terminal.warn(Style.yellow.apply(line, enabled: colour))
+            }
+        }
+        if !report.findings.isEmpty {
+            Terminal.warn(HookMessage.blocked(report, kind: kind, colour: colour))
+        }
+        if !report.result.errors.isEmpty {
+            try failed(report.result.errors, settings: settings, auditLog: auditLog, findings: report)
+            if report.findings.isEmpty { return }
+        }
+        if !report.findings.isEmpty {
+            if let auditLog {
+                HookAudit.append(HookAudit.entry(action: kind.rawValue, reason: "secrets", report: report, refs: outcome.refs), to: auditLog)
+            }
+            throw FindingsExit()
+        }
+        let blocking = keyStatuses.filter(\.failsCheck)
+        if settings.blockOnOverdueKeys, !blocking.isEmpty {
+            Terminal.warn(Style.red.apply("keywarden: \(kind == .preCommit ? "commit" : "push") blocked: "
+                + "\(blocking.count) tracked key\(blocking.count == 1 ? " is" : "s are") overdue or leaked, and .keywarden.toml says "
+                + "[hook] block_on_overdue_keys = true. Rotate (keywarden keys runbook PROVIDER, then keywarden keys rotated ID).", enabled: colour))
+            if let auditLog {
+                HookAudit.append(HookAudit.entry(action: kind.rawValue, reason: "overdue-keys", report: report,
+                                                 keys: blocking.map(\.key.id)), to: auditLog)
+            }
+            throw FindingsExit()
+        }
+    }
+
+    /// Tracked keys that are leaked, overdue, due or due soon, most urgent first.
+    private func trackedKeyStatuses(_ ledger: KeyLedger?, settings: HookSettings) -> [KeyStatus] {
+        guard let ledger else { return [] }
+        var today = CalendarDate.today()
+        if let text = environment["KEYWARDEN_TODAY"], let d = CalendarDate(text) { today = d }
+        return KeyStatus.all(in: ledger, today: today).filter { [.leaked, .overdue, .due, .dueSoon].contains($0.level) }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `keywarden hook install` / `uninstall`: where the file goes, chaining, managers, the shims in hooks/.
+@Suite struct InstallTests {
+    func mode(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    @Test func installedHookIsTheShimFromHooksFolderWithTheMarker() throws {
+        let repo = try HookFixture(installArguments: ["--pre-push"])
+        for name in ["pre-commit", "pre-push"] {
+            let installed = try repo.read(".git/hooks/\(name)")
+            let shipped = try String(contentsOfFile: HookFixture.packageRoot + "/hooks/\(name)", encoding: .utf8)
+            let lines = installed.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines[1] == "# keywarden-hook v1")
+            let normalised = lines.map { $0.hasPrefix("keywarden_installed=") ? "keywarden_installed=''" : String($0) }
+            #expect(normalised.joined(separator: "\n") == shipped, "hooks/\(name) must be what install writes")
+            #expect(installed.contains("keywarden_installed='/"))
+            #expect(try mode(repo.dir.path(".git/hooks/\(name)")) & 0o111 != 0)
+            #expect(try mode(HookFixture.packageRoot + "/hooks/\(name)") & 0o111 != 0)
+        }
+    }
+
+    @Test func existingHookIsChainedAndRestoredExactly() throws {
+        let repo = try HookFixture(install: false)
+        let original = "#!/bin/sh\n# a team's own hook\necho ran >> \"$(git rev-parse --git-dir)/chained-ran\"\n"
+        let hookPath = repo.dir.path(".git/hooks/pre-commit")
+        try repo.write(".git/hooks/pre-commit", original)
+        try FileManager.default.setAttributes([.posixPermissions: 0o750], ofItemAtPath: hookPath)
+
+        let install = try repo.keywarden(["hook", "install"])
+        #expect(install.status == 0)
+        #expect(install.stdout.contains("pre-commit.keywarden-chained"))
+        #expect(try repo.read(".git/hooks/pre-commit.keywarden-chained") == original)
+
+        // A clean commit: keywarden passes, then the chained hook runs.
+        try repo.write("notes.txt", "x\n")
+        try repo.git("add", "notes.txt")
+        #expect(try repo.commit().status == 0)
+        #expect(try repo.read(".git/chained-ran") == "ran\n")
+        // A blocked commit: the chained hook does not run.
+        try repo.write("app.env", HookFixture.secretLine().line)
+        try repo.git("add", "app.env")
+        #expect(try repo.commit().status == 1)
+        #expect(try repo.read(".git/chained-ran") == "ran\n")
+
+        // Installing again updates keywarden's hook and keeps the chained one.
+        #expect(try repo.keywarden(["hook", "install"]).status == 0)
+        #expect(try repo.read(".git/hooks/pre-commit.keywarden-chained") == original)
+
+        let uninstall = try repo.keywarden(["hook", "uninstall"])
+        #expect(uninstall.status == 0)
+        #expect(try repo.read(".git/hooks/pre-commit") == original)
+        #expect(try mode(hookPath) == 0o750)
+        #expect(!FileManager.default.fileExists(atPath: hookPath + ".keywarden-chained"))
+    }
+
+    @Test func uninstallLeavesAForeignHookAlone() throws {
+        let repo = try HookFixture(install: false)
+        try repo.write(".git/hooks/pre-commit", "#!/bin/sh\nexit 0\n")
+        let r = try repo.keywarden(["hook", "uninstall"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("not keywarden's hook"))
+        #expect(try repo.read(".git/hooks/pre-commit") == "#!/bin/sh\nexit 0\n")
+    }
+
+    @Test func coreHooksPathIsWhereTheHookGoes() throws {
+        let repo = try HookFixture(install: false)
+        try repo.git("config", "core.hooksPath", "tools/githooks")
+        #expect(try repo.keywarden(["hook", "install"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: repo.dir.path("tools/githooks/pre-commit")))
+        #expect(!FileManager.default.fileExists(atPath: repo.dir.path(".git/hooks/pre-commit")))
+        try repo.write("app.env", HookFixture.secretLine().line)
+        try repo.git("add", "app.env")
+        #expect(try repo.commit().status == 1)
+    }
+
+    @Test(arguments: [(".husky/.keep", ".husky/pre-commit"), ("lefthook.yml", "lefthook.yml"), (".pre-commit-config.yaml", "repo: local")])
+    func hookManagersGetASnippetInsteadOfAFile(_ marker: String, _ name: String) throws {
+        let repo = try HookFixture(install: false)
+        try repo.write(marker, "\n")
+        let r = try repo.keywarden(["hook", "install"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains(name))
+        #expect(r.stdout.contains("keywarden hook run pre-commit"))
+        #expect(!FileManager.default.fileExists(atPath: repo.dir.path(".git/hooks/pre-commit")))
+        let forced = try repo.keywarden(["hook", "install", "--force"])
+        #expect(forced.status == 0)
+        #expect(FileManager.default.fileExists(atPath: repo.dir.path(".git/hooks/pre-commit")))
+    }
+
+    @Test func missingBinaryBlocksWithInstructions() throws {
+        let repo = try HookFixture(install: false)
+        let shim = try String(contentsOfFile: HookFixture.packageRoot + "/hooks/pre-commit", encoding: .utf8)
+        try repo.write(".git/hooks/pre-commit", shim)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.dir.path(".git/hooks/pre-commit"))
+        try repo.write("notes.txt", "x\n")
+        try repo.git("add", "notes.txt")
+        // PATH without keywarden (the base PATH of the tests has none).
+        let r = try Run.program("/usr/bin/git", ["commit", "-q", "-m", "x"], in: repo.path,
+                                environment: repo.env.merging(["PATH": "/usr/bin:/bin"]) { $1 })
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("keywarden binary was not found"))
+        #expect(r.stderr.contains("KEYWARDEN_BIN"))
+        // KEYWARDEN_BIN points the shim at a binary.
+        let ok = try Run.program("/usr/bin/git", ["commit", "-q", "-m", "x"], in: repo.path,
+                                 environment: repo.env.merging(["PATH": "/usr/bin:/bin", "KEYWARDEN_BIN": Run.keywardenPath]) { $1 })
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+}
