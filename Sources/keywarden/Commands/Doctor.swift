@@ -50,7 +50,7 @@ extension Keywarden {
             let options = DoctorOptions(ledgerPath: ledgerPath, configurationPath: configPath, today: day, environment: environment)
             let (report, outcome, root) = try hygieneCall { () throws(HygieneError) in
                 let doctor = try Hygiene.Doctor(path: path, options: options)
-                let outcome = fix ? try doctor.fix() : nil
+                let outcome = fix ? try doctor.fix(installHook: Self.installHook(in:)) : nil
                 return (try doctor.examine(), outcome, doctor.root)
             }
             switch format {
@@ -60,6 +60,26 @@ extension Keywarden {
                 print(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
             }
             if !report.allPassed { throw FindingsExit() }
+        }
+
+        /// `keywarden hook install` run in the work tree (the same binary), for `--fix`; what it printed is
+        /// the change reported. When a hook manager is in charge it installs nothing and says what to add.
+        static func installHook(in root: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: HookInstall.currentBinary())
+            process.arguments = ["hook", "install"]
+            process.currentDirectoryURL = URL(fileURLWithPath: root)
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let printed = out.fileHandleForReading.readDataToEndOfFile()
+            let complaint = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw CommandFailure("keywarden hook install: " + String(decoding: complaint, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         private struct JSONOutput: Encodable {
