@@ -148,3 +148,21 @@ import TestSupport
         #expect(!quiet.stderr.contains("mx-prod"))
     }
 }
+
+/// `[hook] verify = true`: the blocked message says what the provider answered (here nothing: the test
+/// points MaintainX at a closed loopback port, so the answer is `unknown`); off by default.
+@Suite struct HookVerifySettingTests {
+    @Test func verifyIsOffByDefaultAndShownWhenConfigured() throws {
+        let repo = try HookFixture()
+        try repo.write("app.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try repo.git("add", "-A")
+        let loopback = ["KEYWARDEN_VERIFY_ALLOW_TEST_URLS": "1", "KEYWARDEN_VERIFY_TEST_BASE_URL_MAINTAINX": "http://127.0.0.1:9"]
+        let plain = try repo.keywarden(["hook", "run", "pre-commit"], environment: loopback)
+        #expect(plain.status == 1)
+        #expect(!plain.stderr.contains("verification:"))
+        try repo.write(".keywarden.toml", "[hook]\nverify = true\n")
+        let verified = try repo.keywarden(["hook", "run", "pre-commit"], environment: loopback)
+        #expect(verified.status == 1, "verification never unblocks a commit")
+        #expect(verified.stderr.contains("verification: unknown"), "\(verified.stderr)")
+    }
+}

@@ -13,6 +13,12 @@ enum HookMessage {
             out += "  \(f.ruleID)  (\(f.provider))  \(f.redactedSecret)  [\(f.severity.rawValue)]\n"
             if let g = f.git { out += "      in commit \(g.commit.prefix(12)) \(g.message)\n" }
             out += "      fingerprint: \(f.fingerprint)\n"
+            if let v = report.verifications[i] {
+                let status = v.httpStatus.map { " (HTTP \($0))" } ?? ""
+                let live = v.state.rawValue == "valid"
+                let line = "      verification: \(live ? "valid: LIVE KEY, rotate it now" : v.state.rawValue)\(status)"
+                out += (live ? Style.red.apply(line, enabled: colour) : line) + "\n"
+            }
             if let key = report.trackedKeys[i], let id = key["id"] {
                 let env = key["environment"].map { "\($0) " } ?? ""
                 let current = key["current"] == "true"

@@ -5,6 +5,7 @@ import Hashing
 import KeyAge
 import ScanReporting
 import SecretScanner
+import Verification
 
 /// One run of a hook: settings, the scan, the verdict, the message, the audit line, the exit code.
 struct HookRunner {
@@ -110,6 +111,14 @@ struct HookRunner {
         let wantsLedger = settings.warnTrackedKeys || settings.blockOnOverdueKeys
         let ledger = TrackedKeyNotes.annotate(&report, ledgerPath: KeyLedger.defaultPath(from: root), warnings: &warnings,
                                               always: wantsLedger)
+        if settings.verify, !report.findings.isEmpty {
+            // Opt-in ([hook] verify = true): ask the providers whether the staged keys are live.
+            do {
+                report.verify(using: VerificationSession(settings: try VerificationSettings(environment: ProcessInfo.processInfo.environment)))
+            } catch {
+                warnings.append("[hook] verify: \(error)")
+            }
+        }
         report.result.warnings = warnings
         return Outcome(report: report, scope: scope, refs: refs, ledger: ledger)
     }

@@ -38,7 +38,8 @@ struct HookSettings: Equatable {
     /// Where blocked commits are logged, relative to the work tree root; nil: `<git dir>/keywarden/audit.jsonl`;
     /// empty: no log.
     var auditLog: String?
-    /// Verify findings with the provider (reserved for `scan --verify`; no effect yet).
+    /// Ask each finding's provider whether the key is live, as `scan --verify` does (opt-in; sends the key to
+    /// its own provider only).
     var verify = false
 
     static let keys = ["on_error", "warn_tracked_keys", "block_on_overdue_keys", "audit_log", "verify"]
@@ -86,7 +87,6 @@ struct HookSettings: Equatable {
         for key in hook.keys.sorted() where !keys.contains(key) {
             warnings.append("\(path): [hook] \(key) is not a setting keywarden knows (ignored)")
         }
-        if settings.verify { warnings.append("\(path): [hook] verify is not available yet (ignored)") }
         return (settings, warnings)
     }
 }
