@@ -1,11 +1,22 @@
-import Foundation
+public import Foundation
 import TOMLKit
 
 /// Loads rules from TOML: keywarden's built-in files (embedded in the binary) and user configs in the
 /// gitleaks/betterleaks schema, with `[extend]` support.
 public enum RuleLoader {
+    /// Where the parsed built-in rules are cached (see `RuleSetCache`); nil: no cache. Set once at
+    /// start-up, before any rules are loaded.
+    nonisolated(unsafe) public static var cacheDirectory: URL?
+
     /// The rules built into this binary.
     public static func builtIn() throws(RulesError) -> RuleSet {
+        if let dir = cacheDirectory, let cached = RuleSetCache.load(from: dir) { return cached }
+        let set = try parseBuiltIn()
+        if let dir = cacheDirectory { RuleSetCache.store(set, in: dir) }
+        return set
+    }
+
+    static func parseBuiltIn() throws(RulesError) -> RuleSet {
         var set = RuleSet(rules: [])
         for (name, text) in builtInFiles() {
             let part = try parse(text, file: "rules/\(name)")

@@ -1,4 +1,4 @@
-import SecretRules
+@testable import SecretRules
 import Testing
 
 @Suite struct RuleLoaderTests {
@@ -143,3 +143,25 @@ import Testing
 }
 
 import Foundation
+
+@Suite struct RuleSetCacheTests {
+    @Test func theCachedBuiltInRulesAreTheParsedOnes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kw-rules-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let parsed = try RuleLoader.parseBuiltIn()
+        RuleSetCache.store(parsed, in: dir)
+        let cached = try #require(RuleSetCache.load(from: dir))
+        #expect(cached.rules.count == parsed.rules.count && cached.allowlists.count == parsed.allowlists.count)
+        for (a, b) in zip(parsed.rules, cached.rules) {
+            #expect(a.id == b.id && a.regex == b.regex && a.secretGroup == b.secretGroup && a.keywords == b.keywords)
+            #expect(a.entropy == b.entropy && a.path == b.path && a.validator == b.validator && a.severity == b.severity)
+            #expect(a.examples == b.examples && a.negativeExamples == b.negativeExamples && a.source == b.source)
+            #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.paths) == b.allowlists.map(\.paths))
+        }
+        // A damaged cache is not trusted.
+        let file = RuleSetCache.file(in: dir)
+        let bytes = try Data(contentsOf: file)
+        try bytes.prefix(bytes.count - 3).write(to: file)
+        #expect(RuleSetCache.load(from: dir) == nil)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// The built-in rules, parsed once and kept in the cache folder in a compact binary form, so that
+/// start-up does not parse hundreds of rules' TOML on every run (it was the largest part of a small
+/// scan's start-up). Keyed by the embedded files' digest and the format version; anything unreadable is
+/// ignored and rebuilt from the TOML.
+enum RuleSetCache {
+    static let formatVersion: UInt32 = 1
+
+    static func file(in directory: URL) -> URL {
+        directory.appendingPathComponent("rules-\(EmbeddedRules.digest)-v\(formatVersion).bin")
+    }
+
+    static func load(from directory: URL) -> RuleSet? {
+        guard let data = try? Data(contentsOf: file(in: directory)) else { return nil }
+        var reader = Reader(bytes: [UInt8](data))
+        guard reader.u32() == formatVersion, let set = reader.ruleSet(), reader.atEnd else { return nil }
+        return set
+    }
+
+    static func store(_ set: RuleSet, in directory: URL) {
+        var w = Writer()
+        w.u32(formatVersion)
+        w.ruleSet(set)
+        let target = file(in: directory)
+        let temp = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
+        // A cache that cannot be written only costs the next run a parse.
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if (try? Data(w.bytes).write(to: temp)) != nil, rename(temp.path, target.path) != 0 {
+            try? FileManager.default.removeItem(at: temp)
+        }
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+        mutating func string(_ s: String) {
+            u32(UInt32(s.utf8.count))
+            bytes += s.utf8
+        }
+        mutating func strings(_ a: [String]) {
+            u32(UInt32(a.count))
+            a.forEach { string($0) }
+        }
+        mutating func optional(_ s: String?) {
+            bytes.append(s == nil ? 0 : 1)
+            if let s { string(s) }
+        }
+
+        mutating func allowlist(_ a: Allowlist) {
+            string(a.description); strings(a.paths); strings(a.regexes); string(a.regexTarget.rawValue)
+            strings(a.stopwords); strings(a.commits); string(a.condition.rawValue)
+        }
+
+        mutating func ruleSet(_ set: RuleSet) {
+            u32(UInt32(set.rules.count))
+            for r in set.rules {
+                string(r.id); string(r.description); string(r.provider); string(r.severity.rawValue)
+                optional(r.regex)
+                u64(r.secretGroup.map { UInt64($0) + 1 } ?? 0)
+                strings(r.keywords)
+                u64(r.entropy.map { $0.bitPattern } ?? UInt64.max)
+                optional(r.path)
+                u32(UInt32(r.allowlists.count)); r.allowlists.forEach { allowlist($0) }
+                optional(r.validator); strings(r.examples); strings(r.negativeExamples); strings(r.tags)
+                string(r.source.file); u64(UInt64(r.source.line))
+            }
+            u32(UInt32(set.allowlists.count)); set.allowlists.forEach { allowlist($0) }
+            strings(set.warnings)
+        }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var at = 0
+        var failed = false
+
+        var atEnd: Bool { !failed && at == bytes.count }
+
+        mutating func u32() -> UInt32 {
+            guard at + 4 <= bytes.count else { failed = true; return 0 }
+            var v: UInt32 = 0
+            for i in 0..<4 { v |= UInt32(bytes[at + i]) << (8 * UInt32(i)) }
+            at += 4
+            return v
+        }
+        mutating func u64() -> UInt64 {
+            guard at + 8 <= bytes.count else { failed = true; return 0 }
+            var v: UInt64 = 0
+            for i in 0..<8 { v |= UInt64(bytes[at + i]) << (8 * UInt64(i)) }
+            at += 8
+            return v
+        }
+        mutating func string() -> String {
+            let n = Int(u32())
+            guard !failed, at + n <= bytes.count else { failed = true; return "" }
+            defer { at += n }
+            return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+        }
+        mutating func strings() -> [String] {
+            let n = Int(u32())
+            guard !failed, n <= bytes.count else { failed = true; return [] }
+            return (0..<n).map { _ in string() }
+        }
+        mutating func optional() -> String? {
+            guard at < bytes.count else { failed = true; return nil }
+            at += 1
+            return bytes[at - 1] == 0 ? nil : string()
+        }
+
+        mutating func allowlist() -> Allowlist {
+            var a = Allowlist()
+            a.description = string(); a.paths = strings(); a.regexes = strings()
+            a.regexTarget = Allowlist.Target(rawValue: string()) ?? .secret
+            a.stopwords = strings(); a.commits = strings()
+            a.condition = Allowlist.Condition(rawValue: string()) ?? .or
+            return a
+        }
+
+        mutating func ruleSet() -> RuleSet? {
+            let count = Int(u32())
+            guard !failed, count <= bytes.count else { return nil }
+            var rules = [Rule]()
+            rules.reserveCapacity(count)
+            for _ in 0..<count {
+                var r = Rule(id: string())
+                r.description = string(); r.provider = string()
+                guard let severity = Severity(rawValue: string()) else { return nil }
+                r.severity = severity
+                r.regex = optional()
+                let group = u64()
+                r.secretGroup = group == 0 ? nil : Int(group - 1)
+                r.keywords = strings()
+                let entropy = u64()
+                r.entropy = entropy == UInt64.max ? nil : Double(bitPattern: entropy)
+                r.path = optional()
+                let lists = Int(u32())
+                guard !failed, lists <= bytes.count else { return nil }
+                r.allowlists = (0..<lists).map { _ in allowlist() }
+                r.validator = optional(); r.examples = strings(); r.negativeExamples = strings(); r.tags = strings()
+                r.source = RuleSource(file: string(), line: Int(u64()))
+                if failed { return nil }
+                rules.append(r)
+            }
+            let lists = Int(u32())
+            guard !failed, lists <= bytes.count else { return nil }
+            let allowlists = (0..<lists).map { _ in allowlist() }
+            let warnings = strings()
+            return failed ? nil : RuleSet(rules: rules, allowlists: allowlists, warnings: warnings)
+        }
+    }
+}
