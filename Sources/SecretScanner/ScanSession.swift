@@ -51,7 +51,7 @@ public struct ScanSession: Sendable {
         let warnings = Mutex<[String]>([])
         let opts = options
         let rules = self.rules, fingerprinter = self.fingerprinter
-        DispatchQueue.concurrentPerform(iterations: min(workers, max(entries.count, 1))) { _ in
+        let work: @Sendable (Int) -> Void = { _ in
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             var reader = FileReader()
             var local = [Int: FileOutcome]()
@@ -64,6 +64,10 @@ public struct ScanSession: Sendable {
             perFile.withLock { all in all.merge(local) { a, _ in a } }
             if !w.isEmpty { warnings.withLock { $0 += w } }
         }
+        // One input (a hook's file, a small CI change) is scanned on this thread: starting the thread
+        // pool costs more than the scan.
+        let iterations = min(workers, max(entries.count, 1))
+        if iterations == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: iterations, execute: work) }
         var result = ScanResult()
         let outcomes = perFile.withLock { $0 }
         for i in entries.indices {
