@@ -28,7 +28,7 @@ let package = Package(
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing"], swiftSettings: strict),
-        .target(name: "GitRepository", dependencies: ["CLibGit2"], swiftSettings: strict),
+        .target(name: "GitRepository", dependencies: ["CLibGit2", "Credentials"], swiftSettings: strict),
         // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and libssl.
         .target(name: "Verification", dependencies: ["CLibSSL", "Credentials"], swiftSettings: strict),
 

@@ -1,3 +1,4 @@
+import Credentials
 internal import CLibGit2
 
 /// What a report says about a commit.
@@ -17,18 +18,9 @@ public struct CommitInfo: Sendable, Hashable {
     /// The author date in ISO 8601 with the author's offset, e.g. `2024-03-01T12:00:00+01:00`.
     public var authorDate: String {
         let local = authorTime + Int64(authorTimeZoneMinutes) * 60
-        var days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let days = CivilDate.days(unixSeconds: local)
         let seconds = local - days * 86_400
-        // Civil date from days since the epoch (Howard Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.fromDays(days)
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let offset = abs(authorTimeZoneMinutes)
         let sign = authorTimeZoneMinutes < 0 ? "-" : "+"

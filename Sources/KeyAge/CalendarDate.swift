@@ -1,3 +1,4 @@
+import Credentials
 public import Foundation
 
 /// A calendar date (proleptic Gregorian, no time, no zone). keywarden counts key age in whole UTC days.
@@ -38,17 +39,10 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
     public init(daysSinceEpoch days: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        month = m
-        day = d
+        let (y, m, d) = CivilDate.fromDays(Int64(days))
+        year = Int(y)
+        month = Int(m)
+        day = Int(d)
     }
 
     /// Today's date in UTC.

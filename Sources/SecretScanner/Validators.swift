@@ -60,23 +60,11 @@ public enum Validators {
     }
 
     static func isoDate(_ unix: Int64) -> String {
-        var days = unix / 86_400
-        if unix < 0 && unix % 86_400 != 0 { days -= 1 }
-        // Civil-from-days (Howard Hinnant's algorithm), proleptic Gregorian, UTC.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = CivilDate.fromDays(CivilDate.days(unixSeconds: unix))
         func pad(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(pad(m))-\(pad(d))"
     }
 }
-
 
 /// The filters of the generic rule, beyond entropy and placeholders.
 enum GenericValue {
