@@ -83,6 +83,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(name: "HookTests", dependencies: ["TestSupport"]),
+        // In-process tests of the command line's own code (`@testable import keywarden`).
+        .testTarget(name: "CommandLineTests", dependencies: ["keywarden"]),
         .testTarget(
             name: "ScanReportingTests",
             dependencies: ["ScanReporting", "SecretScanner", "SecretRules", "Hashing", "TestSupport"],

@@ -19,7 +19,7 @@ public enum Filters {
 
     /// True when `line` carries an inline allow marker.
     public static func hasInlineAllow(_ line: String) -> Bool {
-        inlineAllowMarkers.contains { line.contains($0) }
+        inlineAllowMarkers.contains { contains(line, $0) }
     }
 
     /// Fragments that mark a placeholder or a reference wherever they occur (long or punctuated enough that
@@ -45,17 +45,35 @@ public enum Filters {
         if lower.utf8.count > 100 {
             // Key blocks and long tokens: their encodings hold zero runs (`AAAAAAAA`) and chance words, so
             // only structural markers count.
-            return longPlaceholderFragments.contains { lower.contains($0) } || Set(lower.utf8).count <= 3
+            return longPlaceholderFragments.contains { contains(lower, $0) } || Set(lower.utf8).count <= 3
         }
-        if placeholderFragments.contains(where: { lower.contains($0) }) { return true }
+        if placeholderFragments.contains(where: { contains(lower, $0) }) { return true }
         // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
-        if secret.contains("xxxxx") || secret.contains("XXXXX") { return true }
+        if contains(secret, "xxxxx") || contains(secret, "XXXXX") { return true }
         if lower.hasPrefix("$") { return true }
         let segments = lower.split { !($0.isLetter || $0.isNumber) }
         if segments.count > 1, segments.contains(where: { placeholderWords.contains(String($0)) }) { return true }
         let bytes = Array(lower.utf8)
         if bytes.count >= 8, Set(bytes).count <= 3 { return true }
         return hasLongSequence(bytes)
+    }
+
+    /// Byte-wise substring test. (With Foundation imported, `String.contains` of a string goes through
+    /// NSString's locale-aware search, which costs a start-up hook dearly; these needles are plain ASCII.)
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text, needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first, pattern.count <= haystack.count else { return pattern.isEmpty }
+                var i = 0
+                let last = haystack.count - pattern.count
+                while i <= last {
+                    if haystack[i] == first, memcmp(haystack.baseAddress! + i, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 
     /// True when the value contains a run of 8 or more consecutive ascending or descending characters

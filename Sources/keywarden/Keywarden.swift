@@ -32,13 +32,16 @@ struct Keywarden: ParsableCommand {
     /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
     static func main() {
         // The parsed built-in rules are cached beside the matching database.
-        RuleLoader.cacheDirectory = CompiledRules.defaultCacheDirectory(environment: ProcessInfo.processInfo.environment)
+        RuleLoader.cacheDirectory = CompiledRules.defaultCacheDirectory(environment: Terminal.environment)
         do {
             // `scan` is what hooks and CI run, often on tiny inputs: parse it without building the whole
             // command tree first (that costs several milliseconds of start-up).
             let arguments = Array(CommandLine.arguments.dropFirst())
             var command: ParsableCommand
-            if arguments.first == "scan", !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" }) {
+            if arguments.first == "scan", let quick = Scan.quickParse(Array(arguments.dropFirst())),
+               (try? quick.validate()) != nil {
+                command = quick
+            } else if arguments.first == "scan", !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" }) {
                 // On a usage error, parse again from the root so that messages name `keywarden scan`.
                 command = try (try? Scan.parseAsRoot(Array(arguments.dropFirst()))) ?? parseAsRoot()
             } else if arguments.count > 2, arguments[0] == "hook", arguments[1] == "run",

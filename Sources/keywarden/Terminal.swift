@@ -7,9 +7,12 @@ enum Terminal {
     /// True when standard error is a terminal.
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// The process environment, read once: building it is not free and keywarden never changes its own.
+    static let environment = ProcessInfo.processInfo.environment
+
     /// Colour only on a terminal, and never when NO_COLOR is set.
     static func colourEnabled(forStdout: Bool = true) -> Bool {
-        if ProcessInfo.processInfo.environment["NO_COLOR"] != nil { return false }
+        if environment["NO_COLOR"] != nil { return false }
         return forStdout ? stdoutIsTTY : stderrIsTTY
     }
 

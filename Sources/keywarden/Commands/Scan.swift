@@ -75,7 +75,7 @@ extension Keywarden {
         }
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = Terminal.environment
             let compiled = try rules.compiledRules(environment: environment)
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
@@ -133,7 +133,7 @@ extension Keywarden {
             report.baselined = baselined
             report.showSecrets = showSecrets
             report.scope = scope
-            let environment = ProcessInfo.processInfo.environment
+            let environment = Terminal.environment
             report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
             var result = result
             annotateTrackedKeys(&report, warnings: &result.warnings)
@@ -144,13 +144,9 @@ extension Keywarden {
             let rendered = fmt.render(report, colour: colour)
             if let output {
                 do {
-                    // Atomic replacement only for a regular file (or a new one): replacing a device such
-                    // as /dev/null, a FIFO or a symbolic link with a regular file would break it.
-                    var info = stat()
-                    let replaceable = lstat(output, &info) != 0 || info.st_mode & S_IFMT == S_IFREG
-                    try Data(rendered.utf8).write(to: URL(fileURLWithPath: output), options: replaceable ? .atomic : [])
+                    try ReportFile.write(rendered, to: output)
                 } catch {
-                    throw CommandFailure("cannot write the report to \(output): \(error.localizedDescription)")
+                    throw CommandFailure("cannot write the report to \(output): \(error)")
                 }
             } else {
                 FileHandle.standardOutput.write(Data(rendered.utf8))
@@ -180,15 +176,28 @@ extension Keywarden.Scan {
 /// Parses sizes such as `100M`.
 enum ByteSize {
     static func parse(_ text: String) -> Int? {
-        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        // Plain ASCII work: Foundation's trimming and case mapping cost more at start-up than the scan of a small file.
+        var t = Substring(text)
+        while t.first == " " || t.first == "\t" { t.removeFirst() }
+        while t.last == " " || t.last == "\t" { t.removeLast() }
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        if let last = t.last, let mult = units[last] { return Int(t.dropLast()).map { $0 * mult } }
-        return Int(t.hasSuffix("B") ? String(t.dropLast()) : t)
+        if let last = t.last, let mult = units[Character(last.uppercased())] { return Int(t.dropLast()).map { $0 * mult } }
+        if t.last == "B" || t.last == "b" { t.removeLast() }
+        return Int(t)
     }
 }
 
 /// The summary keywarden writes to standard error after a scan.
 enum Summary {
+    /// `value` with `digits` decimals, rounded half up (`String(format:)` costs a small scan's start-up a millisecond).
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1
+        for _ in 0..<digits { scale *= 10 }
+        let units = Int((max(0, value) * Double(scale)).rounded())
+        let fraction = String(units % scale)
+        return "\(units / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction
+    }
+
     static func print(_ report: Report) {
         let r = report.result
         let colour = Terminal.colourEnabled(forStdout: false)
@@ -202,7 +211,7 @@ enum Summary {
         for w in r.warnings { lines.append("keywarden: warning: \(w)") }
         for e in r.errors { lines.append(Style.red.apply("keywarden: error: \(e)", enabled: colour)) }
         let mb = Double(r.bytesScanned) / 1_048_576
-        var summary = "keywarden: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(r.filesScanned) file\(r.filesScanned == 1 ? "" : "s") (\(String(format: "%.1f", mb)) MB) in \(String(format: "%.2f", r.seconds)) s"
+        var summary = "keywarden: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(r.filesScanned) file\(r.filesScanned == 1 ? "" : "s") (\(fixed(mb, 1)) MB) in \(fixed(r.seconds, 2)) s"
         if report.ignored > 0 { summary += ", \(report.ignored) ignored" }
         if report.baselined > 0 { summary += ", \(report.baselined) in baseline" }
         if !r.skipped.isEmpty { summary += ", \(r.skipped.count) skipped" }

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import keywarden
+
+@Suite struct ReportFileTests {
+    private func scratch() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kw-report-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func writesANewFileAndReplacesAnOldOneKeepingItsMode() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/report.json"
+        try ReportFile.write("first\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
+        chmod(path, 0o600)
+        try ReportFile.write("second\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        // Nothing temporary is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["report.json"])
+    }
+
+    @Test func aDeviceIsWrittenNotReplaced() throws {
+        try ReportFile.write("discarded\n", to: "/dev/null")
+        var info = stat()
+        #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+    }
+
+    @Test func aMissingDirectoryIsAClearError() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect {
+            try ReportFile.write("x", to: dir + "/no/such/dir/report.json")
+        } throws: { error in
+            "\(error)".contains("No such file or directory")
+        }
+    }
+}
+
+@Suite struct ByteSizeTests {
+    @Test func readsSizesWithUnits() {
+        #expect(ByteSize.parse("100M") == 100 << 20)
+        #expect(ByteSize.parse(" 5k ") == 5 << 10)
+        #expect(ByteSize.parse("2G") == 2 << 30)
+        #expect(ByteSize.parse("12") == 12)
+        #expect(ByteSize.parse("12B") == 12)
+        #expect(ByteSize.parse("abc") == nil)
+        #expect(ByteSize.parse("M") == nil)
+        #expect(ByteSize.parse("") == nil)
+    }
+}
+
+@Suite struct SummaryTests {
+    @Test func fixedDecimals() {
+        #expect(Summary.fixed(0, 1) == "0.0")
+        #expect(Summary.fixed(1.25, 2) == "1.25")
+        #expect(Summary.fixed(0.049, 1) == "0.0")
+        #expect(Summary.fixed(0.05, 2) == "0.05")
+        #expect(Summary.fixed(12.999, 2) == "13.00")
+        #expect(Summary.fixed(3.14159, 1) == "3.1")
+        #expect(Summary.fixed(537.0, 1) == "537.0")
+    }
+}
