@@ -8,7 +8,20 @@ enum Terminal {
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// The process environment, read once: building it is not free and keywarden never changes its own.
-    static let environment = ProcessInfo.processInfo.environment
+    /// Read straight from `environ` (where two entries share a name, the first wins, as with getenv).
+    static let environment: [String: String] = {
+        var result = [String: String]()
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                let name = String(text[..<equals])
+                if result[name] == nil { result[name] = String(text[text.index(after: equals)...]) }
+            }
+            entry += 1
+        }
+        return result
+    }()
 
     /// Colour only on a terminal, and never when NO_COLOR is set.
     static func colourEnabled(forStdout: Bool = true) -> Bool {
