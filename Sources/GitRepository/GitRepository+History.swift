@@ -78,21 +78,21 @@ extension GitRepository {
         let chunkSize = (count + chunkCount - 1) / max(chunkCount, 1)
         let results = Mutex<[Int: TreeDiffer.Output]>([:])
         let next = Atomic<Int>(0)
-        let gitDirectory = self.gitDirectory
+        let objects = self.objectsDirectory
         let mainODB = try objectDatabase()
         defer { git_odb_free(mainODB) }
         // Only worker 0 touches it, while this thread waits in concurrentPerform.
         nonisolated(unsafe) let sharedODB = mainODB
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // Worker 0 uses this repository's object database; the others open their own.
+            // Worker 0 uses this repository's object database; the others open their own. libgit2 shares
+            // one open pack file (with its locks and delta-base cache) between every handle that names it by
+            // the same path, which serialised the workers; a differently spelled path ("objects/./.") gets a
+            // pack of its own. Measured on the bench history: tree diffs 1.2–1.3 s before, 0.85–0.93 s after.
             var own: OpaquePointer?
             var odb = sharedODB
             if worker > 0 {
-                var repository: OpaquePointer?
-                if git_repository_open(&repository, gitDirectory) == 0, let repository {
-                    if git_repository_odb(&own, repository) == 0, let own { odb = own }
-                    git_repository_free(repository)
-                }
+                let spelled = objects + String(repeating: "/.", count: worker)
+                if git_odb_open(&own, spelled) == 0, let own { odb = own }
             }
             defer { if let own { git_odb_free(own) } }
             let differ = TreeDiffer(odb: odb)
