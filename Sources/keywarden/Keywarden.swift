@@ -45,6 +45,11 @@ struct Keywarden: ParsableCommand {
                 // On a usage error, parse again from the root so that messages name `keywarden scan`.
                 command = try (try? Scan.parseAsRoot(Array(arguments.dropFirst()))) ?? parseAsRoot()
             } else if arguments.count > 2, arguments[0] == "hook", arguments[1] == "run",
+                      let quick = HookRun.quick(Array(arguments.dropFirst(2))) {
+                // What installed hooks run on every commit.
+                try HookRunner(kind: quick.kind, arguments: quick.arguments).run()
+                return
+            } else if arguments.count > 2, arguments[0] == "hook", arguments[1] == "run",
                       !arguments.contains(where: { $0 == "-h" || $0 == "--help" }) {
                 // What installed hooks run on every commit: the same shortcut.
                 command = try (try? HookRun.parseAsRoot(Array(arguments.dropFirst(2)))) ?? parseAsRoot()

@@ -33,3 +33,15 @@ extension Keywarden {
         }
     }
 }
+
+extension Keywarden.HookRun {
+    /// The hook and its arguments for `hook run` invoked as installed hooks invoke it (arguments after
+    /// `run`), read without argument-parser's set-up, which would add milliseconds to every commit; nil
+    /// sends anything else (help, an unknown hook, an argument that looks like an option) to argument-parser.
+    static func quick(_ arguments: [String]) -> (kind: HookScript.Kind, arguments: [String])? {
+        guard let name = arguments.first, let kind = HookScript.Kind(rawValue: name) else { return nil }
+        let rest = Array(arguments.dropFirst())
+        guard !rest.contains(where: { $0.hasPrefix("-") }) else { return nil }
+        return (kind, rest)
+    }
+}
