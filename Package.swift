@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
         .testTarget(name: "SecretRulesTests", dependencies: ["SecretRules", "TestSupport"]),
-        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport", "Credentials"]),
+        // The gitleaks config fixture is read from the source tree (#filePath), not bundled.
+        .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport", "Credentials"], exclude: ["Fixtures/gitleaks"]),
         .testTarget(name: "KeyAgeTests", dependencies: ["KeyAge", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
