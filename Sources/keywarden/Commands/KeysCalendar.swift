@@ -27,9 +27,9 @@ extension Keywarden.Keys {
             let previous = FileManager.default.contents(atPath: output).map { String(decoding: $0, as: UTF8.self) }
             let calendar = RotationCalendar(ledger: keys, today: today, previous: previous)
             do {
-                try Data(calendar.text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try OutputFile.write(calendar.text, to: output)
             } catch {
-                throw CommandFailure("\(output): cannot write: \(error.localizedDescription)")
+                throw CommandFailure("\(output): cannot write: \(error)")
             }
             Terminal.warn("Wrote \(calendar.events.count) rotation event\(calendar.events.count == 1 ? "" : "s") to \(output)")
         }

@@ -144,7 +144,7 @@ extension Keywarden {
             let rendered = fmt.render(report, colour: colour)
             if let output {
                 do {
-                    try ReportFile.write(rendered, to: output)
+                    try OutputFile.write(rendered, to: output)
                 } catch {
                     throw CommandFailure("cannot write the report to \(output): \(error)")
                 }

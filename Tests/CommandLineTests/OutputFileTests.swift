@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import keywarden
 
-@Suite struct ReportFileTests {
+@Suite struct OutputFileTests {
     private func scratch() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kw-report-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -13,10 +13,10 @@ import Testing
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/report.json"
-        try ReportFile.write("first\n", to: path)
+        try OutputFile.write("first\n", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "first\n")
         chmod(path, 0o600)
-        try ReportFile.write("second\n", to: path)
+        try OutputFile.write("second\n", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
         var info = stat()
         #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
@@ -25,16 +25,26 @@ import Testing
     }
 
     @Test func aDeviceIsWrittenNotReplaced() throws {
-        try ReportFile.write("discarded\n", to: "/dev/null")
+        try OutputFile.write("discarded\n", to: "/dev/null")
         var info = stat()
         #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+    }
+
+    @Test func aSymbolicLinkIsWrittenThroughNotReplaced() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "old\n".write(toFile: dir + "/target.ics", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.ics", withDestinationPath: dir + "/target.ics")
+        try OutputFile.write("new\n", to: dir + "/link.ics")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.ics") == dir + "/target.ics")
+        #expect(try String(contentsOfFile: dir + "/target.ics", encoding: .utf8) == "new\n")
     }
 
     @Test func aMissingDirectoryIsAClearError() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect {
-            try ReportFile.write("x", to: dir + "/no/such/dir/report.json")
+            try OutputFile.write("x", to: dir + "/no/such/dir/report.json")
         } throws: { error in
             "\(error)".contains("No such file or directory")
         }
