@@ -41,9 +41,24 @@ struct IndexFile {
     func path(_ entry: Entry) -> ArraySlice<UInt8> { paths[entry.pathStart..<(entry.pathStart + entry.pathLength)] }
 
     init?(contentsOf file: String) {
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        let parsed: Bool = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in parse(raw) }
-        if !parsed { return nil }
+        // Mapped, not read: the index of a large repository is megabytes, and a hook reads it on every
+        // commit (copying it into a fresh buffer cost more than parsing it). git replaces the index by
+        // renaming a new file over it, so the mapped file does not change under us.
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
+        defer { munmap(map, size) }
+        guard parse(UnsafeRawBufferPointer(start: map, count: size)) else { return nil }
+    }
+
+    /// The offset of the first NUL in `b[from..<end]`.
+    private static func nul(_ b: UnsafeRawBufferPointer, from: Int, end: Int) -> Int? {
+        guard from < end, let found = memchr(b.baseAddress! + from, 0, end - from) else { return nil }
+        return b.baseAddress!.distance(to: UnsafeRawPointer(found))
     }
 
     private static func u32(_ b: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
@@ -87,11 +102,19 @@ struct IndexFile {
                 }
                 guard strip <= previous.length else { return false }
                 paths.append(contentsOf: paths[previous.start..<(previous.start + previous.length - strip)])
-                guard let nul = (at..<end).first(where: { b[$0] == 0 }) else { return false }
+                guard let nul = Self.nul(b, from: at, end: end) else { return false }
                 paths.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
                 at = nul + 1
             } else {
-                guard let nul = (at..<end).first(where: { b[$0] == 0 }) else { return false }
+                // The flags hold the name's length when it is under 0xFFF; else search for its NUL.
+                let stated = Int(flags & 0x0FFF)
+                let nul: Int
+                if stated < 0x0FFF, at + stated < end, b[at + stated] == 0 {
+                    nul = at + stated
+                } else {
+                    guard let found = Self.nul(b, from: at, end: end) else { return false }
+                    nul = found
+                }
                 paths.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
                 // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
                 at = start + ((nul - start) + 8) & ~7
@@ -125,7 +148,7 @@ struct IndexFile {
     }
 
     private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int) -> CachedTree? {
-        guard let nul = (at..<end).first(where: { b[$0] == 0 }) else { return nil }
+        guard let nul = nul(b, from: at, end: end) else { return nil }
         let name = Array(UnsafeRawBufferPointer(rebasing: b[at..<nul]))
         at = nul + 1
         func number(until terminator: UInt8) -> Int? {
