@@ -168,52 +168,37 @@ public final class Prefilter: @unchecked Sendable {
     }
 
     private static func load(_ file: URL) -> (db: OpaquePointer, unfiltered: [Int: String])? {
-        // Plain POSIX reading: this runs on every start, and Foundation's file reading and Data slicing
-        // cost a small scan more than the read itself.
-        guard let bytes = readWholeFile(file.path), bytes.starts(with: magic) else { return nil }
-        return bytes.withUnsafeBytes { (data) -> (db: OpaquePointer, unfiltered: [Int: String])? in
-            var unfiltered = [Int: String]()
-            var cursor = magic.count
-            while true {
-                guard cursor < data.count, let nl = data[cursor...].firstIndex(of: 0x0A) else { return nil }
-                if nl == cursor {
-                    cursor = nl + 1
-                    break
-                }
-                let line = String(decoding: UnsafeRawBufferPointer(rebasing: data[cursor..<nl]), as: UTF8.self)
-                let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let index = Int(parts[0]) else { return nil }
-                unfiltered[index] = parts[1]
-                cursor = nl + 1
-            }
-            guard cursor < data.count else { return nil }
-            var db: OpaquePointer?
-            let rc = hs_deserialize_database((data.baseAddress! + cursor).assumingMemoryBound(to: CChar.self), data.count - cursor, &db)
-            guard rc == HS_SUCCESS, let db else { return nil }
-            return (db, unfiltered)
-        }
-    }
-
-    /// The whole file, or nil when it cannot be opened or read.
-    private static func readWholeFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Mapped with plain POSIX calls: this runs on every start, and reading the file into a fresh
+        // buffer (then copying it again into the database) cost a small scan more than the scan itself.
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        guard fstat(fd, &info) == 0, info.st_size > magic.count else { return nil }
         let size = Int(info.st_size)
-        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var done = 0
-            while done < size {
-                let n = read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                done += n
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
+        defer { munmap(map, size) }
+        let data = UnsafeRawBufferPointer(start: map, count: size)
+        guard data.starts(with: magic) else { return nil }
+        var unfiltered = [Int: String]()
+        var cursor = magic.count
+        while true {
+            guard cursor < data.count, let nl = data[cursor...].firstIndex(of: 0x0A) else { return nil }
+            if nl == cursor {
+                cursor = nl + 1
+                break
             }
-            count = done
+            let line = String(decoding: UnsafeRawBufferPointer(rebasing: data[cursor..<nl]), as: UTF8.self)
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let index = Int(parts[0]) else { return nil }
+            unfiltered[index] = parts[1]
+            cursor = nl + 1
         }
-        if bytes.count != size { bytes = [] }
-        return bytes.isEmpty ? nil : bytes
+        guard cursor < data.count else { return nil }
+        var db: OpaquePointer?
+        let rc = hs_deserialize_database((data.baseAddress! + cursor).assumingMemoryBound(to: CChar.self), data.count - cursor, &db)
+        guard rc == HS_SUCCESS, let db else { return nil }
+        return (db, unfiltered)
     }
 }
 
