@@ -16,57 +16,86 @@ public struct RegexMatch: Sendable, Equatable {
 /// A PCRE2 pattern compiled once (JIT-compiled on first use) and shared by all workers.
 ///
 /// Matching is byte-oriented (no UTF mode), so invalid UTF-8 in the input never fails a match.
+/// A pattern made with `init(deferring:)` is compiled on first use instead: a small scan touches a few
+/// of the hundreds of built-in patterns, and compiling them all cost it more than the scan.
 public final class CompiledRegex: @unchecked Sendable {
-    // @unchecked: `code` is immutable after init; PCRE2 allows concurrent matching on one code object.
-    // JIT compilation, which mutates it, happens once under `jitState`.
-    private let code: OpaquePointer
-    private let jitState = Mutex<Bool>(false)
+    // @unchecked: `code`, `compiledCaptureCount`, `failure` and `jitDone` are written only under `lock`,
+    // once; PCRE2 allows concurrent matching on one code object once it is compiled and JIT-compiled.
+    private var code: OpaquePointer?
+    private var compiledCaptureCount = 0
+    private var failure: PatternError?
+    private var jitDone = false
+    private let lock = Mutex<Void>(())
+    private let options: UInt32
 
     /// The pattern text as given.
     public let pattern: String
-    /// The number of capturing groups.
-    public let captureCount: Int
 
     /// Compiles `pattern`; throws `.invalidPattern` with PCRE2's message and the error offset.
     public init(_ pattern: String, caseless: Bool = false, multiline: Bool = false) throws(PatternError) {
-        var errorCode: Int32 = 0
-        var errorOffset: Int = 0
+        self.pattern = pattern
+        options = Self.options(caseless: caseless, multiline: multiline)
+        _ = try compiled(jit: false)
+    }
+
+    /// Keeps `pattern` to compile on first use; a pattern that does not compile fails that use.
+    public init(deferring pattern: String, caseless: Bool = false, multiline: Bool = false) {
+        self.pattern = pattern
+        options = Self.options(caseless: caseless, multiline: multiline)
+    }
+
+    private static func options(caseless: Bool, multiline: Bool) -> UInt32 {
         var options: UInt32 = 0
         if caseless { options |= PCRE2_CASELESS }
         if multiline { options |= PCRE2_MULTILINE }
-        let compiled: OpaquePointer? = pattern.withCString { p in
-            p.withMemoryRebound(to: UInt8.self, capacity: 1) {
-                pcre2_compile_8($0, Int(bitPattern: UInt(pattern.utf8.count)), options, &errorCode, &errorOffset, nil)
-            }
-        }
-        guard let compiled else {
-            throw PatternError(.invalidPattern(offset: errorOffset), Self.message(for: errorCode) + " at offset \(errorOffset)")
-        }
-        code = compiled
-        self.pattern = pattern
-        var count: UInt32 = 0
-        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
-        captureCount = Int(count)
+        return options
     }
 
-    deinit { pcre2_code_free_8(code) }
+    deinit { if let code { pcre2_code_free_8(code) } }
+
+    /// The compiled code and its number of groups, compiling (and, when asked, JIT-compiling) it first.
+    private func compiled(jit: Bool) throws(PatternError) -> (code: OpaquePointer, captures: Int) {
+        let state: (code: OpaquePointer?, captures: Int, failure: PatternError?) = lock.withLock { _ in
+            if code == nil, self.failure == nil {
+                var errorCode: Int32 = 0
+                var errorOffset: Int = 0
+                let made: OpaquePointer? = pattern.withCString { p in
+                    p.withMemoryRebound(to: UInt8.self, capacity: 1) {
+                        pcre2_compile_8($0, Int(bitPattern: UInt(pattern.utf8.count)), options, &errorCode, &errorOffset, nil)
+                    }
+                }
+                if let made {
+                    var count: UInt32 = 0
+                    pcre2_pattern_info_8(made, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+                    compiledCaptureCount = Int(count)
+                    code = made
+                } else {
+                    self.failure = PatternError(.invalidPattern(offset: errorOffset),
+                                                Self.message(for: errorCode) + " at offset \(errorOffset)")
+                }
+            }
+            if jit, !jitDone, let code {
+                // A JIT failure is harmless: pcre2_match falls back to the interpreter.
+                _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
+                jitDone = true
+            }
+            return (code, compiledCaptureCount, self.failure)
+        }
+        if let failure = state.failure { throw failure }
+        guard let code = state.code else { throw PatternError(.engine, "pattern was not compiled") }
+        return (code, state.captures)
+    }
+
+    /// The number of capturing groups (0 for a deferred pattern that does not compile).
+    public var captureCount: Int { (try? compiled(jit: false))?.captures ?? 0 }
 
     /// The number of a named group, if the pattern has one by that name.
     public func groupNumber(named name: String) -> Int? {
+        guard let code = try? compiled(jit: false).code else { return nil }
         let n = name.withCString { p in
             p.withMemoryRebound(to: UInt8.self, capacity: 1) { pcre2_substring_number_from_name_8(code, $0) }
         }
         return n > 0 ? Int(n) : nil
-    }
-
-    private func ensureJIT() {
-        jitState.withLock { done in
-            if !done {
-                // A JIT failure is harmless: pcre2_match falls back to the interpreter.
-                _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
-                done = true
-            }
-        }
     }
 
     /// Calls `body` for each non-overlapping match that starts in `range` and ends inside it.
@@ -74,7 +103,7 @@ public final class CompiledRegex: @unchecked Sendable {
     /// Returns `false` from `body` to stop early. Throws `.matchLimit` when the pattern backtracks too much.
     public func forEachMatch(in subject: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatchScratch,
                              _ body: (RegexMatch) -> Bool) throws(PatternError) {
-        ensureJIT()
+        let (code, captureCount) = try compiled(jit: true)
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var start = range.lowerBound
         let end = min(range.upperBound, subject.count)

@@ -43,6 +43,9 @@ public struct Rule: Sendable {
     public var negativeExamples: [String]
     public var tags: [String]
     public var source: RuleSource
+    /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
+    /// by the test suite, so a scan may compile them on first use rather than all at start.
+    public var isBuiltIn = false
 
     public init(id: String, description: String = "", provider: String = "generic", severity: Severity = .medium,
                 regex: String? = nil, secretGroup: Int? = nil, keywords: [String] = [], entropy: Double? = nil,

@@ -10,9 +10,14 @@ public enum RuleLoader {
 
     /// The rules built into this binary.
     public static func builtIn() throws(RulesError) -> RuleSet {
-        if let dir = cacheDirectory, let cached = RuleSetCache.load(from: dir) { return cached }
-        let set = try parseBuiltIn()
-        if let dir = cacheDirectory { RuleSetCache.store(set, in: dir) }
+        var set: RuleSet
+        if let dir = cacheDirectory, let cached = RuleSetCache.load(from: dir) {
+            set = cached
+        } else {
+            set = try parseBuiltIn()
+            if let dir = cacheDirectory { RuleSetCache.store(set, in: dir) }
+        }
+        for i in set.rules.indices { set.rules[i].isBuiltIn = true }
         return set
     }
 

@@ -18,14 +18,18 @@ public final class CompiledRules: Sendable {
     public let prefilterSeconds: Double
 
     /// Compiles `ruleSet`. A rule that does not compile is reported in `problems` and left out; the rest run.
-    /// - Parameter cacheDirectory: where to keep the serialized prefilter database (nil: no cache).
-    public init(_ ruleSet: RuleSet, cacheDirectory: URL?) throws(ScanError) {
+    /// - Parameters:
+    ///   - cacheDirectory: where to keep the serialized prefilter database (nil: no cache).
+    ///   - deferBuiltInPatterns: compile the PCRE2 patterns of built-in rules on first use (a scan) instead
+    ///     of now (a rules check, which must see every pattern compile). User rules always compile now, so
+    ///     that a broken one is reported by id and line.
+    public init(_ ruleSet: RuleSet, cacheDirectory: URL?, deferBuiltInPatterns: Bool = false) throws(ScanError) {
         self.ruleSet = ruleSet
         var compiled = [CompiledRule]()
         var problems = [String]()
         for rule in ruleSet.rules {
             do {
-                compiled.append(try CompiledRule(rule))
+                compiled.append(try CompiledRule(rule, deferPatterns: deferBuiltInPatterns && rule.isBuiltIn))
             } catch {
                 problems.append("rule '\(rule.id)' (\(rule.source)): \(error)")
             }
@@ -86,13 +90,17 @@ struct CompiledRule: Sendable {
     let secretGroup: Int?
     var prefilterIndex: Int?
 
-    init(_ rule: Rule) throws {
+    init(_ rule: Rule, deferPatterns: Bool = false) throws {
         self.rule = rule
-        regex = try rule.regex.map { try CompiledRegex($0) }
-        path = try rule.path.map { try CompiledRegex($0) }
-        allowlists = try rule.allowlists.map { try CompiledAllowlist($0) }
+        func make(_ pattern: String) throws -> CompiledRegex {
+            deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
+        }
+        regex = try rule.regex.map(make)
+        path = try rule.path.map(make)
+        allowlists = try rule.allowlists.map { try CompiledAllowlist($0, deferPatterns: deferPatterns) }
         keywords = rule.keywords.map { Array($0.utf8) }
-        if let g = rule.secretGroup, let regex, g > regex.captureCount {
+        // (A deferred pattern's groups are known only once compiled; the scanner checks the group exists.)
+        if !deferPatterns, let g = rule.secretGroup, let regex, g > regex.captureCount {
             throw ScanError(.rules, "secretGroup \(g) but the regex has only \(regex.captureCount) groups")
         }
         secretGroup = rule.secretGroup
@@ -108,10 +116,13 @@ struct CompiledAllowlist: Sendable {
     let paths: [CompiledRegex]
     let regexes: [CompiledRegex]
 
-    init(_ list: Allowlist) throws {
+    init(_ list: Allowlist, deferPatterns: Bool = false) throws {
         self.list = list
-        paths = try list.paths.map { try CompiledRegex($0) }
-        regexes = try list.regexes.map { try CompiledRegex($0) }
+        func make(_ pattern: String) throws -> CompiledRegex {
+            deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
+        }
+        paths = try list.paths.map(make)
+        regexes = try list.regexes.map(make)
     }
 
     /// Whether this allowlist suppresses a candidate. Criteria absent from the list do not count.

@@ -54,6 +54,30 @@ import Testing
         #expect(try Prefilter(patterns: patterns, cacheDirectory: dir).origin == .cache)
     }
 
+    @Test func aDeferredPatternCompilesOnFirstUseAndMatchesLikeAnEagerOne() throws {
+        let eager = try CompiledRegex("key=([a-z]+)(x)?")
+        let deferred = CompiledRegex(deferring: "key=([a-z]+)(x)?")
+        #expect(deferred.captureCount == eager.captureCount)
+        let text = "a key=abc; key=zz"
+        #expect(try deferred.matches(text, scratch: MatchScratch()))
+        var spans: [[Range<Int>?]] = []
+        try Array(text.utf8).withUnsafeBytes { buf in
+            try deferred.forEachMatch(in: buf, range: 0..<buf.count, scratch: MatchScratch()) { spans.append([$0.range] + $0.groups); return true }
+        }
+        var expected: [[Range<Int>?]] = []
+        try Array(text.utf8).withUnsafeBytes { buf in
+            try eager.forEachMatch(in: buf, range: 0..<buf.count, scratch: MatchScratch()) { expected.append([$0.range] + $0.groups); return true }
+        }
+        #expect(spans == expected && spans.count == 2)
+    }
+
+    @Test func aBrokenDeferredPatternFailsItsFirstUseNotItsCreation() throws {
+        #expect(throws: PatternError.self) { try CompiledRegex("key=([a-z]+") }
+        let deferred = CompiledRegex(deferring: "key=([a-z]+")
+        #expect(deferred.captureCount == 0)
+        #expect(throws: PatternError.self) { try deferred.matches("key=abc", scratch: MatchScratch()) }
+    }
+
     @Test func regexCapturesGroupsAsByteRanges() throws {
         let r = try CompiledRegex("key=([a-z]+)(x)?")
         let text = Array("a key=abc;".utf8)

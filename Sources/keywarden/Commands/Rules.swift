@@ -57,7 +57,8 @@ extension Keywarden.Rules {
 
         func run() throws {
             let environment = ProcessInfo.processInfo.environment
-            let compiled = try rules.compiledRules(environment: environment)
+            // Every pattern compiles now, so that a broken one fails the check by rule id and line.
+            let compiled = try rules.compiledRules(environment: environment, compileEverything: true)
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(key: nil), options: ScanOptions())
             let outcome = RuleCheck.run(compiled.ruleSet, session: session, requireExamples: requireExamples)
             for line in outcome.failures { print("FAIL \(line)") }

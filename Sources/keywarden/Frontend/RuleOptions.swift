@@ -27,10 +27,12 @@ struct RuleOptions: ParsableArguments {
     }
 
     /// Loads and compiles the rules; reports each rule that does not compile and carries on with the rest.
-    func compiledRules(environment: [String: String]) throws -> CompiledRules {
+    /// The built-in rules' PCRE2 patterns are compiled on first use unless `compileEverything` (rules check).
+    func compiledRules(environment: [String: String], compileEverything: Bool = false) throws -> CompiledRules {
         let set = try loadRules()
         do {
-            let compiled = try CompiledRules(set, cacheDirectory: CompiledRules.defaultCacheDirectory(environment: environment))
+            let compiled = try CompiledRules(set, cacheDirectory: CompiledRules.defaultCacheDirectory(environment: environment),
+                                             deferBuiltInPatterns: !compileEverything)
             for p in compiled.problems { Terminal.warn("keywarden: error: \(p); that rule is skipped") }
             return compiled
         } catch {
