@@ -61,12 +61,21 @@ extension ScanSession {
     /// Scans every unique blob of a history once (in parallel, one repository per worker), then reports
     /// each distinct secret once per path with the first commit that introduced it.
     ///
-    /// - Parameter open: opens a fresh repository for one worker (libgit2 handles are not shared).
+    /// - Parameters:
+    ///   - open: opens a fresh repository for one worker (libgit2 handles are not shared).
+    ///   - progress: called about four times a second from another thread, and once at the end (nil: no
+    ///     progress reporting).
     public func scanHistory(_ repository: GitRepository, branch: String?,
+                            progress: (@Sendable (HistoryProgress) -> Void)? = nil,
                             open: @Sendable () throws(GitError) -> GitRepository) throws(GitError) -> ScanResult {
         let start = Date()
+        let ticker = progress.map { ProgressTicker(report: $0) }
+        defer { ticker?.stop() }
         let plan = try repository.historyPlan(branch: branch)
         let planned = Date()
+        ticker?.commits.store(plan.commitCount, ordering: .relaxed)
+        ticker?.blobsTotal.store(plan.blobs.count, ordering: .relaxed)
+        ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         let blobs = plan.blobs
         let workers = min(options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount),
                           max(1, blobs.count / 64))
@@ -100,6 +109,7 @@ extension ScanSession {
                             if !opts.includeBinary, ScanSession.looksBinary(buffer) { skipped.append("\(name): \(ScanSession.binaryReason)"); return }
                             if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append("\(name): Git LFS pointer"); return }
                             files += 1; bytes += buffer.count
+                            ticker?.bytes.add(buffer.count, ordering: .relaxed)
                             for path in blob.paths {
                                 do {
                                     let f = try scanner.scan(buffer, InputContext(path: path))
@@ -112,6 +122,7 @@ extension ScanSession {
                     } catch {
                         errors.append("\(error)")
                     }
+                    ticker?.blobsDone.add(1, ordering: .relaxed)
                 }
             }
             let w = scanner.warnings

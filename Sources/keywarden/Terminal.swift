@@ -29,6 +29,11 @@ enum Terminal {
         return forStdout ? stdoutIsTTY : stderrIsTTY
     }
 
+    /// Replaces the current line of standard error (a terminal) with `text`, without a newline; "" clears it.
+    static func rewriteLine(_ text: String) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+    }
+
     /// Writes a line to standard error.
     static func warn(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))

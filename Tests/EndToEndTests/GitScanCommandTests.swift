@@ -132,6 +132,25 @@ import TestSupport
         #expect(try findings(early).map { $0["path"] as? String } == ["old.env"])
     }
 
+    @Test func historyShowsAProgressLineOnATerminalOnly() throws {
+        let dir = try repository()
+        for i in 0..<3 {
+            try dir.write("f\(i).txt", "line \(i)\n")
+            try commit(dir, "commit \(i)")
+        }
+        // Not a terminal: no progress line, no carriage returns.
+        let plain = try scan(["--history"], in: dir)
+        #expect(plain.status == 0)
+        #expect(!plain.stderr.contains("\r") && !plain.stderr.contains("history:"))
+        // A terminal (util-linux `script` gives the command a pseudo-terminal): the line is drawn and cleared.
+        let command = ([Run.keywardenPath, "scan", "--history", "--format", "json", "--output", dir.path("out.json")])
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        let tty = try Run.program("/usr/bin/script", ["-qec", command, "/dev/null"], in: dir.path(), environment: cacheEnv)
+        #expect(tty.status == 0, "\(tty.stdout) \(tty.stderr)")
+        #expect(tty.stdout.contains("keywarden: history: 4 commits, blobs 4/4"))
+        #expect(tty.stdout.contains("\r\u{1B}[K"))
+    }
+
     @Test func inAWorkTreeIgnoredFilesAreLeftOutUnlessNamed() throws {
         let dir = try repository()
         try dir.write(".gitignore", "*.log\nbuild/\n")

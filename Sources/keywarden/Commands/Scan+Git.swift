@@ -86,7 +86,13 @@ extension Keywarden.Scan {
             case .history(let branch):
                 let repository = try GitRepository.open(at: paths.first)
                 let gitDirectory = repository.gitDirectory
-                return try session.scanHistory(repository, branch: branch) { () throws(GitError) in
+                // A progress line on a terminal only, rewritten in place and cleared at the end.
+                var progress: (@Sendable (HistoryProgress) -> Void)?
+                if Terminal.stderrIsTTY {
+                    progress = { (p: HistoryProgress) in Terminal.rewriteLine("keywarden: " + p.line) }
+                }
+                defer { if progress != nil { Terminal.rewriteLine("") } }
+                return try session.scanHistory(repository, branch: branch, progress: progress) { () throws(GitError) in
                     try GitRepository.open(at: gitDirectory, environment: [:])
                 }
             }
