@@ -20,12 +20,6 @@ extension GitRepository {
             try walker.hide(id)
         }
         for glob in hiddenReferences { try walker.hide(referencesMatching: glob) }
-        var result: [CommitInfo] = []
-        while let id = try walker.next() {
-            let commit = try lookupCommit(id)
-            result.append(CommitInfo(commit: commit))
-            git_commit_free(commit)
-        }
-        return result
+        return try commitInfos(walking: walker)
     }
 }

@@ -32,6 +32,16 @@ extension GitRepository {
         } else if let from {
             try walker.push(from)
         }
+        return try commitInfos(walking: walker)
+    }
+
+    /// The commits after `revision` up to `HEAD` (`revision..HEAD`), oldest first.
+    public func commits(since revision: String) throws(GitError) -> [CommitInfo] {
+        try commits(inRange: "\(revision)..HEAD")
+    }
+
+    /// Every commit `walker` yields, in its order, with its metadata.
+    func commitInfos(walking walker: RevisionWalker) throws(GitError) -> [CommitInfo] {
         var result: [CommitInfo] = []
         while let id = try walker.next() {
             let commit = try lookupCommit(id)
@@ -39,11 +49,6 @@ extension GitRepository {
             git_commit_free(commit)
         }
         return result
-    }
-
-    /// The commits after `revision` up to `HEAD` (`revision..HEAD`), oldest first.
-    public func commits(since revision: String) throws(GitError) -> [CommitInfo] {
-        try commits(inRange: "\(revision)..HEAD")
     }
 
     private func peelToCommit(_ object: OpaquePointer, _ range: String) throws(GitError) -> ObjectID {
