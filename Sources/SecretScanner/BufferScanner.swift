@@ -233,15 +233,9 @@ public final class BufferScanner {
             let c = buffer[i]
             lowered[i - lo] = (c >= 65 && c <= 90) ? c + 32 : c
         }
-        for k in keywords where !k.isEmpty && k.count <= lowered.count {
-            let first = k[0]
-            var i = 0
-            while i + k.count <= lowered.count {
-                if lowered[i] == first, lowered[i..<(i + k.count)].elementsEqual(k) { return true }
-                i += 1
-            }
+        return lowered.withUnsafeBytes { window in
+            keywords.contains { k in !k.isEmpty && k.withUnsafeBytes { Filters.occurs($0, in: window) } }
         }
-        return false
     }
 }
 

@@ -63,17 +63,19 @@ public enum Filters {
     static func contains(_ text: String, _ needle: String) -> Bool {
         var text = text, needle = needle
         return text.withUTF8 { haystack in
-            needle.withUTF8 { pattern in
-                guard let first = pattern.first, pattern.count <= haystack.count else { return pattern.isEmpty }
-                var i = 0
-                let last = haystack.count - pattern.count
-                while i <= last {
-                    if haystack[i] == first, memcmp(haystack.baseAddress! + i, pattern.baseAddress!, pattern.count) == 0 { return true }
-                    i += 1
-                }
-                return false
-            }
+            needle.withUTF8 { pattern in occurs(UnsafeRawBufferPointer(pattern), in: UnsafeRawBufferPointer(haystack)) }
         }
+    }
+
+    /// True when `needle` occurs in `haystack` as bytes (an empty needle always does).
+    static func occurs(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard let h = haystack.baseAddress, let n = needle.baseAddress, needle.count <= haystack.count else { return false }
+        let first = needle[0]
+        for i in 0...(haystack.count - needle.count) where haystack[i] == first {
+            if memcmp(h + i, n, needle.count) == 0 { return true }
+        }
+        return false
     }
 
     /// True when the value contains a run of 8 or more consecutive ascending or descending characters
