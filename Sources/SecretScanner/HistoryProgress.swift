@@ -29,12 +29,7 @@ public struct HistoryProgress: Sendable, Equatable {
         guard blobsTotal > 0 else { return "history: walking commits and trees (\(Int(seconds)) s)" }
         let mb = Double(bytes) / 1_048_576
         let rate = readingSeconds > 0 ? mb / readingSeconds : 0
-        return "history: \(commits) commits, blobs \(blobsDone)/\(blobsTotal), \(Self.oneDecimal(mb)) MB, \(Self.oneDecimal(rate)) MB/s"
-    }
-
-    static func oneDecimal(_ value: Double) -> String {
-        let tenths = Int((max(0, value) * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
+        return "history: \(commits) commits, blobs \(blobsDone)/\(blobsTotal), \(DecimalText.fixed(mb, 1)) MB, \(DecimalText.fixed(rate, 1)) MB/s"
     }
 }
 

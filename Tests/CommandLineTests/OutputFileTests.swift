@@ -63,15 +63,3 @@ import Testing
         #expect(ByteSize.parse("") == nil)
     }
 }
-
-@Suite struct SummaryTests {
-    @Test func fixedDecimals() {
-        #expect(Summary.fixed(0, 1) == "0.0")
-        #expect(Summary.fixed(1.25, 2) == "1.25")
-        #expect(Summary.fixed(0.049, 1) == "0.0")
-        #expect(Summary.fixed(0.05, 2) == "0.05")
-        #expect(Summary.fixed(12.999, 2) == "13.00")
-        #expect(Summary.fixed(3.14159, 1) == "3.1")
-        #expect(Summary.fixed(537.0, 1) == "537.0")
-    }
-}

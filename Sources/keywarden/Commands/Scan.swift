@@ -189,14 +189,6 @@ enum ByteSize {
 
 /// The summary keywarden writes to standard error after a scan.
 enum Summary {
-    /// `value` with `digits` decimals, rounded half up (`String(format:)` costs a small scan's start-up a millisecond).
-    static func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1
-        for _ in 0..<digits { scale *= 10 }
-        let units = Int((max(0, value) * Double(scale)).rounded())
-        let fraction = String(units % scale)
-        return "\(units / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction
-    }
 
     static func print(_ report: Report) {
         let r = report.result
@@ -211,7 +203,7 @@ enum Summary {
         for w in r.warnings { lines.append("keywarden: warning: \(w)") }
         for e in r.errors { lines.append(Style.red.apply("keywarden: error: \(e)", enabled: colour)) }
         let mb = Double(r.bytesScanned) / 1_048_576
-        var summary = "keywarden: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(r.filesScanned) file\(r.filesScanned == 1 ? "" : "s") (\(fixed(mb, 1)) MB) in \(fixed(r.seconds, 2)) s"
+        var summary = "keywarden: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(r.filesScanned) file\(r.filesScanned == 1 ? "" : "s") (\(DecimalText.fixed(mb, 1)) MB) in \(DecimalText.fixed(r.seconds, 2)) s"
         if report.ignored > 0 { summary += ", \(report.ignored) ignored" }
         if report.baselined > 0 { summary += ", \(report.baselined) in baseline" }
         if !r.skipped.isEmpty { summary += ", \(r.skipped.count) skipped" }
