@@ -8,6 +8,7 @@ enum Terminal {
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// The process environment, read once: building it is not free and keywarden never changes its own.
+    /// Every command reads the environment here.
     /// Read straight from `environ` (where two entries share a name, the first wins, as with getenv).
     static let environment: [String: String] = {
         var result = [String: String]()

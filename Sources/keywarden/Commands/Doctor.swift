@@ -41,7 +41,7 @@ extension Keywarden {
         var today: String?
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = Terminal.environment
             var day = CalendarDate.today()
             if let text = today ?? environment["KEYWARDEN_TODAY"] {
                 guard let d = CalendarDate(text) else { throw CommandFailure("--today must be a date like 2026-01-15, not '\(text)'") }

@@ -37,7 +37,7 @@ extension Keywarden.Keys {
 
         /// Today in UTC, or `--today` / `KEYWARDEN_TODAY` (for tests and for planning ahead).
         func currentDate() throws -> CalendarDate {
-            if let text = today ?? ProcessInfo.processInfo.environment["KEYWARDEN_TODAY"] {
+            if let text = today ?? Terminal.environment["KEYWARDEN_TODAY"] {
                 guard let d = CalendarDate(text) else { throw CommandFailure("--today must be a date like 2026-01-15, not '\(text)'") }
                 return d
             }
@@ -69,13 +69,13 @@ extension Keywarden.Keys {
             guard count <= 1 else { throw CommandFailure("give one of --from-env, --from-dotenv, --stdin") }
             guard let secret = try readSecret() else { return nil }
             return try ledgerCall { () throws(KeyAgeError) in
-                try KeyFacts(secret: secret, fingerprinter: Fingerprinter(environment: ProcessInfo.processInfo.environment))
+                try KeyFacts(secret: secret, fingerprinter: Fingerprinter(environment: Terminal.environment))
             }
         }
 
         private func readSecret() throws -> String? {
             if let fromEnv {
-                guard let v = ProcessInfo.processInfo.environment[fromEnv], !v.isEmpty else {
+                guard let v = Terminal.environment[fromEnv], !v.isEmpty else {
                     throw CommandFailure("environment variable \(fromEnv) is not set or empty")
                 }
                 return v
@@ -108,7 +108,7 @@ extension Keywarden.Keys {
 
         /// `--by`, else the login name.
         var actor: String? {
-            by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+            by ?? Terminal.environment["USER"] ?? Terminal.environment["LOGNAME"]
         }
     }
 

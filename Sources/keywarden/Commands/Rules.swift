@@ -56,7 +56,7 @@ extension Keywarden.Rules {
         var requireExamples: Int = 0
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = Terminal.environment
             // Every pattern compiles now, so that a broken one fails the check by rule id and line.
             let compiled = try rules.compiledRules(environment: environment, compileEverything: true)
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(key: nil), options: ScanOptions())

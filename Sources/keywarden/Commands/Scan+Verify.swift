@@ -8,7 +8,7 @@ extension Keywarden.Scan {
         guard !report.findings.isEmpty else { return }
         let settings: VerificationSettings
         do {
-            settings = try VerificationSettings(environment: ProcessInfo.processInfo.environment)
+            settings = try VerificationSettings(environment: Terminal.environment)
         } catch {
             throw CommandFailure("--verify: \(error)")
         }

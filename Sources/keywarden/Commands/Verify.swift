@@ -41,7 +41,7 @@ extension Keywarden {
         }
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
+            let environment = Terminal.environment
             let settings: VerificationSettings
             do {
                 settings = try VerificationSettings(environment: environment)

@@ -140,7 +140,7 @@ extension Keywarden.Webhook {
                 let looksLikeName = !name.isEmpty && name.utf8.count <= 64 && name.utf8.first.map { !(48...57).contains($0) } == true
                     && name.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) || $0 == 95 }
                 let shown = looksLikeName ? "environment variable " + name : "the environment variable given to --secret-env"
-                guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                guard let value = Terminal.environment[name], !value.isEmpty else {
                     throw CommandFailure("\(shown) is not set or is empty")
                 }
                 return Array(value.utf8)

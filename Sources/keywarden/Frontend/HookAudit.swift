@@ -37,7 +37,7 @@ enum HookAudit {
         if !refs.isEmpty { entry["refs"] = refs }
         if !keys.isEmpty { entry["keys"] = keys }
         if !errors.isEmpty { entry["errors"] = errors }
-        if let user = ProcessInfo.processInfo.environment["USER"] { entry["user"] = user }
+        if let user = Terminal.environment["USER"] { entry["user"] = user }
         return entry
     }
 

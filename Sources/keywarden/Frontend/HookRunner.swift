@@ -11,7 +11,7 @@ import Verification
 struct HookRunner {
     let kind: HookScript.Kind
     let arguments: [String]
-    var environment = ProcessInfo.processInfo.environment
+    var environment = Terminal.environment
 
     /// What was scanned and found.
     struct Outcome {
@@ -72,7 +72,8 @@ struct HookRunner {
     // MARK: scanning
 
     private func session() throws -> (ScanSession, [String]) {
-        let compiled = try RuleOptions.parse([]).compiledRules(environment: environment)
+        // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
+        let compiled = try RuleOptions.compiledRules(config: nil, environment: environment)
         let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
         return (session, compiled.problems)
     }
@@ -114,7 +115,7 @@ struct HookRunner {
         if settings.verify, !report.findings.isEmpty {
             // Opt-in ([hook] verify = true): ask the providers whether the staged keys are live.
             do {
-                report.verify(using: VerificationSession(settings: try VerificationSettings(environment: ProcessInfo.processInfo.environment)))
+                report.verify(using: VerificationSession(settings: try VerificationSettings(environment: Terminal.environment)))
             } catch {
                 warnings.append("[hook] verify: \(error)")
             }

@@ -9,7 +9,16 @@ struct RuleOptions: ParsableArguments {
     var config: String?
 
     /// Loads the rules; prints the loader's warnings to standard error.
-    func loadRules() throws -> RuleSet {
+    func loadRules() throws -> RuleSet { try Self.loadRules(config: config) }
+
+    /// Loads and compiles the rules; reports each rule that does not compile and carries on with the rest.
+    /// The built-in rules' PCRE2 patterns are compiled on first use unless `compileEverything` (rules check).
+    func compiledRules(environment: [String: String], compileEverything: Bool = false) throws -> CompiledRules {
+        try Self.compiledRules(config: config, environment: environment, compileEverything: compileEverything)
+    }
+
+    /// The rules of `config`, else of `.keywarden.toml` at the work tree root, else the built-in ones.
+    static func loadRules(config: String?) throws -> RuleSet {
         do {
             let set: RuleSet
             if let config {
@@ -26,10 +35,9 @@ struct RuleOptions: ParsableArguments {
         }
     }
 
-    /// Loads and compiles the rules; reports each rule that does not compile and carries on with the rest.
-    /// The built-in rules' PCRE2 patterns are compiled on first use unless `compileEverything` (rules check).
-    func compiledRules(environment: [String: String], compileEverything: Bool = false) throws -> CompiledRules {
-        let set = try loadRules()
+    /// `loadRules(config:)`, compiled (see the instance method).
+    static func compiledRules(config: String?, environment: [String: String], compileEverything: Bool = false) throws -> CompiledRules {
+        let set = try loadRules(config: config)
         do {
             let compiled = try CompiledRules(set, cacheDirectory: CompiledRules.defaultCacheDirectory(environment: environment),
                                              deferBuiltInPatterns: !compileEverything)
