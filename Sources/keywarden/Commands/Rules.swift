@@ -56,9 +56,8 @@ extension Keywarden.Rules {
         var requireExamples: Int = 0
 
         func run() throws {
-            let environment = Terminal.environment
             // Every pattern compiles now, so that a broken one fails the check by rule id and line.
-            let compiled = try rules.compiledRules(environment: environment, compileEverything: true)
+            let compiled = try rules.compiledRules(compileEverything: true)
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(key: nil), options: ScanOptions())
             let outcome = RuleCheck.run(compiled.ruleSet, session: session, requireExamples: requireExamples)
             for line in outcome.failures { print("FAIL \(line)") }

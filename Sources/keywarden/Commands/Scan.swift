@@ -76,7 +76,7 @@ extension Keywarden {
 
         func run() throws {
             let environment = Terminal.environment
-            let compiled = try rules.compiledRules(environment: environment)
+            let compiled = try rules.compiledRules()
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
             options.includeBinary = includeBinary

@@ -73,7 +73,7 @@ struct HookRunner {
 
     private func session() throws -> (ScanSession, [String]) {
         // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
-        let compiled = try RuleOptions.compiledRules(config: nil, environment: environment)
+        let compiled = try RuleOptions.compiledRules(config: nil)
         let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
         return (session, compiled.problems)
     }
@@ -115,7 +115,7 @@ struct HookRunner {
         if settings.verify, !report.findings.isEmpty {
             // Opt-in ([hook] verify = true): ask the providers whether the staged keys are live.
             do {
-                report.verify(using: VerificationSession(settings: try VerificationSettings(environment: Terminal.environment)))
+                report.verify(using: VerificationSession(settings: try VerificationSettings(environment: environment)))
             } catch {
                 warnings.append("[hook] verify: \(error)")
             }

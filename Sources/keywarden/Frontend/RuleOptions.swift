@@ -13,8 +13,8 @@ struct RuleOptions: ParsableArguments {
 
     /// Loads and compiles the rules; reports each rule that does not compile and carries on with the rest.
     /// The built-in rules' PCRE2 patterns are compiled on first use unless `compileEverything` (rules check).
-    func compiledRules(environment: [String: String], compileEverything: Bool = false) throws -> CompiledRules {
-        try Self.compiledRules(config: config, environment: environment, compileEverything: compileEverything)
+    func compiledRules(compileEverything: Bool = false) throws -> CompiledRules {
+        try Self.compiledRules(config: config, compileEverything: compileEverything)
     }
 
     /// The rules of `config`, else of `.keywarden.toml` at the work tree root, else the built-in ones.
@@ -35,11 +35,12 @@ struct RuleOptions: ParsableArguments {
         }
     }
 
-    /// `loadRules(config:)`, compiled (see the instance method).
-    static func compiledRules(config: String?, environment: [String: String], compileEverything: Bool = false) throws -> CompiledRules {
+    /// `loadRules(config:)`, compiled (see the instance method). The matching database is cached in the
+    /// same folder as the parsed rules (`RuleLoader.cacheDirectory`, set once in `Keywarden.main`).
+    static func compiledRules(config: String?, compileEverything: Bool = false) throws -> CompiledRules {
         let set = try loadRules(config: config)
         do {
-            let compiled = try CompiledRules(set, cacheDirectory: CompiledRules.defaultCacheDirectory(environment: environment),
+            let compiled = try CompiledRules(set, cacheDirectory: RuleLoader.cacheDirectory,
                                              deferBuiltInPatterns: !compileEverything)
             for p in compiled.problems { Terminal.warn("keywarden: error: \(p); that rule is skipped") }
             return compiled
