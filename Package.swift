@@ -42,7 +42,7 @@ let package = Package(
         ),
         .target(
             name: "SecretScanner",
-            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository"],
+            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification"],
             swiftSettings: strict
         ),
         .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing", "Verification"], swiftSettings: strict),
@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
         .target(
             name: "Hygiene",
-            dependencies: ["GitRepository", "KeyAge", "Hashing", "SecretScanner", "TOMLKit"],
+            dependencies: ["GitRepository", "KeyAge", "Hashing", "SecretScanner", "SecretRules"],
             swiftSettings: strict
         ),
 

@@ -21,3 +21,19 @@ enum PathUtilities {
         return p
     }
 }
+
+extension GitRepository {
+    /// The root of the git work tree holding `directory`: the nearest folder, `directory` itself or one of
+    /// its parents, that has a `.git` entry (a folder, or the file a linked work tree or submodule has).
+    /// A plain walk of the file system, without opening the repository: cheap enough for every start-up.
+    /// nil outside any work tree.
+    public static func enclosingWorkTree(of directory: String) -> String? {
+        var dir = PathUtilities.trimmingTrailingSlash(directory)
+        while true {
+            if access(dir + "/.git", F_OK) == 0 { return dir }
+            let parent = (dir as NSString).deletingLastPathComponent
+            if parent == dir || parent.isEmpty { return nil }
+            dir = parent
+        }
+    }
+}

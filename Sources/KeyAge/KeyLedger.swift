@@ -100,18 +100,3 @@ public struct TrackedKeyInfo: Sendable, Equatable {
         return s
     }
 }
-
-extension KeyLedger {
-    /// The default ledger path for work started in `directory`: `.keywarden/keys.toml` at the root of the
-    /// enclosing git work tree (the nearest folder with a `.git` entry), else in `directory` itself.
-    public static func defaultPath(from directory: String) -> String {
-        var dir = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
-        while true {
-            if FileSystem.exists(dir + "/.git") { return dir + "/" + defaultRelativePath }
-            let parent = FileSystem.directory(of: dir)
-            if parent == dir || dir == "." { break }
-            dir = parent
-        }
-        return directory + "/" + defaultRelativePath
-    }
-}

@@ -55,7 +55,7 @@ public enum CIFacts {
                 r.severity = max(r.severity, f.severity)
                 byID[f.ruleID] = r
             } else {
-                byID[f.ruleID] = FiredRule(id: f.ruleID, description: f.description, provider: f.provider,
+                byID[f.ruleID] = FiredRule(id: f.ruleID, description: f.ruleDescription, provider: f.provider,
                                            severity: f.severity, count: 1)
             }
         }
@@ -82,7 +82,7 @@ public enum CIFacts {
     /// The message of one finding: what, the redacted secret and its fingerprint. CI formats always redact:
     /// their output is uploaded and kept, so `--show-secrets` does not apply to them.
     static func message(_ f: Finding) -> String {
-        var text = "\(title(f.description, ruleID: f.ruleID)) (\(f.ruleID)): \(f.redactedSecret), fingerprint \(f.fingerprint)"
+        var text = "\(title(f.ruleDescription, ruleID: f.ruleID)) (\(f.ruleID)): \(f.redactedSecret), fingerprint \(f.fingerprint)"
         if let g = f.git { text += ", introduced in commit \(g.commit.prefix(12))" }
         return text
     }

@@ -25,7 +25,7 @@ public enum GitHubReport {
             out += annotation(level, properties: properties, message: message)
         }
         for e in report.result.errors {
-            out += annotation("error", properties: [("title", "keywarden: scan error")], message: e)
+            out += annotation("error", properties: [("title", "keywarden: scan error")], message: e.description)
         }
         if perLevel.values.contains(where: { $0 > annotationsShownPerLevel }) {
             out += annotation("notice", properties: [("title", "keywarden")],
@@ -97,7 +97,7 @@ public enum GitHubReport {
             for f in report.findings {
                 var location = "\(CIFacts.path(f.path)):\(f.line)"
                 if let g = f.git { location += " @ \(g.commit.prefix(12))" }
-                out += "| \(f.severity.rawValue) | \(code(f.ruleID)) \(cell(CIFacts.title(f.description, ruleID: f.ruleID))) "
+                out += "| \(f.severity.rawValue) | \(code(f.ruleID)) \(cell(CIFacts.title(f.ruleDescription, ruleID: f.ruleID))) "
                     + "| \(code(location)) | \(code(f.redactedSecret)) | \(code(f.fingerprint)) |\n"
             }
             out += "\n### What to do\n\n"
@@ -108,7 +108,7 @@ public enum GitHubReport {
         }
         if !r.errors.isEmpty {
             out += "### Errors\n\n"
-            for e in r.errors { out += "- \(cell(e))\n" }
+            for e in r.errors { out += "- \(cell(e.description))\n" }
             out += "\n"
         }
         return out

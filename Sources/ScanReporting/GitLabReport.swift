@@ -25,7 +25,7 @@ enum GitLabReport {
     }
 
     private static func write(_ f: Finding, id: String, revision: String?, into w: inout JSONWriter) {
-        let title = CIFacts.title(f.description, ruleID: f.ruleID)
+        let title = CIFacts.title(f.ruleDescription, ruleID: f.ruleID)
         let path = CIFacts.path(f.path)
         w.beginObject()
         w.string("id", uuid(id))
@@ -84,7 +84,7 @@ enum GitLabReport {
                 for text in texts {
                     w.beginObject()
                     w.string("level", level)
-                    w.string("value", text)
+                    w.string("value", text.description)
                     w.endObject()
                 }
             }

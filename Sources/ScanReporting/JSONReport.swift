@@ -33,9 +33,9 @@ enum JSONReport {
         w.int("ignored", report.ignored)
         w.int("baselined", report.baselined)
         w.string("scope", report.scope)
-        w.strings("skipped", r.skipped)
-        w.strings("errors", r.errors)
-        w.strings("warnings", r.warnings)
+        w.strings("skipped", r.skipped.map(\.description))
+        w.strings("errors", r.errors.map(\.description))
+        w.strings("warnings", r.warnings.map(\.description))
         let counts = report.verificationCounts
         if !counts.isEmpty {
             w.beginObject("verification")
@@ -56,7 +56,7 @@ enum JSONReport {
     /// One finding's fields (shared with the JSON Lines format).
     static func write(_ f: Finding, report: Report, notes: [String]?, into w: inout JSONWriter) {
         w.string("rule_id", f.ruleID)
-        w.string("description", f.description)
+        w.string("description", f.ruleDescription)
         w.string("provider", f.provider)
         w.string("severity", f.severity.rawValue)
         w.string("path", f.path)

@@ -33,6 +33,17 @@ public struct Report: Sendable {
         self.toolVersion = toolVersion
     }
 
+    /// The report of a scan run: its findings, counts, notes, tracked keys and verifications.
+    public init(_ outcome: ScanOutcome, toolVersion: String) {
+        self.init(findings: outcome.findings, result: outcome.result, toolVersion: toolVersion)
+        ignored = outcome.ignored
+        baselined = outcome.baselined
+        notes = outcome.notes
+        trackedKeys = outcome.trackedKeys
+        verifications = outcome.verifications
+        scope = outcome.scope
+    }
+
     func secret(_ f: Finding) -> String { showSecrets ? f.secret : f.redactedSecret }
 }
 

@@ -142,7 +142,7 @@ enum SARIFReport {
                     w.beginObject()
                     w.string("level", lvl)
                     w.beginObject("message")
-                    w.string("text", text)
+                    w.string("text", text.description)
                     w.endObject()
                     w.endObject()
                 }

@@ -10,7 +10,7 @@ enum TextReport {
             let sev = f.severity.rawValue.uppercased()
             let sevStyled = style(f.severity >= .high ? "1;31" : f.severity == .medium ? "33" : "2", sev)
             out += "\(style("1", "\(f.path):\(f.line):\(f.column)"))  \(sevStyled)  \(f.ruleID)  (\(f.provider))\n"
-            out += "    \(f.description.isEmpty ? "secret" : f.description): \(report.secret(f))\n"
+            out += "    \(f.ruleDescription.isEmpty ? "secret" : f.ruleDescription): \(report.secret(f))\n"
             out += "    fingerprint: \(f.fingerprint)\n"
             if let g = f.git {
                 out += "    commit \(g.commit.prefix(12)) by \(g.author) <\(g.email)> on \(g.date): \(g.message)\n"

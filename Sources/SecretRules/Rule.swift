@@ -43,6 +43,14 @@ public struct Rule: Sendable {
     public var negativeExamples: [String]
     public var tags: [String]
     public var source: RuleSource
+    /// The provider whose verifier checks this rule's findings live (`keywarden verify`, `scan --verify`);
+    /// nil: findings of this rule are not verified.
+    public var verifier: String?
+    /// Why findings of this rule cannot be verified although `verifier` names the provider (for example a
+    /// client secret without its client id): reported as "unverifiable" with this reason, never sent.
+    public var unverifiable: String?
+    /// The credential pair this rule finds one half of (`pair = { id = "...", role = "key" }`).
+    public var pair: PairMembership?
     /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
     /// by the test suite, so a scan may compile them on first use rather than all at start.
     public var isBuiltIn = false
@@ -65,6 +73,46 @@ public struct Rule: Sendable {
         self.examples = examples
         self.negativeExamples = negativeExamples
         self.tags = tags
+        self.source = source
+    }
+}
+
+/// One half of a credential pair: the pair's id (a `[[pairs]]` entry) and which half this rule finds.
+public struct PairMembership: Sendable, Equatable {
+    public enum Role: String, Sendable, CaseIterable { case key, secret }
+    public var id: String
+    public var role: Role
+
+    public init(id: String, role: Role) {
+        self.id = id
+        self.role = role
+    }
+}
+
+/// A credential made of two halves found by two rules (an API key and its secret key): when both halves
+/// are found within `lines` of each other they are reported as one finding under the pair's id.
+public struct CredentialPair: Sendable, Equatable {
+    public var id: String
+    public var description: String
+    public var provider: String
+    public var severity: Severity
+    /// How many lines apart the two halves may be.
+    public var lines: Int
+    /// The provider whose verifier checks the pair (it needs both halves).
+    public var verifier: String?
+    /// Which tenant finder looks for the pair's tenant in the lines around it (`mindtickle`); nil: none.
+    public var tenant: String?
+    public var source: RuleSource
+
+    public init(id: String, description: String = "", provider: String = "generic", severity: Severity = .high, lines: Int = 5,
+                verifier: String? = nil, tenant: String? = nil, source: RuleSource = RuleSource(file: "<inline>", line: 0)) {
+        self.id = id
+        self.description = description
+        self.provider = provider
+        self.severity = severity
+        self.lines = lines
+        self.verifier = verifier
+        self.tenant = tenant
         self.source = source
     }
 }
@@ -101,12 +149,15 @@ public struct Allowlist: Sendable {
 public struct RuleSet: Sendable {
     public var rules: [Rule]
     public var allowlists: [Allowlist]
+    /// Credential pairs whose halves the rules find (`[[pairs]]`).
+    public var pairs: [CredentialPair]
     /// Things the loader skipped or distrusted, each named (never silently).
     public var warnings: [String]
 
-    public init(rules: [Rule], allowlists: [Allowlist] = [], warnings: [String] = []) {
+    public init(rules: [Rule], allowlists: [Allowlist] = [], pairs: [CredentialPair] = [], warnings: [String] = []) {
         self.rules = rules
         self.allowlists = allowlists
+        self.pairs = pairs
         self.warnings = warnings
     }
 }

@@ -4,12 +4,9 @@ import TOMLKit
 /// Loads rules from TOML: keywarden's built-in files (embedded in the binary) and user configs in the
 /// gitleaks/betterleaks schema, with `[extend]` support.
 public enum RuleLoader {
-    /// Where the parsed built-in rules are cached (see `RuleSetCache`); nil: no cache. Set once at
-    /// start-up, before any rules are loaded.
-    nonisolated(unsafe) public static var cacheDirectory: URL?
-
-    /// The rules built into this binary.
-    public static func builtIn() throws(RulesError) -> RuleSet {
+    /// The rules built into this binary. The parsed rules are cached in `cacheDirectory` (see
+    /// `RuleSetCache`); nil: no cache.
+    public static func builtIn(cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
         var set: RuleSet
         if let dir = cacheDirectory, let cached = RuleSetCache.load(from: dir) {
             set = cached
@@ -27,6 +24,7 @@ public enum RuleLoader {
             let part = try parse(text, file: "rules/\(name)")
             set.rules += part.rules
             set.allowlists += part.allowlists
+            set.pairs += part.pairs
             set.warnings += part.warnings
         }
         return set
@@ -41,30 +39,37 @@ public enum RuleLoader {
     }
 
     /// Loads a user config file, following `[extend]` (`useDefault`, `path`, `disabledRules`).
-    public static func load(configAt path: String) throws(RulesError) -> RuleSet {
-        try load(configAt: path, depth: 0)
+    public static func load(configAt path: String, cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
+        try load(configAt: path, depth: 0, cacheDirectory: cacheDirectory)
     }
 
-    /// Loads a project's `.keywarden.toml`: the same schema, but the built-in rules are kept unless its
-    /// `[extend]` says `useDefault = false`; its `[hook]` table is the hook's and is not rules.
-    public static func load(projectConfigAt path: String) throws(RulesError) -> RuleSet {
-        try load(configAt: path, depth: 0, useDefaultUnlessSaid: true)
+    /// The rules of a project's `.keywarden.toml` (already parsed into `settings`): the same schema, but the
+    /// built-in rules are kept unless its `[extend]` says `useDefault = false`. No file: the built-in rules.
+    public static func load(_ settings: ProjectSettings, cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
+        guard let path = settings.path else { return try builtIn(cacheDirectory: cacheDirectory) }
+        return try resolve(settings.rules, file: path, extend: settings.rules.extend ?? Extend(useDefault: true),
+                           depth: 0, cacheDirectory: cacheDirectory)
     }
 
-    private static func load(configAt path: String, depth: Int, useDefaultUnlessSaid: Bool = false) throws(RulesError) -> RuleSet {
+    private static func load(configAt path: String, depth: Int, cacheDirectory: URL?) throws(RulesError) -> RuleSet {
         guard depth < 8 else { throw RulesError(file: path, line: nil, message: "[extend] chain is too deep (a cycle?)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RulesError(file: path, line: nil, message: "cannot read the config file")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let own = try parseDocument(text, file: path, hookTableAllowed: useDefaultUnlessSaid)
-        guard let extend = own.extend ?? (useDefaultUnlessSaid ? Extend(useDefault: true) : nil) else { return own.set }
+        let own = try parseDocument(String(decoding: data, as: UTF8.self), file: path)
+        guard let extend = own.extend else { return own.set }
+        return try resolve(own, file: path, extend: extend, depth: depth, cacheDirectory: cacheDirectory)
+    }
+
+    /// `own` on top of what its `[extend]` names: the built-in rules, another file, less the disabled rules.
+    private static func resolve(_ own: (set: RuleSet, extend: Extend?), file path: String, extend: Extend, depth: Int,
+                                cacheDirectory: URL?) throws(RulesError) -> RuleSet {
         var base = RuleSet(rules: [])
-        if extend.useDefault { base = try builtIn() }
+        if extend.useDefault { base = try builtIn(cacheDirectory: cacheDirectory) }
         if let other = extend.path {
             let resolved = other.hasPrefix("/") ? other
                 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(other).path
-            let more = try load(configAt: resolved, depth: depth + 1)
+            let more = try load(configAt: resolved, depth: depth + 1, cacheDirectory: cacheDirectory)
             base = merge(base, more)
         }
         base.rules.removeAll { extend.disabledRules.contains($0.id) }
@@ -74,8 +79,10 @@ public enum RuleLoader {
     /// `top` wins over `base` for rules with the same id; allowlists and warnings add up.
     static func merge(_ base: RuleSet, _ top: RuleSet) -> RuleSet {
         let ids = Set(top.rules.map(\.id))
+        let pairIDs = Set(top.pairs.map(\.id))
         return RuleSet(rules: base.rules.filter { !ids.contains($0.id) } + top.rules,
                        allowlists: base.allowlists + top.allowlists,
+                       pairs: base.pairs.filter { !pairIDs.contains($0.id) } + top.pairs,
                        warnings: base.warnings + top.warnings)
     }
 
@@ -84,7 +91,7 @@ public enum RuleLoader {
         try parseDocument(text, file: file).set
     }
 
-    struct Extend {
+    struct Extend: Sendable {
         var useDefault = false
         var path: String?
         var disabledRules: [String] = []
@@ -93,20 +100,29 @@ public enum RuleLoader {
     /// Tables of `.keywarden.toml` that belong to other commands (`hook`, `doctor`), not to the rules.
     static let projectTables: Set<String> = ["hook", "doctor"]
 
-    static func parseDocument(_ text: String, file: String, hookTableAllowed: Bool = false) throws(RulesError) -> (set: RuleSet, extend: Extend?) {
-        let table: TOMLTable
+    /// The TOML table of `text`; a syntax error names `file` and the line.
+    static func table(_ text: String, file: String) throws(RulesError) -> TOMLTable {
         do {
-            table = try TOMLTable(string: text)
+            return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw RulesError(file: file, line: error.source.begin.line, message: "TOML syntax: \(error.description)")
         } catch {
             throw RulesError(file: file, line: nil, message: "TOML syntax: \(error)")
         }
+    }
+
+    static func parseDocument(_ text: String, file: String, hookTableAllowed: Bool = false) throws(RulesError) -> (set: RuleSet, extend: Extend?) {
+        try parseDocument(try table(text, file: file), text: text, file: file, projectTablesAllowed: hookTableAllowed)
+    }
+
+    /// The rules part of a parsed document; `projectTablesAllowed` for `.keywarden.toml`, whose `[hook]` and
+    /// `[doctor]` tables are not rules and whose `[extend]` keeps the built-in rules unless it says otherwise.
+    static func parseDocument(_ table: TOMLTable, text: String, file: String, projectTablesAllowed hookTableAllowed: Bool) throws(RulesError) -> (set: RuleSet, extend: Extend?) {
         let lines = RuleLines(text: text)
         var unsupported = [String: [String]]()
         var rules = [Rule]()
         var ids = [String: Int]()
-        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend"].contains(key) && !(hookTableAllowed && Self.projectTables.contains(key)) {
+        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend", "pairs"].contains(key) && !(hookTableAllowed && Self.projectTables.contains(key)) {
             unsupported["top-level '\(key)'", default: []].append("")
         }
         if let array = table["rules"]?.array {
@@ -136,6 +152,17 @@ public enum RuleLoader {
                 allowlists.append(try parseAllowlist(t, file: file, context: "[[allowlists]]", unsupported: &unsupported))
             }
         }
+        var pairs = [CredentialPair]()
+        if let many = table["pairs"]?.array {
+            for (index, value) in many.enumerated() {
+                guard let t = value.table else {
+                    throw RulesError(file: file, line: nil, message: "[[pairs]] entry \(index + 1) is not a table")
+                }
+                pairs.append(try parsePair(t, file: file))
+            }
+        } else if table["pairs"] != nil {
+            throw RulesError(file: file, line: nil, message: "'pairs' must be an array of tables ([[pairs]])")
+        }
         var extend: Extend?
         if let e = table["extend"]?.table {
             var x = Extend()
@@ -152,12 +179,12 @@ public enum RuleLoader {
             }
             warnings.append("\(file): skipped features keywarden does not support: \(names.joined(separator: "; "))")
         }
-        return (RuleSet(rules: rules, allowlists: allowlists, warnings: warnings), extend)
+        return (RuleSet(rules: rules, allowlists: allowlists, pairs: pairs, warnings: warnings), extend)
     }
 
     private static let ruleKeys: Set<String> = [
         "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist", "allowlists",
-        "provider", "severity", "examples", "negative_examples", "validator",
+        "provider", "severity", "examples", "negative_examples", "validator", "verifier", "unverifiable", "pair",
     ]
 
     static func parseRule(_ t: TOMLTable, file: String, line: Int, unsupported: inout [String: [String]]) throws(RulesError) -> Rule {
@@ -193,6 +220,18 @@ public enum RuleLoader {
         rule.keywords = strings(t["keywords"]).map { $0.lowercased() }.filter { !$0.isEmpty }
         rule.tags = strings(t["tags"])
         rule.validator = t["validator"]?.string
+        rule.verifier = t["verifier"]?.string
+        rule.unverifiable = t["unverifiable"]?.string
+        if rule.unverifiable != nil, rule.verifier == nil {
+            throw RulesError(file: file, line: line, message: "rule '\(id)': 'unverifiable' needs 'verifier' (the provider it cannot be checked with)")
+        }
+        if let p = t["pair"] {
+            guard let pt = p.table, let pairID = pt["id"]?.string, !pairID.isEmpty,
+                  let roleText = pt["role"]?.string, let role = PairMembership.Role(rawValue: roleText) else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': pair must be { id = \"<pair id>\", role = \"key\" or \"secret\" }")
+            }
+            rule.pair = PairMembership(id: pairID, role: role)
+        }
         rule.examples = strings(t["examples"])
         rule.negativeExamples = strings(t["negative_examples"])
         if let single = t["allowlist"]?.table {
@@ -205,6 +244,34 @@ public enum RuleLoader {
             }
         }
         return rule
+    }
+
+    private static let pairKeys: Set<String> = ["id", "description", "provider", "severity", "lines", "verifier", "tenant"]
+
+    /// One `[[pairs]]` entry: a credential reported as one finding when the rules of its two halves both match.
+    static func parsePair(_ t: TOMLTable, file: String) throws(RulesError) -> CredentialPair {
+        guard let id = t["id"]?.string, !id.isEmpty else { throw RulesError(file: file, line: nil, message: "a [[pairs]] entry has no 'id'") }
+        for key in t.keys where !pairKeys.contains(key) {
+            throw RulesError(file: file, line: nil, message: "pair '\(id)': unknown field '\(key)'")
+        }
+        var pair = CredentialPair(id: id, source: RuleSource(file: file, line: 0))
+        pair.description = t["description"]?.string ?? ""
+        pair.provider = t["provider"]?.string ?? inferProvider(id)
+        if let s = t["severity"]?.string {
+            guard let severity = Severity(rawValue: s.lowercased()) else {
+                throw RulesError(file: file, line: nil, message: "pair '\(id)': unknown severity '\(s)'")
+            }
+            pair.severity = severity
+        }
+        if let n = t["lines"] {
+            guard let v = n.int, (0...100).contains(v) else {
+                throw RulesError(file: file, line: nil, message: "pair '\(id)': lines must be a whole number from 0 to 100")
+            }
+            pair.lines = v
+        }
+        pair.verifier = t["verifier"]?.string
+        pair.tenant = t["tenant"]?.string
+        return pair
     }
 
     private static let allowlistKeys: Set<String> = ["description", "paths", "regexes", "regexTarget", "stopwords", "commits", "condition", "targetRules"]

@@ -5,7 +5,7 @@ import Foundation
 /// scan's start-up). Keyed by the embedded files' digest and the format version; anything unreadable is
 /// ignored and rebuilt from the TOML.
 enum RuleSetCache {
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     static func file(in directory: URL) -> URL {
         directory.appendingPathComponent("rules-\(EmbeddedRules.digest)-v\(formatVersion).bin")
@@ -66,8 +66,14 @@ enum RuleSetCache {
                 u32(UInt32(r.allowlists.count)); r.allowlists.forEach { allowlist($0) }
                 optional(r.validator); strings(r.examples); strings(r.negativeExamples); strings(r.tags)
                 string(r.source.file); u64(UInt64(r.source.line))
+                optional(r.verifier); optional(r.unverifiable); optional(r.pair?.id); optional(r.pair?.role.rawValue)
             }
             u32(UInt32(set.allowlists.count)); set.allowlists.forEach { allowlist($0) }
+            u32(UInt32(set.pairs.count))
+            for p in set.pairs {
+                string(p.id); string(p.description); string(p.provider); string(p.severity.rawValue); u64(UInt64(p.lines))
+                optional(p.verifier); optional(p.tenant); string(p.source.file); u64(UInt64(p.source.line))
+            }
             strings(set.warnings)
         }
     }
@@ -141,14 +147,33 @@ enum RuleSetCache {
                 r.allowlists = (0..<lists).map { _ in allowlist() }
                 r.validator = optional(); r.examples = strings(); r.negativeExamples = strings(); r.tags = strings()
                 r.source = RuleSource(file: string(), line: Int(u64()))
+                r.verifier = optional(); r.unverifiable = optional()
+                let pairID = optional(), pairRole = optional()
+                if let pairID, let pairRole {
+                    guard let role = PairMembership.Role(rawValue: pairRole) else { return nil }
+                    r.pair = PairMembership(id: pairID, role: role)
+                }
                 if failed { return nil }
                 rules.append(r)
             }
             let lists = Int(u32())
             guard !failed, lists <= bytes.count else { return nil }
             let allowlists = (0..<lists).map { _ in allowlist() }
+            let pairCount = Int(u32())
+            guard !failed, pairCount <= bytes.count else { return nil }
+            var pairs = [CredentialPair]()
+            for _ in 0..<pairCount {
+                var p = CredentialPair(id: string())
+                p.description = string(); p.provider = string()
+                guard let severity = Severity(rawValue: string()) else { return nil }
+                p.severity = severity
+                p.lines = Int(clamping: u64())
+                p.verifier = optional(); p.tenant = optional()
+                p.source = RuleSource(file: string(), line: Int(clamping: u64()))
+                pairs.append(p)
+            }
             let warnings = strings()
-            return failed ? nil : RuleSet(rules: rules, allowlists: allowlists, warnings: warnings)
+            return failed ? nil : RuleSet(rules: rules, allowlists: allowlists, pairs: pairs, warnings: warnings)
         }
     }
 }

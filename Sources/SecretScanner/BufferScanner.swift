@@ -27,7 +27,7 @@ public final class BufferScanner {
     let matchScratch = MatchScratch()
     private var candidates: [[Int]]
     /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
-    public private(set) var warnings: [String] = []
+    public private(set) var warnings: [ScanNote] = []
 
     public init(_ compiled: CompiledRules, fingerprinter: Fingerprinter) {
         self.compiled = compiled
@@ -54,7 +54,7 @@ public final class BufferScanner {
         PathContext.apply(to: &findings, path: path)
         findings += pathFindings(path)
         guard postprocess else { return findings }
-        return Postprocess.run(findings, lines: lines, buffer: buffer, fingerprinter: fingerprinter)
+        return Postprocess.run(findings, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
     }
 
     /// Every rule over one buffer: prefilter, then confirmation in windows around the candidates.
@@ -159,7 +159,8 @@ public final class BufferScanner {
                 return true
             }
         } catch {
-            warnings.append("rule '\(rule.rule.id)' gave up on \(input.path) (\(error.message)); part of that file went unchecked by it")
+            warnings.append(ScanNote(.rule, path: input.path,
+                                     "rule '\(rule.rule.id)' gave up (\(error.message)); part of that file went unchecked by it"))
         }
         for m in matches {
             if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
@@ -203,8 +204,7 @@ public final class BufferScanner {
         let (line, column) = lines.position(of: secretRange.lowerBound)
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound - 1)
         if let filter = input.lineFilter, !filter.contains(where: { $0.overlaps(line...endLine) }) { return nil }
-        var f = Finding(ruleID: rule.rule.id, description: rule.rule.description, provider: rule.rule.provider,
-                        severity: severity, path: input.path, line: line, column: column, endLine: endLine,
+        var f = Finding(rule: rule.rule, severity: severity, path: input.path, line: line, column: column, endLine: endLine,
                         endColumn: endColumn + 1, secret: secret, fingerprint: fingerprinter.fingerprint(secret))
         f.extra = extra
         f.offset = secretRange.lowerBound
@@ -220,8 +220,7 @@ public final class BufferScanner {
     }
 
     private func pathFinding(_ rule: CompiledRule, path: String) -> Finding {
-        Finding(ruleID: rule.rule.id, description: rule.rule.description, provider: rule.rule.provider,
-                severity: rule.rule.severity, path: path, line: 1, column: 1, endLine: 1, endColumn: 1,
+        Finding(rule: rule.rule, severity: rule.rule.severity, path: path, line: 1, column: 1, endLine: 1, endColumn: 1,
                 secret: path, fingerprint: fingerprinter.fingerprint(path))
     }
 

@@ -18,8 +18,8 @@ public struct FileWalker {
     static let skippedDirectories: Set<String> = [".git"]
 
     public let options: Options
-    public private(set) var errors: [String] = []
-    public private(set) var skipped: [String] = []
+    public private(set) var errors: [ScanNote] = []
+    public private(set) var skipped: [ScanNote] = []
 
     public init(options: Options = Options()) { self.options = options }
 
@@ -31,7 +31,8 @@ public struct FileWalker {
             var st = stat()
             let rc = options.followSymlinks ? stat(root, &st) : lstat(root, &st)
             if rc != 0 {
-                errors.append("\(root): \(String(cString: strerror(errno)))")
+                let code = errno
+                errors.append(ScanNote(code == ENOENT ? .missing : .unreadable, path: root, String(cString: strerror(code))))
                 continue
             }
             let mode = st.st_mode & S_IFMT
@@ -40,7 +41,7 @@ public struct FileWalker {
             } else if mode == S_IFDIR {
                 walk(root, display: root == "." ? "" : root, into: &out, seen: &seen)
             } else if mode == S_IFLNK {
-                skipped.append("\(root): symbolic link not followed (use --follow-symlinks)")
+                skipped.append(ScanNote(.symbolicLink, path: root, "symbolic link not followed (use --follow-symlinks)"))
             }
         }
         return out
@@ -56,13 +57,13 @@ public struct FileWalker {
         if stat(dir, &st) == 0 {
             let id = FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
             if seen.contains(id) {
-                skipped.append("\(dir): directory already visited (symbolic link loop)")
+                skipped.append(ScanNote(.symbolicLink, path: dir, "directory already visited (symbolic link loop)"))
                 return
             }
             seen.insert(id)
         }
         guard let handle = opendir(dir) else {
-            errors.append("\(dir): \(String(cString: strerror(errno)))")
+            errors.append(ScanNote(.unreadable, path: dir, String(cString: strerror(errno))))
             return
         }
         var names = [(String, UInt8)]()
@@ -95,7 +96,7 @@ public struct FileWalker {
                 guard options.followSymlinks else { continue }
                 var s = stat()
                 guard stat(path, &s) == 0 else {
-                    skipped.append("\(shown): broken symbolic link")
+                    skipped.append(ScanNote(.symbolicLink, path: shown, "broken symbolic link"))
                     continue
                 }
                 if s.st_mode & S_IFMT == S_IFDIR {

@@ -1,10 +1,12 @@
 public import SecretRules
 
 /// One secret found: where, by which rule, and its fingerprint. The secret itself is held only so that a
-/// caller can ask for it explicitly (`--show-secrets`); every rendering redacts by default.
-public struct Finding: Sendable {
+/// caller can ask for it explicitly (`--show-secrets`); every rendering redacts by default, and so does
+/// `description`, so string interpolation of a finding never prints the secret.
+public struct Finding: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public var ruleID: String
-    public var description: String
+    /// The rule's own text ("MaintainX REST API key (JWT, decoded and confirmed)").
+    public var ruleDescription: String
     public var provider: String
     public var severity: Severity
     public var path: String
@@ -22,15 +24,22 @@ public struct Finding: Sendable {
     public var partnerSecret: String?
     /// Facts known about the secret (MaintainX `iat`, `jti`; checksum state; a Mindtickle pair's `tenant`). Never secret.
     public var extra: [String: String] = [:]
+    /// The provider whose verifier can check this finding live (from the rule's `verifier`); nil: none.
+    public var verifier: String?
+    /// Why this finding cannot be verified although `verifier` is set (from the rule's `unverifiable`, or a
+    /// pair half found without its other half).
+    public var unverifiableReason: String?
     /// Where the finding came from in git, when it did.
     public var git: GitProvenance?
+    /// The credential pair this finding is one half of (from its rule), until pairing has run.
+    var pairMembership: PairMembership?
     /// Byte offset of the secret in its input (for ordering and de-duplication; not reported).
     var offset = 0
 
-    public init(ruleID: String, description: String, provider: String, severity: Severity, path: String, line: Int,
+    public init(ruleID: String, ruleDescription: String, provider: String, severity: Severity, path: String, line: Int,
                 column: Int, endLine: Int, endColumn: Int, secret: String, fingerprint: String) {
         self.ruleID = ruleID
-        self.description = description
+        self.ruleDescription = ruleDescription
         self.provider = provider
         self.severity = severity
         self.path = path
@@ -42,8 +51,24 @@ public struct Finding: Sendable {
         self.fingerprint = fingerprint
     }
 
+    /// A finding of `rule`: its id, text, provider and what its rule says about verification.
+    init(rule: Rule, severity: Severity, path: String, line: Int, column: Int, endLine: Int, endColumn: Int,
+         secret: String, fingerprint: String) {
+        self.init(ruleID: rule.id, ruleDescription: rule.description, provider: rule.provider, severity: severity, path: path,
+                  line: line, column: column, endLine: endLine, endColumn: endColumn, secret: secret, fingerprint: fingerprint)
+        verifier = rule.verifier
+        unverifiableReason = rule.unverifiable
+        pairMembership = rule.pair
+    }
+
     /// The secret with all but a short, harmless prefix hidden.
     public var redactedSecret: String { Redaction.redact(secret) }
+
+    /// `path:line: rule (provider) redacted-secret`: never the secret itself.
+    public var description: String { "\(path):\(line): \(ruleID) (\(provider)) \(redactedSecret)" }
+
+    /// The same as `description`: `debugPrint` and `dump`-style interpolation stay redacted too.
+    public var debugDescription: String { "Finding(" + description + ", fingerprint: \(fingerprint))" }
 }
 
 /// The commit that introduced a finding (for git sources).

@@ -13,8 +13,8 @@ extension ScanSession {
         for file in staged.files {
             scanChanged(file, commit: nil, scanner: scanner, into: &result)
         }
-        result.skipped += staged.skipped.map { "\($0.path): \($0.reason)" }
-        result.errors += staged.errors.map(\.message)
+        result.skipped += staged.skipped.map { ScanNote($0.reason.noteReason, path: $0.path, $0.reason.description) }
+        result.errors += staged.errors.map { ScanNote(.git, $0.message) }
         result.warnings += scanner.warnings
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -28,11 +28,13 @@ extension ScanSession {
         for commit in commits {
             let changes: CommitChanges
             do { changes = try repository.changes(in: commit.id) } catch {
-                result.errors.append(error.message); continue
+                result.errors.append(ScanNote(.git, error.message)); continue
             }
             for file in changes.files { scanChanged(file, commit: commit, scanner: scanner, into: &result) }
-            result.skipped += changes.skipped.map { "\($0.path) in \(commit.id.hex.prefix(12)): \($0.reason)" }
-            result.errors += changes.errors.map(\.message)
+            result.skipped += changes.skipped.map {
+                ScanNote($0.reason.noteReason, path: "\($0.path) in \(commit.id.hex.prefix(12))", $0.reason.description)
+            }
+            result.errors += changes.errors.map { ScanNote(.git, $0.message) }
         }
         result.warnings += scanner.warnings
         result.seconds = Date().timeIntervalSince(start)
@@ -41,7 +43,8 @@ extension ScanSession {
 
     private func scanChanged(_ file: ChangedFile, commit: CommitInfo?, scanner: BufferScanner, into result: inout ScanResult) {
         if file.content.count > options.maxFileSize {
-            result.skipped.append("\(file.path): larger than the size limit (\(file.content.count) bytes > \(options.maxFileSize); raise it with --max-file-size)")
+            result.skipped.append(ScanNote(.tooLarge, path: file.path,
+                                           "larger than the size limit (\(file.content.count) bytes > \(options.maxFileSize); raise it with --max-file-size)"))
             return
         }
         let context = InputContext(path: file.path, lineFilter: file.addedLines, commit: commit?.id.hex)
@@ -54,7 +57,7 @@ extension ScanSession {
             result.filesScanned += 1
             result.bytesScanned += file.content.count
         } catch {
-            result.errors.append("\(file.path): \(error)")
+            result.errors.append(ScanNote(.unreadable, path: file.path, "\(error)"))
         }
     }
 
@@ -81,19 +84,19 @@ extension ScanSession {
                           max(1, blobs.count / 64))
         let chunk = 256
         let next = Atomic<Int>(0)
-        let collected = Mutex<(findings: [(Int, String, [Finding])], skipped: [String], errors: [String],
-                               warnings: [String], files: Int, bytes: Int)>(([], [], [], [], 0, 0))
+        let collected = Mutex<(findings: [(Int, String, [Finding])], skipped: [ScanNote], errors: [ScanNote],
+                               warnings: [ScanNote], files: Int, bytes: Int)>(([], [], [], [], 0, 0))
         let opts = options, rules = self.rules, fingerprinter = self.fingerprinter
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker: GitRepository
             do { worker = try open() } catch {
                 let message = "\(error)"
-                collected.withLock { $0.errors.append(message) }
+                collected.withLock { $0.errors.append(ScanNote(.git, message)) }
                 return
             }
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             var found: [(Int, String, [Finding])] = []
-            var skipped: [String] = [], errors: [String] = []
+            var skipped: [ScanNote] = [], errors: [ScanNote] = []
             var files = 0, bytes = 0
             while true {
                 let first = next.add(chunk, ordering: .relaxed).oldValue
@@ -104,10 +107,10 @@ extension ScanSession {
                     do {
                         try worker.withBlob(blob.id) { (buffer) throws(GitError) in
                             if buffer.count > opts.maxFileSize {
-                                skipped.append("\(name) (blob \(blob.id.hex.prefix(12))): larger than the size limit"); return
+                                skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", "larger than the size limit")); return
                             }
-                            if !opts.includeBinary, ScanSession.looksBinary(buffer) { skipped.append("\(name): \(ScanSession.binaryReason)"); return }
-                            if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append("\(name): Git LFS pointer"); return }
+                            if !opts.includeBinary, ScanSession.looksBinary(buffer) { skipped.append(ScanNote(.binary, path: name, ScanSession.binaryReason)); return }
+                            if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append(ScanNote(.notContent, path: name, "Git LFS pointer")); return }
                             files += 1; bytes += buffer.count
                             ticker?.bytes.add(buffer.count, ordering: .relaxed)
                             for path in blob.paths {
@@ -115,12 +118,12 @@ extension ScanSession {
                                     let f = try scanner.scan(buffer, InputContext(path: path))
                                     if !f.isEmpty { found.append((i, path, f)) }
                                 } catch {
-                                    errors.append("\(path) (blob \(blob.id.hex.prefix(12))): \(error)")
+                                    errors.append(ScanNote(.unreadable, path: "\(path) (blob \(blob.id.hex.prefix(12)))", "\(error)"))
                                 }
                             }
                         }
                     } catch {
-                        errors.append("\(error)")
+                        errors.append(ScanNote(.git, "\(error)"))
                     }
                     ticker?.blobsDone.add(1, ordering: .relaxed)
                 }
@@ -136,10 +139,10 @@ extension ScanSession {
         result.filesScanned = all.files
         result.bytesScanned = all.bytes
         result.skipped = all.skipped
-        result.errors = plan.errors.map(\.message) + all.errors
+        result.errors = plan.errors.map { ScanNote(.git, $0.message) } + all.errors
         result.warnings = all.warnings
         if plan.isShallow {
-            result.warnings.append("shallow clone: commits before the shallow boundary are not in this repository and were not scanned")
+            result.warnings.append(ScanNote(.shallowHistory, "shallow clone: commits before the shallow boundary are not in this repository and were not scanned"))
         }
         let scanned = Date()
         result.findings = try attributeHistory(all.findings.sorted { ($0.0, $0.1) < ($1.0, $1.1) }, plan: plan,
@@ -148,7 +151,7 @@ extension ScanSession {
         if ProcessInfo.processInfo.environment["KEYWARDEN_TIMING"] != nil {
             let phases = String(format: "plan %.2f s, read and scan %.2f s, provenance %.2f s",
                                 planned.timeIntervalSince(start), scanned.timeIntervalSince(planned), Date().timeIntervalSince(scanned))
-            result.warnings.append("timing: " + phases)
+            result.warnings.append(ScanNote(.other, "timing: " + phases))
         }
         return result
     }
@@ -207,10 +210,10 @@ extension FileWalker {
     /// untracked but not ignored; no symbolic links, submodules or `.git`), reported relative to the
     /// root as given, like the plain walk. Roots outside any work tree (or in a bare repository) are
     /// handed back in `plainRoots` for the plain walk.
-    public static func gitWorkTreeFiles(under roots: [String]) -> (entries: [Entry], plainRoots: [String], errors: [String]) {
+    public static func gitWorkTreeFiles(under roots: [String]) -> (entries: [Entry], plainRoots: [String], errors: [ScanNote]) {
         var entries: [Entry] = []
         var plain: [String] = []
-        var errors: [String] = []
+        var errors: [ScanNote] = []
         for root in roots {
             guard let repository = try? GitRepository.open(at: root), repository.workTreeRoot != nil else {
                 plain.append(root); continue
@@ -219,7 +222,7 @@ extension FileWalker {
             do {
                 files = try repository.workTreeFiles(under: [root])
             } catch {
-                if error.code == .outsideWorkTree { plain.append(root) } else { errors.append(error.message) }
+                if error.code == .outsideWorkTree { plain.append(root) } else { errors.append(ScanNote(.git, error.message)) }
                 continue
             }
             var isDirectory: ObjCBool = false
@@ -238,5 +241,16 @@ extension FileWalker {
             }
         }
         return (entries, plain, errors)
+    }
+}
+
+extension SkippedFile.Reason {
+    /// The scan note reason for a git entry that is not scanned.
+    var noteReason: ScanNote.Reason {
+        switch self {
+        case .binary: .binary
+        case .symlink: .symbolicLink
+        case .submodule, .lfsPointer, .conflict: .notContent
+        }
     }
 }

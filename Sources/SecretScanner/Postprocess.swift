@@ -1,13 +1,10 @@
 import Foundation
-import Hashing
+import SecretRules
 
 /// What happens to one input's findings after matching: overlapping findings of several rules become one,
-/// and a Mindtickle API key and secret key close together become one key-pair finding.
+/// and the two halves of a credential pair (a Mindtickle API key and secret key) close together become one finding.
 enum Postprocess {
-    /// Lines within which a Mindtickle API key and secret key count as one pair.
-    static let pairDistance = 5
-
-    static func run(_ input: [Finding], lines: LineIndex, buffer: UnsafeRawBufferPointer, fingerprinter: Fingerprinter) -> [Finding] {
+    static func run(_ input: [Finding], lines: LineIndex, buffer: UnsafeRawBufferPointer, pairs: [CredentialPair]) -> [Finding] {
         guard !input.isEmpty else { return input }
         let sorted = input.sorted { ($0.offset, $0.ruleID) < ($1.offset, $1.ruleID) }
         var kept = [Finding]()
@@ -24,7 +21,7 @@ enum Postprocess {
             group.append(f)
         }
         flush()
-        return pairMindtickle(kept, buffer: buffer)
+        return pair(kept, pairs: pairs, buffer: buffer)
     }
 
     /// Of findings that cover the same secret, the one to report: a provider-specific rule over a generic
@@ -41,31 +38,40 @@ enum Postprocess {
         return group.max { score($0) < score($1) }
     }
 
-    private static func pairMindtickle(_ findings: [Finding], buffer: UnsafeRawBufferPointer) -> [Finding] {
-        let keys = findings.indices.filter { findings[$0].ruleID.hasPrefix("mindtickle-api-key") }
-        let secrets = findings.indices.filter { findings[$0].ruleID.hasPrefix("mindtickle-secret-key") }
-        guard !keys.isEmpty, !secrets.isEmpty else { return findings }
+    /// For each credential pair of the rules (`[[pairs]]`), joins a key half and the nearest unused secret
+    /// half within the pair's line distance into one finding under the pair's id: the secret half's value
+    /// and place, the key's fingerprint as a related fingerprint, and the tenant found around them.
+    static func pair(_ findings: [Finding], pairs: [CredentialPair], buffer: UnsafeRawBufferPointer) -> [Finding] {
+        guard !pairs.isEmpty, findings.contains(where: { $0.pairMembership != nil }) else { return findings }
         var used = Set<Int>()
-        var pairs = [Int: Int]()
-        for k in keys {
-            if let s = secrets.filter({ !used.contains($0) })
-                .min(by: { abs(findings[$0].line - findings[k].line) < abs(findings[$1].line - findings[k].line) }),
-               abs(findings[s].line - findings[k].line) <= pairDistance {
-                used.insert(s)
-                pairs[k] = s
+        var partners = [Int: (secret: Int, pair: CredentialPair)]()
+        for pair in pairs {
+            let keys = findings.indices.filter { findings[$0].pairMembership == PairMembership(id: pair.id, role: .key) }
+            let secrets = findings.indices.filter { findings[$0].pairMembership == PairMembership(id: pair.id, role: .secret) }
+            for k in keys {
+                if let s = secrets.filter({ !used.contains($0) })
+                    .min(by: { abs(findings[$0].line - findings[k].line) < abs(findings[$1].line - findings[k].line) }),
+                   abs(findings[s].line - findings[k].line) <= pair.lines {
+                    used.insert(s)
+                    partners[k] = (s, pair)
+                }
             }
         }
         var out = [Finding]()
         for (i, f) in findings.enumerated() where !used.contains(i) {
-            guard let s = pairs[i] else {
+            guard let (s, definition) = partners[i] else {
                 out.append(f)
                 continue
             }
             let secret = findings[s]
             var pair = secret
-            pair.ruleID = "mindtickle-key-pair"
-            pair.description = "Mindtickle API key and secret key together"
-            pair.severity = .critical
+            pair.ruleID = definition.id
+            pair.ruleDescription = definition.description
+            pair.provider = definition.provider
+            pair.severity = definition.severity
+            pair.verifier = definition.verifier
+            pair.unverifiableReason = nil
+            pair.pairMembership = nil
             pair.line = min(f.line, secret.line)
             pair.column = f.line <= secret.line ? f.column : secret.column
             pair.endLine = max(f.endLine, secret.endLine)
@@ -75,7 +81,9 @@ enum Postprocess {
             pair.offset = min(f.offset, secret.offset)
             pair.partnerSecret = f.secret
             let end = max(f.offset + f.secret.utf8.count, secret.offset + secret.secret.utf8.count)
-            if let tenant = MindtickleTenant.find(in: buffer, around: pair.offset..<end) { pair.extra["tenant"] = tenant }
+            if definition.tenant == "mindtickle", let tenant = MindtickleTenant.find(in: buffer, around: pair.offset..<end) {
+                pair.extra["tenant"] = tenant
+            }
             out.append(pair)
         }
         return out.sorted { $0.offset < $1.offset }

@@ -9,9 +9,24 @@ public enum RuleCheck {
         public var negatives = 0
     }
 
-    /// Runs every example (must be found by its rule) and negative example (must not be) of `set`.
-    public static func run(_ set: RuleSet, session: ScanSession, requireExamples: Int) -> Outcome {
+    /// Runs every example (must be found by its rule) and negative example (must not be) of `set`, and
+    /// checks the rules' provider data: each `verifier` is one that `knownVerifiers` holds, each `pair`
+    /// names a `[[pairs]]` entry, and each pair has a rule for both of its halves.
+    public static func run(_ set: RuleSet, session: ScanSession, requireExamples: Int,
+                           knownVerifiers: Set<String>) -> Outcome {
         var out = Outcome()
+        let pairs = Dictionary(set.pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for pair in set.pairs {
+            for role in PairMembership.Role.allCases
+            where !set.rules.contains(where: { $0.pair == PairMembership(id: pair.id, role: role) }) {
+                out.failures.append("pair \(pair.id) (\(pair.source.file)): no rule finds its \(role.rawValue) half")
+                out.failedRuleIDs.append(pair.id)
+            }
+            if let v = pair.verifier, !knownVerifiers.contains(v) {
+                out.failures.append("pair \(pair.id) (\(pair.source.file)): verifier '\(v)' is not one keywarden has")
+                out.failedRuleIDs.append(pair.id)
+            }
+        }
         for rule in set.rules {
             var template = ExampleTemplate(seed: rule.id)
             func fail(_ why: String) {
@@ -21,6 +36,10 @@ public enum RuleCheck {
             if rule.examples.count < requireExamples || rule.negativeExamples.count < requireExamples {
                 fail("has \(rule.examples.count) examples and \(rule.negativeExamples.count) negative examples; \(requireExamples) of each required")
             }
+            if let v = rule.verifier, !knownVerifiers.contains(v) {
+                fail("verifier '\(v)' is not one keywarden has (\(knownVerifiers.sorted().joined(separator: ", ")))")
+            }
+            if let p = rule.pair, pairs[p.id] == nil { fail("pair '\(p.id)' is not defined by a [[pairs]] entry") }
             let path = rule.path == nil ? "example.txt" : nil
             for (n, example) in rule.examples.enumerated() {
                 out.examples += 1

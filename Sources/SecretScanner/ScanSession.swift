@@ -20,11 +20,11 @@ public struct ScanResult: Sendable {
     public var filesScanned = 0
     public var bytesScanned = 0
     /// Inputs that were deliberately not scanned, each with the reason (binary, too large, ...).
-    public var skipped: [String] = []
+    public var skipped: [ScanNote] = []
     /// Inputs that could not be read, each with the reason. A scan with errors exits 2.
-    public var errors: [String] = []
+    public var errors: [ScanNote] = []
     /// Non-fatal notes (a rule that gave up on part of a file).
-    public var warnings: [String] = []
+    public var warnings: [ScanNote] = []
     public var seconds = 0.0
 
     public init() {}
@@ -48,7 +48,7 @@ public struct ScanSession: Sendable {
         let workers = options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let next = Atomic<Int>(0)
         let perFile = Mutex<[Int: FileOutcome]>([:])
-        let warnings = Mutex<[String]>([])
+        let warnings = Mutex<[ScanNote]>([])
         let opts = options
         let rules = self.rules, fingerprinter = self.fingerprinter
         let work: @Sendable (Int) -> Void = { _ in
@@ -77,8 +77,8 @@ public struct ScanSession: Sendable {
                 result.findings += findings
                 result.filesScanned += 1
                 result.bytesScanned += bytes
-            case .skipped(let why): result.skipped.append("\(entries[i].displayPath): \(why)")
-            case .failed(let why): result.errors.append("\(entries[i].displayPath): \(why)")
+            case .skipped(let reason, let why): result.skipped.append(ScanNote(reason, path: entries[i].displayPath, why))
+            case .failed(let why): result.errors.append(ScanNote(.unreadable, path: entries[i].displayPath, why))
             }
         }
         result.warnings = warnings.withLock { $0 }
@@ -100,7 +100,7 @@ public struct ScanSession: Sendable {
 
     enum FileOutcome: Sendable {
         case scanned([Finding], Int)
-        case skipped(String)
+        case skipped(ScanNote.Reason, String)
         case failed(String)
     }
 
@@ -108,13 +108,13 @@ public struct ScanSession: Sendable {
         switch reader.read(entry.path, limit: options.maxFileSize) {
         case .failure(let why): return .failed(why)
         case .tooLarge(let size):
-            return .skipped("larger than the size limit (\(size) bytes > \(options.maxFileSize); raise it with --max-file-size)")
+            return .skipped(.tooLarge, "larger than the size limit (\(size) bytes > \(options.maxFileSize); raise it with --max-file-size)")
         case .success(let count):
             return reader.withBytes(count) { buf in
                 if !options.includeBinary, looksBinary(buf) {
                     // A key store is found by its name even though its content is not scanned.
                     let byPath = scanner.pathFindings(entry.displayPath)
-                    return byPath.isEmpty ? .skipped(binaryReason) : .scanned(byPath, count)
+                    return byPath.isEmpty ? .skipped(.binary, binaryReason) : .scanned(byPath, count)
                 }
                 do {
                     return .scanned(try scanner.scan(buf, InputContext(path: entry.displayPath)), count)

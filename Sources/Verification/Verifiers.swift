@@ -1,7 +1,7 @@
 import Credentials
 import Foundation
 
-/// The built-in verifiers, and which scanner rules they check.
+/// The built-in verifiers. Which rules they check is declared by the rules (`verifier = "maintainx"`).
 public enum Verifiers {
     /// Every verifier, by provider.
     public static let all: [Verifier] = [maintainX, mindtickle, makini, github, gitlab, slack, stripe, openAI]
@@ -18,36 +18,12 @@ public enum Verifiers {
         case none
     }
 
-    /// Which verifier checks findings of `ruleID`.
-    public static func coverage(ruleID id: String) -> Coverage {
-        switch id {
-        case "maintainx-api-key", "maintainx-api-key-split", "maintainx-api-key-assignment", "maintainx-api-key-context",
-             "maintainx-bearer-mx-prefix":
-            return .verifier("maintainx")
-        case "mindtickle-key-pair":
-            return .verifier("mindtickle")
-        case "mindtickle-api-key", "mindtickle-api-key-context":
-            return .unverifiable(provider: "mindtickle", reason: "the secret key of this API key was not found nearby")
-        case "mindtickle-secret-key", "mindtickle-secret-key-context":
-            return .unverifiable(provider: "mindtickle", reason: "the API key of this secret key was not found nearby")
-        case "makini-token":
-            return .verifier("makini")
-        case "makini-client-secret", "makini-client-secret-context":
-            return .unverifiable(provider: "makini", reason: "a client secret can be checked only with its client id")
-        case "github-pat-classic", "github-pat-fine-grained", "github-oauth-token", "github-app-user-token",
-             "github-app-installation-token":
-            return .verifier("github")
-        case "gitlab-pat":
-            return .verifier("gitlab")
-        case "slack-bot-token", "slack-user-token", "slack-other-token":
-            return .verifier("slack")
-        case "stripe-secret-key", "stripe-restricted-key":
-            return .verifier("stripe")
-        case "openai-api-key", "openai-project-key":
-            return .verifier("openai")
-        default:
-            return .none
-        }
+    /// What a finding gets, from its rule's data (`verifier`, `unverifiable` in the rule TOML; a pair's
+    /// `verifier` for a joined pair): a verifier, a fixed `unverifiable` reason, or nothing.
+    public static func coverage(verifier: String?, unverifiable: String?) -> Coverage {
+        guard let verifier else { return .none }
+        if let unverifiable { return .unverifiable(provider: verifier, reason: unverifiable) }
+        return .verifier(verifier)
     }
 
     static func bearer(_ token: String) -> (name: String, value: String) { ("Authorization", "Bearer " + token) }

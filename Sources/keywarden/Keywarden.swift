@@ -31,8 +31,6 @@ struct Keywarden: ParsableCommand {
     /// Parses, runs, and maps every outcome onto keywarden's exit codes: `FindingsExit` is 1, an explicit
     /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
     static func main() {
-        // The parsed built-in rules are cached beside the matching database.
-        RuleLoader.cacheDirectory = CompiledRules.defaultCacheDirectory(environment: Terminal.environment)
         do {
             // `scan` is what hooks and CI run, often on tiny inputs: parse it without building the whole
             // command tree first (that costs several milliseconds of start-up).

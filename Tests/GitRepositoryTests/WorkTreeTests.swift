@@ -26,6 +26,19 @@ import TestSupport
         return f
     }
 
+    @Test func enclosingWorkTreeIsTheNearestFolderWithAGitEntry() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path("a/b"), withIntermediateDirectories: true)
+        #expect(GitRepository.enclosingWorkTree(of: dir.path("a/b")) != dir.path("a/b"))
+        try dir.write(".git/HEAD", "ref: refs/heads/main\n")
+        #expect(GitRepository.enclosingWorkTree(of: dir.path("a/b")) == dir.path())
+        #expect(GitRepository.enclosingWorkTree(of: dir.path("a/b") + "/") == dir.path())
+        #expect(GitRepository.enclosingWorkTree(of: dir.path()) == dir.path())
+        // A linked work tree or submodule has a `.git` file, not a folder.
+        try dir.write("a/.git", "gitdir: ../.git/worktrees/a\n")
+        #expect(GitRepository.enclosingWorkTree(of: dir.path("a/b")) == dir.path("a"))
+    }
+
     @Test func listsTrackedAndUntrackedButNotIgnoredFiles() throws {
         let f = try makeRepository()
         let repo = try f.open()

@@ -83,13 +83,4 @@ import TestSupport
             #expect(key.history.count == 1 && key.lastRotated == day("2026-02-01"))
         }
     }
-
-    @Test func defaultPathIsAtTheWorkTreeRoot() throws {
-        let dir = try TemporaryDirectory()
-        try FileManager.default.createDirectory(atPath: dir.path("a/b"), withIntermediateDirectories: true)
-        #expect(KeyLedger.defaultPath(from: dir.path("a/b")) == dir.path("a/b/.keywarden/keys.toml"))
-        try dir.write(".git/HEAD", "ref: refs/heads/main\n")
-        #expect(KeyLedger.defaultPath(from: dir.path("a/b")) == dir.path(".keywarden/keys.toml"))
-        #expect(KeyLedger.defaultPath(from: dir.path()) == dir.path(".keywarden/keys.toml"))
-    }
 }

@@ -24,7 +24,7 @@ enum Fixture {
                         provider: String = "maintainx", severity: Severity = .critical, path: String = "./src/client.ts",
                         line: Int = 2, column: Int = 15, endLine: Int? = nil, endColumn: Int = 36,
                         secret: String = maintainXSecret) -> Finding {
-        Finding(ruleID: rule, description: description, provider: provider, severity: severity, path: path,
+        Finding(ruleID: rule, ruleDescription: description, provider: provider, severity: severity, path: path,
                 line: line, column: column, endLine: endLine ?? line, endColumn: endColumn, secret: secret,
                 fingerprint: fingerprint(secret))
     }
@@ -51,8 +51,8 @@ enum Fixture {
         r.filesScanned = 3
         r.bytesScanned = 2048
         r.seconds = 0.25
-        r.errors = errors
-        r.warnings = warnings
+        r.errors = errors.map { ScanNote(.unreadable, $0) }
+        r.warnings = warnings.map { ScanNote(.other, $0) }
         return r
     }
 

@@ -33,7 +33,7 @@ import TestSupport
     @Test func annotationOfAnAwkwardPathAndMessageStaysOneCommand() throws {
         var f = Fixture.finding(rule: "generic-api-key", description: "two\nlines, with: colons", severity: .high,
                                 path: "dir/a,b:c%.env", line: 4, column: 2, endColumn: 10)
-        f.description = "two\nlines, with: colons"
+        f.ruleDescription = "two\nlines, with: colons"
         let text = ReportFormat.github.render(Fixture.report([f]), colour: false)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 1)

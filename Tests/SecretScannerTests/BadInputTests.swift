@@ -18,7 +18,7 @@ import TestSupport
         bytes.append(Data("MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n".utf8))
         try dir.write("tool.bin", data: bytes)
         let (skipped, _) = scanDir(dir)
-        #expect(skipped.findings.isEmpty && skipped.skipped.count == 1 && skipped.skipped[0].contains("binary"))
+        #expect(skipped.findings.isEmpty && skipped.skipped.count == 1 && skipped.skipped[0].reason == .binary)
         var options = ScanOptions()
         options.includeBinary = true
         let (scanned, _) = scanDir(dir, options: options)
@@ -65,7 +65,7 @@ import TestSupport
         handle.write(Data("MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n".utf8))
         try handle.close()
         let (skipped, _) = scanDir(dir)
-        #expect(skipped.findings.isEmpty && skipped.skipped.count == 1 && skipped.skipped[0].contains("size limit"))
+        #expect(skipped.findings.isEmpty && skipped.skipped.count == 1 && skipped.skipped[0].description.contains("size limit"))
         var options = ScanOptions()
         options.maxFileSize = 300 * 1024 * 1024
         let (scanned, _) = scanDir(dir, options: options)
@@ -79,7 +79,7 @@ import TestSupport
         var options = ScanOptions()
         options.maxFileSize = 4096
         let (result, _) = scanDir(dir, options: options)
-        #expect(result.findings.isEmpty && result.skipped.count == 1 && result.skipped[0].contains("--max-file-size"))
+        #expect(result.findings.isEmpty && result.skipped.count == 1 && result.skipped[0].description.contains("--max-file-size"))
     }
 
     @Test func aSymlinkLoopIsVisitedOnce() throws {
@@ -90,7 +90,7 @@ import TestSupport
         #expect(notFollowed.findings.count == 1)
         let (followed, walker) = scanDir(dir, follow: true)
         #expect(followed.findings.count == 1)
-        #expect(walker.skipped.contains { $0.contains("loop") })
+        #expect(walker.skipped.contains { $0.description.contains("loop") })
     }
 
     @Test func aMissingPathIsAnErrorAndTheRestIsScanned() throws {
@@ -99,7 +99,7 @@ import TestSupport
         var walker = FileWalker()
         let files = walker.files(under: [dir.path("ok.env"), dir.path("missing.env")])
         let result = Engine.builtIn.scanFiles(files)
-        #expect(walker.errors.count == 1 && walker.errors[0].contains("missing.env"))
+        #expect(walker.errors.count == 1 && walker.errors[0].description.contains("missing.env"))
         #expect(result.findings.count == 1)
     }
 
@@ -123,7 +123,7 @@ import TestSupport
         let scanner = BufferScanner(session.rules, fingerprinter: session.fingerprinter)
         let found = try Array(text.utf8).withUnsafeBytes { try scanner.scan($0, InputContext(path: "x")) }
         #expect(found.map(\.ruleID) == ["fine"])
-        #expect(scanner.warnings.contains { $0.contains("evil") })
+        #expect(scanner.warnings.contains { $0.reason == .rule && $0.description.contains("evil") })
     }
 
     @Test func aRuleThatDoesNotCompileIsReportedAndTheRestRun() throws {

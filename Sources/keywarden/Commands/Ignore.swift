@@ -20,10 +20,11 @@ extension Keywarden.Ignore {
         @Option(name: .long, help: "Why this is not a secret (kept as a comment).")
         var reason: String
 
-        @Option(name: .long, help: "The ignore file.")
-        var file: String = ".keywardenignore"
+        @Option(name: .long, help: "The ignore file (default: .keywardenignore at the work tree root, which scan and the hook read).")
+        var file: String?
 
         func run() throws {
+            let file = try self.file ?? ProjectContext.current().ignoreFile
             do {
                 try Suppression.append(fingerprint: fingerprint.lowercased(), reason: reason, to: file)
             } catch {

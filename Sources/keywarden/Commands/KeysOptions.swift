@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hashing
+import GitRepository
 import KeyAge
 
 extension Keywarden.Keys {
@@ -14,10 +15,11 @@ extension Keywarden.Keys {
         @Option(name: .customLong("today"), help: .hidden)
         var today: String?
 
-        /// The ledger file to use.
+        /// The ledger file to use: `--ledger`, else `.keywarden/keys.toml` at the root of the work tree.
         var path: String {
             if let ledgerPath { return ledgerPath }
-            return KeyLedger.defaultPath(from: FileManager.default.currentDirectoryPath)
+            let cwd = FileManager.default.currentDirectoryPath
+            return (GitRepository.enclosingWorkTree(of: cwd) ?? cwd) + "/" + KeyLedger.defaultRelativePath
         }
 
         var store: LedgerStore { LedgerStore(path: path) }

@@ -3,6 +3,7 @@ import Foundation
 import Hashing
 import SecretRules
 import SecretScanner
+import Verification
 
 extension Keywarden {
     struct Rules: ParsableCommand {
@@ -23,7 +24,7 @@ extension Keywarden.Rules {
         var format: String = "text"
 
         func run() throws {
-            let set = try rules.loadRules()
+            let set = try rules.loadRules(try ProjectContext.current())
             if format == "json" {
                 let items: [[String: Any]] = set.rules.map {
                     ["id": $0.id, "provider": $0.provider, "severity": $0.severity.rawValue, "description": $0.description,
@@ -57,9 +58,10 @@ extension Keywarden.Rules {
 
         func run() throws {
             // Every pattern compiles now, so that a broken one fails the check by rule id and line.
-            let compiled = try rules.compiledRules(compileEverything: true)
+            let compiled = try rules.compiledRules(try ProjectContext.current(), compileEverything: true)
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(key: nil), options: ScanOptions())
-            let outcome = RuleCheck.run(compiled.ruleSet, session: session, requireExamples: requireExamples)
+            let outcome = RuleCheck.run(compiled.ruleSet, session: session, requireExamples: requireExamples,
+                                        knownVerifiers: Set(Verifiers.all.map(\.provider)))
             for line in outcome.failures { print("FAIL \(line)") }
             let failedRules = Set(outcome.failedRuleIDs).count + compiled.problems.count
             print("\(compiled.ruleSet.rules.count) rules, \(outcome.examples) examples, \(outcome.negatives) negative examples: "

@@ -69,35 +69,3 @@ extension GitSourceOptions {
         }
     }
 }
-
-extension Keywarden.Scan {
-    /// Opens the repository and scans the chosen git source; git failures exit 2 with git's message.
-    func scanGit(_ mode: GitSourceOptions.Mode, session: ScanSession) throws -> ScanResult {
-        do {
-            switch mode {
-            case .staged:
-                let repository = try GitRepository.open()
-                return try session.scanStaged(repository, paths: paths)
-            case .range(let range):
-                let repository = try GitRepository.open(at: paths.first)
-                return session.scanCommits(repository, try repository.commits(inRange: range))
-            case .nothing:
-                return ScanResult()
-            case .history(let branch):
-                let repository = try GitRepository.open(at: paths.first)
-                let gitDirectory = repository.gitDirectory
-                // A progress line on a terminal only, rewritten in place and cleared at the end.
-                var progress: (@Sendable (HistoryProgress) -> Void)?
-                if Terminal.stderrIsTTY {
-                    progress = { (p: HistoryProgress) in Terminal.rewriteLine("keywarden: " + p.line) }
-                }
-                defer { if progress != nil { Terminal.rewriteLine("") } }
-                return try session.scanHistory(repository, branch: branch, progress: progress) { () throws(GitError) in
-                    try GitRepository.open(at: gitDirectory, environment: [:])
-                }
-            }
-        } catch {
-            throw CommandFailure(error.message)
-        }
-    }
-}

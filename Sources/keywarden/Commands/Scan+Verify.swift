@@ -3,16 +3,18 @@ import ScanReporting
 import Verification
 
 extension Keywarden.Scan {
-    /// `--verify`: asks each finding's provider whether its key is live and says how many were, on standard error.
-    func verifyFindings(_ report: inout Report) throws {
-        guard !report.findings.isEmpty else { return }
-        let settings: VerificationSettings
+    /// `--verify`'s settings from the environment (test-only overrides included); a bad setting is an error.
+    func verificationSettings() throws -> VerificationSettings? {
         do {
-            settings = try VerificationSettings(environment: Terminal.environment)
+            return try VerificationSettings(environment: Terminal.environment)
         } catch {
             throw CommandFailure("--verify: \(error)")
         }
-        report.verify(using: VerificationSession(settings: settings))
+    }
+
+    /// Says on standard error how many found keys the providers called live.
+    func announceVerification(_ report: Report) {
+        guard !report.findings.isEmpty else { return }
         let counts = report.verificationCounts
         guard !counts.isEmpty else {
             Terminal.warn("keywarden: --verify: no finding is of a kind keywarden can verify")

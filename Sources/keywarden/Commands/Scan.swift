@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Hashing
-import KeyAge
 import ScanReporting
 import SecretScanner
 
@@ -75,70 +74,61 @@ extension Keywarden {
         }
 
         func run() throws {
-            let environment = Terminal.environment
-            let compiled = try rules.compiledRules()
+            let context = try ProjectContext.current()
+            let environment = context.environment
+            let compiled = try rules.compiledRules(context)
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
             options.includeBinary = includeBinary
             options.threads = threads
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: options)
 
-            var suppression = Suppression()
+            var request = try self.request(environment: environment)
+            request.options = options
+            request.followSymlinks = followSymlinks
+            request.ignoreFile = ignoreFile ?? context.ignoreFile
+            request.baseline = baseline
+            request.ledger = ledger ?? context.ledgerFile
+            if verify, let settings = try verificationSettings() { request.verification = settings }
+            if case .history = request.source, Terminal.stderrIsTTY {
+                // A progress line on a terminal only, rewritten in place and cleared at the end.
+                request.historyProgress = { (p: HistoryProgress) in Terminal.rewriteLine("keywarden: " + p.line) }
+            }
+            let outcome: ScanOutcome
             do {
-                try suppression.loadIgnoreFile(ignoreFile ?? ".keywardenignore")
-                if let baseline { try suppression.loadBaseline(baseline) }
+                outcome = try ScanRunner(session: session).run(request)
             } catch {
-                throw CommandFailure("\(error)")
+                if request.historyProgress != nil { Terminal.rewriteLine("") }
+                throw CommandFailure(error.message)
             }
+            if request.historyProgress != nil { Terminal.rewriteLine("") }
+            try finish(outcome, environment: environment)
+        }
 
+        /// What the arguments ask to scan.
+        func request(environment: [String: String]) throws -> ScanRequest {
             if let mode = git.resolvedMode(environment: environment) {
-                var result = try scanGit(mode, session: session)
-                result.errors += compiled.problems
-                try finish(result, suppression: suppression, scope: mode.scope)
-                return
+                switch mode {
+                case .staged: return ScanRequest(.staged(paths: paths), scope: mode.scope)
+                case .range(let r): return ScanRequest(.range(r, repository: paths.first), scope: mode.scope)
+                case .history(let branch): return ScanRequest(.history(branch: branch, repository: paths.first), scope: mode.scope)
+                case .nothing(let why): return ScanRequest(.nothing(why), scope: mode.scope)
+                }
             }
-
-            var result = ScanResult()
             let roots = paths.isEmpty ? ["."] : paths
             if roots.contains("-") {
                 guard roots == ["-"] else { throw CommandFailure("'-' (standard input) cannot be combined with other paths") }
-                let start = Date()
-                let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-                do {
-                    result.findings = try session.scanBytes(bytes, context: InputContext(path: "<stdin>"))
-                } catch {
-                    result.errors.append("<stdin>: \(error)")
-                }
-                result.filesScanned = 1
-                result.bytesScanned = bytes.count
-                result.seconds = Date().timeIntervalSince(start)
-            } else {
-                var walker = FileWalker(options: .init(followSymlinks: followSymlinks))
-                // In a git work tree: the files git would consider (tracked, or untracked and not ignored).
-                let workTree = noGit ? (entries: [], plainRoots: roots, errors: []) : FileWalker.gitWorkTreeFiles(under: roots)
-                let files = workTree.entries + walker.files(under: workTree.plainRoots)
-                result = session.scanFiles(files)
-                result.errors = workTree.errors + walker.errors + result.errors
-                result.skipped = walker.skipped + result.skipped
+                return ScanRequest(.standardInput, scope: "standard input")
             }
-            result.errors += compiled.problems
-            try finish(result, suppression: suppression, scope: roots == ["-"] ? "standard input" : "files")
+            return ScanRequest(.paths(roots, useGit: !noGit), scope: "files")
         }
 
-        /// Applies suppression, writes the report, prints the summary, and exits with the right code.
-        func finish(_ result: ScanResult, suppression: Suppression, scope: String) throws {
-            let (kept, ignored, baselined) = suppression.apply(result.findings)
-            var report = Report(findings: kept, result: result, toolVersion: Keywarden.version)
-            report.ignored = ignored
-            report.baselined = baselined
+        /// Writes the report, prints the summary, and exits with the right code.
+        func finish(_ outcome: ScanOutcome, environment: [String: String]) throws {
+            var report = Report(outcome, toolVersion: Keywarden.version)
             report.showSecrets = showSecrets
-            report.scope = scope
-            let environment = Terminal.environment
             report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
-            var result = result
-            annotateTrackedKeys(&report, warnings: &result.warnings)
-            if verify { try verifyFindings(&report) }
-            report.result = result
+            if verify { announceVerification(report) }
             let fmt = ReportFormat(rawValue: format) ?? .text
             let colour = output == nil && Terminal.colourEnabled()
             let rendered = fmt.render(report, colour: colour)
@@ -155,21 +145,13 @@ extension Keywarden {
                 do {
                     try GitHubReport.appendSummary(report, toFile: summary)
                 } catch {
-                    report.result.warnings.append("\(error)")
+                    report.result.warnings.append(ScanNote(.other, "\(error)"))
                 }
             }
             Summary.print(report)
-            if !result.errors.isEmpty { throw ExitCode(2) }
-            if !kept.isEmpty { throw exitCode == 1 ? FindingsExit() : ExitCode(Int32(exitCode)) }
+            if !report.result.errors.isEmpty { throw ExitCode(2) }
+            if !report.findings.isEmpty { throw exitCode == 1 ? FindingsExit() : ExitCode(Int32(exitCode)) }
         }
-    }
-}
-
-extension Keywarden.Scan {
-    /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows.
-    func annotateTrackedKeys(_ report: inout Report, warnings: inout [String]) {
-        let path = ledger ?? KeyLedger.defaultPath(from: FileManager.default.currentDirectoryPath)
-        TrackedKeyNotes.annotate(&report, ledgerPath: path, warnings: &warnings)
     }
 }
 
@@ -195,8 +177,8 @@ enum Summary {
         let colour = Terminal.colourEnabled(forStdout: false)
         var lines = [String]()
         // Binary files are expected and many: counted, not listed. Other skips are listed (the JSON report has all).
-        let binary = r.skipped.filter { $0.hasSuffix(ScanSession.binaryReason) }
-        let other = r.skipped.filter { !$0.hasSuffix(ScanSession.binaryReason) }
+        let binary = r.skipped.filter { $0.reason == .binary }
+        let other = r.skipped.filter { $0.reason != .binary }
         for s in other.prefix(20) { lines.append("keywarden: skipped \(s)") }
         if other.count > 20 { lines.append("keywarden: ... and \(other.count - 20) more skipped (the JSON report lists all)") }
         if !binary.isEmpty { lines.append("keywarden: skipped \(binary.count) binary file\(binary.count == 1 ? "" : "s") (scan them with --include-binary)") }

@@ -4,16 +4,6 @@ import SecretScanner
 
 /// The audit log of blocked commits and pushes: one JSON object per line, never a secret.
 enum HookAudit {
-    /// The log file: `[hook] audit_log` (relative to the work tree root), else `<git dir>/keywarden/audit.jsonl`;
-    /// nil when the setting is empty (no log).
-    static func path(settings: HookSettings, workTreeRoot: String, gitDirectory: String) -> String? {
-        guard let configured = settings.auditLog else {
-            return (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + "keywarden/audit.jsonl"
-        }
-        if configured.isEmpty { return nil }
-        return configured.hasPrefix("/") ? configured : workTreeRoot + "/" + configured
-    }
-
     /// One entry: time, action, result, reason, rule ids, fingerprints, paths (and refs, commits, keys, errors).
     static func entry(action: String, reason: String, report: Report?, refs: [String] = [], keys: [String] = [],
                       errors: [String] = [], now: Date = Date()) -> [String: Any] {

@@ -4,6 +4,7 @@ import GitRepository
 import Hashing
 import KeyAge
 import ScanReporting
+import SecretRules
 import SecretScanner
 import Verification
 
@@ -26,17 +27,15 @@ struct HookRunner {
         var auditLog: String?
         do {
             let repository = try open()
-            let root = repository.workTreeRoot ?? FileManager.default.currentDirectoryPath
             // A config that cannot be read still leaves a line in the default log.
-            auditLog = HookAudit.path(settings: settings, workTreeRoot: root, gitDirectory: repository.gitDirectory)
-            if let config = ProjectConfig.path(from: root) {
-                let loaded = try HookSettings.load(path: config)
-                settings = loaded.settings
-                for w in loaded.warnings { Terminal.warn("keywarden: warning: \(w)") }
-            }
-            auditLog = HookAudit.path(settings: settings, workTreeRoot: root, gitDirectory: repository.gitDirectory)
-            let outcome = try scan(repository, root: root, settings: settings)
-            try finish(outcome, settings: settings, root: root, auditLog: auditLog)
+            auditLog = ProjectContext.withoutSettings(repository, environment: environment).auditLog
+            let context: ProjectContext
+            do { context = try ProjectContext.of(repository, environment: environment) } catch { throw CommandFailure("\(error)") }
+            settings = context.settings.hook
+            for w in context.settings.warnings { Terminal.warn("keywarden: warning: \(w)") }
+            auditLog = context.auditLog
+            let outcome = try scan(repository, context: context)
+            try finish(outcome, settings: settings, auditLog: auditLog)
         } catch let exit as FindingsExit {
             throw exit
         } catch let exit as ExitCode {
@@ -71,57 +70,53 @@ struct HookRunner {
 
     // MARK: scanning
 
-    private func session() throws -> (ScanSession, [String]) {
-        // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
-        let compiled = try RuleOptions.compiledRules(config: nil)
-        let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
-        return (session, compiled.problems)
-    }
-
-    private func scan(_ repository: GitRepository, root: String, settings: HookSettings) throws -> Outcome {
-        let (session, problems) = try self.session()
-        var result: ScanResult
-        var scope: String
-        var refs: [String] = []
+    /// The request this hook run makes: what `kind` scans, with the project's ignore file, baseline and ledger.
+    func request(_ repository: GitRepository, context: ProjectContext) throws -> ScanRequest {
+        var request: ScanRequest
         switch kind {
         case .preCommit:
             // Inside `git commit` git sets GIT_INDEX_FILE: the staged changes are what is committed. Outside
             // it (the pre-commit framework's `run --all-files` / `--files`), the named files are scanned whole.
             if arguments.isEmpty || environment["GIT_INDEX_FILE"] != nil {
-                do { result = try session.scanStaged(repository) } catch { throw CommandFailure(error.message) }
-                scope = "the staged changes"
+                request = ScanRequest(.staged(paths: []), scope: "the staged changes")
             } else {
-                result = try scanFiles(session)
-                scope = "\(arguments.count) file\(arguments.count == 1 ? "" : "s")"
+                request = ScanRequest(.namedFiles(arguments), scope: "\(arguments.count) file\(arguments.count == 1 ? "" : "s")")
             }
         case .prePush:
             let (input, remote) = try pushInput(repository)
             let push = try PushPlan(standardInput: input, remote: remote, repository: repository)
-            result = session.scanCommits(repository, push.commits)
-            refs = push.refs
-            scope = "\(push.commits.count) commit\(push.commits.count == 1 ? "" : "s") not yet on \(remote.isEmpty ? "the remote" : remote)"
+            request = ScanRequest(.commits(push.commits),
+                                  scope: "\(push.commits.count) commit\(push.commits.count == 1 ? "" : "s") not yet on \(remote.isEmpty ? "the remote" : remote)")
+            request.pushedRefs = push.refs
         }
-        result.errors += problems
-        var suppression = Suppression()
-        do { try suppression.loadIgnoreFile(root + "/.keywardenignore") } catch { throw CommandFailure("\(error)") }
-        let (kept, ignored, _) = suppression.apply(result.findings)
-        var report = Report(findings: kept, result: result, toolVersion: Keywarden.version)
-        report.ignored = ignored
-        report.scope = scope
-        var warnings = result.warnings
-        let wantsLedger = settings.warnTrackedKeys || settings.blockOnOverdueKeys
-        let ledger = TrackedKeyNotes.annotate(&report, ledgerPath: KeyLedger.defaultPath(from: root), warnings: &warnings,
-                                              always: wantsLedger)
-        if settings.verify, !report.findings.isEmpty {
+        request.repository = repository
+        request.ignoreFile = context.ignoreFile
+        request.baseline = context.hookBaseline
+        request.ledger = context.ledgerFile
+        let settings = context.settings.hook
+        request.ledgerUse = settings.warnTrackedKeys || settings.blockOnOverdueKeys ? .always : .whenFindings
+        return request
+    }
+
+    private func scan(_ repository: GitRepository, context: ProjectContext) throws -> Outcome {
+        // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
+        let compiled = try RuleOptions.compiledRules(config: nil, context: context)
+        let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
+        var request = try self.request(repository, context: context)
+        var warnings = [ScanNote]()
+        if context.settings.hook.verify {
             // Opt-in ([hook] verify = true): ask the providers whether the staged keys are live.
             do {
-                report.verify(using: VerificationSession(settings: try VerificationSettings(environment: environment)))
+                request.verification = try VerificationSettings(environment: environment)
             } catch {
-                warnings.append("[hook] verify: \(error)")
+                warnings.append(ScanNote(.verification, "[hook] verify: \(error)"))
             }
         }
-        report.result.warnings = warnings
-        return Outcome(report: report, scope: scope, refs: refs, ledger: ledger)
+        let outcome: ScanOutcome
+        do { outcome = try ScanRunner(session: session).run(request) } catch { throw CommandFailure(error.message) }
+        var report = Report(outcome, toolVersion: Keywarden.version)
+        report.result.warnings += warnings
+        return Outcome(report: report, scope: request.scope, refs: request.pushedRefs, ledger: outcome.ledger)
     }
 
     /// git's pre-push lines from standard input; under the pre-commit framework (which reads them itself
@@ -144,23 +139,9 @@ struct HookRunner {
         return (Data(line.utf8), remote)
     }
 
-    /// The framework's file names: every one must be scanned (or skipped for a stated reason), or it is an error.
-    private func scanFiles(_ session: ScanSession) throws -> ScanResult {
-        var walker = FileWalker(options: .init())
-        var missing = [String]()
-        for path in arguments where access(path, F_OK) != 0 {
-            missing.append("\(path): no such file")
-        }
-        let files = walker.files(under: arguments.filter { access($0, F_OK) == 0 })
-        var result = session.scanFiles(files)
-        result.errors = missing + walker.errors + result.errors
-        result.skipped = walker.skipped + result.skipped
-        return result
-    }
-
     // MARK: verdict
 
-    private func finish(_ outcome: Outcome, settings: HookSettings, root: String, auditLog: String?) throws {
+    private func finish(_ outcome: Outcome, settings: HookSettings, auditLog: String?) throws {
         let report = outcome.report
         let colour = Terminal.colourEnabled(forStdout: false)
         for w in report.result.warnings { Terminal.warn("keywarden: warning: \(w)") }
@@ -175,7 +156,7 @@ struct HookRunner {
             Terminal.warn(HookMessage.blocked(report, kind: kind, colour: colour))
         }
         if !report.result.errors.isEmpty {
-            try failed(report.result.errors, settings: settings, auditLog: auditLog, findings: report)
+            try failed(report.result.errors.map(\.description), settings: settings, auditLog: auditLog, findings: report)
             if report.findings.isEmpty { return }
         }
         if !report.findings.isEmpty {

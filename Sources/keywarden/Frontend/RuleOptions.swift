@@ -9,24 +9,22 @@ struct RuleOptions: ParsableArguments {
     var config: String?
 
     /// Loads the rules; prints the loader's warnings to standard error.
-    func loadRules() throws -> RuleSet { try Self.loadRules(config: config) }
+    func loadRules(_ context: ProjectContext) throws -> RuleSet { try Self.loadRules(config: config, context: context) }
 
     /// Loads and compiles the rules; reports each rule that does not compile and carries on with the rest.
     /// The built-in rules' PCRE2 patterns are compiled on first use unless `compileEverything` (rules check).
-    func compiledRules(compileEverything: Bool = false) throws -> CompiledRules {
-        try Self.compiledRules(config: config, compileEverything: compileEverything)
+    func compiledRules(_ context: ProjectContext, compileEverything: Bool = false) throws -> CompiledRules {
+        try Self.compiledRules(config: config, context: context, compileEverything: compileEverything)
     }
 
-    /// The rules of `config`, else of `.keywarden.toml` at the work tree root, else the built-in ones.
-    static func loadRules(config: String?) throws -> RuleSet {
+    /// The rules of `config`, else of the project's `.keywarden.toml` (built-in rules kept), else the built-in ones.
+    static func loadRules(config: String?, context: ProjectContext) throws -> RuleSet {
         do {
             let set: RuleSet
             if let config {
-                set = try RuleLoader.load(configAt: config)
-            } else if let project = ProjectConfig.path() {
-                set = try RuleLoader.load(projectConfigAt: project)   // .keywarden.toml at the work tree root
+                set = try RuleLoader.load(configAt: config, cacheDirectory: context.cacheDirectory)
             } else {
-                set = try RuleLoader.builtIn()
+                set = try RuleLoader.load(context.settings, cacheDirectory: context.cacheDirectory)
             }
             for w in set.warnings { Terminal.warn("keywarden: warning: \(w)") }
             return set
@@ -35,17 +33,26 @@ struct RuleOptions: ParsableArguments {
         }
     }
 
-    /// `loadRules(config:)`, compiled (see the instance method). The matching database is cached in the
-    /// same folder as the parsed rules (`RuleLoader.cacheDirectory`, set once in `Keywarden.main`).
-    static func compiledRules(config: String?, compileEverything: Bool = false) throws -> CompiledRules {
-        let set = try loadRules(config: config)
+    /// `loadRules(config:context:)`, compiled (see the instance method). The matching database is cached in
+    /// the context's cache folder, beside the parsed built-in rules.
+    static func compiledRules(config: String?, context: ProjectContext, compileEverything: Bool = false) throws -> CompiledRules {
+        let set = try loadRules(config: config, context: context)
         do {
-            let compiled = try CompiledRules(set, cacheDirectory: RuleLoader.cacheDirectory,
-                                             deferBuiltInPatterns: !compileEverything)
+            let compiled = try CompiledRules(set, cacheDirectory: context.cacheDirectory, deferBuiltInPatterns: !compileEverything)
             for p in compiled.problems { Terminal.warn("keywarden: error: \(p); that rule is skipped") }
             return compiled
         } catch {
             throw CommandFailure("\(error)")
         }
+    }
+}
+
+extension ProjectContext {
+    /// The context of this run, from the current directory; a malformed `.keywarden.toml` is an error (exit 2).
+    static func current() throws -> ProjectContext {
+        let context: ProjectContext
+        do { context = try ProjectContext.discover(environment: Terminal.environment) } catch { throw CommandFailure("\(error)") }
+        for w in context.settings.warnings { Terminal.warn("keywarden: warning: \(w)") }
+        return context
     }
 }

@@ -1,0 +1,175 @@
+public import Foundation
+import TOMLKit
+
+/// `.keywarden.toml` at the root of a work tree, read and parsed once per run into one typed value that
+/// every command reads: the rules part (gitleaks schema; the built-in rules are kept unless `[extend]
+/// useDefault = false`), the hook's `[hook]` table and the doctor's `[doctor]` table.
+public struct ProjectSettings: Sendable {
+    /// The file name, at the work tree root.
+    public static let fileName = ".keywarden.toml"
+
+    /// The file these settings came from; nil when the project has none (every setting at its default).
+    public let path: String?
+    public var hook = HookSettings()
+    public var doctor = DoctorSettings()
+    /// Settings keywarden does not know (ignored, and said).
+    public var warnings: [String] = []
+    /// The rules part of the file, parsed; resolved against the built-in rules by `RuleLoader.load(_:cacheDirectory:)`.
+    let rules: (set: RuleSet, extend: RuleLoader.Extend?)
+
+    /// No file: defaults everywhere, the built-in rules.
+    public init() {
+        path = nil
+        rules = (RuleSet(rules: []), nil)
+    }
+
+    /// Reads and parses `path`; errors name the file and, where known, the line.
+    public static func load(path: String) throws(RulesError) -> ProjectSettings {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RulesError(file: path, line: nil, message: "cannot read the config file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses the text of a `.keywarden.toml` named `file`.
+    public static func parse(_ text: String, file: String) throws(RulesError) -> ProjectSettings {
+        let table = try RuleLoader.table(text, file: file)
+        let rules = try RuleLoader.parseDocument(table, text: text, file: file, projectTablesAllowed: true)
+        var settings = ProjectSettings(path: file, rules: rules)
+        if let value = table["hook"] {
+            guard let hook = value.table else { throw RulesError(file: file, line: nil, message: "'hook' must be a table ([hook])") }
+            settings.warnings += try settings.hook.read(hook, file: file)
+        }
+        if let value = table["doctor"] {
+            guard let doctor = value.table else { throw RulesError(file: file, line: nil, message: "[doctor] must be a table") }
+            settings.doctor = try DoctorSettings(doctor, file: file)
+        }
+        return settings
+    }
+
+    private init(path: String, rules: (set: RuleSet, extend: RuleLoader.Extend?)) {
+        self.path = path
+        self.rules = rules
+    }
+}
+
+/// The `[hook]` table of `.keywarden.toml`.
+public struct HookSettings: Sendable, Equatable {
+    public enum OnError: String, Sendable { case block, warn }
+
+    /// What an internal error does: block the commit (exit 2) or let it through with a warning.
+    public var onError = OnError.block
+    /// Warn about tracked keys that are overdue or due within their warning window.
+    public var warnTrackedKeys = true
+    /// Block the commit (exit 1) while a tracked key is overdue or marked leaked.
+    public var blockOnOverdueKeys = false
+    /// Where blocked commits are logged, relative to the work tree root; nil: `<git dir>/keywarden/audit.jsonl`;
+    /// empty: no log.
+    public var auditLog: String?
+    /// Ask each finding's provider whether the key is live, as `scan --verify` does (opt-in; sends the key to
+    /// its own provider only).
+    public var verify = false
+    /// A JSON report of known findings (`scan --format json`) that the hook does not block on, relative to
+    /// the work tree root, like `scan --baseline`.
+    public var baseline: String?
+
+    public static let keys = ["on_error", "warn_tracked_keys", "block_on_overdue_keys", "audit_log", "verify", "baseline"]
+
+    public init() {}
+
+    /// Reads the table's settings; returns warnings for keys it does not know.
+    mutating func read(_ hook: TOMLTable, file: String) throws(RulesError) -> [String] {
+        func fail(_ message: String) -> RulesError { RulesError(file: file, line: nil, message: message) }
+        func bool(_ key: String) throws(RulesError) -> Bool? {
+            guard let v = hook[key] else { return nil }
+            guard let b = v.bool else { throw fail("[hook] \(key) must be true or false") }
+            return b
+        }
+        if let v = hook["on_error"] {
+            guard let s = v.string, let mode = OnError(rawValue: s) else { throw fail("[hook] on_error must be \"block\" or \"warn\"") }
+            onError = mode
+        }
+        warnTrackedKeys = try bool("warn_tracked_keys") ?? warnTrackedKeys
+        blockOnOverdueKeys = try bool("block_on_overdue_keys") ?? blockOnOverdueKeys
+        verify = try bool("verify") ?? verify
+        if let v = hook["audit_log"] {
+            if let s = v.string {
+                auditLog = s
+            } else if v.bool == false {
+                auditLog = ""
+            } else {
+                throw fail("[hook] audit_log must be a path (or false for no log)")
+            }
+        }
+        if let v = hook["baseline"] {
+            guard let s = v.string, !s.isEmpty else { throw fail("[hook] baseline must be the path of a JSON report") }
+            baseline = s
+        }
+        return hook.keys.sorted().filter { !Self.keys.contains($0) }.map {
+            "\(file): [hook] \($0) is not a setting keywarden knows (ignored)"
+        }
+    }
+}
+
+/// The `[doctor]` table of `.keywarden.toml`.
+///
+/// ```toml
+/// [doctor]
+/// required_env = ["MAINTAINX_API_KEY", "MINDTICKLE_API_KEY"]
+/// environments = { prod = ".env.production", staging = ".env.staging" }
+/// ```
+public struct DoctorSettings: Sendable, Equatable {
+    /// One environment and the dotenv file that holds its variables (relative to the work tree root).
+    public struct Environment: Sendable, Equatable {
+        public let name: String
+        public let file: String
+        public init(name: String, file: String) {
+            self.name = name
+            self.file = file
+        }
+    }
+
+    /// Variables that must be set (and not placeholders) in every environment.
+    public var requiredEnvironment: [String]
+    /// Environments by name (sorted by name); empty means the process environment and `.env`.
+    public var environments: [Environment]
+
+    public init(requiredEnvironment: [String] = [], environments: [Environment] = []) {
+        self.requiredEnvironment = requiredEnvironment
+        self.environments = environments.sorted { $0.name < $1.name }
+    }
+
+    init(_ doctor: TOMLTable, file: String) throws(RulesError) {
+        func fail(_ message: String) -> RulesError { RulesError(file: file, line: nil, message: message) }
+        var required: [String] = []
+        if let value = doctor["required_env"] {
+            guard let array = value.array else { throw fail("[doctor] required_env must be an array of variable names") }
+            for element in array {
+                guard let name = element.tomlValue.string, Self.isVariableName(name) else {
+                    throw fail("[doctor] required_env must hold variable names like MAINTAINX_API_KEY")
+                }
+                if !required.contains(name) { required.append(name) }
+            }
+        }
+        var environments: [Environment] = []
+        if let value = doctor["environments"] {
+            guard let envTable = value.table else {
+                throw fail("[doctor] environments must be a table like { prod = \".env.production\" }")
+            }
+            for (name, fileValue) in envTable {
+                guard let path = fileValue.tomlValue.string, !path.isEmpty else {
+                    throw fail("[doctor] environments.\(name) must be a file name")
+                }
+                environments.append(Environment(name: name, file: path))
+            }
+        }
+        self.init(requiredEnvironment: required, environments: environments)
+    }
+
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+}

@@ -1,0 +1,93 @@
+public import Foundation
+public import GitRepository
+public import SecretRules
+
+/// Where a command runs and what the project says: the work tree root, found once, and `.keywarden.toml`
+/// from that root, parsed once. The ignore file, the key ledger and the hook's audit log and baseline are
+/// resolved from the root wherever in the work tree the command was started, so `keywarden ignore add` in
+/// a subfolder writes the file the hook reads.
+public struct ProjectContext: Sendable {
+    /// The ignore file's name, at the work tree root.
+    public static let ignoreFileName = ".keywardenignore"
+
+    /// The folder the command was started in.
+    public let workingDirectory: String
+    /// The root of the git work tree, when the command runs inside one.
+    public let workTreeRoot: String?
+    /// The git directory, when a repository was opened to find the root (hooks).
+    public let gitDirectory: String?
+    /// `.keywarden.toml` at the root (defaults when there is none).
+    public let settings: ProjectSettings
+    /// Where compiled rules are cached (`KEYWARDEN_CACHE_DIR`, `XDG_CACHE_HOME`, `~/.cache`); nil: no cache.
+    public let cacheDirectory: URL?
+    /// The process environment the command runs with.
+    public let environment: [String: String]
+
+    /// The folder project files are resolved against: the work tree root, else the working directory.
+    public var root: String { workTreeRoot ?? workingDirectory }
+    /// `.keywardenignore` at the root.
+    public var ignoreFile: String { join(root, Self.ignoreFileName) }
+    /// The key ledger, `.keywarden/keys.toml` at the root.
+    public var ledgerFile: String { join(root, ".keywarden/keys.toml") }
+    /// The hook's audit log: `[hook] audit_log` (relative to the root), else `<git dir>/keywarden/audit.jsonl`;
+    /// nil when the setting is `false` or there is no git directory.
+    public var auditLog: String? { auditLog(for: settings.hook) }
+    /// The hook's baseline report (`[hook] baseline`, relative to the root).
+    public var hookBaseline: String? { settings.hook.baseline.map { resolve($0) } }
+
+    /// The audit log that `hook` settings choose (defaults when the project's settings could not be read).
+    public func auditLog(for hook: HookSettings) -> String? {
+        guard let configured = hook.auditLog else {
+            return gitDirectory.map { join($0, "keywarden/audit.jsonl") }
+        }
+        return configured.isEmpty ? nil : resolve(configured)
+    }
+
+    /// `path` as given when absolute, else relative to the root.
+    public func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : join(root, path) }
+
+    /// The context of a command started in `directory`: the work tree found by walking up to the nearest
+    /// `.git`, its `.keywarden.toml` read (a malformed one is an error naming file and line).
+    public static func discover(from directory: String = FileManager.default.currentDirectoryPath,
+                                environment: [String: String]) throws(RulesError) -> ProjectContext {
+        try ProjectContext(workingDirectory: directory, workTreeRoot: GitRepository.enclosingWorkTree(of: directory),
+                           gitDirectory: nil, environment: environment)
+    }
+
+    /// The context of an open repository (a hook): its own work tree root and git directory.
+    public static func of(_ repository: GitRepository, environment: [String: String]) throws(RulesError) -> ProjectContext {
+        let cwd = FileManager.default.currentDirectoryPath
+        return try ProjectContext(workingDirectory: cwd, workTreeRoot: repository.workTreeRoot, gitDirectory: repository.gitDirectory,
+                                  environment: environment)
+    }
+
+    /// The same place with default settings: what a hook still knows when `.keywarden.toml` is broken.
+    public static func withoutSettings(_ repository: GitRepository, environment: [String: String]) -> ProjectContext {
+        ProjectContext(workingDirectory: FileManager.default.currentDirectoryPath, workTreeRoot: repository.workTreeRoot,
+                       gitDirectory: repository.gitDirectory, settings: ProjectSettings(), environment: environment)
+    }
+
+    private init(workingDirectory: String, workTreeRoot: String?, gitDirectory: String?,
+                 environment: [String: String]) throws(RulesError) {
+        let root = workTreeRoot ?? workingDirectory
+        let file = root + "/" + ProjectSettings.fileName
+        let settings = access(file, F_OK) == 0 ? try ProjectSettings.load(path: file) : ProjectSettings()
+        self.init(workingDirectory: workingDirectory, workTreeRoot: workTreeRoot, gitDirectory: gitDirectory,
+                  settings: settings, environment: environment)
+    }
+
+    /// A context with explicit parts (tests, and the constructors above).
+    public init(workingDirectory: String, workTreeRoot: String?, gitDirectory: String?, settings: ProjectSettings,
+                environment: [String: String]) {
+        self.workingDirectory = workingDirectory
+        self.workTreeRoot = workTreeRoot
+        self.gitDirectory = gitDirectory
+        self.settings = settings
+        self.environment = environment
+        cacheDirectory = CompiledRules.defaultCacheDirectory(environment: environment)
+    }
+
+    private func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+}

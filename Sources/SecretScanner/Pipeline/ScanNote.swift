@@ -1,0 +1,46 @@
+/// Something a scan says besides its findings: an input it skipped, a problem that made part of it
+/// incomplete, or a warning. A value with a reason and the path it is about, so that frontends decide by
+/// the reason (never by parsing text); `description` is the line shown to people (`path: detail`).
+public struct ScanNote: Sendable, Equatable, CustomStringConvertible {
+    /// Why the note was written.
+    public enum Reason: String, Sendable, CaseIterable {
+        /// A binary file, not scanned (`--include-binary` scans it).
+        case binary
+        /// An input over the size limit.
+        case tooLarge = "too-large"
+        /// A symbolic link, a link loop or a broken link.
+        case symbolicLink = "symbolic-link"
+        /// A git submodule, a Git LFS pointer or another entry git holds no content for.
+        case notContent = "not-content"
+        /// An input that does not exist.
+        case missing
+        /// An input that could not be read.
+        case unreadable
+        /// A git object, reference or repository problem.
+        case git
+        /// A rule that does not compile, or that gave up on part of an input.
+        case rule
+        /// Rules, ignore file, baseline, ledger or `.keywarden.toml` problems.
+        case configuration
+        /// An incomplete history (a shallow clone).
+        case shallowHistory = "shallow-history"
+        /// Live verification could not run.
+        case verification
+        /// Anything else (timing lines, report side files).
+        case other
+    }
+
+    public var reason: Reason
+    /// The input the note is about, when it is about one.
+    public var path: String?
+    /// What happened, for people.
+    public var detail: String
+
+    public init(_ reason: Reason, path: String? = nil, _ detail: String) {
+        self.reason = reason
+        self.path = path
+        self.detail = detail
+    }
+
+    public var description: String { path.map { "\($0): \(detail)" } ?? detail }
+}

@@ -1,0 +1,64 @@
+public import GitRepository
+public import Verification
+
+/// What to scan and how: the one description every frontend (`scan`, `hook run`, the pre-commit
+/// framework's file lists, `--ci`) builds and hands to `ScanRunner`.
+public struct ScanRequest {
+    /// The inputs.
+    public enum Source {
+        /// Files and directories (`-` is not one of them). In a git work tree, unless `useGit` is false,
+        /// the files git would consider (tracked, or untracked and not ignored); elsewhere every file.
+        case paths([String], useGit: Bool)
+        /// Files named one by one (the pre-commit framework's list): each must exist, or it is an error.
+        case namedFiles([String])
+        /// Standard input, read whole.
+        case standardInput
+        /// What is staged for commit (the index against HEAD), optionally limited to paths.
+        case staged(paths: [String])
+        /// The changes introduced by the commits of `A..B` in the repository at `repository` (nil: here).
+        case range(String, repository: String?)
+        /// The changes introduced by these commits (a pre-push hook's plan) of the request's open repository.
+        case commits([CommitInfo])
+        /// Every commit reachable from all references (or from `branch`), each unique blob scanned once.
+        case history(branch: String?, repository: String?)
+        /// Nothing (a deleted branch in CI), for the reason given.
+        case nothing(String)
+    }
+
+    /// When the key ledger is read.
+    public enum LedgerUse: Sendable {
+        /// Only when there are findings to match against it.
+        case whenFindings
+        /// Always (the hook warns about tracked keys that are due even when nothing was found).
+        case always
+    }
+
+    public var source: Source
+    /// How the result is described to people ("staged changes", "commits A..B").
+    public var scope: String
+    public var options = ScanOptions()
+    /// Follow symbolic links met while walking directories (paths named explicitly are read regardless).
+    public var followSymlinks = false
+    /// The refs a push sends (`local -> remote`), for the hook's audit log.
+    public var pushedRefs: [String] = []
+    /// An already open repository (hooks); else the runner opens the one the source names.
+    public var repository: GitRepository?
+    /// `.keywardenignore` to apply; nil: none.
+    public var ignoreFile: String?
+    /// A JSON report whose findings are not reported again (`--baseline`, `[hook] baseline`).
+    public var baseline: String?
+    /// The key ledger that findings are matched against; nil: none.
+    public var ledger: String?
+    public var ledgerUse = LedgerUse.whenFindings
+    /// Live verification of the findings' keys (`--verify`, `[hook] verify`); nil: not asked.
+    public var verification: VerificationSettings?
+    /// Progress of a history scan, about four times a second from another thread.
+    public var historyProgress: (@Sendable (HistoryProgress) -> Void)?
+    /// Reads standard input (the default reads file descriptor 0 to its end).
+    public var readStandardInput: () throws -> [UInt8] = { try StandardInput.readAll() }
+
+    public init(_ source: Source, scope: String) {
+        self.source = source
+        self.scope = scope
+    }
+}

@@ -1,0 +1,187 @@
+public import Foundation
+public import GitRepository
+public import KeyAge
+public import Verification
+
+/// What a scan produced, ready for a report writer: the findings to report (after suppression), the
+/// scan's counts and notes, and what the ledger and the providers said about each finding.
+public struct ScanOutcome: Sendable {
+    /// Findings left after inline allows, the ignore file and the baseline.
+    public var findings: [Finding]
+    /// Counts, skipped inputs, errors and warnings (its `findings` are every finding before suppression).
+    public var result: ScanResult
+    /// How the scanned inputs are described to people.
+    public var scope: String
+    /// Findings suppressed by the ignore file, and by the baseline.
+    public var ignored = 0
+    public var baselined = 0
+    /// Notes per finding, by index ("this is the tracked key `mx-prod`").
+    public var notes: [Int: [String]] = [:]
+    /// The tracked key a finding's secret is, by finding index: `id`, `provider`, `environment`, `owner`, `current`.
+    public var trackedKeys: [Int: [String: String]] = [:]
+    /// The ledger, when it was read.
+    public var ledger: KeyLedger?
+    /// What the provider said about a finding's key, by finding index.
+    public var verifications: [Int: VerificationResult] = [:]
+}
+
+/// The one scan pipeline: inputs → scan (prefilter, confirm, judge) → suppression → ledger notes →
+/// verification. Frontends build a `ScanRequest`, call `run`, and render the outcome; nothing else.
+public struct ScanRunner {
+    public let session: ScanSession
+
+    public init(session: ScanSession) {
+        self.session = session
+    }
+
+    /// Runs `request`. Throws only when the scan cannot start (an unreadable ignore file or baseline, a
+    /// repository that cannot be opened); problems with single inputs are notes in the outcome.
+    public func run(_ request: ScanRequest) throws(ScanError) -> ScanOutcome {
+        var suppression = Suppression()
+        if let ignoreFile = request.ignoreFile { try suppression.loadIgnoreFile(ignoreFile) }
+        if let baseline = request.baseline { try suppression.loadBaseline(baseline) }
+
+        var result = try scan(request)
+        result.errors += session.rules.problems.map { ScanNote(.rule, $0) }
+
+        let (kept, ignored, baselined) = suppression.apply(result.findings)
+        var outcome = ScanOutcome(findings: kept, result: result, scope: request.scope)
+        outcome.ignored = ignored
+        outcome.baselined = baselined
+        if let ledger = request.ledger, request.ledgerUse == .always || !kept.isEmpty {
+            annotateTrackedKeys(&outcome, ledgerPath: ledger)
+        }
+        if let settings = request.verification, !outcome.findings.isEmpty {
+            verify(&outcome, settings: settings)
+        }
+        return outcome
+    }
+
+    // MARK: inputs and scanning
+
+    private func scan(_ request: ScanRequest) throws(ScanError) -> ScanResult {
+        switch request.source {
+        case .paths(let roots, let useGit):
+            var walker = FileWalker(options: .init(followSymlinks: request.followSymlinks))
+            let workTree = useGit ? FileWalker.gitWorkTreeFiles(under: roots) : (entries: [], plainRoots: roots, errors: [])
+            let files = workTree.entries + walker.files(under: workTree.plainRoots)
+            var result = session.scanFiles(files)
+            result.errors = workTree.errors + walker.errors + result.errors
+            result.skipped = walker.skipped + result.skipped
+            return result
+        case .namedFiles(let names):
+            var walker = FileWalker(options: .init())
+            let missing = names.filter { access($0, F_OK) != 0 }.map { ScanNote(.missing, path: $0, "no such file") }
+            var result = session.scanFiles(walker.files(under: names.filter { access($0, F_OK) == 0 }))
+            result.errors = missing + walker.errors + result.errors
+            result.skipped = walker.skipped + result.skipped
+            return result
+        case .standardInput:
+            let start = Date()
+            var result = ScanResult()
+            let bytes: [UInt8]
+            do { bytes = try request.readStandardInput() } catch {
+                result.errors.append(ScanNote(.unreadable, path: "<stdin>", "cannot read standard input: \(error)"))
+                return result
+            }
+            do {
+                result.findings = try session.scanBytes(bytes, context: InputContext(path: "<stdin>"))
+            } catch {
+                result.errors.append(ScanNote(.unreadable, path: "<stdin>", "\(error)"))
+            }
+            result.filesScanned = 1
+            result.bytesScanned = bytes.count
+            result.seconds = Date().timeIntervalSince(start)
+            return result
+        case .staged(let paths):
+            return try git { () throws(GitError) in
+                try session.scanStaged(try repository(request, at: nil), paths: paths)
+            }
+        case .range(let range, let path):
+            return try git { () throws(GitError) in
+                let repository = try repository(request, at: path)
+                return session.scanCommits(repository, try repository.commits(inRange: range))
+            }
+        case .commits(let commits):
+            guard let repository = request.repository else {
+                throw ScanError(.git, "a list of commits needs the repository they belong to")
+            }
+            return session.scanCommits(repository, commits)
+        case .history(let branch, let path):
+            return try git { () throws(GitError) in
+                let repository = try repository(request, at: path)
+                let gitDirectory = repository.gitDirectory
+                return try session.scanHistory(repository, branch: branch, progress: request.historyProgress) { () throws(GitError) in
+                    try GitRepository.open(at: gitDirectory, environment: [:])
+                }
+            }
+        case .nothing:
+            return ScanResult()
+        }
+    }
+
+    /// The request's open repository, else the one at `path` (nil: found from the current directory).
+    private func repository(_ request: ScanRequest, at path: String?) throws(GitError) -> GitRepository {
+        if let open = request.repository { return open }
+        return try GitRepository.open(at: path)
+    }
+
+    private func git(_ body: () throws(GitError) -> ScanResult) throws(ScanError) -> ScanResult {
+        do { return try body() } catch { throw ScanError(.git, error.message) }
+    }
+
+    // MARK: ledger notes and verification
+
+    /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows; a
+    /// ledger that cannot be read is a warning.
+    private func annotateTrackedKeys(_ outcome: inout ScanOutcome, ledgerPath: String) {
+        let loaded: KeyLedger?
+        do {
+            loaded = try LedgerStore(path: ledgerPath).loadIfPresent()
+        } catch {
+            outcome.result.warnings.append(ScanNote(.configuration, "key ledger not used: \(error)"))
+            return
+        }
+        guard let keys = loaded else { return }
+        outcome.ledger = keys
+        for (i, f) in outcome.findings.enumerated() {
+            guard let info = ([f.fingerprint] + f.relatedFingerprints).lazy.compactMap({ keys.lookup(fingerprint: $0) }).first else { continue }
+            outcome.notes[i, default: []].append(info.summary)
+            var facts = ["id": info.id, "provider": info.provider, "environment": info.environment,
+                         "current": info.isCurrentValue ? "true" : "false"]
+            if let owner = info.owner { facts["owner"] = owner }
+            outcome.trackedKeys[i] = facts
+        }
+    }
+
+    /// Asks each finding's provider whether its key is live; each distinct key once, sent only to its
+    /// provider's host.
+    private func verify(_ outcome: inout ScanOutcome, settings: VerificationSettings) {
+        var indices = [Int]()
+        var credentials = [Credential]()
+        for (i, f) in outcome.findings.enumerated() {
+            guard let c = f.credential else { continue }
+            indices.append(i)
+            credentials.append(c)
+        }
+        guard !credentials.isEmpty else { return }
+        let session = VerificationSession(settings: settings)
+        for (i, result) in zip(indices, session.verify(credentials)) { outcome.verifications[i] = result }
+    }
+}
+
+extension Finding {
+    /// What to verify for this finding: nil when its rule names no verifier.
+    public var credential: Credential? {
+        let fingerprint = ([self.fingerprint] + relatedFingerprints).joined(separator: "+")
+        switch Verifiers.coverage(verifier: verifier, unverifiable: unverifiableReason) {
+        case .none:
+            return nil
+        case .unverifiable(let provider, let reason):
+            return Credential(provider: provider, secret: secret, fingerprint: fingerprint, unverifiableReason: reason)
+        case .verifier(let provider):
+            return Credential(provider: provider, secret: secret, fingerprint: fingerprint, partnerSecret: partnerSecret,
+                              tenant: extra["tenant"], unverifiableReason: secret.isEmpty ? "the secret is not available" : nil)
+        }
+    }
+}
