@@ -18,19 +18,19 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // C libraries: a module map and a shim header each, imported by exactly one wrapper module.
+        // C libraries: a module map and a shim header each, imported only by wrapper modules (OpenSSL by
+        // Hashing and Verification, each of the others by exactly one).
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
-        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
 
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing"], swiftSettings: strict),
         .target(name: "GitRepository", dependencies: ["CLibGit2", "Credentials"], swiftSettings: strict),
-        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and libssl.
-        .target(name: "Verification", dependencies: ["CLibSSL", "Credentials"], swiftSettings: strict),
+        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
+        .target(name: "Verification", dependencies: ["COpenSSL", "Credentials"], swiftSettings: strict),
 
         // Pure Swift libraries.
         .target(name: "Credentials", swiftSettings: strict),
