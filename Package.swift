@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "Webhooks", dependencies: ["Hashing", "SystemSupport"], swiftSettings: strict),
         .target(
             name: "Hygiene",
-            dependencies: ["GitRepository", "KeyAge", "Hashing", "SecretScanner", "TOMLKit", "SystemSupport"],
+            dependencies: ["GitRepository", "KeyAge", "Hashing", "Credentials", "TOMLKit", "SystemSupport"],
             swiftSettings: strict
         ),
 
