@@ -32,7 +32,7 @@ let package = Package(
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
-        .target(name: "GitRepository", dependencies: ["CLibGit2", "Credentials", "SystemSupport"], swiftSettings: strict),
+        .target(name: "GitRepository", dependencies: ["CLibGit2", "SystemSupport"], swiftSettings: strict),
         // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
         .target(name: "Verification", dependencies: ["COpenSSL", "Credentials", "SystemSupport"], swiftSettings: strict),
 

@@ -1,3 +1,4 @@
+import Credentials
 public import Foundation
 public import GitRepository
 import Synchronization
@@ -195,10 +196,12 @@ extension ScanSession {
 }
 
 extension GitProvenance {
-    /// The provenance fields of a commit.
+    /// The provenance fields of a commit; the date is the author date in ISO 8601 with the author's
+    /// offset, e.g. `2024-03-01T12:00:00+01:00`.
     public init(_ commit: CommitInfo) {
         self.init(commit: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
-                  date: commit.authorDate, message: commit.summary)
+                  date: CivilDate.iso8601(unixSeconds: commit.authorTime, offsetMinutes: commit.authorTimeZoneMinutes),
+                  message: commit.summary)
     }
 }
 
