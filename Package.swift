@@ -18,39 +18,47 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // C libraries: a module map and a shim header each, imported by exactly one wrapper module.
+        // C libraries: a module map and a shim header each, imported only by wrapper modules (OpenSSL by
+        // Hashing and Verification, each of the others by exactly one).
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
-        .systemLibrary(name: "CLibSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+
+        // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
+        // the directory walker, the terminal styler.
+        .target(name: "SystemSupport", swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
-        .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing"], swiftSettings: strict),
-        .target(name: "GitRepository", dependencies: ["CLibGit2", "Credentials"], swiftSettings: strict),
-        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and libssl.
-        .target(name: "Verification", dependencies: ["CLibSSL", "Credentials"], swiftSettings: strict),
+        .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
+        .target(name: "GitRepository", dependencies: ["CLibGit2", "SystemSupport"], swiftSettings: strict),
+        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
+        .target(name: "Verification", dependencies: ["COpenSSL", "Credentials", "SystemSupport"], swiftSettings: strict),
 
         // Pure Swift libraries.
         .target(name: "Credentials", swiftSettings: strict),
         .target(
             name: "SecretRules",
-            dependencies: ["TOMLKit", "Credentials"],
+            dependencies: ["TOMLKit", "Credentials", "SystemSupport"],
             swiftSettings: strict,
             plugins: ["EmbedRules"]
         ),
         .target(
             name: "SecretScanner",
-            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification"],
+            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport"],
             swiftSettings: strict
         ),
-        .target(name: "ScanReporting", dependencies: ["SecretScanner", "SecretRules", "Hashing", "Verification"], swiftSettings: strict),
-        .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit"], swiftSettings: strict),
-        .target(name: "Webhooks", dependencies: ["Hashing"], swiftSettings: strict),
+        .target(
+            name: "ScanReporting",
+            dependencies: ["SecretScanner", "SecretRules", "Hashing", "Verification", "SystemSupport"],
+            swiftSettings: strict
+        ),
+        .target(name: "KeyAge", dependencies: ["Hashing", "Credentials", "TOMLKit", "SystemSupport"], swiftSettings: strict),
+        .target(name: "Webhooks", dependencies: ["Hashing", "SystemSupport"], swiftSettings: strict),
         .target(
             name: "Hygiene",
-            dependencies: ["GitRepository", "KeyAge", "Hashing", "SecretScanner", "SecretRules"],
+            dependencies: ["GitRepository", "KeyAge", "Hashing", "Credentials", "SecretRules", "SystemSupport"],
             swiftSettings: strict
         ),
 
@@ -60,7 +68,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SecretScanner", "ScanReporting", "KeyAge", "Webhooks", "GitRepository", "Hashing", "Hygiene", "Verification",
-                "SecretRules", "TOMLKit",
+                "SecretRules", "TOMLKit", "SystemSupport",
             ],
             swiftSettings: strict
         ),
@@ -71,6 +79,7 @@ let package = Package(
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Hashing", "Credentials"], path: "Tests/TestSupport"),
+        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),

@@ -17,4 +17,19 @@ public enum CivilDate {
 
     /// Whole days since 1970-01-01 of a Unix time in seconds (rounding towards the past).
     public static func days(unixSeconds s: Int64) -> Int64 { s >= 0 ? s / 86_400 : (s - 86_399) / 86_400 }
+
+    /// A Unix time as ISO 8601 in the given offset, e.g. `2024-03-01T12:00:00+01:00` (a commit's author
+    /// date as reports print it).
+    /// - Parameter offsetMinutes: the time zone, minutes east of UTC.
+    public static func iso8601(unixSeconds: Int64, offsetMinutes: Int) -> String {
+        let local = unixSeconds + Int64(offsetMinutes) * 60
+        let dayNumber = days(unixSeconds: local)
+        let seconds = local - dayNumber * 86_400
+        let (year, month, day) = fromDays(dayNumber)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let offset = abs(offsetMinutes)
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        return "\(year)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+            + "\(sign)\(two(Int64(offset / 60))):\(two(Int64(offset % 60)))"
+    }
 }

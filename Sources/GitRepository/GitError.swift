@@ -1,5 +1,7 @@
+public import SystemSupport
+
 /// An error from the git layer. Carries paths, object ids and libgit2's message, never file contents.
-public struct GitError: Error, Sendable, CustomStringConvertible {
+public struct GitError: ModuleError {
     /// What went wrong.
     public enum Code: Sendable, Equatable {
         /// No repository was found at or above the given path (or at `GIT_DIR`).
@@ -20,15 +22,7 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         case libgit2(Int32)
     }
 
-    /// The kind of failure.
     public let code: Code
-    /// A sentence naming what failed (paths, object ids, revisions) and why.
     public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

@@ -1,7 +1,7 @@
 internal import Foundation
 import Hashing
 import KeyAge
-import SecretScanner
+import Credentials
 
 extension Doctor {
     /// Where one environment's variables come from.
@@ -13,7 +13,7 @@ extension Doctor {
         let text: String?
     }
 
-    /// Values that are placeholders as a whole, beyond what the scanner's filter knows.
+    /// Values that are placeholders as a whole, beyond what the scanner's placeholder filter knows.
     static let placeholderValues: Set<String> = [
         "todo", "tbd", "fixme", "xxx", "none", "null", "nil", "undefined", "secret", "password", "apikey", "api_key",
         "key", "token", "value", "test", "changeit", "replace", "fake", "dummy", "-", "?",
@@ -24,7 +24,7 @@ extension Doctor {
     public static func isPlaceholder(_ value: String) -> Bool {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return true }
-        return placeholderValues.contains(trimmed.lowercased()) || Filters.isPlaceholder(trimmed)
+        return placeholderValues.contains(trimmed.lowercased()) || Placeholder.isPlaceholder(trimmed)
     }
 
     /// The configured environments, or one source (the process environment, then `.env`) when none is.

@@ -1,5 +1,7 @@
+public import SystemSupport
+
 /// The one error type of the Hygiene module: a code and a message that names the file (never a value).
-public struct HygieneError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct HygieneError: ModuleError, Equatable {
     public enum Code: String, Sendable {
         /// The path is not inside a git work tree (or is a bare repository).
         case notAWorkTree
@@ -13,11 +15,5 @@ public struct HygieneError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public let code: Code
     public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

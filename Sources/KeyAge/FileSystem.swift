@@ -3,6 +3,7 @@ internal import Glibc
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
+import SystemSupport
 
 /// The few POSIX calls the ledger needs (advisory lock, durable atomic replace), kept in one place.
 /// `errno` is read right after each call.
@@ -40,40 +41,13 @@ enum FileSystem {
         }
     }
 
-    /// Replaces `path` with `bytes` atomically: a temporary file beside it, written and fsynced, renamed
-    /// over it, then the folder fsynced. A reader sees the old file or the new one, never a mix.
+    /// Replaces `path` with `bytes` atomically and durably (``AtomicFile``, flushed before and after the
+    /// rename): a reader sees the old file or the new one, never a mix. A new ledger is made 0644.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(KeyAgeError) {
-        let dir = directory(of: path)
-        let temp = dir + "/." + base(of: path) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("cannot create", temp) }
-        var ok = false
-        defer {
-            if !ok { unlink(temp) }
-        }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { buf in buf.baseAddress.map { write(fd, $0 + written, buf.count - written) } ?? 0 }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = failure("cannot write", temp)
-                close(fd)
-                throw e
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else {
-            let e = failure("cannot sync", temp)
-            close(fd)
-            throw e
-        }
-        guard close(fd) == 0 else { throw failure("cannot close", temp) }
-        guard rename(temp, path) == 0 else { throw failure("cannot replace", path) }
-        ok = true
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
+        do {
+            try AtomicFile.write(bytes, to: path, options: AtomicFile.Options(mode: .create(0o644), durable: true))
+        } catch {
+            throw KeyAgeError(.io, error.message, file: error.path)
         }
     }
 

@@ -1,6 +1,8 @@
+public import SystemSupport
+
 /// The one error type of the KeyAge module: a code, a message that never holds a secret, and where the
 /// problem is (ledger file and line) when that is known.
-public struct KeyAgeError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct KeyAgeError: ModuleError, Equatable {
     /// What went wrong, for callers that branch on it.
     public enum Code: String, Sendable {
         /// The ledger is not valid TOML, or a field has the wrong type or value.

@@ -1,5 +1,7 @@
+public import SystemSupport
+
 /// An error from compiling or running a pattern. Carries no matched text, so it can never leak a secret.
-public struct PatternError: Error, Sendable, CustomStringConvertible {
+public struct PatternError: ModuleError {
     /// What went wrong.
     public enum Code: Sendable, Equatable {
         /// The pattern does not compile; `offset` is where in the pattern the compiler stopped.
@@ -12,11 +14,5 @@ public struct PatternError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

@@ -1,5 +1,7 @@
+public import SystemSupport
+
 /// An error writing a report somewhere other than standard output (the GitHub job summary).
-public struct ReportingError: Error, Sendable, CustomStringConvertible {
+public struct ReportingError: ModuleError {
     public enum Code: String, Sendable {
         /// A file could not be opened or written.
         case cannotWrite
@@ -7,11 +9,5 @@ public struct ReportingError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

@@ -1,15 +1,16 @@
 public import SecretScanner
+import SystemSupport
 import Verification
 
 /// The human report: one block per finding, what to do about it, and a summary.
 enum TextReport {
     static func render(_ report: Report, colour: Bool) -> String {
-        func style(_ code: String, _ s: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func style(_ style: TerminalStyle, _ s: String) -> String { style.apply(s, enabled: colour) }
         var out = ""
         for (i, f) in report.findings.enumerated() {
             let sev = f.severity.rawValue.uppercased()
-            let sevStyled = style(f.severity >= .high ? "1;31" : f.severity == .medium ? "33" : "2", sev)
-            out += "\(style("1", "\(f.path):\(f.line):\(f.column)"))  \(sevStyled)  \(f.ruleID)  (\(f.provider))\n"
+            let sevStyled = style(f.severity >= .high ? .bold + .red : f.severity == .medium ? .yellow : .dim, sev)
+            out += "\(style(.bold, "\(f.path):\(f.line):\(f.column)"))  \(sevStyled)  \(f.ruleID)  (\(f.provider))\n"
             out += "    \(f.ruleDescription.isEmpty ? "secret" : f.ruleDescription): \(report.secret(f))\n"
             out += "    fingerprint: \(f.fingerprint)\n"
             if let g = f.git {
@@ -23,9 +24,9 @@ enum TextReport {
             if !facts.isEmpty {
                 out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
             }
-            for note in report.notes[i] ?? [] { out += "    \(style("1;33", "!")) \(note)\n" }
+            for note in report.notes[i] ?? [] { out += "    \(style(.bold + .yellow, "!")) \(note)\n" }
             if let v = report.verifications[i] {
-                let state = v.state == .valid ? style("1;31", "valid: LIVE KEY") : v.state == .invalid ? style("32", "invalid") : style("33", v.state.rawValue)
+                let state = v.state == .valid ? style(.bold + .red, "valid: LIVE KEY") : v.state == .invalid ? style(.green, "invalid") : style(.yellow, v.state.rawValue)
                 var line = "    verification: \(state)"
                 if let status = v.httpStatus { line += " (HTTP \(status))" }
                 if !v.detail.isEmpty { line += ", \(v.detail)" }

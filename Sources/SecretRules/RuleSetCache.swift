@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// The built-in rules, parsed once and kept in the cache folder in a compact binary form, so that
 /// start-up does not parse hundreds of rules' TOML on every run (it was the largest part of a small
@@ -22,13 +23,9 @@ enum RuleSetCache {
         var w = Writer()
         w.u32(formatVersion)
         w.ruleSet(set)
-        let target = file(in: directory)
-        let temp = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
         // A cache that cannot be written only costs the next run a parse.
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        if (try? Data(w.bytes).write(to: temp)) != nil, rename(temp.path, target.path) != 0 {
-            try? FileManager.default.removeItem(at: temp)
-        }
+        try? AtomicFile.write(w.bytes, to: file(in: directory).path)
     }
 
     struct Writer {

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 public import Hashing
 import PatternMatching
@@ -233,7 +234,7 @@ public final class BufferScanner {
             lowered[i - lo] = (c >= 65 && c <= 90) ? c + 32 : c
         }
         return lowered.withUnsafeBytes { window in
-            keywords.contains { k in !k.isEmpty && k.withUnsafeBytes { Filters.occurs($0, in: window) } }
+            keywords.contains { k in !k.isEmpty && k.withUnsafeBytes { ByteSearch.occurs($0, in: window) } }
         }
     }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 import PatternMatching
 public import SecretRules
+public import SystemSupport
 
 /// A rule set made ready to scan: one prefilter database for all rule patterns, a PCRE2 pattern per rule,
 /// and compiled allowlists. Immutable and shared by all workers.
@@ -159,13 +160,9 @@ struct CompiledAllowlist: Sendable {
 }
 
 /// Errors of the scanner: never carry a secret.
-public struct ScanError: Error, Sendable, CustomStringConvertible {
+public struct ScanError: ModuleError {
     public enum Code: Sendable { case rules, input, output, git }
     public let code: Code
     public let message: String
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// Lists the regular files under a set of roots, without git: every file, in a stable order.
 /// Symbolic links are not followed unless asked; a directory seen twice (a link loop) is entered once.
@@ -52,61 +53,55 @@ public struct FileWalker {
         let inode: UInt64
     }
 
-    private mutating func walk(_ dir: String, display: String, into out: inout [Entry], seen: inout Set<FileID>) {
-        var st = stat()
-        if stat(dir, &st) == 0 {
-            let id = FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
-            if seen.contains(id) {
-                skipped.append(ScanNote(.symbolicLink, path: dir, "directory already visited (symbolic link loop)"))
-                return
-            }
-            seen.insert(id)
-        }
-        guard let handle = opendir(dir) else {
-            errors.append(ScanNote(.unreadable, path: dir, String(cString: strerror(errno))))
-            return
-        }
-        var names = [(String, UInt8)]()
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." { continue }
-            names.append((name, entry.pointee.d_type))
-        }
-        closedir(handle)
-        names.sort { $0.0 < $1.0 }
-        for (name, type) in names {
-            let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-            let shown = display.isEmpty ? name : (display.hasSuffix("/") ? display + name : display + "/" + name)
-            var kind = type
-            if kind == UInt8(DT_UNKNOWN) {
+    /// Walks the directory `root` (shown as `display`) with the shared ``DirectoryWalker``: regular files
+    /// are listed, `.git` is not entered, symbolic links are followed only when asked, and a directory
+    /// already seen (a link loop) is entered once.
+    private mutating func walk(_ root: String, display: String, into out: inout [Entry], seen: inout Set<FileID>) {
+        guard firstVisit(root, seen: &seen) else { return }
+        let follow = options.followSymlinks
+        var skipped: [ScanNote] = [], errors: [ScanNote] = []
+        DirectoryWalker.walk(root, relative: display, sorted: true, visit: { entry in
+            switch entry.kind {
+            case .regular:
+                out.append(Entry(path: entry.path, displayPath: entry.relative))
+                return .skip
+            case .directory:
+                guard !Self.skippedDirectories.contains(entry.name) else { return .skip }
+                return Self.firstVisit(entry.path, seen: &seen, skipped: &skipped) ? .enter : .skip
+            case .symbolicLink:
+                guard follow else { return .skip }
                 var s = stat()
-                if lstat(path, &s) == 0 {
-                    let m = s.st_mode & S_IFMT
-                    kind = m == S_IFDIR ? UInt8(DT_DIR) : m == S_IFREG ? UInt8(DT_REG) : m == S_IFLNK ? UInt8(DT_LNK) : 0
-                }
-            }
-            switch Int32(kind) {
-            case Int32(DT_REG):
-                out.append(Entry(path: path, displayPath: shown))
-            case Int32(DT_DIR):
-                if !Self.skippedDirectories.contains(name) { walk(path, display: shown, into: &out, seen: &seen) }
-            case Int32(DT_LNK):
-                guard options.followSymlinks else { continue }
-                var s = stat()
-                guard stat(path, &s) == 0 else {
-                    skipped.append(ScanNote(.symbolicLink, path: shown, "broken symbolic link"))
-                    continue
+                guard stat(entry.path, &s) == 0 else {
+                    skipped.append(ScanNote(.symbolicLink, path: entry.relative, "broken symbolic link"))
+                    return .skip
                 }
                 if s.st_mode & S_IFMT == S_IFDIR {
-                    walk(path, display: shown, into: &out, seen: &seen)
-                } else if s.st_mode & S_IFMT == S_IFREG {
-                    out.append(Entry(path: path, displayPath: shown))
+                    return Self.firstVisit(entry.path, seen: &seen, skipped: &skipped) ? .enter : .skip
                 }
-            default:
-                continue
+                if s.st_mode & S_IFMT == S_IFREG { out.append(Entry(path: entry.path, displayPath: entry.relative)) }
+                return .skip
+            case .other:
+                return .skip
             }
+        }, cannotList: { path, error in
+            errors.append(ScanNote(.unreadable, path: path, error.reason))
+        })
+        self.skipped += skipped
+        self.errors += errors
+    }
+
+    private mutating func firstVisit(_ directory: String, seen: inout Set<FileID>) -> Bool {
+        Self.firstVisit(directory, seen: &seen, skipped: &skipped)
+    }
+
+    /// False (with a note) when `directory` was entered before under another name (a symbolic link loop).
+    private static func firstVisit(_ directory: String, seen: inout Set<FileID>, skipped: inout [ScanNote]) -> Bool {
+        var st = stat()
+        guard stat(directory, &st) == 0 else { return true }
+        guard seen.insert(FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))).inserted else {
+            skipped.append(ScanNote(.symbolicLink, path: directory, "directory already visited (symbolic link loop)"))
+            return false
         }
+        return true
     }
 }

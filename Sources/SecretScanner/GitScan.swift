@@ -1,6 +1,8 @@
+import Credentials
 public import Foundation
 public import GitRepository
 import Synchronization
+import SystemSupport
 
 /// Scanning git sources: staged changes, commit ranges and whole histories.
 extension ScanSession {
@@ -80,14 +82,10 @@ extension ScanSession {
         ticker?.blobsTotal.store(plan.blobs.count, ordering: .relaxed)
         ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         let blobs = plan.blobs
-        let workers = min(options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount),
-                          max(1, blobs.count / 64))
-        let chunk = 256
-        let next = Atomic<Int>(0)
         let collected = Mutex<(findings: [(Int, String, [Finding])], skipped: [ScanNote], errors: [ScanNote],
                                warnings: [ScanNote], files: Int, bytes: Int)>(([], [], [], [], 0, 0))
         let opts = options, rules = self.rules, fingerprinter = self.fingerprinter
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        WorkerPool(threads: options.threads, atMost: max(1, blobs.count / 64)).run(count: blobs.count, chunk: 256) { _, claim in
             let worker: GitRepository
             do { worker = try open() } catch {
                 let message = "\(error)"
@@ -98,10 +96,8 @@ extension ScanSession {
             var found: [(Int, String, [Finding])] = []
             var skipped: [ScanNote] = [], errors: [ScanNote] = []
             var files = 0, bytes = 0
-            while true {
-                let first = next.add(chunk, ordering: .relaxed).oldValue
-                if first >= blobs.count { break }
-                for i in first..<min(first + chunk, blobs.count) {
+            while let claimed = claim() {
+                for i in claimed {
                     let blob = blobs[i]
                     let name = blob.paths.first ?? blob.id.hex
                     do {
@@ -198,10 +194,12 @@ extension ScanSession {
 }
 
 extension GitProvenance {
-    /// The provenance fields of a commit.
+    /// The provenance fields of a commit; the date is the author date in ISO 8601 with the author's
+    /// offset, e.g. `2024-03-01T12:00:00+01:00`.
     public init(_ commit: CommitInfo) {
         self.init(commit: commit.id.hex, author: commit.authorName, email: commit.authorEmail,
-                  date: commit.authorDate, message: commit.summary)
+                  date: CivilDate.iso8601(unixSeconds: commit.authorTime, offsetMinutes: commit.authorTimeZoneMinutes),
+                  message: commit.summary)
     }
 }
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import Hashing
 import Synchronization
+import SystemSupport
 
 /// Limits and switches for scanning files.
 public struct ScanOptions: Sendable {
@@ -45,29 +46,23 @@ public struct ScanSession: Sendable {
     /// Scans files from disk.
     public func scanFiles(_ entries: [FileWalker.Entry]) -> ScanResult {
         let start = Date()
-        let workers = options.threads > 0 ? options.threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let next = Atomic<Int>(0)
         let perFile = Mutex<[Int: FileOutcome]>([:])
         let warnings = Mutex<[ScanNote]>([])
         let opts = options
         let rules = self.rules, fingerprinter = self.fingerprinter
-        let work: @Sendable (Int) -> Void = { _ in
+        // One input (a hook's file, a small CI change) is scanned on this thread: starting the thread
+        // pool costs more than the scan.
+        WorkerPool(threads: options.threads, atMost: max(entries.count, 1)).run(count: entries.count) { _, claim in
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             var reader = FileReader()
             var local = [Int: FileOutcome]()
-            while true {
-                let i = next.add(1, ordering: .relaxed).oldValue
-                if i >= entries.count { break }
-                local[i] = Self.scanOne(entries[i], scanner: scanner, reader: &reader, options: opts)
+            while let claimed = claim() {
+                for i in claimed { local[i] = Self.scanOne(entries[i], scanner: scanner, reader: &reader, options: opts) }
             }
             let w = scanner.warnings
             perFile.withLock { all in all.merge(local) { a, _ in a } }
             if !w.isEmpty { warnings.withLock { $0 += w } }
         }
-        // One input (a hook's file, a small CI change) is scanned on this thread: starting the thread
-        // pool costs more than the scan.
-        let iterations = min(workers, max(entries.count, 1))
-        if iterations == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: iterations, execute: work) }
         var result = ScanResult()
         let outcomes = perFile.withLock { $0 }
         for i in entries.indices {

@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import SystemSupport
 
 /// Fingerprints a team has declared not to be secrets (`.keywardenignore`), and findings already known
 /// from an earlier report (`--baseline`). Both match on the secret's value, never on its position.
@@ -70,9 +71,9 @@ public struct Suppression: Sendable {
         let comment = reason.replacingOccurrences(of: "\n", with: " ")
         existing += comment.isEmpty ? "\(fingerprint)\n" : "\(fingerprint)  # \(comment)\n"
         do {
-            try Data(existing.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(existing.utf8, to: path)
         } catch {
-            throw ScanError(.output, "\(path): cannot write: \(error.localizedDescription)")
+            throw ScanError(.output, "\(path): cannot write: \(error.reason)")
         }
     }
 }

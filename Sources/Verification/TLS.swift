@@ -1,4 +1,4 @@
-internal import CLibSSL
+internal import COpenSSL
 import Foundation
 
 /// The shared client context: system trust store, peer verification, TLS 1.2 or later. Immutable once made.

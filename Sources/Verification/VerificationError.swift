@@ -1,5 +1,7 @@
+public import SystemSupport
+
 /// Why a request could not be made or answered. Messages never hold a secret (only hosts, statuses, reasons).
-public struct VerificationError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct VerificationError: ModuleError, Equatable {
     public enum Code: String, Sendable {
         /// The URL is not one the provider's verifier may call (not HTTPS, another host, a test URL outside test mode).
         case refused
@@ -19,11 +21,5 @@ public struct VerificationError: Error, Sendable, CustomStringConvertible, Equat
 
     public let code: Code
     public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

@@ -1,5 +1,7 @@
+public import SystemSupport
+
 /// A misconfigured verifier (never a rejected request: that is a `WebhookVerdict`).
-public struct WebhooksError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct WebhooksError: ModuleError, Hashable {
     /// What went wrong.
     public enum Code: String, Sendable, Hashable {
         /// The secret is empty: anyone could sign with it.
@@ -13,13 +15,6 @@ public struct WebhooksError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public let code: Code
-    /// A message that never contains the secret.
     public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// Where output goes, and whether it may be coloured.
 enum Terminal {
@@ -41,14 +42,9 @@ enum Terminal {
     }
 }
 
-/// An ANSI style, applied only when colour is on.
-enum Style: String {
-    case red = "31", green = "32", yellow = "33", blue = "34", magenta = "35", cyan = "36", bold = "1", dim = "2"
-
-    func apply(_ text: String, enabled: Bool) -> String {
-        enabled ? "\u{1B}[\(rawValue)m\(text)\u{1B}[0m" : text
-    }
-}
+/// The command line's name for the one ANSI styler (shared with the text report), applied only when
+/// colour is on (`Terminal.colourEnabled`).
+typealias Style = TerminalStyle
 
 /// An error the command layer reports and turns into exit code 2. Its message never holds a secret.
 struct CommandFailure: Error, CustomStringConvertible {

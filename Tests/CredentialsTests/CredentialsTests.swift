@@ -3,6 +3,12 @@ import Testing
 import TestSupport
 
 @Suite struct CredentialsTests {
+    @Test func commitDatesPrintInTheAuthorsOffset() {
+        #expect(CivilDate.iso8601(unixSeconds: 1_700_000_100, offsetMinutes: 0) == "2023-11-14T22:15:00+00:00")
+        #expect(CivilDate.iso8601(unixSeconds: 1_700_003_600, offsetMinutes: 90) == "2023-11-15T00:43:20+01:30")
+        #expect(CivilDate.iso8601(unixSeconds: 0, offsetMinutes: -300) == "1969-12-31T19:00:00-05:00")
+    }
+
     @Test func base64RoundTripsInBothAlphabets() throws {
         for n in 0..<40 {
             let bytes = (0..<n).map { UInt8(($0 * 37 + n) % 256) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemSupport
 
 extension Keywarden {
     /// `keywarden hook install [--pre-push] [--force]`.
@@ -54,10 +55,10 @@ extension Keywarden {
                     }
                 }
                 do {
-                    try Data(HookScript.text(kind, binary: binary).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-                    try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+                    try AtomicFile.write(HookScript.text(kind, binary: binary).utf8, to: path,
+                                         options: AtomicFile.Options(mode: .exactly(0o755)))
                 } catch {
-                    throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
+                    throw CommandFailure("cannot write \(path): \(error.reason)")
                 }
                 print("keywarden: installed the \(kind.rawValue) hook: \(path)\(note)")
             }

@@ -1,5 +1,6 @@
 internal import CLibGit2
 internal import Foundation
+import SystemSupport
 
 /// A file in the work tree that git would consider: tracked, or untracked and not ignored.
 public struct WorkTreeFile: Sendable, Hashable {
@@ -217,51 +218,31 @@ private struct WorkTreeWalker {
         return lstat(absolute + "/.git", &info) == 0
     }
 
-    /// Lists `directory` (relative; "" for the root) and recurses.
+    /// Lists `directory` (relative; "" for the root) and everything below it that git would consider,
+    /// with the shared ``DirectoryWalker``: tracked directories are entered, untracked ones unless an
+    /// ignore rule excludes them; `.git`, submodules and nested repositories are not.
     private mutating func walk(_ directory: String) throws(GitError) {
         let absolute = directory.isEmpty ? root : root + "/" + directory
-        guard let dir = opendir(absolute) else {
-            throw GitError(.io, "cannot list \(absolute): \(String(cString: strerror(errno)))")
-        }
-        var entries: [(name: String, type: UInt8)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            entries.append((name, entry.pointee.d_type))
-        }
-        closedir(dir)
-        let prefix = directory.isEmpty ? "" : directory + "/"
-        for (name, rawType) in entries {
-            if directory.isEmpty && name == ".git" { continue }
-            if name == ".git" { continue }
-            let relative = prefix + name
-            var type = rawType
-            if type == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                guard lstat(root + "/" + relative, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR: type = UInt8(DT_DIR)
-                case S_IFREG: type = UInt8(DT_REG)
-                default: type = UInt8(DT_LNK)
-                }
-            }
-            if type == UInt8(DT_DIR) {
-                if tracked.directories.contains(relative) {
-                    try walk(relative)
-                } else if tracked.gitlinks.contains(relative) || Self.isNestedRepository(root + "/" + relative) {
-                    continue
-                } else if try !ignored(relative + "/") {
-                    try walk(relative)
-                }
-            } else if type == UInt8(DT_REG) {
+        try DirectoryWalker.walk(absolute, relative: directory, sorted: false, visit: { (entry) throws(GitError) -> DirectoryWalker.Step in
+            if entry.name == ".git" { return .skip }
+            let relative = entry.relative
+            switch entry.kind {
+            case .directory:
+                if tracked.directories.contains(relative) { return .enter }
+                if tracked.gitlinks.contains(relative) || Self.isNestedRepository(entry.path) { return .skip }
+                return try ignored(relative + "/") ? .skip : .enter
+            case .regular:
                 if tracked.files.contains(relative) {
                     found[relative] = true
                 } else if try !ignored(relative) {
                     found[relative] = false
                 }
+                return .skip
+            case .symbolicLink, .other:
+                return .skip
             }
-        }
+        }, cannotList: { (path, error) throws(GitError) in
+            throw GitError(.io, "cannot list \(path): \(error.reason)")
+        })
     }
 }

@@ -1,6 +1,7 @@
 internal import CLibGit2
 internal import Foundation
 import Synchronization
+import SystemSupport
 
 extension GitRepository {
     /// Walks every commit reachable from all references (or from `branch` only), diffing each against
@@ -73,17 +74,17 @@ extension GitRepository {
     private func findChanges(treeIDs: [ObjectID], into collector: HistoryCollector) throws(GitError) {
         let count = treeIDs.count
         let firstParent = collector.firstParent
-        let workers = count < 256 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        let chunkCount = workers == 1 ? 1 : workers * 4
+        let pool = WorkerPool(threads: count < 256 ? 1 : min(8, WorkerPool.processorCount))
+        let chunkCount = pool.workers == 1 ? 1 : pool.workers * 4
         let chunkSize = (count + chunkCount - 1) / max(chunkCount, 1)
+        // Keyed by each run's first commit.
         let results = Mutex<[Int: TreeDiffer.Output]>([:])
-        let next = Atomic<Int>(0)
         let objects = self.objectsDirectory
         let mainODB = try objectDatabase()
         defer { git_odb_free(mainODB) }
-        // Only worker 0 touches it, while this thread waits in concurrentPerform.
+        // Only worker 0 touches it, while this thread waits in the pool.
         nonisolated(unsafe) let sharedODB = mainODB
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        pool.run(count: count, chunk: chunkSize) { worker, claim in
             // Worker 0 uses this repository's object database; the others open their own. libgit2 shares
             // one open pack file (with its locks and delta-base cache) between every handle that names it by
             // the same path, which serialised the workers; a differently spelled path ("objects/./.") gets a
@@ -96,17 +97,14 @@ extension GitRepository {
             }
             defer { if let own { git_odb_free(own) } }
             let differ = TreeDiffer(odb: odb)
-            while true {
-                let chunk = next.add(1, ordering: .relaxed).oldValue
-                let start = chunk * chunkSize
-                if start >= count { break }
-                let output = differ.run(commits: start..<min(start + chunkSize, count), treeIDs: treeIDs, firstParent: firstParent)
-                results.withLock { $0[chunk] = output }
+            while let commits = claim() {
+                let output = differ.run(commits: commits, treeIDs: treeIDs, firstParent: firstParent)
+                results.withLock { $0[commits.lowerBound] = output }
             }
         }
         let outputs = results.withLock { $0 }
-        for chunk in outputs.keys.sorted() {
-            guard let output = outputs[chunk] else { continue }
+        for first in outputs.keys.sorted() {
+            guard let output = outputs[first] else { continue }
             collector.append(output)
         }
     }

@@ -1,6 +1,7 @@
 internal import CVectorscan
 public import Foundation
 import Hashing
+import SystemSupport
 
 /// Every pattern of a rule set compiled into one Vectorscan database in prefilter mode: one pass over the
 /// input reports, for each pattern, the end offsets where it may match. Confirmation is the caller's job
@@ -158,13 +159,9 @@ public final class Prefilter: @unchecked Sendable {
         }
         data.append(0x0A)
         data.append(Data(bytes: bytes, count: length))
-        let dir = file.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).tmp")
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         // A cache that cannot be written only costs the next run a compile.
-        if (try? data.write(to: temp)) != nil {
-            if rename(temp.path, file.path) != 0 { try? FileManager.default.removeItem(at: temp) }
-        }
+        try? AtomicFile.write(data, to: file.path)
     }
 
     private static func load(_ file: URL) -> (db: OpaquePointer, unfiltered: [Int: String])? {

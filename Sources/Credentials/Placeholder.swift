@@ -1,0 +1,54 @@
+/// What placeholders, references and dummy values look like (`your-api-key-here`, `${VAR}`, `xxxx`,
+/// `sk_live_***`, repeated or sequential characters): the knowledge the scanner's filters and the
+/// doctor's environment check share.
+public enum Placeholder {
+    /// Fragments that mark a placeholder or a reference wherever they occur (long or punctuated enough that
+    /// a random key practically never contains them).
+    private static let fragments = [
+        "example", "placeholder", "changeme", "change_me", "change-me", "redacted", "dummy", "sample", "notreal",
+        "not-real", "not_a_", "lorem", "****", "...", "<", ">", "${", "{{", "}}", "$(", "%(", "process.env",
+        "os.environ", "getenv", "env[", "secrets.", "vault:", "op://", "secretsmanager",
+    ]
+
+    /// Short words that mark a placeholder only as a whole segment (`mx-prod-key-here`, `YOUR_KEY`): as a
+    /// substring they would also hit real random keys (a 40-character key contains "here" about once in 3,000).
+    /// Not "test" or "demo": real keys carry those as fixed prefix segments (`sk_test_`).
+    private static let words: Set<String> = ["your", "here", "fake", "todo", "insert", "replace", "xxx"]
+
+    /// Fragments that mark even a long value (a key block) as a placeholder.
+    private static let longFragments = ["...", "<", ">", "${", "{{", "}}", "****", "xxxxxxxx"]
+
+    /// True for placeholders, references and dummy values that documentation and config templates use.
+    public static func isPlaceholder(_ secret: String) -> Bool {
+        let lower = secret.lowercased()
+        if lower.utf8.count > 100 {
+            // Key blocks and long tokens: their encodings hold zero runs (`AAAAAAAA`) and chance words, so
+            // only structural markers count.
+            return longFragments.contains { ByteSearch.contains(lower, $0) } || Set(lower.utf8).count <= 3
+        }
+        if fragments.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
+        // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
+        if ByteSearch.contains(secret, "xxxxx") || ByteSearch.contains(secret, "XXXXX") { return true }
+        if lower.hasPrefix("$") { return true }
+        let segments = lower.split { !($0.isLetter || $0.isNumber) }
+        if segments.count > 1, segments.contains(where: { words.contains(String($0)) }) { return true }
+        let bytes = Array(lower.utf8)
+        if bytes.count >= 8, Set(bytes).count <= 3 { return true }
+        return hasLongSequence(bytes)
+    }
+
+    /// True when the value contains a run of 8 or more consecutive ascending or descending characters
+    /// (`0123456789`, `abcdefgh`) or one character repeated 8 times.
+    static func hasLongSequence(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        var up = 1, down = 1, same = 1
+        for i in 1..<bytes.count {
+            let a = Int(bytes[i - 1]), b = Int(bytes[i])
+            up = b == a + 1 ? up + 1 : 1
+            down = b == a - 1 ? down + 1 : 1
+            same = b == a ? same + 1 : 1
+            if up >= 8 || down >= 8 || same >= 8 { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// Replaces a file so that a reader sees the old contents or the new, never a mix: the bytes go to a
+/// temporary file beside it (a fresh random name, created exclusively, so a file left by a crashed run is
+/// never reused), which is then renamed over it. The one place keywarden writes files this way: reports,
+/// calendars, the key ledger, the ignore file, the hook scripts and the caches.
+public enum AtomicFile {
+    /// The permission bits the written file ends up with.
+    public enum Mode: Sendable, Equatable {
+        /// An existing file keeps its bits; a new one gets `0o666` less the umask.
+        case keep
+        /// `bits` less the umask, whether the file existed or not.
+        case create(UInt32)
+        /// Exactly `bits` (the umask does not apply).
+        case exactly(UInt32)
+    }
+
+    /// How to write.
+    public struct Options: Sendable {
+        public var mode: Mode
+        /// Flush the file before the rename and the folder after it, so the change survives a power cut
+        /// (the ledger). Off where the next run re-makes the file (reports, caches): syncing cost a small
+        /// scan more than the scan itself.
+        public var durable: Bool
+        /// Write into an existing path that is not a regular file (a device such as /dev/null, a FIFO, a
+        /// symbolic link) instead of replacing it, since replacing it with a regular file would break it.
+        public var writesThroughSpecialFiles: Bool
+
+        public init(mode: Mode = .keep, durable: Bool = false, writesThroughSpecialFiles: Bool = false) {
+            self.mode = mode
+            self.durable = durable
+            self.writesThroughSpecialFiles = writesThroughSpecialFiles
+        }
+    }
+
+    /// Replaces `path` with `bytes` (see the type's summary).
+    /// - Throws: the failed step (`cannot create`, `cannot write`, ...) with `strerror`; no temporary
+    ///   file is left behind.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String,
+                             options: Options = Options()) throws(SystemError) {
+        var info = stat()
+        let exists = lstat(path, &info) == 0
+        if exists, options.writesThroughSpecialFiles, info.st_mode & S_IFMT != S_IFREG {
+            return try writeInPlace(bytes, to: path)
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let createMode: mode_t
+        switch options.mode {
+        case .keep, .exactly: createMode = 0o666
+        case .create(let bits): createMode = mode_t(bits)
+        }
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 {
+            temporary = "\(directory).\(name).keywarden-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, createMode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw SystemError("cannot create", temporary) }
+        var failure: SystemError?
+        if let e = writeAll(bytes, to: fd, path: temporary) {
+            failure = e
+        } else if case .exactly(let bits) = options.mode, fchmod(fd, mode_t(bits)) != 0 {
+            failure = SystemError("cannot set the mode of", temporary)
+        } else if options.mode == .keep, exists, info.st_mode & S_IFMT == S_IFREG, fchmod(fd, info.st_mode & 0o7777) != 0 {
+            failure = SystemError("cannot set the mode of", temporary)
+        } else if options.durable, fsync(fd) != 0 {
+            failure = SystemError("cannot sync", temporary)
+        }
+        if close(fd) != 0, failure == nil { failure = SystemError("cannot close", temporary) }
+        if failure == nil, rename(temporary, path) != 0 { failure = SystemError("cannot replace", path) }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        if options.durable {
+            let folder = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if folder >= 0 {
+                _ = fsync(folder)
+                close(folder)
+            }
+        }
+    }
+
+    /// Writes `bytes` into `path` as it is (following a symbolic link), truncating it first.
+    private static func writeInPlace(_ bytes: some Collection<UInt8>, to path: String) throws(SystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw SystemError("cannot open", path) }
+        let failure = writeAll(bytes, to: fd, path: path)
+        if close(fd) != 0, failure == nil { throw SystemError("cannot close", path) }
+        if let failure { throw failure }
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying on `EINTR`; the error names `path`.
+    private static func writeAll(_ bytes: some Collection<UInt8>, to fd: Int32, path: String) -> SystemError? {
+        let run = bytes.withContiguousStorageIfAvailable { writeAll(UnsafeRawBufferPointer($0), to: fd, path: path) }
+        if let run { return run }
+        return Array(bytes).withUnsafeBytes { writeAll($0, to: fd, path: path) }
+    }
+
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, path: String) -> SystemError? {
+        guard let base = buffer.baseAddress else { return nil }
+        var offset = 0
+        while offset < buffer.count {
+            let n = systemWrite(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return SystemError("cannot write", path)
+            }
+            offset += n
+        }
+        return nil
+    }
+}
+
+/// `write(2)`, named apart from `AtomicFile.write`.
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
+}
