@@ -59,7 +59,7 @@ extension GitRepository {
     public func changes(in commit: ObjectID, paths: [String] = []) throws(GitError) -> CommitChanges {
         let commitHandle = try lookupCommit(commit)
         defer { git_commit_free(commitHandle) }
-        let info = CommitInfo(commit: commitHandle)
+        let info = try CommitInfo(commit: commitHandle)
         let newTree = try tree(ofCommit: commit)
         defer { git_tree_free(newTree) }
         var parentTrees: [OpaquePointer] = []
