@@ -32,7 +32,7 @@ public struct FileWalker {
             var st = stat()
             let rc = options.followSymlinks ? stat(root, &st) : lstat(root, &st)
             if rc != 0 {
-                errors.append("\(root): \(String(cString: strerror(errno)))")
+                errors.append("\(root): \(SystemError.reason(errno))")
                 continue
             }
             let mode = st.st_mode & S_IFMT

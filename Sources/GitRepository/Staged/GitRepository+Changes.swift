@@ -116,7 +116,9 @@ extension GitRepository {
         guard let blob else { throw GitError(.corruptObject, "cannot read blob \(id.hex)") }
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
-        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size))
+        let content = git_blob_rawcontent(blob)
+        guard content != nil || size == 0 else { throw GitError(.corruptObject, "blob \(id.hex) has no readable data") }
+        return try body(UnsafeRawBufferPointer(start: content, count: size))
     }
 
     private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer])
