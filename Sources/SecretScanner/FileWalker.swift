@@ -33,7 +33,7 @@ public struct FileWalker {
             let rc = options.followSymlinks ? stat(root, &st) : lstat(root, &st)
             if rc != 0 {
                 let code = errno
-                errors.append(ScanNote(code == ENOENT ? .missing : .unreadable, path: root, String(cString: strerror(code))))
+                errors.append(ScanNote(code == ENOENT ? .missing : .unreadable, path: root, SystemError.reason(code)))
                 continue
             }
             let mode = st.st_mode & S_IFMT

@@ -143,20 +143,21 @@ struct FileReader {
 
     mutating func read(_ path: String, limit: Int) -> Outcome {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(String(cString: strerror(errno))) }
+        guard fd >= 0 else { return .failure(SystemError.reason(errno)) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(String(cString: strerror(errno))) }
+        guard fstat(fd, &st) == 0 else { return .failure(SystemError.reason(errno)) }
         let size = Int(st.st_size)
         if size > limit { return .tooLarge(size) }
         if buffer.count < size + 1 { buffer = [UInt8](repeating: 0, count: size + 1) }
         var total = 0
         while true {
             if total == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
-            let n = buffer.withUnsafeMutableBytes { raw in Foundation.read(fd, raw.baseAddress! + total, raw.count - total) }
+            let read = buffer.withUnsafeMutableBytes { raw in raw.baseAddress.map { Foundation.read(fd, $0 + total, raw.count - total) } }
+            guard let n = read else { return .failure("no buffer to read into") }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure(String(cString: strerror(errno)))
+                return .failure(SystemError.reason(errno))
             }
             if n == 0 { break }
             total += n

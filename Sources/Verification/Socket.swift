@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,7 +45,7 @@ final class Socket {
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
-            let reason = rc == 0 ? "no address" : String(cString: gai_strerror(rc))
+            let reason = rc == 0 ? "no address" : (gai_strerror(rc).map { String(cString: $0) } ?? "error \(rc)")
             throw VerificationError(.connect, "cannot resolve \(host): \(reason)")
         }
         defer { freeaddrinfo(first) }
@@ -54,14 +55,14 @@ final class Socket {
             entry = ai.pointee.ai_next
             let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype, ai.pointee.ai_protocol)
             if fd < 0 {
-                lastError = String(cString: strerror(errno))
+                lastError = SystemError.reason(errno)
                 continue
             }
             let sock = Socket(fd: fd)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             let flags = fcntl(fd, F_GETFL)
             guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
-                lastError = String(cString: strerror(errno))
+                lastError = SystemError.reason(errno)
                 continue
             }
             var one: Int32 = 1
@@ -74,18 +75,18 @@ final class Socket {
             if result == 0 { return sock }
             let err = errno
             guard err == EINPROGRESS else {
-                lastError = String(cString: strerror(err))
+                lastError = SystemError.reason(err)
                 continue
             }
             guard try sock.wait(for: Int16(POLLOUT), deadline: deadline, what: "connecting to \(host)") else { continue }
             var soError: Int32 = 0
             var len = socklen_t(MemoryLayout<Int32>.size)
             guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &len) == 0 else {
-                lastError = String(cString: strerror(errno))
+                lastError = SystemError.reason(errno)
                 continue
             }
             if soError == 0 { return sock }
-            lastError = String(cString: strerror(soError))
+            lastError = SystemError.reason(soError)
         }
         throw VerificationError(.connect, "cannot connect to \(host):\(port): \(lastError)")
     }
@@ -100,7 +101,7 @@ final class Socket {
             let n = poll(&p, 1, ms)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw VerificationError(.io, "poll failed \(what): \(String(cString: strerror(errno)))")
+                throw VerificationError(.io, "poll failed \(what): \(SystemError.reason(errno))")
             }
             if n == 0 { continue }
             return p.revents & (events | Int16(POLLHUP)) != 0 || p.revents & Int16(POLLERR) == 0
@@ -123,7 +124,7 @@ final class Socket {
                 try wait(for: Int16(POLLOUT), deadline: deadline, what: "sending the request")
                 continue
             }
-            throw VerificationError(.io, "cannot send the request: \(String(cString: strerror(err)))")
+            throw VerificationError(.io, "cannot send the request: \(SystemError.reason(err))")
         }
     }
 
@@ -138,7 +139,7 @@ final class Socket {
                 try wait(for: Int16(POLLIN), deadline: deadline, what: "waiting for the response")
                 continue
             }
-            throw VerificationError(.io, "cannot read the response: \(String(cString: strerror(err)))")
+            throw VerificationError(.io, "cannot read the response: \(SystemError.reason(err))")
         }
     }
 }

@@ -1,5 +1,6 @@
 internal import COpenSSL
 import Foundation
+import SystemSupport
 
 /// The shared client context: system trust store, peer verification, TLS 1.2 or later. Immutable once made.
 final class TLSContext: @unchecked Sendable {  // an SSL_CTX is safe to share once configured (OpenSSL docs)
@@ -55,7 +56,7 @@ final class TLS {
         _ = try retrying(deadline: deadline, what: "in the TLS handshake with \(host)") { SSL_connect(ssl) }
         let verify = SSL_get_verify_result(ssl)
         guard verify == Int(X509_V_OK) else {
-            throw VerificationError(.tls, "the certificate of \(host) is not trusted: \(String(cString: X509_verify_cert_error_string(verify)))")
+            throw VerificationError(.tls, "the certificate of \(host) is not trusted: \(TLS.verifyError(verify))")
         }
     }
 
@@ -104,9 +105,9 @@ final class TLS {
             default:
                 let verify = SSL_get_verify_result(ssl)
                 if verify != Int(X509_V_OK) {
-                    throw VerificationError(.tls, "the certificate of \(host) is not trusted: \(String(cString: X509_verify_cert_error_string(verify)))")
+                    throw VerificationError(.tls, "the certificate of \(host) is not trusted: \(TLS.verifyError(verify))")
                 }
-                let detail = ERR_peek_error() != 0 ? TLS.lastError() : (savedErrno != 0 ? String(cString: strerror(savedErrno)) : "connection closed")
+                let detail = ERR_peek_error() != 0 ? TLS.lastError() : (savedErrno != 0 ? SystemError.reason(savedErrno) : "connection closed")
                 throw VerificationError(err == SSL_ERROR_SSL || err == SSL_ERROR_SYSCALL ? .tls : .io, "TLS error \(what): \(detail)")
             }
         }
@@ -114,6 +115,11 @@ final class TLS {
 
     static func isIPAddress(_ host: String) -> Bool {
         host.contains(":") || (host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
+    }
+
+    /// What a certificate verification result means.
+    static func verifyError(_ result: Int) -> String {
+        X509_verify_cert_error_string(result).map { String(cString: $0) } ?? "verification error \(result)"
     }
 
     /// OpenSSL's most recent error as text (and clears the queue).

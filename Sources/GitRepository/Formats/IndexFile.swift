@@ -57,8 +57,8 @@ struct IndexFile {
 
     /// The offset of the first NUL in `b[from..<end]`.
     private static func nul(_ b: UnsafeRawBufferPointer, from: Int, end: Int) -> Int? {
-        guard from < end, let found = memchr(b.baseAddress! + from, 0, end - from) else { return nil }
-        return b.baseAddress!.distance(to: UnsafeRawPointer(found))
+        guard from < end, let base = b.baseAddress, let found = memchr(base + from, 0, end - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     private static func u32(_ b: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {

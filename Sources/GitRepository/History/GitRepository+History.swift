@@ -129,8 +129,9 @@ extension GitRepository {
             let name = git_reference_name(ref).map { String(cString: $0) } ?? ""
             var peeled: OpaquePointer?
             guard git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
-            named.append((name, ObjectID(git_object_id(peeled).pointee)))
-            git_object_free(peeled)
+            defer { git_object_free(peeled) }
+            guard let id = git_object_id(peeled) else { continue }
+            named.append((name, ObjectID(id.pointee)))
         }
         return named.sorted { $0.0 < $1.0 }.map(\.1)
     }
@@ -187,8 +188,8 @@ extension GitRepository {
                 info = cached
             } else {
                 let handle = try lookupCommit(plan.commitIDs[Int(first)])
-                info = CommitInfo(commit: handle)
-                git_commit_free(handle)
+                defer { git_commit_free(handle) }
+                info = try CommitInfo(commit: handle)
                 commitCache[first] = info
             }
             let inTip = tipTree.map { Self.tree($0, has: pair.blob, at: pair.path) } ?? false

@@ -45,8 +45,8 @@ extension GitRepository {
         var result: [CommitInfo] = []
         while let id = try walker.next() {
             let commit = try lookupCommit(id)
-            result.append(CommitInfo(commit: commit))
-            git_commit_free(commit)
+            defer { git_commit_free(commit) }
+            result.append(try CommitInfo(commit: commit))
         }
         return result
     }
@@ -57,7 +57,7 @@ extension GitRepository {
                           notFound: .invalidRevision)
         guard let commit else { throw GitError(.invalidRevision, "'\(range)' does not name commits") }
         defer { git_object_free(commit) }
-        return ObjectID(git_object_id(commit).pointee)
+        return try ObjectID(git_object_id(commit), of: "'\(range)'")
     }
 }
 

@@ -6,9 +6,13 @@ final class RawObject {
     private let object: OpaquePointer
     let bytes: UnsafeRawBufferPointer
 
-    init(_ object: OpaquePointer) {
+    /// Nil (the caller keeps ownership) when libgit2 hands out no data for a non-empty object.
+    init?(_ object: OpaquePointer) {
+        let size = git_odb_object_size(object)
+        let data = git_odb_object_data(object)
+        guard data != nil || size == 0 else { return nil }
         self.object = object
-        bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
+        bytes = UnsafeRawBufferPointer(start: data, count: size)
     }
 
     deinit { git_odb_object_free(object) }
@@ -27,7 +31,11 @@ final class RawObject {
             git_odb_object_free(object)
             return .failure(GitError(.corruptObject, "\(what()) \(id.hex) has the wrong object type"))
         }
-        return .success(RawObject(object))
+        guard let raw = RawObject(object) else {
+            git_odb_object_free(object)
+            return .failure(GitError(.corruptObject, "\(what()) \(id.hex) has no readable data"))
+        }
+        return .success(raw)
     }
 }
 

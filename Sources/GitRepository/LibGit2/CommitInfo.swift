@@ -17,8 +17,8 @@ public struct CommitInfo: Sendable, Hashable {
 
 extension CommitInfo {
     /// Reads the metadata of a loaded `git_commit *`.
-    init(commit: OpaquePointer) {
-        id = ObjectID(git_commit_id(commit).pointee)
+    init(commit: OpaquePointer) throws(GitError) {
+        id = try ObjectID(git_commit_id(commit), of: "a loaded commit")
         if let author = git_commit_author(commit) {
             authorName = author.pointee.name.map { String(cString: $0) } ?? ""
             authorEmail = author.pointee.email.map { String(cString: $0) } ?? ""

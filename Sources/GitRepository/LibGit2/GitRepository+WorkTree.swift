@@ -182,7 +182,7 @@ private struct WorkTreeWalker {
         let absolute = start.isEmpty ? root : root + "/" + start
         var info = stat()
         guard lstat(absolute, &info) == 0 else {
-            throw GitError(.io, "\(absolute): \(String(cString: strerror(errno)))")
+            throw GitError(.io, "\(absolute): \(SystemError.reason(errno))")
         }
         switch info.st_mode & S_IFMT {
         case S_IFDIR:

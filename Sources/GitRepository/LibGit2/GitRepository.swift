@@ -114,7 +114,8 @@ public final class GitRepository {
             git_repository_set_index(repository, index)
         }
 
-        let gitDir = PathUtilities.trimmingTrailingSlash(String(cString: git_repository_path(repository)))
+        guard let cGitDir = git_repository_path(repository) else { throw GitError(.notARepository, "libgit2 gave no path for the repository") }
+        let gitDir = PathUtilities.trimmingTrailingSlash(String(cString: cGitDir))
         var workTree: String?
         if git_repository_is_bare(repository) == 0, let workdir = git_repository_workdir(repository) {
             workTree = PathUtilities.canonical(PathUtilities.trimmingTrailingSlash(String(cString: workdir)))
@@ -156,7 +157,7 @@ public final class GitRepository {
                           notFound: .invalidRevision)
         guard let commit else { throw GitError(.invalidRevision, "'\(revision)' is not a commit") }
         defer { git_object_free(commit) }
-        return ObjectID(git_object_id(commit).pointee)
+        return try ObjectID(git_object_id(commit), of: "'\(revision)'")
     }
 }
 

@@ -15,6 +15,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         high = h; middle = m; low = l
     }
 
+    /// The id a libgit2 accessor returned; throws instead of reading through a null pointer.
+    init(_ oid: UnsafePointer<git_oid>?, of what: @autoclosure () -> String) throws(GitError) {
+        guard let oid else { throw GitError(.corruptObject, "libgit2 returned no object id for \(what())") }
+        self.init(oid.pointee)
+    }
+
     init(bytes raw: UnsafeRawBufferPointer) {
         var h: UInt64 = 0, m: UInt64 = 0, l: UInt32 = 0
         for i in 0..<8 { h = h << 8 | UInt64(raw[i]) }

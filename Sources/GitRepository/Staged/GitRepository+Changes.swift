@@ -59,7 +59,7 @@ extension GitRepository {
     public func changes(in commit: ObjectID, paths: [String] = []) throws(GitError) -> CommitChanges {
         let commitHandle = try lookupCommit(commit)
         defer { git_commit_free(commitHandle) }
-        let info = CommitInfo(commit: commitHandle)
+        let info = try CommitInfo(commit: commitHandle)
         let newTree = try tree(ofCommit: commit)
         defer { git_tree_free(newTree) }
         var parentTrees: [OpaquePointer] = []
@@ -116,7 +116,9 @@ extension GitRepository {
         guard let blob else { throw GitError(.corruptObject, "cannot read blob \(id.hex)") }
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
-        return try body(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size))
+        let content = git_blob_rawcontent(blob)
+        guard content != nil || size == 0 else { throw GitError(.corruptObject, "blob \(id.hex) has no readable data") }
+        return try body(UnsafeRawBufferPointer(start: content, count: size))
     }
 
     private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer])

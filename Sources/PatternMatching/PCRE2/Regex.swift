@@ -105,18 +105,20 @@ public final class CompiledRegex: @unchecked Sendable {
                              _ body: (RegexMatch) -> Bool) throws(PatternError) {
         let (code, captureCount) = try compiled(jit: true)
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        guard let context = scratch.context, let data = scratch.matchData(pairs: captureCount + 1) else {
+            throw PatternError(.engine, "PCRE2 could not allocate its match state")
+        }
         var start = range.lowerBound
         let end = min(range.upperBound, subject.count)
-        let data = scratch.matchData(pairs: captureCount + 1)
         while start <= end {
-            let rc = pcre2_match_8(code, base, end, start, 0, data, scratch.context)
+            let rc = pcre2_match_8(code, base, end, start, 0, data, context)
             if rc == PCRE2_ERROR_NOMATCH { return }
             if rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT
                 || rc == PCRE2_ERROR_JIT_STACKLIMIT {
                 throw PatternError(.matchLimit, "pattern exceeded its backtracking limit")
             }
             if rc < 0 { throw PatternError(.engine, Self.message(for: rc)) }
-            let ov = pcre2_get_ovector_pointer_8(data)!
+            guard let ov = pcre2_get_ovector_pointer_8(data) else { throw PatternError(.engine, "PCRE2 returned no match offsets") }
             let pairs = Int(rc == 0 ? UInt32(captureCount + 1) : UInt32(rc))
             let whole = Int(ov[0])..<Int(ov[1])
             var groups = [Range<Int>?]()
@@ -160,15 +162,20 @@ public final class CompiledRegex: @unchecked Sendable {
 }
 
 /// Per-worker PCRE2 state: match data, a match context with limits, and a JIT stack. Not shareable.
+/// When PCRE2 cannot allocate them, matching with this scratch throws `.engine`.
 public final class MatchScratch {
-    fileprivate let context: OpaquePointer
+    fileprivate let context: OpaquePointer?
     private let jitStack: OpaquePointer?
     private var data: OpaquePointer?
     private var dataPairs = 0
 
     /// - Parameter matchLimit: PCRE2's match limit (backtracking steps per match attempt).
     public init(matchLimit: UInt32 = 2_000_000, depthLimit: UInt32 = 100_000) {
-        context = pcre2_match_context_create_8(nil)!
+        context = pcre2_match_context_create_8(nil)
+        guard let context else {
+            jitStack = nil
+            return
+        }
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, depthLimit)
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
@@ -178,16 +185,16 @@ public final class MatchScratch {
     deinit {
         if let data { pcre2_match_data_free_8(data) }
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
-        pcre2_match_context_free_8(context)
+        if let context { pcre2_match_context_free_8(context) }
     }
 
-    fileprivate func matchData(pairs: Int) -> OpaquePointer {
+    /// Match data for at least `pairs` offset pairs; nil when PCRE2 cannot allocate it.
+    fileprivate func matchData(pairs: Int) -> OpaquePointer? {
         if let data, dataPairs >= pairs { return data }
         if let data { pcre2_match_data_free_8(data) }
         let size = max(pairs, 16)
-        let fresh = pcre2_match_data_create_8(UInt32(size), nil)!
-        data = fresh
-        dataPairs = size
-        return fresh
+        data = pcre2_match_data_create_8(UInt32(size), nil)
+        dataPairs = data == nil ? 0 : size
+        return data
     }
 }

@@ -92,13 +92,15 @@ public final class Prefilter: @unchecked Sendable {
     /// in ascending order of end offset.
     public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PrefilterScratch,
                      onCandidate: (Int, Int) -> Void) throws(PatternError) {
-        guard let database, let raw = scratch.raw, !bytes.isEmpty else { return }
+        guard let database, let raw = scratch.raw, let start = bytes.baseAddress, !bytes.isEmpty else { return }
         try withoutActuallyEscaping(onCandidate) { (callback) throws(PatternError) in
             var box = CallbackBox(call: callback)
             let rc = withUnsafeMutablePointer(to: &box) { ctx in
-                hs_scan(database, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
+                hs_scan(database, start.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
                         { id, _, to, _, context in
-                            context!.assumingMemoryBound(to: CallbackBox.self).pointee.call(Int(id), Int(to))
+                            // Without its context the callback cannot report: stop the scan (an error below).
+                            guard let context else { return 1 }
+                            context.assumingMemoryBound(to: CallbackBox.self).pointee.call(Int(id), Int(to))
                             return 0
                         }, ctx)
             }
@@ -107,7 +109,7 @@ public final class Prefilter: @unchecked Sendable {
     }
 
     /// The Vectorscan library version.
-    public static var engineVersion: String { String(cString: hs_version()) }
+    public static var engineVersion: String { hs_version().map { String(cString: $0) } ?? "unknown" }
 
     private struct CallbackBox {
         let call: (Int, Int) -> Void
@@ -129,7 +131,7 @@ public final class Prefilter: @unchecked Sendable {
             hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(indices.count), UInt32(HS_MODE_BLOCK), nil, &db, &error)
         }
         if rc == HS_SUCCESS { return .success(db) }
-        let message = error.map { String(cString: $0.pointee.message) } ?? "compile error \(rc)"
+        let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "compile error \(rc)"
         let position = error.map { Int($0.pointee.expression) } ?? -1
         if let error { hs_free_compile_error(error) }
         return .failure(index: position >= 0 && position < indices.count ? indices[position] : nil, message: message)
@@ -191,9 +193,9 @@ public final class Prefilter: @unchecked Sendable {
             unfiltered[index] = parts[1]
             cursor = nl + 1
         }
-        guard cursor < data.count else { return nil }
+        guard cursor < data.count, let base = data.baseAddress else { return nil }
         var db: OpaquePointer?
-        let rc = hs_deserialize_database((data.baseAddress! + cursor).assumingMemoryBound(to: CChar.self), data.count - cursor, &db)
+        let rc = hs_deserialize_database((base + cursor).assumingMemoryBound(to: CChar.self), data.count - cursor, &db)
         guard rc == HS_SUCCESS, let db else { return nil }
         return (db, unfiltered)
     }
