@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// Standard input, read with plain POSIX calls: an error (a closed or unreadable descriptor) is reported,
 /// never a crash.
@@ -10,7 +11,7 @@ public enum StandardInput {
             let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ScanError(.input, "<stdin>: cannot read standard input: \(String(cString: strerror(errno)))")
+                throw ScanError(.input, "<stdin>: cannot read standard input: \(SystemError.reason(errno))")
             }
             if n == 0 { return out }
             out += chunk[0..<n]
