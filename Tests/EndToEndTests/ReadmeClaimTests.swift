@@ -51,6 +51,26 @@ import TestSupport
         #expect(text.stdout.contains("checksum: invalid"), "\(text.stdout)")
     }
 
+    @Test func findingsInTestsAndDocumentationAreLoweredUnlessTheKeyProvedItself() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("src/app.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("Tests/fixture.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("docs/setup.md", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("Tests/proven.cfg", "token: \"\(FakeKeys.githubToken("ghp"))\"\n")
+        let run = try scan(["--no-git", "--format", "json", "src", "Tests", "docs"], in: dir.path())
+        #expect(run.status == 1, "\(run.stderr)")
+        var byPath = [String: [String: Any]]()
+        for f in try findings(run) { byPath[f["path"] as? String ?? ""] = f }
+        func severity(_ path: String) -> String? { byPath[path]?["severity"] as? String }
+        func context(_ path: String) -> String? { (byPath[path]?["extra"] as? [String: String])?["context"] }
+        #expect(byPath.count == 4, "\(byPath.keys.sorted())")
+        #expect(severity("src/app.env") == "high" && context("src/app.env") == nil)
+        #expect(severity("Tests/fixture.env") == "low" && context("Tests/fixture.env") == "test")
+        #expect(severity("docs/setup.md") == "low" && context("docs/setup.md") == "documentation")
+        // A token whose checksum verifies proved itself: marked, not lowered.
+        #expect(severity("Tests/proven.cfg") == "high" && context("Tests/proven.cfg") == "test")
+    }
+
     // MARK: - Threads
 
     @Test func resultsAreByteIdenticalWithOneTwoAndEightThreads() throws {
