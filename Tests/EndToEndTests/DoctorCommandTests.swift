@@ -14,10 +14,23 @@ import TestSupport
         try Run.keywarden(["doctor"] + arguments, in: dir.path(), environment: ["KEYWARDEN_TODAY": "2026-11-23"].merging(environment) { $1 })
     }
 
+    /// Each check's status by id, from `doctor --format json`.
+    func statuses(_ dir: TemporaryDirectory) throws -> [String: String] {
+        let r = try doctor(["--format", "json"], in: dir)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let checks = try #require(json["checks"] as? [[String: Any]])
+        return Dictionary(checks.map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+    }
+
     @Test func failingChecksExitOneWithTheFixUnderEachLine() throws {
         let dir = try repository()
         try dir.write(".env", "A=1\n")
+        // Readable by others whatever the umask of the test run: the permissions check must fail.
+        chmod(dir.path(".env"), 0o644)
         try Run.git(["add", ".env"], in: dir.path())
+        #expect(try statuses(dir) == ["gitignore": "fail", "tracked-secrets": "fail", "hook": "fail", "ledger-overdue": "skip",
+                                      "ledger-reuse": "skip", "required-env": "skip", "env-distinct": "skip",
+                                      "env-permissions": "fail"])
         let r = try doctor([], in: dir)
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("FAIL  .gitignore covers"))
@@ -25,7 +38,11 @@ import TestSupport
         #expect(r.stdout.contains("fix: keywarden hook install"))
         #expect(r.stdout.contains("SKIP  no key in the ledger is overdue or leaked"))
         #expect(!r.stdout.contains("\u{1B}["), "no colour when piped")
+        #expect(r.stdout.contains("fix: chmod 600"), "\(r.stdout)")
         #expect(r.stdout.hasSuffix("8 checks: 0 passed, 4 failed, 4 skipped\n"), "\(r.stdout)")
+        // Readable by the owner only: that check passes, nothing else changes.
+        chmod(dir.path(".env"), 0o600)
+        #expect(try statuses(dir)["env-permissions"] == "pass")
     }
 
     @Test func allPassingExitsZero() throws {
@@ -48,7 +65,13 @@ import TestSupport
                                                         "required-env", "env-distinct", "env-permissions"])
         #expect(checks.allSatisfy { ["pass", "fail", "skip"].contains($0["status"] as? String ?? "") && $0["message"] is String })
         #expect(checks.first?["fix"] is String)
-        #expect(json["passed"] as? Int == 1 && json["failed"] as? Int == 2 && json["skipped"] as? Int == 5)
+        // No .gitignore and no hook fail; nothing is tracked, so no secret file is; the rest has nothing to check.
+        let byID = Dictionary(checks.map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(byID == ["gitignore": "fail", "tracked-secrets": "pass", "hook": "fail", "ledger-overdue": "skip",
+                         "ledger-reuse": "skip", "required-env": "skip", "env-distinct": "skip", "env-permissions": "skip"])
+        #expect(json["passed"] as? Int == byID.values.filter { $0 == "pass" }.count)
+        #expect(json["failed"] as? Int == byID.values.filter { $0 == "fail" }.count)
+        #expect(json["skipped"] as? Int == byID.values.filter { $0 == "skip" }.count)
     }
 
     @Test func fixTwiceChangesNothingTheSecondTime() throws {

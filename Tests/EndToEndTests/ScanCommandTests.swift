@@ -71,6 +71,58 @@ import TestSupport
         #expect(check.stdout.contains("0 failed"))
     }
 
+    @Test func rulesCheckFailsNamingARuleWithABrokenExampleOrAMatchingNegative() throws {
+        let dir = try TemporaryDirectory()
+        let good = """
+            [[rules]]
+            id = "acme-good"
+            regex = '''\\bacme_([a-z]{24})\\b'''
+            examples = ["token = acme_{{lower:24}}"]
+            negative_examples = ["token = acme_short"]
+
+            """
+        let brokenExample = """
+            [[rules]]
+            id = "acme-broken-example"
+            regex = '''\\bbeta_([a-z]{24})\\b'''
+            examples = ["token = beta_{{digits:24}}"]
+            negative_examples = ["token = beta_short"]
+
+            """
+        let matchingNegative = """
+            [[rules]]
+            id = "acme-matching-negative"
+            regex = '''\\bgamma_([a-z]{24})\\b'''
+            examples = ["token = gamma_{{lower:24}}"]
+            negative_examples = ["token = gamma_{{lower:24}}"]
+
+            """
+        let head = "[extend]\nuseDefault = false\n\n"
+        func check(_ name: String, _ rules: String) throws -> ProcessResult {
+            try dir.write(name, head + rules)
+            return try Run.keywarden(["rules", "check", "--config", dir.path(name)], in: dir.path(), environment: cacheEnv)
+        }
+        let passing = try check("good.toml", good)
+        #expect(passing.status == 0, "\(passing.stdout)")
+        #expect(passing.stdout.contains("1 rules, 1 examples, 1 negative examples: 1 passed, 0 failed"), "\(passing.stdout)")
+
+        let broken = try check("broken.toml", good + brokenExample)
+        #expect(broken.status == 1, "\(broken.stdout)")
+        #expect(broken.stdout.contains("FAIL acme-broken-example"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("example 1 was not found"))
+        #expect(!broken.stdout.contains("FAIL acme-good"))
+
+        let negative = try check("negative.toml", good + matchingNegative)
+        #expect(negative.status == 1, "\(negative.stdout)")
+        #expect(negative.stdout.contains("FAIL acme-matching-negative"), "\(negative.stdout)")
+        #expect(negative.stdout.contains("negative example 1 was found"))
+        #expect(!negative.stdout.contains("FAIL acme-good"))
+
+        let both = try check("both.toml", good + brokenExample + matchingNegative)
+        #expect(both.status == 1)
+        #expect(both.stdout.contains("3 rules, 3 examples, 3 negative examples: 1 passed, 2 failed"), "\(both.stdout)")
+    }
+
     @Test func ignoreAddSuppressesByFingerprint() throws {
         let dir = try TemporaryDirectory()
         try dir.write("a.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")

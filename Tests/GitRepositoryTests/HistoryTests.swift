@@ -108,7 +108,7 @@ import TestSupport
         #expect(Set(plan.blobs.flatMap(\.paths)) == ["a.txt", "dir/b.txt"])
     }
 
-    @Test func aShallowCloneScansWhatItHasAndSaysSo() throws {
+    @Test func aShallowClonePlanCoversWhatItHasAndIsMarkedShallow() throws {
         let f = try Fixture()
         for i in 1...4 { try f.commit("commit \(i)", ["file\(i).txt": "content \(i)\n"]) }
         let clone = try TemporaryDirectory()

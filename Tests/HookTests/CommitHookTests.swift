@@ -30,6 +30,9 @@ import TestSupport
         #expect((entries.first?["rules"] as? [String])?.isEmpty == false)
         #expect((entries.first?["fingerprints"] as? [String])?.count == 1)
         #expect(!(try repo.read(".git/keywarden/audit.jsonl")).contains(key))
+        // The message names the finding's fingerprint (what `keywarden ignore add` takes).
+        let fingerprint = try #require((entries.first?["fingerprints"] as? [String])?.first)
+        #expect(blocked.stderr.contains("fingerprint: \(fingerprint)"), "\(blocked.stderr)")
 
         try repo.write("app.env", "MAINTAINX_API_KEY=${MAINTAINX_API_KEY}\n")
         try repo.git("add", "app.env")

@@ -57,6 +57,19 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: hookPath + ".keywarden-chained"))
     }
 
+    @Test func aForeignHookBesideAChainedOneIsRefusedAndNothingChanges() throws {
+        let repo = try HookFixture(install: false)
+        let foreign = "#!/bin/sh\n# a team's own hook\nexit 0\n"
+        let chained = "#!/bin/sh\n# an older chained hook\nexit 0\n"
+        try repo.write(".git/hooks/pre-commit", foreign)
+        try repo.write(".git/hooks/pre-commit.keywarden-chained", chained)
+        let install = try repo.keywarden(["hook", "install"])
+        #expect(install.status == 2, "\(install.stdout)\(install.stderr)")
+        #expect(install.stderr.contains("keywarden-chained already exists: nothing was changed"), "\(install.stderr)")
+        #expect(try repo.read(".git/hooks/pre-commit") == foreign)
+        #expect(try repo.read(".git/hooks/pre-commit.keywarden-chained") == chained)
+    }
+
     @Test func uninstallLeavesAForeignHookAlone() throws {
         let repo = try HookFixture(install: false)
         try repo.write(".git/hooks/pre-commit", "#!/bin/sh\nexit 0\n")

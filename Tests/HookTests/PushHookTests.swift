@@ -73,19 +73,51 @@ import TestSupport
         #expect(try Run.git(["branch", "--list", "old"], in: remote.path()).stdout.isEmpty)
     }
 
+    /// Three new branches off main: the first and the middle one carry a secret each, the last is clean.
+    /// Returns each branch's tip.
+    func threeBranches(_ repo: HookFixture) throws -> [(branch: String, tip: String)] {
+        var tips: [(String, String)] = []
+        for (branch, file) in [("a-first", "first.env"), ("b-middle", "middle.env"), ("c-last", "")] {
+            try repo.git("checkout", "-q", "main")
+            try repo.git("checkout", "-q", "-b", branch)
+            if file.isEmpty {
+                try repo.write("notes.txt", "clean\n")
+                try repo.git("add", "notes.txt")
+                try repo.git("commit", "-q", "--no-verify", "-m", "notes")
+            } else {
+                try commitSecret(repo, file: file)
+            }
+            tips.append((branch, try repo.head()))
+        }
+        return tips
+    }
+
     @Test func severalRefsInOnePushAreAllChecked() throws {
-        let (repo, _) = try repository()
-        try repo.git("checkout", "-q", "-b", "clean")
-        try repo.write("notes.txt", "x\n")
-        try repo.git("add", "notes.txt")
-        #expect(try repo.commit().status == 0)
-        try repo.git("checkout", "-q", "main")
-        try repo.git("checkout", "-q", "-b", "dirty")
-        try commitSecret(repo)
-        let blocked = try repo.gitResult(["push", "-q", "origin", "clean", "dirty"])
+        let (repo, remote) = try repository()
+        _ = try threeBranches(repo)
+        let blocked = try repo.gitResult(["push", "-q", "origin", "a-first", "b-middle", "c-last"])
         #expect(blocked.status != 0)
+        // Both secrets are reported, whichever order git lists the refs in.
+        #expect(blocked.stderr.contains("first.env:1"), "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("middle.env:1"), "\(blocked.stderr)")
         let entry = try #require(try repo.auditEntries().last)
-        #expect((entry["refs"] as? [String])?.count == 2)
+        #expect((entry["refs"] as? [String])?.count == 3)
+        #expect(try Run.git(["branch", "--list"], in: remote.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "main")
+    }
+
+    @Test func everyStandardInputLineIsScannedNotOnlyTheLast() throws {
+        let (repo, _) = try repository()
+        let zero = String(repeating: "0", count: 40)
+        let lines = try threeBranches(repo).map { "refs/heads/\($0.branch) \($0.tip) refs/heads/\($0.branch) \(zero)\n" }
+        // Secrets on the first and the middle line, the last line clean.
+        let all = try repo.keywarden(["hook", "run", "pre-push", "origin", "url"], stdin: lines.joined())
+        #expect(all.status == 1, "\(all.stderr)")
+        #expect(all.stderr.contains("first.env:1"), "the first ref is scanned: \(all.stderr)")
+        #expect(all.stderr.contains("middle.env:1"), "a middle ref is scanned: \(all.stderr)")
+        #expect(all.stderr.contains("3 commits not yet on origin"), "\(all.stderr)")
+        // The last line alone is clean: the block above came from the other lines.
+        let last = try repo.keywarden(["hook", "run", "pre-push", "origin", "url"], stdin: lines[2])
+        #expect(last.status == 0, "\(last.stderr)")
     }
 
     @Test func standardInputLinesDirectly() throws {

@@ -89,7 +89,12 @@ import Testing
     }
 
     @Test func invalidPatternNamesTheOffset() {
-        #expect(throws: PatternError.self) { try CompiledRegex("abc(") }
+        // PCRE2 stops at the end of "abc(" (offset 4) and inside "a[b" (offset 3): the error says where.
+        for (pattern, offset) in [("abc(", 4), ("a[b", 3), ("ab)cd", 2)] {
+            let error = #expect(throws: PatternError.self) { try CompiledRegex(pattern) }
+            #expect(error?.code == .invalidPattern(offset: offset), "\(pattern): \(String(describing: error))")
+            #expect(error?.message.hasSuffix("at offset \(offset)") == true, "\(pattern): \(String(describing: error))")
+        }
     }
 
     @Test func catastrophicPatternHitsTheLimitInsteadOfHanging() throws {

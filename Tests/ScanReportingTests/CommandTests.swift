@@ -37,9 +37,21 @@ import TestSupport
         let run = try Run.keywarden(["scan", "--no-git", "--format", format, "--show-secrets", dir.path("src")], environment: env)
         #expect(run.status == 1)
         #expect(run.stdout.contains("maintainx"))
-        if format != "jsonl" { #expect(!run.stdout.contains(key), "\(format) redacts even with --show-secrets") }
+        #expect(!run.stdout.contains(key), "\(format) redacts even with --show-secrets")
         #expect(!run.stderr.contains(key))
         if format == "sarif" { #expect(try SARIFTests.schemaErrors(run.stdout).isEmpty) }
+    }
+
+    @Test func textAndJSONShowSecretsOnlyWhenAsked() throws {
+        let (dir, key) = try Self.dirty()
+        for format in ["text", "json"] {
+            let hidden = try Run.keywarden(["scan", "--no-git", "--format", format, dir.path("src")], environment: env)
+            #expect(hidden.status == 1)
+            #expect(!hidden.stdout.contains(key), "\(format) redacts by default")
+            let shown = try Run.keywarden(["scan", "--no-git", "--format", format, "--show-secrets", dir.path("src")], environment: env)
+            #expect(shown.status == 1)
+            #expect(shown.stdout.contains(key), "\(format) honours --show-secrets")
+        }
     }
 
     @Test func githubFormatAppendsTheJobSummary() throws {
@@ -54,8 +66,10 @@ import TestSupport
         #expect(text.hasPrefix("## keywarden: 1 secret found"))
         #expect(text.contains("| Severity | Rule |"))
         #expect(!text.contains(key))
-        // Other formats leave the summary alone.
-        _ = try Run.keywarden(["scan", "--no-git", "--format", "sarif", dir.path("src")], environment: environment)
+        // Other formats leave the summary alone (a run that really scanned and found the secret).
+        let sarif = try Run.keywarden(["scan", "--no-git", "--format", "sarif", dir.path("src")], environment: environment)
+        #expect(sarif.status == 1, "\(sarif.stderr)")
+        #expect(sarif.stdout.contains("\"ruleId\""), "the SARIF run reported its finding")
         #expect(try String(contentsOf: summary, encoding: .utf8) == text)
     }
 }

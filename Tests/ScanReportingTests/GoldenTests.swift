@@ -41,17 +41,19 @@ import Testing
         }
     }
 
-    @Test func goldenFilesHoldNoSecretAndStayRedactedWhenSecretsAreShown() throws {
+    @Test func goldenFilesHoldNoSecretAndCIFormatsStayRedactedWhenSecretsAreShown() throws {
         var report = Fixture.report()
         report.showSecrets = true
         // The CI formats are uploaded and kept: they redact even when --show-secrets is given.
-        for format in [ReportFormat.sarif, .github, .junit, .gitlab] {
+        for format in [ReportFormat.sarif, .github, .junit, .gitlab, .jsonl] {
             let text = format.render(report, colour: false)
             for secret in Fixture.secrets { #expect(!text.contains(secret), "\(format) shows a secret") }
         }
+        #expect(!ReportFormat.jsonl.render(report, colour: false).contains("\"redacted\":false"))
         #expect(!GitHubReport.summary(report).contains(Fixture.maintainXSecret))
-        // The JSON formats honour it, as they always did.
-        #expect(ReportFormat.jsonl.render(report, colour: false).contains(Fixture.maintainXSecret))
+        // The reports for people and local tools honour it.
+        #expect(ReportFormat.text.render(report, colour: false).contains(Fixture.maintainXSecret))
+        #expect(ReportFormat.json.render(report, colour: false).contains(Fixture.maintainXSecret))
         for case let name in Self.cases.map(\.name) {
             let golden = try String(contentsOf: Fixture.resource("golden/" + name), encoding: .utf8)
             for secret in Fixture.secrets { #expect(!golden.contains(secret), "golden/\(name) holds a secret") }

@@ -6,8 +6,12 @@ import TestSupport
 /// Inputs that break weaker scanners: each must give a clear outcome and lose nothing else.
 @Suite struct BadInputTests {
     func scanDir(_ dir: TemporaryDirectory, options: ScanOptions = ScanOptions(), follow: Bool = false) -> (ScanResult, FileWalker) {
+        scanPath(dir.path(), options: options, follow: follow)
+    }
+
+    func scanPath(_ path: String, options: ScanOptions = ScanOptions(), follow: Bool = false) -> (ScanResult, FileWalker) {
         var walker = FileWalker(options: .init(followSymlinks: follow))
-        let files = walker.files(under: [dir.path()])
+        let files = walker.files(under: [path])
         let session = ScanSession(rules: Engine.builtIn.rules, fingerprinter: Engine.builtIn.fingerprinter, options: options)
         return (session.scanFiles(files), walker)
     }
@@ -82,15 +86,43 @@ import TestSupport
         #expect(result.findings.isEmpty && result.skipped.count == 1 && result.skipped[0].description.contains("--max-file-size"))
     }
 
-    @Test func aSymlinkLoopIsVisitedOnce() throws {
+    @Test func symbolicLinksAreNotFollowedByDefault() throws {
+        // Two secrets reachable only through links (a linked folder and a linked file, both outside the
+        // scanned folder), beside one that is not behind a link.
+        let dir = try TemporaryDirectory()
+        let direct = FakeKeys.alnum(40), viaFolder = FakeKeys.alnum(40), viaFile = FakeKeys.alnum(40)
+        try dir.write("scan/direct.env", "MAINTAINX_API_KEY=\(direct)\n")
+        try dir.write("elsewhere/folder/linked.env", "MAINTAINX_API_KEY=\(viaFolder)\n")
+        try dir.write("elsewhere/file.env", "MAINTAINX_API_KEY=\(viaFile)\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("scan/linked-folder"), withDestinationPath: dir.path("elsewhere/folder"))
+        try FileManager.default.createSymbolicLink(atPath: dir.path("scan/linked.env"), withDestinationPath: dir.path("elsewhere/file.env"))
+        let (byDefault, _) = scanPath(dir.path("scan"))
+        #expect(byDefault.findings.map(\.secret) == [direct], "only the secret that is not behind a link")
+        #expect(byDefault.filesScanned == 1)
+        let (followed, _) = scanPath(dir.path("scan"), follow: true)
+        #expect(Set(followed.findings.map(\.secret)) == [direct, viaFolder, viaFile])
+        #expect(followed.findings.count == 3)
+        #expect(followed.findings.contains { $0.path.hasSuffix("scan/linked-folder/linked.env") })
+        // A link named on the command line is not followed either, and says so.
+        let (named, walker) = scanPath(dir.path("scan/linked.env"))
+        #expect(named.findings.isEmpty)
+        #expect(walker.skipped.contains { $0.reason == .symbolicLink && $0.description.contains("--follow-symlinks") })
+    }
+
+    @Test func aSymlinkLoopIsVisitedOnceWhenLinksAreFollowed() throws {
         let dir = try TemporaryDirectory()
         try dir.write("a/secret.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
         try FileManager.default.createSymbolicLink(atPath: dir.path("a/loop"), withDestinationPath: dir.path("a"))
-        let (notFollowed, _) = scanDir(dir)
+        // Not followed: the loop is never entered, so there is nothing to detect.
+        let (notFollowed, quiet) = scanDir(dir)
         #expect(notFollowed.findings.count == 1)
+        #expect(!quiet.skipped.contains { $0.description.contains("loop") })
+        // Followed: the link is entered, seen to lead back, and the file is scanned once, under its own path.
         let (followed, walker) = scanDir(dir, follow: true)
         #expect(followed.findings.count == 1)
-        #expect(walker.skipped.contains { $0.description.contains("loop") })
+        #expect(followed.findings.first?.path.hasSuffix("a/secret.env") == true)
+        #expect(followed.findings.first?.path.contains("loop") == false)
+        #expect(walker.skipped.contains { $0.reason == .symbolicLink && $0.description.contains("loop") && $0.path?.hasSuffix("a/loop") == true })
     }
 
     @Test func aMissingPathIsAnErrorAndTheRestIsScanned() throws {

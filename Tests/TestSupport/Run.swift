@@ -9,9 +9,10 @@ public struct ProcessResult: Sendable {
 
 /// Runs programs from tests, with a clean, explicit environment.
 public enum Run {
-    /// The built `keywarden` executable: `KEYWARDEN_BIN` when set, else beside the test bundle.
+    /// The built `keywarden` executable, beside the test bundle: the suite always tests what it built.
+    /// (`KEYWARDEN_BIN`, which tells the hook shims which binary to run, is deliberately not read here: a
+    /// user who set it for the hooks would otherwise test an older installed binary.)
     public static var keywardenPath: String {
-        if let p = ProcessInfo.processInfo.environment["KEYWARDEN_BIN"] { return p }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("keywarden")
@@ -27,7 +28,9 @@ public enum Run {
         try program(keywardenPath, arguments, in: directory, stdin: stdin, environment: environment)
     }
 
-    /// Runs any program; `environment` is added to a minimal base (PATH, HOME).
+    /// Runs any program; `environment` is added to a minimal base: PATH, HOME, and the rule cache folders
+    /// of the test process (`KEYWARDEN_CACHE_DIR`, `XDG_CACHE_HOME`), so that no run writes to `~/.cache`
+    /// when the suite was given a cache folder of its own.
     public static func program(_ path: String, _ arguments: [String], in directory: String? = nil, stdin: String? = nil,
                                environment: [String: String] = [:]) throws -> ProcessResult {
         let process = Process()
@@ -36,7 +39,7 @@ public enum Run {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let base = ProcessInfo.processInfo.environment
         var env = ["PATH": base["PATH"] ?? "/usr/bin:/bin", "HOME": base["HOME"] ?? "/tmp", "LANG": "C.UTF-8"]
-        if let cache = base["XDG_CACHE_HOME"] { env["XDG_CACHE_HOME"] = cache }
+        for name in ["KEYWARDEN_CACHE_DIR", "XDG_CACHE_HOME"] { if let value = base[name] { env[name] = value } }
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()

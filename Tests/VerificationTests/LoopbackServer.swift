@@ -65,10 +65,15 @@ final class LoopbackServer: @unchecked Sendable {  // mutable state is behind `l
     private(set) var maxInFlight = 0
     private var stopped = false
     private let script: @Sendable (RecordedRequest, Int) -> ScriptedResponse
+    /// Bytes sent as soon as a connection is accepted, before anything is read (a server that talks first,
+    /// such as a plain-text server where the client expects TLS); the connection then closes.
+    private let greeting: [UInt8]?
 
     /// `script` gets each request and its 0-based number.
-    init(maxConnections: Int = 32, lifetime: Double = 20, script: @escaping @Sendable (RecordedRequest, Int) -> ScriptedResponse) throws {
+    init(maxConnections: Int = 32, lifetime: Double = 20, greeting: [UInt8]? = nil,
+         script: @escaping @Sendable (RecordedRequest, Int) -> ScriptedResponse) throws {
         self.script = script
+        self.greeting = greeting
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError("socket failed") }
         var addr = sockaddr_in()
@@ -136,6 +141,13 @@ final class LoopbackServer: @unchecked Sendable {  // mutable state is behind `l
         defer { close(fd) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let greeting {
+            _ = greeting.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            shutdown(fd, Int32(SHUT_WR))
+            var sink = [UInt8](repeating: 0, count: 1024)
+            while sink.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
+            return
+        }
         guard let request = readRequest(fd) else { return }
         // In flight: from the request read to just before the answer is sent (a client cannot start its next
         // request before then, so this counts the client's concurrency exactly).

@@ -33,7 +33,7 @@ extension Keywarden {
         @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
         var output: String?
 
-        @Flag(name: .long, help: "Show secrets in full in the report (redacted by default).")
+        @Flag(name: .long, help: "Show secrets in full in the text and json reports (redacted by default; the CI formats, jsonl included, always redact).")
         var showSecrets = false
 
         @Option(name: .long, help: "Don't report findings already in this earlier JSON report (matched by rule and fingerprint).")
