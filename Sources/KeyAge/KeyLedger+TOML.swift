@@ -47,7 +47,11 @@ extension KeyLedger {
         key.lastRotated = try r.date("last_rotated") ?? created
         if let v = r.take("interval") {
             switch v {
-            case .integer(let n) where n > 0: key.interval = RotationInterval(days: n)
+            case .integer(let n) where n > 0:
+                guard n <= RotationInterval.maximumDays else {
+                    throw r.error("interval", "interval \(n) is longer than 100 years (\(RotationInterval.maximumDays) days)")
+                }
+                key.interval = RotationInterval(days: n)
             case .string(let s):
                 guard let i = RotationInterval(parsing: s) else {
                     throw r.error("interval", "interval '\(s)' is not a number of days or an ISO 8601 duration like P90D")
@@ -57,7 +61,9 @@ extension KeyLedger {
             }
         }
         if let v = r.take("warn_before") {
-            guard case .integer(let n) = v, n >= 0 else { throw r.error("warn_before", "warn_before must be a number of days (0 or more)") }
+            guard case .integer(let n) = v, n >= 0, n <= RotationInterval.maximumDays else {
+                throw r.error("warn_before", "warn_before must be a number of days from 0 to \(RotationInterval.maximumDays)")
+            }
             key.warnBefore = n
         }
         if let s = try r.string("state") {

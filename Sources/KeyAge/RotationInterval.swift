@@ -26,12 +26,18 @@ public struct RotationInterval: Sendable, Hashable, CustomStringConvertible {
         self.isoText = isoText
     }
 
+    /// The longest interval keywarden accepts: 100 years (a longer one is a typo, and date arithmetic on it
+    /// would overflow).
+    public static let maximumDays = 36_525
+    public static let maximumMonths = 1_200
+
     /// Parses a whole number of days (`90`, `90d`) or an ISO 8601 date duration (`P90D`, `P1Y2M3W4D`);
-    /// nil for anything else or a zero interval. Time parts (`PT12H`) are refused: keys age in days.
+    /// nil for anything else, a zero interval or one longer than 100 years. Time parts (`PT12H`) are
+    /// refused: keys age in days.
     public init?(parsing raw: some StringProtocol) {
         let text = raw.trimmingCharacters(in: .whitespaces)
         if let n = Int(text.hasSuffix("d") ? String(text.dropLast()) : text) {
-            guard n > 0 else { return nil }
+            guard n > 0, n <= Self.maximumDays else { return nil }
             self.init(days: n)
             return
         }
@@ -42,13 +48,14 @@ public struct RotationInterval: Sendable, Hashable, CustomStringConvertible {
         let units: [Character] = ["Y", "M", "W", "D"]
         for c in upper.dropFirst() {
             if c.isASCII, c.isNumber { number.append(c); continue }
-            guard let unit = units.firstIndex(of: c), unit > lastUnit, let n = Int(number) else { return nil }
+            guard let unit = units.firstIndex(of: c), unit > lastUnit, let n = Int(number), n <= Self.maximumDays else { return nil }
             switch c {
             case "Y": months += n * 12
             case "M": months += n
             case "W": days += n * 7
             default: days += n
             }
+            guard months <= Self.maximumMonths, days <= Self.maximumDays else { return nil }
             lastUnit = unit
             number = ""
         }

@@ -72,6 +72,10 @@ public enum RuleLoader {
             let more = try load(configAt: resolved, depth: depth + 1, cacheDirectory: cacheDirectory)
             base = merge(base, more)
         }
+        let known = Set(base.rules.map(\.id))
+        if let unknown = extend.disabledRules.first(where: { !known.contains($0) }) {
+            throw RulesError(file: path, line: nil, message: "[extend] disabledRules names '\(unknown)', which is not a rule it extends")
+        }
         base.rules.removeAll { extend.disabledRules.contains($0.id) }
         return merge(base, own.set)
     }
@@ -164,11 +168,31 @@ public enum RuleLoader {
             throw RulesError(file: file, line: nil, message: "'pairs' must be an array of tables ([[pairs]])")
         }
         var extend: Extend?
-        if let e = table["extend"]?.table {
+        if let value = table["extend"] {
+            // [extend] decides which rules run at all: a wrong type or a misspelt key would silently drop the
+            // built-in rules, so each is an error naming the file.
+            guard let e = value.table else { throw RulesError(file: file, line: nil, message: "'extend' must be a table ([extend])") }
+            for key in e.keys.sorted() where !["useDefault", "path", "disabledRules"].contains(key) {
+                throw RulesError(file: file, line: nil,
+                                 message: "[extend] \(key) is not a setting keywarden knows (useDefault, path, disabledRules)")
+            }
             var x = Extend()
-            x.useDefault = e["useDefault"]?.bool ?? (hookTableAllowed && e["useDefault"] == nil)
-            x.path = e["path"]?.string
-            x.disabledRules = strings(e["disabledRules"])
+            if let v = e["useDefault"] {
+                guard let b = v.bool else { throw RulesError(file: file, line: nil, message: "[extend] useDefault must be true or false (no quotes)") }
+                x.useDefault = b
+            } else {
+                x.useDefault = hookTableAllowed
+            }
+            if let v = e["path"] {
+                guard let p = v.string, !p.isEmpty else { throw RulesError(file: file, line: nil, message: "[extend] path must be a file name") }
+                x.path = p
+            }
+            if let v = e["disabledRules"] {
+                guard let list = v.array, list.allSatisfy({ $0.string != nil }) else {
+                    throw RulesError(file: file, line: nil, message: "[extend] disabledRules must be a list of rule ids")
+                }
+                x.disabledRules = strings(v)
+            }
             extend = x
         }
         var warnings = [String]()

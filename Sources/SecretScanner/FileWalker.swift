@@ -24,28 +24,42 @@ public struct FileWalker {
 
     public init(options: Options = Options()) { self.options = options }
 
-    /// Every regular file under `roots` (a root that is a file is listed as itself).
+    /// Every regular file under `roots`. A root is a path the user named, so it is read whatever it is: a
+    /// regular file, a FIFO or process substitution (`<(...)`, `/dev/fd/N`), a character device
+    /// (`/dev/stdin`), or a symbolic link to one of those; a directory is walked, and only what the walk
+    /// finds follows the symbolic-link policy. Anything else (a socket) is skipped with a note.
     public mutating func files(under roots: [String]) -> [Entry] {
         var out = [Entry]()
         var seen = Set<FileID>()
         for root in roots {
             var st = stat()
-            let rc = options.followSymlinks ? stat(root, &st) : lstat(root, &st)
-            if rc != 0 {
+            if stat(root, &st) != 0 {
                 let code = errno
-                errors.append(ScanNote(code == ENOENT ? .missing : .unreadable, path: root, SystemError.reason(code)))
+                var link = stat()
+                if code == ENOENT, lstat(root, &link) == 0 {
+                    skipped.append(ScanNote(.symbolicLink, path: root, "broken symbolic link"))
+                } else {
+                    errors.append(ScanNote(code == ENOENT ? .missing : .unreadable, path: root, SystemError.reason(code)))
+                }
                 continue
             }
-            let mode = st.st_mode & S_IFMT
-            if mode == S_IFREG {
+            switch st.st_mode & S_IFMT {
+            case S_IFREG, S_IFIFO, S_IFCHR:
                 out.append(Entry(path: root, displayPath: root))
-            } else if mode == S_IFDIR {
+            case S_IFDIR:
                 walk(root, display: root == "." ? "" : root, into: &out, seen: &seen)
-            } else if mode == S_IFLNK {
-                skipped.append(ScanNote(.symbolicLink, path: root, "symbolic link not followed (use --follow-symlinks)"))
+            default:
+                skipped.append(ScanNote(.notContent, path: root, "not a file, FIFO or device keywarden can read"))
             }
         }
         return out
+    }
+
+    /// True when `path` names a directory (following a symbolic link): the paths a git-aware listing may
+    /// take over; anything else the user named is read as it is.
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
     }
 
     private struct FileID: Hashable {

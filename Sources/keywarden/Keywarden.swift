@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SecretRules
 import SecretScanner
+import SystemSupport
 
 /// The root command. Subcommands live in `Commands/`, one file each.
 @main
@@ -55,8 +56,9 @@ struct Keywarden: ParsableCommand {
                 command = try parseAsRoot()
             }
             try command.run()
+            try flushStandardOutput()
         } catch is FindingsExit {
-            Foundation.exit(1)
+            Foundation.exit((try? flushStandardOutput()) == nil ? 2 : 1)
         } catch let failure as CommandFailure {
             Terminal.warn("keywarden: " + failure.message)
             Foundation.exit(2)
@@ -70,9 +72,21 @@ struct Keywarden: ParsableCommand {
                 Foundation.exit(0)
             }
             if !message.isEmpty {
-                FileHandle.standardError.write(Data(("keywarden: " + message + "\n").utf8))
+                Terminal.warn("keywarden: " + message)
             }
             Foundation.exit(2)
+        }
+    }
+}
+
+extension Keywarden {
+    /// What `print` wrote is flushed now; output that could not be written (a full disk, a closed standard
+    /// output) is an error, exit 2, not a silent success.
+    static func flushStandardOutput() throws(CommandFailure) {
+        // fflush(NULL) flushes every stream, standard output included (the global `stdout` is not reachable
+        // from Swift 6's strict concurrency); it fails when what print buffered cannot be written.
+        if fflush(nil) != 0 {
+            throw CommandFailure("cannot write to standard output: " + SystemError.reason(errno))
         }
     }
 }

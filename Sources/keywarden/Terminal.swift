@@ -1,4 +1,5 @@
 import Foundation
+import SecretScanner
 import SystemSupport
 
 /// Where output goes, and whether it may be coloured.
@@ -33,12 +34,34 @@ enum Terminal {
 
     /// Replaces the current line of standard error (a terminal) with `text`, without a newline; "" clears it.
     static func rewriteLine(_ text: String) {
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        try? write("\r\u{1B}[K" + text, to: STDERR_FILENO)
     }
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error. A standard error that cannot be written to loses the line; it never
+    /// stops the command (the exit code still tells the outcome).
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        try? write(message + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text` to `descriptor` with POSIX calls: a closed descriptor, a full disk or a broken
+    /// pipe is an error to report, never a crash.
+    static func write(_ text: String, to descriptor: Int32) throws(CommandFailure) {
+        var bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress.map { $0 + done }, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CommandFailure(SystemError.reason(errno))
+            }
+            done += n
+        }
+        bytes.removeAll()
+    }
+
+    /// Standard input, read to its end; a closed, write-only or unreadable standard input is an error (exit 2).
+    static func readStandardInput() throws(CommandFailure) -> [UInt8] {
+        do { return try StandardInput.readAll() } catch { throw CommandFailure(error.message) }
     }
 }
 

@@ -1,5 +1,6 @@
 internal import CLibGit2
 internal import Foundation
+import SystemSupport
 
 /// An open git repository: the one owner of a libgit2 repository handle.
 ///
@@ -107,6 +108,14 @@ public final class GitRepository {
         if let indexFile = env["GIT_INDEX_FILE"], !indexFile.isEmpty {
             let absolute = PathUtilities.absolute(indexFile, relativeTo: cwd)
             indexPath = absolute
+            // libgit2 opens a missing index as an empty one, which would make every staged file look deleted:
+            // say what is wrong with the file instead.
+            var st = stat()
+            if stat(absolute, &st) != 0 {
+                throw GitError(.io, "GIT_INDEX_FILE names \(absolute): \(errno == ENOENT ? "no such file" : SystemError.reason(errno))")
+            }
+            if st.st_mode & S_IFMT == S_IFDIR { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), a directory, not an index file") }
+            if st.st_size == 0 { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), an empty file, not an index file") }
             var index: OpaquePointer?
             try LibGit2.check(git_index_open(&index, absolute), "cannot read GIT_INDEX_FILE \(absolute)")
             guard let index else { throw GitError(.io, "cannot read GIT_INDEX_FILE \(absolute)") }

@@ -41,6 +41,9 @@ public struct ScanRequest {
     public var followSymlinks = false
     /// The refs a push sends (`local -> remote`), for the hook's audit log.
     public var pushedRefs: [String] = []
+    /// What the settings and rule files warned about (unknown keys, unsupported features): reported with the
+    /// scan's own warnings, so that they reach the JSON report too.
+    public var configurationWarnings: [String] = []
     /// An already open repository (hooks); else the runner opens the one the source names.
     public var repository: GitRepository?
     /// `.keywardenignore` to apply; nil: none.

@@ -43,6 +43,7 @@ public struct ScanRunner {
 
         var result = try scan(request)
         result.errors += session.rules.problems.map { ScanNote(.rule, $0) }
+        result.warnings = request.configurationWarnings.map { ScanNote(.configuration, $0) } + result.warnings
 
         let (kept, ignored, baselined) = suppression.apply(result.findings)
         var outcome = ScanOutcome(findings: kept, result: result, scope: request.scope)
@@ -63,7 +64,11 @@ public struct ScanRunner {
         switch request.source {
         case .paths(let roots, let useGit):
             var walker = FileWalker(options: .init(followSymlinks: request.followSymlinks))
-            let workTree = useGit ? FileWalker.gitWorkTreeFiles(under: roots) : (entries: [], plainRoots: roots, errors: [])
+            // Directories get git's view in a work tree; a path named that is not a directory is read as it is
+            // (an ignored file, a FIFO, `/dev/stdin`), whatever git thinks of it.
+            let directories = useGit ? roots.filter(FileWalker.isDirectory) : []
+            var workTree = FileWalker.gitWorkTreeFiles(under: directories)
+            workTree.plainRoots = roots.filter { !directories.contains($0) } + workTree.plainRoots
             let files = workTree.entries + walker.files(under: workTree.plainRoots)
             var result = session.scanFiles(files)
             result.errors = workTree.errors + walker.errors + result.errors

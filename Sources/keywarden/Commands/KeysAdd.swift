@@ -39,11 +39,13 @@ extension Keywarden.Keys {
             var interval: RotationInterval?
             if let text = self.interval {
                 guard let i = RotationInterval(parsing: text) else {
-                    throw CommandFailure("--interval must be a number of days or an ISO 8601 duration like P90D, not '\(text)'")
+                    throw CommandFailure("--interval must be a number of days or an ISO 8601 duration like P90D, from 1 day to 100 years, not '\(text.prefix(40))'")
                 }
                 interval = i
             }
-            if let warnBefore, warnBefore < 0 { throw CommandFailure("--warn-before must be 0 or more") }
+            if let warnBefore, warnBefore < 0 || warnBefore > RotationInterval.maximumDays {
+                throw CommandFailure("--warn-before must be a number of days from 0 to \(RotationInterval.maximumDays)")
+            }
             let created = try Keywarden.Keys.date(self.created, option: "--created") ?? facts?.issued.map { min($0, today) } ?? today
             var key = TrackedKey(id: id, provider: provider.lowercased(), environment: environment, owner: owner,
                                  created: created, interval: interval, warnBefore: warnBefore,

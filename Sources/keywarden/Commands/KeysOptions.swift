@@ -94,8 +94,7 @@ extension Keywarden.Keys {
                 return v
             }
             if stdin {
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                let v = String(decoding: data, as: UTF8.self)
+                let v = String(decoding: try Terminal.readStandardInput(), as: UTF8.self)
                 guard !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CommandFailure("no key on standard input") }
                 return v
             }

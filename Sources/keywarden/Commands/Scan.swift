@@ -74,9 +74,9 @@ extension Keywarden {
         }
 
         func run() throws {
-            let context = try ProjectContext.current()
+            let context = try ProjectContext.current(printWarnings: false)
             let environment = context.environment
-            let compiled = try rules.compiledRules(context)
+            let compiled = try RuleOptions.compiledRules(config: rules.config, context: context, printWarnings: false)
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
             options.includeBinary = includeBinary
@@ -86,6 +86,11 @@ extension Keywarden {
             var request = try self.request(environment: environment)
             request.options = options
             request.followSymlinks = followSymlinks
+            request.configurationWarnings = context.configurationWarnings(compiled)
+            // A file named on the command line must exist (the defaults at the work tree root may not).
+            for (option, path) in [("--ignore-file", ignoreFile), ("--ledger", ledger), ("--baseline", baseline)] {
+                if let path, access(path, F_OK) != 0 { throw CommandFailure("\(option) \(path): no such file") }
+            }
             request.ignoreFile = ignoreFile ?? context.ignoreFile
             request.baseline = baseline
             request.ledger = ledger ?? context.ledgerFile
@@ -139,7 +144,9 @@ extension Keywarden {
                     throw CommandFailure("cannot write the report to \(output): \(error)")
                 }
             } else {
-                FileHandle.standardOutput.write(Data(rendered.utf8))
+                do { try Terminal.write(rendered, to: STDOUT_FILENO) } catch {
+                    throw CommandFailure("cannot write the report to standard output: \(error.message)")
+                }
             }
             if fmt == .github, let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
                 do {
@@ -163,7 +170,12 @@ enum ByteSize {
         while t.first == " " || t.first == "\t" { t.removeFirst() }
         while t.last == " " || t.last == "\t" { t.removeLast() }
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        if let last = t.last, let mult = units[Character(last.uppercased())] { return Int(t.dropLast()).map { $0 * mult } }
+        if let last = t.last, let mult = units[Character(last.uppercased())] {
+            // A size that does not fit in 64 bits is not a size (no overflow trap).
+            guard let n = Int(t.dropLast()), n >= 0 else { return nil }
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: mult)
+            return overflow ? nil : bytes
+        }
         if t.last == "B" || t.last == "b" { t.removeLast() }
         return Int(t)
     }

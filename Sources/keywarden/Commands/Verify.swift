@@ -79,7 +79,7 @@ extension Keywarden {
                 }
                 return v
             }
-            let data = FileHandle.standardInput.readDataToEndOfFile()
+            let data = try Terminal.readStandardInput()
             let first = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
             let key = first.trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else { throw CommandFailure("no key on standard input") }

@@ -64,7 +64,7 @@ extension Keywarden.Webhook {
             } catch let error as WebhooksError {
                 throw CommandFailure(error.message)
             }
-            let payload = uri.map { Array($0.utf8) } ?? Array(FileHandle.standardInput.readDataToEndOfFile())
+            let payload = try uri.map { Array($0.utf8) } ?? Terminal.readStandardInput()
             let verdict = verifier.verify(payload: payload, signature: signature, timestamp: timestamp, now: Date())
 
             let colour = Terminal.colourEnabled()

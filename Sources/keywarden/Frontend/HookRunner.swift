@@ -32,7 +32,6 @@ struct HookRunner {
             let context: ProjectContext
             do { context = try ProjectContext.of(repository, environment: environment) } catch { throw CommandFailure("\(error)") }
             settings = context.settings.hook
-            for w in context.settings.warnings { Terminal.warn("keywarden: warning: \(w)") }
             auditLog = context.auditLog
             let outcome = try scan(repository, context: context)
             try finish(outcome, settings: settings, auditLog: auditLog)
@@ -100,9 +99,10 @@ struct HookRunner {
 
     private func scan(_ repository: GitRepository, context: ProjectContext) throws -> Outcome {
         // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
-        let compiled = try RuleOptions.compiledRules(config: nil, context: context)
+        let compiled = try RuleOptions.compiledRules(config: nil, context: context, printWarnings: false)
         let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
         var request = try self.request(repository, context: context)
+        request.configurationWarnings = context.configurationWarnings(compiled)
         var warnings = [ScanNote]()
         if context.settings.hook.verify {
             // Opt-in ([hook] verify = true): ask the providers whether the staged keys are live.
@@ -125,7 +125,7 @@ struct HookRunner {
         let remote = arguments.first ?? environment["PRE_COMMIT_REMOTE_NAME"] ?? ""
         let framework = environment["PRE_COMMIT_TO_REF"] ?? environment["PRE_COMMIT_LOCAL_BRANCH"]
         var data = Data()
-        if framework == nil || isatty(STDIN_FILENO) == 0 { data = FileHandle.standardInput.readDataToEndOfFile() }
+        if framework == nil || isatty(STDIN_FILENO) == 0 { data = Data(try Terminal.readStandardInput()) }
         let blank = String(decoding: data, as: UTF8.self).allSatisfy(\.isWhitespace)
         guard blank, let local = framework else { return (data, remote) }
         let tip: String

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Hostile and unusual inputs through the real binary, each under a time limit: the exit code tells the
+/// truth (0 clean, 1 findings, 2 error; never a crash's 132 or a signal), the message says what happened,
+/// and nothing is silently lost.
+@Suite struct AdversarialTests {
+    let dir: TemporaryDirectory
+    let env: [String: String]
+
+    init() throws {
+        dir = try TemporaryDirectory(prefix: "keywarden-adversarial")
+        env = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path,
+               "KEYWARDEN_TODAY": "2026-11-23"]
+    }
+
+    /// `keywarden ARGS` run by a POSIX shell with `redirections` applied (`<&-`, `>/dev/full`, ...), killed
+    /// after 60 seconds (`timeout` exits 124 then, which no expectation below accepts).
+    func shell(_ arguments: [String], _ redirections: String, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
+        let quoted = ([Run.keywardenPath] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return try Run.program("/usr/bin/timeout", ["60", "/bin/bash", "-c", "exec " + quoted.joined(separator: " ") + " " + redirections],
+                               in: dir.path(), environment: env.merging(extraEnvironment) { $1 })
+    }
+
+    func secretLine() -> (line: String, key: String) {
+        let key = FakeKeys.maintainX(userID: Int.random(in: 1000...9999))
+        return ("MAINTAINX_API_KEY=\(key)\n", key)
+    }
+
+    // MARK: standard input and output that cannot be used
+
+    @Test(arguments: ["<&-", "< /", "0>/dev/null"])
+    func unusableStandardInputIsAnErrorNotACrash(redirection: String) throws {
+        let commands: [[String]] = [
+            ["scan", "-"],
+            ["keys", "add", "k1", "--provider", "acme", "--env", "dev", "--stdin", "--ledger", dir.path("keys.toml")],
+            ["verify", "--provider", "github", "--stdin"],
+            ["webhook", "verify", "--scheme", "makini", "--secret-env", "HOME", "--signature", "abcd"],
+        ]
+        for command in commands {
+            let r = try shell(command, redirection)
+            #expect(r.status == 2, "\(command.prefix(2)) with \(redirection): exit \(r.status), \(r.stderr)")
+            #expect(r.stderr.contains("standard input"), "\(command.prefix(2)) with \(redirection): \(r.stderr)")
+        }
+    }
+
+    @Test func aReportThatCannotBeWrittenIsAnError() throws {
+        try dir.write("app.env", secretLine().line)
+        for redirection in [">/dev/full", ">&-"] {
+            let r = try shell(["scan", "--no-git", "app.env"], redirection)
+            #expect(r.status == 2, "\(redirection): exit \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("cannot write the report to standard output"), "\(r.stderr)")
+            // Output written with print (rules list) is checked when the command ends.
+            let list = try shell(["rules", "list"], redirection)
+            #expect(list.status == 2, "\(redirection): exit \(list.status)")
+            #expect(list.stderr.contains("cannot write to standard output"))
+        }
+        // A clean JSON report that cannot be written is an error too, not a clean result.
+        try dir.write("clean.txt", "nothing here\n")
+        #expect(try shell(["scan", "--no-git", "--format", "json", "clean.txt"], ">/dev/full").status == 2)
+    }
+
+    // MARK: paths named on the command line are read whatever they are
+
+    @Test func aFIFOProcessSubstitutionAndDevStdinAreRead() throws {
+        let (line, key) = secretLine()
+        let fifo = dir.path("pipe.env")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: fifo) {
+                handle.write(Data(line.utf8))
+                try? handle.close()
+            }
+        }
+        writer.start()
+        let viaFIFO = try shell(["scan", "--no-git", fifo], "")
+        #expect(viaFIFO.status == 1, "\(viaFIFO.stderr)")
+        #expect(viaFIFO.stdout.contains("pipe.env:1"))
+        #expect(!viaFIFO.stdout.contains(key))
+
+        try dir.write("source.env", line)
+        let substituted = try Run.program("/usr/bin/timeout", ["60", "/bin/bash", "-c", "'\(Run.keywardenPath)' scan --no-git <(cat source.env)"],
+                                          in: dir.path(), environment: env)
+        #expect(substituted.status == 1, "process substitution: \(substituted.stderr)")
+        #expect(substituted.stderr.contains("1 finding in 1 file"), "\(substituted.stderr)")
+
+        let devStdin = try Run.program("/usr/bin/timeout", ["60", Run.keywardenPath, "scan", "--no-git", "/dev/stdin"], in: dir.path(),
+                                       stdin: line, environment: env)
+        #expect(devStdin.status == 1, "/dev/stdin: \(devStdin.stderr)")
+    }
+
+    @Test func aSymbolicLinkNamedOnTheCommandLineIsReadButOneFoundByWalkingIsNot() throws {
+        try dir.write("real/secret.env", secretLine().line)
+        try dir.write("tree/readme.txt", "nothing here\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("tree/linked.env"), withDestinationPath: dir.path("real/secret.env"))
+        let named = try Run.keywarden(["scan", "--no-git", dir.path("tree/linked.env")], environment: env)
+        #expect(named.status == 1, "a link the user names is read: \(named.stderr)")
+        let walked = try Run.keywarden(["scan", "--no-git", dir.path("tree")], environment: env)
+        #expect(walked.status == 0, "a link met while walking is not followed by default: \(walked.stdout)")
+    }
+
+    @Test func anIgnoredOrUntrackedFileNamedInAWorkTreeIsScanned() throws {
+        try Run.git(["init", "-q", "."], in: dir.path())
+        try dir.write(".gitignore", "*.env\n")
+        try dir.write("local.env", secretLine().line)
+        let named = try Run.keywarden(["scan", "local.env"], in: dir.path(), environment: env)
+        #expect(named.status == 1, "\(named.stderr)")
+        let tree = try Run.keywarden(["scan", "."], in: dir.path(), environment: env)
+        #expect(tree.status == 0, "the ignored file is not part of the work tree's view: \(tree.stdout)")
+    }
+
+    // MARK: numbers that do not fit
+
+    @Test func hugeIntervalsAndSizesAreErrorsAndTheLedgerStaysReadable() throws {
+        let ledger = dir.path("keys.toml")
+        for interval in ["9223372036854775807", "P9999999999D", "P200Y", "0"] {
+            let r = try shell(["keys", "add", "k", "--provider", "acme", "--env", "dev", "--from-env", "K", "--interval", interval,
+                               "--ledger", ledger], "", extraEnvironment: ["K": FakeKeys.alnum(40)])
+            #expect(r.status == 2, "--interval \(interval): exit \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("--interval"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: ledger), "nothing was written")
+        // A ledger edited by hand with an out-of-range value: a clear error naming it, for every command.
+        try dir.write("keys.toml", """
+            [[keys]]
+            id = "mx-prod"
+            provider = "maintainx"
+            environment = "prod"
+            created = 2026-01-01
+            interval = 9223372036854775807
+            """ + "\n")
+        for command in [["keys", "status"], ["keys", "check"], ["keys", "calendar"]] {
+            let r = try shell(command + ["--ledger", ledger], "")
+            #expect(r.status == 2, "\(command): exit \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("interval") && r.stderr.contains("100 years"), "\(r.stderr)")
+        }
+        let size = try shell(["scan", "--no-git", "--max-file-size", "99999999999999G", "."], "")
+        #expect(size.status == 2, "exit \(size.status) \(size.stderr)")
+        #expect(size.stderr.contains("--max-file-size"))
+    }
+
+    // MARK: configuration that would silently scan with fewer rules
+
+    @Test(arguments: [
+        ("[extend]\nuseDefault = \"true\"\n", "useDefault must be true or false"),
+        ("[extend]\nusedefault = true\n", "usedefault is not a setting"),
+        ("[extend]\ndisabledRules = [\"no-such-rule\"]\n", "no-such-rule"),
+        ("[extend]\nuseDefault = false\n", "no rule is active"),
+    ])
+    func configurationThatWouldDropRulesIsAnError(config: String, message: String) throws {
+        try dir.write(".keywarden.toml", config)
+        try dir.write("app.env", secretLine().line)
+        let r = try Run.keywarden(["scan", "--no-git", "app.env"], in: dir.path(), environment: env)
+        #expect(r.status == 2, "exit \(r.status): \(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.contains(".keywarden.toml"), "the message names the file: \(r.stderr)")
+    }
+
+    @Test func unknownSettingsAreWarningsInTheJSONReportToo() throws {
+        try dir.write(".keywarden.toml", "[hook]\non_eror = \"warn\"\n")
+        try dir.write("clean.txt", "nothing\n")
+        let r = try Run.keywarden(["scan", "--no-git", "--format", "json", "clean.txt"], in: dir.path(), environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let warnings = try #require((object["summary"] as? [String: Any])?["warnings"] as? [String])
+        #expect(warnings.contains { $0.contains("on_eror") }, "\(warnings)")
+        #expect(r.stderr.contains("on_eror"))
+    }
+
+    @Test func filesNamedForOptionsMustExist() throws {
+        try dir.write("clean.txt", "nothing\n")
+        for option in ["--ignore-file", "--ledger", "--baseline"] {
+            let r = try Run.keywarden(["scan", "--no-git", option, dir.path("missing.file"), "clean.txt"], in: dir.path(), environment: env)
+            #expect(r.status == 2, "\(option): exit \(r.status)")
+            #expect(r.stderr.contains("\(option) ") && r.stderr.contains("no such file"), "\(r.stderr)")
+        }
+    }
+
+    @Test func aBadIndexFileIsNamedAccurately() throws {
+        try Run.git(["init", "-q", "."], in: dir.path())
+        try dir.write("staged.env", secretLine().line)
+        try Run.git(["add", "staged.env"], in: dir.path())
+        try dir.write("empty.index", "")
+        try FileManager.default.createDirectory(atPath: dir.path("folder.index"), withIntermediateDirectories: true)
+        for (index, words) in [("missing.index", "no such file"), ("empty.index", "an empty file"), ("folder.index", "a directory")] {
+            let r = try Run.keywarden(["scan", "--staged"], in: dir.path(), environment: env.merging(["GIT_INDEX_FILE": dir.path(index)]) { $1 })
+            #expect(r.status == 2, "\(index): exit \(r.status) \(r.stdout)")
+            #expect(r.stderr.contains("GIT_INDEX_FILE") && r.stderr.contains(words), "\(r.stderr)")
+        }
+    }
+}
