@@ -41,17 +41,18 @@ import Testing
         for case let url as URL in walker where url.pathExtension == "swift" {
             let text = try String(contentsOf: url, encoding: .utf8)
             var current: String?
-            var previous = ""
+            // An `@Test` attribute (its arguments may span several lines) marks the next function as a test.
+            var attributed = false
             for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
                 let range = NSRange(line.startIndex..., in: line)
                 if let m = suite.firstMatch(in: line, range: range), let r = Range(m.range(at: 1), in: line) {
                     current = String(line[r])
                 }
-                if let m = function.firstMatch(in: line, range: range), let r = Range(m.range(at: 1), in: line),
-                   line.contains("@Test") || previous.contains("@Test"), let current {
-                    found.insert("\(current).\(line[r])")
+                if line.contains("@Test") { attributed = true }
+                if let m = function.firstMatch(in: line, range: range), let r = Range(m.range(at: 1), in: line) {
+                    if attributed, let current { found.insert("\(current).\(line[r])") }
+                    attributed = false
                 }
-                if !line.trimmingCharacters(in: .whitespaces).isEmpty { previous = line }
             }
         }
         return found
