@@ -96,6 +96,7 @@ import TestSupport
         #expect(entries.map { $0["status"] as? String } == ["overdue", "due soon", "ok"])
         #expect(entries.map { $0["days_left"] as? Int } == [-7, 5, 52])
         #expect(entries.first?["due"] as? String == "2026-11-16")
+        #expect(entries.allSatisfy { ($0["shared_with"] as? [String]) == [] })
     }
 
     @Test func checkExitCodes() throws {
@@ -121,6 +122,15 @@ import TestSupport
         let r = try keys(["check"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("k-prod (prod) and k-dev (dev) hold the same key value"))
+        // keys status shows it too, at a glance and in JSON.
+        let status = try keys(["status"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("! k-prod (prod) and k-dev (dev) hold the same key value: each environment must have its own key"))
+        let json = try keys(["status", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entries = try #require(object["keys"] as? [[String: Any]])
+        #expect(entries.first { $0["id"] as? String == "k-prod" }?["shared_with"] as? [String] == ["k-dev"])
+        #expect(entries.first { $0["id"] as? String == "k-dev" }?["shared_with"] as? [String] == ["k-prod"])
     }
 
     @Test func rotatedRefusesTheOldKeyAndRecordsTheNewOne() throws {
@@ -187,8 +197,38 @@ import TestSupport
         #expect(stdout.status == 0 && stdout.stdout.contains("BEGIN:VEVENT"))
     }
 
+    @Test func anOverdueKeysEventIsDatedTodaySoItsAlarmFires() throws {
+        try keys(["add", "late", "--provider", "maintainx", "--env", "prod", "--created", "2026-08-01", "--stdin"], stdin: FakeKeys.alnum(30))
+        try keys(["add", "fine", "--provider", "maintainx", "--env", "dev", "--created", "2026-11-01", "--stdin"], stdin: FakeKeys.alnum(30))
+        let out = dir.path("rotations.ics")
+        #expect(try keys(["calendar", "--output", out]).status == 0)
+        let root = try RotationCalendarTests.parse(try String(contentsOfFile: out, encoding: .utf8))
+        let events = root.children.filter { $0.name == "VEVENT" }
+        let late = try #require(events.first { $0.value("UID") == RotationCalendar.uid(for: "late") })
+        #expect(late.value("DTSTART") == "20261123")
+        #expect(RotationCalendarTests.unescape(late.value("SUMMARY") ?? "") == "OVERDUE since 2026-10-30: rotate maintainx key late (prod)")
+        #expect(late.children.filter { $0.name == "VALARM" }.map { $0.value("TRIGGER") } == ["PT0S"])
+        let fine = try #require(events.first { $0.value("UID") == RotationCalendar.uid(for: "fine") })
+        #expect(fine.value("DTSTART") == "20270130")
+        #expect(fine.children.filter { $0.name == "VALARM" }.map { $0.value("TRIGGER") } == ["-P14D", "-P7D", "-P1D"])
+        // The next day's export moves the event to that day, with a higher SEQUENCE.
+        #expect(try keys(["calendar", "--output", out], today: "2026-11-24").status == 0)
+        let next = try RotationCalendarTests.parse(try String(contentsOfFile: out, encoding: .utf8))
+        let moved = try #require(next.children.first { $0.value("UID") == RotationCalendar.uid(for: "late") })
+        #expect(moved.value("DTSTART") == "20261124" && moved.value("SEQUENCE") == "1")
+    }
+
     @Test func runbookAndAge() throws {
-        let rb = try Run.keywarden(["keys", "runbook", "maintainx", "--key", "mx-prod", "--env-var", "MAINTAINX_API_KEY"])
+        // --key must name a key of the ledger, of that provider.
+        let none = try keys(["runbook", "maintainx", "--key", "mx-prod"])
+        #expect(none.status == 2 && none.stderr.contains("there is no key ledger at"))
+        try keys(["add", "mx-prod", "--provider", "maintainx", "--env", "prod", "--stdin"], stdin: FakeKeys.alnum(30))
+        let typo = try keys(["runbook", "maintainx", "--key", "mx-prd"])
+        #expect(typo.status == 2 && typo.stderr.contains("--key mx-prd: no such key in") && typo.stderr.contains("known: mx-prod"))
+        #expect(typo.stdout.isEmpty)
+        let wrong = try keys(["runbook", "mindtickle", "--key", "mx-prod"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("is a maintainx key, not mindtickle"))
+        let rb = try keys(["runbook", "maintainx", "--key", "mx-prod", "--env-var", "MAINTAINX_API_KEY"])
         #expect(rb.status == 0 && rb.stdout.contains("Settings > Integrations > API Keys"))
         #expect(rb.stdout.contains("7. Record the rotation: keywarden keys rotated mx-prod --from-env MAINTAINX_API_KEY"))
         let generic = try Run.keywarden(["keys", "runbook", "acme"])

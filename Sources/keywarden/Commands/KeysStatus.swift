@@ -17,13 +17,19 @@ extension Keywarden.Keys {
             let today = try ledger.currentDate()
             let keys = try ledger.load()
             let statuses = KeyStatus.all(in: keys, today: today)
+            let shared = keys.keysSharedAcrossEnvironments()
             switch format {
             case .json:
                 print(try ledgerCall { () throws(KeyAgeError) in
-                    try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today).json()
+                    try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today, shared: shared).json()
                 })
             case .table:
-                print(Self.table(statuses, colour: Terminal.colourEnabled()), terminator: "")
+                let colour = Terminal.colourEnabled()
+                print(Self.table(statuses, colour: colour), terminator: "")
+                for (a, b) in shared {
+                    print(Style.red.apply("! \(a.id) (\(a.environment)) and \(b.id) (\(b.environment)) hold the same key value: "
+                        + "each environment must have its own key (keywarden keys check fails on this)", enabled: colour))
+                }
             }
         }
 
