@@ -19,7 +19,10 @@ enum TextReport {
                     out += g.occurrences.map { ", carried by \($0) commit\($0 == 1 ? "" : "s")\n" } ?? "\n"
                 }
             }
-            let facts = f.extra.filter { ["created", "jti", "checksum", "api_key_line"].contains($0.key) }
+            if let keyLine = f.extra["api_key_line"], let secretLine = f.extra["secret_key_line"] {
+                out += "    one credential: the API key on line \(keyLine), the secret key on line \(secretLine)\n"
+            }
+            let facts = f.extra.filter { ["created", "jti", "checksum"].contains($0.key) }
             if !facts.isEmpty {
                 out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
             }
