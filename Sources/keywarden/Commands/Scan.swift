@@ -107,7 +107,7 @@ extension Keywarden {
 
         /// What the arguments ask to scan.
         func request(environment: [String: String]) throws -> ScanRequest {
-            if let mode = git.resolvedMode(environment: environment) {
+            if let mode = try git.resolvedMode(environment: environment) {
                 switch mode {
                 case .staged: return ScanRequest(.staged(paths: paths), scope: mode.scope)
                 case .range(let r): return ScanRequest(.range(r, repository: paths.first), scope: mode.scope)
@@ -128,6 +128,8 @@ extension Keywarden {
             var report = Report(outcome, toolVersion: Keywarden.version)
             report.showSecrets = showSecrets
             report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
+            // Whatever `--ci` scans has reached the CI server: the advice is to rotate, not only to edit.
+            report.keysLeftMachine = git.ci
             if verify { announceVerification(report) }
             let fmt = ReportFormat(rawValue: format) ?? .text
             let colour = output == nil && Terminal.colourEnabled()
