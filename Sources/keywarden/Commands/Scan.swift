@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hashing
+import KeyAge
 import ScanReporting
 import SecretScanner
 
@@ -87,6 +88,7 @@ extension Keywarden {
             request.options = options
             request.followSymlinks = followSymlinks
             request.ignoreFile = ignoreFile ?? context.ignoreFile
+            if let text = environment["KEYWARDEN_TODAY"], let day = CalendarDate(text) { request.today = day }
             request.baseline = baseline
             request.ledger = ledger ?? context.ledgerFile
             if verify, let settings = try verificationSettings() { request.verification = settings }

@@ -95,6 +95,7 @@ struct HookRunner {
         }
         request.repository = repository
         request.ignoreFile = context.ignoreFile
+        request.today = today
         request.baseline = context.hookBaseline
         request.ledger = context.ledgerFile
         let settings = context.settings.hook
