@@ -7,13 +7,14 @@ extension Keywarden.Keys {
         static let configuration = CommandConfiguration(
             abstract: "Start tracking a key: its provider, environment, owner, dates and fingerprint.",
             discussion: """
-                The key is read only to fingerprint it. A MaintainX key fills --provider, --created (from its \
-                iat claim) and its jti hint by itself.
+                The key is read only to fingerprint it. Without --provider, the scanner's own rules recognise \
+                the provider (with the variable name of --from-env / --from-dotenv as context). A MaintainX key \
+                also fills --created (from its iat claim) and its jti hint by itself.
                 """
         )
 
         @Argument(help: "A short, stable id, e.g. maintainx-prod.") var id: String
-        @Option(name: .customLong("provider"), help: "maintainx, mindtickle, makini, or any name (recognised for MaintainX keys).")
+        @Option(name: .customLong("provider"), help: "maintainx, mindtickle, makini, or any name (default: recognised by the scanner's rules).")
         var provider: String?
         @Option(name: .customLong("env"), help: "The environment: prod, staging, dev, ...") var environment: String
         @Option(name: .customLong("owner"), help: "Who rotates it (a person or team).") var owner: String?
@@ -32,9 +33,17 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let facts = try source.facts()
-            guard let provider = provider ?? facts?.recognisedProvider else {
-                throw CommandFailure("--provider is required (only MaintainX keys are recognised by their shape)")
+            let given = try source.factsAndValue()
+            let facts = given?.facts
+            var recognised = facts?.recognisedProvider
+            if provider == nil, recognised == nil, let value = given?.value {
+                // The scanner's own rules, with the variable name the key came under when there is one.
+                recognised = try KeyRecognition.provider(of: value, name: source.variableName, scanner: try KeyRecognition.scanner())
+            }
+            guard let provider = provider ?? recognised else {
+                throw CommandFailure(facts == nil
+                    ? "--provider is required when no key is given (--from-env, --from-dotenv, --stdin)"
+                    : "--provider is required: the scanner's rules do not recognise this key's provider")
             }
             var interval: RotationInterval?
             if let text = self.interval {

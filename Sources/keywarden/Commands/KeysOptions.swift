@@ -66,13 +66,25 @@ extension Keywarden.Keys {
         }
 
         /// The facts of the key given, or nil when no source was given.
-        func facts() throws -> KeyFacts? {
+        func facts() throws -> KeyFacts? { try factsAndValue()?.facts }
+
+        /// The facts of the key given and its value (read once: standard input cannot be read twice), or nil
+        /// when no source was given. The value is for recognition only: never printed or stored.
+        func factsAndValue() throws -> (facts: KeyFacts, value: String)? {
             let count = [fromEnv != nil, fromDotenv != nil, stdin].filter { $0 }.count
             guard count <= 1 else { throw CommandFailure("give one of --from-env, --from-dotenv, --stdin") }
             guard let secret = try readSecret() else { return nil }
-            return try ledgerCall { () throws(KeyAgeError) in
+            let facts = try ledgerCall { () throws(KeyAgeError) in
                 try KeyFacts(secret: secret, fingerprinter: Fingerprinter(environment: Terminal.environment))
             }
+            return (facts, secret)
+        }
+
+        /// The variable name the key comes under (`--from-env VAR`, `--from-dotenv FILE:VAR`); nil for standard input.
+        var variableName: String? {
+            if let fromEnv { return fromEnv }
+            if let fromDotenv, let colon = fromDotenv.lastIndex(of: ":") { return String(fromDotenv[fromDotenv.index(after: colon)...]) }
+            return nil
         }
 
         private func readSecret() throws -> String? {
