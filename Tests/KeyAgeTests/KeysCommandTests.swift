@@ -113,6 +113,50 @@ import TestSupport
         #expect(try keys(["check"], today: "2027-06-01").status == 0)
     }
 
+    @Test func statusAndCheckForCI() throws {
+        try keys(["add", "late", "--provider", "acme", "--env", "prod", "--created", "2026-08-18"])
+        try keys(["add", "soon", "--provider", "acme", "--env", "dev", "--created", "2026-08-30"])
+        try keys(["add", "fine", "--provider", "acme", "--env", "qa", "--created", "2026-10-16"])
+
+        let json = try keys(["check", "--format", "json"])
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["failed"] as? Bool == true && object["active_keys"] as? Int == 3)
+        let errors = try #require(object["errors"] as? [[String: Any]])
+        #expect(errors.map { $0["keys"] as? [String] } == [["late"]])
+        #expect((errors.first?["message"] as? String)?.contains("7 days overdue") == true)
+        #expect((object["warnings"] as? [[String: Any]])?.map { $0["keys"] as? [String] } == [["soon"]])
+
+        let github = try keys(["check", "--format", "github"])
+        #expect(github.status == 1)
+        let lines = github.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("::error title=keywarden keys::late (prod): stale: not rotated in 97 days"))
+        #expect(lines[1].hasPrefix("::warning title=keywarden keys::soon (dev): Next rotation due: 2026-11-28"))
+        let statusGitHub = try keys(["status", "--format", "github"])
+        #expect(statusGitHub.status == 0)
+        #expect(statusGitHub.stdout.contains("::notice title=keywarden keys::fine (qa): Next rotation due: 2027-01-14"))
+
+        let junit = try keys(["check", "--format", "junit"])
+        #expect(junit.status == 1)
+        let xml = junit.stdout
+        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 3)
+        #expect(xml.components(separatedBy: "<failure ").count - 1 == 1)
+        #expect(xml.contains("<testsuite name=\"keywarden keys check\" tests=\"3\" failures=\"1\""))
+        #expect(xml.contains("<testcase classname=\"keywarden.keys.prod\" name=\"late\">\n      <failure message=\"late (prod): stale"))
+        #expect(xml.contains("<testcase classname=\"keywarden.keys.dev\" name=\"soon\">\n      <system-out>warning: soon (dev)"))
+        #expect(xml.contains("<testcase classname=\"keywarden.keys.qa\" name=\"fine\"/>"))
+        #expect(xml.hasSuffix("</testsuites>\n"))
+
+        // Nothing wrong: exit 0 in every format.
+        for format in ["json", "github", "junit"] {
+            let clean = try keys(["check", "--format", format], today: "2026-09-01")
+            #expect(clean.status == 0, "\(format): \(clean.stdout)")
+        }
+        #expect(try keys(["check", "--format", "yaml"]).status == 2)
+    }
+
     @Test func checkFailsOnAValueSharedAcrossEnvironments() throws {
         let fp = fingerprint(FakeKeys.alnum(30))
         let text = "schema = 1\n" + ["prod", "dev"].map {

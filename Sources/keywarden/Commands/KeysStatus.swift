@@ -8,9 +8,10 @@ extension Keywarden.Keys {
             abstract: "Show every key, soonest due first: ok, due soon, due, overdue, leaked, revoked."
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, github, junit }
 
-        @Option(name: .customLong("format"), help: "table or json.") var format: Format = .table
+        @Option(name: .customLong("format"), help: "table, json, github (workflow annotations: errors, warnings, a notice per key in order) or junit (XML, a failed case per overdue, leaked or shared key). Always exit 0.")
+        var format: Format = .table
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
@@ -23,6 +24,10 @@ extension Keywarden.Keys {
                 print(try ledgerCall { () throws(KeyAgeError) in
                     try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today, shared: shared).json()
                 })
+            case .github:
+                print(KeysCIFormats.github(statuses, check: LedgerCheck(ledger: keys, today: today), all: true), terminator: "")
+            case .junit:
+                print(KeysCIFormats.junit(statuses, check: LedgerCheck(ledger: keys, today: today)), terminator: "")
             case .table:
                 let colour = Terminal.colourEnabled()
                 print(Self.table(statuses, colour: colour), terminator: "")
