@@ -58,7 +58,8 @@ public struct RotationCalendar: Sendable {
             var description = "Key \(key.id): provider \(key.provider), environment \(key.environment)"
             if let owner = key.owner { description += ", owner \(owner)" }
             description += ". Last rotated \(key.lastRotated); interval \(key.effectiveInterval).\n\n"
-            description += Runbook(provider: key.provider, keyID: key.id).text
+            if let location = key.location { description += "Location: \(location).\n\n" }
+            description += Runbook(provider: key.provider, keyID: key.id, variable: key.variable).text
             lines += [
                 "BEGIN:VEVENT",
                 "UID:\(uid)",

@@ -22,10 +22,12 @@ public struct StatusReport: Sendable, Encodable {
         public let message: String
         /// Ids of keys in other environments that hold the same value (each environment needs its own key).
         public let sharedWith: [String]
+        public let location: String?
+        public let scopes: [String]?
 
         enum CodingKeys: String, CodingKey {
             case id, provider, environment, owner, state, status, due, message, created, interval, fingerprint, jti, leaked
-            case sharedWith = "shared_with"
+            case sharedWith = "shared_with", location, scopes
             case daysLeft = "days_left", ageDays = "age_days", lastRotated = "last_rotated", warnBefore = "warn_before"
         }
     }
@@ -47,7 +49,7 @@ public struct StatusReport: Sendable, Encodable {
                   ageDays: s.ageDays, created: s.key.created.description, lastRotated: s.key.lastRotated.description,
                   interval: s.key.effectiveInterval.description, warnBefore: s.key.effectiveWarnBefore,
                   fingerprint: s.key.fingerprint, jti: s.key.jti, leaked: s.key.leaked?.description, message: s.message,
-                  sharedWith: sharedWith)
+                  sharedWith: sharedWith, location: s.key.location, scopes: s.key.scopes)
         }
     }
 

@@ -157,6 +157,65 @@ import TestSupport
         #expect(try keys(["check", "--format", "yaml"]).status == 2)
     }
 
+    @Test func locationScopesPolicyAndUpdate() throws {
+        let add = try keys(["add", "mx-prod", "--provider", "maintainx", "--env", "prod", "--from-env", "MAINTAINX_API_KEY",
+                            "--scopes", "read, write:workorders"], env: ["MAINTAINX_API_KEY": FakeKeys.alnum(30)])
+        #expect(add.status == 0, "\(add.stderr)")
+        try keys(["add", "mx-dev", "--provider", "maintainx", "--env", "dev", "--location", "vault:secret/dev/maintainx",
+                  "--scopes", "read,write:assets"])
+        var l = try KeyLedger.load(path: ledger)
+        #expect(l.key(id: "mx-prod")?.location == "env:MAINTAINX_API_KEY")
+        #expect(l.key(id: "mx-prod")?.scopes == ["read", "write:workorders"])
+        #expect(l.key(id: "mx-dev")?.location == "vault:secret/dev/maintainx")
+
+        // Without a policy, scopes are only shown.
+        #expect(try keys(["check"], today: "2026-11-23").status == 0)
+        let table = try keys(["status"])
+        #expect(table.stdout.split(separator: "\n").first?.contains("SCOPES") == true)
+        #expect(table.stdout.contains("read,write:workorders"))
+
+        // The team's policy: read-only in development, limited writes in production.
+        try String(contentsOfFile: ledger, encoding: .utf8).appending("\n[scope_policy]\nprod = [\"read\", \"write:workorders\"]\ndev = [\"read\"]\n")
+            .write(toFile: ledger, atomically: true, encoding: .utf8)
+        let failed = try keys(["check"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("mx-dev (dev) has scopes broader than [scope_policy] allows in dev: write:assets (allowed: read)"))
+        #expect(!failed.stdout.contains("mx-prod (prod) has scopes"))
+
+        let updated = try keys(["update", "mx-dev", "--scopes", "read", "--owner", "dev-team", "--interval", "30"])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(updated.stdout.contains("scopes: read,write:assets → read"))
+        #expect(try keys(["check"]).status == 0)
+        l = try KeyLedger.load(path: ledger)
+        let dev = try #require(l.key(id: "mx-dev"))
+        #expect(dev.owner == "dev-team" && dev.scopes == ["read"] && dev.interval?.days == 30)
+        #expect(dev.history.last?.event == "updated")
+        #expect(l.allowedScopes(in: "dev") == ["read"], "the policy survives a rewrite")
+        #expect(try keys(["update", "mx-dev", "--scopes", "read"]).stdout.contains("nothing changed"))
+
+        // The runbook and the calendar name the real variable from the location.
+        let runbook = try keys(["runbook", "maintainx", "--key", "mx-prod"])
+        #expect(runbook.stdout.contains("keywarden keys rotated mx-prod --from-env MAINTAINX_API_KEY"))
+        let calendar = try keys(["calendar"])
+        #expect(calendar.stdout.replacingOccurrences(of: "\r\n ", with: "").contains("--from-env MAINTAINX_API_KEY"))
+        let json = try keys(["status", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let prod = try #require((object["keys"] as? [[String: Any]])?.first { $0["id"] as? String == "mx-prod" })
+        #expect(prod["location"] as? String == "env:MAINTAINX_API_KEY")
+        #expect(prod["scopes"] as? [String] == ["read", "write:workorders"])
+
+        // Bad input: exit 2, ledger unchanged.
+        let before = try ledgerText()
+        #expect(try keys(["update", "mx-dev", "--location", "no-scheme"]).status == 2)
+        #expect(try keys(["update", "nope", "--owner", "x"]).status == 2)
+        #expect(try keys(["update", "mx-dev"]).status == 2)
+        #expect(try keys(["update", "mx-dev", "--interval", "soon"]).status == 2)
+        #expect(try ledgerText() == before)
+        try dir.write(".keywarden/keys.toml", before.replacingOccurrences(of: "dev = [\"read\"]", with: "dev = \"read\""))
+        let broken = try keys(["check"])
+        #expect(broken.status == 2 && broken.stderr.contains("[scope_policy] must map each environment"))
+    }
+
     @Test func checkFailsOnAValueSharedAcrossEnvironments() throws {
         let fp = fingerprint(FakeKeys.alnum(30))
         let text = "schema = 1\n" + ["prod", "dev"].map {

@@ -25,6 +25,10 @@ extension Keywarden.Keys {
         @Option(name: .customLong("warn-before"), help: "Days before the due date at which the key is 'due soon' (default 14).")
         var warnBefore: Int?
         @Option(name: .customLong("note"), help: "A free note kept in the ledger.") var note: String?
+        @Option(name: .customLong("location"), help: ArgumentHelp("Where the key lives: env:VAR, vault:PATH, aws-sm:NAME, ... (default with --from-env VAR: env:VAR).", valueName: "SCHEME:PATH"))
+        var location: String?
+        @Option(name: .customLong("scopes"), help: ArgumentHelp("The scopes the key was granted, comma-separated (checked against [scope_policy] by keys check).", valueName: "LIST"))
+        var scopes: String?
         @Flag(name: .customLong("hint-last4"), help: "Also store the key's last four characters (they are key material).")
         var hintLast4 = false
         @OptionGroup var event: EventOptions
@@ -58,6 +62,8 @@ extension Keywarden.Keys {
                                  created: created, interval: interval, warnBefore: warnBefore,
                                  fingerprint: facts?.fingerprint, jti: facts?.keyID, last4: hintLast4 ? facts?.last4 : nil)
             key.note = note
+            key.location = try Keywarden.Keys.location(location ?? source.fromEnv.map { "env:\($0)" })
+            key.scopes = scopes.map(Keywarden.Keys.scopeList)
             key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
             try ledger.update { (l) throws(KeyAgeError) in try l.add(key) }
             let status = KeyStatus(key: key, today: today)

@@ -70,6 +70,7 @@ extension Keywarden.Keys {
                                      created: facts?.issued.map { min($0, today) } ?? today, interval: rotation,
                                      fingerprint: c.fingerprint, jti: facts?.keyID)
                 key.note = "imported from \((file as NSString).lastPathComponent) (\(names))"
+                key.location = format == .kubernetes ? "k8s:\(c.name)" : "env:\(c.name)"
                 key.history = [HistoryEntry(date: today, event: .added, fingerprint: c.fingerprint, by: event.actor, reason: event.reason)]
                 planned.append(key)
             }

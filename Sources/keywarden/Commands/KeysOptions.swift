@@ -115,6 +115,20 @@ extension Keywarden.Keys {
         }
     }
 
+    /// A `--location` value, checked (`SCHEME:PATH`).
+    static func location(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        guard TrackedKey.isLocation(text) else {
+            throw CommandFailure("--location must be SCHEME:PATH, e.g. env:MAINTAINX_API_KEY, vault:secret/app/key or aws-sm:prod/key, not '\(text.prefix(80))'")
+        }
+        return text
+    }
+
+    /// `read, write:workorders` → `["read", "write:workorders"]`; an empty list means no scopes.
+    static func scopeList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// Who made a change and why, recorded in the key's history.
     struct EventOptions: ParsableArguments {
         @Option(name: .customLong("by"), help: "Who did it (default: the login name).") var by: String?

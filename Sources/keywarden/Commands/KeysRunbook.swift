@@ -16,6 +16,7 @@ extension Keywarden.Keys {
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
+            var variable = self.variable
             if let key {
                 // A runbook that names a key the ledger does not know would end in `keys rotated` failing.
                 guard FileManager.default.fileExists(atPath: ledger.path) else {
@@ -30,6 +31,8 @@ extension Keywarden.Keys {
                 guard tracked.provider == provider.lowercased() else {
                     throw CommandFailure("--key \(key) is a \(tracked.provider) key, not \(provider): run keywarden keys runbook \(tracked.provider) --key \(key)")
                 }
+                // The ledger's location names the real variable (location = "env:NAME").
+                if variable == nil { variable = tracked.variable }
             }
             print(KeyAge.Runbook(provider: provider, keyID: key, variable: variable).text, terminator: "")
         }

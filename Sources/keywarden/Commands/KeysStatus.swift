@@ -41,9 +41,12 @@ extension Keywarden.Keys {
         /// Aligned columns: id, provider, environment, owner, status, due, and the sentence.
         static func table(_ statuses: [KeyStatus], colour: Bool) -> String {
             if statuses.isEmpty { return "No keys in the ledger.\n" }
-            let header = ["ID", "PROVIDER", "ENV", "OWNER", "STATUS", "DUE", ""]
+            // SCOPES only when some key records them (then `-` for the others).
+            let showScopes = statuses.contains { $0.key.scopes != nil }
+            let header = ["ID", "PROVIDER", "ENV", "OWNER", "STATUS", "DUE"] + (showScopes ? ["SCOPES"] : []) + [""]
             let rows = statuses.map { s in
-                [s.key.id, s.key.provider, s.key.environment, s.key.owner ?? "-", s.level.rawValue, s.due.description, s.message]
+                [s.key.id, s.key.provider, s.key.environment, s.key.owner ?? "-", s.level.rawValue, s.due.description]
+                    + (showScopes ? [s.key.scopes.map { $0.isEmpty ? "(none)" : $0.joined(separator: ",") } ?? "-"] : []) + [s.message]
             }
             let widths = (0..<header.count).map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
             func line(_ cells: [String], style: Style?) -> String {
