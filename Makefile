@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 BENCH ?= ../shared/bench
 
-.PHONY: scan test build release install bench deps clean
+.PHONY: scan test build release install man bench deps clean
 
 scan:            ## install packages, build a release binary, scan this repository
 	scripts/scan.sh
@@ -22,6 +22,11 @@ release: deps
 install: release ## copy the binary to $(PREFIX)/bin (the rules are inside it)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/release/keywarden $(DESTDIR)$(PREFIX)/bin/keywarden
+
+man:             ## man pages from the commands' help (argument-parser's generate-manual plugin) into .build/man/man1
+	swift package --allow-writing-to-package-directory generate-manual --configuration debug --multi-page
+	install -d .build/man/man1
+	cp .build/plugins/GenerateManual/outputs/keywarden/*.1 .build/man/man1/
 
 bench: release   ## keywarden beside gitleaks, betterleaks and kingfisher (needs the shared bench kit)
 	@test -x $(BENCH)/compare || { echo "no benchmark kit at $(BENCH) (set BENCH=...)"; exit 2; }

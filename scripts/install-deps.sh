@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages keywarden builds against, and Python's jsonschema for the SARIF tests, when
+# Installs the Debian packages keywarden builds against (and Chromium for the report test), and Python's jsonschema for the SARIF tests, when
 # any is missing. Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
-packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev pkg-config git)
+# chromium: the headless browser that Tests/Browser/report_browser_test.py drives (keys report).
+packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev pkg-config git chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

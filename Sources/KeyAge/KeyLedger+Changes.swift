@@ -60,6 +60,47 @@ extension KeyLedger {
         keys[i].history.append(HistoryEntry(date: date, event: .leaked, fingerprint: keys[i].fingerprint, by: by, reason: reason))
     }
 
+    /// Changes key `id`'s owner, interval, warning window, location or scopes (a nil argument leaves that
+    /// field alone), and records what changed in its history. Returns the changes, as `field: old → new`.
+    @discardableResult
+    public mutating func update(id: String, owner: String?? = nil, interval: RotationInterval?? = nil, warnBefore: Int?? = nil,
+                                location: String?? = nil, scopes: [String]?? = nil, note: String?? = nil,
+                                on date: CalendarDate, by: String? = nil, reason: String? = nil) throws(KeyAgeError) -> [String] {
+        let i = try index(of: id)
+        var key = keys[i]
+        var changes = [String]()
+        func describe<T>(_ value: T?, _ text: (T) -> String) -> String { value.map(text) ?? "(none)" }
+        if let owner, owner != key.owner {
+            changes.append("owner: \(describe(key.owner) { $0 }) → \(describe(owner) { $0 })")
+            key.owner = owner
+        }
+        if let interval, interval != key.interval {
+            changes.append("interval: \(key.effectiveInterval) → \((interval ?? TrackedKey.defaultInterval))")
+            key.interval = interval
+        }
+        if let warnBefore, warnBefore != key.warnBefore {
+            changes.append("warn_before: \(key.effectiveWarnBefore) → \(warnBefore ?? TrackedKey.defaultWarnBefore)")
+            key.warnBefore = warnBefore
+        }
+        if let location, location != key.location {
+            changes.append("location: \(describe(key.location) { $0 }) → \(describe(location) { $0 })")
+            key.location = location
+        }
+        if let scopes, scopes != key.scopes {
+            changes.append("scopes: \(describe(key.scopes) { $0.joined(separator: ",") }) → \(describe(scopes) { $0.joined(separator: ",") })")
+            key.scopes = scopes
+        }
+        if let note, note != key.note {
+            changes.append("note")
+            key.note = note
+        }
+        guard !changes.isEmpty else { return [] }
+        key.history.append(HistoryEntry(date: date, event: .updated, fingerprint: key.fingerprint, by: by,
+                                        reason: reason ?? changes.joined(separator: "; ")))
+        keys[i] = key
+        return changes
+    }
+
     /// Removes key `id` from the ledger (its history goes with it; `revoke` keeps it).
     @discardableResult
     public mutating func remove(id: String) throws(KeyAgeError) -> TrackedKey {

@@ -30,6 +30,19 @@ extension KeyLedger {
                 ledger.keys.append(key)
             }
         }
+        if let v = reader.take("scope_policy") {
+            let message = "[scope_policy] must map each environment to an array of scopes, e.g. prod = [\"read\"]"
+            guard case .table(let entries) = v else { throw reader.error("scope_policy", message) }
+            for (environment, value) in entries {
+                guard case .array(let items) = value else { throw reader.error("scope_policy", message) }
+                var allowed = [String]()
+                for item in items {
+                    guard case .string(let scope) = item else { throw reader.error("scope_policy", message) }
+                    allowed.append(scope)
+                }
+                ledger.scopePolicy.append((environment, allowed))
+            }
+        }
         ledger.extra = reader.rest
         return ledger
     }
@@ -80,6 +93,21 @@ extension KeyLedger {
         key.leaked = try r.date("leaked")
         key.revoked = try r.date("revoked")
         key.note = try r.string("note")
+        if let location = try r.string("location") {
+            guard TrackedKey.isLocation(location) else {
+                throw r.error("location", "location must be SCHEME:PATH, e.g. env:MAINTAINX_API_KEY or vault:secret/app/key")
+            }
+            key.location = location
+        }
+        if let v = r.take("scopes") {
+            guard case .array(let items) = v else { throw r.error("scopes", "scopes must be an array of strings") }
+            var scopes = [String]()
+            for item in items {
+                guard case .string(let scope) = item, !scope.isEmpty else { throw r.error("scopes", "scopes must be an array of strings") }
+                scopes.append(scope)
+            }
+            key.scopes = scopes
+        }
         if let v = r.take("history") {
             guard case .array(let items) = v else { throw r.error("history", "'history' must be an array of tables ([[keys.history]])") }
             for (j, item) in items.enumerated() {
@@ -104,6 +132,12 @@ extension KeyLedger {
         out += "# use a key's `note` field instead.\n"
         out += "schema = \(schema)\n"
         for (k, v) in extra { out += LedgerValue.key(k) + " = " + v.tomlText + "\n" }
+        if !scopePolicy.isEmpty {
+            out += "\n[scope_policy]\n"
+            for (environment, allowed) in scopePolicy {
+                out += LedgerValue.key(environment) + " = " + LedgerValue.array(allowed.map(LedgerValue.string)).tomlText + "\n"
+            }
+        }
         for key in keys {
             out += "\n[[keys]]\n"
             func line(_ name: String, _ value: LedgerValue?) {
@@ -124,6 +158,8 @@ extension KeyLedger {
             line("leaked", key.leaked.map(LedgerValue.date))
             line("revoked", key.revoked.map(LedgerValue.date))
             line("note", key.note.map(LedgerValue.string))
+            line("location", key.location.map(LedgerValue.string))
+            line("scopes", key.scopes.map { .array($0.map(LedgerValue.string)) })
             for (k, v) in key.extra { line(LedgerValue.key(k), v) }
             for h in key.history {
                 out += "\n  [[keys.history]]\n"

@@ -15,12 +15,28 @@ public struct KeyLedger: Sendable, Equatable {
     public var keys: [TrackedKey]
     /// Top-level fields this version does not know, kept on rewrite.
     public var extra: [(String, LedgerValue)]
+    /// `[scope_policy]`: per environment, the broadest scopes a key there may hold (the vendors'
+    /// least-privilege advice: read-only in development, limited writes in staging, only what is required
+    /// in production). `keys check` fails an active key with a scope outside its environment's list.
+    public var scopePolicy: [(environment: String, allowed: [String])] = []
 
     /// An empty ledger.
     public init(keys: [TrackedKey] = []) {
         self.schema = Self.currentSchema
         self.keys = keys
         self.extra = []
+    }
+
+    /// The scopes the policy allows in `environment`; nil when the policy says nothing about it.
+    public func allowedScopes(in environment: String) -> [String]? {
+        scopePolicy.first { $0.environment == environment }?.allowed
+    }
+
+    /// The scopes of `key` that its environment's policy does not allow (empty: within the policy, or no
+    /// policy or no scopes recorded).
+    public func scopesBeyondPolicy(_ key: TrackedKey) -> [String] {
+        guard let allowed = allowedScopes(in: key.environment), let scopes = key.scopes else { return [] }
+        return scopes.filter { !allowed.contains($0) }
     }
 
     /// Reads and parses the ledger at `path` (no lock: writers replace the file atomically).
@@ -62,6 +78,8 @@ public struct KeyLedger: Sendable, Equatable {
 
     public static func == (a: KeyLedger, b: KeyLedger) -> Bool {
         a.schema == b.schema && a.keys == b.keys && LedgerValue.table(a.extra) == LedgerValue.table(b.extra)
+            && a.scopePolicy.map(\.environment) == b.scopePolicy.map(\.environment)
+            && a.scopePolicy.map(\.allowed) == b.scopePolicy.map(\.allowed)
     }
 }
 

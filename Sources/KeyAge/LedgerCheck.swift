@@ -1,5 +1,6 @@
-/// The CI verdict on a ledger: errors (exit 1) for overdue or leaked active keys and for a key value shared
-/// across environments; warnings for keys due soon or due today.
+/// The CI verdict on a ledger: errors (exit 1) for overdue or leaked active keys, for a key value shared
+/// across environments and for scopes beyond the environment's `[scope_policy]`; warnings for keys due soon
+/// or due today and for keys whose scopes are not recorded where a policy applies.
 public struct LedgerCheck: Sendable {
     /// One problem, for one key or a pair of keys.
     public struct Problem: Sendable, Equatable {
@@ -24,6 +25,20 @@ public struct LedgerCheck: Sendable {
                 errors.append(Problem(keyIDs: [s.key.id], message: "\(name): \(s.message)"))
             } else if s.level == .due || s.level == .dueSoon {
                 warnings.append(Problem(keyIDs: [s.key.id], message: "\(name): \(s.message)"))
+            }
+        }
+        for key in ledger.keys where key.state == .active {
+            let beyond = ledger.scopesBeyondPolicy(key)
+            if !beyond.isEmpty {
+                let allowed = ledger.allowedScopes(in: key.environment) ?? []
+                errors.append(Problem(keyIDs: [key.id],
+                                      message: "\(key.id) (\(key.environment)) has scopes broader than [scope_policy] allows in "
+                                          + "\(key.environment): \(beyond.joined(separator: ", ")) (allowed: "
+                                          + "\(allowed.isEmpty ? "none" : allowed.joined(separator: ", "))); reissue it with fewer scopes"))
+            } else if ledger.allowedScopes(in: key.environment) != nil, key.scopes == nil {
+                warnings.append(Problem(keyIDs: [key.id],
+                                        message: "\(key.id) (\(key.environment)): scopes not recorded, so [scope_policy] cannot be checked "
+                                            + "(keywarden keys update \(key.id) --scopes ...)"))
             }
         }
         for (a, b) in ledger.keysSharedAcrossEnvironments() {

@@ -1,7 +1,8 @@
 internal import Hashing
 
-/// An iCalendar (RFC 5545) file with one all-day event per active key on its due date, so that rotations
-/// show up in the calendars people already read.
+/// An iCalendar (RFC 5545) file with one all-day event per active key on its due date (an overdue or leaked
+/// key's on the export day, so that its alarm fires), so that rotations show up in the calendars people
+/// already read.
 ///
 /// Each event has a stable UID derived from the key id, a SEQUENCE that goes up when the due date moves,
 /// display alarms 14, 7 and 1 days before, and the provider's runbook as its description.
@@ -40,28 +41,41 @@ public struct RotationCalendar: Sendable {
             let uid = Self.uid(for: key.id)
             let moves = key.history.filter { $0.event == HistoryEntry.Event.rotated.rawValue || $0.event == HistoryEntry.Event.leaked.rawValue }.count
             var sequence = moves
+            // An overdue (or leaked) key's event is dated today, with an alarm at its start: an event on a past
+            // due date, with alarms before it, would never fire.
+            let late = status.daysLeft < 0 || status.level == .leaked
+            let date = late ? today : status.due
             if let old = before[uid] {
-                sequence = old.due == status.due ? old.sequence : max(old.sequence + 1, moves)
+                sequence = old.due == date ? old.sequence : max(old.sequence + 1, moves)
             }
-            events.append(Event(uid: uid, keyID: key.id, due: status.due, sequence: sequence))
-            let summary = "Rotate \(key.provider) key \(key.id) (\(key.environment))"
+            events.append(Event(uid: uid, keyID: key.id, due: date, sequence: sequence))
+            var summary = "Rotate \(key.provider) key \(key.id) (\(key.environment))"
+            if status.level == .leaked {
+                summary = "LEAKED: rotate \(key.provider) key \(key.id) (\(key.environment)) now"
+            } else if late {
+                summary = "OVERDUE since \(status.due): rotate \(key.provider) key \(key.id) (\(key.environment))"
+            }
             var description = "Key \(key.id): provider \(key.provider), environment \(key.environment)"
             if let owner = key.owner { description += ", owner \(owner)" }
             description += ". Last rotated \(key.lastRotated); interval \(key.effectiveInterval).\n\n"
-            description += Runbook(provider: key.provider, keyID: key.id).text
+            if let location = key.location { description += "Location: \(location).\n\n" }
+            description += Runbook(provider: key.provider, keyID: key.id, variable: key.variable).text
             lines += [
                 "BEGIN:VEVENT",
                 "UID:\(uid)",
                 "DTSTAMP:\(stamp)",
-                "DTSTART;VALUE=DATE:\(status.due.basicFormat)",
-                "DTEND;VALUE=DATE:\(status.due.adding(days: 1).basicFormat)",
+                "DTSTART;VALUE=DATE:\(date.basicFormat)",
+                "DTEND;VALUE=DATE:\(date.adding(days: 1).basicFormat)",
                 "SEQUENCE:\(sequence)",
                 "SUMMARY:" + Self.escape(summary),
                 "DESCRIPTION:" + Self.escape(description),
                 "CATEGORIES:" + Self.escape("keywarden"),
                 "TRANSP:TRANSPARENT",
             ]
-            for days in Self.alarmDays {
+            if late {
+                lines += ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:PT0S", "DESCRIPTION:" + Self.escape(summary), "END:VALARM"]
+            }
+            for days in late ? [] : Self.alarmDays {
                 lines += [
                     "BEGIN:VALARM",
                     "ACTION:DISPLAY",

@@ -20,9 +20,14 @@ public struct StatusReport: Sendable, Encodable {
         public let jti: String?
         public let leaked: String?
         public let message: String
+        /// Ids of keys in other environments that hold the same value (each environment needs its own key).
+        public let sharedWith: [String]
+        public let location: String?
+        public let scopes: [String]?
 
         enum CodingKeys: String, CodingKey {
             case id, provider, environment, owner, state, status, due, message, created, interval, fingerprint, jti, leaked
+            case sharedWith = "shared_with", location, scopes
             case daysLeft = "days_left", ageDays = "age_days", lastRotated = "last_rotated", warnBefore = "warn_before"
         }
     }
@@ -32,16 +37,19 @@ public struct StatusReport: Sendable, Encodable {
     public let today: String
     public let keys: [Entry]
 
-    public init(statuses: [KeyStatus], ledgerPath: String, today: CalendarDate) {
+    public init(statuses: [KeyStatus], ledgerPath: String, today: CalendarDate, shared: [(TrackedKey, TrackedKey)] = []) {
         schema = 1
         ledger = ledgerPath
         self.today = today.description
         keys = statuses.map { s in
+            let sharedWith = shared.compactMap { a, b in a.id == s.key.id ? b.id : b.id == s.key.id ? a.id : nil }.sorted()
+            return
             Entry(id: s.key.id, provider: s.key.provider, environment: s.key.environment, owner: s.key.owner,
                   state: s.key.state.rawValue, status: s.level.rawValue, due: s.due.description, daysLeft: s.daysLeft,
                   ageDays: s.ageDays, created: s.key.created.description, lastRotated: s.key.lastRotated.description,
                   interval: s.key.effectiveInterval.description, warnBefore: s.key.effectiveWarnBefore,
-                  fingerprint: s.key.fingerprint, jti: s.key.jti, leaked: s.key.leaked?.description, message: s.message)
+                  fingerprint: s.key.fingerprint, jti: s.key.jti, leaked: s.key.leaked?.description, message: s.message,
+                  sharedWith: sharedWith, location: s.key.location, scopes: s.key.scopes)
         }
     }
 

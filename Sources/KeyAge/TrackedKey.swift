@@ -8,7 +8,7 @@ public enum KeyState: String, Sendable, Codable, CaseIterable {
 public struct HistoryEntry: Sendable, Equatable {
     /// The kinds of event keywarden writes; other values found in a ledger are kept as they are.
     public enum Event: String, Sendable {
-        case added, rotated, leaked, revoked
+        case added, rotated, leaked, revoked, updated
     }
 
     public var date: CalendarDate
@@ -80,6 +80,10 @@ public struct TrackedKey: Sendable, Equatable {
     public var revoked: CalendarDate?
     /// A free note (comments are not kept on rewrite; this is).
     public var note: String?
+    /// Where the key lives: `env:MAINTAINX_API_KEY`, `vault:secret/app/maintainx`, `aws-sm:prod/maintainx`...
+    public var location: String?
+    /// The scopes the key was granted (`read`, `write:workorders`, ...); nil: not recorded.
+    public var scopes: [String]?
     public var history: [HistoryEntry]
     /// Fields this version does not know, kept on rewrite.
     public var extra: [(String, LedgerValue)]
@@ -117,6 +121,20 @@ public struct TrackedKey: Sendable, Equatable {
         return scheduled
     }
 
+    /// The environment variable the key is loaded from (`location = "env:NAME"`), for runbooks and events.
+    public var variable: String? {
+        guard let location, location.hasPrefix("env:") else { return nil }
+        let name = location.dropFirst(4)
+        return name.isEmpty ? nil : String(name)
+    }
+
+    /// True when `text` is a location: `SCHEME:PATH`, a scheme of letters, digits and `-`, and a path.
+    public static func isLocation(_ text: String) -> Bool {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else { return false }
+        return text[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            && !text.contains(where: \.isNewline)
+    }
+
     /// Every fingerprint this key has had: the current one and those in its history.
     public var allFingerprints: Set<String> {
         var all = Set(history.flatMap { [$0.fingerprint, $0.previousFingerprint].compactMap { $0 } })
@@ -128,6 +146,7 @@ public struct TrackedKey: Sendable, Equatable {
         a.id == b.id && a.provider == b.provider && a.environment == b.environment && a.owner == b.owner
             && a.created == b.created && a.lastRotated == b.lastRotated && a.interval == b.interval
             && a.warnBefore == b.warnBefore && a.state == b.state && a.fingerprint == b.fingerprint
+            && a.location == b.location && a.scopes == b.scopes
             && a.jti == b.jti && a.last4 == b.last4 && a.leaked == b.leaked && a.revoked == b.revoked
             && a.note == b.note && a.history == b.history && LedgerValue.table(a.extra) == LedgerValue.table(b.extra)
     }

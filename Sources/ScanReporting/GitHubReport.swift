@@ -21,7 +21,7 @@ public enum GitHubReport {
                 if f.endColumn > f.column { properties.append(("endColumn", String(f.endColumn))) }
             }
             properties.append(("title", "keywarden: \(f.ruleID)"))
-            let message = CIFacts.message(f) + "\nFix: " + Advice.fix(for: f)
+            let message = CIFacts.message(f) + "\nFix: " + Advice.fix(for: f, leftMachine: report.keysLeftMachine)
             out += annotation(level, properties: properties, message: message)
         }
         for e in report.result.errors {

@@ -16,7 +16,7 @@ enum GitLabReport {
         w.string("version", schemaVersion)
         w.beginArray("vulnerabilities")
         for (f, id) in zip(report.findings, CIFacts.stableIDs(report.findings)) {
-            write(f, id: id, revision: report.revision, into: &w)
+            write(f, id: id, revision: report.revision, leftMachine: report.keysLeftMachine, into: &w)
         }
         w.endArray()
         writeScan(report, into: &w)
@@ -24,7 +24,7 @@ enum GitLabReport {
         return w.text + "\n"
     }
 
-    private static func write(_ f: Finding, id: String, revision: String?, into w: inout JSONWriter) {
+    private static func write(_ f: Finding, id: String, revision: String?, leftMachine: Bool, into w: inout JSONWriter) {
         let title = CIFacts.title(f.ruleDescription, ruleID: f.ruleID)
         let path = CIFacts.path(f.path)
         w.beginObject()
@@ -35,7 +35,7 @@ enum GitLabReport {
         if let g = f.git { description += " Introduced in commit \(g.commit.prefix(12))." }
         w.string("description", description)
         w.string("severity", severity(f.severity))
-        w.string("solution", Advice.fix(for: f))
+        w.string("solution", Advice.fix(for: f, leftMachine: leftMachine))
         w.beginObject("location")
         w.string("file", path)
         w.int("start_line", max(1, f.line))

@@ -26,6 +26,9 @@ public struct Report: Sendable {
     /// The commit the scanned files belong to (for example `CI_COMMIT_SHA`), when known: the GitLab report
     /// needs a commit for every finding and uses this for findings that have no git provenance of their own.
     public var revision: String?
+    /// True when the scanned changes have already left the developer's machine (`scan --ci`: the commits
+    /// are on the CI server): the advice then says to rotate the key, not only to take it out.
+    public var keysLeftMachine = false
 
     public init(findings: [Finding], result: ScanResult, toolVersion: String) {
         self.findings = findings

@@ -20,7 +20,10 @@ enum TextReport {
                     out += g.occurrences.map { ", carried by \($0) commit\($0 == 1 ? "" : "s")\n" } ?? "\n"
                 }
             }
-            let facts = f.extra.filter { ["created", "jti", "checksum", "api_key_line"].contains($0.key) }
+            if let keyLine = f.extra["api_key_line"], let secretLine = f.extra["secret_key_line"] {
+                out += "    one credential: the API key on line \(keyLine), the secret key on line \(secretLine)\n"
+            }
+            let facts = f.extra.filter { ["created", "jti", "checksum"].contains($0.key) }
             if !facts.isEmpty {
                 out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
             }
@@ -32,7 +35,7 @@ enum TextReport {
                 if !v.detail.isEmpty { line += ", \(v.detail)" }
                 out += line + "\n"
             }
-            out += "    fix: \(Advice.fix(for: f))\n\n"
+            out += "    fix: \(Advice.fix(for: f, leftMachine: report.keysLeftMachine))\n\n"
         }
         return out
     }
@@ -62,10 +65,35 @@ public enum Advice {
     }
 
     /// One line: remove it, load it from the environment, how to mark a false positive, rotate if it left.
-    public static func fix(for f: Finding) -> String {
-        "remove the value and load it from \(f.provider == "private-key" ? "" : "the environment (")\(variable(for: f.provider))"
+    public static func fix(for f: Finding, leftMachine: Bool = false) -> String {
+        if leftMachine {
+            return "this key has left the machine (it is in commits the CI server received): treat it as leaked and rotate it now "
+                + "(`keywarden keys runbook \(f.provider)`), then remove the value and load it from "
+                + "\(f.provider == "private-key" ? variable(for: f.provider) : "the environment (\(variable(for: f.provider))) or a secret manager"); "
+                + "if it is not a secret, add `keywarden:allow` on the line or run `keywarden ignore add \(f.fingerprint) --reason \"...\"`"
+        }
+        return "remove the value and load it from \(f.provider == "private-key" ? "" : "the environment (")\(variable(for: f.provider))"
             + "\(f.provider == "private-key" ? "" : ") or a secret manager"); "
             + "if it is not a secret, add `keywarden:allow` on the line or run `keywarden ignore add \(f.fingerprint) --reason \"...\"`; "
             + "if it ever left this machine, rotate it: `keywarden keys runbook \(f.provider)`"
+    }
+}
+
+extension Advice {
+    /// What kind of file `path` is when it is a file that should never be committed at all (a dotenv file,
+    /// a private key, a key store), so that the advice is to keep the file out of git rather than to edit it;
+    /// nil for any other file. Templates (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`) are
+    /// meant to be committed and are not such files.
+    public static func neverCommitKind(path: String) -> String? {
+        let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+        for template in [".example", ".sample", ".template", ".dist"] where name.hasSuffix(template) { return nil }
+        if name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") { return "a dotenv file" }
+        if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(name) { return "a private key file" }
+        let ext = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last ?? "") : ""
+        switch ext {
+        case "key", "pem": return "a private key file"
+        case "p12", "pfx", "jks", "keystore", "bks": return "a key store"
+        default: return nil
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class BufferScanner {
         findings += try decodedFindings(buffer, input, lines: &lines)
         PathContext.apply(to: &findings, path: path)
         findings += pathFindings(path)
-        guard postprocess else { return findings }
+        guard postprocess else { return findings.filter { !$0.inlineAllowed } }
         return Postprocess.run(findings, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
     }
 
@@ -185,7 +185,9 @@ public final class BufferScanner {
         if Filters.isPlaceholder(secret) { return nil }
         let lineRange = lines.lineBounds(containing: m.range.lowerBound, upTo: m.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
-        if Filters.hasInlineAllow(lineText) { return nil }
+        // A pair half on an allowed line is kept (marked) until pairing: the allow then covers its pair.
+        let inlineAllowed = Filters.hasInlineAllow(lineText)
+        if inlineAllowed, rule.rule.pair == nil { return nil }
         let matchText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[m.range]), as: UTF8.self)
         for a in rule.allowlists + compiled.globalAllowlists
         where a.allows(path: input.path, secret: secret, match: matchText, line: lineText, commit: input.commit, scratch: matchScratch) {
@@ -209,6 +211,7 @@ public final class BufferScanner {
                         endColumn: endColumn + 1, secret: secret, fingerprint: fingerprinter.fingerprint(secret))
         f.extra = extra
         f.offset = secretRange.lowerBound
+        f.inlineAllowed = inlineAllowed
         return f
     }
 

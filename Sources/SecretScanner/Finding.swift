@@ -33,6 +33,9 @@ public struct Finding: Sendable, CustomStringConvertible, CustomDebugStringConve
     public var git: GitProvenance?
     /// The credential pair this finding is one half of (from its rule), until pairing has run.
     var pairMembership: PairMembership?
+    /// A pair half on a line with an inline allow marker: kept until pairing so that `keywarden:allow` on
+    /// either line of a pair allows the whole pair, then dropped.
+    var inlineAllowed = false
     /// Byte offset of the secret in its input (for ordering and de-duplication; not reported).
     var offset = 0
 

@@ -2,7 +2,8 @@ import Foundation
 import SecretRules
 
 /// What happens to one input's findings after matching: overlapping findings of several rules become one,
-/// and the two halves of a credential pair (a Mindtickle API key and secret key) close together become one finding.
+/// and the two halves of a credential pair (a Mindtickle API key and secret key) close together become one finding
+/// (`keywarden:allow` on either half's line allows the pair).
 enum Postprocess {
     static func run(_ input: [Finding], lines: LineIndex, buffer: UnsafeRawBufferPointer, pairs: [CredentialPair]) -> [Finding] {
         guard !input.isEmpty else { return input }
@@ -21,7 +22,8 @@ enum Postprocess {
             group.append(f)
         }
         flush()
-        return pair(kept, pairs: pairs, buffer: buffer)
+        // Pair halves on an allowed line were kept only for pairing; they, and pairs with one, go now.
+        return pair(kept, pairs: pairs, buffer: buffer).filter { !$0.inlineAllowed }
     }
 
     /// Of findings that cover the same secret, the one to report: a provider-specific rule over a generic
@@ -80,6 +82,7 @@ enum Postprocess {
             pair.extra["secret_key_line"] = String(secret.line)
             pair.offset = min(f.offset, secret.offset)
             pair.partnerSecret = f.secret
+            pair.inlineAllowed = f.inlineAllowed || secret.inlineAllowed
             let end = max(f.offset + f.secret.utf8.count, secret.offset + secret.secret.utf8.count)
             if definition.tenant == "mindtickle", let tenant = MindtickleTenant.find(in: buffer, around: pair.offset..<end) {
                 pair.extra["tenant"] = tenant

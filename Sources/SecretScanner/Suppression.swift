@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import SystemSupport
+public import KeyAge
 
 /// Fingerprints a team has declared not to be secrets (`.keywardenignore`), and findings already known
 /// from an earlier report (`--baseline`). Both match on the secret's value, never on its position.
@@ -11,21 +12,108 @@ public struct Suppression: Sendable {
 
     public init() {}
 
-    /// Reads an ignore file: one fingerprint per line, `#` starts a comment. A missing file is empty.
-    /// Throws with the line number of a line that is not a fingerprint.
-    public mutating func loadIgnoreFile(_ path: String) throws(ScanError) {
+    /// Ignore entries whose expiry date has passed: they no longer suppress anything.
+    public private(set) var expired: [IgnoreEntry] = []
+
+    /// Reads an ignore file: one fingerprint per line, optionally `expires=YYYY-MM-DD`, `#` starts a comment.
+    /// A missing file is empty. An entry whose expiry date is before `today` does not suppress (it is listed
+    /// in `expired`). Throws with the line number of a line that cannot be read.
+    public mutating func loadIgnoreFile(_ path: String, today: CalendarDate = .today()) throws(ScanError) {
         guard FileManager.default.fileExists(atPath: path) else { return }
+        for entry in try Self.entries(in: path) {
+            if let expires = entry.expires, expires < today {
+                expired.append(entry)
+            } else {
+                ignored.insert(entry.fingerprint)
+            }
+        }
+    }
+
+    /// One line of an ignore file: `FINGERPRINT [expires=YYYY-MM-DD]  # reason`.
+    public struct IgnoreEntry: Sendable, Equatable {
+        public var fingerprint: String
+        /// The last day the entry suppresses; nil: no expiry.
+        public var expires: CalendarDate?
+        public var reason: String
+        /// 1-based line number in the file.
+        public var line: Int
+
+        public init(fingerprint: String, expires: CalendarDate?, reason: String, line: Int = 0) {
+            self.fingerprint = fingerprint
+            self.expires = expires
+            self.reason = reason
+            self.line = line
+        }
+
+        /// The entry as a line of the file.
+        public var text: String {
+            var out = fingerprint
+            if let expires { out += " expires=\(expires)" }
+            let comment = reason.replacingOccurrences(of: "\n", with: " ")
+            if !comment.isEmpty { out += "  # \(comment)" }
+            return out
+        }
+
+        /// Parses one line; nil for a blank or comment-only line.
+        static func parse(_ raw: Substring, line: Int, path: String) throws(ScanError) -> IgnoreEntry? {
+            let parts = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            let tokens = (parts.first ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard let first = tokens.first else { return nil }
+            let value = String(first)
+            guard Fingerprinter.isFingerprint(value) else {
+                throw ScanError(.input, "\(path):\(line): not a fingerprint (expected 64 lowercase hex digits)")
+            }
+            var expires: CalendarDate?
+            for token in tokens.dropFirst() {
+                guard token.hasPrefix("expires="), let date = CalendarDate(token.dropFirst("expires=".count)) else {
+                    throw ScanError(.input, "\(path):\(line): unexpected '\(token.prefix(40))' after the fingerprint "
+                        + "(expected expires=YYYY-MM-DD or a # comment)")
+                }
+                expires = date
+            }
+            let reason = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+            return IgnoreEntry(fingerprint: value, expires: expires, reason: reason, line: line)
+        }
+    }
+
+    /// The entries of an ignore file, in order; a missing file has none.
+    public static func entries(in path: String) throws(ScanError) -> [IgnoreEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScanError(.input, "\(path): cannot read the ignore file")
         }
+        var out = [IgnoreEntry]()
         for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let value = content.trimmingCharacters(in: .whitespaces)
-            if value.isEmpty { continue }
-            guard Fingerprinter.isFingerprint(value) else {
-                throw ScanError(.input, "\(path):\(n + 1): not a fingerprint (expected 64 lowercase hex digits)")
+            if let entry = try IgnoreEntry.parse(raw, line: n + 1, path: path) { out.append(entry) }
+        }
+        return out
+    }
+
+    /// Removes the entries for `fingerprint` from an ignore file, keeping every other line as it is.
+    /// Returns the removed entries (none: the file is unchanged).
+    public static func remove(fingerprint: String, from path: String) throws(ScanError) -> [IgnoreEntry] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScanError(.input, "\(path): cannot read the ignore file")
+        }
+        var kept = [Substring]()
+        var removed = [IgnoreEntry]()
+        for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let entry = try IgnoreEntry.parse(raw, line: n + 1, path: path), entry.fingerprint == fingerprint {
+                removed.append(entry)
+            } else {
+                kept.append(raw)
             }
-            ignored.insert(value)
+        }
+        guard !removed.isEmpty else { return [] }
+        try write(kept.joined(separator: "\n"), to: path)
+        return removed
+    }
+
+    private static func write(_ text: String, to path: String) throws(ScanError) {
+        do {
+            try AtomicFile.write(text.utf8, to: path)
+        } catch {
+            throw ScanError(.output, "\(path): cannot write: \(error.reason)")
         }
     }
 
@@ -60,20 +148,31 @@ public struct Suppression: Sendable {
     }
 
     /// Appends a fingerprint with a reason to an ignore file, creating it when needed.
-    public static func append(fingerprint: String, reason: String, to path: String) throws(ScanError) {
+    /// A fingerprint already in the file with the same expiry changes nothing (its first reason stays); with
+    /// another expiry date (a renewal) its entry is replaced.
+    public static func append(fingerprint: String, reason: String, expires: CalendarDate? = nil, to path: String) throws(ScanError) {
         guard Fingerprinter.isFingerprint(fingerprint) else {
             throw ScanError(.input, "'\(fingerprint.prefix(80))' is not a fingerprint (expected 64 lowercase hex digits, as printed by scan)")
         }
+        let entry = IgnoreEntry(fingerprint: fingerprint, expires: expires, reason: reason)
         var existing = ""
-        if let data = FileManager.default.contents(atPath: path) { existing = String(decoding: data, as: UTF8.self) }
-        if existing.split(separator: "\n").contains(where: { $0.hasPrefix(fingerprint) }) { return }
-        if !existing.isEmpty && !existing.hasSuffix("\n") { existing += "\n" }
-        let comment = reason.replacingOccurrences(of: "\n", with: " ")
-        existing += comment.isEmpty ? "\(fingerprint)\n" : "\(fingerprint)  # \(comment)\n"
-        do {
-            try AtomicFile.write(existing.utf8, to: path)
-        } catch {
-            throw ScanError(.output, "\(path): cannot write: \(error.reason)")
+        if FileManager.default.fileExists(atPath: path) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ScanError(.input, "\(path): cannot read the ignore file")
+            }
+            existing = String(decoding: data, as: UTF8.self)
         }
+        var lines = existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        var replaced = false
+        for (n, raw) in lines.enumerated() {
+            guard let old = try IgnoreEntry.parse(Substring(raw), line: n + 1, path: path), old.fingerprint == fingerprint else { continue }
+            if old.expires == expires { return }
+            lines[n] = entry.text
+            replaced = true
+            break
+        }
+        if !replaced { lines.append(entry.text) }
+        try write(lines.joined(separator: "\n") + "\n", to: path)
     }
 }

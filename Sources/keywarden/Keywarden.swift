@@ -16,7 +16,6 @@ struct Keywarden: ParsableCommand {
             Exit codes: 0 nothing found (or all checks passed), 1 findings (or a failed check), 2 error \
             (including usage errors).
             """,
-        version: version,
         subcommands: [
             Scan.self,
             Rules.self,
@@ -29,6 +28,15 @@ struct Keywarden: ParsableCommand {
         ]
     )
 
+    /// `--version` belongs to the root command only (argument-parser's `version:` would offer it on every
+    /// subcommand too, where it means nothing).
+    @Flag(name: .customLong("version"), help: "Show the version.") var showVersion = false
+
+    func run() throws {
+        guard showVersion else { throw CleanExit.helpRequest(Keywarden.self) }
+        print(Self.version)
+    }
+
     /// Parses, runs, and maps every outcome onto keywarden's exit codes: `FindingsExit` is 1, an explicit
     /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
     static func main() {
@@ -36,6 +44,9 @@ struct Keywarden: ParsableCommand {
             // `scan` is what hooks and CI run, often on tiny inputs: parse it without building the whole
             // command tree first (that costs several milliseconds of start-up).
             let arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first != "--version", (arguments.firstIndex(of: "--") ?? arguments.endIndex) > (arguments.firstIndex(of: "--version") ?? arguments.endIndex) {
+                throw CommandFailure("--version is an option of keywarden itself, not of a subcommand: run 'keywarden --version'")
+            }
             var command: ParsableCommand
             if arguments.first == "scan", let quick = Scan.quickParse(Array(arguments.dropFirst())),
                (try? quick.validate()) != nil {

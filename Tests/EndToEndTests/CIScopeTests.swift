@@ -39,6 +39,44 @@ import TestSupport
         return ((object?["findings"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }.sorted()
     }
 
+    @Test func ciAdviceSaysTheKeyHasLeftTheMachine() throws {
+        let f = try fixture()
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let ci = try Run.keywarden(["scan", "--ci"], in: f.dir.path(),
+                                   environment: cache.merging(["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "workflow_dispatch"]) { $1 })
+        #expect(ci.status == 1)
+        #expect(ci.stdout.contains("fix: this key has left the machine"))
+        #expect(ci.stdout.contains("rotate it now (`keywarden keys runbook maintainx`)"))
+        let github = try Run.keywarden(["scan", "--ci", "--format", "github"], in: f.dir.path(),
+                                       environment: cache.merging(["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "workflow_dispatch"]) { $1 })
+        #expect(github.stdout.contains("Fix: this key has left the machine"))
+        // On a developer's machine the key may not have left yet: the advice is to take it out first.
+        let local = try Run.keywarden(["scan"], in: f.dir.path(), environment: cache)
+        #expect(local.status == 1)
+        #expect(!local.stdout.contains("has left the machine"))
+        #expect(local.stdout.contains("fix: remove the value"))
+    }
+
+    @Test func aMissingOrUnreadableGitHubEventFileIsAnError() throws {
+        let f = try fixture()
+        try f.dir.write("../bad-\(f.head).json", "not json")
+        let cases: [(String?, String)] = [
+            (nil, "without GITHUB_EVENT_PATH"),
+            (f.dir.path("../missing-\(f.head).json"), "cannot read GITHUB_EVENT_PATH"),
+            (f.dir.path("../bad-\(f.head).json"), "is not a JSON object"),
+        ]
+        for event in ["pull_request", "push"] {
+            for (path, message) in cases {
+                var env = ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": event]
+                env["GITHUB_EVENT_PATH"] = path
+                let run = try scan(f, env)
+                #expect(run.status == 2, "\(event) \(path ?? "unset"): \(run.stderr)")
+                #expect(run.stderr.contains(message))
+                #expect(!run.stderr.contains("scanning the work tree"))
+            }
+        }
+    }
+
     @Test func gitHubPullRequestScansOnlyItsCommits() throws {
         let f = try fixture()
         try f.dir.write("../event-\(f.head).json", #"{"pull_request":{"number":7,"base":{"sha":"\#(f.base)"},"head":{"sha":"\#(f.head)"}}}"#)

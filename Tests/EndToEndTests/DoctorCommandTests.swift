@@ -74,6 +74,23 @@ import TestSupport
         #expect(json["skipped"] as? Int == byID.values.filter { $0 == "skip" }.count)
     }
 
+    @Test func fixSaysWhatItDoesAndAFailedHookInstallHasOnePrefix() throws {
+        let help = try Run.keywarden(["doctor", "--help"])
+        #expect(help.stdout.contains("install the missing pre-commit hook"))
+        // A tracked core.hooksPath folder: hook install refuses (exit 1), and --fix reports it once, clearly.
+        let dir = try repository()
+        try dir.write("githooks/README", "team hooks\n")
+        try Run.git(["add", "githooks/README"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", "hooks"], in: dir.path())
+        try Run.git(["config", "core.hooksPath", "githooks"], in: dir.path())
+        let r = try doctor(["--fix"], in: dir, environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("'keywarden hook install' failed: warning: core.hooksPath is githooks, a folder tracked in git"))
+        #expect(!r.stderr.contains("keywarden: keywarden"))
+        #expect(!r.stderr.contains(": keywarden: "))
+        #expect(r.stderr.components(separatedBy: "keywarden: ").count - 1 == 1, "one prefix: \(r.stderr)")
+    }
+
     @Test func fixTwiceChangesNothingTheSecondTime() throws {
         let dir = try repository()
         let first = try doctor(["--fix"], in: dir)

@@ -100,6 +100,30 @@ import TestSupport
         #expect(try repo.head() == before)
     }
 
+    /// What the README says of `--amend`: the hook checks what the amend stages (the index against the
+    /// current HEAD), not what HEAD already holds. A secret committed with --no-verify stays in an amended
+    /// commit unnoticed by the pre-commit hook; the pre-push hook and CI still find it.
+    @Test func amendDoesNotRecheckWhatHeadAlreadyHolds() throws {
+        let repo = try HookFixture(installArguments: ["--pre-push"])
+        try repo.write("app.env", HookFixture.secretLine().line)
+        try repo.git("add", "app.env")
+        try repo.git("commit", "-q", "--no-verify", "-m", "skipped the check")
+        try repo.write("notes.txt", "unrelated\n")
+        try repo.git("add", "notes.txt")
+        let amended = try repo.commit(["--amend"])
+        #expect(amended.status == 0, "documented: the pre-commit hook does not re-check HEAD's own changes")
+        // The documented safety nets: the pre-push hook and `scan --since`/CI see the commit's changes.
+        let remote = try TemporaryDirectory(prefix: "keywarden-hook-remote")
+        repo.keepAlive.append(remote)
+        try repo.git("init", "-q", "--bare", remote.path())
+        try repo.git("remote", "add", "origin", remote.path())
+        let pushed = try repo.gitResult(["push", "-q", "origin", "main"])
+        #expect(pushed.status != 0)
+        #expect(pushed.stderr.contains("app.env:1"))
+        let scanned = try repo.keywarden(["scan", "--since", "HEAD~1"])
+        #expect(scanned.status == 1)
+    }
+
     @Test func mergeCommitWithASecretInTheResolutionIsBlocked() throws {
         let repo = try HookFixture()
         try repo.write("app.env", "MODE=base\n")

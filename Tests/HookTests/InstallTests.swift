@@ -122,4 +122,74 @@ import TestSupport
                                  environment: repo.env.merging(["PATH": "/usr/bin:/bin", "KEYWARDEN_BIN": Run.keywardenPath]) { $1 })
         #expect(ok.status == 0, "\(ok.stderr)")
     }
+
+    @Test func outsideARepositoryInstallSaysSoInOneLine() throws {
+        let dir = try TemporaryDirectory(prefix: "keywarden-no-repo")
+        let env = ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CEILING_DIRECTORIES": dir.path()]
+        let r = try Run.keywarden(["hook", "install"], in: dir.path(), environment: env)
+        #expect(r.status == 2)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("not inside a git repository"))
+        #expect(!r.stderr.contains("rev-parse"))
+        #expect(!r.stderr.contains("fatal:"))
+    }
+
+    @Test func aTrackedHooksPathGetsAWarningAndAPortableHook() throws {
+        let repo = try HookFixture(install: false)
+        try repo.write("tools/githooks/README", "the team's hooks\n")
+        try repo.git("add", "tools/githooks/README")
+        try repo.git("commit", "-q", "-m", "team hooks")
+        try repo.git("config", "core.hooksPath", "tools/githooks")
+        let warned = try repo.keywarden(["hook", "install"])
+        #expect(warned.status == 1)
+        #expect(warned.stderr.contains("a folder tracked in git"))
+        #expect(warned.stderr.contains("Nothing was written"))
+        #expect(warned.stderr.contains("--portable"))
+        #expect(!FileManager.default.fileExists(atPath: repo.dir.path("tools/githooks/pre-commit")))
+
+        let portable = try repo.keywarden(["hook", "install", "--portable"])
+        #expect(portable.status == 0, "\(portable.stderr)")
+        let hook = try repo.read("tools/githooks/pre-commit")
+        #expect(hook == (try String(contentsOfFile: HookFixture.packageRoot + "/hooks/pre-commit", encoding: .utf8)),
+                "a portable hook records no binary path: it is the shipped hooks/pre-commit")
+        // It works where keywarden is found through KEYWARDEN_BIN.
+        try repo.write("app.env", HookFixture.secretLine().line)
+        try repo.git("add", "app.env")
+        let blocked = try repo.gitResult(["commit", "-q", "-m", "x"], stdin: nil)
+        #expect(blocked.status != 0)
+        let withBin = try Run.program("/usr/bin/git", ["commit", "-q", "-m", "x"], in: repo.path,
+                                      environment: repo.env.merging(["KEYWARDEN_BIN": Run.keywardenPath]) { $1 })
+        #expect(withBin.status == 1)
+        #expect(withBin.stderr.contains("commit blocked"))
+
+        // An untracked hooks folder (git's own, or a new one) is written as before.
+        try repo.git("config", "core.hooksPath", "local-hooks")
+        #expect(try repo.keywarden(["hook", "install"]).status == 0)
+        #expect(try repo.read("local-hooks/pre-commit").contains("keywarden_installed='/"))
+    }
+
+    @Test func aPreCommitConfigThatRunsKeywardenIsRecognised() throws {
+        let repo = try HookFixture(install: false)
+        try repo.write(".pre-commit-config.yaml", """
+            repos:
+              - repo: https://github.com/example/keywarden
+                rev: v0.1.0
+                hooks:
+                  - id: keywarden
+
+            """)
+        let r = try repo.keywarden(["hook", "install"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("the pre-commit framework already runs keywarden here (pre-commit); nothing to add"))
+        #expect(r.stdout.contains("pre-commit install"))
+        #expect(!r.stdout.contains("repo: local"))
+        // Asking for pre-push too: only the missing hook's snippet.
+        let both = try repo.keywarden(["hook", "install", "--pre-push"])
+        #expect(both.status == 0)
+        #expect(both.stdout.contains("It already runs keywarden for pre-commit"))
+        #expect(both.stdout.contains("keywarden hook run pre-push"))
+        #expect(!both.stdout.contains("entry: keywarden hook run pre-commit"))
+        #expect(!FileManager.default.fileExists(atPath: repo.dir.path(".git/hooks/pre-commit")))
+    }
 }

@@ -96,6 +96,7 @@ import TestSupport
         #expect(entries.map { $0["status"] as? String } == ["overdue", "due soon", "ok"])
         #expect(entries.map { $0["days_left"] as? Int } == [-7, 5, 52])
         #expect(entries.first?["due"] as? String == "2026-11-16")
+        #expect(entries.allSatisfy { ($0["shared_with"] as? [String]) == [] })
     }
 
     @Test func checkExitCodes() throws {
@@ -112,6 +113,109 @@ import TestSupport
         #expect(try keys(["check"], today: "2027-06-01").status == 0)
     }
 
+    @Test func statusAndCheckForCI() throws {
+        try keys(["add", "late", "--provider", "acme", "--env", "prod", "--created", "2026-08-18"])
+        try keys(["add", "soon", "--provider", "acme", "--env", "dev", "--created", "2026-08-30"])
+        try keys(["add", "fine", "--provider", "acme", "--env", "qa", "--created", "2026-10-16"])
+
+        let json = try keys(["check", "--format", "json"])
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["failed"] as? Bool == true && object["active_keys"] as? Int == 3)
+        let errors = try #require(object["errors"] as? [[String: Any]])
+        #expect(errors.map { $0["keys"] as? [String] } == [["late"]])
+        #expect((errors.first?["message"] as? String)?.contains("7 days overdue") == true)
+        #expect((object["warnings"] as? [[String: Any]])?.map { $0["keys"] as? [String] } == [["soon"]])
+
+        let github = try keys(["check", "--format", "github"])
+        #expect(github.status == 1)
+        let lines = github.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("::error title=keywarden keys::late (prod): stale: not rotated in 97 days"))
+        #expect(lines[1].hasPrefix("::warning title=keywarden keys::soon (dev): Next rotation due: 2026-11-28"))
+        let statusGitHub = try keys(["status", "--format", "github"])
+        #expect(statusGitHub.status == 0)
+        #expect(statusGitHub.stdout.contains("::notice title=keywarden keys::fine (qa): Next rotation due: 2027-01-14"))
+
+        let junit = try keys(["check", "--format", "junit"])
+        #expect(junit.status == 1)
+        let xml = junit.stdout
+        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 3)
+        #expect(xml.components(separatedBy: "<failure ").count - 1 == 1)
+        #expect(xml.contains("<testsuite name=\"keywarden keys check\" tests=\"3\" failures=\"1\""))
+        #expect(xml.contains("<testcase classname=\"keywarden.keys.prod\" name=\"late\">\n      <failure message=\"late (prod): stale"))
+        #expect(xml.contains("<testcase classname=\"keywarden.keys.dev\" name=\"soon\">\n      <system-out>warning: soon (dev)"))
+        #expect(xml.contains("<testcase classname=\"keywarden.keys.qa\" name=\"fine\"/>"))
+        #expect(xml.hasSuffix("</testsuites>\n"))
+
+        // Nothing wrong: exit 0 in every format.
+        for format in ["json", "github", "junit"] {
+            let clean = try keys(["check", "--format", format], today: "2026-09-01")
+            #expect(clean.status == 0, "\(format): \(clean.stdout)")
+        }
+        #expect(try keys(["check", "--format", "yaml"]).status == 2)
+    }
+
+    @Test func locationScopesPolicyAndUpdate() throws {
+        let add = try keys(["add", "mx-prod", "--provider", "maintainx", "--env", "prod", "--from-env", "MAINTAINX_API_KEY",
+                            "--scopes", "read, write:workorders"], env: ["MAINTAINX_API_KEY": FakeKeys.alnum(30)])
+        #expect(add.status == 0, "\(add.stderr)")
+        try keys(["add", "mx-dev", "--provider", "maintainx", "--env", "dev", "--location", "vault:secret/dev/maintainx",
+                  "--scopes", "read,write:assets"])
+        var l = try KeyLedger.load(path: ledger)
+        #expect(l.key(id: "mx-prod")?.location == "env:MAINTAINX_API_KEY")
+        #expect(l.key(id: "mx-prod")?.scopes == ["read", "write:workorders"])
+        #expect(l.key(id: "mx-dev")?.location == "vault:secret/dev/maintainx")
+
+        // Without a policy, scopes are only shown.
+        #expect(try keys(["check"], today: "2026-11-23").status == 0)
+        let table = try keys(["status"])
+        #expect(table.stdout.split(separator: "\n").first?.contains("SCOPES") == true)
+        #expect(table.stdout.contains("read,write:workorders"))
+
+        // The team's policy: read-only in development, limited writes in production.
+        try String(contentsOfFile: ledger, encoding: .utf8).appending("\n[scope_policy]\nprod = [\"read\", \"write:workorders\"]\ndev = [\"read\"]\n")
+            .write(toFile: ledger, atomically: true, encoding: .utf8)
+        let failed = try keys(["check"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("mx-dev (dev) has scopes broader than [scope_policy] allows in dev: write:assets (allowed: read)"))
+        #expect(!failed.stdout.contains("mx-prod (prod) has scopes"))
+
+        let updated = try keys(["update", "mx-dev", "--scopes", "read", "--owner", "dev-team", "--interval", "30"])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(updated.stdout.contains("scopes: read,write:assets → read"))
+        #expect(try keys(["check"]).status == 0)
+        l = try KeyLedger.load(path: ledger)
+        let dev = try #require(l.key(id: "mx-dev"))
+        #expect(dev.owner == "dev-team" && dev.scopes == ["read"] && dev.interval?.days == 30)
+        #expect(dev.history.last?.event == "updated")
+        #expect(l.allowedScopes(in: "dev") == ["read"], "the policy survives a rewrite")
+        #expect(try keys(["update", "mx-dev", "--scopes", "read"]).stdout.contains("nothing changed"))
+
+        // The runbook and the calendar name the real variable from the location.
+        let runbook = try keys(["runbook", "maintainx", "--key", "mx-prod"])
+        #expect(runbook.stdout.contains("keywarden keys rotated mx-prod --from-env MAINTAINX_API_KEY"))
+        let calendar = try keys(["calendar"])
+        #expect(calendar.stdout.replacingOccurrences(of: "\r\n ", with: "").contains("--from-env MAINTAINX_API_KEY"))
+        let json = try keys(["status", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let prod = try #require((object["keys"] as? [[String: Any]])?.first { $0["id"] as? String == "mx-prod" })
+        #expect(prod["location"] as? String == "env:MAINTAINX_API_KEY")
+        #expect(prod["scopes"] as? [String] == ["read", "write:workorders"])
+
+        // Bad input: exit 2, ledger unchanged.
+        let before = try ledgerText()
+        #expect(try keys(["update", "mx-dev", "--location", "no-scheme"]).status == 2)
+        #expect(try keys(["update", "nope", "--owner", "x"]).status == 2)
+        #expect(try keys(["update", "mx-dev"]).status == 2)
+        #expect(try keys(["update", "mx-dev", "--interval", "soon"]).status == 2)
+        #expect(try ledgerText() == before)
+        try dir.write(".keywarden/keys.toml", before.replacingOccurrences(of: "dev = [\"read\"]", with: "dev = \"read\""))
+        let broken = try keys(["check"])
+        #expect(broken.status == 2 && broken.stderr.contains("[scope_policy] must map each environment"))
+    }
+
     @Test func checkFailsOnAValueSharedAcrossEnvironments() throws {
         let fp = fingerprint(FakeKeys.alnum(30))
         let text = "schema = 1\n" + ["prod", "dev"].map {
@@ -121,6 +225,15 @@ import TestSupport
         let r = try keys(["check"])
         #expect(r.status == 1)
         #expect(r.stdout.contains("k-prod (prod) and k-dev (dev) hold the same key value"))
+        // keys status shows it too, at a glance and in JSON.
+        let status = try keys(["status"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("! k-prod (prod) and k-dev (dev) hold the same key value: each environment must have its own key"))
+        let json = try keys(["status", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entries = try #require(object["keys"] as? [[String: Any]])
+        #expect(entries.first { $0["id"] as? String == "k-prod" }?["shared_with"] as? [String] == ["k-dev"])
+        #expect(entries.first { $0["id"] as? String == "k-dev" }?["shared_with"] as? [String] == ["k-prod"])
     }
 
     @Test func rotatedRefusesTheOldKeyAndRecordsTheNewOne() throws {
@@ -187,8 +300,38 @@ import TestSupport
         #expect(stdout.status == 0 && stdout.stdout.contains("BEGIN:VEVENT"))
     }
 
+    @Test func anOverdueKeysEventIsDatedTodaySoItsAlarmFires() throws {
+        try keys(["add", "late", "--provider", "maintainx", "--env", "prod", "--created", "2026-08-01", "--stdin"], stdin: FakeKeys.alnum(30))
+        try keys(["add", "fine", "--provider", "maintainx", "--env", "dev", "--created", "2026-11-01", "--stdin"], stdin: FakeKeys.alnum(30))
+        let out = dir.path("rotations.ics")
+        #expect(try keys(["calendar", "--output", out]).status == 0)
+        let root = try RotationCalendarTests.parse(try String(contentsOfFile: out, encoding: .utf8))
+        let events = root.children.filter { $0.name == "VEVENT" }
+        let late = try #require(events.first { $0.value("UID") == RotationCalendar.uid(for: "late") })
+        #expect(late.value("DTSTART") == "20261123")
+        #expect(RotationCalendarTests.unescape(late.value("SUMMARY") ?? "") == "OVERDUE since 2026-10-30: rotate maintainx key late (prod)")
+        #expect(late.children.filter { $0.name == "VALARM" }.map { $0.value("TRIGGER") } == ["PT0S"])
+        let fine = try #require(events.first { $0.value("UID") == RotationCalendar.uid(for: "fine") })
+        #expect(fine.value("DTSTART") == "20270130")
+        #expect(fine.children.filter { $0.name == "VALARM" }.map { $0.value("TRIGGER") } == ["-P14D", "-P7D", "-P1D"])
+        // The next day's export moves the event to that day, with a higher SEQUENCE.
+        #expect(try keys(["calendar", "--output", out], today: "2026-11-24").status == 0)
+        let next = try RotationCalendarTests.parse(try String(contentsOfFile: out, encoding: .utf8))
+        let moved = try #require(next.children.first { $0.value("UID") == RotationCalendar.uid(for: "late") })
+        #expect(moved.value("DTSTART") == "20261124" && moved.value("SEQUENCE") == "1")
+    }
+
     @Test func runbookAndAge() throws {
-        let rb = try Run.keywarden(["keys", "runbook", "maintainx", "--key", "mx-prod", "--env-var", "MAINTAINX_API_KEY"])
+        // --key must name a key of the ledger, of that provider.
+        let none = try keys(["runbook", "maintainx", "--key", "mx-prod"])
+        #expect(none.status == 2 && none.stderr.contains("there is no key ledger at"))
+        try keys(["add", "mx-prod", "--provider", "maintainx", "--env", "prod", "--stdin"], stdin: FakeKeys.alnum(30))
+        let typo = try keys(["runbook", "maintainx", "--key", "mx-prd"])
+        #expect(typo.status == 2 && typo.stderr.contains("--key mx-prd: no such key in") && typo.stderr.contains("known: mx-prod"))
+        #expect(typo.stdout.isEmpty)
+        let wrong = try keys(["runbook", "mindtickle", "--key", "mx-prod"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("is a maintainx key, not mindtickle"))
+        let rb = try keys(["runbook", "maintainx", "--key", "mx-prod", "--env-var", "MAINTAINX_API_KEY"])
         #expect(rb.status == 0 && rb.stdout.contains("Settings > Integrations > API Keys"))
         #expect(rb.stdout.contains("7. Record the rotation: keywarden keys rotated mx-prod --from-env MAINTAINX_API_KEY"))
         let generic = try Run.keywarden(["keys", "runbook", "acme"])

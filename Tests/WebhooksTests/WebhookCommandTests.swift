@@ -27,6 +27,21 @@ import Webhooks
         #expect(result.stdout == "valid: github signature verified\n")
     }
 
+    @Test func aWholeHeaderLineIsAnErrorThatSaysToPassTheValue() throws {
+        let secret = FakeKeys.alnum(32)
+        let value = "sha256=" + Self.hex(secret, "body")
+        for line in ["X-Hub-Signature-256: \(value)", "X-Hub-Signature-256:\(value)"] {
+            let result = try Self.verify(["--scheme", "github", "--secret-env", Self.variable, "--signature", line],
+                                         body: "body", secret: secret)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("whole header line ('X-Hub-Signature-256: …'): pass only the header's value"))
+            #expect(!result.stderr.contains(secret))
+        }
+        // The value alone is verified as before.
+        let ok = try Self.verify(["--scheme", "github", "--secret-env", Self.variable, "--signature", value], body: "body", secret: secret)
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
     @Test func badSignatureExitsOneWithoutShowingSecrets() throws {
         let secret = FakeKeys.alnum(32)
         let expected = Self.hex(secret, "body")

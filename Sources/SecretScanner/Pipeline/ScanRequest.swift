@@ -1,3 +1,4 @@
+public import KeyAge
 public import GitRepository
 public import Verification
 
@@ -48,6 +49,8 @@ public struct ScanRequest {
     public var repository: GitRepository?
     /// `.keywardenignore` to apply; nil: none.
     public var ignoreFile: String?
+    /// The day against which ignore entries' expiry dates are judged (`KEYWARDEN_TODAY` in tests).
+    public var today = CalendarDate.today()
     /// A JSON report whose findings are not reported again (`--baseline`, `[hook] baseline`).
     public var baseline: String?
     /// The key ledger that findings are matched against; nil: none.

@@ -38,7 +38,7 @@ public struct ScanRunner {
     /// repository that cannot be opened); problems with single inputs are notes in the outcome.
     public func run(_ request: ScanRequest) throws(ScanError) -> ScanOutcome {
         var suppression = Suppression()
-        if let ignoreFile = request.ignoreFile { try suppression.loadIgnoreFile(ignoreFile) }
+        if let ignoreFile = request.ignoreFile { try suppression.loadIgnoreFile(ignoreFile, today: request.today) }
         if let baseline = request.baseline { try suppression.loadBaseline(baseline) }
 
         var result = try scan(request)
@@ -47,6 +47,12 @@ public struct ScanRunner {
 
         let (kept, ignored, baselined) = suppression.apply(result.findings)
         var outcome = ScanOutcome(findings: kept, result: result, scope: request.scope)
+        for e in suppression.expired {
+            outcome.result.warnings.append(ScanNote(.configuration, path: request.ignoreFile,
+                "ignore entry \(e.fingerprint.prefix(16))… (line \(e.line)\(e.reason.isEmpty ? "" : ", \"\(e.reason)\"")) expired on "
+                + "\(e.expires.map { "\($0)" } ?? "?") and no longer suppresses: renew it (keywarden ignore add FINGERPRINT --reason ... "
+                + "--expires DATE) or remove it (keywarden ignore remove FINGERPRINT)"))
+        }
         outcome.ignored = ignored
         outcome.baselined = baselined
         if let ledger = request.ledger, request.ledgerUse == .always || !kept.isEmpty {

@@ -11,8 +11,9 @@ extension Keywarden {
             abstract: "Check a repository's secrets hygiene: .gitignore, tracked secret files, the hook, the key ledger, .env files.",
             discussion: """
                 Each check prints PASS, FAIL (with the exact fix) or SKIP (with why it does not apply). \
-                --fix appends missing .gitignore lines (idempotent) and prints the commands it will not run \
-                (git rm --cached, hook installation). Settings: the [doctor] table of .keywarden.toml. \
+                --fix appends missing .gitignore lines (idempotent) and installs the pre-commit hook when it is \
+                missing (keywarden hook install), and prints the commands it will not run (git rm --cached for \
+                tracked secret files). Settings: the [doctor] table of .keywarden.toml. \
                 Exit codes: 0 every check passed or was skipped, 1 a check failed, 2 error (not a git work tree, \
                 bad .keywarden.toml).
                 """
@@ -23,7 +24,7 @@ extension Keywarden {
         @Argument(help: "A folder in the git work tree to check (default: the current folder).")
         var path: String = "."
 
-        @Flag(name: .long, help: "Make the safe fixes (append missing .gitignore lines) and print what changed.")
+        @Flag(name: .long, help: "Make the safe fixes: append missing .gitignore lines and install the missing pre-commit hook (keywarden hook install); print what changed and the commands left to you (git rm --cached).")
         var fix = false
 
         @Option(name: .long, help: "text or json.")
@@ -77,7 +78,13 @@ extension Keywarden {
             let complaint = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                throw CommandFailure("keywarden hook install: " + String(decoding: complaint, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                // Its lines carry their own "keywarden:" prefix; the message gets one when it is printed.
+                let lines = String(decoding: complaint, as: UTF8.self).split(separator: "\n").map { line -> String in
+                    var text = Substring(line)
+                    while text.hasPrefix("keywarden: ") { text = text.dropFirst("keywarden: ".count) }
+                    return String(text)
+                }
+                throw CommandFailure("'keywarden hook install' failed: " + lines.joined(separator: " "))
             }
             return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }

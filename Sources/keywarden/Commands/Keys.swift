@@ -10,7 +10,7 @@ extension Keywarden {
                 dates and fingerprints, never a key. Commit it and review changes like code.
                 """,
             subcommands: [
-                Add.self, Rotated.self, Status.self, Check.self, Calendar.self, Runbook.self,
+                Add.self, Import.self, Update.self, Rotated.self, Status.self, Check.self, Calendar.self, TimelineReport.self, Runbook.self,
                 Revoke.self, Remove.self, MarkLeaked.self, Age.self,
             ]
         )

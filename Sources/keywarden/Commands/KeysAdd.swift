@@ -7,13 +7,14 @@ extension Keywarden.Keys {
         static let configuration = CommandConfiguration(
             abstract: "Start tracking a key: its provider, environment, owner, dates and fingerprint.",
             discussion: """
-                The key is read only to fingerprint it. A MaintainX key fills --provider, --created (from its \
-                iat claim) and its jti hint by itself.
+                The key is read only to fingerprint it. Without --provider, the scanner's own rules recognise \
+                the provider (with the variable name of --from-env / --from-dotenv as context). A MaintainX key \
+                also fills --created (from its iat claim) and its jti hint by itself.
                 """
         )
 
         @Argument(help: "A short, stable id, e.g. maintainx-prod.") var id: String
-        @Option(name: .customLong("provider"), help: "maintainx, mindtickle, makini, or any name (recognised for MaintainX keys).")
+        @Option(name: .customLong("provider"), help: "maintainx, mindtickle, makini, or any name (default: recognised by the scanner's rules).")
         var provider: String?
         @Option(name: .customLong("env"), help: "The environment: prod, staging, dev, ...") var environment: String
         @Option(name: .customLong("owner"), help: "Who rotates it (a person or team).") var owner: String?
@@ -24,6 +25,10 @@ extension Keywarden.Keys {
         @Option(name: .customLong("warn-before"), help: "Days before the due date at which the key is 'due soon' (default 14).")
         var warnBefore: Int?
         @Option(name: .customLong("note"), help: "A free note kept in the ledger.") var note: String?
+        @Option(name: .customLong("location"), help: ArgumentHelp("Where the key lives: env:VAR, vault:PATH, aws-sm:NAME, ... (default with --from-env VAR: env:VAR).", valueName: "SCHEME:PATH"))
+        var location: String?
+        @Option(name: .customLong("scopes"), help: ArgumentHelp("The scopes the key was granted, comma-separated (checked against [scope_policy] by keys check).", valueName: "LIST"))
+        var scopes: String?
         @Flag(name: .customLong("hint-last4"), help: "Also store the key's last four characters (they are key material).")
         var hintLast4 = false
         @OptionGroup var event: EventOptions
@@ -32,9 +37,17 @@ extension Keywarden.Keys {
 
         func run() throws {
             let today = try ledger.currentDate()
-            let facts = try source.facts()
-            guard let provider = provider ?? facts?.recognisedProvider else {
-                throw CommandFailure("--provider is required (only MaintainX keys are recognised by their shape)")
+            let given = try source.factsAndValue()
+            let facts = given?.facts
+            var recognised = facts?.recognisedProvider
+            if provider == nil, recognised == nil, let value = given?.value {
+                // The scanner's own rules, with the variable name the key came under when there is one.
+                recognised = try KeyRecognition.provider(of: value, name: source.variableName, scanner: try KeyRecognition.scanner())
+            }
+            guard let provider = provider ?? recognised else {
+                throw CommandFailure(facts == nil
+                    ? "--provider is required when no key is given (--from-env, --from-dotenv, --stdin)"
+                    : "--provider is required: the scanner's rules do not recognise this key's provider")
             }
             var interval: RotationInterval?
             if let text = self.interval {
@@ -51,6 +64,8 @@ extension Keywarden.Keys {
                                  created: created, interval: interval, warnBefore: warnBefore,
                                  fingerprint: facts?.fingerprint, jti: facts?.keyID, last4: hintLast4 ? facts?.last4 : nil)
             key.note = note
+            key.location = try Keywarden.Keys.location(location ?? source.fromEnv.map { "env:\($0)" })
+            key.scopes = scopes.map(Keywarden.Keys.scopeList)
             key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
             try ledger.update { (l) throws(KeyAgeError) in try l.add(key) }
             let status = KeyStatus(key: key, today: today)

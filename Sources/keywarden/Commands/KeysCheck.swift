@@ -9,12 +9,31 @@ extension Keywarden.Keys {
             discussion: "Keys due soon or due today are warnings (exit 0). Exit 2 when the ledger cannot be read."
         )
 
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github, junit }
+
+        @Option(name: .customLong("format"), help: "text, json, github (workflow annotations) or junit (XML). The exit code is the same in every format.")
+        var format: Format = .text
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
             let today = try ledger.currentDate()
             let keys = try ledger.load()
             let check = LedgerCheck(ledger: keys, today: today)
+            switch format {
+            case .text: break
+            case .json:
+                print(KeysCIFormats.checkJSON(check, ledgerPath: ledger.path, today: today))
+                if check.failed { throw FindingsExit() }
+                return
+            case .github:
+                print(KeysCIFormats.github(KeyStatus.all(in: keys, today: today), check: check, all: false), terminator: "")
+                if check.failed { throw FindingsExit() }
+                return
+            case .junit:
+                print(KeysCIFormats.junit(KeyStatus.all(in: keys, today: today), check: check), terminator: "")
+                if check.failed { throw FindingsExit() }
+                return
+            }
             let colour = Terminal.colourEnabled()
             for e in check.errors { print(Style.red.apply("error:", enabled: colour) + " " + e.message) }
             for w in check.warnings { print(Style.yellow.apply("warning:", enabled: colour) + " " + w.message) }

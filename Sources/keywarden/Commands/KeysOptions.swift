@@ -66,13 +66,25 @@ extension Keywarden.Keys {
         }
 
         /// The facts of the key given, or nil when no source was given.
-        func facts() throws -> KeyFacts? {
+        func facts() throws -> KeyFacts? { try factsAndValue()?.facts }
+
+        /// The facts of the key given and its value (read once: standard input cannot be read twice), or nil
+        /// when no source was given. The value is for recognition only: never printed or stored.
+        func factsAndValue() throws -> (facts: KeyFacts, value: String)? {
             let count = [fromEnv != nil, fromDotenv != nil, stdin].filter { $0 }.count
             guard count <= 1 else { throw CommandFailure("give one of --from-env, --from-dotenv, --stdin") }
             guard let secret = try readSecret() else { return nil }
-            return try ledgerCall { () throws(KeyAgeError) in
+            let facts = try ledgerCall { () throws(KeyAgeError) in
                 try KeyFacts(secret: secret, fingerprinter: Fingerprinter(environment: Terminal.environment))
             }
+            return (facts, secret)
+        }
+
+        /// The variable name the key comes under (`--from-env VAR`, `--from-dotenv FILE:VAR`); nil for standard input.
+        var variableName: String? {
+            if let fromEnv { return fromEnv }
+            if let fromDotenv, let colon = fromDotenv.lastIndex(of: ":") { return String(fromDotenv[fromDotenv.index(after: colon)...]) }
+            return nil
         }
 
         private func readSecret() throws -> String? {
@@ -100,6 +112,20 @@ extension Keywarden.Keys {
             }
             return nil
         }
+    }
+
+    /// A `--location` value, checked (`SCHEME:PATH`).
+    static func location(_ text: String?) throws -> String? {
+        guard let text else { return nil }
+        guard TrackedKey.isLocation(text) else {
+            throw CommandFailure("--location must be SCHEME:PATH, e.g. env:MAINTAINX_API_KEY, vault:secret/app/key or aws-sm:prod/key, not '\(text.prefix(80))'")
+        }
+        return text
+    }
+
+    /// `read, write:workorders` → `["read", "write:workorders"]`; an empty list means no scopes.
+    static func scopeList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// Who made a change and why, recorded in the key's history.

@@ -8,31 +8,45 @@ extension Keywarden.Keys {
             abstract: "Show every key, soonest due first: ok, due soon, due, overdue, leaked, revoked."
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, github, junit }
 
-        @Option(name: .customLong("format"), help: "table or json.") var format: Format = .table
+        @Option(name: .customLong("format"), help: "table, json, github (workflow annotations: errors, warnings, a notice per key in order) or junit (XML, a failed case per overdue, leaked or shared key). Always exit 0.")
+        var format: Format = .table
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
             let today = try ledger.currentDate()
             let keys = try ledger.load()
             let statuses = KeyStatus.all(in: keys, today: today)
+            let shared = keys.keysSharedAcrossEnvironments()
             switch format {
             case .json:
                 print(try ledgerCall { () throws(KeyAgeError) in
-                    try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today).json()
+                    try StatusReport(statuses: statuses, ledgerPath: ledger.path, today: today, shared: shared).json()
                 })
+            case .github:
+                print(KeysCIFormats.github(statuses, check: LedgerCheck(ledger: keys, today: today), all: true), terminator: "")
+            case .junit:
+                print(KeysCIFormats.junit(statuses, check: LedgerCheck(ledger: keys, today: today)), terminator: "")
             case .table:
-                print(Self.table(statuses, colour: Terminal.colourEnabled()), terminator: "")
+                let colour = Terminal.colourEnabled()
+                print(Self.table(statuses, colour: colour), terminator: "")
+                for (a, b) in shared {
+                    print(Style.red.apply("! \(a.id) (\(a.environment)) and \(b.id) (\(b.environment)) hold the same key value: "
+                        + "each environment must have its own key (keywarden keys check fails on this)", enabled: colour))
+                }
             }
         }
 
         /// Aligned columns: id, provider, environment, owner, status, due, and the sentence.
         static func table(_ statuses: [KeyStatus], colour: Bool) -> String {
             if statuses.isEmpty { return "No keys in the ledger.\n" }
-            let header = ["ID", "PROVIDER", "ENV", "OWNER", "STATUS", "DUE", ""]
+            // SCOPES only when some key records them (then `-` for the others).
+            let showScopes = statuses.contains { $0.key.scopes != nil }
+            let header = ["ID", "PROVIDER", "ENV", "OWNER", "STATUS", "DUE"] + (showScopes ? ["SCOPES"] : []) + [""]
             let rows = statuses.map { s in
-                [s.key.id, s.key.provider, s.key.environment, s.key.owner ?? "-", s.level.rawValue, s.due.description, s.message]
+                [s.key.id, s.key.provider, s.key.environment, s.key.owner ?? "-", s.level.rawValue, s.due.description]
+                    + (showScopes ? [s.key.scopes.map { $0.isEmpty ? "(none)" : $0.joined(separator: ",") } ?? "-"] : []) + [s.message]
             }
             let widths = (0..<header.count).map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
             func line(_ cells: [String], style: Style?) -> String {

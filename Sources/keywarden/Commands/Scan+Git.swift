@@ -58,11 +58,13 @@ struct GitSourceOptions: ParsableArguments {
 extension GitSourceOptions {
     /// The git source to scan, with `--ci` resolved from the environment (and announced on standard error);
     /// nil means the work tree.
-    func resolvedMode(environment: [String: String]) -> Mode? {
+    func resolvedMode(environment: [String: String]) throws -> Mode? {
         guard ci else { return mode }
         let scope = CIScope.resolve(environment)
+        if case .unknown(let why) = scope { throw CommandFailure("--ci: \(why)") }
         Terminal.warn("keywarden: --ci: \(scope.reason)")
         switch scope {
+        case .unknown: return nil
         case .range(let r, _): return .range(r)
         case .workTree: return nil
         case .nothing(let why): return .nothing(why)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hashing
+import KeyAge
 import ScanReporting
 import SecretScanner
 
@@ -92,6 +93,7 @@ extension Keywarden {
                 if let path, access(path, F_OK) != 0 { throw CommandFailure("\(option) \(path): no such file") }
             }
             request.ignoreFile = ignoreFile ?? context.ignoreFile
+            if let text = environment["KEYWARDEN_TODAY"], let day = CalendarDate(text) { request.today = day }
             request.baseline = baseline
             request.ledger = ledger ?? context.ledgerFile
             if verify, let settings = try verificationSettings() { request.verification = settings }
@@ -112,7 +114,7 @@ extension Keywarden {
 
         /// What the arguments ask to scan.
         func request(environment: [String: String]) throws -> ScanRequest {
-            if let mode = git.resolvedMode(environment: environment) {
+            if let mode = try git.resolvedMode(environment: environment) {
                 switch mode {
                 case .staged: return ScanRequest(.staged(paths: paths), scope: mode.scope)
                 case .range(let r): return ScanRequest(.range(r, repository: paths.first), scope: mode.scope)
@@ -133,6 +135,8 @@ extension Keywarden {
             var report = Report(outcome, toolVersion: Keywarden.version)
             report.showSecrets = showSecrets
             report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
+            // Whatever `--ci` scans has reached the CI server: the advice is to rotate, not only to edit.
+            report.keysLeftMachine = git.ci
             if verify { announceVerification(report) }
             let fmt = ReportFormat(rawValue: format) ?? .text
             let colour = output == nil && Terminal.colourEnabled()

@@ -56,6 +56,10 @@ extension Keywarden.Webhook {
         var prefix: String?
 
         func run() throws {
+            if let name = Self.headerName(in: signature) {
+                throw CommandFailure("--signature got a whole header line ('\(name): …'): pass only the header's value, "
+                    + "what comes after '\(name):' (e.g. --signature='sha256=…' or --signature='t=…,v1=…')")
+            }
             let resolved = try resolvedScheme()
             let verifier: WebhookVerifier
             do {
@@ -79,6 +83,16 @@ extension Keywarden.Webhook {
                 print(line)
                 throw FindingsExit()
             }
+        }
+
+        /// The header name when `value` is a whole header line (`X-Hub-Signature-256: sha256=…`) rather than
+        /// its value; nil otherwise. No scheme's signature value starts with a name and a colon.
+        static func headerName(in value: String) -> String? {
+            guard let colon = value.firstIndex(of: ":") else { return nil }
+            let name = value[..<colon]
+            guard let first = name.first, first.isLetter,
+                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+            return String(name)
         }
 
         /// The scheme, with `--uri` selecting MaintainX's URI variant; options that do not apply are errors.

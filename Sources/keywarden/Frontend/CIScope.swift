@@ -10,12 +10,16 @@ enum CIScope: Equatable {
     case workTree(reason: String)
     /// Nothing to scan (a deleted branch).
     case nothing(reason: String)
+    /// The scope cannot be known: the event file a GitHub pull request or push needs is missing, unreadable
+    /// or not JSON. An error (exit 2): scanning the work tree instead would check the wrong thing silently.
+    case unknown(reason: String)
 
     var reason: String {
         switch self {
         case .range(let r, let why): "\(why): scanning commits \(r)"
         case .workTree(let why): "\(why): scanning the work tree"
         case .nothing(let why): "\(why): nothing to scan"
+        case .unknown(let why): why
         }
     }
 
@@ -30,7 +34,21 @@ enum CIScope: Equatable {
 
     private static func github(_ env: [String: String], readFile: (String) -> Data?) -> CIScope {
         let event = env["GITHUB_EVENT_NAME"] ?? ""
-        let payload = env["GITHUB_EVENT_PATH"].flatMap(readFile).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        let needsPayload = ["pull_request", "pull_request_target", "push"].contains(event)
+        let path = env["GITHUB_EVENT_PATH"] ?? ""
+        var payload: [String: Any]?
+        if needsPayload {
+            guard !path.isEmpty else {
+                return .unknown(reason: "GitHub \(event) event without GITHUB_EVENT_PATH: cannot tell which commits to scan")
+            }
+            guard let data = readFile(path) else {
+                return .unknown(reason: "GitHub \(event) event: cannot read GITHUB_EVENT_PATH (\(path)): cannot tell which commits to scan")
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                return .unknown(reason: "GitHub \(event) event: GITHUB_EVENT_PATH (\(path)) is not a JSON object: cannot tell which commits to scan")
+            }
+            payload = object
+        }
         switch event {
         case "pull_request", "pull_request_target":
             let pr = payload?["pull_request"] as? [String: Any]

@@ -11,7 +11,12 @@ struct HookPlacement {
 
     /// Asks git (the `git` on PATH) where hooks go, as git itself will look for them.
     static func current() throws -> HookPlacement {
-        let dir = try git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
+        let dir: String
+        do {
+            dir = try git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
+        } catch let failure as CommandFailure where failure.message.contains("not a git repository") {
+            throw CommandFailure("not inside a git repository: run this in a repository's work tree (or 'git init' one first)")
+        }
         let top = try? git(["rev-parse", "--show-toplevel"])
         let setting = try? git(["config", "--get", "core.hooksPath"])
         return HookPlacement(hooksDirectory: dir, workTreeRoot: (top?.isEmpty ?? true) ? nil : top,
@@ -43,6 +48,46 @@ struct HookPlacement {
             }
         }
         return nil
+    }
+
+    /// The hooks `manager`'s configuration already runs keywarden for (`keywarden hook run KIND`, or this
+    /// repository's pre-commit framework hook ids).
+    func kindsAlreadyRun(by manager: Manager) -> Set<HookScript.Kind> {
+        guard let root = workTreeRoot else { return [] }
+        let files: [String]
+        switch manager {
+        case .husky: files = HookScript.Kind.allCases.map { ".husky/" + $0.rawValue }
+        case .lefthook: files = ["lefthook.yml", ".lefthook.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook.toml",
+                                 ".lefthook.toml", "lefthook.json", ".lefthook.json"]
+        case .preCommitFramework: files = [".pre-commit-config.yaml"]
+        }
+        var kinds = Set<HookScript.Kind>()
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: root + "/" + file) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for kind in HookScript.Kind.allCases where text.contains("keywarden hook run \(kind.rawValue)") { kinds.insert(kind) }
+            guard manager == .preCommitFramework else { continue }
+            for line in text.split(separator: "\n") {
+                var item = line.trimmingCharacters(in: .whitespaces)
+                if item.hasPrefix("- ") { item = String(item.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
+                guard item.hasPrefix("id:") else { continue }
+                let id = item.dropFirst(3).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                if id == "keywarden" || id == "keywarden-system" { kinds.insert(.preCommit) }
+                if id == "keywarden-pre-push" { kinds.insert(.prePush) }
+            }
+        }
+        return kinds
+    }
+
+    /// True when the hooks folder (`core.hooksPath`) lies in the work tree and git tracks files in it: a
+    /// hook written there is shared with everyone who clones the repository.
+    func hooksFolderIsTracked() -> Bool {
+        guard hooksPathSetting != nil, let root = workTreeRoot else { return false }
+        let folder = URL(fileURLWithPath: hooksDirectory).standardizedFileURL.path
+        let top = URL(fileURLWithPath: root).standardizedFileURL.path
+        guard folder == top || folder.hasPrefix(top + "/") else { return false }
+        let tracked = try? Self.git(["-C", top, "ls-files", "--", folder])
+        return !(tracked ?? "").isEmpty
     }
 
     /// What to add to the manager's configuration instead of a hook file.

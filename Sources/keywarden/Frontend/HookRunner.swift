@@ -20,6 +20,10 @@ struct HookRunner {
         var scope: String
         var refs: [String] = []
         var ledger: KeyLedger?
+        /// The pre-commit framework named the files: files were checked, not a commit.
+        var namedFiles = false
+        /// HEAD before this commit or push (nil: no commit yet).
+        var head: String?
     }
 
     func run() throws {
@@ -90,6 +94,7 @@ struct HookRunner {
         }
         request.repository = repository
         request.ignoreFile = context.ignoreFile
+        request.today = today
         request.baseline = context.hookBaseline
         request.ledger = context.ledgerFile
         let settings = context.settings.hook
@@ -116,7 +121,11 @@ struct HookRunner {
         do { outcome = try ScanRunner(session: session).run(request) } catch { throw CommandFailure(error.message) }
         var report = Report(outcome, toolVersion: Keywarden.version)
         report.result.warnings += warnings
-        return Outcome(report: report, scope: request.scope, refs: request.pushedRefs, ledger: outcome.ledger)
+        var namedFiles = false
+        if case .namedFiles = request.source { namedFiles = true }
+        let head = (try? repository.headCommit())?.map(\.hex)
+        return Outcome(report: report, scope: request.scope, refs: request.pushedRefs, ledger: outcome.ledger,
+                       namedFiles: namedFiles, head: head)
     }
 
     /// git's pre-push lines from standard input; under the pre-commit framework (which reads them itself
@@ -153,7 +162,10 @@ struct HookRunner {
             }
         }
         if !report.findings.isEmpty {
-            Terminal.warn(HookMessage.blocked(report, kind: kind, colour: colour))
+            var situation = HookMessage.Situation(kind: kind, namedFiles: outcome.namedFiles, firstCommit: outcome.head == nil,
+                                                  head: outcome.head, ledger: outcome.ledger)
+            situation.today = today
+            Terminal.warn(HookMessage.blocked(report, situation: situation, colour: colour))
         }
         if !report.result.errors.isEmpty {
             try failed(report.result.errors.map(\.description), settings: settings, auditLog: auditLog, findings: report)
@@ -178,11 +190,14 @@ struct HookRunner {
         }
     }
 
+    /// Today (KEYWARDEN_TODAY when set, for tests and dry runs).
+    private var today: CalendarDate {
+        environment["KEYWARDEN_TODAY"].flatMap { CalendarDate($0) } ?? CalendarDate.today()
+    }
+
     /// Tracked keys that are leaked, overdue, due or due soon, most urgent first.
     private func trackedKeyStatuses(_ ledger: KeyLedger?, settings: HookSettings) -> [KeyStatus] {
         guard let ledger else { return [] }
-        var today = CalendarDate.today()
-        if let text = environment["KEYWARDEN_TODAY"], let d = CalendarDate(text) { today = d }
         return KeyStatus.all(in: ledger, today: today).filter { [.leaked, .overdue, .due, .dueSoon].contains($0.level) }
     }
 }
