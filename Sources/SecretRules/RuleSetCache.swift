@@ -5,7 +5,7 @@ import Foundation
 /// scan's start-up). Keyed by the embedded files' digest and the format version; anything unreadable is
 /// ignored and rebuilt from the TOML.
 enum RuleSetCache {
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     static func file(in directory: URL) -> URL {
         directory.appendingPathComponent("rules-\(EmbeddedRules.digest)-v\(formatVersion).bin")
@@ -66,6 +66,11 @@ enum RuleSetCache {
                 u32(UInt32(r.allowlists.count)); r.allowlists.forEach { allowlist($0) }
                 optional(r.validator); strings(r.examples); strings(r.negativeExamples); strings(r.tags)
                 string(r.source.file); u64(UInt64(r.source.line))
+                bytes.append(r.named == nil ? 0 : 1)
+                if let n = r.named {
+                    strings(n.names); strings(n.vendor); string(n.vendorScope.rawValue); u64(UInt64(n.vendorLines))
+                    optional(n.value); u64(UInt64(n.valueClasses))
+                }
             }
             u32(UInt32(set.allowlists.count)); set.allowlists.forEach { allowlist($0) }
             strings(set.warnings)
@@ -141,6 +146,18 @@ enum RuleSetCache {
                 r.allowlists = (0..<lists).map { _ in allowlist() }
                 r.validator = optional(); r.examples = strings(); r.negativeExamples = strings(); r.tags = strings()
                 r.source = RuleSource(file: string(), line: Int(u64()))
+                guard at < bytes.count else { return nil }
+                at += 1
+                if bytes[at - 1] == 1 {
+                    var n = NamedSpec(names: strings())
+                    n.vendor = strings()
+                    guard let scope = NamedSpec.Scope(rawValue: string()) else { return nil }
+                    n.vendorScope = scope
+                    n.vendorLines = Int(u64())
+                    n.value = optional()
+                    n.valueClasses = Int(u64())
+                    r.named = n
+                }
                 if failed { return nil }
                 rules.append(r)
             }
