@@ -625,3 +625,96 @@ def dedicated_negatives(f):
         for path, text, category, allow in fn(f):
             out.append(dict(path=path, text=text, category=category, template=fn.__name__, kind="-", allow=allow))
     return out
+
+
+@negative
+def secret_names_holding_settings(f):
+    """Names that say key, token or secret, holding paths, URLs, dates, ids, sizes and code references."""
+    out = []
+    for i in range(2):
+        out.append((".env.defaults", fill("""
+            # Non-secret defaults; the credentials themselves come from the secret store.
+            MAKINI_TOKEN_URL=https://api.makini.io/link/token
+            MAKINI_TOKEN_EXPIRES_IN=2592000
+            MAKINI_CLIENT_SECRET_FILE=«file»
+            MAKINI_WEBHOOK_SECRET_PATH=«path»
+            MAINTAINX_API_KEY_ID=«jti»
+            MAINTAINX_API_KEY_CREATED_AT=2026-0«m»-1«d»T08:00:00Z
+            MAINTAINX_API_KEY_HEADER=Authorization
+            MAINTAINX_WEBHOOK_SECRET_ROTATED_ON=2026-0«m»-0«d»
+            MT_SECRET_KEY_PATH=/var/run/secrets/mindtickle/secret_key
+            MT_API_KEY_LENGTH=40
+            """, jti=f.uuid(), m=f.pick("123456789"), d=f.pick("123456789"),
+               # joined here so that this file itself holds no secret-named assignment
+               file="/run/secrets/" + "makini_client_secret", path="/etc/bridge/" + "makini-webhook.secret"),
+            "settings", []))
+        out.append(("src/makini/auth.ts", fill("""
+            import { MakiniClient } from "@example/makini";
+            import { config } from "../config";
+
+            // Tokens are exchanged at https://api.makini.io/link/token and cached in memory only.
+            export async function accessToken(client: MakiniClient): Promise<string> {
+              const clientSecret = «ref»;
+              const webhookSecret = process.env.MAKINI_WEBHOOK_SECRET ?? "";
+              const refreshToken = await client.store.get("makini:refresh_token");
+              const token = await client.auth.exchangeRefreshToken(refreshToken, clientSecret);
+              return token.accessToken;
+            }
+            """, ref="config.makini." + "clientSecret"), "settings", []))
+        out.append(("app/maintainx/webhooks.py", fill('''
+            import hashlib
+            import hmac
+            import os
+
+            SIGNATURE_HEADER = "x-maintainx-webhook-body-signature"
+            webhook_secret = os.environ["MAINTAINX_WEBHOOK_SECRET"].encode()
+
+
+            def verify(headers, body: bytes) -> bool:
+                t, v1 = (part.split("=", 1)[1] for part in headers[SIGNATURE_HEADER].split(","))
+                expected = hmac.new(webhook_secret, f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+                return hmac.compare_digest(expected, v1)
+            '''), "settings", []))
+        out.append(("openapi/mindtickle-bridge.yaml", fill("""
+            components:
+              schemas:
+                MindtickleCredentials:
+                  type: object
+                  required: [api_key, secret_key, ls_url]
+                  properties:
+                    api_key:
+                      type: string
+                      description: Mindtickle API key (40 hex characters)
+                      pattern: "^[0-9a-f]{40}$"
+                    secret_key:
+                      type: string
+                      description: Mindtickle secret key
+                      minLength: 96
+                    ls_url:
+                      type: string
+                      example: acme.mindtickle.com
+            """), "settings", []))
+        out.append(("src/main/java/com/example/MakiniProperties.java", fill("""
+            package com.example;
+
+            import org.springframework.boot.context.properties.ConfigurationProperties;
+
+            @ConfigurationProperties(prefix = "makini")
+            public record MakiniProperties(String baseUrl, String clientId, String clientSecret, String webhookSecret) {
+                public static final String CLIENT_SECRET_PROPERTY = "makini.oauth.client-secret";
+                public static final String WEBHOOK_SECRET_HEADER = "X-Webhook-Signature";
+            }
+            """), "settings", []))
+        out.append(("deploy/helm/values.yaml", fill("""
+            maintainx:
+              apiKey:
+                existingSecret: maintainx-credentials
+                secretKey: api-key
+              webhookSecret:
+                existingSecret: maintainx-webhooks
+                secretKey: signing-secret
+            mindtickle:
+              lsUrl: «t».mindtickle.com
+              credentialsSecret: mindtickle-credentials
+            """, t=f.word()), "settings", []))
+    return out
