@@ -11,9 +11,16 @@ import json
 from common import auth_header, fill, http_body, jstr, names, nb, request_url
 
 TEMPLATES = []
+FAMILY = "assignment"
+# Defaults after an environment lookup, among the assignments.
+FALLBACKS = {"shell_default", "python_getenv", "python_environ_get_multiline", "python_dataclass",
+             "python_kwarg_default", "js_or_fallback", "ts_nullish", "go_getenv_default", "java_getordefault",
+             "kotlin_elvis", "csharp_env_fallback", "php_laravel_env", "ruby_env_fetch", "ruby_env_or"}
 
 
 def template(fn):
+    """Registers a context template under the family of the section it is written in."""
+    fn.family = "fallback" if fn.__name__ in FALLBACKS else FAMILY
     TEMPLATES.append(fn)
     return fn
 
@@ -471,6 +478,8 @@ def c_define(p):
 
 # -- structured files by key path -------------------------------------------------------------------
 
+FAMILY = "structured"
+
 @template
 def helm_values(p):
     n = names(p)
@@ -845,6 +854,8 @@ def csv_header(p):
 
 # -- values inside values -----------------------------------------------------------------------------
 
+FAMILY = "inside-value"
+
 @template
 def log_escaped_json(p):
     n = names(p)
@@ -972,6 +983,8 @@ def python_requests_call(p):
 
 # -- split values -------------------------------------------------------------------------------------
 
+FAMILY = "split"
+
 @template
 @split
 def c_adjacent_one_line(p):
@@ -1069,6 +1082,8 @@ def ts_template_literal(p):
 
 # -- vendor context only nearby, by file path or by host --------------------------------------------------
 
+FAMILY = "nearby-context"
+
 @template
 def path_context_yaml(p):
     """The vendor is named only by the file's path."""
@@ -1106,6 +1121,8 @@ def host_context_python(p):
 
 
 # -- templates for one kind only ----------------------------------------------------------------------
+
+FAMILY = "kind-specific"
 # Each is `fn(doc) -> (path, text)` and creates its own values (several per file where real files do).
 
 SPECIFIC = {k: [] for k in ("maintainx-api-key", "maintainx-webhook-secret", "mindtickle-api-key",

@@ -65,14 +65,14 @@ def generate(root: str, seed: int) -> dict:
             out.write(text)
         return rel
 
-    def add_positive(doc: Doc, template: str, primary: str, path: str, text: str):
+    def add_positive(doc: Doc, template: str, primary: str, path: str, text: str, family: str):
         clean, where, ends = resolve_markers(text)
         if MARK_RE.search(clean) or set(where) != set(range(len(doc.kinds))):
             raise SystemExit(f"context-matrix: template {template} lost a marker ({primary})")
         rel = write("p", path, clean)
         for idx, kind in enumerate(doc.kinds):
             positives.append(dict(file=rel, line=where[idx], end_line=ends.get(idx, where[idx]), kind=kind,
-                                  template=template, primary=primary))
+                                  template=template, family=family, primary=primary))
 
     for kind in KINDS:
         for t in TEMPLATES:
@@ -80,11 +80,11 @@ def generate(root: str, seed: int) -> dict:
             value = Val(doc, kind, f.value(kind))
             p = Profile(doc, kind, value)
             path, text = t(p)
-            add_positive(doc, t.__name__, kind, path, text)
+            add_positive(doc, t.__name__, kind, path, text, t.family)
         for fn in SPECIFIC[kind]:
             doc = Doc(f, negative=False)
             path, text = fn(doc)
-            add_positive(doc, fn.__name__, kind, path, text)
+            add_positive(doc, fn.__name__, kind, path, text, "kind-specific")
 
     for item in container_negatives(f, TEMPLATES) + dedicated_negatives(f):
         if MARK_RE.search(item["text"]):
@@ -140,9 +140,11 @@ def score(manifest: dict, findings: list):
     misses = []
     for e in manifest["positives"]:
         total[e["kind"]] += 1
+        total["family:" + e["family"]] += 1
         hit = any(x["provider"] == VENDOR[e["kind"]] and e["line"] in covered_lines(x) for x in by_file[e["file"]])
         if hit:
             found[e["kind"]] += 1
+            found["family:" + e["family"]] += 1
         else:
             span = set(range(e["line"], e["end_line"] + 1))
             others = sorted({x["rule_id"] for x in by_file[e["file"]] if span & covered_lines(x)})
@@ -188,8 +190,14 @@ def print_table(manifest, found, total, misses, fps, allowed, verbose):
         r = found[k] / total[k] if total[k] else 0.0
         flag = "" if r >= RECALL_GOAL else "  < %.2f" % RECALL_GOAL
         print(f"{k:<26} {manifest['templates_per_kind'][k]:>9} {found[k]:>6} {total[k]:>6} {r:>7.3f}{flag}")
-    ft, tt = sum(found.values()), sum(total.values())
+    ft, tt = sum(found[k] for k in KINDS), sum(total[k] for k in KINDS)
     print(f"{'all':<26} {'':>9} {ft:>6} {tt:>6} {ft / tt:>7.3f}")
+    print()
+    print(f"{'context family':<26} {'':>9} {'found':>6} {'total':>6} {'recall':>7}")
+    for fam in ("assignment", "fallback", "structured", "inside-value", "split", "nearby-context", "kind-specific"):
+        t = total["family:" + fam]
+        if t:
+            print(f"{fam:<26} {'':>9} {found['family:' + fam]:>6} {t:>6} {found['family:' + fam] / t:>7.3f}")
     print(f"negatives: {len(manifest['negatives'])} files; findings there allowed as another issuer's: {len(allowed)}")
     print()
     if misses:
