@@ -33,7 +33,7 @@ def stand_in(f, p, markup=False) -> tuple:
         ("placeholder", "<insert-" + p.leaf("kebab") + "-here>"),
         ("placeholder", "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"),
         ("placeholder", "0123456789abcdef0123456789abcdef01234567"),
-        ("reference", "{{" + env + "}}"), ("reference", "${" + env + "}"), ("reference", "{{ .Values." + p.section("camel") + "." + p.leaf("camel") + " }}"),
+        ("reference", "{{" + env + "}}"), ("reference", "${" + env + "}"), ("reference", "$" + env), ("reference", "{{ .Values." + p.section("camel") + "." + p.leaf("camel") + " }}"),
         ("reference", "op://Platform/" + p.Vendor + "/" + p.leaf("kebab")),
         ("reference", "vault:secret/data/" + p.vendor + "#" + p.leaf()),
         ("masked", "********"), ("masked", "[MASKED]"), ("masked", f.masked(real)), ("masked", f.masked(real)),
