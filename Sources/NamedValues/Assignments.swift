@@ -16,6 +16,8 @@ struct Assignments {
     private var stack = [Frame]()
     private var braceDepth = 0
     private var pending: Pending?
+    /// String constants seen so far, for template literals that join them (`${HEAD}${TAIL}`).
+    private var constants = [String: (value: String, range: Range<Int>)]()
 
     private struct Frame {
         enum Kind { case brace, indent }
@@ -178,11 +180,11 @@ struct Assignments {
         var text = t.text
         var derived = t.escaped
         var end = k
+        var pieces = [k]
         if t.kind == .string {
             var j = k + 1
-            var pieces = 0
             var newlines = 0
-            while j < tokens.count, pieces < 32 {
+            while j < tokens.count, pieces.count < 32 {
                 let u = tokens[j]
                 if u.kind == .newline { newlines += 1; if newlines > 1 { break }; j += 1; continue }
                 if u.kind == .op, ["+", ".", "..", "\\", "&", "_", "<<", "||"].contains(u.text) {
@@ -196,7 +198,7 @@ struct Assignments {
                     consumed.insert(j)
                     derived = true
                     end = j
-                    pieces += 1
+                    pieces.append(j)
                     newlines = 0
                     j += 1
                     continue
@@ -204,6 +206,13 @@ struct Assignments {
                 break
             }
             // A `||` between literals is not a concatenation unless more literals follow (`"a" || "b"` in JS).
+        }
+        var range = t.kind == .string && t.range.isEmpty ? t.range.lowerBound..<(t.range.lowerBound + 1) : t.range
+        if t.kind == .string, let (joined, first) = joinedConstants(text) {
+            // A template literal made only of constants: the value is theirs, reported at the first piece.
+            text = joined
+            range = first
+            derived = true
         }
         var path = currentPath
         var name = ""
@@ -214,16 +223,20 @@ struct Assignments {
         let cleaned = NamedValues.clean(text)
         if cleaned != text { derived = true }
         if !name.isEmpty || derived, !cleaned.isEmpty {
-            let range = t.kind == .string && t.range.isEmpty ? t.range.lowerBound..<(t.range.lowerBound + 1) : t.range
             out.append(NamedValue(path: path, name: name, value: cleaned, range: range, derived: derived))
+            if isIdentifier(name), !name.contains("."), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
             let norm = NamedValue.normalize(name)
             if Self.pairNames.contains(norm), isIdentifier(cleaned) {
                 pending = Pending(name: cleaned, line: t.line, depth: braceDepth, column: nameColumn ?? t.column)
+                // `"key": "maintainx_api_key"` names the next value; it is not a value itself.
+                if Self.looksLikeName(cleaned) { out.removeLast() }
             }
         }
         // Text inside the string: escaped JSON, a header, a query string, code in a notebook cell.
-        if t.kind == .string, depth < NamedValues.maxDepth, end == k, worthNesting(text) {
-            let inner = NamedValues.extract(Array(text.utf8), path: "", depth: depth + 1, outer: name.isEmpty ? path : path + [name])
+        // Each piece on its own: `curl -d '{...}' \` followed by a URL is two arguments, not one literal.
+        for piece in pieces where tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) {
+            let t = tokens[piece]
+            let inner = NamedValues.extract(Array(t.text.utf8), path: "", depth: depth + 1, outer: name.isEmpty ? path : path + [name])
             let base = t.range.lowerBound, limit = max(t.range.count - 1, 0)
             for var v in inner {
                 let offset = min(v.range.lowerBound, limit)
@@ -235,11 +248,40 @@ struct Assignments {
         }
     }
 
+    /// `${A}${B}` or `{A}{B}` where A and B are constants of this file: their joined values and A's place.
+    private func joinedConstants(_ s: String) -> (String, Range<Int>)? {
+        let u = Array(s.utf8)
+        guard u.count >= 6, u.last == 125 else { return nil }
+        var i = 0
+        var value = ""
+        var first: Range<Int>?
+        while i < u.count {
+            if u[i] == 36 { i += 1 }
+            guard i < u.count, u[i] == 123 else { return nil }
+            var k = i + 1
+            while k < u.count, u[k] != 125 { k += 1 }
+            guard k < u.count, k > i + 1 else { return nil }
+            let name = String(decoding: u[(i + 1)..<k], as: UTF8.self)
+            guard let c = constants[name] else { return nil }
+            value += c.value
+            if first == nil { first = c.range }
+            i = k + 1
+        }
+        guard let first, value.utf8.count >= 16 else { return nil }
+        return (value, first)
+    }
+
     private func worthNesting(_ s: String) -> Bool {
         guard s.utf8.count >= 10 else { return false }
         var sawSeparator = false
         for c in s.utf8 where c == 61 || c == 58 || c == 10 || c == 38 { sawSeparator = true; break }
         return sawSeparator
+    }
+
+    /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators.
+    static func looksLikeName(_ s: String) -> Bool {
+        let parts = s.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." || $0 == ":" })
+        return parts.count >= 2 && parts.allSatisfy { $0.count <= 20 }
     }
 
     private func isIdentifier(_ s: String) -> Bool {
@@ -282,10 +324,14 @@ struct Assignments {
                 name = raw
                 return split(name)
             case "||", "??", "?:", "|", "?", ",", ":-", "-", "//", "or":
-                if let env = environmentName(in: lineStart..<j) { return (env, []) }
-                if op.text == ",", j >= 2, tokens[j - 1].kind == .string, isIdentifier(tokens[j - 1].text),
-                   tokens[j - 2].isOp("(") || tokens[j - 2].isOp(",") {
-                    return (tokens[j - 1].text, [])
+                if let env = environmentName(in: statementStart(j)..<j) { return (env, []) }
+                var a = j - 1
+                while a > 0, tokens[a].kind == .newline { a -= 1 }
+                var b = a - 1
+                while b > 0, tokens[b].kind == .newline { b -= 1 }
+                if op.text == ",", a >= 1, b >= 0, tokens[a].kind == .string, isIdentifier(tokens[a].text),
+                   tokens[b].isOp("(") || tokens[b].isOp(",") {
+                    return (tokens[a].text, [])
                 }
                 return nil
             default:
@@ -293,7 +339,7 @@ struct Assignments {
             }
         case .word:
             if op.text == "or" || op.text == "else" || op.text == "orElse" {
-                if let env = environmentName(in: lineStart..<j) { return (env, []) }
+                if let env = environmentName(in: statementStart(j)..<j) { return (env, []) }
                 return nil
             }
             if op.text.hasPrefix("-"), op.text.utf8.count > 2 {
@@ -312,6 +358,21 @@ struct Assignments {
         var e = j
         while e < tokens.count, tokens[e].kind != .newline { e += 1 }
         return e
+    }
+
+    /// The first token of the statement holding token `j`: back over lines that end inside a call or with
+    /// an operator (`os.environ.get(\n "X",\n "v")`), at most 80 tokens.
+    private func statementStart(_ j: Int) -> Int {
+        var s = startOfLine(j)
+        var steps = 0
+        while s > 1, steps < 80 {
+            let previous = tokens[s - 2]  // the token before the newline that ends the previous line
+            guard previous.kind == .op, ["(", ",", "[", "\\", "=", "||", "??", "+", ":", "?:"].contains(previous.text) else { break }
+            let earlier = startOfLine(s - 2)
+            steps += s - earlier
+            s = earlier
+        }
+        return s
     }
 
     private func startOfLine(_ j: Int) -> Int {
@@ -340,6 +401,17 @@ struct Assignments {
             return nil
         }
         if t.isOp("?"), j >= 2, tokens[j - 2].isNameLike { return (tokens[j - 2].text, j - 2) }  // Swift/Kotlin `x: String? =`
+        if t.isOp("}"), tokens[j].text == "=" {
+            // C# `public string Secret { get; init; } = "v"`: the property's name.
+            var m = j - 2
+            while m > 0, j - m < 12, !tokens[m].isOp("{") { m -= 1 }
+            if m > 0, tokens[m].isOp("{"), tokens[m - 1].isWordLike { return (tokens[m - 1].text, m - 1) }
+            return nil
+        }
+        if tokens[j].text == ":", t.kind == .word, j >= 2, tokens[j - 2].kind == .word {
+            // Prose: `use this signing secret for now: v` is named by its secret words.
+            if let phrase = secretPhrase(endingBefore: j) { return (phrase, j - 1) }
+        }
         guard t.isNameLike else { return nil }
         if tokens[j].text == "=" {
             var m = j - 1
@@ -355,6 +427,20 @@ struct Assignments {
         }
         if t.kind == .word, t.text.hasPrefix(":") { return (String(t.text.dropFirst()), j - 1) }
         return (t.text, j - 1)
+    }
+
+    static let secretWords: Set<String> = ["secret", "key", "token", "password", "passwd", "credential", "credentials", "apikey"]
+
+    /// In a run of words before a colon, the last secret word with up to two words before it.
+    private func secretPhrase(endingBefore j: Int) -> String? {
+        var words = [String]()
+        var m = j - 1
+        while m >= 0, tokens[m].kind == .word, words.count < 8 {
+            words.insert(tokens[m].text, at: 0)
+            m -= 1
+        }
+        guard words.count >= 2, let last = words.lastIndex(where: { Self.secretWords.contains($0.lowercased()) }) else { return nil }
+        return words[max(0, last - 1)...last].joined(separator: "_")
     }
 
     /// `secret: str = Field(default="v")`: the declaration around a call holding the default.
@@ -407,10 +493,13 @@ struct Assignments {
                 let rest = String(t.text.dropFirst(prefix.count))
                 if rest != "fetch", rest != "get", !rest.contains(".") { found = rest }
             }
-            guard m + 2 < range.upperBound || m + 2 < tokens.count else { continue }
-            let next = m + 1 < tokens.count ? tokens[m + 1] : nil
-            let arg = m + 2 < tokens.count ? tokens[m + 2] : nil
-            guard let next, let arg, arg.kind == .string, isIdentifier(arg.text), m + 2 < range.upperBound + 1 else { continue }
+            guard m + 2 < tokens.count else { continue }
+            let next = tokens[m + 1]
+            var a = m + 2
+            while a < min(tokens.count, range.upperBound), tokens[a].kind == .newline { a += 1 }
+            guard a < min(tokens.count, range.upperBound + 1) else { continue }
+            let arg = tokens[a]
+            guard arg.kind == .string, isIdentifier(arg.text) else { continue }
             if next.isOp("(") {
                 let last = t.text.split(separator: ".").last.map(String.init) ?? t.text
                 if Self.lookupCalls.contains(t.text) || Self.lookupCalls.contains(last) { found = arg.text }

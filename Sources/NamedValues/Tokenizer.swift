@@ -78,7 +78,8 @@ struct Tokenizer {
                 if bytes[start + 1] == 45, i < n, Self.isSpace(bytes[i]) {
                     var k = i
                     while k < n, Self.isSpace(bytes[k]) { k += 1 }
-                    if k < n, bytes[k] != 45, bytes[k] != 92, bytes[k] != 124, bytes[k] != 62, let bare = readBare(after: i, colon: false) {
+                    if k < n, bytes[k] != 45, bytes[k] != 92, bytes[k] != 124, bytes[k] != 62, let bare = readBare(after: i, colon: false),
+                       !isAssignment(bare) {
                         add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
                         i = bare.upperBound
                     }
@@ -102,7 +103,9 @@ struct Tokenizer {
                 if i < n, bytes[i] == 45, bytes[i - 1] == 58, i - start == 1 { i += 1 }
                 let text = String(decoding: bytes[start..<i], as: UTF8.self)
                 add(.op, start..<i, text)
-                if isSeparator(text), let bare = readBare(after: i, colon: text == ":") {
+                // `Authorization:Bearer v` (httpie) and `X-Api-Key:v`: a header's colon needs no space.
+                let header = text == ":" && out.last.map { $0.kind == .word && ($0.text.lowercased() == "authorization" || $0.text.lowercased().hasPrefix("x-")) } == true
+                if isSeparator(text), let bare = readBare(after: i, colon: text == ":" && !header) {
                     add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
                     i = bare.upperBound
                 }
@@ -113,6 +116,13 @@ struct Tokenizer {
             i += 1
         }
         return out
+    }
+
+    /// `name=value` read as a flag's argument is an assignment of its own (`http --form secret=v`).
+    private func isAssignment(_ r: Range<Int>) -> Bool {
+        var i = r.lowerBound
+        while i < r.upperBound, Self.isWordByte(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 { i += 1 }
+        return i > r.lowerBound && i < r.upperBound && (bytes[i] == 61 || bytes[i] == 58)
     }
 
     private func isSeparator(_ op: String) -> Bool { op == "=" || op == ":" || op == ":=" || op == "?=" }

@@ -118,7 +118,7 @@ extension BufferScanner {
                             lines: inout LineIndex) -> Bool {
         if named.spec.vendor.isEmpty { return true }
         if v.tokens.contains(where: { named.shortVendor.contains($0) }) { return true }
-        if named.longVendor.contains(where: { w in Filters.contains(v.joined, String(decoding: w, as: UTF8.self)) }) { return true }
+        if named.longVendor.contains(where: { w in Filters.contains(v.squeezed, String(decoding: w, as: UTF8.self)) }) { return true }
         guard named.spec.vendorScope == .near else { return false }
         if v.tokens.contains(where: { compiled.providerTokens.contains($0) && !named.spec.vendor.contains($0) }) { return false }
         if named.longVendor.contains(where: { Filters.contains(lowerPath, String(decoding: $0, as: UTF8.self)) }) { return true }
@@ -169,8 +169,9 @@ struct NamedJudgement {
     let candidates: [String]
     /// Words of the whole key path, normalized.
     let tokens: [String]
-    /// The normalized key path joined by `_`.
+    /// The normalized key path joined by `_`, and without the `_` (`mind_tickle` written `MindTickle`).
     let joined: String
+    let squeezed: String
     let classes: Int
     /// False for values no named rule reports: placeholders, references, masked values, UUIDs, code.
     let plausible: Bool
@@ -183,6 +184,7 @@ struct NamedJudgement {
         "label", "hint", "field", "param", "location", "mount", "arn", "kind", "rotation", "rotated", "at", "date", "hmac",
         "signature", "sig", "mode", "policy", "store", "provider", "source", "template", "placeholder", "example", "sample",
         "description", "desc", "help", "text", "title", "pattern", "regex", "validator", "schema", "class", "method", "timeout",
+        "property", "properties", "prop", "setting", "option", "annotation", "attribute", "column", "table", "bucket",
     ]
 
     init(value: NamedValue) {
@@ -199,6 +201,7 @@ struct NamedJudgement {
         let all = (value.path + [value.name]).map(NamedValue.normalize).filter { !$0.isEmpty }
         joined = all.joined(separator: "_")
         tokens = joined.split(separator: "_").map(String.init)
+        squeezed = tokens.joined()
         var lower = false, upper = false, digit = false, other = false
         for c in value.value.utf8 {
             if c >= 97 && c <= 122 { lower = true } else if c >= 65 && c <= 90 { upper = true } else if c >= 48 && c <= 57 { digit = true } else { other = true }
@@ -224,11 +227,16 @@ struct NamedJudgement {
         for masked in ["***", "•", "…", "###", "___", "---", "~~~"] where Filters.contains(v, masked) { return false }
         if GenericValue.isUUID(u) { return false }
         if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
-        // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`) are code.
+        // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`, `makini.oauth.client-secret`) are code.
         if !v.hasPrefix("eyJ"), u.contains(46), v.split(separator: ".").allSatisfy({ seg in
-            seg.count < 32 && seg.first.map { $0.isLetter || $0 == "_" } == true && seg.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+            seg.count < 32 && seg.first.map { $0.isLetter || $0 == "_" } == true && seg.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
         }) {
             return false
+        }
+        // A variable given as the value (`webhook_secret: webhook_secret`, `= maintainxWebhookSecret;`).
+        if u.count <= 48, u.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }) {
+            let words = NamedValue.normalize(v).split(separator: "_")
+            if words.count >= 2, words.allSatisfy({ $0.count >= 2 && $0.count <= 14 }) { return false }
         }
         // An environment variable's name given as the value (`secretKeyRef: key: MAKINI_WEBHOOK_SECRET`).
         if u.allSatisfy({ ($0 >= 65 && $0 <= 90) || $0 == 95 || ($0 >= 48 && $0 <= 57) }), u.contains(95), u.first.map({ $0 >= 65 && $0 <= 90 }) == true {
