@@ -36,6 +36,7 @@ extension NamedValue {
         let u = Array(name.utf8)
         func upper(_ i: Int) -> Bool { i < u.count && u[i] >= 65 && u[i] <= 90 }
         func lower(_ i: Int) -> Bool { i < u.count && u[i] >= 97 && u[i] <= 122 }
+        var afterSingle = false
         for (i, c) in u.enumerated() {
             let isUpper = c >= 65 && c <= 90
             let isLower = c >= 97 && c <= 122
@@ -43,11 +44,13 @@ extension NamedValue {
             if isUpper || isLower || isDigit {
                 let prevLower = (previous >= 97 && previous <= 122) || (previous >= 48 && previous <= 57)
                 // A single capital ending a word stays with it: `MaintainXWebhook` is maintainx_webhook.
-                let single = isUpper && (i + 1 == u.count || (upper(i + 1) && lower(i + 2)) || !(upper(i + 1) || lower(i + 1)))
-                if isUpper, prevLower, !single, !out.isEmpty, out.last != 95 { out.append(95) }
+                let single = isUpper && prevLower && (i + 1 == u.count || (upper(i + 1) && lower(i + 2)) || !(upper(i + 1) || lower(i + 1)))
+                if isUpper, prevLower || afterSingle, !single, !out.isEmpty, out.last != 95 { out.append(95) }
+                afterSingle = single
                 out.append(isUpper ? c + 32 : c)
-            } else if !out.isEmpty, out.last != 95 {
-                out.append(95)
+            } else {
+                afterSingle = false
+                if !out.isEmpty, out.last != 95 { out.append(95) }
             }
             previous = c
         }

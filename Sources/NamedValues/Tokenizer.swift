@@ -104,7 +104,8 @@ struct Tokenizer {
                 let text = String(decoding: bytes[start..<i], as: UTF8.self)
                 add(.op, start..<i, text)
                 // `Authorization:Bearer v` (httpie) and `X-Api-Key:v`: a header's colon needs no space.
-                let header = text == ":" && out.last.map { $0.kind == .word && ($0.text.lowercased() == "authorization" || $0.text.lowercased().hasPrefix("x-")) } == true
+                let header = text == ":" && out.count >= 2 && out[out.count - 2].kind == .word
+                    && (out[out.count - 2].text.lowercased() == "authorization" || out[out.count - 2].text.lowercased().hasPrefix("x-"))
                 if isSeparator(text), let bare = readBare(after: i, colon: text == ":" && !header) {
                     add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
                     i = bare.upperBound

@@ -106,6 +106,7 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("log: \"{\\\"makini\\\": {\\\"client_secret\\\": \\\"\(v)\\\"}}\"", "log.makini.client_secret")
         expectFound("curl -H \"X-Api-Key: \(v)\" https://api.makini.io/api/system/client", "X-Api-Key")
         expectFound("curl -H 'Authorization: Bearer \(v)' https://api.makini.io", "Authorization")
+        expectFound("http POST https://api.makini.io/x 'Authorization:Bearer \(v)'", "Authorization")
         expectFound("GET /link/token?client_id=abc&client_secret=\(v)&grant_type=x", "client_secret")
         expectFound("./worker --webhook-secret \(v) --port 8080", "webhook-secret")
         expectFound("./worker --webhook-secret=\(v)", "--webhook-secret")
@@ -117,5 +118,8 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         #expect(NamedValue.normalize("MAKINI-CLIENT.SECRET") == "makini_client_secret")
         #expect(NamedValue.normalize("$makini_secret") == "makini_secret")
         #expect(NamedValue.normalize("X-Api-Key") == "x_api_key")
+        #expect(NamedValue.normalize("MaintainXWebhookSecret") == "maintainx_webhook_secret")
+        #expect(NamedValue.normalize("MAINTAINX_API_KEY") == "maintainx_api_key")
+        #expect(NamedValue.normalize("getMaintainXKey") == "get_maintainx_key")
     }
 }
