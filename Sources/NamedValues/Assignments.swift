@@ -278,6 +278,12 @@ struct Assignments {
         return sawSeparator
     }
 
+    /// Android's `buildConfigField("String", "NAME", "\"v\"")` and `resValue(...)`, whose second argument names the third.
+    private func isConfigFieldCall(before b: Int) -> Bool {
+        guard b >= 3, tokens[b - 1].kind == .string, tokens[b - 2].isOp("("), tokens[b - 3].isWordLike else { return false }
+        return tokens[b - 3].text == "buildConfigField" || tokens[b - 3].text == "resValue"
+    }
+
     /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators.
     static func looksLikeName(_ s: String) -> Bool {
         let parts = s.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." || $0 == ":" })
@@ -329,8 +335,9 @@ struct Assignments {
                 while a > 0, tokens[a].kind == .newline { a -= 1 }
                 var b = a - 1
                 while b > 0, tokens[b].kind == .newline { b -= 1 }
+                // `lookup("NAME", "v")`: the first argument names the second. (Not in lists: `["a", "b"]`.)
                 if op.text == ",", a >= 1, b >= 0, tokens[a].kind == .string, isIdentifier(tokens[a].text),
-                   tokens[b].isOp("(") || tokens[b].isOp(",") {
+                   tokens[b].isOp("(") || (tokens[b].isOp(",") && isConfigFieldCall(before: b)) {
                     return (tokens[a].text, [])
                 }
                 return nil

@@ -233,8 +233,9 @@ struct NamedJudgement {
         }) {
             return false
         }
-        // A variable given as the value (`webhook_secret: webhook_secret`, `= maintainxWebhookSecret;`).
-        if u.count <= 48, u.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }) {
+        // A variable or an id given as the value (`webhook_secret: webhook_secret`, `= maintainxWebhookSecret;`,
+        // `"maintainx-api-key-split"`, `keywarden-test-secret`).
+        if u.count <= 64, u.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 || $0 == 45 }) {
             let words = NamedValue.normalize(v).split(separator: "_")
             if words.count >= 2, words.allSatisfy({ $0.count >= 2 && $0.count <= 14 }) { return false }
         }
