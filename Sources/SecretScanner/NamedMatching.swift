@@ -218,13 +218,44 @@ struct NamedJudgement {
         "%", "#{", "@{", "$", "{", "[",
     ]
 
+    /// `webhook_secret`, `maintainxWebhookSecret`, `MAKINI_CLIENT_SECRET`, `keywarden-test-secret`: two or more
+    /// words, each all lowercase, capitalised, or (between separators) all capitals. Random letters almost
+    /// never fall into words like these.
+    static func isWordsIdentifier(_ u: [UInt8]) -> Bool {
+        var words = [[UInt8]]()
+        var current = [UInt8]()
+        for c in u {
+            let upper = c >= 65 && c <= 90, lower = c >= 97 && c <= 122
+            guard upper || lower || c == 95 || c == 45 else { return false }
+            if c == 95 || c == 45 {
+                if !current.isEmpty { words.append(current) }
+                current = []
+            } else if upper, let last = current.last, last >= 97 {
+                words.append(current)
+                current = [c]
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        guard words.count >= 2 else { return false }
+        return words.allSatisfy { w in
+            guard w.count >= 2, w.count <= 14 else { return false }
+            let tail = w.dropFirst()
+            let allLower = tail.allSatisfy { $0 >= 97 }
+            let allUpper = w.allSatisfy { $0 <= 90 }
+            return allLower || (allUpper && w.count <= 8)
+        }
+    }
+
     static func plausibleValue(_ v: String) -> Bool {
         let u = Array(v.utf8)
         guard u.count >= 8 else { return false }
         let lower = v.lowercased()
         if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
         if Filters.isPlaceholder(v) { return false }
-        for masked in ["***", "•", "…", "###", "___", "---", "~~~"] where Filters.contains(v, masked) { return false }
+        // (Not `---` or `___`: base64url keys hold those by chance.)
+        for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where Filters.contains(v, masked) { return false }
         if GenericValue.isUUID(u) { return false }
         if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
         // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`, `makini.oauth.client-secret`) are code.
@@ -235,10 +266,7 @@ struct NamedJudgement {
         }
         // A variable or an id given as the value (`webhook_secret: webhook_secret`, `= maintainxWebhookSecret;`,
         // `"maintainx-api-key-split"`, `keywarden-test-secret`).
-        if u.count <= 64, u.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 || $0 == 45 }) {
-            let words = NamedValue.normalize(v).split(separator: "_")
-            if words.count >= 2, words.allSatisfy({ $0.count >= 2 && $0.count <= 14 }) { return false }
-        }
+        if u.count <= 64, isWordsIdentifier(u) { return false }
         // An environment variable's name given as the value (`secretKeyRef: key: MAKINI_WEBHOOK_SECRET`).
         if u.allSatisfy({ ($0 >= 65 && $0 <= 90) || $0 == 95 || ($0 >= 48 && $0 <= 57) }), u.contains(95), u.first.map({ $0 >= 65 && $0 <= 90 }) == true {
             let words = v.split(separator: "_")
