@@ -15,7 +15,8 @@ FAMILY = "assignment"
 # Defaults after an environment lookup, among the assignments.
 FALLBACKS = {"shell_default", "python_getenv", "python_environ_get_multiline", "python_dataclass",
              "python_kwarg_default", "js_or_fallback", "ts_nullish", "go_getenv_default", "java_getordefault",
-             "kotlin_elvis", "csharp_env_fallback", "php_laravel_env", "ruby_env_fetch", "ruby_env_or"}
+             "kotlin_elvis", "csharp_env_fallback", "php_laravel_env", "ruby_env_fetch", "ruby_env_or",
+             "js_destructuring_default", "python_setdefault"}
 
 
 def template(fn):
@@ -979,6 +980,197 @@ def python_requests_call(p):
         resp.raise_for_status()
         print(resp.json())
         ''', call=call, **n)
+
+
+# -- more idioms: container images, CI systems, flattened key paths -------------------------------------
+
+FAMILY = "assignment"
+
+
+@template
+def dockerfile_env(p):
+    n = names(p)
+    kw = p.f.pick(["ENV", "ARG"])
+    return "docker/worker/Dockerfile", fill('''
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY requirements.txt .
+        RUN pip install --no-cache-dir -r requirements.txt
+        # «comment»
+        «kw» «ENV»=«v»
+        ENV «SEC»_BASE_URL=«base»
+        COPY . .
+        CMD ["python", "-m", "worker"]
+        ''', kw=kw, **n)
+
+
+@template
+def go_short_declaration(p):
+    n = names(p)
+    return "cmd/backfill/main.go", fill('''
+        package main
+
+        import "fmt"
+
+        func main() {
+        	endpoint := "«endpoint»"
+        	«leafCamel» := "«v»"
+        	fmt.Println("backfilling from", endpoint)
+        	backfill(endpoint, «leafCamel»)
+        }
+        ''', **n)
+
+
+@template
+def cpp_constexpr(p):
+    n = names(p)
+    return "src/uplink/config.hpp", fill('''
+        #pragma once
+        #include <string_view>
+
+        namespace uplink::«sec» {
+        // «comment»
+        inline constexpr std::string_view kHost = "«host»";
+        inline constexpr std::string_view k«LeafPascal» = "«v»";
+        inline constexpr int kRetries = 3;
+        }  // namespace uplink::«sec»
+        ''', **n)
+
+
+@template
+def js_destructuring_default(p):
+    n = names(p)
+    return "scripts/seed.mjs", fill('''
+        // One-off seeding script for the «Vendor» sandbox.
+        const {
+          «ENV» = "«v»",
+          LOG_LEVEL = "info",
+        } = process.env;
+
+        await seed({ credential: «ENV», logLevel: LOG_LEVEL });
+        ''', **n)
+
+
+@template
+def python_setdefault(p):
+    n = names(p)
+    return "tests/conftest_local.py", fill('''
+        import os
+
+        # local runs talk to the «Vendor» sandbox («host»)
+        os.environ.setdefault("«ENV»", "«v»")
+        os.environ.setdefault("LOG_LEVEL", "debug")
+        ''', **n)
+
+
+FAMILY = "structured"
+
+
+@template
+def compose_map(p):
+    n = names(p)
+    return "compose.override.yml", fill('''
+        services:
+          api:
+            build: .
+            ports: ["8080:8080"]
+            environment:
+              LOG_LEVEL: debug
+              «ENV»: «v»
+              «SEC»_TIMEOUT: "30"
+        ''', **n)
+
+
+@template
+def dotnet_user_secrets(p):
+    n = names(p)
+    return "src/Api/secrets.json", fill('''
+        {
+          "ConnectionStrings:Default": "Server=localhost;Database=bridge;Trusted_Connection=True",
+          "«Sec»:BaseUrl": "«base»",
+          "«Sec»:«Group»:«LeafPascal»": «vj»
+        }
+        ''', vj=jstr(p.v), **n)
+
+
+@template
+def helm_set_flag(p):
+    n = names(p)
+    return "deploy/install.sh", fill('''
+        #!/usr/bin/env bash
+        set -euo pipefail
+        helm upgrade --install bridge charts/bridge \\
+          --namespace integrations --create-namespace \\
+          --set image.tag="${TAG:-1.8.0}" \\
+          --set «sec».«group».«leafCamel»=«v» \\
+          --wait
+        ''', **n)
+
+
+@template
+def gitlab_ci_variables(p):
+    n = names(p)
+    return ".gitlab-ci.yml", fill('''
+        stages: [test, sync]
+
+        variables:
+          PIP_CACHE_DIR: "$CI_PROJECT_DIR/.cache/pip"
+          «ENV»: "«v»"
+
+        sync:
+          stage: sync
+          image: python:3.12
+          script:
+            - python -m sync --host «host»
+        ''', **n)
+
+
+@template
+def rails_credentials_yaml(p):
+    n = names(p)
+    return "config/credentials/production.yml", fill('''
+        secret_key_base_dummy: false
+        aws:
+          region: eu-west-1
+        «sec»:
+        «nbs»
+          «leaf»: «v»
+        ''', nbs=nb(p, "  {k}: {v}"), **n)
+
+
+@template
+def terraform_provider(p):
+    n = names(p)
+    return "infra/providers.tf", fill('''
+        provider "aws" {
+          region = "eu-west-1"
+        }
+
+        provider "«sec»" {
+          endpoint  = "«base»"
+          «leaf»    = "«v»"
+          timeout_s = 30
+        }
+        ''', **n)
+
+
+@template
+def k8s_configmap(p):
+    n = names(p)
+    return "deploy/k8s/configmap.yaml", fill('''
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: bridge-config
+          namespace: integrations
+        data:
+          LOG_LEVEL: info
+          «SEC»_BASE_URL: «base»
+          «ENV»: "«v»"
+        ''', **n)
+
+
+FAMILY = "assignment"
 
 
 # -- split values -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
     matrix.py [--bin PATH] [--seed N] [--report-only] [--keep DIR] [--verbose]
     matrix.py --generate-only DIR [--seed N]      # files + manifest.json, no scan
+    matrix.py --self-test [--seed N]              # the generator and the scorer, without a binary
 
 Writes realistic files holding fake MaintainX, Mindtickle and Makini credentials (seven kinds, each in
 every context template) and hard negatives into a fresh temporary directory, with a manifest of where
@@ -183,6 +184,50 @@ def score(manifest: dict, findings: list):
     return found, total, misses, false_positives, allowed
 
 
+def self_test(seed: int) -> int:
+    """Checks the generator and the scorer without a binary: a perfect report passes, planted mistakes
+    are reported, and a Mindtickle key-pair finding covers both of its lines."""
+    root = tempfile.mkdtemp(prefix="kw-context-matrix-selftest-")
+    try:
+        m = generate(root, seed)
+        perfect = [dict(path=e["file"], line=e["line"], provider=VENDOR[e["kind"]], rule_id="perfect", extra={})
+                   for e in m["positives"]]
+        found, total, misses, fps, _ = score(m, perfect)
+        problems = []
+        if misses or fps or any(found[k] != total[k] for k in KINDS):
+            problems.append(f"a perfect report scores {len(misses)} misses, {len(fps)} false positives")
+        if any(m["templates_per_kind"][k] < 40 for k in KINDS) or len(m["negatives"]) < 400:
+            problems.append(f"too few templates or negatives: {m['templates_per_kind']}, {len(m['negatives'])}")
+        # Pairs: one finding on the key's line naming the secret's line covers both.
+        pairs = collections.defaultdict(dict)
+        for e in m["positives"]:
+            if e["kind"].startswith("mindtickle"):
+                pairs[e["file"]].setdefault(e["kind"], e["line"])
+        paired = [(f, d) for f, d in pairs.items() if len(d) == 2]
+        report = [x for x in perfect if not (x["path"] in dict(paired) and x["provider"] == "mindtickle")]
+        for f, d in paired:
+            report.append(dict(path=f, line=min(d.values()), provider="mindtickle", rule_id="mindtickle-key-pair",
+                               extra={"api_key_line": str(d["mindtickle-api-key"]),
+                                      "secret_key_line": str(d["mindtickle-secret-key"])}))
+        if not paired or score(m, report)[2]:
+            problems.append("a key-pair finding does not cover both of its lines")
+        first = m["positives"][0]
+        wrong = dict(path=first["file"], line=first["line"], provider="makini" if VENDOR[first["kind"]] != "makini"
+                     else "maintainx", rule_id="planted-wrong-vendor", extra={})
+        neg = dict(path=m["negatives"][0]["file"], line=1, provider="generic", rule_id="planted-negative", extra={})
+        other = dict(path=first["file"], line=first["line"], provider="stripe", rule_id="planted-other", extra={})
+        got = {x["rule"] for x in score(m, perfect + [wrong, neg, other])[3]}
+        if got != {"planted-wrong-vendor", "planted-negative", "planted-other"}:
+            problems.append(f"planted false positives reported as {sorted(got)}")
+        for p in problems:
+            print("context-matrix self-test: " + p)
+        print("context-matrix self-test: " + ("ok" if not problems else "FAILED") +
+              f" ({len(m['positives'])} credentials, {len(m['negatives'])} negatives, {len(paired)} key pairs)")
+        return 1 if problems else 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def print_table(manifest, found, total, misses, fps, allowed, verbose):
     print()
     print(f"{'kind':<26} {'templates':>9} {'found':>6} {'total':>6} {'recall':>7}")
@@ -230,10 +275,13 @@ def main():
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR (must not exist) and keep it")
     ap.add_argument("--generate-only", metavar="DIR", help="write files and manifest.json into DIR, do not scan")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every missed credential")
+    ap.add_argument("--self-test", action="store_true", help="check the generator and the scorer (no binary)")
     args = ap.parse_args()
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     print(f"context-matrix: seed {seed} (repeat with --seed {seed})", flush=True)
+    if args.self_test:
+        return self_test(seed)
 
     if args.generate_only:
         os.makedirs(args.generate_only, exist_ok=False)

@@ -13,6 +13,15 @@ import TestSupport
         .deletingLastPathComponent().deletingLastPathComponent()
     static let enabled = ProcessInfo.processInfo.environment["KEYWARDEN_CONTEXT_MATRIX"] == "1"
 
+    /// The generator and the scorer themselves (no binary needed): a perfect report passes, planted false
+    /// positives are reported, a Mindtickle key-pair finding covers both of its lines. Always runs.
+    @Test func theMatrixScoresAPerfectReportAndPlantedMistakesCorrectly() throws {
+        let script = Self.repository.appendingPathComponent("scripts/context-matrix.sh").path
+        let run = try Run.program("/bin/bash", [script, "--self-test"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("self-test: ok"))
+    }
+
     @Test(.enabled(if: enabled, "set KEYWARDEN_CONTEXT_MATRIX=1 to run the context matrix"))
     func everyKindIsFoundInEveryContextAndNegativesStayClean() throws {
         let script = Self.repository.appendingPathComponent("scripts/context-matrix.sh").path
