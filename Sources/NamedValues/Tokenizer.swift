@@ -28,7 +28,7 @@ struct Tokenizer {
     }
     static func isWordByte(_ c: UInt8) -> Bool { isWordStart(c) }
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 }
-    private static let opBytes: Set<UInt8> = Set("=:|?!<>&+*%~^".utf8)
+    private static let opBytes: Set<UInt8> = Set("=:|?!<>&+*%^".utf8)  // not `~`: `--set x=~abc` is a value
     /// Bytes that end a bare value (besides whitespace).
     private static let bareStops: Set<UInt8> = Set("\"'`;&)]}<>(?,[{".utf8)
 

@@ -26,8 +26,9 @@ public final class BufferScanner {
     private let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
     private var candidates: [[Int]]
-    /// Which gate words of named-value rules the last prefilter pass saw.
+    /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
     var gateHits: [Bool]
+    var gateEnds: [Int] = []
     /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
     public private(set) var warnings: [String] = []
 
@@ -68,11 +69,13 @@ public final class BufferScanner {
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
         if !gateHits.isEmpty { for i in gateHits.indices { gateHits[i] = false } }
+        gateEnds.removeAll(keepingCapacity: true)
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
                 if pattern >= ruleCount {
                     gateHits[pattern - ruleCount] = true
                     anyGate = true
+                    if gateEnds.count < 4096 { gateEnds.append(end) }
                     return
                 }
                 if candidates[pattern].isEmpty { touched.append(pattern) }

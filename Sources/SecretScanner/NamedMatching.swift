@@ -17,12 +17,12 @@ extension BufferScanner {
                 continue
             }
             let hit = anyGate && gates.contains { gateHits[$0] }
-            if hit || gates.contains(where: { Filters.contains(lowerPath, String(decoding: compiled.gateWords[$0], as: UTF8.self)) }) {
+            if hit || gates.contains(where: { Filters.contains(lowerPath, compiled.gateWordTexts[$0]) }) {
                 applicable.append(r)
             }
         }
         guard !applicable.isEmpty else { return }
-        let values = NamedValues.extract(buffer, path: input.path)
+        let values = extractValues(buffer, path: input.path)
         guard !values.isEmpty else { return }
         // Pattern findings learn the name they were found under.
         for i in findings.indices where findings[i].extra["name"] == nil {
@@ -57,6 +57,34 @@ extension BufferScanner {
             }
         }
         findings += out
+    }
+
+    /// Buffers up to this size are read whole; in larger ones (a vendored `sqlite3.c`, a big HAR) only the
+    /// text around the prefilter's gate hits is, so a chance word in a huge file costs little.
+    static let wholeBufferLimit = 256 * 1024
+    static let gateReach = 32 * 1024
+
+    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String) -> [NamedValue] {
+        guard buffer.count > Self.wholeBufferLimit, !gateEnds.isEmpty else { return NamedValues.extract(buffer, path: path) }
+        var windows = [Range<Int>]()
+        for end in gateEnds.sorted() {
+            var lo = max(0, end - Self.gateReach), hi = min(buffer.count, end + Self.gateReach)
+            while lo > 0, buffer[lo - 1] != 0x0A { lo += 1; if lo >= end { break } }
+            while hi < buffer.count, hi > end, buffer[hi - 1] != 0x0A { hi -= 1 }
+            if let last = windows.last, lo <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, hi)
+            } else {
+                windows.append(lo..<hi)
+            }
+        }
+        var out = [NamedValue]()
+        for w in windows {
+            for var v in NamedValues.extract(UnsafeRawBufferPointer(rebasing: buffer[w]), path: path) {
+                v.range = (v.range.lowerBound + w.lowerBound)..<(v.range.upperBound + w.lowerBound)
+                out.append(v)
+            }
+        }
+        return out
     }
 
     private func place(_ f: inout Finding, at range: Range<Int>, lines: inout LineIndex) {

@@ -50,6 +50,15 @@ import TestSupport
         #expect(f.line == 3 && f.secret == key && f.extra["jti"] != nil)
     }
 
+    @Test func inAHugeFileOnlyTheTextAroundAVendorWordIsRead() throws {
+        let secret = FakeKeys.alnum(40)
+        let filler = String(repeating: "int unrelated_function(void) { return 0; }\n", count: 12_000)
+        let text = filler + "/* Makini link */\nstatic const char MAKINI_CLIENT_SECRET[] = \"\(secret)\";\n" + filler
+        let found = try Engine.scan(text, path: "vendor/big.c")
+        let f = try #require(found.first)
+        #expect(found.count == 1 && f.ruleID == "makini-client-secret" && f.line == 12_002 && f.secret == secret)
+    }
+
     @Test(arguments: [
         "MAKINI_CLIENT_SECRET=${MAKINI_CLIENT_SECRET}",
         "makini:\n  client_secret: \"{{ .Values.makini.clientSecret }}\"",
