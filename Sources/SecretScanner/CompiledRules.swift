@@ -142,7 +142,7 @@ struct CompiledRule: Sendable {
 
     init(_ rule: Rule, deferPatterns: Bool = false) throws {
         self.rule = rule
-        named = try rule.named.map { try CompiledNamed($0) }
+        named = try rule.named.map { try CompiledNamed($0, deferPatterns: deferPatterns) }
         func make(_ pattern: String) throws -> CompiledRegex {
             deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
         }
@@ -231,10 +231,13 @@ struct CompiledNamed: Sendable {
     let longVendor: [[UInt8]]
     let shortVendor: Set<String>
 
-    init(_ spec: NamedSpec) throws {
+    init(_ spec: NamedSpec, deferPatterns: Bool = false) throws {
         self.spec = spec
-        names = try spec.names.map { try CompiledRegex($0) }
-        value = try spec.value.map { try CompiledRegex("^(?:\($0))$") }
+        func make(_ pattern: String) throws -> CompiledRegex {
+            deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
+        }
+        names = try spec.names.map(make)
+        value = try spec.value.map { try make("^(?:\($0))$") }
         longVendor = spec.vendor.filter { $0.utf8.count > 3 }.map { Array($0.utf8) }
         shortVendor = Set(spec.vendor.filter { $0.utf8.count <= 3 })
     }
