@@ -66,7 +66,6 @@ public final class CompiledRules: Sendable {
         }
         self.namedRules = named
         self.gateWords = gateWords.map { Array($0.utf8) }
-        self.gateWordTexts = gateWords
         self.ruleGates = ruleGates
         self.providerTokens = Self.providerTokens(ruleSet.rules)
         self.rules = compiled
@@ -86,7 +85,6 @@ public final class CompiledRules: Sendable {
     let namedRules: [Int]
     /// The keywords of the named-value rules (lowercase), each a caseless literal of the prefilter.
     let gateWords: [[UInt8]]
-    let gateWordTexts: [String]
     /// For each named-value rule with keywords, the indices of its words in `gateWords`.
     let ruleGates: [Int: [Int]]
     /// Words of every provider's name (`stripe`, `maintainx`): a value whose key path names another

@@ -9,19 +9,24 @@ import SecretRules
 extension BufferScanner {
     func namedFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, anyGate: Bool,
                        into findings: inout [Finding]) throws(ScanError) {
-        let lowerPath = input.path.lowercased()
+        // Which gate words the file's path holds (byte search, no allocation: this runs for every file).
+        var path = input.path
+        let inPath: [Bool] = path.withUTF8 { raw in
+            let bytes = UnsafeRawBufferPointer(raw)
+            return compiled.gateWords.map { Self.containsCaseless($0, in: bytes, range: 0..<bytes.count) }
+        }
         var applicable = [Int]()
-        for r in compiled.namedRules where ruleApplies(compiled.rules[r], to: input.path) {
+        for r in compiled.namedRules {
             guard let gates = compiled.ruleGates[r] else {
-                applicable.append(r)
+                if ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
                 continue
             }
-            let hit = anyGate && gates.contains { gateHits[$0] }
-            if hit || gates.contains(where: { Filters.contains(lowerPath, compiled.gateWordTexts[$0]) }) {
+            if gates.contains(where: { (anyGate && gateHits[$0]) || inPath[$0] }), ruleApplies(compiled.rules[r], to: input.path) {
                 applicable.append(r)
             }
         }
         guard !applicable.isEmpty else { return }
+        let lowerPath = input.path.lowercased()
         let values = extractValues(buffer, path: input.path)
         guard !values.isEmpty else { return }
         // Pattern findings learn the name they were found under.

@@ -50,6 +50,13 @@ import TestSupport
         #expect(f.line == 3 && f.secret == key && f.extra["jti"] != nil)
     }
 
+    @Test func aVendorNamedOnlyByTheFilePathCounts() throws {
+        let secret = FakeKeys.alnum(40)
+        let found = try Engine.scan("PORT=8080\nWEBHOOK_SECRET=\(secret)\n", path: "services/Makini-bridge/.env")
+        #expect(found.map(\.ruleID) == ["makini-webhook-secret"])
+        #expect(try Engine.scan("PORT=8080\nWEBHOOK_SECRET=\(secret)\n", path: "services/bridge/.env").allSatisfy { $0.provider != "makini" })
+    }
+
     @Test func inAHugeFileOnlyTheTextAroundAVendorWordIsRead() throws {
         let secret = FakeKeys.alnum(40)
         let filler = String(repeating: "int unrelated_function(void) { return 0; }\n", count: 12_000)
