@@ -38,6 +38,8 @@ let package = Package(
 
         // Pure Swift libraries.
         .target(name: "Credentials", swiftSettings: strict),
+        // Named values (name or key path, value, place) in the syntaxes secrets live in; knows nothing of rules.
+        .target(name: "NamedValues", swiftSettings: strict),
         .target(
             name: "SecretRules",
             dependencies: ["TOMLKit", "Credentials", "SystemSupport"],
@@ -46,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "SecretScanner",
-            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport"],
+            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport", "NamedValues"],
             swiftSettings: strict
         ),
         .target(
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
+        .testTarget(name: "NamedValuesTests", dependencies: ["NamedValues"]),
         .testTarget(name: "SecretRulesTests", dependencies: ["SecretRules", "TestSupport"]),
         // The gitleaks config fixture is read from the source tree (#filePath), not bundled.
         .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport", "Credentials"], exclude: ["Fixtures/gitleaks"]),

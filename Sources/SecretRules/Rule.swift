@@ -51,6 +51,9 @@ public struct Rule: Sendable {
     public var unverifiable: String?
     /// The credential pair this rule finds one half of (`pair = { id = "...", role = "key" }`).
     public var pair: PairMembership?
+    /// For a named-value rule: what the value's name, vendor context and shape must be. Such a rule has no
+    /// `regex`; it is matched against the named values found in a file (`NamedValues`).
+    public var named: NamedSpec?
     /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
     /// by the test suite, so a scan may compile them on first use rather than all at start.
     public var isBuiltIn = false
@@ -114,6 +117,42 @@ public struct CredentialPair: Sendable, Equatable {
         self.verifier = verifier
         self.tenant = tenant
         self.source = source
+    }
+}
+
+/// What a named-value rule asks of a value found under a name (`MAKINI_CLIENT_SECRET=...`,
+/// `makini: {webhook: {secret: ...}}`, `os.getenv("X", "...")`).
+public struct NamedSpec: Sendable, Equatable {
+    /// Where the vendor must be named for the value to be attributed to it.
+    public enum Scope: String, Sendable {
+        /// In the value's key path: its own name, parent keys, section or block.
+        case name
+        /// In the key path, the file path, or within `vendorLines` lines of the value.
+        case near
+    }
+
+    /// PCRE2 patterns, one of which must match the normalized name (`makini_client_secret`; lowercase words
+    /// joined by `_`), or the name with its nearest one, two or three parents in front (`webhook_secret` and
+    /// `makini_webhook_secret` for `makini.webhook.secret`).
+    public var names: [String]
+    /// Lowercase words that name the vendor (`makini`, or `mx`: words of three letters or fewer count only as
+    /// whole words of the key path).
+    public var vendor: [String]
+    public var vendorScope: Scope
+    public var vendorLines: Int
+    /// A PCRE2 pattern the whole value must match (its shape); nil: any value.
+    public var value: String?
+    /// The least number of character classes (lowercase, uppercase, digits, other) in the value.
+    public var valueClasses: Int
+
+    public init(names: [String], vendor: [String] = [], vendorScope: Scope = .name, vendorLines: Int = 5,
+                value: String? = nil, valueClasses: Int = 1) {
+        self.names = names
+        self.vendor = vendor
+        self.vendorScope = vendorScope
+        self.vendorLines = vendorLines
+        self.value = value
+        self.valueClasses = valueClasses
     }
 }
 

@@ -209,6 +209,7 @@ public enum RuleLoader {
     private static let ruleKeys: Set<String> = [
         "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist", "allowlists",
         "provider", "severity", "examples", "negative_examples", "validator", "verifier", "unverifiable", "pair",
+        "names", "vendor", "vendor_scope", "vendor_lines", "value", "value_classes",
     ]
 
     static func parseRule(_ t: TOMLTable, file: String, line: Int, unsupported: inout [String: [String]]) throws(RulesError) -> Rule {
@@ -231,8 +232,12 @@ public enum RuleLoader {
         }
         rule.regex = t["regex"]?.string
         rule.path = t["path"]?.string
-        if rule.regex == nil && rule.path == nil {
-            throw RulesError(file: file, line: line, message: "rule '\(id)' has neither 'regex' nor 'path'")
+        rule.named = try parseNamed(t, id: id, file: file, line: line)
+        if rule.regex == nil && rule.path == nil && rule.named == nil {
+            throw RulesError(file: file, line: line, message: "rule '\(id)' has neither 'regex', 'names' nor 'path'")
+        }
+        if rule.regex != nil && rule.named != nil {
+            throw RulesError(file: file, line: line, message: "rule '\(id)' has both 'regex' and 'names' (a rule matches text or named values, not both)")
         }
         if let g = t["secretGroup"] {
             guard let n = g.int, n >= 0 else {
@@ -296,6 +301,40 @@ public enum RuleLoader {
         pair.verifier = t["verifier"]?.string
         pair.tenant = t["tenant"]?.string
         return pair
+    }
+
+    /// The named-value fields of a rule (`names`, `vendor`, `vendor_scope`, `vendor_lines`, `value`,
+    /// `value_classes`); nil when it has no `names`. The others without `names` are an error, not ignored.
+    static func parseNamed(_ t: TOMLTable, id: String, file: String, line: Int) throws(RulesError) -> NamedSpec? {
+        let names = strings(t["names"]).filter { !$0.isEmpty }
+        guard !names.isEmpty else {
+            for key in ["vendor", "vendor_scope", "vendor_lines", "value", "value_classes"] where t[key] != nil {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': '\(key)' needs 'names' (the named-value fields go together)")
+            }
+            return nil
+        }
+        var spec = NamedSpec(names: names)
+        spec.vendor = strings(t["vendor"]).map { $0.lowercased() }.filter { !$0.isEmpty }
+        if let scope = t["vendor_scope"]?.string {
+            guard let s = NamedSpec.Scope(rawValue: scope.lowercased()) else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': vendor_scope must be \"name\" or \"near\"")
+            }
+            spec.vendorScope = s
+        }
+        if let n = t["vendor_lines"] {
+            guard let v = n.int, v >= 0, v <= 50 else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': vendor_lines must be an integer from 0 to 50")
+            }
+            spec.vendorLines = v
+        }
+        spec.value = t["value"]?.string
+        if let n = t["value_classes"] {
+            guard let v = n.int, v >= 1, v <= 4 else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': value_classes must be an integer from 1 to 4")
+            }
+            spec.valueClasses = v
+        }
+        return spec
     }
 
     private static let allowlistKeys: Set<String> = ["description", "paths", "regexes", "regexTarget", "stopwords", "commits", "condition", "targetRules"]

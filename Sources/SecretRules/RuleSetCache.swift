@@ -6,7 +6,7 @@ import SystemSupport
 /// scan's start-up). Keyed by the embedded files' digest and the format version; anything unreadable is
 /// ignored and rebuilt from the TOML.
 enum RuleSetCache {
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     static func file(in directory: URL) -> URL {
         directory.appendingPathComponent("rules-\(EmbeddedRules.digest)-v\(formatVersion).bin")
@@ -64,6 +64,11 @@ enum RuleSetCache {
                 optional(r.validator); strings(r.examples); strings(r.negativeExamples); strings(r.tags)
                 string(r.source.file); u64(UInt64(r.source.line))
                 optional(r.verifier); optional(r.unverifiable); optional(r.pair?.id); optional(r.pair?.role.rawValue)
+                bytes.append(r.named == nil ? 0 : 1)
+                if let n = r.named {
+                    strings(n.names); strings(n.vendor); string(n.vendorScope.rawValue); u64(UInt64(n.vendorLines))
+                    optional(n.value); u64(UInt64(n.valueClasses))
+                }
             }
             u32(UInt32(set.allowlists.count)); set.allowlists.forEach { allowlist($0) }
             u32(UInt32(set.pairs.count))
@@ -149,6 +154,18 @@ enum RuleSetCache {
                 if let pairID, let pairRole {
                     guard let role = PairMembership.Role(rawValue: pairRole) else { return nil }
                     r.pair = PairMembership(id: pairID, role: role)
+                }
+                guard at < bytes.count else { return nil }
+                at += 1
+                if bytes[at - 1] == 1 {
+                    var n = NamedSpec(names: strings())
+                    n.vendor = strings()
+                    guard let scope = NamedSpec.Scope(rawValue: string()) else { return nil }
+                    n.vendorScope = scope
+                    n.vendorLines = Int(u64())
+                    n.value = optional()
+                    n.valueClasses = Int(u64())
+                    r.named = n
                 }
                 if failed { return nil }
                 rules.append(r)

@@ -27,6 +27,9 @@ public final class BufferScanner {
     private let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
     private var candidates: [[Int]]
+    /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
+    var gateHits: [Bool]
+    var gateEnds: [Int] = []
     /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
     public private(set) var warnings: [ScanNote] = []
 
@@ -35,6 +38,7 @@ public final class BufferScanner {
         self.fingerprinter = fingerprinter
         prefilterScratch = compiled.prefilter.makeScratch()
         candidates = Array(repeating: [], count: compiled.prefilterToRule.count)
+        gateHits = Array(repeating: false, count: compiled.gateWords.count)
     }
 
     /// Lines longer than this around a candidate are not extended further back for context.
@@ -59,11 +63,22 @@ public final class BufferScanner {
     }
 
     /// Every rule over one buffer: prefilter, then confirmation in windows around the candidates.
-    private func match(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex) throws(ScanError) -> [Finding] {
+    /// - Parameter named: also run the named-value rules (not on values already taken from a named value).
+    func match(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, named: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
         var touched = [Int]()
+        let ruleCount = compiled.prefilterToRule.count
+        var anyGate = false
+        if !gateHits.isEmpty { for i in gateHits.indices { gateHits[i] = false } }
+        gateEnds.removeAll(keepingCapacity: true)
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
+                if pattern >= ruleCount {
+                    gateHits[pattern - ruleCount] = true
+                    anyGate = true
+                    if gateEnds.count < 4096 { gateEnds.append(end) }
+                    return
+                }
                 if candidates[pattern].isEmpty { touched.append(pattern) }
                 candidates[pattern].append(end)
             }
@@ -84,6 +99,9 @@ public final class BufferScanner {
             for window in item.windows {
                 confirm(rule, in: buffer, window: window, input: input, lines: &lines, into: &findings)
             }
+        }
+        if named, !compiled.namedRules.isEmpty {
+            try namedFindings(buffer, input, lines: &lines, anyGate: anyGate, into: &findings)
         }
         return findings
     }
@@ -119,7 +137,7 @@ public final class BufferScanner {
         return out
     }
 
-    private func ruleApplies(_ rule: CompiledRule, to path: String) -> Bool {
+    func ruleApplies(_ rule: CompiledRule, to path: String) -> Bool {
         if let p = rule.path, !((try? p.matches(path, scratch: matchScratch)) ?? false) { return false }
         return !rule.allowlists.contains { $0.allowsWholePath(path, scratch: matchScratch) }
     }

@@ -42,7 +42,19 @@ public final class CompiledRules: Sendable {
             }
         }
         let withRegex = compiled.indices.filter { compiled[$0].regex != nil }
-        let patterns = withRegex.map { Prefilter.Pattern(compiled[$0].rule.regex ?? "") }
+        var patterns = withRegex.map { Prefilter.Pattern(compiled[$0].rule.regex ?? "") }
+        // Named-value rules run only where one of their keywords occurs: each keyword is a literal of the
+        // same prefilter database (the gate), so finding them costs no second pass.
+        let named = compiled.indices.filter { compiled[$0].named != nil }
+        var gateWords = [String]()
+        var ruleGates = [Int: [Int]]()
+        for r in named {
+            for k in compiled[r].rule.keywords {
+                let index = gateWords.firstIndex(of: k) ?? { gateWords.append(k); return gateWords.count - 1 }()
+                ruleGates[r, default: []].append(index)
+            }
+        }
+        patterns += gateWords.map { Prefilter.Pattern(Self.literal($0), caseless: true) }
         do {
             prefilter = try Prefilter(patterns: patterns, cacheDirectory: cacheDirectory)
         } catch {
@@ -53,6 +65,10 @@ public final class CompiledRules: Sendable {
             compiled[ruleIndex].prefilterIndex = patternIndex
             if prefilter.unfiltered[patternIndex] != nil { unfiltered.append(ruleIndex) }
         }
+        self.namedRules = named
+        self.gateWords = gateWords.map { Array($0.utf8) }
+        self.ruleGates = ruleGates
+        self.providerTokens = Self.providerTokens(ruleSet.rules)
         self.rules = compiled
         self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].path != nil }
         self.prefilterToRule = withRegex
@@ -63,8 +79,39 @@ public final class CompiledRules: Sendable {
         self.prefilterSeconds = prefilter.setupSeconds
     }
 
-    /// Maps a prefilter pattern index to a rule index.
+    /// Maps a prefilter pattern index to a rule index. Pattern indices from `prefilterToRule.count` on are
+    /// the gate words of named-value rules, in the order of `gateWords`.
     let prefilterToRule: [Int]
+    /// Indices of the named-value rules.
+    let namedRules: [Int]
+    /// The keywords of the named-value rules (lowercase), each a caseless literal of the prefilter.
+    let gateWords: [[UInt8]]
+    /// For each named-value rule with keywords, the indices of its words in `gateWords`.
+    let ruleGates: [Int: [Int]]
+    /// Words of every provider's name (`stripe`, `maintainx`): a value whose key path names another
+    /// provider is never attributed to a vendor only because that vendor is mentioned nearby.
+    let providerTokens: Set<String>
+
+    static func literal(_ word: String) -> String {
+        var out = ""
+        for c in word.unicodeScalars {
+            if CharacterSet.alphanumerics.contains(c) && c.isASCII { out.unicodeScalars.append(c) } else {
+                out += String(format: "\\x%02x", c.value)
+            }
+        }
+        return out
+    }
+
+    static func providerTokens(_ rules: [Rule]) -> Set<String> {
+        let ignored: Set<String> = ["generic", "database", "message", "broker", "private", "key", "jwt", "url", "google", "chat", "cloud", "api"]
+        var out = Set<String>()
+        for r in rules {
+            for part in r.provider.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where part.count >= 3 {
+                if !ignored.contains(String(part)) { out.insert(String(part)) }
+            }
+        }
+        return out
+    }
     /// Rules that flag a file by its path alone.
     let pathOnlyRules: [Int]
 
@@ -90,9 +137,11 @@ struct CompiledRule: Sendable {
     let keywords: [[UInt8]]
     let secretGroup: Int?
     var prefilterIndex: Int?
+    let named: CompiledNamed?
 
     init(_ rule: Rule, deferPatterns: Bool = false) throws {
         self.rule = rule
+        named = try rule.named.map { try CompiledNamed($0, deferPatterns: deferPatterns) }
         func make(_ pattern: String) throws -> CompiledRegex {
             deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
         }
@@ -165,4 +214,26 @@ public struct ScanError: ModuleError {
     public let code: Code
     public let message: String
     public init(_ code: Code, _ message: String) { (self.code, self.message) = (code, message) }
+}
+
+/// The patterns of a named-value rule, compiled.
+struct CompiledNamed: Sendable {
+    let spec: NamedSpec
+    let names: [CompiledRegex]
+    let value: CompiledRegex?
+    /// Vendor words longer than three letters (searched in paths and nearby text) and the short ones
+    /// (whole words of the key path only).
+    let longVendor: [[UInt8]]
+    let shortVendor: Set<String>
+
+    init(_ spec: NamedSpec, deferPatterns: Bool = false) throws {
+        self.spec = spec
+        func make(_ pattern: String) throws -> CompiledRegex {
+            deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
+        }
+        names = try spec.names.map(make)
+        value = try spec.value.map { try make("^(?:\($0))$") }
+        longVendor = spec.vendor.filter { $0.utf8.count > 3 }.map { Array($0.utf8) }
+        shortVendor = Set(spec.vendor.filter { $0.utf8.count <= 3 })
+    }
 }

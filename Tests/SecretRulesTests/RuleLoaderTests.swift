@@ -157,11 +157,54 @@ import Foundation
             #expect(a.entropy == b.entropy && a.path == b.path && a.validator == b.validator && a.severity == b.severity)
             #expect(a.examples == b.examples && a.negativeExamples == b.negativeExamples && a.source == b.source)
             #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.paths) == b.allowlists.map(\.paths))
+            #expect(a.named == b.named)
         }
+        #expect(cached.rules.contains { $0.named?.vendorScope == .near }, "the named-value fields travel through the cache")
         // A damaged cache is not trusted.
         let file = RuleSetCache.file(in: dir)
         let bytes = try Data(contentsOf: file)
         try bytes.prefix(bytes.count - 3).write(to: file)
         #expect(RuleSetCache.load(from: dir) == nil)
+    }
+}
+
+@Suite struct NamedRuleLoadingTests {
+    @Test func namedFieldsAreReadAndKnown() throws {
+        let toml = """
+        [[rules]]
+        id = "acme-webhook-secret"
+        names = ['(?:^|_)webhook_secret$']
+        vendor = ["Acme"]
+        vendor_scope = "near"
+        vendor_lines = 8
+        value = '[A-Za-z0-9]{16,64}'
+        value_classes = 2
+        keywords = ["acme"]
+        """
+        let set = try RuleLoader.parse(toml, file: "t.toml")
+        let named = try #require(set.rules.first?.named)
+        #expect(named == NamedSpec(names: ["(?:^|_)webhook_secret$"], vendor: ["acme"], vendorScope: .near, vendorLines: 8,
+                                   value: "[A-Za-z0-9]{16,64}", valueClasses: 2))
+        #expect(set.warnings.isEmpty, "named-value fields are not reported as unsupported: \(set.warnings)")
+    }
+
+    @Test(arguments: [
+        ("id = \"a\"\nvalue = 'x'", "needs 'names'"),
+        ("id = \"a\"\nnames = ['x']\nvendor_scope = \"far\"", "vendor_scope"),
+        ("id = \"a\"\nnames = ['x']\nregex = 'y'", "both 'regex' and 'names'"),
+        ("id = \"a\"\nnames = ['x']\nvalue_classes = 9", "value_classes"),
+    ])
+    func badNamedRulesAreErrorsWithTheirLine(body: String, message: String) {
+        #expect {
+            _ = try RuleLoader.parse("[[rules]]\n" + body + "\n", file: "t.toml")
+        } throws: { error in
+            let e = error as? RulesError
+            return e?.line == 1 && (e?.message.contains(message) ?? false)
+        }
+    }
+
+    @Test func anUnknownFieldIsStillWarnedAbout() throws {
+        let set = try RuleLoader.parse("[[rules]]\nid = \"a\"\nnames = ['x']\nvendors = ['acme']\n", file: "t.toml")
+        #expect(set.warnings.contains { $0.contains("vendors") })
     }
 }

@@ -1,0 +1,521 @@
+/// Named values found through tokens: `NAME = value`, `key: value`, `"key": "value"`, `name => value`,
+/// declarations with types (`val x: String = "v"`, `const X: &str = "v"`, `static const char X[] = "v"`),
+/// `#define X "v"`, defaults after an environment lookup (`process.env.X || "v"`, `os.getenv("X", "v")`,
+/// `ENV.fetch("X", "v")`, `?: "v"`, a Go variable given a literal when `os.Getenv` was empty), keyword and
+/// field defaults, flags (`--client-secret v`), `{"key": N, "value": V}` pairs, and the context that names
+/// them: sections, parent keys and blocks. Adjacent or `+`-joined string literals are joined first.
+struct Assignments {
+    let bytes: [UInt8]
+    let depth: Int
+    private var tokens: [Token] = []
+    private var lines: [Range<Int>] = []  // token index ranges, one per source line holding tokens
+    private var out = [NamedValue]()
+    private var consumed = Set<Int>()
+    private var aliases = [String: String]()
+    private var section = [String]()
+    private var stack = [Frame]()
+    private var braceDepth = 0
+    private var pending: Pending?
+    /// String constants seen so far, for template literals that join them (`${HEAD}${TAIL}`).
+    private var constants = [String: (value: String, range: Range<Int>)]()
+
+    private struct Frame {
+        enum Kind { case brace, indent }
+        var kind: Kind
+        var depth: Int
+        var indent: Int
+        var labels: [String]
+    }
+
+    private struct Pending {
+        var name: String
+        var line: Int
+        var depth: Int
+        var column: Int
+    }
+
+    init(bytes: [UInt8], depth: Int) {
+        self.bytes = bytes
+        self.depth = depth
+    }
+
+    /// Names whose value names the next `value` field (`{"key": "X", "value": "v"}`, Kubernetes `env`).
+    static let pairNames: Set<String> = ["name", "key", "parameter_key", "variable", "env", "env_var", "header", "field", "secret_name", "var"]
+    static let pairValues: Set<String> = ["value", "parameter_value", "val", "secret_value", "default_value", "current_value"]
+    /// Names of a default whose real name is the enclosing declaration or block.
+    static let defaultNames: Set<String> = ["default", "value", "default_value", "initial", "val"]
+    /// Type words that can sit between a declaration's name and its `=` (Go, C).
+    static let typeWords: Set<String> = ["string", "String", "str", "&str", "char", "int", "bool", "var", "const", "let", "auto", "NSString", "std::string"]
+    /// Words that are not labels of a block.
+    static let blockStopwords: Set<String> = [
+        "resource", "data", "module", "provider", "variable", "output", "locals", "class", "struct", "object", "interface",
+        "enum", "public", "private", "protected", "internal", "static", "final", "new", "func", "function", "def", "fn",
+        "impl", "namespace", "package", "const", "let", "var", "val", "type", "record", "return", "if", "else", "for",
+        "while", "switch", "case", "try", "catch", "do", "async", "export", "default", "extension", "fileprivate", "open",
+        "override", "companion", "sealed", "abstract", "readonly", "async", "with", "elif", "except", "lazy", "mut", "pub",
+    ]
+
+    mutating func run() -> [NamedValue] {
+        tokens = Tokenizer(bytes: bytes).tokens()
+        guard !tokens.isEmpty else { return [] }
+        var start = 0
+        for i in tokens.indices where tokens[i].kind == .newline {
+            if i > start { lines.append(start..<i) }
+            start = i + 1
+        }
+        if start < tokens.count { lines.append(start..<tokens.count) }
+        for range in lines { line(range) }
+        return out
+    }
+
+    // MARK: lines and structure
+
+    private mutating func line(_ r: Range<Int>) {
+        let first = tokens[r.lowerBound]
+        let comment = first.kind == .op && (first.text == "#" || first.text == "//" || first.text == ";" || first.text == "/" || first.text == "*" || first.text == "!")
+            || first.kind == .word && first.text.hasPrefix("--") == false && first.text == "REM"
+        // An INI/TOML section: `[name]` or `[[name]]` alone on its line.
+        let texts = r.map { tokens[$0] }
+        if texts.count == 3 || texts.count == 5, texts.first?.isOp("[") == true, texts.last?.isOp("]") == true {
+            let inner = texts.count == 3 ? texts[1] : texts[2]
+            if inner.kind == .word || inner.kind == .string, texts.count == 3 || (texts[1].isOp("[") && texts[3].isOp("]")) {
+                section = inner.text.split(separator: ".").map(String.init)
+                stack.removeAll()
+                braceDepth = 0
+                return
+            }
+        }
+        if !comment { stack.removeAll { $0.kind == .indent && $0.indent >= first.column } }
+        registerAlias(r)
+        for k in r {
+            let t = tokens[k]
+            switch t.kind {
+            case .op where t.text == "{" || t.text == "[":
+                braceDepth += 1
+                let labels = openerLabels(k, lineStart: r.lowerBound)
+                if !labels.isEmpty { stack.append(Frame(kind: .brace, depth: braceDepth, indent: 0, labels: labels)) }
+            case .op where t.text == "}" || t.text == "]":
+                braceDepth = max(0, braceDepth - 1)
+                stack.removeAll { $0.kind == .brace && $0.depth > braceDepth }
+            case .string, .bare:
+                value(k, line: r)
+            default:
+                break
+            }
+        }
+        if !comment, let labels = blockOpener(r) {
+            stack.append(Frame(kind: .indent, depth: 0, indent: first.column, labels: labels))
+        }
+    }
+
+    /// `key:` (YAML), `class X:` / `def f():` (Python): a line that opens an indented block.
+    private func blockOpener(_ r: Range<Int>) -> [String]? {
+        var last = r.upperBound - 1
+        if tokens[last].kind == .bare {
+            let b = tokens[last].text
+            guard b == "|" || b == ">" || b == "|-" || b == ">-" || b == "|+" || b.hasPrefix("&") else { return nil }
+            last -= 1
+        }
+        guard last >= r.lowerBound, tokens[last].isOp(":") else { return nil }
+        if r.contains(where: { tokens[$0].kind == .op && tokens[$0].text.contains("=") }) { return nil }
+        var words = r.lowerBound..<last
+        if let f = words.first, tokens[f].isOp("-") { words = (f + 1)..<last }
+        guard let f = words.first else { return nil }
+        let head = tokens[f]
+        if head.kind == .word, ["class", "def", "func", "struct", "object", "async"].contains(head.text) {
+            var k = f + 1
+            while k < last, tokens[k].kind == .word, ["def", "func"].contains(tokens[k].text) { k += 1 }
+            return k < last && tokens[k].kind == .word ? [tokens[k].text] : nil
+        }
+        guard head.isNameLike, words.count == 1 else { return nil }
+        return [head.text]
+    }
+
+    /// The labels of a `{` or `[`: the key it is assigned to (`"makini": {`, `makini = {`), or the words of
+    /// the line before it (`resource "makini_webhook" "main" {`, `class MakiniClient {`).
+    private func openerLabels(_ k: Int, lineStart: Int) -> [String] {
+        guard k > lineStart else { return [] }
+        let before = tokens[k - 1]
+        if before.kind == .op, before.text == ":" || before.text == "=" || before.text == ":=" || before.text == "=>" {
+            if let (name, _) = assignedName(before: k - 1) { return [name] }
+            return []
+        }
+        guard tokens[k].text == "{", before.isNameLike || before.isOp(")") else { return [] }
+        if ["if", "for", "while", "switch", "else", "elif", "catch", "try", "do", "guard", "when", "match", "unless", "foreach"].contains(tokens[lineStart].text) || tokens[lineStart].isOp("}") {
+            return []
+        }
+        var labels = [String]()
+        var j = lineStart
+        while j < k {
+            let t = tokens[j]
+            if t.isOp("(") {
+                // `func name(args) {`: the name only.
+                break
+            }
+            if t.isNameLike, !t.text.isEmpty, !Self.blockStopwords.contains(t.text), t.text.utf8.count <= 80 { labels.append(t.text) }
+            j += 1
+        }
+        return Array(labels.suffix(3))
+    }
+
+    /// `secret := os.Getenv("X")`, `secret = process.env.X`: a later literal assigned to `secret` is X's.
+    private mutating func registerAlias(_ r: Range<Int>) {
+        guard r.count >= 3 else { return }
+        for k in r.dropFirst() where tokens[k].kind == .op && (tokens[k].text == "=" || tokens[k].text == ":=") {
+            guard tokens[k - 1].isWordLike else { continue }
+            if let env = environmentName(in: (k + 1)..<r.upperBound), !r.contains(where: { $0 > k && tokens[$0].kind == .string && tokens[$0].text != env }) {
+                aliases[tokens[k - 1].text] = env
+            }
+            return
+        }
+    }
+
+    private var currentPath: [String] { section + stack.flatMap(\.labels) }
+
+    // MARK: values
+
+    private mutating func value(_ k: Int, line r: Range<Int>) {
+        guard !consumed.contains(k) else { return }
+        let t = tokens[k]
+        var text = t.text
+        var derived = t.escaped
+        var end = k
+        var pieces = [k]
+        if t.kind == .string {
+            var j = k + 1
+            var newlines = 0
+            while j < tokens.count, pieces.count < 32 {
+                let u = tokens[j]
+                if u.kind == .newline { newlines += 1; if newlines > 1 { break }; j += 1; continue }
+                if u.kind == .op, ["+", ".", "..", "\\", "&", "_", "<<", "||"].contains(u.text) {
+                    if u.text == "||" && tokens[j - 1].kind != .string { break }
+                    j += 1; continue
+                }
+                if u.kind == .string, j > end + 1 || tokens[j - 1].range.upperBound < u.range.lowerBound {
+                    // `"a" "b"`, `"a" + "b"`, a literal continued on the next line.
+                    if u.text.isEmpty && tokens[j - 1].kind == .string { break }
+                    text += u.text
+                    consumed.insert(j)
+                    derived = true
+                    end = j
+                    pieces.append(j)
+                    newlines = 0
+                    j += 1
+                    continue
+                }
+                break
+            }
+            // A `||` between literals is not a concatenation unless more literals follow (`"a" || "b"` in JS).
+        }
+        var range = t.kind == .string && t.range.isEmpty ? t.range.lowerBound..<(t.range.lowerBound + 1) : t.range
+        if t.kind == .string, let (joined, first) = joinedConstants(text) {
+            // A template literal made only of constants: the value is theirs, reported at the first piece.
+            text = joined
+            range = first
+            derived = true
+        }
+        var path = currentPath
+        var name = ""
+        if let (found, extra) = nameFor(k) {
+            name = found
+            path += extra
+        }
+        let cleaned = NamedValues.clean(text)
+        if cleaned != text { derived = true }
+        if !name.isEmpty || derived, !cleaned.isEmpty {
+            out.append(NamedValue(path: path, name: name, value: cleaned, range: range, derived: derived))
+            if isIdentifier(name), !name.contains("."), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
+            let norm = NamedValue.normalize(name)
+            if Self.pairNames.contains(norm), isIdentifier(cleaned) {
+                pending = Pending(name: cleaned, line: t.line, depth: braceDepth, column: nameColumn ?? t.column)
+                // `"key": "maintainx_api_key"` names the next value; it is not a value itself.
+                if Self.looksLikeName(cleaned) { out.removeLast() }
+            }
+        }
+        // Text inside the string: escaped JSON, a header, a query string, code in a notebook cell.
+        // Each piece on its own: `curl -d '{...}' \` followed by a URL is two arguments, not one literal.
+        for piece in pieces where tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) {
+            let t = tokens[piece]
+            let inner = NamedValues.extract(Array(t.text.utf8), path: "", depth: depth + 1, outer: name.isEmpty ? path : path + [name])
+            let base = t.range.lowerBound, limit = max(t.range.count - 1, 0)
+            for var v in inner {
+                let offset = min(v.range.lowerBound, limit)
+                let length = min(v.range.count, t.range.count - offset)
+                v.range = (base + offset)..<(base + offset + max(length, 1))
+                v.derived = v.derived || t.escaped
+                out.append(v)
+            }
+        }
+    }
+
+    /// `${A}${B}` or `{A}{B}` where A and B are constants of this file: their joined values and A's place.
+    private func joinedConstants(_ s: String) -> (String, Range<Int>)? {
+        let u = Array(s.utf8)
+        guard u.count >= 6, u.last == 125 else { return nil }
+        var i = 0
+        var value = ""
+        var first: Range<Int>?
+        while i < u.count {
+            if u[i] == 36 { i += 1 }
+            guard i < u.count, u[i] == 123 else { return nil }
+            var k = i + 1
+            while k < u.count, u[k] != 125 { k += 1 }
+            guard k < u.count, k > i + 1 else { return nil }
+            let name = String(decoding: u[(i + 1)..<k], as: UTF8.self)
+            guard let c = constants[name] else { return nil }
+            value += c.value
+            if first == nil { first = c.range }
+            i = k + 1
+        }
+        guard let first, value.utf8.count >= 16 else { return nil }
+        return (value, first)
+    }
+
+    private func worthNesting(_ s: String) -> Bool {
+        guard s.utf8.count >= 10 else { return false }
+        var sawSeparator = false
+        for c in s.utf8 where c == 61 || c == 58 || c == 10 || c == 38 { sawSeparator = true; break }
+        return sawSeparator
+    }
+
+    /// Android's `buildConfigField("String", "NAME", "\"v\"")` and `resValue(...)`, whose second argument names the third.
+    private func isConfigFieldCall(before b: Int) -> Bool {
+        guard b >= 3, tokens[b - 1].kind == .string, tokens[b - 2].isOp("("), tokens[b - 3].isWordLike else { return false }
+        return tokens[b - 3].text == "buildConfigField" || tokens[b - 3].text == "resValue"
+    }
+
+    /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators.
+    static func looksLikeName(_ s: String) -> Bool {
+        let parts = s.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." || $0 == ":" })
+        return parts.count >= 2 && parts.allSatisfy { $0.count <= 20 }
+    }
+
+    private func isIdentifier(_ s: String) -> Bool {
+        guard let f = s.utf8.first, s.utf8.count <= 100, (f >= 65 && f <= 90) || (f >= 97 && f <= 122) || f == 95 else { return false }
+        return s.utf8.allSatisfy { Tokenizer.isWordByte($0) || $0 == 45 || $0 == 46 || $0 == 58 }
+    }
+
+    /// Column of the name token found by the last `nameFor` (for `{name, value}` pairs).
+    private var nameColumn: Int?
+
+    /// The name of the value at token `k` and extra path components (the dotted prefix of `cfg.makini.secret`).
+    private mutating func nameFor(_ k: Int) -> (String, [String])? {
+        nameColumn = nil
+        var j = k - 1
+        var skipped = 0
+        while j >= 0, skipped < 6, tokens[j].kind == .newline || tokens[j].isOp("(") || tokens[j].isOp("\\") { j -= 1; skipped += 1 }
+        guard j >= 0 else { return nil }
+        let op = tokens[j]
+        let lineStart = startOfLine(j)
+        switch op.kind {
+        case .op:
+            switch op.text {
+            case "=", ":", ":=", "=>", "?=", "||=", "??=", "::=":
+                guard let (raw, index) = assignedName(before: j) else { return nil }
+                nameColumn = tokens[index].column
+                var name = raw
+                if let alias = aliases[name] { return (alias, []) }
+                let norm = NamedValue.normalize(name)
+                if Self.pairValues.contains(norm), let p = pending, tokens[k].line - p.line <= 4, p.depth == braceDepth,
+                   p.line == tokens[k].line || p.column == tokens[index].column {
+                    pending = nil
+                    return (p.name, [])
+                }
+                if Self.defaultNames.contains(norm) {
+                    if let env = keywordString(["env", "alias", "env_var", "validation_alias", "name"], in: lineStart..<endOfLine(k)) { return (env, []) }
+                    if let enclosing = enclosingDeclaration(from: index, lineStart: lineStart) { return split(enclosing) }
+                    if let label = stack.last?.labels.last { return (label, []) }
+                }
+                if op.text == "=" || op.text == ":=", let env = environmentName(in: (j + 1)..<k) { return (env, []) }
+                name = raw
+                return split(name)
+            case "||", "??", "?:", "|", "?", ",", ":-", "-", "//", "or":
+                if let env = environmentName(in: statementStart(j)..<j) { return (env, []) }
+                var a = j - 1
+                while a > 0, tokens[a].kind == .newline { a -= 1 }
+                var b = a - 1
+                while b > 0, tokens[b].kind == .newline { b -= 1 }
+                // `lookup("NAME", "v")`: the first argument names the second. (Not in lists: `["a", "b"]`.)
+                if op.text == ",", a >= 1, b >= 0, tokens[a].kind == .string, isIdentifier(tokens[a].text),
+                   tokens[b].isOp("(") || (tokens[b].isOp(",") && isConfigFieldCall(before: b)) {
+                    return (tokens[a].text, [])
+                }
+                return nil
+            default:
+                return nil
+            }
+        case .word:
+            if op.text == "or" || op.text == "else" || op.text == "orElse" {
+                if let env = environmentName(in: statementStart(j)..<j) { return (env, []) }
+                return nil
+            }
+            if op.text.hasPrefix("-"), op.text.utf8.count > 2 {
+                var flag = Substring(op.text)
+                while flag.first == "-" { flag = flag.dropFirst() }
+                return flag.count >= 3 ? (String(flag), []) : nil
+            }
+            if j >= 1, tokens[j - 1].kind == .word, tokens[j - 1].text == "define" || tokens[j - 1].text == "#define" { return (op.text, []) }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private func endOfLine(_ j: Int) -> Int {
+        var e = j
+        while e < tokens.count, tokens[e].kind != .newline { e += 1 }
+        return e
+    }
+
+    /// The first token of the statement holding token `j`: back over lines that end inside a call or with
+    /// an operator (`os.environ.get(\n "X",\n "v")`), at most 80 tokens.
+    private func statementStart(_ j: Int) -> Int {
+        var s = startOfLine(j)
+        var steps = 0
+        while s > 1, steps < 80 {
+            let previous = tokens[s - 2]  // the token before the newline that ends the previous line
+            guard previous.kind == .op, ["(", ",", "[", "\\", "=", "||", "??", "+", ":", "?:"].contains(previous.text) else { break }
+            let earlier = startOfLine(s - 2)
+            steps += s - earlier
+            s = earlier
+        }
+        return s
+    }
+
+    private func startOfLine(_ j: Int) -> Int {
+        var s = j
+        while s > 0, tokens[s - 1].kind != .newline { s -= 1 }
+        return s
+    }
+
+    /// `self.secret`, `cfg.makini.secret`: the last component is the name, the others extend the path.
+    private func split(_ name: String) -> (String, [String]) {
+        guard name.contains("."), !name.hasPrefix("."), !name.hasSuffix(".") else { return (name, []) }
+        var parts = name.split(separator: ".").map(String.init)
+        let last = parts.removeLast()
+        parts.removeAll { ["self", "this", "$this", "@"].contains($0) }
+        return (last, parts)
+    }
+
+    /// The name before separator token `j`: `NAME =`, `"key":`, `X: Type =`, `Name string =`, `ENV["X"] =`, `X[] =`.
+    private func assignedName(before j: Int) -> (String, Int)? {
+        guard j >= 1 else { return nil }
+        let t = tokens[j - 1]
+        if t.isOp("]") {
+            guard j >= 3 else { return nil }
+            if tokens[j - 2].isNameLike, tokens[j - 3].isOp("[") { return (tokens[j - 2].text, j - 2) }
+            if tokens[j - 2].isOp("["), tokens[j - 3].isWordLike { return (tokens[j - 3].text, j - 3) }
+            return nil
+        }
+        if t.isOp("?"), j >= 2, tokens[j - 2].isNameLike { return (tokens[j - 2].text, j - 2) }  // Swift/Kotlin `x: String? =`
+        if t.isOp("}"), tokens[j].text == "=" {
+            // C# `public string Secret { get; init; } = "v"`: the property's name.
+            var m = j - 2
+            while m > 0, j - m < 12, !tokens[m].isOp("{") { m -= 1 }
+            if m > 0, tokens[m].isOp("{"), tokens[m - 1].isWordLike { return (tokens[m - 1].text, m - 1) }
+            return nil
+        }
+        if tokens[j].text == ":", t.kind == .word, j >= 2, tokens[j - 2].kind == .word {
+            // Prose: `use this signing secret for now: v` is named by its secret words.
+            if let phrase = secretPhrase(endingBefore: j) { return (phrase, j - 1) }
+        }
+        guard t.isNameLike else { return nil }
+        if tokens[j].text == "=" {
+            var m = j - 1
+            while m > 0, m >= j - 7 {
+                let u = tokens[m]
+                if u.isOp(":"), tokens[m - 1].isNameLike { return (tokens[m - 1].text, m - 1) }
+                if u.kind == .newline || (u.kind == .op && [",", "(", ";", "{", "=", ":="].contains(u.text)) { break }
+                m -= 1
+            }
+            if Self.typeWords.contains(t.text), j >= 2, tokens[j - 2].isWordLike, !Self.typeWords.contains(tokens[j - 2].text) {
+                return (tokens[j - 2].text, j - 2)
+            }
+        }
+        if t.kind == .word, t.text.hasPrefix(":") { return (String(t.text.dropFirst()), j - 1) }
+        return (t.text, j - 1)
+    }
+
+    static let secretWords: Set<String> = ["secret", "key", "token", "password", "passwd", "credential", "credentials", "apikey"]
+
+    /// In a run of words before a colon, the last secret word with up to two words before it.
+    private func secretPhrase(endingBefore j: Int) -> String? {
+        var words = [String]()
+        var m = j - 1
+        while m >= 0, tokens[m].kind == .word, words.count < 8 {
+            words.insert(tokens[m].text, at: 0)
+            m -= 1
+        }
+        guard words.count >= 2, let last = words.lastIndex(where: { Self.secretWords.contains($0.lowercased()) }) else { return nil }
+        return words[max(0, last - 1)...last].joined(separator: "_")
+    }
+
+    /// `secret: str = Field(default="v")`: the declaration around a call holding the default.
+    private func enclosingDeclaration(from index: Int, lineStart: Int) -> String? {
+        var m = index - 1
+        var open = 0
+        while m >= lineStart {
+            let u = tokens[m]
+            if u.isOp(")") { open += 1 } else if u.isOp("(") {
+                if open == 0 {
+                    guard m >= 1, tokens[m - 1].isWordLike else { return nil }
+                    var p = m - 2
+                    while p >= lineStart, tokens[p].isWordLike, p >= m - 3 { p -= 1 }
+                    guard p >= lineStart, tokens[p].kind == .op, ["=", ":", ":="].contains(tokens[p].text) else { return nil }
+                    return assignedName(before: p)?.0
+                }
+                open -= 1
+            }
+            m -= 1
+        }
+        return nil
+    }
+
+    /// The string given to one of `keys` as a keyword argument in `range` (`env="X"`).
+    private func keywordString(_ keys: [String], in range: Range<Int>) -> String? {
+        for m in range where m + 2 < range.upperBound {
+            if tokens[m].kind == .word, keys.contains(tokens[m].text), tokens[m + 1].isOp("="), tokens[m + 2].kind == .string,
+               isIdentifier(tokens[m + 2].text) {
+                return tokens[m + 2].text
+            }
+        }
+        return nil
+    }
+
+    /// Words that look up an environment variable (or a setting) by a name given in a string after them.
+    static let lookupCalls: [String] = [
+        "getenv", "Getenv", "LookupEnv", "environ.get", "ENV.fetch", "env", "getOrDefault", "GetEnvironmentVariable",
+        "getProperty", "environment.get", "Deno.env.get", "env.get", "dotenv.get", "config", "os.Getenv", "os.getenv",
+        "System.getenv", "os.environ.get", "fetch", "get",
+    ]
+
+    /// The environment variable looked up in `range`, the last one when several are: `os.getenv("X")`,
+    /// `process.env.X`, `process.env["X"]`, `ENV["X"]`, `os.environ["X"]`, `${X}`, `env('X')`.
+    private func environmentName(in range: Range<Int>) -> String? {
+        var found: String?
+        for m in range {
+            let t = tokens[m]
+            guard t.isWordLike else { continue }
+            for prefix in ["process.env.", "import.meta.env.", "ENV.", "env.", "Env."] where t.text.hasPrefix(prefix) && t.text.utf8.count > prefix.utf8.count {
+                let rest = String(t.text.dropFirst(prefix.count))
+                if rest != "fetch", rest != "get", !rest.contains(".") { found = rest }
+            }
+            guard m + 2 < tokens.count else { continue }
+            let next = tokens[m + 1]
+            var a = m + 2
+            while a < min(tokens.count, range.upperBound), tokens[a].kind == .newline { a += 1 }
+            guard a < min(tokens.count, range.upperBound + 1) else { continue }
+            let arg = tokens[a]
+            guard arg.kind == .string, isIdentifier(arg.text) else { continue }
+            if next.isOp("(") {
+                let last = t.text.split(separator: ".").last.map(String.init) ?? t.text
+                if Self.lookupCalls.contains(t.text) || Self.lookupCalls.contains(last) { found = arg.text }
+            } else if next.isOp("[") {
+                if t.text == "ENV" || t.text.hasSuffix("environ") || t.text == "process.env" || t.text.hasSuffix(".env") || t.text == "$_ENV" || t.text == "$_SERVER" || t.text == "environment" {
+                    found = arg.text
+                }
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,60 @@
+/// A value found under a name: `MAKINI_CLIENT_SECRET=...`, `makini: {webhook: {secret: ...}}`,
+/// `os.getenv("X", "...")`, `-H "X-Api-Key: ..."`. Knows nothing of rules or vendors.
+public struct NamedValue: Sendable, Equatable {
+    /// The enclosing context, outermost first: INI/TOML sections, parent keys of YAML and JSON, code and
+    /// HCL blocks, XML elements.
+    public var path: [String]
+    /// The name as written (a variable, key, header, flag, or the environment variable looked up).
+    /// Empty for a split or escaped literal that has no name but was reassembled.
+    public var name: String
+    /// The value: unquoted, unescaped, split literals joined, a `Bearer ` scheme removed.
+    public var value: String
+    /// The bytes of the value (of its first piece, for a split value) in the scanned buffer.
+    public var range: Range<Int>
+    /// True when `value` is not the buffer's bytes at `range` (joined, unescaped, or decoded).
+    public var derived: Bool
+
+    public init(path: [String], name: String, value: String, range: Range<Int>, derived: Bool) {
+        self.path = path
+        self.name = name
+        self.value = value
+        self.range = range
+        self.derived = derived
+    }
+
+    /// `path` and `name` joined with dots, as a user would recognise it (`makini.webhook.secret`).
+    public var keyPath: String { (path + (name.isEmpty ? [] : [name])).joined(separator: ".") }
+}
+
+extension NamedValue {
+    /// A name in one spelling: lowercase words joined by `_` (`makiniClientSecret`, `makini-client-secret`
+    /// and `MAKINI_CLIENT_SECRET` all become `makini_client_secret`). Leading `$`, `@`, `:` and dashes go.
+    public static func normalize(_ name: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(name.utf8.count + 4)
+        var previous: UInt8 = 0
+        let u = Array(name.utf8)
+        func upper(_ i: Int) -> Bool { i < u.count && u[i] >= 65 && u[i] <= 90 }
+        func lower(_ i: Int) -> Bool { i < u.count && u[i] >= 97 && u[i] <= 122 }
+        var afterSingle = false
+        for (i, c) in u.enumerated() {
+            let isUpper = c >= 65 && c <= 90
+            let isLower = c >= 97 && c <= 122
+            let isDigit = c >= 48 && c <= 57
+            if isUpper || isLower || isDigit {
+                let prevLower = (previous >= 97 && previous <= 122) || (previous >= 48 && previous <= 57)
+                // A single capital ending a word stays with it: `MaintainXWebhook` is maintainx_webhook.
+                let single = isUpper && prevLower && (i + 1 == u.count || (upper(i + 1) && lower(i + 2)) || !(upper(i + 1) || lower(i + 1)))
+                if isUpper, prevLower || afterSingle, !single, !out.isEmpty, out.last != 95 { out.append(95) }
+                afterSingle = single
+                out.append(isUpper ? c + 32 : c)
+            } else {
+                afterSingle = false
+                if !out.isEmpty, out.last != 95 { out.append(95) }
+            }
+            previous = c
+        }
+        while out.last == 95 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,60 @@
+/// Finds named values in text: assignments and declarations in many languages, defaults after an
+/// environment lookup, keys of structured files (YAML, JSON, TOML/INI, .properties, XML/plist, HCL, CSV),
+/// values inside values (escaped JSON, query strings, headers, flags), and split string literals joined.
+///
+/// Each syntax family has its own small extractor: `Assignments` (tokens: names, separators, fallbacks,
+/// split literals), `Markup` (XML and plists), `Properties`, `Table` (CSV) and `Expansions` (`${X:-v}`);
+/// strings that hold text of their own (escaped JSON, a header, a query) are extracted again, recursively.
+public enum NamedValues {
+    /// How deep strings inside strings are followed.
+    static let maxDepth = 2
+
+    /// The named values of `bytes`. `path` (the file's path) picks the extractors that need it (CSV,
+    /// `.properties`); it is not part of any value's name.
+    public static func extract(_ bytes: UnsafeRawBufferPointer, path: String = "") -> [NamedValue] {
+        extract(Array(bytes), path: path, depth: 0)
+    }
+
+    public static func extract(_ text: String, path: String = "") -> [NamedValue] {
+        extract(Array(text.utf8), path: path, depth: 0)
+    }
+
+    static func extract(_ bytes: [UInt8], path: String, depth: Int, outer: [String] = []) -> [NamedValue] {
+        var found = [NamedValue]()
+        let lower = path.lowercased()
+        if depth == 0, lower.hasSuffix(".properties") { found += Properties.extract(bytes) }
+        if depth == 0, lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { found += Table.extract(bytes, tab: lower.hasSuffix(".tsv")) }
+        found += Expansions.extract(bytes)
+        var assignments = Assignments(bytes: bytes, depth: depth)
+        found += assignments.run()
+        if depth == 0 {
+            found += Markup.extract(bytes)
+        }
+        if !outer.isEmpty {
+            for i in found.indices { found[i].path = outer + found[i].path }
+        }
+        // One value per place and name: the first extractor that saw it wins (the specialised ones run first).
+        var seen = Set<String>()
+        var out = [NamedValue]()
+        out.reserveCapacity(found.count)
+        for v in found {
+            let key = "\(v.range.lowerBound):\(NamedValue.normalize(v.name))"
+            if seen.insert(key).inserted { out.append(v) }
+        }
+        return out
+    }
+
+    /// The value with quoting leftovers and an authorization scheme removed.
+    static func clean(_ raw: String) -> String {
+        var v = Substring(raw)
+        while let f = v.first, f == " " || f == "\t" { v = v.dropFirst() }
+        while let l = v.last, l == " " || l == "\t" || l == "\r" || l == ";" || l == "," { v = v.dropLast() }
+        if v.count >= 2, let f = v.first, f == "\"" || f == "'", v.last == f { v = v.dropFirst().dropLast() }
+        for scheme in ["Bearer ", "bearer ", "Token ", "token ", "Bot "] where v.hasPrefix(scheme) {
+            v = v.dropFirst(scheme.count)
+            while v.first == " " { v = v.dropFirst() }
+            break
+        }
+        return String(v)
+    }
+}

@@ -1,0 +1,240 @@
+/// One token of source text, for the extractors. Strings carry their decoded content; `bare` is an
+/// unquoted value read after a separator (`KEY=value`, `key: value`).
+struct Token {
+    enum Kind: Equatable { case word, string, bare, op, newline }
+    var kind: Kind
+    /// Raw bytes: for a string, its content without the quotes.
+    var range: Range<Int>
+    /// Word or operator text; a string's decoded content; a bare value's text.
+    var text: String
+    /// 0-based line of the token's start.
+    var line: Int
+    /// Column (bytes from the line start) of the token's start.
+    var column: Int
+    /// For strings: the content had escapes, so `text` differs from the raw bytes.
+    var escaped = false
+
+    func isOp(_ s: String) -> Bool { kind == .op && text == s }
+    var isNameLike: Bool { kind == .word || kind == .string || kind == .bare }
+    var isWordLike: Bool { kind == .word || kind == .bare }
+}
+
+/// Splits text into tokens. Forgiving: an unterminated quote is an operator, unknown bytes are skipped.
+struct Tokenizer {
+    let bytes: [UInt8]
+
+    static func isWordStart(_ c: UInt8) -> Bool {
+        (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 95 || c == 36 || c == 64 || c >= 0x80
+    }
+    static func isWordByte(_ c: UInt8) -> Bool { isWordStart(c) }
+    static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 }
+    private static let opBytes: Set<UInt8> = Set("=:|?!<>&+*%^".utf8)  // not `~`: `--set x=~abc` is a value
+    /// Bytes that end a bare value (besides whitespace).
+    private static let bareStops: Set<UInt8> = Set("\"'`;&)]}<>(?,[{".utf8)
+
+    func tokens() -> [Token] {
+        var out = [Token]()
+        out.reserveCapacity(bytes.count / 4)
+        var i = 0, line = 0, lineStart = 0
+        let n = bytes.count
+        func add(_ kind: Token.Kind, _ r: Range<Int>, _ text: String, escaped: Bool = false) {
+            out.append(Token(kind: kind, range: r, text: text, line: line, column: r.lowerBound - lineStart, escaped: escaped))
+        }
+        while i < n {
+            let c = bytes[i]
+            if c == 10 {
+                add(.newline, i..<(i + 1), "")
+                i += 1; line += 1; lineStart = i
+                continue
+            }
+            if Self.isSpace(c) { i += 1; continue }
+            if c == 34 || c == 39 || c == 96 {
+                if let (content, text, escaped, end, newlines, lastStart) = readString(at: i) {
+                    // A prefix glued to the quote (Python r/b/f/u, C# @ and $) is not a word of its own.
+                    var verbatimDrop = false
+                    if let last = out.last, last.range.upperBound == i, last.kind == .word,
+                       last.text.count <= 2, last.text.allSatisfy({ "rbfuRBFU@$".contains($0) }) {
+                        verbatimDrop = true
+                    }
+                    if verbatimDrop { out.removeLast() }
+                    add(.string, content, text, escaped: escaped)
+                    if newlines > 0 { line += newlines; lineStart = lastStart }
+                    i = end
+                    continue
+                }
+                add(.op, i..<(i + 1), String(UnicodeScalar(c)))
+                i += 1
+                continue
+            }
+            // Flags: --name or -H after whitespace.
+            if c == 45, i + 1 < n, (i == 0 || Self.isSpace(bytes[i - 1]) || bytes[i - 1] == 10),
+               bytes[i + 1] == 45 || (bytes[i + 1] >= 65 && bytes[i + 1] <= 90) || (bytes[i + 1] >= 97 && bytes[i + 1] <= 122) {
+                let start = i
+                i += 1
+                while i < n, bytes[i] == 45 { i += 1 }
+                i = wordEnd(from: i)
+                add(.word, start..<i, String(decoding: bytes[start..<i], as: UTF8.self))
+                // `--client-secret value`: the flag's value.
+                if bytes[start + 1] == 45, i < n, Self.isSpace(bytes[i]) {
+                    var k = i
+                    while k < n, Self.isSpace(bytes[k]) { k += 1 }
+                    if k < n, bytes[k] != 45, bytes[k] != 92, bytes[k] != 124, bytes[k] != 62, let bare = readBare(after: i, colon: false),
+                       !isAssignment(bare) {
+                        add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
+                        i = bare.upperBound
+                    }
+                }
+                continue
+            }
+            if Self.isWordStart(c) {
+                let start = i
+                i = wordEnd(from: i + 1)
+                add(.word, start..<i, String(decoding: bytes[start..<i], as: UTF8.self))
+                continue
+            }
+            if Self.opBytes.contains(c) {
+                let start = i
+                i += 1
+                while i < n, Self.opBytes.contains(bytes[i]), i - start < 3 {
+                    // `key:"v"` and `a=>b` combine; `=` followed by a quote stays `=`.
+                    i += 1
+                }
+                // `:-` of `${X:-v}` keeps its dash.
+                if i < n, bytes[i] == 45, bytes[i - 1] == 58, i - start == 1 { i += 1 }
+                let text = String(decoding: bytes[start..<i], as: UTF8.self)
+                add(.op, start..<i, text)
+                // `Authorization:Bearer v` (httpie) and `X-Api-Key:v`: a header's colon needs no space.
+                let header = text == ":" && out.count >= 2 && out[out.count - 2].kind == .word
+                    && (out[out.count - 2].text.lowercased() == "authorization" || out[out.count - 2].text.lowercased().hasPrefix("x-"))
+                if isSeparator(text), let bare = readBare(after: i, colon: text == ":" && !header) {
+                    add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
+                    i = bare.upperBound
+                }
+                continue
+            }
+            // Any other punctuation is a one-byte operator.
+            add(.op, i..<(i + 1), String(decoding: bytes[i..<(i + 1)], as: UTF8.self))
+            i += 1
+        }
+        return out
+    }
+
+    /// `name=value` read as a flag's argument is an assignment of its own (`http --form secret=v`).
+    private func isAssignment(_ r: Range<Int>) -> Bool {
+        var i = r.lowerBound
+        while i < r.upperBound, Self.isWordByte(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 { i += 1 }
+        return i > r.lowerBound && i < r.upperBound && (bytes[i] == 61 || bytes[i] == 58)
+    }
+
+    private func isSeparator(_ op: String) -> Bool { op == "=" || op == ":" || op == ":=" || op == "?=" }
+
+    private func wordEnd(from start: Int) -> Int {
+        var i = start
+        let n = bytes.count
+        while i < n {
+            let c = bytes[i]
+            if Self.isWordByte(c) { i += 1; continue }
+            // Dots and dashes inside a word: `process.env.X`, `X-Api-Key`, `webhook-secret`.
+            if (c == 46 || c == 45), i + 1 < n, Self.isWordByte(bytes[i + 1]) { i += 1; continue }
+            break
+        }
+        return i
+    }
+
+    /// An unquoted value after a separator, up to whitespace or a delimiter. After `:` a space must come
+    /// first (`key: value`), so `http://host` is no value.
+    private func readBare(after index: Int, colon: Bool) -> Range<Int>? {
+        var i = index
+        let n = bytes.count
+        if colon {
+            guard i < n, Self.isSpace(bytes[i]) else { return nil }
+        }
+        while i < n, Self.isSpace(bytes[i]) { i += 1 }
+        guard i < n else { return nil }
+        let c = bytes[i]
+        if c == 10 || c == 34 || c == 39 || c == 96 || c == 123 || c == 91 || c == 40 || c == 35 || c == 47 && colon { return nil }
+        // A `${X:-v}` expansion is read by the expansion scanner, not as a bare value.
+        if c == 36, i + 1 < n, bytes[i + 1] == 123 { return nil }
+        let start = i
+        while i < n {
+            let b = bytes[i]
+            if b == 10 || Self.isSpace(b) || Self.bareStops.contains(b) { break }
+            i += 1
+        }
+        // `Authorization: Bearer v`: the scheme and its token are one value.
+        let word = String(decoding: bytes[start..<i], as: UTF8.self)
+        if ["Bearer", "bearer", "Basic", "Token", "token", "Bot"].contains(word), i < n, bytes[i] == 32 {
+            var k = i + 1
+            while k < n, bytes[k] != 10, !Self.isSpace(bytes[k]), !Self.bareStops.contains(bytes[k]) { k += 1 }
+            if k > i + 1 { i = k }
+        }
+        // A string prefix (`@"..."`, `$"..."`, `r"..."`) is not a value.
+        if i < n, bytes[i] == 34 || bytes[i] == 39, i - start <= 2 { return nil }
+        // Trailing punctuation of prose or code.
+        while i > start, [46, 44, 59].contains(bytes[i - 1]) { i -= 1 }
+        return i > start ? start..<i : nil
+    }
+
+    /// A quoted string starting at `start`: its content range, decoded text, whether it held escapes,
+    /// the index after the closing quote, and newlines crossed (backtick and triple-quoted strings only).
+    private func readString(at start: Int) -> (Range<Int>, String, Bool, Int, Int, Int)? {
+        let q = bytes[start]
+        let n = bytes.count
+        let verbatim = start > 0 && bytes[start - 1] == 64  // C# @"..."
+        var triple = false
+        if q != 96, start + 2 < n, bytes[start + 1] == q, bytes[start + 2] == q { triple = true }
+        let multiline = q == 96 || triple
+        var i = start + (triple ? 3 : 1)
+        let contentStart = i
+        var out = [UInt8]()
+        var escaped = false
+        var newlines = 0, lastLineStart = 0
+        let limit = min(n, start + (multiline ? 65_536 : 16_384))
+        while i < limit {
+            let c = bytes[i]
+            if c == 10 {
+                guard multiline else { return nil }
+                newlines += 1
+                lastLineStart = i + 1
+            }
+            if c == q {
+                if verbatim, i + 1 < n, bytes[i + 1] == q {
+                    out.append(q); escaped = true; i += 2; continue
+                }
+                if triple {
+                    if i + 2 < n, bytes[i + 1] == q, bytes[i + 2] == q {
+                        return (contentStart..<i, String(decoding: out, as: UTF8.self), escaped, i + 3, newlines, lastLineStart)
+                    }
+                    out.append(c); i += 1; continue
+                }
+                return (contentStart..<i, String(decoding: out, as: UTF8.self), escaped, i + 1, newlines, lastLineStart)
+            }
+            if c == 92, !verbatim, i + 1 < limit {
+                escaped = true
+                let e = bytes[i + 1]
+                switch e {
+                case 110: out.append(10)
+                case 116: out.append(9)
+                case 114: break
+                case 117 where i + 5 < limit:
+                    let hex = String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self)
+                    if let v = UInt32(hex, radix: 16), let s = UnicodeScalar(v) {
+                        out += Array(String(Character(s)).utf8)
+                        i += 6
+                        continue
+                    }
+                    out.append(e)
+                case 10:
+                    newlines += 1
+                    lastLineStart = i + 2
+                default: out.append(e)
+                }
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,310 @@
+import Credentials
+import NamedValues
+import PatternMatching
+import SecretRules
+
+/// The named-value rules: where the prefilter saw one of their keywords (or the file path names one), the
+/// buffer's named values are extracted once and each rule judges each value by its name, vendor context
+/// and shape. Values that had to be reassembled (split literals, escaped strings) are also given to the
+/// pattern rules, so a MaintainX key split over three C literals is found like a whole one.
+extension BufferScanner {
+    func namedFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, anyGate: Bool,
+                       into findings: inout [Finding]) throws(ScanError) {
+        // Which gate words the file's path holds (byte search, no allocation: this runs for every file).
+        var path = input.path
+        let inPath: [Bool] = path.withUTF8 { raw in
+            let bytes = UnsafeRawBufferPointer(raw)
+            return compiled.gateWords.map { Self.containsCaseless($0, in: bytes, range: 0..<bytes.count) }
+        }
+        var applicable = [Int]()
+        for r in compiled.namedRules {
+            guard let gates = compiled.ruleGates[r] else {
+                if ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
+                continue
+            }
+            if gates.contains(where: { (anyGate && gateHits[$0]) || inPath[$0] }), ruleApplies(compiled.rules[r], to: input.path) {
+                applicable.append(r)
+            }
+        }
+        guard !applicable.isEmpty else { return }
+        let lowerPath = input.path.lowercased()
+        let values = extractValues(buffer, path: input.path)
+        guard !values.isEmpty else { return }
+        // Pattern findings learn the name they were found under.
+        for i in findings.indices where findings[i].extra["name"] == nil {
+            if let v = values.first(where: { !$0.name.isEmpty && $0.range.contains(findings[i].offset) }) {
+                findings[i].extra["name"] = v.keyPath
+            }
+        }
+        var out = [Finding]()
+        for v in values where v.derived && v.value.utf8.count >= 16 {
+            var inner = [Finding]()
+            var failure: ScanError?
+            Array(v.value.utf8).withUnsafeBytes { raw in
+                var innerLines = LineIndex(raw)
+                do {
+                    inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines, named: false)
+                } catch let e as ScanError { failure = e } catch {}
+            }
+            if let failure { throw failure }
+            for var f in inner {
+                place(&f, at: v.range, lines: &lines)
+                if !v.name.isEmpty { f.extra["name"] = v.keyPath }
+                if keep(f, input) { out.append(f) }
+            }
+        }
+        for v in values where !v.name.isEmpty {
+            let judged = NamedJudgement(value: v)
+            guard judged.plausible else { continue }
+            for r in applicable {
+                if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
+                    out.append(f)
+                }
+            }
+        }
+        findings += out
+    }
+
+    /// Buffers up to this size are read whole; in larger ones (a vendored `sqlite3.c`, a big HAR) only the
+    /// text around the prefilter's gate hits is, so a chance word in a huge file costs little.
+    static let wholeBufferLimit = 256 * 1024
+    static let gateReach = 32 * 1024
+
+    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String) -> [NamedValue] {
+        guard buffer.count > Self.wholeBufferLimit, !gateEnds.isEmpty else { return NamedValues.extract(buffer, path: path) }
+        var windows = [Range<Int>]()
+        for end in gateEnds.sorted() {
+            var lo = max(0, end - Self.gateReach), hi = min(buffer.count, end + Self.gateReach)
+            while lo > 0, buffer[lo - 1] != 0x0A { lo += 1; if lo >= end { break } }
+            while hi < buffer.count, hi > end, buffer[hi - 1] != 0x0A { hi -= 1 }
+            if let last = windows.last, lo <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, hi)
+            } else {
+                windows.append(lo..<hi)
+            }
+        }
+        var out = [NamedValue]()
+        for w in windows {
+            for var v in NamedValues.extract(UnsafeRawBufferPointer(rebasing: buffer[w]), path: path) {
+                v.range = (v.range.lowerBound + w.lowerBound)..<(v.range.upperBound + w.lowerBound)
+                out.append(v)
+            }
+        }
+        return out
+    }
+
+    private func place(_ f: inout Finding, at range: Range<Int>, lines: inout LineIndex) {
+        let (line, column) = lines.position(of: range.lowerBound)
+        let (endLine, endColumn) = lines.position(of: max(range.lowerBound, range.upperBound - 1))
+        f.line = line
+        f.column = column
+        f.endLine = endLine
+        f.endColumn = endColumn + 1
+        f.offset = range.lowerBound
+    }
+
+    private func keep(_ f: Finding, _ input: InputContext) -> Bool {
+        guard let filter = input.lineFilter else { return true }
+        return filter.contains { $0.overlaps(f.line...f.endLine) }
+    }
+
+    private func evaluateNamed(_ rule: CompiledRule, _ v: NamedJudgement, buffer: UnsafeRawBufferPointer, input: InputContext,
+                               lowerPath: String, lines: inout LineIndex) -> Finding? {
+        guard let named = rule.named else { return nil }
+        guard v.candidates.contains(where: { c in named.names.contains { (try? $0.matches(c, scratch: matchScratch)) ?? false } }) else { return nil }
+        let value = v.value.value
+        if let shape = named.value, !((try? shape.matches(value, scratch: matchScratch)) ?? false) { return nil }
+        if let min = rule.rule.entropy, Filters.entropy(Array(value.utf8)) < min { return nil }
+        if v.classes < named.spec.valueClasses { return nil }
+        guard attributed(named, v, buffer: buffer, lowerPath: lowerPath, lines: &lines) else { return nil }
+        let lineRange = lines.lineBounds(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
+        let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
+        if Filters.hasInlineAllow(lineText) { return nil }
+        for a in rule.allowlists + compiled.globalAllowlists
+        where a.allows(path: input.path, secret: value, match: value, line: lineText, commit: input.commit, scratch: matchScratch) {
+            return nil
+        }
+        var severity = rule.rule.severity
+        var extra = [String: String]()
+        var secret = value
+        if let validator = rule.rule.validator {
+            switch Validators.run(validator, secret: value) {
+            case .reject: return nil
+            case .accept(let facts, let change, let normalized):
+                extra = facts
+                if let normalized { secret = normalized }
+                if case .lowerTo(let s) = change, let lowered = Severity(rawValue: s) { severity = min(severity, lowered) }
+            }
+        }
+        var f = Finding(rule: rule.rule, severity: severity, path: input.path, line: 0, column: 0, endLine: 0, endColumn: 0,
+                        secret: secret, fingerprint: fingerprinter.fingerprint(secret))
+        place(&f, at: v.value.range, lines: &lines)
+        guard keep(f, input) else { return nil }
+        extra["name"] = v.value.keyPath
+        f.extra = extra
+        return f
+    }
+
+    /// True when the vendor is named where the rule's scope asks: in the key path, or (scope `near`) in the
+    /// file path or within a few lines, and the key path does not name another provider.
+    private func attributed(_ named: CompiledNamed, _ v: NamedJudgement, buffer: UnsafeRawBufferPointer, lowerPath: String,
+                            lines: inout LineIndex) -> Bool {
+        if named.spec.vendor.isEmpty { return true }
+        if v.tokens.contains(where: { named.shortVendor.contains($0) }) { return true }
+        if named.longVendor.contains(where: { w in ByteSearch.contains(v.squeezed, String(decoding: w, as: UTF8.self)) }) { return true }
+        guard named.spec.vendorScope == .near else { return false }
+        if v.tokens.contains(where: { compiled.providerTokens.contains($0) && !named.spec.vendor.contains($0) }) { return false }
+        if named.longVendor.contains(where: { ByteSearch.contains(lowerPath, String(decoding: $0, as: UTF8.self)) }) { return true }
+        let window = Self.window(around: v.value.range, lines: named.spec.vendorLines, in: buffer)
+        return named.longVendor.contains { Self.containsCaseless($0, in: buffer, range: window) }
+    }
+
+    /// The bytes from `count` lines before `range` to `count` lines after it, at most 4 KB either side.
+    static func window(around range: Range<Int>, lines count: Int, in buffer: UnsafeRawBufferPointer) -> Range<Int> {
+        var lo = min(range.lowerBound, buffer.count), newlines = 0
+        let floor = max(0, lo - 4096)
+        while lo > floor {
+            if buffer[lo - 1] == 0x0A { newlines += 1; if newlines > count { break } }
+            lo -= 1
+        }
+        var hi = min(range.upperBound, buffer.count)
+        newlines = 0
+        let ceiling = min(buffer.count, hi + 4096)
+        while hi < ceiling {
+            if buffer[hi] == 0x0A { newlines += 1; if newlines > count { break } }
+            hi += 1
+        }
+        return lo..<hi
+    }
+
+    /// ASCII case-insensitive search of a lowercase `needle`.
+    static func containsCaseless(_ needle: [UInt8], in buffer: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
+        guard let first = needle.first, range.count >= needle.count else { return false }
+        var i = range.lowerBound
+        let last = range.upperBound - needle.count
+        while i <= last {
+            let c = buffer[i] | 0x20
+            if c == first {
+                var k = 1
+                while k < needle.count, (buffer[i + k] >= 65 && buffer[i + k] <= 90 ? buffer[i + k] + 32 : buffer[i + k]) == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// What the named-value rules need to know about one value, worked out once for all of them.
+struct NamedJudgement {
+    let value: NamedValue
+    /// The normalized name, and the name with its nearest one, two and three parents in front.
+    let candidates: [String]
+    /// Words of the whole key path, normalized.
+    let tokens: [String]
+    /// The normalized key path joined by `_`, and without the `_` (`mind_tickle` written `MindTickle`).
+    let joined: String
+    let squeezed: String
+    let classes: Int
+    /// False for values no named rule reports: placeholders, references, masked values, UUIDs, code.
+    let plausible: Bool
+
+    /// Last words of a name that say the value is not the secret itself.
+    static let notSecretSuffixes: Set<String> = [
+        "id", "url", "uri", "host", "endpoint", "path", "file", "name", "header", "env", "var", "ref", "arn", "sha", "sha1",
+        "sha256", "hash", "checksum", "digest", "etag", "commit", "fingerprint", "version", "region", "type", "length", "len",
+        "size", "count", "ttl", "expiry", "expires", "prefix", "format", "scope", "scopes", "algorithm", "alg", "enabled",
+        "label", "hint", "field", "param", "location", "mount", "arn", "kind", "rotation", "rotated", "at", "date", "hmac",
+        "signature", "sig", "mode", "policy", "store", "provider", "source", "template", "placeholder", "example", "sample",
+        "description", "desc", "help", "text", "title", "pattern", "regex", "validator", "schema", "class", "method", "timeout",
+        "property", "properties", "prop", "setting", "option", "annotation", "attribute", "column", "table", "bucket",
+    ]
+
+    init(value: NamedValue) {
+        self.value = value
+        let leaf = NamedValue.normalize(value.name)
+        let parents = value.path.suffix(3).reversed().map(NamedValue.normalize).filter { !$0.isEmpty }
+        var candidates = [leaf]
+        var suffix = leaf
+        for p in parents {
+            suffix = "\(p)_\(suffix)"
+            candidates.append(suffix)
+        }
+        self.candidates = candidates
+        let all = (value.path + [value.name]).map(NamedValue.normalize).filter { !$0.isEmpty }
+        joined = all.joined(separator: "_")
+        tokens = joined.split(separator: "_").map(String.init)
+        squeezed = tokens.joined()
+        var lower = false, upper = false, digit = false, other = false
+        for c in value.value.utf8 {
+            if c >= 97 && c <= 122 { lower = true } else if c >= 65 && c <= 90 { upper = true } else if c >= 48 && c <= 57 { digit = true } else { other = true }
+        }
+        classes = [lower, upper, digit, other].filter { $0 }.count
+        let last = leaf.split(separator: "_").last.map(String.init) ?? leaf
+        plausible = !leaf.isEmpty && !Self.notSecretSuffixes.contains(last) && !all.contains("encrypted_data")
+            && Self.plausibleValue(value.value)
+    }
+
+    static let referencePrefixes = [
+        "arn:", "!", "enc[", "ref+", "sm://", "projects/", "@microsoft.keyvault", "keyvault:", "ssm:", "secret:", "secrets/",
+        "kms:", "file:", "/", "./", "~/", "http://", "https://", "awssm:", "azkv:", "gcpsm:", "doppler:", "infisical:", "env:",
+        "%", "#{", "@{", "$", "{", "[",
+    ]
+
+    /// `webhook_secret`, `maintainxWebhookSecret`, `MAKINI_CLIENT_SECRET`, `keywarden-test-secret`: two or more
+    /// words, each all lowercase, capitalised, or (between separators) all capitals. Random letters almost
+    /// never fall into words like these.
+    static func isWordsIdentifier(_ u: [UInt8]) -> Bool {
+        var words = [[UInt8]]()
+        var current = [UInt8]()
+        for c in u {
+            let upper = c >= 65 && c <= 90, lower = c >= 97 && c <= 122
+            guard upper || lower || c == 95 || c == 45 else { return false }
+            if c == 95 || c == 45 {
+                if !current.isEmpty { words.append(current) }
+                current = []
+            } else if upper, let last = current.last, last >= 97 {
+                words.append(current)
+                current = [c]
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        guard words.count >= 2 else { return false }
+        return words.allSatisfy { w in
+            guard w.count >= 2, w.count <= 14 else { return false }
+            let tail = w.dropFirst()
+            let allLower = tail.allSatisfy { $0 >= 97 }
+            let allUpper = w.allSatisfy { $0 <= 90 }
+            return allLower || (allUpper && w.count <= 8)
+        }
+    }
+
+    static func plausibleValue(_ v: String) -> Bool {
+        let u = Array(v.utf8)
+        guard u.count >= 8 else { return false }
+        let lower = v.lowercased()
+        if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
+        if Filters.isPlaceholder(v) { return false }
+        // (Not `---` or `___`: base64url keys hold those by chance.)
+        for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where ByteSearch.contains(v, masked) { return false }
+        if GenericValue.isUUID(u) { return false }
+        if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
+        // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`, `makini.oauth.client-secret`) are code.
+        if !v.hasPrefix("eyJ"), u.contains(46), v.split(separator: ".").allSatisfy({ seg in
+            seg.count < 32 && seg.first.map { $0.isLetter || $0 == "_" } == true && seg.allSatisfy { $0.isLetter || $0 == "_" || $0 == "-" }
+        }) {
+            return false
+        }
+        // A variable or an id given as the value (`webhook_secret: webhook_secret`, `= maintainxWebhookSecret;`,
+        // `"maintainx-api-key-split"`, `keywarden-test-secret`).
+        if u.count <= 64, isWordsIdentifier(u) { return false }
+        // An environment variable's name given as the value (`secretKeyRef: key: MAKINI_WEBHOOK_SECRET`).
+        if u.allSatisfy({ ($0 >= 65 && $0 <= 90) || $0 == 95 || ($0 >= 48 && $0 <= 57) }), u.contains(95), u.first.map({ $0 >= 65 && $0 <= 90 }) == true {
+            let words = v.split(separator: "_")
+            if words.count >= 2, words.allSatisfy({ $0.count <= 12 }) { return false }
+        }
+        return true
+    }
+}

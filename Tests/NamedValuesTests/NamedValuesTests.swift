@@ -1,0 +1,125 @@
+import Testing
+@testable import NamedValues
+
+/// A value assembled at run time, so this file holds nothing secret-shaped.
+private let v = ["Q7x", "Lp2", "Vn9", "Kd4", "Zr8", "Tw3"].joined()
+
+private func names(_ text: String, path: String = "") -> [(String, String)] {
+    NamedValues.extract(text, path: path).map { ($0.keyPath, $0.value) }
+}
+
+private func expectFound(_ text: String, _ keyPath: String, path: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    let found = names(text, path: path)
+    #expect(found.contains { $0.0 == keyPath && $0.1 == v }, "\(keyPath) not in \(found)", sourceLocation: sourceLocation)
+}
+
+@Suite struct Assignments {
+    @Test(arguments: [
+        ("MAKINI_CLIENT_SECRET=\(v)", "MAKINI_CLIENT_SECRET"),
+        ("export MAKINI_CLIENT_SECRET=\"\(v)\"", "MAKINI_CLIENT_SECRET"),
+        ("makini_secret = '\(v)'  # prod", "makini_secret"),
+        ("const makiniSecret = \"\(v)\";", "makiniSecret"),
+        ("secret := \"\(v)\"", "secret"),
+        ("pub const MAKINI_SECRET: &str = \"\(v)\";", "MAKINI_SECRET"),
+        ("static MAKINI_SECRET: &'static str = \"\(v)\";", "MAKINI_SECRET"),
+        ("private static final String MAKINI_SECRET = \"\(v)\";", "MAKINI_SECRET"),
+        ("val makiniSecret: String = \"\(v)\"", "makiniSecret"),
+        ("private const string MakiniSecret = @\"\(v)\";", "MakiniSecret"),
+        ("$makiniSecret = '\(v)';", "$makiniSecret"),
+        ("'makini_secret' => '\(v)',", "makini_secret"),
+        ("let makiniSecret = \"\(v)\"", "makiniSecret"),
+        ("#define MAKINI_SECRET \"\(v)\"", "MAKINI_SECRET"),
+        ("const Secret string = \"\(v)\"", "Secret"),
+        ("static const char MAKINI_SECRET[] = \"\(v)\";", "MAKINI_SECRET"),
+        ("buildConfigField(\"String\", \"MAKINI_SECRET\", \"\\\"\(v)\\\"\")", "MAKINI_SECRET"),
+        ("client = Client(client_secret=\"\(v)\")", "client_secret"),
+        ("MAKINI_CLIENT_SECRET: \(v)", "MAKINI_CLIENT_SECRET"),
+    ])
+    func assignment(text: String, name: String) {
+        expectFound(text, name)
+    }
+
+    @Test(arguments: [
+        ("const s = process.env.MAKINI_SECRET || \"\(v)\";", "MAKINI_SECRET"),
+        ("const s = process.env.MAKINI_SECRET ?? '\(v)';", "MAKINI_SECRET"),
+        ("s = os.getenv(\"MAKINI_SECRET\", \"\(v)\")", "MAKINI_SECRET"),
+        ("s = os.environ.get('MAKINI_SECRET', '\(v)')", "MAKINI_SECRET"),
+        ("s = ENV.fetch(\"MAKINI_SECRET\", \"\(v)\")", "MAKINI_SECRET"),
+        ("s = ENV[\"MAKINI_SECRET\"] || \"\(v)\"", "MAKINI_SECRET"),
+        ("'secret' => env('MAKINI_SECRET', '\(v)'),", "MAKINI_SECRET"),
+        ("String s = System.getenv().getOrDefault(\"MAKINI_SECRET\", \"\(v)\");", "MAKINI_SECRET"),
+        ("val s = System.getenv(\"MAKINI_SECRET\") ?: \"\(v)\"", "MAKINI_SECRET"),
+        ("s = os.getenv(\"MAKINI_SECRET\") or \"\(v)\"", "MAKINI_SECRET"),
+        ("SECRET=${MAKINI_SECRET:-\(v)}", "MAKINI_SECRET"),
+        ("secret := os.Getenv(\"MAKINI_SECRET\")\nif secret == \"\" {\n\tsecret = \"\(v)\"\n}", "MAKINI_SECRET"),
+        ("@dataclass\nclass MakiniSettings:\n    webhook_secret: str = \"\(v)\"", "MakiniSettings.webhook_secret"),
+        ("class Settings(BaseSettings):\n    secret: str = Field(default=\"\(v)\", env=\"MAKINI_SECRET\")", "Settings.MAKINI_SECRET"),
+    ])
+    func fallback(text: String, name: String) {
+        expectFound(text, name)
+    }
+
+    @Test func splitLiterals() {
+        let a = String(v.prefix(6)), b = String(v.dropFirst(6).prefix(6)), c = String(v.dropFirst(12))
+        expectFound("const char *MAKINI_SECRET = \"\(a)\" \"\(b)\" \"\(c)\";", "MAKINI_SECRET")
+        expectFound("#define MAKINI_SECRET \\\n    \"\(a)\" \\\n    \"\(b)\" \\\n    \"\(c)\"", "MAKINI_SECRET")
+        expectFound("secret = \"\(a)\" +\n    \"\(b)\" +\n    \"\(c)\"", "secret")
+        expectFound("MAKINI_SECRET = (\n    \"\(a)\"\n    \"\(b)\"\n    \"\(c)\"\n)", "MAKINI_SECRET")
+        let found = NamedValues.extract("x = 1\nsecret = \"\(a)\" + \"\(b)\" + \"\(c)\"")
+        #expect(found.first { $0.value == v }?.range.lowerBound == 16)
+    }
+}
+
+@Suite struct Structured {
+    @Test func yamlPaths() {
+        expectFound("makini:\n  webhook:\n    # rotated monthly\n    secret: \"\(v)\"\n  base_url: https://api.makini.io\n", "makini.webhook.secret")
+        expectFound("env:\n  - name: MAKINI_CLIENT_SECRET\n    value: \"\(v)\"\n", "env.MAKINI_CLIENT_SECRET")
+        expectFound("services:\n  api:\n    environment:\n      - MAKINI_SECRET=\(v)\n", "services.api.environment.MAKINI_SECRET")
+    }
+
+    @Test func jsonPaths() {
+        expectFound("{\n  \"Makini\": {\n    \"Webhooks\": {\n      \"SigningSecret\": \"\(v)\"\n    }\n  }\n}", "Makini.Webhooks.SigningSecret")
+        expectFound("{\"values\": [{\"key\": \"MAKINI_TOKEN\", \"value\": \"\(v)\", \"enabled\": true}]}", "values.MAKINI_TOKEN")
+        expectFound("{\"values\": [\n  {\n    \"key\": \"MAKINI_TOKEN\",\n    \"value\": \"\(v)\"\n  }\n]}", "values.MAKINI_TOKEN")
+    }
+
+    @Test func sectionsAndBlocks() {
+        expectFound("[makini]\nclient_secret = \"\(v)\"\n", "makini.client_secret")
+        expectFound("provider \"makini\" {\n  client_secret = \"\(v)\"\n}\n", "makini.client_secret")
+        expectFound("makini.client.secret=\\\n  \(v)\n", "makini.client.secret", path: "app.properties")
+        expectFound("makini.client.secret \(v)\n", "makini.client.secret", path: "app.properties")
+    }
+
+    @Test func markup() {
+        expectFound("<config>\n  <makini>\n    <clientSecret>\(v)</clientSecret>\n  </makini>\n</config>", "config.makini.clientSecret")
+        expectFound("<dict>\n  <key>MakiniClientSecret</key>\n  <string>\(v)</string>\n</dict>", "dict.MakiniClientSecret")
+        expectFound("<appSettings>\n  <add key=\"Makini:ClientSecret\" value=\"\(v)\" />\n</appSettings>", "Makini:ClientSecret")
+    }
+
+    @Test func csv() {
+        expectFound("vendor,client_id,client_secret\nmakini,abc,\(v)\n", "client_secret", path: "creds.csv")
+    }
+}
+
+@Suite struct ValuesInValues {
+    @Test func nested() {
+        expectFound("log: \"{\\\"makini\\\": {\\\"client_secret\\\": \\\"\(v)\\\"}}\"", "log.makini.client_secret")
+        expectFound("curl -H \"X-Api-Key: \(v)\" https://api.makini.io/api/system/client", "X-Api-Key")
+        expectFound("curl -H 'Authorization: Bearer \(v)' https://api.makini.io", "Authorization")
+        expectFound("http POST https://api.makini.io/x 'Authorization:Bearer \(v)'", "Authorization")
+        expectFound("GET /link/token?client_id=abc&client_secret=\(v)&grant_type=x", "client_secret")
+        expectFound("./worker --webhook-secret \(v) --port 8080", "webhook-secret")
+        expectFound("./worker --webhook-secret=\(v)", "--webhook-secret")
+        expectFound("{\"cell_type\": \"code\", \"source\": [\"import os\\n\", \"MAKINI_SECRET = \\\"\(v)\\\"\\n\"]}", "source.MAKINI_SECRET")
+    }
+
+    @Test func normalize() {
+        #expect(NamedValue.normalize("makiniClientSecret") == "makini_client_secret")
+        #expect(NamedValue.normalize("MAKINI-CLIENT.SECRET") == "makini_client_secret")
+        #expect(NamedValue.normalize("$makini_secret") == "makini_secret")
+        #expect(NamedValue.normalize("X-Api-Key") == "x_api_key")
+        #expect(NamedValue.normalize("MaintainXWebhookSecret") == "maintainx_webhook_secret")
+        #expect(NamedValue.normalize("MAINTAINX_API_KEY") == "maintainx_api_key")
+        #expect(NamedValue.normalize("getMaintainXKey") == "get_maintainx_key")
+    }
+}

@@ -1,0 +1,85 @@
+import SecretScanner
+import Testing
+import TestSupport
+
+/// The named-value rules of MaintainX, Mindtickle and Makini through the real engine.
+@Suite struct NamedRuleTests {
+    @Test func findingsSayWhereTheirNameCameFrom() throws {
+        let secret = FakeKeys.alnum(40)
+        let text = "makini:\n  base_url: https://api.makini.io\n  webhook:\n    # rotated by ops\n    secret: \"\(secret)\"\n"
+        let found = try Engine.scan(text, path: "deploy/values.yaml")
+        let f = try #require(found.first)
+        #expect(found.count == 1)
+        #expect(f.ruleID == "makini-webhook-secret" && f.line == 5 && f.extra["name"] == "makini.webhook.secret")
+        #expect(f.secret == secret)
+    }
+
+    @Test func aMakiniJWTIsReportedAsMakini() throws {
+        let token = FakeKeys.jwt(header: #"{"alg":"RS256","typ":"JWT"}"#, payload: #"{"sub":"4711","aud":"makini-link","exp":1900000000}"#)
+        let found = try Engine.scan("MAKINI_ACCESS_TOKEN=\(token)\n")
+        #expect(found.map(\.ruleID) == ["makini-token"])
+        #expect(found.first?.extra["name"] == "MAKINI_ACCESS_TOKEN")
+    }
+
+    @Test func environmentDefaultsAreNamedAfterTheVariable() throws {
+        let (api, secret) = FakeKeys.mindtickle()
+        let text = """
+        import os
+
+        client = Mindtickle(
+            api_key=os.environ.get(
+                "MT_API_KEY",
+                "\(api)",
+            ),
+            secret_key=os.getenv("MT_SECRET_KEY", "\(secret)"),
+        )
+        """
+        let found = try Engine.scan(text, path: "sync/client.py")
+        let pair = try #require(found.first)
+        #expect(found.count == 1 && pair.ruleID == "mindtickle-key-pair")
+        #expect(pair.extra["api_key_line"] == "6" && pair.extra["secret_key_line"] == "8")
+    }
+
+    @Test func aSplitMaintainXKeyIsJoinedAndReportedAtItsFirstLine() throws {
+        let key = FakeKeys.maintainX()
+        let third = key.count / 3
+        let a = String(key.prefix(third)), b = String(key.dropFirst(third).prefix(third)), c = String(key.dropFirst(2 * third))
+        let text = "// MaintainX\nconst token =\n  \"\(a)\" +\n  \"\(b)\" +\n  \"\(c)\";\n"
+        let found = try Engine.scan(text, path: "src/client.js")
+        let f = try #require(found.first { $0.ruleID == "maintainx-api-key" })
+        #expect(f.line == 3 && f.secret == key && f.extra["jti"] != nil)
+    }
+
+    @Test func aVendorNamedOnlyByTheFilePathCounts() throws {
+        let secret = FakeKeys.alnum(40)
+        let found = try Engine.scan("PORT=8080\nWEBHOOK_SECRET=\(secret)\n", path: "services/Makini-bridge/.env")
+        #expect(found.map(\.ruleID) == ["makini-webhook-secret"])
+        #expect(try Engine.scan("PORT=8080\nWEBHOOK_SECRET=\(secret)\n", path: "services/bridge/.env").allSatisfy { $0.provider != "makini" })
+    }
+
+    @Test func inAHugeFileOnlyTheTextAroundAVendorWordIsRead() throws {
+        let secret = FakeKeys.alnum(40)
+        let filler = String(repeating: "int unrelated_function(void) { return 0; }\n", count: 12_000)
+        let text = filler + "/* Makini link */\nstatic const char MAKINI_CLIENT_SECRET[] = \"\(secret)\";\n" + filler
+        let found = try Engine.scan(text, path: "vendor/big.c")
+        let f = try #require(found.first)
+        #expect(found.count == 1 && f.ruleID == "makini-client-secret" && f.line == 12_002 && f.secret == secret)
+    }
+
+    @Test(arguments: [
+        "MAKINI_CLIENT_SECRET=${MAKINI_CLIENT_SECRET}",
+        "makini:\n  client_secret: \"{{ .Values.makini.clientSecret }}\"",
+        "MAKINI_CLIENT_SECRET=vault:secret/data/makini#client_secret",
+        "MAKINI_CLIENT_SECRET=op://ops/makini/client-secret",
+        "makini:\n  client_secret: !Ref MakiniClientSecret",
+        "makini:\n  client_secret: ENC[AES256_GCM,data:abcdefghijklmnop,iv:qrstuvwx,type:str]",
+        "MAKINI_CLIENT_SECRET=********************",
+        "MAKINI_CLIENT_SECRET=your-client-secret-here",
+        "makini:\n  webhook_secret_sha256: " + FakeKeys.hex(64),
+        "# https://api.makini.io\nSTRIPE_WEBHOOK_SECRET=" + FakeKeys.join("whsec", "_", FakeKeys.alnum(32)),
+    ])
+    func referencesAndOtherVendorsStayClean(text: String) throws {
+        let found = try Engine.scan(text)
+        #expect(!found.contains { $0.provider == "makini" }, "\(found.map(\.ruleID))")
+    }
+}
