@@ -56,11 +56,16 @@ extension BufferScanner {
         for v in values where !v.name.isEmpty {
             let judged = NamedJudgement(value: v)
             guard judged.plausible else { continue }
+            // Of the rules that report this value, those whose name matched the longest stretch of its key
+            // path win: `mindtickle.secret.key` is a secret key (`secret_key`), not an API key (`key`).
+            var reported = [(finding: Finding, depth: Int)]()
             for r in applicable {
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
-                    out.append(f)
+                    reported.append(f)
                 }
             }
+            let deepest = reported.map(\.depth).max() ?? 0
+            out += reported.filter { $0.depth == deepest }.map(\.finding)
         }
         findings += out
     }
@@ -109,9 +114,12 @@ extension BufferScanner {
     }
 
     private func evaluateNamed(_ rule: CompiledRule, _ v: NamedJudgement, buffer: UnsafeRawBufferPointer, input: InputContext,
-                               lowerPath: String, lines: inout LineIndex) -> Finding? {
+                               lowerPath: String, lines: inout LineIndex) -> (finding: Finding, depth: Int)? {
         guard let named = rule.named else { return nil }
-        guard v.candidates.contains(where: { c in named.names.contains { (try? $0.matches(c, scratch: matchScratch)) ?? false } }) else { return nil }
+        // How many components of the key path (the name, then its parents) the rule's names matched, at most.
+        guard let depth = v.candidates.indices.last(where: { i in
+            named.names.contains { (try? $0.matches(v.candidates[i], scratch: matchScratch)) ?? false }
+        }).map({ $0 + 1 }) else { return nil }
         let value = v.value.value
         if let shape = named.value, !((try? shape.matches(value, scratch: matchScratch)) ?? false) { return nil }
         if let min = rule.rule.entropy, Filters.entropy(Array(value.utf8)) < min { return nil }
@@ -119,7 +127,9 @@ extension BufferScanner {
         guard attributed(named, v, buffer: buffer, lowerPath: lowerPath, lines: &lines) else { return nil }
         let lineRange = lines.lineBounds(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
-        if Filters.hasInlineAllow(lineText) { return nil }
+        // A pair half on an allowed line is kept (marked) until pairing: the allow then covers its pair.
+        let inlineAllowed = Filters.hasInlineAllow(lineText)
+        if inlineAllowed, rule.rule.pair == nil { return nil }
         for a in rule.allowlists + compiled.globalAllowlists
         where a.allows(path: input.path, secret: value, match: value, line: lineText, commit: input.commit, scratch: matchScratch) {
             return nil
@@ -142,7 +152,8 @@ extension BufferScanner {
         guard keep(f, input) else { return nil }
         extra["name"] = v.value.keyPath
         f.extra = extra
-        return f
+        f.inlineAllowed = inlineAllowed
+        return (f, depth)
     }
 
     /// True when the vendor is named where the rule's scope asks: in the key path, or (scope `near`) in the

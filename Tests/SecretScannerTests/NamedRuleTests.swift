@@ -14,6 +14,16 @@ import TestSupport
         #expect(f.secret == secret)
     }
 
+    @Test func theRuleMatchingMoreOfTheKeyPathWins() throws {
+        // `mindtickle.secret.key`: its last word alone ("key") fits the API key's names, but "secret_key" fits
+        // the secret key's: it is the secret half, and the two lines are one pair.
+        let pair = FakeKeys.mindtickle()
+        let found = try Engine.scan("# dev\nmindtickle.api.key = \(pair.apiKey)\nmindtickle.secret.key: \(pair.secretKey)\n",
+                                    path: "app.properties")
+        #expect(found.map(\.ruleID) == ["mindtickle-key-pair"], "\(found.map(\.ruleID))")
+        #expect(found.first?.extra["api_key_line"] == "2" && found.first?.extra["secret_key_line"] == "3")
+    }
+
     @Test func aMakiniJWTIsReportedAsMakini() throws {
         let token = FakeKeys.jwt(header: #"{"alg":"RS256","typ":"JWT"}"#, payload: #"{"sub":"4711","aud":"makini-link","exp":1900000000}"#)
         let found = try Engine.scan("MAKINI_ACCESS_TOKEN=\(token)\n")
