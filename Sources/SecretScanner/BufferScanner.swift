@@ -203,25 +203,10 @@ public final class BufferScanner {
         if Filters.isPlaceholder(secret) { return nil }
         let lineRange = lines.lineBounds(containing: m.range.lowerBound, upTo: m.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
-        // A pair half on an allowed line is kept (marked) until pairing: the allow then covers its pair.
-        let inlineAllowed = Filters.hasInlineAllow(lineText)
-        if inlineAllowed, rule.rule.pair == nil { return nil }
         let matchText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[m.range]), as: UTF8.self)
-        for a in rule.allowlists + compiled.globalAllowlists
-        where a.allows(path: input.path, secret: secret, match: matchText, line: lineText, commit: input.commit, scratch: matchScratch) {
-            return nil
-        }
-        var severity = rule.rule.severity
-        var extra = [String: String]()
-        if let v = rule.rule.validator {
-            switch Validators.run(v, secret: secret) {
-            case .reject: return nil
-            case .accept(let facts, let change, let normalized):
-                extra = facts
-                if let normalized { secret = normalized }
-                if case .lowerTo(let s) = change, let lowered = Severity(rawValue: s) { severity = min(severity, lowered) }
-            }
-        }
+        guard let judged = judge(rule, secret: secret, match: matchText, line: lineText, input: input) else { return nil }
+        secret = judged.secret
+        let severity = judged.severity, extra = judged.extra, inlineAllowed = judged.inlineAllowed
         let (line, column) = lines.position(of: secretRange.lowerBound)
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound - 1)
         if let filter = input.lineFilter, !filter.contains(where: { $0.overlaps(line...endLine) }) { return nil }
@@ -231,6 +216,33 @@ public final class BufferScanner {
         f.offset = secretRange.lowerBound
         f.inlineAllowed = inlineAllowed
         return f
+    }
+
+    /// What a candidate of `rule` becomes once judged: nil when an inline allow (on a line of a rule that is not
+    /// a pair half), an allowlist or the rule's validator rules it out; else the secret (a validator may
+    /// normalize it), its severity (a validator may lower it), the validator's facts, and whether its line
+    /// carries an inline allow (a pair half is kept, marked, so that the allow covers its pair).
+    func judge(_ rule: CompiledRule, secret: String, match: String, line: String, input: InputContext)
+        -> (secret: String, severity: Severity, extra: [String: String], inlineAllowed: Bool)? {
+        let inlineAllowed = Filters.hasInlineAllow(line)
+        if inlineAllowed, rule.rule.pair == nil { return nil }
+        for a in rule.allowlists + compiled.globalAllowlists
+        where a.allows(path: input.path, secret: secret, match: match, line: line, commit: input.commit, scratch: matchScratch) {
+            return nil
+        }
+        var severity = rule.rule.severity
+        var extra = [String: String]()
+        var secret = secret
+        if let v = rule.rule.validator {
+            switch Validators.run(v, secret: secret) {
+            case .reject: return nil
+            case .accept(let facts, let change, let normalized):
+                extra = facts
+                if let normalized { secret = normalized }
+                if case .lowerTo(let s) = change, let lowered = Severity(rawValue: s) { severity = min(severity, lowered) }
+            }
+        }
+        return (secret, severity, extra, inlineAllowed)
     }
 
     /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too.

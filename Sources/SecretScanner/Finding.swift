@@ -36,6 +36,10 @@ public struct Finding: Sendable, CustomStringConvertible, CustomDebugStringConve
     /// A pair half on a line with an inline allow marker: kept until pairing so that `keywarden:allow` on
     /// either line of a pair allows the whole pair, then dropped.
     var inlineAllowed = false
+    /// For a named-value rule's finding, how many components of the value's key path its names matched (the
+    /// name alone is 1): of rules reporting the same value, the one that matched more of the path is preferred
+    /// (`mindtickle.secret.key` is a secret key, not an API key). 0 for pattern rules.
+    var nameDepth = 0
     /// Byte offset of the secret in its input (for ordering and de-duplication; not reported).
     var offset = 0
 

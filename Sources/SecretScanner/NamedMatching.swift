@@ -56,16 +56,11 @@ extension BufferScanner {
         for v in values where !v.name.isEmpty {
             let judged = NamedJudgement(value: v)
             guard judged.plausible else { continue }
-            // Of the rules that report this value, those whose name matched the longest stretch of its key
-            // path win: `mindtickle.secret.key` is a secret key (`secret_key`), not an API key (`key`).
-            var reported = [(finding: Finding, depth: Int)]()
             for r in applicable {
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
-                    reported.append(f)
+                    out.append(f)
                 }
             }
-            let deepest = reported.map(\.depth).max() ?? 0
-            out += reported.filter { $0.depth == deepest }.map(\.finding)
         }
         findings += out
     }
@@ -114,7 +109,7 @@ extension BufferScanner {
     }
 
     private func evaluateNamed(_ rule: CompiledRule, _ v: NamedJudgement, buffer: UnsafeRawBufferPointer, input: InputContext,
-                               lowerPath: String, lines: inout LineIndex) -> (finding: Finding, depth: Int)? {
+                               lowerPath: String, lines: inout LineIndex) -> Finding? {
         guard let named = rule.named else { return nil }
         // How many components of the key path (the name, then its parents) the rule's names matched, at most.
         guard let depth = v.candidates.indices.last(where: { i in
@@ -127,25 +122,9 @@ extension BufferScanner {
         guard attributed(named, v, buffer: buffer, lowerPath: lowerPath, lines: &lines) else { return nil }
         let lineRange = lines.lineBounds(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
-        // A pair half on an allowed line is kept (marked) until pairing: the allow then covers its pair.
-        let inlineAllowed = Filters.hasInlineAllow(lineText)
-        if inlineAllowed, rule.rule.pair == nil { return nil }
-        for a in rule.allowlists + compiled.globalAllowlists
-        where a.allows(path: input.path, secret: value, match: value, line: lineText, commit: input.commit, scratch: matchScratch) {
-            return nil
-        }
-        var severity = rule.rule.severity
-        var extra = [String: String]()
-        var secret = value
-        if let validator = rule.rule.validator {
-            switch Validators.run(validator, secret: value) {
-            case .reject: return nil
-            case .accept(let facts, let change, let normalized):
-                extra = facts
-                if let normalized { secret = normalized }
-                if case .lowerTo(let s) = change, let lowered = Severity(rawValue: s) { severity = min(severity, lowered) }
-            }
-        }
+        guard let judged = judge(rule, secret: value, match: value, line: lineText, input: input) else { return nil }
+        let secret = judged.secret, severity = judged.severity, inlineAllowed = judged.inlineAllowed
+        var extra = judged.extra
         var f = Finding(rule: rule.rule, severity: severity, path: input.path, line: 0, column: 0, endLine: 0, endColumn: 0,
                         secret: secret, fingerprint: fingerprinter.fingerprint(secret))
         place(&f, at: v.value.range, lines: &lines)
@@ -153,7 +132,8 @@ extension BufferScanner {
         extra["name"] = v.value.keyPath
         f.extra = extra
         f.inlineAllowed = inlineAllowed
-        return (f, depth)
+        f.nameDepth = depth
+        return f
     }
 
     /// True when the vendor is named where the rule's scope asks: in the key path, or (scope `near`) in the
