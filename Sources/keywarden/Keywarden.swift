@@ -70,7 +70,7 @@ struct Keywarden: ParsableCommand {
                 Foundation.exit(0)
             }
             if !message.isEmpty {
-                FileHandle.standardError.write(Data(("keywarden: " + message + "\n").utf8))
+                Terminal.warn("keywarden: " + message)
             }
             Foundation.exit(2)
         }

@@ -37,8 +37,10 @@ enum Terminal {
     }
 
     /// Writes a line to standard error.
+    /// Control characters other than keywarden's own newlines and colours are escaped, and no line can
+    /// start with `::` (a workflow command in a CI log): messages quote repository names and metadata.
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((PrintableText.sanitizeMessage(message) + "\n").utf8))
     }
 }
 
