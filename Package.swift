@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "SystemSupport", swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
-        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "Hashing", dependencies: ["COpenSSL", "SystemSupport"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
         .target(name: "GitRepository", dependencies: ["CLibGit2", "SystemSupport"], swiftSettings: strict),
         // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Credentials", swiftSettings: strict),
         .target(
             name: "SecretRules",
-            dependencies: ["TOMLKit", "Credentials", "SystemSupport"],
+            dependencies: ["TOMLKit", "Credentials", "Hashing", "SystemSupport"],
             swiftSettings: strict,
             plugins: ["EmbedRules"]
         ),

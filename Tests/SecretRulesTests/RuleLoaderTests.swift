@@ -159,9 +159,15 @@ import Foundation
             #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.paths) == b.allowlists.map(\.paths))
         }
         // A damaged cache is not trusted.
-        let file = RuleSetCache.file(in: dir)
-        let bytes = try Data(contentsOf: file)
+        let file = dir.appendingPathComponent(RuleSetCache.name())
+        var bytes = try Data(contentsOf: file)
         try bytes.prefix(bytes.count - 3).write(to: file)
+        #expect(RuleSetCache.load(from: dir) == nil)
+        // Nor one that parses but was not written by this user's keywarden (its HMAC does not check out).
+        RuleSetCache.store(parsed, in: dir)
+        bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 1] ^= 0xFF
+        try bytes.write(to: file)
         #expect(RuleSetCache.load(from: dir) == nil)
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The scanned files are untrusted input (issue 14): report files, the cache and what is printed.
+@Suite struct UntrustedInputTests {
+    let cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+
+    @Test func aReportIsNeverWrittenThroughALinkAndIsPrivate() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("src/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("victim.txt", "precious\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("keywarden.sarif"), withDestinationPath: dir.path("victim.txt"))
+        let linked = try Run.keywarden(["scan", "--no-git", "--format", "sarif", "--output", dir.path("keywarden.sarif"), dir.path("src")],
+                                       environment: cacheEnv)
+        #expect(linked.status == 2, "\(linked.stderr)")
+        #expect(linked.stderr.contains("symbolic link"), "\(linked.stderr)")
+        #expect(try String(contentsOfFile: dir.path("victim.txt"), encoding: .utf8) == "precious\n")
+        let fresh = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", dir.path("report.json"), dir.path("src")],
+                                      environment: cacheEnv)
+        #expect(fresh.status == 1)
+        var info = stat()
+        #expect(stat(dir.path("report.json"), &info) == 0 && info.st_mode & 0o077 == 0, "a new report is 0600")
+        #expect(try Run.keywarden(["scan", "--no-git", "--output", "/dev/null", dir.path("src")], environment: cacheEnv).status == 1)
+    }
+
+    @Test func namesCannotDrawOnTheTerminalOrWriteWorkflowCommands() throws {
+        let dir = try TemporaryDirectory()
+        let name = "x\u{1B}[2J\n::error file=README.md,line=1::pwned\u{9B}31m.env"
+        try dir.write("src/\(name)", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("src/l\n::warning::link"), withDestinationPath: "/etc/hostname")
+        let r = try Run.keywarden(["scan", "--no-git", dir.path("src")], environment: cacheEnv)
+        #expect(r.status == 1, "\(r.stderr)")
+        for text in [r.stdout, r.stderr] {
+            #expect(!text.contains("\u{1B}"), "no escape sequence: \(text)")
+            #expect(!text.contains("\u{9B}"), "no C1 control: \(text)")
+            #expect(!text.split(separator: "\n").contains { $0.hasPrefix("::") }, "no workflow command: \(text)")
+        }
+        #expect(r.stdout.contains("\\u{1b}[2J\\n::error"), "the name is shown escaped: \(r.stdout)")
+    }
+
+    @Test func aSwappedCacheFileIsRebuiltNotTrusted() throws {
+        let cache = try TemporaryDirectory(prefix: "keywarden-cache")
+        let env = ["KEYWARDEN_CACHE_DIR": cache.path("kw")]
+        let dir = try TemporaryDirectory()
+        try dir.write("a/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\nMINDTICKLE_API_KEY=\(FakeKeys.alnum(40))\n")
+        let first = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path("a")], environment: env)
+        #expect(first.status == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.path("kw")).filter { !$0.hasPrefix(".") }
+        #expect(files.contains { $0.hasPrefix("rules-") } && files.contains { $0.hasPrefix("prefilter-") }, "\(files)")
+        // The review's attack: 16 bytes in place of the rules, an empty database: the scan must not go blind.
+        for file in files {
+            try Data(repeating: 0, count: 16).write(to: URL(fileURLWithPath: cache.path("kw/\(file)")))
+        }
+        let second = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path("a")], environment: env)
+        #expect(second.status == 1, "\(second.stderr)")
+        func findings(_ json: String) -> [String] { json.split(separator: "\n").filter { !$0.contains("duration") }.map(String.init) }
+        #expect(findings(second.stdout) == findings(first.stdout))
+        // A cache folder others can write to is not used at all, with a warning.
+        chmod(cache.path("kw"), 0o777)
+        let open = try Run.keywarden(["scan", "--no-git", dir.path("a")], environment: env)
+        #expect(open.status == 1)
+        #expect(open.stderr.contains("cache folder"), "\(open.stderr)")
+    }
+}
