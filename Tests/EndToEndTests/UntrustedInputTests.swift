@@ -48,8 +48,14 @@ import TestSupport
         #expect(first.status == 1)
         let files = try FileManager.default.contentsOfDirectory(atPath: cache.path("kw")).filter { !$0.hasPrefix(".") }
         #expect(files.contains { $0.hasPrefix("rules-") } && files.contains { $0.hasPrefix("prefilter-") }, "\(files)")
-        // The review's attack: 16 bytes in place of the rules, an empty database: the scan must not go blind.
-        for file in files {
+        // The review's attack: a tiny well-formed "no rules" file in place of the rules (format version 2,
+        // then zero rules, allowlists, pairs and warnings): the scan must not go blind.
+        var empty = [UInt8]()
+        for v: UInt32 in [2, 0, 0, 0, 0] { withUnsafeBytes(of: v.littleEndian) { empty += $0 } }
+        for file in files where file.hasPrefix("rules-") {
+            try Data(empty).write(to: URL(fileURLWithPath: cache.path("kw/\(file)")))
+        }
+        for file in files where file.hasPrefix("prefilter-") {
             try Data(repeating: 0, count: 16).write(to: URL(fileURLWithPath: cache.path("kw/\(file)")))
         }
         let second = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path("a")], environment: env)
