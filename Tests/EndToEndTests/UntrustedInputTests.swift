@@ -69,3 +69,16 @@ import TestSupport
         #expect(open.stderr.contains("cache folder"), "\(open.stderr)")
     }
 }
+
+/// `rules check` names a user rule whose regex can backtrack catastrophically (issue 14).
+@Suite struct RegexLintCommandTests {
+    @Test func rulesCheckWarnsAboutANestedQuantifier() throws {
+        let dir = try TemporaryDirectory()
+        let quotes = String(repeating: "'", count: 3)
+        try dir.write("rules.toml", "[[rules]]\nid = \"slow-rule\"\nregex = \(quotes)(?:(a|aa)+;|!)\(quotes)\n")
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let r = try Run.keywarden(["rules", "check", "--config", dir.path("rules.toml")], in: dir.path(), environment: cache)
+        #expect(r.stdout.contains("WARN slow-rule"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("nested quantifier"))
+    }
+}
