@@ -74,8 +74,16 @@ extension Keywarden {
         }
 
         func run() throws {
-            let context = try ProjectContext.current()
+            var context = try ProjectContext.current()
             let environment = context.environment
+            var request = try self.request(environment: environment)
+            // --ci on a range: the settings of the base commit, and a finding for each change to them.
+            var ciBase: CIBaseSettings?
+            if git.ci, case .range(let range, let repository) = request.source {
+                ciBase = try CIBaseSettings.load(range: range, repository: repository, context: context)
+                context = ciBase?.context ?? context
+            }
+            defer { if let ciBase { unlink(ciBase.ignoreFile) } }
             let compiled = try rules.compiledRules(context)
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
@@ -83,10 +91,9 @@ extension Keywarden {
             options.threads = threads
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: options)
 
-            var request = try self.request(environment: environment)
             request.options = options
             request.followSymlinks = followSymlinks
-            request.ignoreFile = ignoreFile ?? context.ignoreFile
+            request.ignoreFile = ignoreFile ?? ciBase?.ignoreFile ?? context.ignoreFile
             request.baseline = baseline
             request.ledger = ledger ?? context.ledgerFile
             if verify, let settings = try verificationSettings() { request.verification = settings }
@@ -94,9 +101,10 @@ extension Keywarden {
                 // A progress line on a terminal only, rewritten in place and cleared at the end.
                 request.historyProgress = { (p: HistoryProgress) in Terminal.rewriteLine("keywarden: " + p.line) }
             }
-            let outcome: ScanOutcome
+            var outcome: ScanOutcome
             do {
                 outcome = try ScanRunner(session: session).run(request)
+                outcome.findings += ciBase?.changes ?? []
             } catch {
                 if request.historyProgress != nil { Terminal.rewriteLine("") }
                 throw CommandFailure(error.message)
