@@ -82,3 +82,21 @@ import TestSupport
         #expect(r.stdout.contains("nested quantifier"))
     }
 }
+
+/// keywarden's own files in a repository are never read or written through a link (issue 14).
+@Suite struct ProjectFileLinkTests {
+    @Test(arguments: [".keywardenignore", ".keywarden.toml", ".keywarden"])
+    func aLinkedProjectFileIsRefused(name: String) throws {
+        let dir = try TemporaryDirectory()
+        let outside = try TemporaryDirectory(prefix: "keywarden-outside")
+        try outside.write("keys.toml", "# not yours\n")
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write("readme.txt", "hello\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path(name),
+                                                   withDestinationPath: name == ".keywarden" ? outside.path() : outside.path("keys.toml"))
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let r = try Run.keywarden(["scan", "readme.txt"], in: dir.path(), environment: cache)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("symbolic link"), "\(r.stderr)")
+    }
+}

@@ -90,6 +90,16 @@ public struct ProjectContext: Sendable {
                  environment: [String: String]) throws(RulesError) {
         let root = workTreeRoot ?? workingDirectory
         let file = root + "/" + ProjectSettings.fileName
+        // The files keywarden reads (and, for the ledger, writes) by fixed name in the repository: a
+        // committed link must not take it outside (`.keywardenignore -> ~/.ssh/id_ed25519`).
+        for name in [ProjectSettings.fileName, Self.ignoreFileName, ".keywarden/keys.toml"] {
+            do {
+                _ = try ContainedPath.resolve(name, under: root)
+            } catch {
+                throw RulesError(file: error.path, line: nil,
+                                 message: "refused: \(error.message) (a repository's files are untrusted input; see docs/security.md)")
+            }
+        }
         var settings = access(file, F_OK) == 0 ? try ProjectSettings.load(path: file) : ProjectSettings()
         // Where keywarden writes and what it sends come from the user, never from the repository.
         let user = try UserSettings.load(environment: environment)
