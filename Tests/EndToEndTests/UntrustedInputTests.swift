@@ -100,3 +100,29 @@ import TestSupport
         #expect(r.stderr.contains("symbolic link"), "\(r.stderr)")
     }
 }
+
+/// A blob's size is read from its header before it is inflated: a zlib bomb (200 MB of zeros, a few
+/// hundred KB in git) over `--max-file-size` costs no memory (issue 14).
+@Suite struct BlobBombTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time")))
+    func aBlobOverTheLimitIsNeverInflated() throws {
+        let dir = try TemporaryDirectory()
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        let size = 200 << 20
+        FileManager.default.createFile(atPath: dir.path("bomb.bin"), contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.path("bomb.bin")))
+        let block = Data(count: 1 << 20)
+        for _ in 0..<(size >> 20) { handle.write(block) }
+        try handle.close()
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "bomb"], in: dir.path())
+        try FileManager.default.removeItem(atPath: dir.path("bomb.bin"))
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path
+        let r = try Run.program("/usr/bin/time", ["-f", "maxrss=%M", Run.keywardenPath, "scan", "--history", "--include-binary",
+                                                  "--max-file-size", "1M", "."], in: dir.path(), environment: ["KEYWARDEN_CACHE_DIR": cache])
+        #expect(r.stderr.contains("larger than the size limit"), "\(r.stderr)")
+        let line = try #require(r.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss=") })
+        let kilobytes = try #require(Int(line.dropFirst("maxrss=".count)))
+        #expect(kilobytes < size >> 10, "peak memory \(kilobytes) KB: the blob was inflated")
+    }
+}

@@ -16,3 +16,21 @@ extension GitRepository {
         return try blobContent(try ObjectID(git_object_id(object), of: "\(path) at \(revision)"))
     }
 }
+
+extension GitRepository {
+    /// A blob's size from its object header, without inflating it (for a packed delta, the size its
+    /// delta header declares): a zlib or delta bomb is refused before it takes any memory.
+    public func blobSize(_ id: ObjectID) throws(GitError) -> Int {
+        var odb: OpaquePointer?
+        try LibGit2.check(git_repository_odb(&odb, handle), "cannot open the object database")
+        guard let odb else { throw GitError(.corruptObject, "cannot open the object database") }
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try LibGit2.check(git_odb_read_header(&size, &type, odb, &oid), "cannot read the header of blob \(id.hex)",
+                          notFound: .corruptObject)
+        guard type == GIT_OBJECT_BLOB else { throw GitError(.corruptObject, "\(id.hex) is not a blob") }
+        return size
+    }
+}
