@@ -14,6 +14,8 @@ public enum TOMLPrecheck {
             let s = Array(line.unicodeScalars)
             var i = 0
             if multiline == nil, depth == 0 {
+                // toml++ skips a byte-order mark at the start of the text.
+                if number == 1, i < s.count, s[i] == "\u{FEFF}" { i += 1 }
                 while i < s.count, s[i] == " " || s[i] == "\t" { i += 1 }
                 if i < s.count, s[i] == "[" {
                     var j = i + 1

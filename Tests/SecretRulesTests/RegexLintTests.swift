@@ -18,7 +18,7 @@ import Testing
 /// Found by fuzzing (issue 14): a table name starting with a non-ASCII character aborted the process in
 /// toml++'s key parser. Now it is a syntax error naming the line.
 @Suite struct TOMLCrashInputTests {
-    @Test(arguments: ["[é]\n", "x = 1\n[[ \u{FFFD}x]]\n", "  [\u{FFFB}]\n", "[[[[keys]]\n", "[`oo]\n"])
+    @Test(arguments: ["[é]\n", "x = 1\n[[ \u{FFFD}x]]\n", "  [\u{FFFB}]\n", "[[[[keys]]\n", "[`oo]\n", "\u{FEFF}[   \u{18}\n"])
     func aNonASCIITableNameIsAnErrorNotACrash(text: String) {
         #expect {
             _ = try ProjectSettings.parse(text, file: "conf.toml")
