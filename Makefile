@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 BENCH ?= ../shared/bench
 
-.PHONY: scan test build release install man bench deps clean
+.PHONY: scan test build release install man bench deps clean fuzz fuzz-short
 
 scan:            ## install packages, build a release binary, scan this repository
 	scripts/scan.sh
@@ -33,6 +33,12 @@ bench: release   ## keywarden beside gitleaks, betterleaks and kingfisher (needs
 	$(BENCH)/peers
 	$(BENCH)/corpus all
 	$(BENCH)/compare --runs 3 --keywarden .build/release/keywarden
+
+fuzz:            ## libFuzzer targets for the parsers of untrusted bytes, 60 s each (FUZZ_SECONDS=1800 for longer)
+	scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+fuzz-short:      ## the short pass CI runs: 10 s each
+	scripts/fuzz.sh 10
 
 clean:
 	rm -rf .build

@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 /// Swift settings for every first-party target.
@@ -30,7 +31,7 @@ let package = Package(
         .target(name: "SystemSupport", swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
-        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "Hashing", dependencies: ["COpenSSL", "SystemSupport"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
         .target(name: "GitRepository", dependencies: ["CLibGit2", "SystemSupport"], swiftSettings: strict),
         // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "NamedValues", swiftSettings: strict),
         .target(
             name: "SecretRules",
-            dependencies: ["TOMLKit", "Credentials", "SystemSupport"],
+            dependencies: ["TOMLKit", "Credentials", "Hashing", "SystemSupport"],
             swiftSettings: strict,
             plugins: ["EmbedRules"]
         ),
@@ -105,3 +106,25 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets for the parsers of untrusted bytes (Fuzz/, `make fuzz`): only with KEYWARDEN_FUZZ=1, on
+// their own scratch path, so normal builds never see them. The first-party code is built with the fuzzer
+// and address sanitizers through the manifest, not `-Xswiftc`, so that the rule-embedding build tool stays
+// an ordinary program; lld links (gold stops with an internal error on these objects).
+if ProcessInfo.processInfo.environment["KEYWARDEN_FUZZ"] == "1" {
+    let sanitize: [String] = ["-sanitize=fuzzer,address"]
+    for target in package.targets where [.regular, .executable].contains(target.type) && target.name != "RuleEmbedder" {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitize)]
+    }
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzRulesTOML", ["SecretRules"]),
+        ("FuzzLedger", ["KeyAge"]),
+        ("FuzzJWT", ["Credentials"]),
+        ("FuzzWebhookSignature", ["Webhooks"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(sanitize)],
+                                                 linkerSettings: [.unsafeFlags(sanitize + ["-use-ld=lld"])]))
+    }
+}

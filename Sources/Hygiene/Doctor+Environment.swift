@@ -1,4 +1,5 @@
 internal import Foundation
+import SystemSupport
 import Hashing
 import KeyAge
 import Credentials
@@ -34,9 +35,10 @@ extension Doctor {
             return [EnvironmentSource(name: "local", file: nil, text: text)]
         }
         return configuration.environments.map { env in
-            let path = env.file.hasPrefix("/") ? env.file : root + "/" + env.file
+            // The repository names these files: only inside the work tree, with no link on the way.
+            let path = try? ContainedPath.resolve(env.file, under: root)
             return EnvironmentSource(name: env.name, file: env.file,
-                                     text: FileAccess.contents(path).map { String(decoding: $0, as: UTF8.self) })
+                                     text: path.flatMap { FileAccess.contents($0) }.map { String(decoding: $0, as: UTF8.self) })
         }
     }
 

@@ -1,3 +1,4 @@
+import SystemSupport
 internal import TOMLKit
 
 /// Parses TOML text into plain `LedgerValue` tables: the only place that touches TOMLKit.
@@ -10,6 +11,10 @@ enum TOMLReading {
         if let nul = text.firstIndex(of: "\0") {
             let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
             throw KeyAgeError(.malformedLedger, "not valid TOML: NUL character", file: file, line: line)
+        }
+        if let line = TOMLPrecheck.crashingLine(text) {
+            throw KeyAgeError(.malformedLedger, "not valid TOML: a table name must start with a letter, digit, '_', '-' or a quote",
+                              file: file, line: line)
         }
         let table: TOMLTable
         do {

@@ -25,7 +25,7 @@ public enum GitHubReport {
             out += annotation(level, properties: properties, message: message)
         }
         for e in report.result.errors {
-            out += annotation("error", properties: [("title", "keywarden: scan error")], message: e.description)
+            out += annotation("error", properties: [("title", "keywarden: scan error")], message: e.rawDescription)
         }
         if perLevel.values.contains(where: { $0 > annotationsShownPerLevel }) {
             out += annotation("notice", properties: [("title", "keywarden")],
@@ -108,7 +108,7 @@ public enum GitHubReport {
         }
         if !r.errors.isEmpty {
             out += "### Errors\n\n"
-            for e in r.errors { out += "- \(cell(e.description))\n" }
+            for e in r.errors { out += "- \(cell(e.rawDescription))\n" }
             out += "\n"
         }
         return out

@@ -33,9 +33,9 @@ enum JSONReport {
         w.int("ignored", report.ignored)
         w.int("baselined", report.baselined)
         w.string("scope", report.scope)
-        w.strings("skipped", r.skipped.map(\.description))
-        w.strings("errors", r.errors.map(\.description))
-        w.strings("warnings", r.warnings.map(\.description))
+        w.strings("skipped", r.skipped.map(\.rawDescription))
+        w.strings("errors", r.errors.map(\.rawDescription))
+        w.strings("warnings", r.warnings.map(\.rawDescription))
         let counts = report.verificationCounts
         if !counts.isEmpty {
             w.beginObject("verification")

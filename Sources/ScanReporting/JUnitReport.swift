@@ -40,7 +40,7 @@ enum JUnitReport {
         }
         for (i, e) in errors.enumerated() {
             out += "    <testcase classname=\"keywarden.errors\" name=\"scan error \(i + 1)\" time=\"0\">\n"
-            out += "      <error type=\"scan-error\" message=\"\(attribute(e.description))\"/>\n"
+            out += "      <error type=\"scan-error\" message=\"\(attribute(e.rawDescription))\"/>\n"
             out += "    </testcase>\n"
         }
         if order.isEmpty && errors.isEmpty {

@@ -6,15 +6,18 @@ import Verification
 enum TextReport {
     static func render(_ report: Report, colour: Bool) -> String {
         func style(_ style: TerminalStyle, _ s: String) -> String { style.apply(s, enabled: colour) }
+        // Names, rule ids and commit metadata come from the scanned repository: no control character of
+        // theirs reaches the terminal, and no line of the report can become a CI workflow command.
+        func e(_ s: some StringProtocol) -> String { PrintableText.escape(s) }
         var out = ""
         for (i, f) in report.findings.enumerated() {
             let sev = f.severity.rawValue.uppercased()
             let sevStyled = style(f.severity >= .high ? .bold + .red : f.severity == .medium ? .yellow : .dim, sev)
-            out += "\(style(.bold, "\(f.path):\(f.line):\(f.column)"))  \(sevStyled)  \(f.ruleID)  (\(f.provider))\n"
-            out += "    \(f.ruleDescription.isEmpty ? "secret" : f.ruleDescription): \(report.secret(f))\n"
+            out += "\(style(.bold, "\(e(f.path)):\(f.line):\(f.column)"))  \(sevStyled)  \(e(f.ruleID))  (\(e(f.provider)))\n"
+            out += "    \(f.ruleDescription.isEmpty ? "secret" : e(f.ruleDescription)): \(e(report.secret(f)))\n"
             out += "    fingerprint: \(f.fingerprint)\n"
             if let g = f.git {
-                out += "    commit \(g.commit.prefix(12)) by \(g.author) <\(g.email)> on \(g.date): \(g.message)\n"
+                out += "    commit \(e(g.commit.prefix(12))) by \(e(g.author)) <\(e(g.email))> on \(e(g.date)): \(e(g.message))\n"
                 if let inHead = g.inHead {
                     out += "    \(inHead ? "still in HEAD" : "no longer in HEAD (still in history)")"
                     out += g.occurrences.map { ", carried by \($0) commit\($0 == 1 ? "" : "s")\n" } ?? "\n"
@@ -25,19 +28,19 @@ enum TextReport {
             }
             let facts = f.extra.filter { ["created", "jti", "checksum"].contains($0.key) }
             if !facts.isEmpty {
-                out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
+                out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \(e($0.value))" }.joined(separator: ", ") + "\n"
             }
-            for note in report.notes[i] ?? [] { out += "    \(style(.bold + .yellow, "!")) \(note)\n" }
+            for note in report.notes[i] ?? [] { out += "    \(style(.bold + .yellow, "!")) \(e("\(note)"))\n" }
             if let v = report.verifications[i] {
                 let state = v.state == .valid ? style(.bold + .red, "valid: LIVE KEY") : v.state == .invalid ? style(.green, "invalid") : style(.yellow, v.state.rawValue)
                 var line = "    verification: \(state)"
                 if let status = v.httpStatus { line += " (HTTP \(status))" }
-                if !v.detail.isEmpty { line += ", \(v.detail)" }
+                if !v.detail.isEmpty { line += ", \(e(v.detail))" }
                 out += line + "\n"
             }
-            out += "    fix: \(Advice.fix(for: f, leftMachine: report.keysLeftMachine))\n\n"
+            out += "    fix: \(e(Advice.fix(for: f, leftMachine: report.keysLeftMachine)))\n\n"
         }
-        return out
+        return PrintableText.neutralizeWorkflowCommands(out)
     }
 }
 

@@ -63,14 +63,14 @@ public struct HookSettings: Sendable, Equatable {
     public var warnTrackedKeys = true
     /// Block the commit (exit 1) while a tracked key is overdue or marked leaked.
     public var blockOnOverdueKeys = false
-    /// Where blocked commits are logged, relative to the work tree root; nil: `<git dir>/keywarden/audit.jsonl`;
-    /// empty: no log.
+    /// Where blocked commits are logged (an absolute path); nil: `<git dir>/keywarden/audit.jsonl`; empty: no
+    /// log. Only from the user's own configuration (`UserSettings`), never from `.keywarden.toml`.
     public var auditLog: String?
     /// Ask each finding's provider whether the key is live, as `scan --verify` does (opt-in; sends the key to
-    /// its own provider only).
+    /// its own provider only). Only from the user's own configuration (`UserSettings`).
     public var verify = false
     /// A JSON report of known findings (`scan --format json`) that the hook does not block on, relative to
-    /// the work tree root, like `scan --baseline`.
+    /// the work tree root (inside it, no symbolic link on the way), like `scan --baseline`.
     public var baseline: String?
 
     public static let keys = ["on_error", "warn_tracked_keys", "block_on_overdue_keys", "audit_log", "verify", "baseline"]
@@ -91,21 +91,18 @@ public struct HookSettings: Sendable, Equatable {
         }
         warnTrackedKeys = try bool("warn_tracked_keys") ?? warnTrackedKeys
         blockOnOverdueKeys = try bool("block_on_overdue_keys") ?? blockOnOverdueKeys
-        verify = try bool("verify") ?? verify
-        if let v = hook["audit_log"] {
-            if let s = v.string {
-                auditLog = s
-            } else if v.bool == false {
-                auditLog = ""
-            } else {
-                throw fail("[hook] audit_log must be a path (or false for no log)")
-            }
+        // Where keywarden writes and whether it sends keys over the network are the user's decisions
+        // (UserSettings), never the scanned repository's: said, and ignored.
+        var warnings = [String]()
+        for key in UserSettings.hookKeys where hook[key] != nil {
+            warnings.append("\(file): [hook] \(key) is ignored: a repository cannot choose where keywarden writes or what "
+                + "it sends over the network; set it in your own \(UserSettings.configHint) instead (docs/security.md)")
         }
         if let v = hook["baseline"] {
             guard let s = v.string, !s.isEmpty else { throw fail("[hook] baseline must be the path of a JSON report") }
             baseline = s
         }
-        return hook.keys.sorted().filter { !Self.keys.contains($0) }.map {
+        return warnings + hook.keys.sorted().filter { !Self.keys.contains($0) }.map {
             "\(file): [hook] \($0) is not a setting keywarden knows (ignored)"
         }
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import SystemSupport
 import TOMLKit
 
 /// Loads rules from TOML: keywarden's built-in files (embedded in the binary) and user configs in the
@@ -106,6 +107,9 @@ public enum RuleLoader {
 
     /// The TOML table of `text`; a syntax error names `file` and the line.
     static func table(_ text: String, file: String) throws(RulesError) -> TOMLTable {
+        if let line = TOMLPrecheck.crashingLine(text) {
+            throw RulesError(file: file, line: line, message: "TOML syntax: a table name must start with a letter, digit, '_', '-' or a quote")
+        }
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {

@@ -1,20 +1,21 @@
 import Foundation
+import Hashing
 import SystemSupport
 
 /// The built-in rules, parsed once and kept in the cache folder in a compact binary form, so that
 /// start-up does not parse hundreds of rules' TOML on every run (it was the largest part of a small
 /// scan's start-up). Keyed by the embedded files' digest and the format version; anything unreadable is
-/// ignored and rebuilt from the TOML.
+/// ignored and rebuilt from the TOML. The file is authenticated (`CacheFolder`): a
+/// swapped-in file is rebuilt, never trusted.
 enum RuleSetCache {
     static let formatVersion: UInt32 = 3
 
-    static func file(in directory: URL) -> URL {
-        directory.appendingPathComponent("rules-\(EmbeddedRules.digest)-v\(formatVersion).bin")
-    }
+    static func name() -> String { "rules-\(EmbeddedRules.digest)-v\(formatVersion).bin" }
 
+    /// The cached rules, when the cache folder can be trusted and the file's HMAC checks out.
     static func load(from directory: URL) -> RuleSet? {
-        guard let data = try? Data(contentsOf: file(in: directory)) else { return nil }
-        var reader = Reader(bytes: [UInt8](data))
+        guard let bytes = CacheFolder.trusted(directory.path)?.read(name()) else { return nil }
+        var reader = Reader(bytes: bytes)
         guard reader.u32() == formatVersion, let set = reader.ruleSet(), reader.atEnd else { return nil }
         return set
     }
@@ -24,8 +25,7 @@ enum RuleSetCache {
         w.u32(formatVersion)
         w.ruleSet(set)
         // A cache that cannot be written only costs the next run a parse.
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try? AtomicFile.write(w.bytes, to: file(in: directory).path)
+        CacheFolder.trusted(directory.path)?.write(name(), w.bytes)
     }
 
     struct Writer {

@@ -101,6 +101,11 @@ extension ScanSession {
                     let blob = blobs[i]
                     let name = blob.paths.first ?? blob.id.hex
                     do {
+                        // The size from the object header first: a blob over the limit is never inflated.
+                        if try worker.blobSize(blob.id) > opts.maxFileSize {
+                            skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", "larger than the size limit"))
+                            continue
+                        }
                         try worker.withBlob(blob.id) { (buffer) throws(GitError) in
                             if buffer.count > opts.maxFileSize {
                                 skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", "larger than the size limit")); return

@@ -4,6 +4,8 @@ public import SecretRules
 public enum RuleCheck {
     public struct Outcome: Sendable {
         public var failures: [String] = []
+        /// Lint findings that do not fail the check (nested quantifiers).
+        public var warnings: [String] = []
         public var failedRuleIDs: [String] = []
         public var examples = 0
         public var negatives = 0
@@ -40,6 +42,9 @@ public enum RuleCheck {
                 fail("verifier '\(v)' is not one keywarden has (\(knownVerifiers.sorted().joined(separator: ", ")))")
             }
             if let p = rule.pair, pairs[p.id] == nil { fail("pair '\(p.id)' is not defined by a [[pairs]] entry") }
+            if let regex = rule.regex, let problem = RegexLint.nestedQuantifier(in: regex) {
+                out.warnings.append("\(rule.id) (\(rule.source)): \(problem)")
+            }
             let path = rule.path == nil ? "example.txt" : nil
             for (n, example) in rule.examples.enumerated() {
                 out.examples += 1

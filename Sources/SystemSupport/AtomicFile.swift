@@ -26,14 +26,21 @@ public enum AtomicFile {
         /// (the ledger). Off where the next run re-makes the file (reports, caches): syncing cost a small
         /// scan more than the scan itself.
         public var durable: Bool
-        /// Write into an existing path that is not a regular file (a device such as /dev/null, a FIFO, a
-        /// symbolic link) instead of replacing it, since replacing it with a regular file would break it.
+        /// Write into an existing character device or FIFO (/dev/null, /dev/stdout, a pipe) instead of
+        /// replacing it, since replacing it with a regular file would break it. A symbolic link is followed
+        /// only to such a device; a link to anything else is refused (reports: a committed
+        /// `keywarden.sarif -> ../../victim` must not overwrite the victim).
         public var writesThroughSpecialFiles: Bool
+        /// The bits a new file gets under `.keep` (less the umask): `0o666` for files people share (the
+        /// ledger, the ignore file), `0o600` for reports and calendars.
+        public var newFileMode: UInt32
 
-        public init(mode: Mode = .keep, durable: Bool = false, writesThroughSpecialFiles: Bool = false) {
+        public init(mode: Mode = .keep, durable: Bool = false, writesThroughSpecialFiles: Bool = false,
+                    newFileMode: UInt32 = 0o666) {
             self.mode = mode
             self.durable = durable
             self.writesThroughSpecialFiles = writesThroughSpecialFiles
+            self.newFileMode = newFileMode
         }
     }
 
@@ -45,6 +52,12 @@ public enum AtomicFile {
         var info = stat()
         let exists = lstat(path, &info) == 0
         if exists, options.writesThroughSpecialFiles, info.st_mode & S_IFMT != S_IFREG {
+            var target = stat()
+            let kind = stat(path, &target) == 0 ? target.st_mode & S_IFMT : 0
+            guard kind == S_IFCHR || kind == S_IFIFO else {
+                throw SystemError(info.st_mode & S_IFMT == S_IFLNK ? "refusing to write through a symbolic link" : "refusing to replace a file that is not regular",
+                                  path, number: info.st_mode & S_IFMT == S_IFLNK ? ELOOP : EINVAL)
+            }
             return try writeInPlace(bytes, to: path)
         }
         let slash = path.lastIndex(of: "/")
@@ -52,14 +65,16 @@ public enum AtomicFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let createMode: mode_t
         switch options.mode {
-        case .keep, .exactly: createMode = 0o666
+        case .keep: createMode = mode_t(options.newFileMode)
+        case .exactly(let bits): createMode = mode_t(bits) & 0o600
         case .create(let bits): createMode = mode_t(bits)
         }
         var temporary = ""
         var fd: Int32 = -1
         for _ in 0..<8 {
-            temporary = "\(directory).\(name).keywarden-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, createMode)
+            temporary = "\(directory).\(name).keywarden-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+            // A fresh random name, created exclusively and never through a link: what mkstemp does.
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, createMode)
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else { throw SystemError("cannot create", temporary) }
@@ -88,10 +103,16 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `bytes` into `path` as it is (following a symbolic link), truncating it first.
+    /// Writes `bytes` into the character device or FIFO at `path` (never creating anything); the opened
+    /// file is checked again, so a swap between the check and the open is refused too.
     private static func writeInPlace(_ bytes: some Collection<UInt8>, to path: String) throws(SystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError("cannot open", path) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO else {
+            close(fd)
+            throw SystemError("refusing to replace a file that is not regular", path, number: EINVAL)
+        }
         let failure = writeAll(bytes, to: fd, path: path)
         if close(fd) != 0, failure == nil { throw SystemError("cannot close", path) }
         if let failure { throw failure }

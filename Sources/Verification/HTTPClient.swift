@@ -18,6 +18,14 @@ struct HTTPClient: Sendable {
         guard base.scheme == .https || base.isLoopback else {
             throw VerificationError(.refused, "refusing \(base): plain HTTP is allowed only for loopback test URLs")
         }
+        // A header value with CR, LF or NUL would write headers of its own (`\r\nX-Injected:`): refused before
+        // any connection. Values may hold a key, so the error names the header only.
+        for h in request.headers where (h.name + h.value).utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) {
+            throw VerificationError(.refused, "refusing a request whose \(h.name.filter { $0.isLetter || $0 == "-" }) header holds CR, LF or NUL")
+        }
+        guard !request.target.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
+            throw VerificationError(.refused, "refusing a request target with control characters or spaces")
+        }
         let deadline = Deadline(secondsFromNow: settings.requestTimeout)
         let connectDeadline = Deadline(secondsFromNow: min(settings.connectTimeout, settings.requestTimeout))
         let socket = try Socket.connect(host: base.host, port: base.port, deadline: connectDeadline)

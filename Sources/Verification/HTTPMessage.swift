@@ -137,7 +137,8 @@ struct ResponseParser {
         while true {
             let sizeLine = try line()
             let hex = sizeLine.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingWhitespace } ?? ""
-            guard !hex.isEmpty, hex.count <= 8, let size = Int(hex, radix: 16) else {
+            // Hex digits only: `Int(_:radix:)` also takes a sign, and "-1" crashed the client.
+            guard !hex.isEmpty, hex.count <= 8, hex.allSatisfy(\.isHexDigit), let size = Int(hex, radix: 16), size >= 0 else {
                 throw VerificationError(.malformedResponse, "a malformed chunk size")
             }
             if size == 0 {

@@ -42,8 +42,7 @@ final class Socket {
         hints.ai_socktype = SOCK_STREAM
         #endif
         hints.ai_flags = AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
+        let (rc, list) = try Resolver.resolve(host, port: port, hints: hints, deadline: deadline)
         guard rc == 0, let first = list else {
             let reason = rc == 0 ? "no address" : (gai_strerror(rc).map { String(cString: $0) } ?? "error \(rc)")
             throw VerificationError(.connect, "cannot resolve \(host): \(reason)")
@@ -141,5 +140,50 @@ final class Socket {
             }
             throw VerificationError(.io, "cannot read the response: \(SystemError.reason(err))")
         }
+    }
+}
+
+/// `getaddrinfo` under the verification's deadline: it cannot be interrupted, so it runs on a thread of
+/// its own and the caller stops waiting when the deadline passes (a slow or hostile resolver cannot hold
+/// a scan). A result that arrives after the caller gave up is freed by that thread.
+enum Resolver {
+    private final class Pending: @unchecked Sendable {
+        let lock = NSLock()
+        let done = DispatchSemaphore(value: 0)
+        var rc: Int32 = 0
+        var list: UnsafeMutablePointer<addrinfo>?
+        var finished = false
+        var abandoned = false
+        var hints: addrinfo
+        init(hints: addrinfo) { self.hints = hints }
+    }
+
+    static func resolve(_ host: String, port: Int, hints: addrinfo,
+                        deadline: Deadline) throws(VerificationError) -> (Int32, UnsafeMutablePointer<addrinfo>?) {
+        let pending = Pending(hints: hints)
+        let thread = Thread {
+            var hints = pending.hints
+            var list: UnsafeMutablePointer<addrinfo>?
+            let rc = getaddrinfo(host, String(port), &hints, &list)
+            pending.lock.lock()
+            if pending.abandoned {
+                if let list { freeaddrinfo(list) }
+            } else {
+                pending.rc = rc
+                pending.list = list
+                pending.finished = true
+            }
+            pending.lock.unlock()
+            pending.done.signal()
+        }
+        thread.start()
+        _ = pending.done.wait(timeout: .now() + .milliseconds(Int(deadline.remainingMilliseconds)))
+        pending.lock.lock()
+        defer { pending.lock.unlock() }
+        guard pending.finished else {
+            pending.abandoned = true
+            throw VerificationError(.timeout, "resolving \(host) took longer than the deadline")
+        }
+        return (pending.rc, pending.list)
     }
 }

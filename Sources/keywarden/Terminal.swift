@@ -39,8 +39,10 @@ enum Terminal {
 
     /// Writes a line to standard error. A standard error that cannot be written to loses the line; it never
     /// stops the command (the exit code still tells the outcome).
+    /// Control characters other than keywarden's own newlines and colours are escaped, and no line can
+    /// start with `::` (a workflow command in a CI log): messages quote repository names and metadata.
     static func warn(_ message: String) {
-        try? write(message + "\n", to: STDERR_FILENO)
+        try? write(PrintableText.sanitizeMessage(message) + "\n", to: STDERR_FILENO)
     }
 
     /// Writes all of `text` to `descriptor` with POSIX calls: a closed descriptor, a full disk or a broken

@@ -30,14 +30,17 @@ import Testing
         #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
     }
 
-    @Test func aSymbolicLinkIsWrittenThroughNotReplaced() throws {
+    @Test func aSymbolicLinkToAFileIsRefusedAndANewFileIsPrivate() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "old\n".write(toFile: dir + "/target.ics", atomically: false, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: dir + "/link.ics", withDestinationPath: dir + "/target.ics")
-        try OutputFile.write("new\n", to: dir + "/link.ics")
+        #expect { try OutputFile.write("new\n", to: dir + "/link.ics") } throws: { "\($0)".contains("symbolic link") }
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.ics") == dir + "/target.ics")
-        #expect(try String(contentsOfFile: dir + "/target.ics", encoding: .utf8) == "new\n")
+        #expect(try String(contentsOfFile: dir + "/target.ics", encoding: .utf8) == "old\n")
+        try OutputFile.write("fresh\n", to: dir + "/new.ics")
+        var info = stat()
+        #expect(stat(dir + "/new.ics", &info) == 0 && info.st_mode & 0o077 == 0, "created 0600 (less the umask)")
     }
 
     @Test func aMissingDirectoryIsAClearError() throws {

@@ -135,3 +135,41 @@ import TestSupport
         #expect(run.status == 2)
     }
 }
+
+/// In CI the pull request cannot allowlist its own secret: the settings come from the base commit and a
+/// change to them is a `config-change` finding (issue 14).
+@Suite struct CIBaseSettingsTests {
+    @Test func thePullRequestsOwnIgnoreFileAndConfigDoNotApply() throws {
+        let dir = try TemporaryDirectory()
+        let key = FakeKeys.alnum(40)
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write("readme.txt", "hello\n")
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", "base"], in: dir.path())
+        let base = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try dir.write("new.env", "MAINTAINX_API_KEY=\(key)\n")
+        let first = try Run.keywarden(["scan", "--no-git", "--format", "json", "new.env"], in: dir.path(), environment: cache)
+        let object = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        let found = try #require((object?["findings"] as? [[String: Any]])?.first)
+        let fingerprint = try #require(found["fingerprint"] as? String), rule = try #require(found["rule_id"] as? String)
+        // The pull request allowlists its own secret twice over.
+        try dir.write(".keywardenignore", "\(fingerprint)\n")
+        try dir.write(".keywarden.toml", "[extend]\ndisabledRules = [\"\(rule)\"]\n")
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", "add a key, allowlisted"], in: dir.path())
+        let head = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var env = cache
+        env["GITLAB_CI"] = "true"
+        env["CI_MERGE_REQUEST_DIFF_BASE_SHA"] = base
+        env["CI_COMMIT_SHA"] = head
+        env["CI_MERGE_REQUEST_IID"] = "3"
+        let run = try Run.keywarden(["scan", "--ci", "--format", "json"], in: dir.path(), environment: env)
+        #expect(run.status == 1, "\(run.stderr)")
+        let findings = ((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]]) ?? []
+        #expect(findings.contains { $0["path"] as? String == "new.env" && $0["rule_id"] as? String == rule }, "\(run.stdout)")
+        let changes = findings.filter { $0["rule_id"] as? String == "config-change" }.compactMap { $0["path"] as? String }.sorted()
+        #expect(changes == [".keywarden.toml", ".keywardenignore"], "\(run.stdout)")
+        #expect(findings.filter { $0["rule_id"] as? String == "config-change" }.allSatisfy { $0["severity"] as? String == "medium" })
+    }
+}

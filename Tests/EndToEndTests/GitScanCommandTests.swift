@@ -170,17 +170,22 @@ import TestSupport
         #expect(try paths(["--no-git"]) == ["build/out.env", "debug.log", "src/tracked.env", "src/untracked.env"])
     }
 
-    /// `-o /dev/null` once replaced the device with a regular file (atomic write); a symbolic link
-    /// takes the same path in the code and is safe to test: it must stay a link.
-    @Test func theReportIsWrittenThroughASymbolicLinkWithoutReplacingIt() throws {
+    /// `-o /dev/null` once replaced the device with a regular file (atomic write): a link to a device is
+    /// written in place; a link to a file (a committed `keywarden.sarif -> ../../victim`) is refused and
+    /// both the link and its target stay as they were (issue 14).
+    @Test func theReportGoesThroughALinkOnlyToADevice() throws {
         let dir = try repository()
         try dir.write("reports/real.json", "")
         try FileManager.default.createSymbolicLink(atPath: dir.path("link.json"), withDestinationPath: "reports/real.json")
         let run = try Run.keywarden(["scan", "--format", "json", "-o", "link.json", "readme.txt"], in: dir.path(), environment: cacheEnv)
-        #expect(run.status == 0)
+        #expect(run.status == 2)
         let attributes = try FileManager.default.attributesOfItem(atPath: dir.path("link.json"))
         #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink)
-        #expect(try String(contentsOfFile: dir.path("reports/real.json"), encoding: .utf8).contains("\"findings\""))
+        #expect(try String(contentsOfFile: dir.path("reports/real.json"), encoding: .utf8).isEmpty)
+        try FileManager.default.createSymbolicLink(atPath: dir.path("null.json"), withDestinationPath: "/dev/null")
+        let device = try Run.keywarden(["scan", "--format", "json", "-o", "null.json", "readme.txt"], in: dir.path(), environment: cacheEnv)
+        #expect(device.status == 0, "\(device.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.path("null.json")) == "/dev/null")
     }
 
     @Test func gitSourcesAreExclusive() throws {

@@ -43,13 +43,17 @@ import TestSupport
         #expect(try repo.auditEntries().last?["reason"] as? String == "error", "a blocked run is logged even then")
     }
 
-    @Test func auditLogPlaceIsConfigurable() throws {
-        let repo = try HookFixture()
-        try repo.write(".keywarden.toml", "[hook]\naudit_log = \"logs/keywarden.jsonl\"\n")
+    @Test func auditLogPlaceIsConfigurableInTheUsersOwnConfig() throws {
+        let user = try TemporaryDirectory(prefix: "keywarden-user")
+        let log = user.path("state/audit.jsonl")
+        _ = try user.write("keywarden/config.toml", "[hook]\naudit_log = \"\(log)\"\n")
+        let repo = try HookFixture(extraEnv: ["XDG_CONFIG_HOME": user.path()])
+        try FileManager.default.createDirectory(atPath: user.path("state"), withIntermediateDirectories: true)
         try repo.write("app.env", HookFixture.secretLine().line)
         try repo.git("add", "app.env")
         #expect(try repo.commit().status == 1)
-        #expect(try repo.auditEntries("logs/keywarden.jsonl").count == 1)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
         #expect(try repo.auditEntries().isEmpty)
     }
 
@@ -149,7 +153,7 @@ import TestSupport
     }
 }
 
-/// `[hook] verify = true`: the blocked message says what the provider answered (here nothing: the test
+/// The user's `[hook] verify = true` (here `KEYWARDEN_HOOK_VERIFY=1`): the blocked message says what the provider answered (here nothing: the test
 /// points MaintainX at a closed loopback port, so the answer is `unknown`); off by default.
 @Suite struct HookVerifySettingTests {
     @Test func verifyIsOffByDefaultAndShownWhenConfigured() throws {
@@ -160,8 +164,8 @@ import TestSupport
         let plain = try repo.keywarden(["hook", "run", "pre-commit"], environment: loopback)
         #expect(plain.status == 1)
         #expect(!plain.stderr.contains("verification:"))
-        try repo.write(".keywarden.toml", "[hook]\nverify = true\n")
-        let verified = try repo.keywarden(["hook", "run", "pre-commit"], environment: loopback)
+        // The user's own setting (a repository's `[hook] verify` is ignored: see UntrustedConfigTests).
+        let verified = try repo.keywarden(["hook", "run", "pre-commit"], environment: loopback.merging(["KEYWARDEN_HOOK_VERIFY": "1"]) { $1 })
         #expect(verified.status == 1, "verification never unblocks a commit")
         #expect(verified.stderr.contains("verification: unknown"), "\(verified.stderr)")
     }

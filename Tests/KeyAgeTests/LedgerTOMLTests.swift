@@ -144,3 +144,11 @@ import Testing
         #expect(try KeyLedger.parse(ledger.tomlText, file: "k.toml") == ledger)
     }
 }
+
+/// Found by fuzzing (issue 14): a ledger whose table name starts with a non-ASCII character aborted the
+/// process; now it is a malformed-ledger error.
+@Suite struct LedgerCrashInputTests {
+    @Test func aNonASCIITableNameIsAnErrorNotACrash() {
+        #expect(throws: KeyAgeError.self) { _ = try KeyLedger.parse("[\u{FFFD}\u{FFFD}]\n[[keys]]\nid = \"a\"\n", file: "keys.toml") }
+    }
+}

@@ -42,7 +42,6 @@ import TestSupport
     @Test(arguments: [
         ("[hook]\non_error = \"sometimes\"\n", "on_error"),
         ("[hook]\nbaseline = 3\n", "baseline"),
-        ("[hook]\nverify = \"yes\"\n", "verify"),
         ("hook = 1\n", "'hook' must be a table"),
         ("[doctor]\nrequired_env = \"X\"\n", "required_env"),
         ("[hook\n", "TOML syntax"),
@@ -54,5 +53,25 @@ import TestSupport
             let message = "\(error)"
             return message.hasPrefix("conf.toml") && message.contains(mentions)
         }
+    }
+
+    @Test func theRepositoryCannotSetWhereKeywardenWritesOrWhatItSends() throws {
+        let settings = try ProjectSettings.parse("[hook]\naudit_log = \"../../.bashrc\"\nverify = true\n", file: "/p/.keywarden.toml")
+        #expect(settings.hook.auditLog == nil && settings.hook.verify == false)
+        #expect(settings.warnings.count == 2)
+        #expect(settings.warnings.allSatisfy { $0.contains("is ignored") && $0.contains("config.toml") }, "\(settings.warnings)")
+    }
+
+    @Test func theUsersOwnConfigAndEnvironmentDecideThem() throws {
+        let user = try UserSettings.parse("[hook]\naudit_log = \"~/logs/kw.jsonl\"\nverify = true\non_error = \"warn\"\n",
+                                          file: "/home/u/.config/keywarden/config.toml", environment: ["HOME": "/home/u"])
+        #expect(user.auditLog == "/home/u/logs/kw.jsonl" && user.verify)
+        #expect(user.warnings.count == 1, "on_error belongs to the project: \(user.warnings)")
+        #expect(throws: RulesError.self) { try UserSettings.parse("[hook]\naudit_log = \"relative.jsonl\"\n", file: "c.toml") }
+        #expect(throws: RulesError.self) { try UserSettings.parse("[hook]\nverify = \"yes\"\n", file: "c.toml") }
+        #expect(UserSettings.file(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]) == "/x/keywarden/config.toml")
+        #expect(UserSettings.file(environment: ["HOME": "/h"]) == "/h/.config/keywarden/config.toml")
+        let env = try UserSettings.load(environment: ["KEYWARDEN_AUDIT_LOG": "", "KEYWARDEN_HOOK_VERIFY": "1", "XDG_CONFIG_HOME": "/nonexistent"])
+        #expect(env.auditLog == "" && env.verify)
     }
 }

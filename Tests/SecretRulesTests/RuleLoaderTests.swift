@@ -161,9 +161,15 @@ import Foundation
         }
         #expect(cached.rules.contains { $0.named?.vendorScope == .near }, "the named-value fields travel through the cache")
         // A damaged cache is not trusted.
-        let file = RuleSetCache.file(in: dir)
-        let bytes = try Data(contentsOf: file)
+        let file = dir.appendingPathComponent(RuleSetCache.name())
+        var bytes = try Data(contentsOf: file)
         try bytes.prefix(bytes.count - 3).write(to: file)
+        #expect(RuleSetCache.load(from: dir) == nil)
+        // Nor one that parses but was not written by this user's keywarden (its HMAC does not check out).
+        RuleSetCache.store(parsed, in: dir)
+        bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 1] ^= 0xFF
+        try bytes.write(to: file)
         #expect(RuleSetCache.load(from: dir) == nil)
     }
 }

@@ -38,14 +38,21 @@ private func mode(_ path: String) -> mode_t {
         #expect(mode(dir + "/ledger") == 0o600)
     }
 
-    @Test func writesThroughASymbolicLinkWhenAsked() throws {
+    @Test func refusesASymbolicLinkToAFileAndWritesDevicesInPlace() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try AtomicFile.write(Array("old".utf8), to: dir + "/target")
         try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/target")
-        try AtomicFile.write(Array("new".utf8), to: dir + "/link", options: .init(writesThroughSpecialFiles: true))
+        #expect(throws: SystemError.self) {
+            try AtomicFile.write(Array("new".utf8), to: dir + "/link", options: .init(writesThroughSpecialFiles: true))
+        }
+        #expect(try String(contentsOfFile: dir + "/target", encoding: .utf8) == "old", "the link's target is untouched")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link") == dir + "/target")
-        #expect(try String(contentsOfFile: dir + "/target", encoding: .utf8) == "new")
+        // A character device (and a link to one, like /dev/stdout) is still written in place.
+        try AtomicFile.write(Array("x".utf8), to: "/dev/null", options: .init(writesThroughSpecialFiles: true))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/null", withDestinationPath: "/dev/null")
+        try AtomicFile.write(Array("x".utf8), to: dir + "/null", options: .init(writesThroughSpecialFiles: true))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/null") == "/dev/null")
     }
 
     @Test func aMissingFolderNamesTheStepAndTheReason() throws {

@@ -155,3 +155,34 @@ func jsonObject(_ text: String) throws -> [String: Any] {
         #expect(mx.requests.isEmpty && mt.requests.isEmpty)
     }
 }
+
+/// Only keywarden's own rules' findings are sent to a provider; a secret-looking `--from-env NAME` is
+/// never echoed (issue 14).
+@Suite struct UntrustedVerificationTests {
+    @Test func aConfigRulesFindingIsNeverSent() throws {
+        let dir = try TemporaryDirectory()
+        let token = "acme" + "_" + FakeKeys.alnum(16).lowercased()
+        let quotes = String(repeating: "'", count: 3)
+        try dir.write(".keywarden.toml", "[[rules]]\nid = \"acme-token\"\nverifier = \"maintainx\"\nregex = \(quotes)acme_[a-z0-9]{16}\(quotes)\n")
+        try dir.write("app.txt", "token = \(token)\n")
+        let mx = try LoopbackServer { _, _ in .json(200, "{}") }
+        let r = try Run.keywarden(["scan", "--no-git", "--verify", "--format", "json", "."], in: dir.path(),
+                                  environment: testEnvironment(["maintainx": mx]))
+        #expect(r.status == 1, "\(r.stderr)")
+        let findings = try #require(try jsonObject(r.stdout)["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["rule_id"] as? String == "acme-token" }, "\(r.stdout)")
+        #expect(findings.allSatisfy { $0["verification"] == nil })
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(mx.requests.isEmpty, "nothing was sent")
+    }
+
+    @Test func aKeyGivenAsTheVariableNameIsNotEchoed() throws {
+        let key = FakeKeys.maintainX()
+        let r = try Run.keywarden(["verify", "--provider", "maintainx", "--from-env", key], environment: ["KEYWARDEN_VERIFY_ALLOW_TEST_URLS": "1"])
+        #expect(r.status == 2)
+        #expect(!r.stdout.contains(key) && !r.stderr.contains(key), "\(r.stderr)")
+        #expect(!r.stderr.contains(String(key.prefix(12))))
+        let named = try Run.keywarden(["verify", "--provider", "maintainx", "--from-env", "MAINTAINX_API_KEY"], environment: [:])
+        #expect(named.stderr.contains("MAINTAINX_API_KEY"), "a plain variable name is still shown: \(named.stderr)")
+    }
+}

@@ -190,3 +190,21 @@ import Testing
         #expect(Set(Verifiers.all.map(\.provider)).count == Verifiers.all.count)
     }
 }
+
+/// Header values that would put headers of their own on the wire are refused before connecting.
+@Suite struct HeaderInjectionTests {
+    @Test(arguments: ["abc\r\nX-Injected: 1", "abc\nX", "abc\0def", "abc\rX"])
+    func aHeaderValueWithCRLFOrNULIsRefusedBeforeConnecting(value: String) throws {
+        let server = try LoopbackServer { _, _ in .json(200, "{}") }
+        let env = ["KEYWARDEN_VERIFY_ALLOW_TEST_URLS": "1", "KEYWARDEN_VERIFY_TEST_BASE_URL_MAINTAINX": server.baseURL]
+        let settings = try VerificationSettings(environment: env)
+        let client = HTTPClient(settings: settings)
+        let request = HTTPRequest(method: "GET", target: "/v1/organizations", headers: [("Authorization", "Bearer " + value)])
+        let base = try #require(BaseURL(server.baseURL))
+        let error = #expect(throws: VerificationError.self) { try client.send(request, to: base, for: SafetyTests.maintainX) }
+        #expect(error?.code == .refused)
+        #expect(!(error?.message.contains("abc") ?? true), "the value is never quoted")
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(server.requests.isEmpty)
+    }
+}

@@ -297,3 +297,25 @@ struct ProviderCase: Sendable, CustomStringConvertible {
         #expect(result.detail.contains("rate limited"))
     }
 }
+
+/// A server's bytes are untrusted: a signed or non-hex chunk size is a clean error, never a crash.
+@Suite struct ChunkedSizeTests {
+    private func parse(_ text: String) throws(VerificationError) -> HTTPResponse {
+        var pending = [Array(text.utf8)]
+        return try ResponseParser(maxBodyBytes: 1 << 20).parse { () throws(VerificationError) -> [UInt8] in
+            pending.isEmpty ? [] : pending.removeFirst()
+        }
+    }
+
+    @Test(arguments: ["-1", "+5", "0x5", " -0", "5g"])
+    func aChunkSizeIsUnsignedHexOnly(size: String) {
+        #expect(throws: VerificationError.self) {
+            _ = try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nhello\r\n0\r\n\r\n")
+        }
+    }
+
+    @Test func aWellFormedChunkedBodyStillParses() throws {
+        let r = try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+        #expect(r.body == Array("hello".utf8))
+    }
+}

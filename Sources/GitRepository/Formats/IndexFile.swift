@@ -41,18 +41,26 @@ struct IndexFile {
     func path(_ entry: Entry) -> ArraySlice<UInt8> { paths[entry.pathStart..<(entry.pathStart + entry.pathLength)] }
 
     init?(contentsOf file: String) {
-        // Mapped, not read: the index of a large repository is megabytes, and a hook reads it on every
-        // commit (copying it into a fresh buffer cost more than parsing it). git replaces the index by
-        // renaming a new file over it, so the mapped file does not change under us.
+        // Read, not mapped: git replaces the index by renaming, but anything else (a hostile tool, a
+        // full disk) could truncate the file while it is mapped, and touching a mapped page past the new
+        // end kills the process with SIGBUS. A short read is just a malformed index.
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
-        let size = Int(info.st_size)
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
-        defer { munmap(map, size) }
-        guard parse(UnsafeRawBufferPointer(start: map, count: size)) else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, info.st_size < 1 << 31 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(fd, base + offset, buffer.count - offset)
+            }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            offset += n
+        }
+        guard bytes.withUnsafeBytes({ parse($0) }) else { return nil }
     }
 
     /// The offset of the first NUL in `b[from..<end]`.

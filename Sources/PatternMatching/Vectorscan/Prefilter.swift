@@ -161,43 +161,38 @@ public final class Prefilter: @unchecked Sendable {
         }
         data.append(0x0A)
         data.append(Data(bytes: bytes, count: length))
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // A cache that cannot be written only costs the next run a compile.
-        try? AtomicFile.write(data, to: file.path)
+        // A cache that cannot be written only costs the next run a compile. The file carries an HMAC
+        // (CacheFolder): a database is bytecode Vectorscan runs, so only one this user's keywarden wrote
+        // is ever loaded.
+        CacheFolder.trusted(file.deletingLastPathComponent().path)?.write(file.lastPathComponent, [UInt8](data))
     }
 
     private static func load(_ file: URL) -> (db: OpaquePointer, unfiltered: [Int: String])? {
-        // Mapped with plain POSIX calls: this runs on every start, and reading the file into a fresh
-        // buffer (then copying it again into the database) cost a small scan more than the scan itself.
-        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > magic.count else { return nil }
-        let size = Int(info.st_size)
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
-        defer { munmap(map, size) }
-        let data = UnsafeRawBufferPointer(start: map, count: size)
-        guard data.starts(with: magic) else { return nil }
-        var unfiltered = [Int: String]()
-        var cursor = magic.count
-        while true {
-            guard cursor < data.count, let nl = data[cursor...].firstIndex(of: 0x0A) else { return nil }
-            if nl == cursor {
+        // Read, never mapped: a file truncated meanwhile cannot raise SIGBUS, and the HMAC covers it all.
+        guard let bytes = CacheFolder.trusted(file.deletingLastPathComponent().path)?.read(file.lastPathComponent),
+              bytes.count > magic.count else { return nil }
+        return bytes.withUnsafeBytes { data -> (db: OpaquePointer, unfiltered: [Int: String])? in
+            guard data.starts(with: magic) else { return nil }
+            var unfiltered = [Int: String]()
+            var cursor = magic.count
+            while true {
+                guard cursor < data.count, let nl = data[cursor...].firstIndex(of: 0x0A) else { return nil }
+                if nl == cursor {
+                    cursor = nl + 1
+                    break
+                }
+                let line = String(decoding: UnsafeRawBufferPointer(rebasing: data[cursor..<nl]), as: UTF8.self)
+                let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let index = Int(parts[0]) else { return nil }
+                unfiltered[index] = parts[1]
                 cursor = nl + 1
-                break
             }
-            let line = String(decoding: UnsafeRawBufferPointer(rebasing: data[cursor..<nl]), as: UTF8.self)
-            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let index = Int(parts[0]) else { return nil }
-            unfiltered[index] = parts[1]
-            cursor = nl + 1
+            guard cursor < data.count, let base = data.baseAddress else { return nil }
+            var db: OpaquePointer?
+            let rc = hs_deserialize_database((base + cursor).assumingMemoryBound(to: CChar.self), data.count - cursor, &db)
+            guard rc == HS_SUCCESS, let db else { return nil }
+            return (db, unfiltered)
         }
-        guard cursor < data.count, let base = data.baseAddress else { return nil }
-        var db: OpaquePointer?
-        let rc = hs_deserialize_database((base + cursor).assumingMemoryBound(to: CChar.self), data.count - cursor, &db)
-        guard rc == HS_SUCCESS, let db else { return nil }
-        return (db, unfiltered)
     }
 }
 

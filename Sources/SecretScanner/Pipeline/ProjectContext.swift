@@ -1,6 +1,7 @@
 public import Foundation
 public import GitRepository
 public import SecretRules
+public import SystemSupport
 
 /// Where a command runs and what the project says: the work tree root, found once, and `.keywarden.toml`
 /// from that root, parsed once. The ignore file, the key ledger and the hook's audit log and baseline are
@@ -29,18 +30,34 @@ public struct ProjectContext: Sendable {
     public var ignoreFile: String { join(root, Self.ignoreFileName) }
     /// The key ledger, `.keywarden/keys.toml` at the root.
     public var ledgerFile: String { join(root, ".keywarden/keys.toml") }
-    /// The hook's audit log: `[hook] audit_log` (relative to the root), else `<git dir>/keywarden/audit.jsonl`;
-    /// nil when the setting is `false` or there is no git directory.
-    public var auditLog: String? { auditLog(for: settings.hook) }
-    /// The hook's baseline report (`[hook] baseline`, relative to the root).
-    public var hookBaseline: String? { settings.hook.baseline.map { resolve($0) } }
+    /// Where the audit log goes: a path the user chose, or a path inside a folder keywarden chose.
+    public struct AuditLog: Sendable, Equatable, CustomStringConvertible {
+        /// The user's own choice (absolute); links are followed.
+        public var path: String
+        /// Set for the default: `path` is `relative` inside this folder (the git directory), opened with no
+        /// symbolic link anywhere below it.
+        public var folder: String?
+        public var relative: String?
+        public var description: String { path }
+    }
+
+    /// The hook's audit log: the user's `[hook] audit_log` (their own config file or `KEYWARDEN_AUDIT_LOG`),
+    /// else `<git dir>/keywarden/audit.jsonl`; nil when the setting is `false` or there is no git directory.
+    /// A repository's `.keywarden.toml` never chooses it.
+    public var auditLog: AuditLog? { auditLog(for: settings.hook) }
+    /// The hook's baseline report (`[hook] baseline`, relative to the root, inside the work tree with no
+    /// symbolic link on the way).
+    public func hookBaseline() throws(SystemError) -> String? {
+        guard let baseline = settings.hook.baseline else { return nil }
+        return try ContainedPath.resolve(baseline, under: root)
+    }
 
     /// The audit log that `hook` settings choose (defaults when the project's settings could not be read).
-    public func auditLog(for hook: HookSettings) -> String? {
-        guard let configured = hook.auditLog else {
-            return gitDirectory.map { join($0, "keywarden/audit.jsonl") }
+    public func auditLog(for hook: HookSettings) -> AuditLog? {
+        guard let configured = hook.auditLog, configured.hasPrefix("/") || configured.isEmpty else {
+            return gitDirectory.map { AuditLog(path: join($0, "keywarden/audit.jsonl"), folder: $0, relative: "keywarden/audit.jsonl") }
         }
-        return configured.isEmpty ? nil : resolve(configured)
+        return configured.isEmpty ? nil : AuditLog(path: configured, folder: nil, relative: nil)
     }
 
     /// `path` as given when absolute, else relative to the root.
@@ -63,15 +80,32 @@ public struct ProjectContext: Sendable {
 
     /// The same place with default settings: what a hook still knows when `.keywarden.toml` is broken.
     public static func withoutSettings(_ repository: GitRepository, environment: [String: String]) -> ProjectContext {
-        ProjectContext(workingDirectory: FileManager.default.currentDirectoryPath, workTreeRoot: repository.workTreeRoot,
-                       gitDirectory: repository.gitDirectory, settings: ProjectSettings(), environment: environment)
+        var settings = ProjectSettings()
+        if let user = try? UserSettings.load(environment: environment) { settings.hook.auditLog = user.auditLog }
+        return ProjectContext(workingDirectory: FileManager.default.currentDirectoryPath, workTreeRoot: repository.workTreeRoot,
+                              gitDirectory: repository.gitDirectory, settings: settings, environment: environment)
     }
 
     private init(workingDirectory: String, workTreeRoot: String?, gitDirectory: String?,
                  environment: [String: String]) throws(RulesError) {
         let root = workTreeRoot ?? workingDirectory
         let file = root + "/" + ProjectSettings.fileName
-        let settings = access(file, F_OK) == 0 ? try ProjectSettings.load(path: file) : ProjectSettings()
+        // The files keywarden reads (and, for the ledger, writes) by fixed name in the repository: a
+        // committed link must not take it outside (`.keywardenignore -> ~/.ssh/id_ed25519`).
+        for name in [ProjectSettings.fileName, Self.ignoreFileName, ".keywarden/keys.toml"] {
+            do {
+                _ = try ContainedPath.resolve(name, under: root)
+            } catch {
+                throw RulesError(file: error.path, line: nil,
+                                 message: "refused: \(error.message) (a repository's files are untrusted input; see docs/security.md)")
+            }
+        }
+        var settings = access(file, F_OK) == 0 ? try ProjectSettings.load(path: file) : ProjectSettings()
+        // Where keywarden writes and what it sends come from the user, never from the repository.
+        let user = try UserSettings.load(environment: environment)
+        settings.hook.auditLog = user.auditLog
+        settings.hook.verify = user.verify
+        settings.warnings += user.warnings
         self.init(workingDirectory: workingDirectory, workTreeRoot: workTreeRoot, gitDirectory: gitDirectory,
                   settings: settings, environment: environment)
     }

@@ -1,3 +1,4 @@
+import SystemSupport
 /// Something a scan says besides its findings: an input it skipped, a problem that made part of it
 /// incomplete, or a warning. A value with a reason and the path it is about, so that frontends decide by
 /// the reason (never by parsing text); `description` is the line shown to people (`path: detail`).
@@ -42,5 +43,11 @@ public struct ScanNote: Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
-    public var description: String { path.map { "\($0): \(detail)" } ?? detail }
+    /// The line as it is, for machine formats that escape it themselves (JSON, JUnit, GitHub, SARIF).
+    public var rawDescription: String { path.map { "\($0): \(detail)" } ?? detail }
+
+    /// For people, escaped (`PrintableText`): a path or detail from the repository cannot break the line.
+    public var description: String {
+        path.map { "\(PrintableText.escape($0)): \(PrintableText.escape(detail))" } ?? PrintableText.escape(detail)
+    }
 }

@@ -166,12 +166,19 @@ public struct ScanRunner {
     }
 
     /// Asks each finding's provider whether its key is live; each distinct key once, sent only to its
-    /// provider's host.
+    /// provider's host. Only the findings of keywarden's own rules (and pairs of them) are sent: a rule
+    /// from a scanned repository's config decides what its regex captures, so it could make keywarden send
+    /// any text it likes to a provider.
     private func verify(_ outcome: inout ScanOutcome, settings: VerificationSettings) {
+        let rules = session.rules.ruleSet.rules
+        let userRules = Set(rules.filter { !$0.isBuiltIn }.map(\.id))
+        let userPairs = Set(rules.filter { !$0.isBuiltIn }.compactMap { $0.pair?.id })
+        let trusted = Set(rules.filter(\.isBuiltIn).map(\.id)).subtracting(userRules)
+            .union(Set(session.rules.ruleSet.pairs.map(\.id)).subtracting(userPairs).subtracting(userRules))
         var indices = [Int]()
         var credentials = [Credential]()
         for (i, f) in outcome.findings.enumerated() {
-            guard let c = f.credential else { continue }
+            guard trusted.contains(f.ruleID), let c = f.credential else { continue }
             indices.append(i)
             credentials.append(c)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SystemSupport
 import Foundation
 import Hashing
 import SecretRules
@@ -63,6 +64,7 @@ extension Keywarden.Rules {
             let outcome = RuleCheck.run(compiled.ruleSet, session: session, requireExamples: requireExamples,
                                         knownVerifiers: Set(Verifiers.all.map(\.provider)))
             for line in outcome.failures { print("FAIL \(line)") }
+            for line in outcome.warnings { print("WARN \(PrintableText.escape(line))") }
             let failedRules = Set(outcome.failedRuleIDs).count + compiled.problems.count
             print("\(compiled.ruleSet.rules.count) rules, \(outcome.examples) examples, \(outcome.negatives) negative examples: "
                   + "\(compiled.ruleSet.rules.count - failedRules) passed, \(failedRules) failed")

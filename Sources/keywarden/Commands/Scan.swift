@@ -75,8 +75,16 @@ extension Keywarden {
         }
 
         func run() throws {
-            let context = try ProjectContext.current(printWarnings: false)
+            var context = try ProjectContext.current(printWarnings: false)
             let environment = context.environment
+            var request = try self.request(environment: environment)
+            // --ci on a range: the settings of the base commit, and a finding for each change to them.
+            var ciBase: CIBaseSettings?
+            if git.ci, case .range(let range, let repository) = request.source {
+                ciBase = try CIBaseSettings.load(range: range, repository: repository, context: context)
+                context = ciBase?.context ?? context
+            }
+            defer { if let ciBase { unlink(ciBase.ignoreFile) } }
             let compiled = try RuleOptions.compiledRules(config: rules.config, context: context, printWarnings: false)
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
@@ -84,7 +92,6 @@ extension Keywarden {
             options.threads = threads
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: options)
 
-            var request = try self.request(environment: environment)
             request.options = options
             request.followSymlinks = followSymlinks
             request.configurationWarnings = context.configurationWarnings(compiled)
@@ -92,7 +99,7 @@ extension Keywarden {
             for (option, path) in [("--ignore-file", ignoreFile), ("--ledger", ledger), ("--baseline", baseline)] {
                 if let path, access(path, F_OK) != 0 { throw CommandFailure("\(option) \(path): no such file") }
             }
-            request.ignoreFile = ignoreFile ?? context.ignoreFile
+            request.ignoreFile = ignoreFile ?? ciBase?.ignoreFile ?? context.ignoreFile
             if let text = environment["KEYWARDEN_TODAY"], let day = CalendarDate(text) { request.today = day }
             request.baseline = baseline
             request.ledger = ledger ?? context.ledgerFile
@@ -101,9 +108,10 @@ extension Keywarden {
                 // A progress line on a terminal only, rewritten in place and cleared at the end.
                 request.historyProgress = { (p: HistoryProgress) in Terminal.rewriteLine("keywarden: " + p.line) }
             }
-            let outcome: ScanOutcome
+            var outcome: ScanOutcome
             do {
                 outcome = try ScanRunner(session: session).run(request)
+                outcome.findings += ciBase?.changes ?? []
             } catch {
                 if request.historyProgress != nil { Terminal.rewriteLine("") }
                 throw CommandFailure(error.message)

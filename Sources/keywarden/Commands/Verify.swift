@@ -64,7 +64,7 @@ extension Keywarden {
             }
             let result = VerificationSession(settings: settings).verify(credential)
             let name = Verifiers.named(provider)?.displayName ?? provider
-            print("\(name) key from \(fromEnv.map { "$" + $0 } ?? "standard input") (fingerprint \(credential.fingerprint.prefix(16))…): \(result)")
+            print("\(name) key from \(fromEnv.map { Self.shownName($0) } ?? "standard input") (fingerprint \(credential.fingerprint.prefix(16))…): \(result)")
             switch result.state {
             case .valid: return
             case .invalid: throw FindingsExit()
@@ -75,7 +75,7 @@ extension Keywarden {
         private func readKey(_ environment: [String: String]) throws -> String {
             if let fromEnv {
                 guard let v = environment[fromEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else {
-                    throw CommandFailure("environment variable \(fromEnv) is not set or empty")
+                    throw CommandFailure("environment variable \(Self.shownName(fromEnv)) is not set or empty")
                 }
                 return v
             }
@@ -84,6 +84,17 @@ extension Keywarden {
             let key = first.trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else { throw CommandFailure("no key on standard input") }
             return key
+        }
+
+        /// How `--from-env NAME` is shown: `$NAME` when it looks like a variable name (letters, digits and
+        /// `_`, at most 64, no long run of mixed case and digits); anything else may be a key pasted in the
+        /// wrong place and is never echoed.
+        static func shownName(_ name: String) -> String {
+            let plain = !name.isEmpty && name.count <= 64
+                && name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+                && !(name.unicodeScalars.first.map { ("0"..."9").contains($0) } ?? true)
+            let mixed = name.contains { $0.isLowercase } && name.contains { $0.isUppercase } && name.contains { $0.isNumber }
+            return plain && !mixed && name.count <= 40 ? "$" + name : "given to --from-env (not shown: it looks like a key, not a variable name)"
         }
 
         /// A Mindtickle tenant from the usual variables.

@@ -1,6 +1,7 @@
 import Foundation
 import ScanReporting
 import SecretScanner
+import SystemSupport
 
 /// The audit log of blocked commits and pushes: one JSON object per line, never a secret.
 enum HookAudit {
@@ -32,14 +33,21 @@ enum HookAudit {
     }
 
     /// Appends `entry` as one line; a log that cannot be written is a warning (the verdict stands).
-    static func append(_ entry: [String: Any], to path: String) {
+    /// The default log (inside the git directory) is opened with no symbolic link anywhere below the git
+    /// directory; a log the user chose is opened as they named it. Either is created `0600`.
+    static func append(_ entry: [String: Any], to log: ProjectContext.AuditLog) {
+        let path = log.path
         do {
             var data = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
             data.append(0x0A)
-            let directory = (path as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw CommandFailure(String(cString: strerror(errno))) }
+            let fd: Int32
+            do {
+                if let folder = log.folder, let relative = log.relative {
+                    fd = try ContainedPath.openForAppending(relative, under: folder)
+                } else {
+                    fd = try ContainedPath.openForAppending(path)
+                }
+            } catch { throw CommandFailure("\(error.path): \(error.message)") }
             defer { close(fd) }
             let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             guard written == data.count else { throw CommandFailure("short write") }

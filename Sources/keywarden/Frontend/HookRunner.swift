@@ -28,7 +28,7 @@ struct HookRunner {
 
     func run() throws {
         var settings = HookSettings()
-        var auditLog: String?
+        var auditLog: ProjectContext.AuditLog?
         do {
             let repository = try open()
             // A config that cannot be read still leaves a line in the default log.
@@ -54,7 +54,7 @@ struct HookRunner {
     }
 
     /// Internal errors fail closed (exit 2) unless `on_error = "warn"`.
-    private func failed(_ errors: [String], settings: HookSettings, auditLog: String?, findings: Report? = nil) throws {
+    private func failed(_ errors: [String], settings: HookSettings, auditLog: ProjectContext.AuditLog?, findings: Report? = nil) throws {
         let colour = Terminal.colourEnabled(forStdout: false)
         for e in errors { Terminal.warn(Style.red.apply("keywarden: error: \(e)", enabled: colour)) }
         if settings.onError == .warn {
@@ -95,7 +95,7 @@ struct HookRunner {
         request.repository = repository
         request.ignoreFile = context.ignoreFile
         request.today = today
-        request.baseline = context.hookBaseline
+        do { request.baseline = try context.hookBaseline() } catch { throw CommandFailure("[hook] baseline: \(error.message): \(error.path)") }
         request.ledger = context.ledgerFile
         let settings = context.settings.hook
         request.ledgerUse = settings.warnTrackedKeys || settings.blockOnOverdueKeys ? .always : .whenFindings
@@ -110,7 +110,7 @@ struct HookRunner {
         request.configurationWarnings = context.configurationWarnings(compiled)
         var warnings = [ScanNote]()
         if context.settings.hook.verify {
-            // Opt-in ([hook] verify = true): ask the providers whether the staged keys are live.
+            // Opt-in (the user's own [hook] verify = true or KEYWARDEN_HOOK_VERIFY=1): ask the providers whether the staged keys are live.
             do {
                 request.verification = try VerificationSettings(environment: environment)
             } catch {
@@ -150,7 +150,7 @@ struct HookRunner {
 
     // MARK: verdict
 
-    private func finish(_ outcome: Outcome, settings: HookSettings, auditLog: String?) throws {
+    private func finish(_ outcome: Outcome, settings: HookSettings, auditLog: ProjectContext.AuditLog?) throws {
         let report = outcome.report
         let colour = Terminal.colourEnabled(forStdout: false)
         for w in report.result.warnings { Terminal.warn("keywarden: warning: \(w)") }

@@ -7,15 +7,16 @@ enum OutputFile {
         let description: String
     }
 
-    /// A regular file, or a new one, is replaced atomically, keeping an existing file's permission bits.
-    /// There is no fsync: a report or calendar is re-made by the next run, and syncing cost a small scan
-    /// more than the scan itself. Anything else (a device such as /dev/null, a FIFO, a symbolic link) is
-    /// written in place, since replacing it with a regular file would break it.
+    /// A regular file, or a new one, is replaced atomically (a new file is created `0600`, less the umask;
+    /// an existing one keeps its bits). There is no fsync: a report or calendar is re-made by the next run,
+    /// and syncing cost a small scan more than the scan itself. Only a character device or a FIFO
+    /// (`/dev/null`, `/dev/stdout`, a pipe) is written in place; a symbolic link to anything else is
+    /// refused, since the path may come from a scanned repository (`keywarden.sarif -> ../../victim`).
     static func write(_ text: String, to path: String) throws {
         do {
-            try AtomicFile.write(text.utf8, to: path, options: AtomicFile.Options(mode: .keep, writesThroughSpecialFiles: true))
+            try AtomicFile.write(text.utf8, to: path, options: AtomicFile.Options(mode: .keep, writesThroughSpecialFiles: true, newFileMode: 0o600))
         } catch {
-            throw Failure(description: error.reason)
+            throw Failure(description: error.message)
         }
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The scanned files are untrusted input (issue 14): report files, the cache and what is printed.
+@Suite struct UntrustedInputTests {
+    let cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+
+    @Test func aReportIsNeverWrittenThroughALinkAndIsPrivate() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("src/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("victim.txt", "precious\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("keywarden.sarif"), withDestinationPath: dir.path("victim.txt"))
+        let linked = try Run.keywarden(["scan", "--no-git", "--format", "sarif", "--output", dir.path("keywarden.sarif"), dir.path("src")],
+                                       environment: cacheEnv)
+        #expect(linked.status == 2, "\(linked.stderr)")
+        #expect(linked.stderr.contains("symbolic link"), "\(linked.stderr)")
+        #expect(try String(contentsOfFile: dir.path("victim.txt"), encoding: .utf8) == "precious\n")
+        let fresh = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", dir.path("report.json"), dir.path("src")],
+                                      environment: cacheEnv)
+        #expect(fresh.status == 1)
+        var info = stat()
+        #expect(stat(dir.path("report.json"), &info) == 0 && info.st_mode & 0o077 == 0, "a new report is 0600")
+        #expect(try Run.keywarden(["scan", "--no-git", "--output", "/dev/null", dir.path("src")], environment: cacheEnv).status == 1)
+    }
+
+    @Test func namesCannotDrawOnTheTerminalOrWriteWorkflowCommands() throws {
+        let dir = try TemporaryDirectory()
+        let name = "x\u{1B}[2J\n::error file=README.md,line=1::pwned\u{9B}31m.env"
+        try dir.write("src/\(name)", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path("src/l\n::warning::link"), withDestinationPath: "/etc/hostname")
+        let r = try Run.keywarden(["scan", "--no-git", dir.path("src")], environment: cacheEnv)
+        #expect(r.status == 1, "\(r.stderr)")
+        for text in [r.stdout, r.stderr] {
+            #expect(!text.contains("\u{1B}"), "no escape sequence: \(text)")
+            #expect(!text.contains("\u{9B}"), "no C1 control: \(text)")
+            #expect(!text.split(separator: "\n").contains { $0.hasPrefix("::") }, "no workflow command: \(text)")
+        }
+        #expect(r.stdout.contains("\\u{1b}[2J\\n::error"), "the name is shown escaped: \(r.stdout)")
+    }
+
+    @Test func aSwappedCacheFileIsRebuiltNotTrusted() throws {
+        let cache = try TemporaryDirectory(prefix: "keywarden-cache")
+        let env = ["KEYWARDEN_CACHE_DIR": cache.path("kw")]
+        let dir = try TemporaryDirectory()
+        try dir.write("a/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\nMINDTICKLE_API_KEY=\(FakeKeys.alnum(40))\n")
+        let first = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path("a")], environment: env)
+        #expect(first.status == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache.path("kw")).filter { !$0.hasPrefix(".") }
+        #expect(files.contains { $0.hasPrefix("rules-") } && files.contains { $0.hasPrefix("prefilter-") }, "\(files)")
+        // The review's attack: a tiny well-formed "no rules" file in place of the rules (format version 2,
+        // then zero rules, allowlists, pairs and warnings): the scan must not go blind.
+        var empty = [UInt8]()
+        for v: UInt32 in [2, 0, 0, 0, 0] { withUnsafeBytes(of: v.littleEndian) { empty += $0 } }
+        for file in files where file.hasPrefix("rules-") {
+            try Data(empty).write(to: URL(fileURLWithPath: cache.path("kw/\(file)")))
+        }
+        for file in files where file.hasPrefix("prefilter-") {
+            try Data(repeating: 0, count: 16).write(to: URL(fileURLWithPath: cache.path("kw/\(file)")))
+        }
+        let second = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path("a")], environment: env)
+        #expect(second.status == 1, "\(second.stderr)")
+        func findings(_ json: String) -> [String] { json.split(separator: "\n").filter { !$0.contains("duration") }.map(String.init) }
+        #expect(findings(second.stdout) == findings(first.stdout))
+        // A cache folder others can write to is not used at all, with a warning.
+        chmod(cache.path("kw"), 0o777)
+        let open = try Run.keywarden(["scan", "--no-git", dir.path("a")], environment: env)
+        #expect(open.status == 1)
+        #expect(open.stderr.contains("cache folder"), "\(open.stderr)")
+    }
+}
+
+/// `rules check` names a user rule whose regex can backtrack catastrophically (issue 14).
+@Suite struct RegexLintCommandTests {
+    @Test func rulesCheckWarnsAboutANestedQuantifier() throws {
+        let dir = try TemporaryDirectory()
+        let quotes = String(repeating: "'", count: 3)
+        try dir.write("rules.toml", "[[rules]]\nid = \"slow-rule\"\nregex = \(quotes)(?:(a|aa)+;|!)\(quotes)\n")
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let r = try Run.keywarden(["rules", "check", "--config", dir.path("rules.toml")], in: dir.path(), environment: cache)
+        #expect(r.stdout.contains("WARN slow-rule"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("nested quantifier"))
+    }
+}
+
+/// keywarden's own files in a repository are never read or written through a link (issue 14).
+@Suite struct ProjectFileLinkTests {
+    @Test(arguments: [".keywardenignore", ".keywarden.toml", ".keywarden"])
+    func aLinkedProjectFileIsRefused(name: String) throws {
+        let dir = try TemporaryDirectory()
+        let outside = try TemporaryDirectory(prefix: "keywarden-outside")
+        try outside.write("keys.toml", "# not yours\n")
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write("readme.txt", "hello\n")
+        try FileManager.default.createSymbolicLink(atPath: dir.path(name),
+                                                   withDestinationPath: name == ".keywarden" ? outside.path() : outside.path("keys.toml"))
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let r = try Run.keywarden(["scan", "readme.txt"], in: dir.path(), environment: cache)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("symbolic link"), "\(r.stderr)")
+    }
+}
+
+/// A blob's size is read from its header before it is inflated: a zlib bomb (200 MB of zeros, a few
+/// hundred KB in git) over `--max-file-size` costs no memory (issue 14).
+@Suite struct BlobBombTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time")))
+    func aBlobOverTheLimitIsNeverInflated() throws {
+        let dir = try TemporaryDirectory()
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        let size = 200 << 20
+        FileManager.default.createFile(atPath: dir.path("bomb.bin"), contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.path("bomb.bin")))
+        let block = Data(count: 1 << 20)
+        for _ in 0..<(size >> 20) { handle.write(block) }
+        try handle.close()
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "bomb"], in: dir.path())
+        try FileManager.default.removeItem(atPath: dir.path("bomb.bin"))
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path
+        let r = try Run.program("/usr/bin/time", ["-f", "maxrss=%M", Run.keywardenPath, "scan", "--history", "--include-binary",
+                                                  "--max-file-size", "1M", "."], in: dir.path(), environment: ["KEYWARDEN_CACHE_DIR": cache])
+        #expect(r.stderr.contains("larger than the size limit"), "\(r.stderr)")
+        let line = try #require(r.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss=") })
+        let kilobytes = try #require(Int(line.dropFirst("maxrss=".count)))
+        #expect(kilobytes < size >> 10, "peak memory \(kilobytes) KB: the blob was inflated")
+    }
+}
