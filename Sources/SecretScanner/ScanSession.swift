@@ -106,6 +106,16 @@ public struct ScanSession: Sendable {
             return .skipped(.tooLarge, "larger than the size limit (\(size) bytes > \(options.maxFileSize); raise it with --max-file-size)")
         case .success(let count):
             return reader.withBytes(count) { buf in
+                if let text = UTF16Text.decode(buf) {
+                    // UTF-16 text looks binary to the NUL test: scanned as text, lines as in the file.
+                    do {
+                        var found = try text.withUnsafeBytes { try scanner.scan($0, InputContext(path: entry.displayPath)) }
+                        for i in found.indices { found[i].extra["encoding"] = "utf-16" }
+                        return .scanned(found, count)
+                    } catch {
+                        return .failed("\(error)")
+                    }
+                }
                 if !options.includeBinary, looksBinary(buf) {
                     // A key store is found by its name even though its content is not scanned.
                     let byPath = scanner.pathFindings(entry.displayPath)

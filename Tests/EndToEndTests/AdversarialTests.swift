@@ -110,6 +110,36 @@ import TestSupport
         #expect(tree.status == 0, "the ignored file is not part of the work tree's view: \(tree.stdout)")
     }
 
+    // MARK: text in UTF-16
+
+    @Test func utf16TextIsScannedWithItsOwnLineNumbers() throws {
+        let (line, key) = secretLine()
+        let text = "# Windows settings\r\n" + line.replacingOccurrences(of: "\n", with: "\r\n")
+        func utf16(_ bigEndian: Bool, mark: Bool) -> Data {
+            var bytes: [UInt8] = mark ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
+            for unit in text.utf16 {
+                let hi = UInt8(unit >> 8), lo = UInt8(unit & 0xFF)
+                bytes += bigEndian ? [hi, lo] : [lo, hi]
+            }
+            return Data(bytes)
+        }
+        for (name, data) in [("le-bom.env", utf16(false, mark: true)), ("le.env", utf16(false, mark: false)),
+                             ("be-bom.env", utf16(true, mark: true))] {
+            try data.write(to: URL(fileURLWithPath: dir.path(name)))
+            let r = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path(name)], environment: env)
+            #expect(r.status == 1, "\(name): exit \(r.status) \(r.stderr)")
+            #expect(!r.stdout.contains(key))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let findings = try #require(object["findings"] as? [[String: Any]])
+            #expect(findings.first?["line"] as? Int == 2, "\(name): the line in the original file")
+            #expect((findings.first?["extra"] as? [String: String])?["encoding"] == "utf-16")
+        }
+        // A real binary file stays a skipped binary file.
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0, 1, 2, 0, 0, 0, 9, 8, 0, 0, 0, 0, 3, 0, 0x3E, 0]).write(to: URL(fileURLWithPath: dir.path("tool.bin")))
+        let binary = try Run.keywarden(["scan", "--no-git", dir.path("tool.bin")], environment: env)
+        #expect(binary.status == 0 && binary.stderr.contains("binary file"), "\(binary.stderr)")
+    }
+
     // MARK: numbers that do not fit
 
     @Test func hugeIntervalsAndSizesAreErrorsAndTheLedgerStaysReadable() throws {

@@ -1,0 +1,43 @@
+/// UTF-16 text (a Windows `.env`, a PowerShell script): with a byte-order mark, or without one when every
+/// other byte of its start is NUL. Such a file looks binary to git's NUL test, so it is recognised first and
+/// scanned as UTF-8; each UTF-16 line break becomes one UTF-8 line break, so line numbers stay those of the
+/// original file.
+enum UTF16Text {
+    enum Order { case little, big }
+
+    /// The byte order of `buffer` when it is UTF-16 text; nil otherwise.
+    static func order(of buffer: UnsafeRawBufferPointer) -> Order? {
+        if buffer.count >= 2 {
+            if buffer[0] == 0xFF, buffer[1] == 0xFE { return .little }
+            if buffer[0] == 0xFE, buffer[1] == 0xFF { return .big }
+        }
+        // No mark: ASCII-range text in UTF-16 has a NUL in every other byte and (almost) none in the others.
+        let n = min(buffer.count, 8000) & ~1
+        guard n >= 16 else { return nil }
+        var evenZeros = 0, oddZeros = 0
+        for i in stride(from: 0, to: n, by: 2) {
+            if buffer[i] == 0 { evenZeros += 1 }
+            if buffer[i + 1] == 0 { oddZeros += 1 }
+        }
+        let pairs = n / 2
+        if oddZeros * 10 >= pairs * 9, evenZeros * 10 <= pairs { return .little }
+        if evenZeros * 10 >= pairs * 9, oddZeros * 10 <= pairs { return .big }
+        return nil
+    }
+
+    /// `buffer` decoded from UTF-16 to UTF-8 (a leading byte-order mark dropped; invalid units replaced);
+    /// nil when it is not UTF-16 text.
+    static func decode(_ buffer: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard let order = order(of: buffer) else { return nil }
+        var units = [UInt16]()
+        units.reserveCapacity(buffer.count / 2)
+        var i = 0
+        while i + 1 < buffer.count {
+            let a = UInt16(buffer[i]), b = UInt16(buffer[i + 1])
+            units.append(order == .little ? a | b << 8 : a << 8 | b)
+            i += 2
+        }
+        if units.first == 0xFEFF { units.removeFirst() }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
+    }
+}
