@@ -122,8 +122,9 @@ if ProcessInfo.processInfo.environment["KEYWARDEN_FUZZ"] == "1" {
         ("FuzzJWT", ["Credentials"]),
         ("FuzzWebhookSignature", ["Webhooks"]),
     ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: [.unsafeFlags(sanitize)]))
     for (name, dependencies) in fuzzTargets {
-        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)",
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)",
                                                  swiftSettings: [.unsafeFlags(sanitize)],
                                                  linkerSettings: [.unsafeFlags(sanitize + ["-use-ld=lld"])]))
     }
