@@ -1,11 +1,12 @@
 /// The outcome of one doctor check: a pass/fail/skip line, the problems behind a failure, and the fix.
 public struct CheckResult: Sendable, Equatable, Encodable {
     public enum Status: String, Sendable, Encodable {
-        case pass, fail, skip
+        /// `warn`: a problem worth acting on that does not fail the run (exit code 0).
+        case pass, fail, skip, warn
     }
 
     /// Stable identifier (`gitignore`, `tracked-secrets`, `hook`, `ledger-overdue`, `ledger-reuse`,
-    /// `required-env`, `env-distinct`, `env-permissions`).
+    /// `required-env`, `env-distinct`, `env-permissions`, `env-ignored`, `history-secrets`).
     public let id: String
     public let status: Status
     /// One line: what was found (for a skip: why the check does not apply).
@@ -29,6 +30,10 @@ public struct CheckResult: Sendable, Equatable, Encodable {
 
     static func fail(_ id: CheckID, _ message: String, details: [String] = [], fix: [String]) -> CheckResult {
         CheckResult(id: id.rawValue, status: .fail, message: message, details: details, fix: fix.joined(separator: "\n"))
+    }
+
+    static func warn(_ id: CheckID, _ message: String, details: [String] = [], fix: [String]) -> CheckResult {
+        CheckResult(id: id.rawValue, status: .warn, message: message, details: details, fix: fix.joined(separator: "\n"))
     }
 
     static func skip(_ id: CheckID, _ message: String) -> CheckResult {
@@ -58,6 +63,8 @@ public enum CheckID: String, Sendable, CaseIterable {
     case requiredEnvironment = "required-env"
     case environmentsDistinct = "env-distinct"
     case environmentFilePermissions = "env-permissions"
+    case environmentFilesIgnored = "env-ignored"
+    case historySecrets = "history-secrets"
 
     /// The checklist line's name.
     public var title: String {
@@ -69,7 +76,9 @@ public enum CheckID: String, Sendable, CaseIterable {
         case .ledgerReuse: "no key is reused across environments"
         case .requiredEnvironment: "required environment variables are set and not placeholders"
         case .environmentsDistinct: "required variables differ between environments"
-        case .environmentFilePermissions: ".env files are not readable by other users"
+        case .environmentFilePermissions: ".env files (nested folders too) are not readable by other users"
+        case .environmentFilesIgnored: "every .env file in the work tree is ignored by git"
+        case .historySecrets: "no secret gone from HEAD is still live in the git history"
         }
     }
 }
@@ -83,13 +92,14 @@ public struct DoctorReport: Sendable, Equatable, Encodable {
     public var passed: Int { checks.filter { $0.status == .pass }.count }
     public var failed: Int { checks.filter { $0.status == .fail }.count }
     public var skipped: Int { checks.filter { $0.status == .skip }.count }
-    /// True when no check failed (skips do not fail).
+    public var warned: Int { checks.filter { $0.status == .warn }.count }
+    /// True when no check failed (skips and warnings do not fail).
     public var allPassed: Bool { failed == 0 }
 
     /// The result of one check.
     public func result(_ id: CheckID) -> CheckResult? { checks.first { $0.id == id.rawValue } }
 
-    enum CodingKeys: String, CodingKey { case checks, passed, failed, skipped }
+    enum CodingKeys: String, CodingKey { case checks, passed, failed, skipped, warnings }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -97,5 +107,6 @@ public struct DoctorReport: Sendable, Equatable, Encodable {
         try c.encode(passed, forKey: .passed)
         try c.encode(failed, forKey: .failed)
         try c.encode(skipped, forKey: .skipped)
+        try c.encode(warned, forKey: .warnings)
     }
 }

@@ -3,6 +3,7 @@ import SystemSupport
 import Hashing
 import KeyAge
 import Credentials
+import GitRepository
 
 extension Doctor {
     /// Where one environment's variables come from.
@@ -121,16 +122,80 @@ extension Doctor {
                      details: problems, fix: fix)
     }
 
-    /// `.env` files at the root (templates apart) and the configured environment files.
+    /// Folders the `.env` search does not enter: git's own folder and installed dependencies (their files
+    /// are not the team's). Nested repositories are not entered either: they have their own doctor run.
+    static let unsearchedFolders: Set<String> = [".git", "node_modules"]
+
+    /// True for a dotenv file name that is not a template (`.env`, `.env.production`, not `.env.example`).
+    static func isDotenvName(_ name: String) -> Bool {
+        name == ".env" || (name.hasPrefix(".env.") && !SecretFileNames.templates.contains(name))
+    }
+
+    /// Every `.env` and `.env.*` file in the work tree (templates apart), relative to the root, in path
+    /// order; found by walking the folders (ignored ones included), without following symbolic links.
+    func dotenvFiles() -> [String] {
+        var found: [String] = []
+        DirectoryWalker.walk(root, sorted: true, visit: { (entry: DirectoryWalker.Entry) -> DirectoryWalker.Step in
+            switch entry.kind {
+            case .directory:
+                if Self.unsearchedFolders.contains(entry.name) { return .skip }
+                // A nested repository (or submodule): its own work tree, checked on its own.
+                if FileAccess.exists(entry.path + "/.git") { return .skip }
+                return .enter
+            case .regular:
+                if Self.isDotenvName(entry.name) { found.append(entry.relative) }
+                return .skip
+            case .symbolicLink, .other:
+                return .skip
+            }
+        }, cannotList: { (_: String, _: SystemError) in })
+        return found
+    }
+
+    /// The work tree's `.env` files (templates apart, nested folders included) and the configured
+    /// environment files.
     func environmentFiles() -> [String] {
-        var files: [String] = []
-        for name in FileAccess.names(in: root) where name == ".env" || (name.hasPrefix(".env.") && !SecretFileNames.templates.contains(name)) {
-            files.append(name)
-        }
+        var files = dotenvFiles()
         for env in configuration.environments where !files.contains(env.file) {
             files.append(env.file)
         }
         return files.filter { FileAccess.isRegularFile($0.hasPrefix("/") ? $0 : root + "/" + $0) }
+    }
+
+    /// `.env` files that git would commit with `git add .`: neither ignored nor already tracked (tracked
+    /// ones fail `tracked-secrets`).
+    func unignoredDotenvFiles() throws(HygieneError) -> [String] {
+        var open: [String] = []
+        for file in dotenvFiles() {
+            let path = root + "/" + file
+            let ignored = try git { () throws(GitError) in try repository.isIgnored(path) }
+            if ignored { continue }
+            let tracked = try git { () throws(GitError) in try repository.isTracked(path) }
+            if !tracked { open.append(file) }
+        }
+        return open
+    }
+
+    /// The `.gitignore` line that ignores one file at `relative` (anchored at the root, special characters escaped).
+    static func ignoreLine(for relative: String) -> String {
+        var line = "/"
+        for c in relative {
+            if "*?[\\!# ".contains(c) { line.append("\\") }
+            line.append(c)
+        }
+        return line
+    }
+
+    func checkDotenvIgnored() throws(HygieneError) -> CheckResult {
+        let files = dotenvFiles()
+        if files.isEmpty { return .skip(.environmentFilesIgnored, "no .env files in the work tree") }
+        let open = try unignoredDotenvFiles()
+        if open.isEmpty {
+            return .pass(.environmentFilesIgnored, "\(files.count) .env file\(files.count == 1 ? "" : "s"), each ignored by git or already tracked")
+        }
+        return .fail(.environmentFilesIgnored, "\(open.count) .env file\(open.count == 1 ? " is" : "s are") not ignored: `git add .` would commit \(open.count == 1 ? "it" : "them")",
+                     details: open.map { "\($0) is not ignored by git" },
+                     fix: ["append to .gitignore (or run `keywarden doctor --fix`):"] + open.map { "    " + Self.ignoreLine(for: $0) })
     }
 
     func checkEnvironmentFilePermissions() -> CheckResult {

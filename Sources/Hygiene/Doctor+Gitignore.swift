@@ -58,18 +58,31 @@ extension Doctor {
                      fix: ["append to .gitignore (or run `keywarden doctor --fix`):"] + lines.map { "    " + $0 })
     }
 
-    /// Appends the missing lines to the work tree's root `.gitignore` (creating it), under a marker comment.
-    /// Returns a description of the change, or nil when nothing was missing.
+    /// Appends the missing lines to the work tree's root `.gitignore` (creating it), under a marker comment:
+    /// first the probes' lines, then a line for each `.env` file those patterns still leave unignored (an
+    /// anchored `/.env`, a pattern in a subfolder). Lines already in the file are not written again, so a
+    /// file that a subfolder's `.gitignore` re-includes (`!.env`, which beats the root's lines) does not
+    /// make every run append. Returns a description of the change, or nil when nothing was missing.
     func fixGitignore() throws(HygieneError) -> String? {
-        let lines = try missingGitignoreLines()
-        if lines.isEmpty { return nil }
+        var appended = try appendToGitignore(try missingGitignoreLines())
+        appended += try appendToGitignore(try unignoredDotenvFiles().map(Self.ignoreLine(for:)))
+        return appended.isEmpty ? nil : "appended to .gitignore: " + appended.joined(separator: " ")
+    }
+
+    /// Appends `lines` that the root `.gitignore` does not already hold; returns the ones written.
+    private func appendToGitignore(_ lines: [String]) throws(HygieneError) -> [String] {
         let path = root + "/.gitignore"
+        let existing = FileAccess.contents(path) ?? []
+        let present = Set(String(decoding: existing, as: UTF8.self).split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        })
+        var missing: [String] = []
+        for line in lines where !present.contains(line) && !missing.contains(line) { missing.append(line) }
+        if missing.isEmpty { return [] }
         var text = ""
-        if let existing = FileAccess.contents(path), let last = existing.last, last != UInt8(ascii: "\n") {
-            text += "\n"
-        }
-        text += Self.gitignoreMarker + "\n" + lines.map { $0 + "\n" }.joined()
+        if let last = existing.last, last != UInt8(ascii: "\n") { text += "\n" }
+        text += Self.gitignoreMarker + "\n" + missing.map { $0 + "\n" }.joined()
         try FileAccess.append(text, to: path)
-        return "appended to .gitignore: " + lines.joined(separator: " ")
+        return missing
     }
 }

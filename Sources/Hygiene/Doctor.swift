@@ -61,7 +61,9 @@ public final class Doctor {
     public var ledgerPath: String { options.ledgerPath ?? root + "/" + KeyLedger.defaultRelativePath }
 
     /// Runs every check, in `CheckID` order.
-    public func examine() throws(HygieneError) -> DoctorReport {
+    ///
+    /// - Parameter history: what the command's history scan found (doctor itself does not scan).
+    public func examine(history: HistoryEvidence = .notScanned("the history was not scanned")) throws(HygieneError) -> DoctorReport {
         var checks: [CheckResult] = []
         checks.append(try checkGitignore())
         checks.append(try checkTrackedSecrets())
@@ -69,6 +71,8 @@ public final class Doctor {
         checks.append(contentsOf: checkLedger())
         checks.append(contentsOf: checkEnvironment())
         checks.append(checkEnvironmentFilePermissions())
+        checks.append(try checkDotenvIgnored())
+        checks.append(checkHistory(history))
         return DoctorReport(checks: checks)
     }
 

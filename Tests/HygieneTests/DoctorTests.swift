@@ -18,12 +18,30 @@ import TestSupport
         try f.write(".keywarden/keys.toml", "schema = 1\n"
             + Fixture.ledgerKey("k-prod", env: "prod", created: "2026-11-01", fingerprint: Fixture.fingerprint()))
         try f.git("add", ".gitignore", ".keywarden.toml", ".keywarden/keys.toml")
-        let report = try f.examine()
+        let report = try f.doctor().examine(history: .scanned([]))
         #expect(report.checks.map(\.id) == CheckID.allCases.map(\.rawValue))
         #expect(report.failed == 0 && report.skipped == 0 && report.passed == CheckID.allCases.count, "\(report.checks)")
         #expect(report.allPassed)
         let fix = try f.doctor().fix()
         #expect(fix.changes.isEmpty && fix.leftToYou.isEmpty)
+    }
+
+    @Test func historyEvidenceDecidesTheHistoryCheck() throws {
+        let f = try Fixture()
+        let doctor = try f.doctor()
+        let leaked = HistorySecret(ruleID: "github-pat-classic", provider: "github", path: "a.txt", line: 3,
+                                   commit: "0123456789ab", date: "2026-10-01")
+        let rotated = HistorySecret(ruleID: "github-pat-classic", provider: "github", path: "b.txt", line: 1,
+                                    commit: "0123456789ac", date: "2026-10-02", trackedKey: "ci", isCurrentValue: false)
+        let warn = try #require(try doctor.examine(history: .scanned([leaked, rotated])).result(.historySecrets))
+        #expect(warn.status == .warn)
+        #expect(warn.details == ["a.txt:3 github-pat-classic (github), committed in 0123456789ab on 2026-10-01"])
+        #expect(warn.message.contains("1 older value the ledger shows rotated"))
+        let report = try doctor.examine(history: .scanned([leaked]))
+        #expect(report.warned == 1)
+        #expect(report.result(.historySecrets)?.status == .warn)
+        #expect(try doctor.examine(history: .scanned([rotated])).result(.historySecrets)?.status == .pass)
+        #expect(try doctor.examine(history: .notScanned("--no-history")).result(.historySecrets)?.status == .skip)
     }
 
     @Test func fixRunTwiceChangesNothingTheSecondTime() throws {

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import GitRepository
+import Hashing
 import Hygiene
 import KeyAge
+import SecretScanner
 
 extension Keywarden {
     /// `keywarden doctor [PATH]`: a secrets-hygiene checklist for a git work tree, with the fix for each
@@ -13,9 +16,11 @@ extension Keywarden {
                 Each check prints PASS, FAIL (with the exact fix) or SKIP (with why it does not apply). \
                 --fix appends missing .gitignore lines (idempotent) and installs the pre-commit hook when it is \
                 missing (keywarden hook install), and prints the commands it will not run (git rm --cached for \
-                tracked secret files). Settings: the [doctor] table of .keywarden.toml. \
-                Exit codes: 0 every check passed or was skipped, 1 a check failed, 2 error (not a git work tree, \
-                bad .keywarden.toml).
+                tracked secret files). The history-secrets check runs a history scan (keywarden scan --history) \
+                and warns about secrets gone from HEAD but still in the history; --no-history skips it. \
+                Settings: the [doctor] table of .keywarden.toml. \
+                Exit codes: 0 every check passed, was skipped or only warned, 1 a check failed, 2 error (not a git \
+                work tree, bad .keywarden.toml).
                 """
         )
 
@@ -29,6 +34,9 @@ extension Keywarden {
 
         @Option(name: .long, help: "text or json.")
         var format: Format = .text
+
+        @Flag(name: .long, help: "Skip the history-secrets check (it scans every commit, like keywarden scan --history).")
+        var noHistory = false
 
         @Option(name: .customLong("ledger"), help: ArgumentHelp(
             "The key ledger (default: .keywarden/keys.toml at the work tree root).", valueName: "path"))
@@ -52,7 +60,9 @@ extension Keywarden {
             let (report, outcome, root) = try hygieneCall { () throws(HygieneError) in
                 let doctor = try Hygiene.Doctor(path: path, options: options)
                 let outcome = fix ? try doctor.fix(installHook: Self.installHook(in:)) : nil
-                return (try doctor.examine(), outcome, doctor.root)
+                let history = noHistory ? HistoryEvidence.notScanned("--no-history")
+                    : Self.historyEvidence(root: doctor.root, ledger: doctor.ledgerPath, environment: environment)
+                return (try doctor.examine(history: history), outcome, doctor.root)
             }
             switch format {
             case .json:
@@ -61,6 +71,38 @@ extension Keywarden {
                 print(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
             }
             if !report.allPassed { throw FindingsExit() }
+        }
+
+        /// The secrets a history scan of the work tree's repository finds that HEAD no longer holds (by
+        /// value: a key moved to another file is still in HEAD), with what the ledger knows of each. The
+        /// scan is `scan --history`'s: the project's rules, ignore file and ledger.
+        static func historyEvidence(root: String, ledger: String, environment: [String: String]) -> HistoryEvidence {
+            do {
+                let repository = try GitRepository.open(at: root, environment: environment)
+                guard try repository.headCommit() != nil else { return .notScanned("no commit yet") }
+                let context = try ProjectContext.discover(from: root, environment: environment)
+                let compiled = try RuleOptions.compiledRules(config: nil, context: context, printWarnings: false)
+                let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
+                var request = ScanRequest(.history(branch: nil, repository: root), scope: "history")
+                request.ignoreFile = context.ignoreFile
+                request.ledger = ledger
+                request.ledgerUse = .always
+                let outcome = try ScanRunner(session: session).run(request)
+                let stillInHead = Set(outcome.findings.filter { $0.git?.inHead == true }.map(\.fingerprint))
+                var seen = Set<String>()
+                var secrets: [HistorySecret] = []
+                for (i, f) in outcome.findings.enumerated() {
+                    guard let g = f.git, g.inHead == false, !stillInHead.contains(f.fingerprint),
+                          seen.insert(f.fingerprint).inserted else { continue }
+                    let tracked = outcome.trackedKeys[i]
+                    secrets.append(HistorySecret(ruleID: f.ruleID, provider: f.provider, path: f.path, line: f.line,
+                                                 commit: String(g.commit.prefix(12)), date: String(g.date.prefix(10)),
+                                                 trackedKey: tracked?["id"], isCurrentValue: tracked.map { $0["current"] == "true" }))
+                }
+                return .scanned(secrets)
+            } catch {
+                return .notScanned("the history scan failed: \(error)")
+            }
         }
 
         /// `keywarden hook install` run in the work tree (the same binary), for `--fix`; what it printed is
@@ -91,7 +133,7 @@ extension Keywarden {
 
         private struct JSONOutput: Encodable {
             let checks: [CheckResult]
-            let passed: Int, failed: Int, skipped: Int
+            let passed: Int, failed: Int, skipped: Int, warnings: Int
             let fix: FixOutcome?
         }
 
@@ -99,7 +141,7 @@ extension Keywarden {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(JSONOutput(checks: report.checks, passed: report.passed, failed: report.failed,
-                                                     skipped: report.skipped, fix: outcome))
+                                                     skipped: report.skipped, warnings: report.warned, fix: outcome))
             return String(decoding: data, as: UTF8.self)
         }
 
@@ -124,6 +166,7 @@ extension Keywarden {
                 case .pass: mark = Style.green.apply("PASS", enabled: colour)
                 case .fail: mark = Style.red.apply("FAIL", enabled: colour)
                 case .skip: mark = Style.yellow.apply("SKIP", enabled: colour)
+                case .warn: mark = Style.yellow.apply("WARN", enabled: colour)
                 }
                 out += "\(mark)  \(title)\n"
                 out += "      \(check.message)\n"
@@ -135,7 +178,8 @@ extension Keywarden {
                     }
                 }
             }
-            out += "\(report.checks.count) checks: \(report.passed) passed, \(report.failed) failed, \(report.skipped) skipped\n"
+            out += "\(report.checks.count) checks: \(report.passed) passed, \(report.failed) failed, \(report.skipped) skipped"
+            out += report.warned == 0 ? "\n" : ", \(report.warned) warned\n"
             return out
         }
     }
