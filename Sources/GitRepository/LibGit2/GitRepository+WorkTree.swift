@@ -20,9 +20,20 @@ extension GitRepository {
     public func isIgnored(_ path: String, currentDirectory: String? = nil) throws(GitError) -> Bool {
         let relative = try relativePath(path, currentDirectory: currentDirectory)
         if relative.isEmpty { return false }
-        var ignored: Int32 = 0
-        try LibGit2.check(git_ignore_path_is_ignored(&ignored, handle, relative), "cannot check ignore rules for \(path)")
-        return ignored == 1
+        var info = stat()
+        let isDirectory = lstat(workTreeRoot.map { $0 + "/" + relative } ?? relative, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        return try ignoreRules().isIgnored(relative, isDirectory: isDirectory)
+    }
+
+    /// git's ignore rules for this work tree (see ``IgnoreRules``: libgit2's own ignore check disagrees
+    /// with git on nested negations, and a scanner must not skip a file git would commit).
+    public func ignoreRules() throws(GitError) -> IgnoreRules {
+        guard let root = workTreeRoot else {
+            throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
+        }
+        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        return IgnoreRules(root: root, commonGitDirectory: common, excludesFile: try configValue("core.excludesFile", path: true),
+                           environment: ProcessInfo.processInfo.environment)
     }
 
     /// Whether `path` is in the index (any stage).
@@ -53,7 +64,7 @@ extension GitRepository {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
         }
         let tracked = try trackedPaths()
-        var walker = WorkTreeWalker(repository: self, root: root, tracked: tracked)
+        var walker = WorkTreeWalker(rules: try ignoreRules(), root: root, tracked: tracked)
         let starts = try paths.isEmpty ? [""] : paths.map { (p) throws(GitError) in
             try relativePath(p, currentDirectory: currentDirectory)
         }
@@ -165,15 +176,15 @@ struct TrackedPaths {
     var other = Set<String>()
 }
 
-/// Walks the work tree with `readdir`, asking libgit2's ignore rules only about untracked entries.
+/// Walks the work tree with `readdir`, asking git's ignore rules only about untracked entries.
 private struct WorkTreeWalker {
-    let repository: GitRepository
+    let rules: IgnoreRules
     let root: String
     let tracked: TrackedPaths
     var found: [String: Bool] = [:]
 
-    init(repository: GitRepository, root: String, tracked: TrackedPaths) {
-        self.repository = repository
+    init(rules: IgnoreRules, root: String, tracked: TrackedPaths) {
+        self.rules = rules
         self.root = root
         self.tracked = tracked
     }
@@ -190,7 +201,7 @@ private struct WorkTreeWalker {
                 try walk(start)
             } else if tracked.gitlinks.contains(start) || Self.isNestedRepository(absolute) {
                 return
-            } else if try !ignored(start + "/") {
+            } else if !ignored(start + "/") {
                 try walk(start)
             }
         case S_IFREG:
@@ -198,7 +209,7 @@ private struct WorkTreeWalker {
                 found[start] = true
             } else if named {
                 found[start] = false
-            } else if try !ignored(start) {
+            } else if !ignored(start) {
                 found[start] = false
             }
         default:
@@ -206,11 +217,10 @@ private struct WorkTreeWalker {
         }
     }
 
-    private func ignored(_ relative: String) throws(GitError) -> Bool {
-        var flag: Int32 = 0
-        try LibGit2.check(git_ignore_path_is_ignored(&flag, repository.handle, relative),
-                          "cannot check ignore rules for \(relative)")
-        return flag == 1
+    /// Whether git ignores `relative`; a trailing `/` marks a folder.
+    private func ignored(_ relative: String) -> Bool {
+        if relative.hasSuffix("/") { return rules.isIgnored(String(relative.dropLast()), isDirectory: true) }
+        return rules.isIgnored(relative, isDirectory: false)
     }
 
     private static func isNestedRepository(_ absolute: String) -> Bool {
@@ -230,11 +240,11 @@ private struct WorkTreeWalker {
             case .directory:
                 if tracked.directories.contains(relative) { return .enter }
                 if tracked.gitlinks.contains(relative) || Self.isNestedRepository(entry.path) { return .skip }
-                return try ignored(relative + "/") ? .skip : .enter
+                return ignored(relative + "/") ? .skip : .enter
             case .regular:
                 if tracked.files.contains(relative) {
                     found[relative] = true
-                } else if try !ignored(relative) {
+                } else if !ignored(relative) {
                     found[relative] = false
                 }
                 return .skip
