@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 BENCH ?= ../shared/bench
 
-.PHONY: scan test build release install man bench deps clean fuzz fuzz-short
+.PHONY: scan test build release install man bench deps clean fuzz fuzz-short dist deb image image-prebuilt release-check
 
 scan:            ## install packages, build a release binary, scan this repository
 	scripts/scan.sh
@@ -27,6 +27,26 @@ man:             ## man pages from the commands' help (argument-parser's generat
 	swift package --allow-writing-to-package-directory generate-manual --configuration debug --multi-page
 	install -d .build/man/man1
 	cp .build/plugins/GenerateManual/outputs/keywarden/*.1 .build/man/man1/
+
+dist:            ## release tarball dist/keywarden-VERSION-linux-ARCH.tar.gz (+ SHA256SUMS); see docs/install.md
+	scripts/dist.sh
+
+deb: dist        ## Debian package dist/keywarden_VERSION_ARCH.deb, built with dpkg-deb
+	scripts/deb.sh
+
+CONTAINER ?= $(shell command -v podman || command -v docker)
+IMAGE ?= keywarden:$(shell tr -d '[:space:]' < VERSION)
+
+image:           ## container image from Containerfile (build stage with Swift, slim Debian runtime)
+	$(CONTAINER) build -t $(IMAGE) -f Containerfile --build-arg KEYWARDEN_COMMIT=$$(git rev-parse --short=12 HEAD) \
+	  $(if $(SWIFT_IMAGE),--build-arg SWIFT_IMAGE=$(SWIFT_IMAGE)) $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) .
+
+image-prebuilt: dist ## the same final image from the tarball make dist built (no Swift image needed)
+	$(CONTAINER) build -t $(IMAGE) -f Containerfile --target prebuilt \
+	  $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) .
+
+release-check:   ## build every artifact, then install and run each one that can run here
+	scripts/release-check.sh
 
 bench: release   ## keywarden beside gitleaks, betterleaks and kingfisher (needs the shared bench kit)
 	@test -x $(BENCH)/compare || { echo "no benchmark kit at $(BENCH) (set BENCH=...)"; exit 2; }

@@ -7,7 +7,9 @@ import SystemSupport
 /// The root command. Subcommands live in `Commands/`, one file each.
 @main
 struct Keywarden: ParsableCommand {
-    static let version = "0.1.0"
+    /// The release version (the `VERSION` file) and the commit, recorded at build time.
+    static let version = BuildInfo.version
+    static let commit = BuildInfo.commit
 
     static let configuration = CommandConfiguration(
         commandName: "keywarden",
@@ -34,7 +36,7 @@ struct Keywarden: ParsableCommand {
 
     func run() throws {
         guard showVersion else { throw CleanExit.helpRequest(Keywarden.self) }
-        print(Self.version)
+        print("\(Self.version) (commit \(Self.commit))")
     }
 
     /// Parses, runs, and maps every outcome onto keywarden's exit codes: `FindingsExit` is 1, an explicit

@@ -51,4 +51,92 @@ import TestSupport
         #expect(annotate.stdout.contains("::error file=new.env,line=1"))
         #expect(try String(contentsOfFile: dir.path("summary.md"), encoding: .utf8).contains("new.env"))
     }
+
+    /// The action's `version` input: its default must be the release this repository builds (VERSION).
+    func actionDefault(_ input: String) throws -> String {
+        let code = "import sys, yaml\nprint(yaml.safe_load(open(sys.argv[1]))['inputs'][sys.argv[2]]['default'], end='')"
+        let run = try Run.program("/usr/bin/env", ["python3", "-c", code, Self.actionFile, input])
+        try #require(run.status == 0, "\(run.stderr)")
+        return run.stdout
+    }
+
+    /// A release folder like GitHub's (`vVERSION/keywarden-VERSION-linux-ARCH.tar.gz` and `SHA256SUMS`) holding
+    /// the binary under test; `tamper` changes the tarball after the checksum was taken.
+    func releaseFolder(_ dir: TemporaryDirectory, version: String, tamper: Bool = false) throws -> String {
+        let arch = try Run.program("/usr/bin/uname", ["-m"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = "keywarden-\(version)-linux-\(arch)"
+        let folder = dir.path("releases/v\(version)")
+        try FileManager.default.createDirectory(atPath: dir.path("stage/\(name)"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Run.keywardenPath, toPath: dir.path("stage/\(name)/keywarden"))
+        let tar = try Run.program("/bin/tar", ["-czf", folder + "/\(name).tar.gz", "-C", dir.path("stage"), name])
+        try #require(tar.status == 0, "\(tar.stderr)")
+        let sums = try Run.program("/bin/sh", ["-c", "cd '\(folder)' && sha256sum \(name).tar.gz > SHA256SUMS"])
+        try #require(sums.status == 0)
+        if tamper {
+            let handle = try #require(FileHandle(forWritingAtPath: folder + "/\(name).tar.gz"))
+            handle.seekToEndOfFile()
+            handle.write(Data("extra".utf8))
+            handle.closeFile()
+        }
+        return "file://" + dir.path("releases")
+    }
+
+    func installEnvironment(_ dir: TemporaryDirectory, url: String, version: String) throws -> [String: String] {
+        try FileManager.default.createDirectory(atPath: dir.path("runner-temp"), withIntermediateDirectories: true)
+        try dir.write("path", "")
+        return ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "RUNNER_TEMP": dir.path("runner-temp"), "GITHUB_PATH": dir.path("path"),
+                "GITHUB_ACTION_PATH": URL(fileURLWithPath: Self.actionFile).deletingLastPathComponent().path,
+                "KEYWARDEN_VERSION": version, "KEYWARDEN_BUILD": "false", "KEYWARDEN_DOWNLOAD_URL": url]
+    }
+
+    @Test func installDownloadsTheReleaseVerifiesItsChecksumAndPutsItOnPath() throws {
+        let version = try actionDefault("version")
+        let file = URL(fileURLWithPath: Self.actionFile).deletingLastPathComponent().appendingPathComponent("VERSION").path
+        #expect(version == (try String(contentsOfFile: file, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines))
+        let dir = try TemporaryDirectory()
+        let env = try installEnvironment(dir, url: try releaseFolder(dir, version: version), version: version)
+        let install = try Run.program("/bin/bash", ["-c", try stepScript("Install keywarden")], environment: env)
+        #expect(install.status == 0, "\(install.stderr)")
+        let added = try String(contentsOfFile: dir.path("path"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(added == dir.path("runner-temp/keywarden-tool/\(version)"))
+        #expect(FileManager.default.isExecutableFile(atPath: added + "/keywarden"))
+        // A second run uses the cached binary (the release folder is gone).
+        try FileManager.default.removeItem(atPath: dir.path("releases"))
+        #expect(try Run.program("/bin/bash", ["-c", try stepScript("Install keywarden")], environment: env).status == 0)
+    }
+
+    @Test func installRefusesATarballThatDoesNotMatchItsChecksum() throws {
+        let version = try actionDefault("version")
+        let dir = try TemporaryDirectory()
+        let env = try installEnvironment(dir, url: try releaseFolder(dir, version: version, tamper: true), version: version)
+        let install = try Run.program("/bin/bash", ["-c", try stepScript("Install keywarden")], environment: env)
+        #expect(install.status == 2)
+        #expect(install.stderr.contains("does not match SHA256SUMS: not installed"), "\(install.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("runner-temp/keywarden-tool/\(version)/keywarden")))
+        #expect(try String(contentsOfFile: dir.path("path"), encoding: .utf8).isEmpty)
+    }
+
+    @Test func theSarifReportGoesToTheRunnersTempFolderByDefault() throws {
+        #expect(try actionDefault("sarif-file").isEmpty)
+        let dir = try TemporaryDirectory()
+        let repo = dir.path("repo")
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path("runner-temp"), withIntermediateDirectories: true)
+        try dir.write("repo/app.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write("output", "")
+        let binDir = URL(fileURLWithPath: Run.keywardenPath).deletingLastPathComponent().path
+        let env = ["PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                   "RUNNER_TEMP": dir.path("runner-temp"), "GITHUB_OUTPUT": dir.path("output"),
+                   "KEYWARDEN_SCOPE": "--no-git", "KEYWARDEN_ARGS": ".", "KEYWARDEN_SARIF": "", "KEYWARDEN_EXIT_CODE": "1",
+                   "KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let scan = try Run.program("/bin/bash", ["-c", try stepScript("Scan (SARIF)")], in: repo, environment: env)
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let output = try String(contentsOfFile: dir.path("output"), encoding: .utf8)
+        #expect(output.contains("sarif=\(dir.path("runner-temp/keywarden.sarif"))"))
+        #expect(output.contains("sarif-written=true"))
+        #expect(try String(contentsOfFile: dir.path("runner-temp/keywarden.sarif"), encoding: .utf8).contains("maintainx"))
+        #expect(!FileManager.default.fileExists(atPath: repo + "/keywarden.sarif"), "nothing written into the checkout")
+    }
 }

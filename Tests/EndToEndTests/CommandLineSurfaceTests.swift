@@ -8,7 +8,7 @@ import TestSupport
     @Test func versionIsAnOptionOfTheRootCommandOnly() throws {
         let root = try Run.keywarden(["--version"])
         #expect(root.status == 0)
-        #expect(root.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        #expect(root.stdout.range(of: #"^\d+\.\d+\.\d+ \(commit [0-9a-f]{12}\)\n$"#, options: .regularExpression) != nil, "\(root.stdout)")
         for sub in [["scan", "--version"], ["keys", "status", "--version"], ["hook", "install", "--version"]] {
             let r = try Run.keywarden(sub)
             #expect(r.status == 2, "\(sub)")
@@ -20,6 +20,21 @@ import TestSupport
         #expect(try Run.keywarden(["--help"]).stdout.contains("--version"))
         // A path named --version after -- is a path, not the option.
         #expect(try Run.keywarden(["scan", "--no-git", "--", "--version"]).stderr.contains("--version: No such file"))
+    }
+
+    /// The version comes from one place, the VERSION file; the commit is the one the binary was built from.
+    @Test func versionIsTheVersionFileAndTheCommitBuilt() throws {
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let version = try String(contentsOf: package.appending(path: "VERSION"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try Run.git(["rev-parse", "--short=12", "HEAD"], in: package.path).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try Run.keywarden(["--version"]).stdout == "\(version) (commit \(head))\n")
+        // Reports name the same version.
+        let dir = try TemporaryDirectory(prefix: "keywarden-version")
+        try dir.write("a.txt", "nothing here\n")
+        let json = try Run.keywarden(["scan", "--no-git", "--format", "sarif", "a.txt"], in: dir.path())
+        #expect(json.stdout.contains("\"version\": \"\(version)\""), "\(json.stdout.prefix(600))")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])

@@ -174,7 +174,7 @@ import TestSupport
         try repo.write(".pre-commit-config.yaml", """
             repos:
               - repo: https://github.com/example/keywarden
-                rev: v0.1.0
+                rev: v0.2.0
                 hooks:
                   - id: keywarden
 

@@ -41,6 +41,25 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    /// GitLab's own published schema (Resources, see SCHEMA-ORIGIN.md): reports with findings, with none, and
+    /// with errors validate; a severity GitLab does not have is refused (the check can fail).
+    @Test func gitlabReportValidatesAgainstGitLabsPublishedSchema() throws {
+        let schema = "gitlab-secret-detection-report-format-15.0.7.json"
+        func errors(_ text: String) throws -> [String] {
+            try SARIFTests.schemaErrors(text, schema: schema, validator: "Draft7Validator")
+        }
+        let full = ReportFormat.gitlab.render(Fixture.report(), colour: false)
+        let fullErrors = try errors(full)
+        #expect(fullErrors.isEmpty, "\(fullErrors)")
+        #expect(try errors(ReportFormat.gitlab.render(Fixture.report([]), colour: false)).isEmpty)
+        var failed = Fixture.report(errors: ["src/locked.txt: permission denied"], warnings: ["rule x gave up on big.txt"])
+        failed.revision = String(repeating: "cd34", count: 10)
+        #expect(try errors(ReportFormat.gitlab.render(failed, colour: false)).isEmpty)
+        let bad = full.replacingOccurrences(of: "\"severity\": \"Critical\"", with: "\"severity\": \"Severe\"")
+        #expect(bad != full)
+        #expect(!(try errors(bad)).isEmpty)
+    }
+
     @Test func gitlabReportHasWhatTheSchemaRequires() throws {
         let doc = try Self.gitlab(Fixture.report())
         #expect((doc["version"] as? String)?.hasPrefix("15.") == true)

@@ -8,20 +8,21 @@ import TestSupport
 /// `jsonschema`, which scripts/install-deps.sh installs), and what GitHub code scanning relies on.
 @Suite struct SARIFTests {
     /// Validates `document` against the schema; returns the validator's complaints (empty when valid).
-    static func schemaErrors(_ document: String) throws -> [String] {
+    static func schemaErrors(_ document: String, schema: String = "sarif-2.1.0.json",
+                             validator: String = "Draft4Validator") throws -> [String] {
         let dir = try TemporaryDirectory()
-        let file = try dir.write("report.sarif", document)
+        let file = try dir.write("report.json", document)
         let script = """
             import json, sys
-            from jsonschema import Draft4Validator
+            from jsonschema import \(validator) as Validator
             schema = json.load(open(sys.argv[1], encoding="utf-8"))
             doc = json.load(open(sys.argv[2], encoding="utf-8"))
-            errors = sorted(Draft4Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
+            errors = sorted(Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
             for e in errors:
                 print("/".join(map(str, e.absolute_path)) or "<root>", e.message)
             sys.exit(1 if errors else 0)
             """
-        let run = try Run.program("/usr/bin/env", ["python3", "-c", script, try Fixture.resource("sarif-2.1.0.json").path, file.path])
+        let run = try Run.program("/usr/bin/env", ["python3", "-c", script, try Fixture.resource(schema).path, file.path])
         guard run.status == 0 || run.status == 1 else {
             Issue.record("python3 with jsonschema is needed (scripts/install-deps.sh installs it): \(run.stderr)")
             return ["validator did not run"]
