@@ -25,8 +25,7 @@ install: release ## copy the binary to $(PREFIX)/bin (the rules are inside it)
 
 man:             ## man pages from the commands' help (argument-parser's generate-manual plugin) into .build/man/man1
 	swift package --allow-writing-to-package-directory generate-manual --configuration debug --multi-page
-	install -d .build/man/man1
-	cp .build/plugins/GenerateManual/outputs/keywarden/*.1 .build/man/man1/
+	python3 scripts/man-pages.py .build/plugins/GenerateManual/outputs/keywarden .build/man/man1
 
 dist:            ## release tarball dist/keywarden-VERSION-linux-ARCH.tar.gz (+ SHA256SUMS); see docs/install.md
 	scripts/dist.sh

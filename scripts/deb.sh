@@ -16,7 +16,9 @@ install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/doc/keywarden" "$pkg/usr
   "$pkg/usr/share/bash-completion/completions" "$pkg/usr/share/zsh/vendor-completions" \
   "$pkg/usr/share/fish/vendor_completions.d"
 install -m 0755 "$stage/keywarden" "$pkg/usr/bin/keywarden"
-install -m 0644 "$stage/completions/keywarden.bash" "$pkg/usr/share/bash-completion/completions/keywarden"
+# bash-completion sources the file: no interpreter line.
+sed '1{/^#!/d}' "$stage/completions/keywarden.bash" > "$pkg/usr/share/bash-completion/completions/keywarden"
+chmod 0644 "$pkg/usr/share/bash-completion/completions/keywarden"
 install -m 0644 "$stage/completions/_keywarden" "$pkg/usr/share/zsh/vendor-completions/_keywarden"
 install -m 0644 "$stage/completions/keywarden.fish" "$pkg/usr/share/fish/vendor_completions.d/keywarden.fish"
 for page in "$stage"/man/man1/*.1; do
@@ -30,7 +32,7 @@ chmod 0644 "$pkg"/usr/share/man/man1/*.gz
   echo "Upstream-Name: keywarden"
   echo
   echo "Files: *"
-  echo "Copyright: the keywarden authors"
+  echo "Copyright: 2026 the keywarden authors"
   echo "License: MIT"
   sed -n '5,$p' LICENSE | sed 's/^$/./; s/^/ /'
 } > "$pkg/usr/share/doc/keywarden/copyright"

@@ -31,7 +31,7 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage/
 # Man pages from the commands' help (argument-parser's generate-manual plugin; its debug build: the release
 # flags differ, and building both would mean two full release builds).
 swift package --allow-writing-to-package-directory generate-manual --configuration debug --multi-page >/dev/null
-cp .build/plugins/GenerateManual/outputs/keywarden/*.1 "$stage/man/man1/"
+python3 scripts/man-pages.py .build/plugins/GenerateManual/outputs/keywarden "$stage/man/man1"
 install -m 0644 LICENSE README.md CHANGELOG.md "$stage/"
 
 tar --sort=name --mtime="@${epoch}" --owner=0 --group=0 --numeric-owner -C dist -cf - "$name" \
