@@ -13,9 +13,12 @@ extension GitRepository {
     ///
     /// - Parameters:
     ///   - paths: limit to these files or directories (absolute, or relative to `currentDirectory`).
+    ///   - maxBlobSize: a blob larger than this (by its object header) is listed in `skipped` as
+    ///     `.tooLarge` without being inflated.
     /// - Throws: `.bareRepository` for a repository without a work tree; `.outsideWorkTree` for a path
     ///   outside it; libgit2 failures reading `HEAD` or the index.
-    public func stagedChanges(paths: [String] = [], currentDirectory: String? = nil) throws(GitError) -> StagedChanges {
+    public func stagedChanges(paths: [String] = [], currentDirectory: String? = nil,
+                              maxBlobSize: Int = .max) throws(GitError) -> StagedChanges {
         guard workTreeRoot != nil else {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: there is no index to scan")
         }
@@ -25,16 +28,16 @@ extension GitRepository {
             if relative.isEmpty { pathspec = []; break }
             pathspec.append(relative)
         }
-        if let fast = stagedFast(pathspec: pathspec) {
+        if let fast = stagedFast(pathspec: pathspec, maxBlobSize: maxBlobSize) {
             return StagedChanges(files: fast.files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                                  skipped: fast.skipped.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                                  errors: fast.errors)
         }
-        return try stagedChangesWithLibgit2(pathspec: pathspec)
+        return try stagedChangesWithLibgit2(pathspec: pathspec, maxBlobSize: maxBlobSize)
     }
 
     /// The general staged path: libgit2's tree-to-index diff with rename detection.
-    func stagedChangesWithLibgit2(pathspec: [String]) throws(GitError) -> StagedChanges {
+    func stagedChangesWithLibgit2(pathspec: [String], maxBlobSize: Int = .max) throws(GitError) -> StagedChanges {
         let index = try repositoryIndex()
         let headTree = try headCommit().map { (id) throws(GitError) in try tree(ofCommit: id) }
         defer { if let headTree { git_tree_free(headTree) } }
@@ -47,7 +50,7 @@ extension GitRepository {
         }
         defer { git_diff_free(diff) }
         try DiffOptions.findRenames(diff)
-        let collected = collectChanges(diff, otherParentTrees: [])
+        let collected = collectChanges(diff, otherParentTrees: [], maxBlobSize: maxBlobSize)
         return StagedChanges(files: collected.files, skipped: collected.skipped, errors: collected.errors)
     }
 
@@ -55,8 +58,8 @@ extension GitRepository {
     ///
     /// For a merge, a file whose new version equals the version in another parent came from that parent
     /// and is left out, so only what the merge itself introduced (conflict resolutions, evil merges)
-    /// is listed.
-    public func changes(in commit: ObjectID, paths: [String] = []) throws(GitError) -> CommitChanges {
+    /// is listed. A blob over `maxBlobSize` (by its object header) is skipped without being inflated.
+    public func changes(in commit: ObjectID, paths: [String] = [], maxBlobSize: Int = .max) throws(GitError) -> CommitChanges {
         let commitHandle = try lookupCommit(commit)
         defer { git_commit_free(commitHandle) }
         let info = try CommitInfo(commit: commitHandle)
@@ -64,7 +67,9 @@ extension GitRepository {
         defer { git_tree_free(newTree) }
         var parentTrees: [OpaquePointer] = []
         defer { for t in parentTrees { git_tree_free(t) } }
-        for i in 0..<git_commit_parentcount(commitHandle) {
+        // At the boundary of a shallow clone the parents are not here: the commit is compared with nothing.
+        let atBoundary = git_commit_parentcount(commitHandle) > 0 && isShallow && shallowCommits().contains(commit)
+        for i in 0..<(atBoundary ? 0 : git_commit_parentcount(commitHandle)) {
             guard let parentID = git_commit_parent_id(commitHandle, i) else { continue }
             parentTrees.append(try tree(ofCommit: ObjectID(parentID.pointee)))
         }
@@ -77,8 +82,9 @@ extension GitRepository {
         }
         defer { git_diff_free(diff) }
         try DiffOptions.findRenames(diff)
-        let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()))
-        return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors)
+        let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()), maxBlobSize: maxBlobSize)
+        return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors,
+                             isShallowBoundary: atBoundary)
     }
 
     // MARK: - Shared pieces
@@ -103,6 +109,14 @@ extension GitRepository {
         return tree
     }
 
+    /// The size of blob `id` from its object header when it is over `limit` (nil when within it);
+    /// nothing is inflated.
+    func oversized(_ id: ObjectID, _ limit: Int) throws(GitError) -> Int? {
+        guard limit < .max else { return nil }
+        let size = try blobSize(id)
+        return size > limit ? size : nil
+    }
+
     /// A blob's bytes, copied out.
     public func blobContent(_ id: ObjectID) throws(GitError) -> [UInt8] {
         try withBlob(id) { Array($0) }
@@ -121,7 +135,7 @@ extension GitRepository {
         return try body(UnsafeRawBufferPointer(start: content, count: size))
     }
 
-    private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer])
+    private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer], maxBlobSize: Int)
         -> (files: [ChangedFile], skipped: [SkippedFile], errors: [GitError]) {
         var files: [ChangedFile] = []
         var skipped: [SkippedFile] = []
@@ -153,14 +167,19 @@ extension GitRepository {
             // In a merge, a version taken whole from another parent was introduced there, not here.
             if otherParentTrees.contains(where: { Self.tree($0, has: blob, at: path) }) { continue }
             let content: [UInt8]
-            do { content = try blobContent(blob) } catch { errors.append(error); continue }
+            do {
+                if let size = try oversized(blob, maxBlobSize) { skipped.append(SkippedFile(path: path, reason: .tooLarge(size))); continue }
+                content = try blobContent(blob)
+            } catch { errors.append(error); continue }
             if let reason = BlobContent.skipReason(content) {
                 skipped.append(SkippedFile(path: path, reason: reason)); continue
             }
             let oldMode = delta.old_file.mode
             let oldWasText = oldMode == blobMode || oldMode == executableMode
             var added: [ClosedRange<Int>] = []
-            if kind == .added || kind == .typeChanged || !oldWasText {
+            // An old version over the limit is not inflated for a line diff: every line counts as added.
+            let oldTooLarge = oldWasText && ((try? oversized(ObjectID(delta.old_file.id), maxBlobSize)) ?? nil) != nil
+            if kind == .added || kind == .typeChanged || !oldWasText || oldTooLarge {
                 let lines = BlobContent.lineCount(content)
                 if lines > 0 { added = [1...lines] }
             } else {
