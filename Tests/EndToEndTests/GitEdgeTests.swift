@@ -179,8 +179,9 @@ import TestSupport
 
     // MARK: blobs over the size limit
 
-    /// `--staged` and `--range` read a blob's size from its header: 200 MB of zeros (a few hundred KB in git)
-    /// over `--max-file-size` is skipped with a note and never inflated (issue 14).
+    /// `--staged` and `--range` read a blob's size from its header: 200 MB of one letter (a few hundred KB
+    /// in git) over `--max-file-size` is skipped with a note and never inflated (issue 14), also when it is
+    /// renamed with an edit (rename detection would read both versions whole).
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time")))
     func stagedAndRangeNeverInflateABlobOverTheLimit() throws {
         let dir = try repository()
@@ -202,11 +203,24 @@ import TestSupport
         #expect(staged.stderr.contains("skipped bomb.txt: larger than the size limit"), "\(staged.stderr)")
         #expect(stagedPeak < size >> 10, "peak memory \(stagedPeak) KB: the staged blob was inflated")
         try commit(dir, "bomb")
-        try FileManager.default.removeItem(atPath: dir.path("bomb.txt"))
-        let (range, rangePeak) = try peak(["--range", "HEAD~1..HEAD"])
+        // Renamed with an edit: a deletion and an addition that libgit2 would compare whole.
+        try Run.git(["mv", "bomb.txt", "renamed.txt"], in: dir.path())
+        let edit = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.path("renamed.txt")))
+        try edit.seekToEnd()
+        edit.write(Data("one more line\n".utf8))
+        try edit.close()
+        try Run.git(["add", "-A"], in: dir.path())
+        let (renamed, renamedPeak) = try peak(["--staged"])
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        #expect(renamed.stderr.contains("skipped renamed.txt: larger than the size limit"), "\(renamed.stderr)")
+        #expect(renamedPeak < size >> 10, "peak memory \(renamedPeak) KB: the renamed blobs were inflated")
+        try commit(dir, "renamed")
+        try FileManager.default.removeItem(atPath: dir.path("renamed.txt"))
+        let (range, rangePeak) = try peak(["--range", "HEAD~2..HEAD"])
         #expect(range.status == 0, "\(range.stderr)")
-        #expect(range.stderr.contains("larger than the size limit"), "\(range.stderr)")
-        #expect(rangePeak < size >> 10, "peak memory \(rangePeak) KB: the committed blob was inflated")
+        #expect(range.stderr.contains("bomb.txt in "), "\(range.stderr)")
+        #expect(range.stderr.contains("renamed.txt in "), "\(range.stderr)")
+        #expect(rangePeak < size >> 10, "peak memory \(rangePeak) KB: a committed blob was inflated")
     }
 
     /// An input over 4 GiB (a sparse file: no disk used; text for its first 8 KB, so it does not look

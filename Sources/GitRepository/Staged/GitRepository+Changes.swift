@@ -49,7 +49,7 @@ extension GitRepository {
             return diff
         }
         defer { git_diff_free(diff) }
-        try DiffOptions.findRenames(diff)
+        try findRenames(diff, maxBlobSize: maxBlobSize)
         let collected = collectChanges(diff, otherParentTrees: [], maxBlobSize: maxBlobSize)
         return StagedChanges(files: collected.files, skipped: collected.skipped, errors: collected.errors)
     }
@@ -81,7 +81,7 @@ extension GitRepository {
             return diff
         }
         defer { git_diff_free(diff) }
-        try DiffOptions.findRenames(diff)
+        try findRenames(diff, maxBlobSize: maxBlobSize)
         let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()), maxBlobSize: maxBlobSize)
         return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors,
                              isShallowBoundary: atBoundary)
@@ -107,6 +107,28 @@ extension GitRepository {
                           notFound: .corruptObject)
         guard let tree else { throw GitError(.corruptObject, "cannot read the tree of commit \(id.hex)") }
         return tree
+    }
+
+    /// Rename detection for `diff`. libgit2 reads every added and deleted blob whole to compare them; when
+    /// one of them is over `maxBlobSize` (by its header) only exact renames are detected (ids compared, no
+    /// content read), so an edited rename then counts as an addition: more lines scanned, none lost.
+    func findRenames(_ diff: OpaquePointer, maxBlobSize: Int) throws(GitError) {
+        var exactOnly = false
+        if maxBlobSize < .max {
+            let blobMode = UInt16(GIT_FILEMODE_BLOB.rawValue), executableMode = UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue)
+            for i in 0..<git_diff_num_deltas(diff) {
+                guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+                let file: git_diff_file
+                switch delta.status {
+                case GIT_DELTA_ADDED: file = delta.new_file
+                case GIT_DELTA_DELETED: file = delta.old_file
+                default: continue
+                }
+                guard file.mode == blobMode || file.mode == executableMode else { continue }
+                if ((try? oversized(ObjectID(file.id), maxBlobSize)) ?? nil) != nil { exactOnly = true; break }
+            }
+        }
+        try DiffOptions.findRenames(diff, exactOnly: exactOnly)
     }
 
     /// The size of blob `id` from its object header when it is over `limit` (nil when within it);
@@ -246,10 +268,11 @@ enum DiffOptions {
     }
 
     /// Turns add/delete pairs into renames (git's default threshold; exact renames are cheap).
-    static func findRenames(_ diff: OpaquePointer) throws(GitError) {
+    /// - Parameter exactOnly: only pairs with the same blob id (no blob is read).
+    static func findRenames(_ diff: OpaquePointer, exactOnly: Bool = false) throws(GitError) {
         var find = git_diff_find_options()
         git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
-        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue | (exactOnly ? GIT_DIFF_FIND_EXACT_MATCH_ONLY.rawValue : 0)
         try LibGit2.check(git_diff_find_similar(diff, &find), "cannot detect renames")
     }
 }
