@@ -117,6 +117,18 @@ import TestSupport
         let warnings = try #require(try json(all).summary["warnings"] as? [String])
         #expect(warnings.contains { $0.contains("at the shallow boundary") }, "\(warnings)")
 
+        // The pre-push hook of a shallow clone: a new branch with a key, pushed for the first time.
+        try Run.git(["checkout", "-q", "-b", "feature"], in: holder.path("s"))
+        try holder.write("s/feature.env", secret(3202))
+        try commit(holder, "feature key", in: "s")
+        let tip = try Run.git(["rev-parse", "HEAD"], in: holder.path("s")).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let zero = String(repeating: "0", count: 40)
+        let push = try Run.keywarden(["hook", "run", "pre-push", "origin", "url"], in: holder.path("s"),
+                                     stdin: "refs/heads/feature \(tip) refs/heads/feature \(zero)\n", environment: env)
+        #expect(push.status == 1, "\(push.stderr)")
+        #expect(push.stderr.contains("feature.env:1"), "\(push.stderr)")
+        #expect(!push.stderr.contains("app.env"), "a commit the remote has was scanned again: \(push.stderr)")
+
         let history = try scan(["--history"], in: holder, sub: "s")
         #expect(history.status == 1, "\(history.stderr)")
         #expect((try json(history).summary["warnings"] as? [String] ?? []).contains { $0.hasPrefix("shallow clone") })

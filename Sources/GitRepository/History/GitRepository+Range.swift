@@ -62,7 +62,7 @@ extension GitRepository {
     }
 
     /// The commits of `ids`, with their metadata.
-    private func commitInfos(_ ids: [ObjectID]) throws(GitError) -> [CommitInfo] {
+    func commitInfos(_ ids: [ObjectID]) throws(GitError) -> [CommitInfo] {
         var result: [CommitInfo] = []
         result.reserveCapacity(ids.count)
         for id in ids {
