@@ -84,9 +84,13 @@ public enum AtomicFile {
                 if errno != EEXIST { break }
                 continue
             }
+            var locked = flock(fd, LOCK_EX)
+            while locked != 0, errno == EINTR { locked = flock(fd, LOCK_EX) }
+            // A file system without locks: its temporaries are never cleaned either (cleaning needs the lock).
+            if locked != 0 { break }
             // Locked, and still there: another run's cleanup may have taken it between the open and the lock.
             var held = stat()
-            if flock(fd, LOCK_EX) == 0, fstat(fd, &held) == 0, held.st_nlink > 0 { break }
+            if fstat(fd, &held) == 0, held.st_nlink > 0 { break }
             close(fd)
             fd = -1
         }
