@@ -21,17 +21,29 @@ public struct CacheFolder: Sendable {
         public let description: String
     }
 
-    private static let warned = Atomic<Bool>(false)
+    /// Warnings not yet reported, and whether each kind was already raised (once per process each).
+    private static let pending = Mutex<(notes: [String], distrusted: Bool, unwritable: Bool)>(([], false, false))
 
-    /// The cache folder at `path` (created when missing), or nil with a warning on standard error (once per
-    /// process) when it cannot be trusted.
+    /// The cache folder's warnings not yet reported (a folder that is not trusted, one that cannot be
+    /// written), each raised once per process; whoever takes them reports them: a scan puts them in its
+    /// summary (and the JSON `summary.warnings`), other commands print them when they end.
+    public static func takeWarnings() -> [String] {
+        pending.withLock { state in
+            defer { state.notes = [] }
+            return state.notes
+        }
+    }
+
+    /// The cache folder at `path` (created when missing), or nil with a warning (``takeWarnings()``, once
+    /// per process) when it cannot be trusted.
     public static func trusted(_ path: String) -> CacheFolder? {
         switch open(path) {
         case .success(let folder): return folder
         case .failure(let distrust):
-            if !warned.exchange(true, ordering: .relaxed) {
-                let line = Array("keywarden: warning: \(PrintableText.escape(distrust.description)) (working without a cache)\n".utf8)
-                _ = line.withUnsafeBytes { posixWrite(2, $0.baseAddress, $0.count) }
+            pending.withLock { state in
+                guard !state.distrusted else { return }
+                state.distrusted = true
+                state.notes.append("\(distrust.description) (working without a cache)")
             }
             return nil
         }
@@ -85,11 +97,22 @@ public struct CacheFolder: Sendable {
     }
 
     /// Stores `bytes` as `name` with its HMAC (`0600`, atomically, through a fresh exclusive temporary file).
-    /// A cache that cannot be written only costs the next run a rebuild.
+    /// A cache that cannot be written costs every run a rebuild: that is a warning (once per process).
     public func write(_ name: String, _ bytes: [UInt8]) {
         guard !name.contains("/") else { return }
         let mac = Digest.hmacSHA256(key: key, message: covered(name, bytes[...]))
-        try? AtomicFile.write(bytes + mac, to: path + "/" + name, options: AtomicFile.Options(mode: .exactly(0o600)))
+        do {
+            try AtomicFile.write(bytes + mac, to: path + "/" + name, options: AtomicFile.Options(mode: .exactly(0o600)))
+        } catch {
+            let reason = error.reason
+            let folder = path
+            Self.pending.withLock { state in
+                guard !state.unwritable else { return }
+                state.unwritable = true
+                state.notes.append("the cache folder \(folder) cannot be written (\(reason)): the rules are compiled again on every run "
+                                   + "until it can (make it writable, or point KEYWARDEN_CACHE_DIR at a folder that is)")
+            }
+        }
     }
 
     /// What the HMAC covers: the file's name (a valid file cannot be renamed to another key) and contents.
@@ -132,13 +155,5 @@ private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: 
     Glibc.read(fd, buffer, count)
     #else
     Darwin.read(fd, buffer, count)
-    #endif
-}
-
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.write(fd, buffer, count)
-    #else
-    Darwin.write(fd, buffer, count)
     #endif
 }

@@ -2,6 +2,7 @@ public import Foundation
 import PatternMatching
 public import SecretRules
 public import SystemSupport
+public import Synchronization
 
 /// A rule set made ready to scan: one prefilter database for all rule patterns, a PCRE2 pattern per rule,
 /// and compiled allowlists. Immutable and shared by all workers.
@@ -24,16 +25,21 @@ public final class CompiledRules: Sendable {
     ///   - deferBuiltInPatterns: compile the PCRE2 patterns of built-in rules on first use (a scan) instead
     ///     of now (a rules check, which must see every pattern compile). User rules always compile now, so
     ///     that a broken one is reported by id and line.
-    public init(_ ruleSet: RuleSet, cacheDirectory: URL?, deferBuiltInPatterns: Bool = false) throws(ScanError) {
+    ///   - progress: counts the rules compiled and says when the matching database is being built, for a
+    ///     progress line drawn by another thread (nil: none).
+    public init(_ ruleSet: RuleSet, cacheDirectory: URL?, deferBuiltInPatterns: Bool = false,
+                progress: CompileProgress? = nil) throws(ScanError) {
         self.ruleSet = ruleSet
         var compiled = [CompiledRule]()
         var problems = [String]()
+        progress?.total.store(ruleSet.rules.count, ordering: .relaxed)
         for rule in ruleSet.rules {
             do {
                 compiled.append(try CompiledRule(rule, deferPatterns: deferBuiltInPatterns && rule.isBuiltIn))
             } catch {
                 problems.append("rule '\(rule.id)' (\(rule.source)): \(error)")
             }
+            progress?.compiled.add(1, ordering: .relaxed)
         }
         var global = [CompiledAllowlist]()
         for a in ruleSet.allowlists {
@@ -55,6 +61,8 @@ public final class CompiledRules: Sendable {
             }
         }
         patterns += gateWords.map { Prefilter.Pattern(Self.literal($0), caseless: true) }
+        progress?.patterns.store(patterns.count, ordering: .relaxed)
+        progress?.buildingDatabase.store(true, ordering: .relaxed)
         do {
             prefilter = try Prefilter(patterns: patterns, cacheDirectory: cacheDirectory)
         } catch {
@@ -235,5 +243,27 @@ struct CompiledNamed: Sendable {
         value = try spec.value.map { try make("^(?:\($0))$") }
         longVendor = spec.vendor.filter { $0.utf8.count > 3 }.map { Array($0.utf8) }
         shortVendor = Set(spec.vendor.filter { $0.utf8.count <= 3 })
+    }
+}
+
+/// How far compiling a rule set has got, read by another thread (a progress line on a terminal).
+public final class CompileProgress: Sendable {
+    /// Rules in the set, and rules whose patterns are compiled so far.
+    public let total = Atomic<Int>(0)
+    public let compiled = Atomic<Int>(0)
+    /// True once the patterns are compiled and the matching database (prefilter) is being built or loaded.
+    public let buildingDatabase = Atomic<Bool>(false)
+    /// Patterns in the matching database.
+    public let patterns = Atomic<Int>(0)
+
+    public init() {}
+
+    /// The line to show, e.g. `compiling rules: 2,000/10,000` or `compiling rules: building the matching
+    /// database (10,000 patterns)`, with the seconds spent so far.
+    public func line(seconds: Int) -> String {
+        let detail = buildingDatabase.load(ordering: .relaxed)
+            ? "building the matching database (\(patterns.load(ordering: .relaxed)) patterns)"
+            : "\(compiled.load(ordering: .relaxed))/\(total.load(ordering: .relaxed)) rules"
+        return "compiling rules: \(detail), \(seconds) s"
     }
 }

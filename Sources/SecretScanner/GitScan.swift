@@ -9,7 +9,7 @@ extension ScanSession {
     /// Scans what is staged for commit; findings are kept only where they touch an added line.
     public func scanStaged(_ repository: GitRepository, paths: [String] = []) throws(GitError) -> ScanResult {
         let start = Date()
-        let staged = try repository.stagedChanges(paths: paths)
+        let staged = try repository.stagedChanges(paths: paths, maxBlobSize: options.sizeLimit)
         var result = ScanResult()
         let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
         for file in staged.files {
@@ -29,8 +29,12 @@ extension ScanSession {
         let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
         for commit in commits {
             let changes: CommitChanges
-            do { changes = try repository.changes(in: commit.id) } catch {
+            do { changes = try repository.changes(in: commit.id, maxBlobSize: options.sizeLimit) } catch {
                 result.errors.append(ScanNote(.git, error.message)); continue
+            }
+            if changes.isShallowBoundary {
+                result.warnings.append(ScanNote(.shallowHistory, "shallow clone: commit \(commit.id.hex.prefix(12)) is at the shallow boundary "
+                                                + "(its parents are not in this repository), so everything it holds was scanned as added"))
             }
             for file in changes.files { scanChanged(file, commit: commit, scanner: scanner, into: &result) }
             result.skipped += changes.skipped.map {
@@ -44,9 +48,8 @@ extension ScanSession {
     }
 
     private func scanChanged(_ file: ChangedFile, commit: CommitInfo?, scanner: BufferScanner, into result: inout ScanResult) {
-        if file.content.count > options.maxFileSize {
-            result.skipped.append(ScanNote(.tooLarge, path: file.path,
-                                           "larger than the size limit (\(file.content.count) bytes > \(options.maxFileSize); raise it with --max-file-size)"))
+        if file.content.count > options.sizeLimit {
+            result.skipped.append(ScanNote(.tooLarge, path: file.path, options.tooLargeDetail(file.content.count)))
             return
         }
         let context = InputContext(path: file.path, lineFilter: file.addedLines, commit: commit?.id.hex)
@@ -102,13 +105,14 @@ extension ScanSession {
                     let name = blob.paths.first ?? blob.id.hex
                     do {
                         // The size from the object header first: a blob over the limit is never inflated.
-                        if try worker.blobSize(blob.id) > opts.maxFileSize {
-                            skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", "larger than the size limit"))
+                        let size = try worker.blobSize(blob.id)
+                        if size > opts.sizeLimit {
+                            skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", opts.tooLargeDetail(size)))
                             continue
                         }
                         try worker.withBlob(blob.id) { (buffer) throws(GitError) in
-                            if buffer.count > opts.maxFileSize {
-                                skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", "larger than the size limit")); return
+                            if buffer.count > opts.sizeLimit {
+                                skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", opts.tooLargeDetail(buffer.count))); return
                             }
                             if !opts.includeBinary, ScanSession.looksBinary(buffer) { skipped.append(ScanNote(.binary, path: name, ScanSession.binaryReason)); return }
                             if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append(ScanNote(.notContent, path: name, "Git LFS pointer")); return }
@@ -210,23 +214,39 @@ extension GitProvenance {
 
 extension FileWalker {
     /// The files git would consider under each root that lies in a git work tree (tracked, and
-    /// untracked but not ignored; no symbolic links, submodules or `.git`), reported relative to the
-    /// root as given, like the plain walk. Roots outside any work tree (or in a bare repository) are
-    /// handed back in `plainRoots` for the plain walk.
-    public static func gitWorkTreeFiles(under roots: [String]) -> (entries: [Entry], plainRoots: [String], errors: [ScanNote]) {
+    /// untracked but not ignored; no symbolic links or `.git`), reported relative to the root as given,
+    /// like the plain walk. Roots outside any work tree (or in a bare repository) are handed back in
+    /// `plainRoots` for the plain walk.
+    ///
+    /// Submodules and nested repositories are not entered unless `recurseSubmodules`; each one is then a
+    /// note in `skipped`, so a scan says what it did not look at. With `recurseSubmodules` each checked-out
+    /// one is listed as a repository of its own (its tracked and untracked, not ignored files, and its own
+    /// inner repositories, to a depth of 16), its files under its path; one that is not checked out is a note.
+    public static func gitWorkTreeFiles(under roots: [String], recurseSubmodules: Bool = false)
+        -> (entries: [Entry], plainRoots: [String], errors: [ScanNote], skipped: [ScanNote]) {
         var entries: [Entry] = []
         var plain: [String] = []
         var errors: [ScanNote] = []
+        var skipped: [ScanNote] = []
         for root in roots {
             guard let repository = try? GitRepository.open(at: root), repository.workTreeRoot != nil else {
                 plain.append(root); continue
             }
-            let files: [WorkTreeFile]
+            var files: [WorkTreeFile]
+            let listing: WorkTreeListing
             do {
-                files = try repository.workTreeFiles(under: [root])
+                listing = try repository.workTreeListing(under: [root])
             } catch {
                 if error.code == .outsideWorkTree { plain.append(root) } else { errors.append(ScanNote(.git, error.message)) }
                 continue
+            }
+            files = listing.files
+            var inner = listing.repositories
+            if recurseSubmodules {
+                var seen: Set<String> = [repository.workTreeRoot ?? ""]
+                let more = innerRepositoryFiles(listing.repositories, depth: 1, seen: &seen, errors: &errors)
+                files += more.files
+                inner = more.notEntered
             }
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory)
@@ -236,14 +256,61 @@ extension FileWalker {
             }
             let base = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
             let prefix = base.hasSuffix("/") ? base : base + "/"
+            func shown(_ absolute: String, _ fallback: String) -> String {
+                let relative = absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : fallback
+                return root == "." ? relative : (root.hasSuffix("/") ? root + relative : root + "/" + relative)
+            }
             for file in files {
-                let relative = file.absolutePath.hasPrefix(prefix) ? String(file.absolutePath.dropFirst(prefix.count)) : file.path
-                let shown = root == "." ? relative : (root.hasSuffix("/") ? root + relative : root + "/" + relative)
+                let display = shown(file.absolutePath, file.path)
                 // The shown path is valid from the current directory too, and shorter to resolve.
-                entries.append(Entry(path: file.absolutePath.hasPrefix(prefix) ? shown : file.absolutePath, displayPath: shown))
+                entries.append(Entry(path: file.absolutePath.hasPrefix(prefix) ? display : file.absolutePath, displayPath: display))
+            }
+            for r in inner {
+                skipped.append(ScanNote(.notContent, path: shown(r.absolutePath, r.path), Self.innerRepositoryNote(r, recursing: recurseSubmodules)))
             }
         }
-        return (entries, plain, errors)
+        return (entries, plain, errors, skipped)
+    }
+
+    /// Why an inner repository was not scanned.
+    static func innerRepositoryNote(_ r: InnerRepository, recursing: Bool) -> String {
+        switch (r.kind, r.isCheckedOut, recursing) {
+        case (.submodule, false, _): "submodule not checked out, nothing to scan (git submodule update --init checks it out)"
+        case (.submodule, true, false): "submodule not scanned (--recurse-submodules scans it)"
+        case (.nestedRepository, _, false): "nested git repository not scanned (--recurse-submodules scans it)"
+        case (_, _, true): "repository not scanned: nested more than 16 deep, or its work tree is elsewhere"
+        }
+    }
+
+    /// The files of each checked-out inner repository (and of theirs, recursively), with absolute paths;
+    /// the inner repositories not entered (not checked out, too deep, a loop).
+    private static func innerRepositoryFiles(_ repositories: [InnerRepository], depth: Int, seen: inout Set<String>,
+                                             errors: inout [ScanNote]) -> (files: [WorkTreeFile], notEntered: [InnerRepository]) {
+        var files: [WorkTreeFile] = []
+        var notEntered: [InnerRepository] = []
+        for r in repositories {
+            guard r.isCheckedOut, depth <= 16 else { notEntered.append(r); continue }
+            let repository: GitRepository
+            do { repository = try GitRepository.open(at: r.absolutePath) } catch {
+                errors.append(ScanNote(.git, path: r.absolutePath, error.message)); continue
+            }
+            // Its own work tree must be this very directory (a .git file could point anywhere).
+            guard let root = repository.workTreeRoot, root == r.absolutePath,
+                  seen.insert(root).inserted else {
+                notEntered.append(r); continue
+            }
+            let listing: WorkTreeListing
+            do { listing = try repository.workTreeListing() } catch {
+                errors.append(ScanNote(.git, path: r.absolutePath, error.message)); continue
+            }
+            files += listing.files.map { WorkTreeFile(path: r.path + "/" + $0.path, absolutePath: r.absolutePath + "/" + $0.path, isTracked: $0.isTracked) }
+            let deeper = innerRepositoryFiles(listing.repositories.map {
+                InnerRepository(path: r.path + "/" + $0.path, absolutePath: $0.absolutePath, kind: $0.kind, isCheckedOut: $0.isCheckedOut)
+            }, depth: depth + 1, seen: &seen, errors: &errors)
+            files += deeper.files
+            notEntered += deeper.notEntered
+        }
+        return (files, notEntered)
     }
 }
 
@@ -254,6 +321,7 @@ extension SkippedFile.Reason {
         case .binary: .binary
         case .symlink: .symbolicLink
         case .submodule, .lfsPointer, .conflict: .notContent
+        case .tooLarge: .tooLarge
         }
     }
 }

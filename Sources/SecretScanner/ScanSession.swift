@@ -7,6 +7,18 @@ import SystemSupport
 public struct ScanOptions: Sendable {
     /// Files larger than this are skipped with a note (bytes).
     public var maxFileSize: Int = 100 * 1024 * 1024
+    /// The largest single input keywarden scans, whatever `maxFileSize` says: 4 GiB less a byte
+    /// (Vectorscan takes a 32-bit length). Anything larger is skipped with a note, never a trap.
+    public static let largestInput = Int(UInt32.max)
+    /// The limit applied: `maxFileSize`, at most `largestInput`.
+    public var sizeLimit: Int { min(maxFileSize, Self.largestInput) }
+
+    /// The note for an input of `size` bytes over `sizeLimit`.
+    public func tooLargeDetail(_ size: Int) -> String {
+        maxFileSize > Self.largestInput
+            ? "larger than 4 GiB (\(size) bytes), the most keywarden scans as one input"
+            : "larger than the size limit (\(size) bytes > \(maxFileSize); raise it with --max-file-size)"
+    }
     /// Scan files that look binary (a NUL byte in the first 8 KiB).
     public var includeBinary = false
     /// Worker threads; 0 means one per core.
@@ -100,10 +112,10 @@ public struct ScanSession: Sendable {
     }
 
     static func scanOne(_ entry: FileWalker.Entry, scanner: BufferScanner, reader: inout FileReader, options: ScanOptions) -> FileOutcome {
-        switch reader.read(entry.path, limit: options.maxFileSize) {
+        switch reader.read(entry.path, limit: options.sizeLimit) {
         case .failure(let why): return .failed(why)
         case .tooLarge(let size):
-            return .skipped(.tooLarge, "larger than the size limit (\(size) bytes > \(options.maxFileSize); raise it with --max-file-size)")
+            return .skipped(.tooLarge, options.tooLargeDetail(size))
         case .success(let count):
             return reader.withBytes(count) { buf in
                 if let text = UTF16Text.decode(buf) {

@@ -8,6 +8,10 @@ internal import Darwin
 /// temporary file beside it (a fresh random name, created exclusively, so a file left by a crashed run is
 /// never reused), which is then renamed over it. The one place keywarden writes files this way: reports,
 /// calendars, the key ledger, the ignore file, the hook scripts and the caches.
+///
+/// A writer holds an exclusive `flock` on its temporary file from just after creating it until after the
+/// rename. A temporary left behind by a killed run holds no lock: the next write of the same file removes
+/// it (``removeStaleTemporaries(of:)``), and a temporary another live writer holds is never touched.
 public enum AtomicFile {
     /// The permission bits the written file ends up with.
     public enum Mode: Sendable, Equatable {
@@ -69,15 +73,31 @@ public enum AtomicFile {
         case .exactly(let bits): createMode = mode_t(bits) & 0o600
         case .create(let bits): createMode = mode_t(bits)
         }
+        removeStaleTemporaries(of: path)
         var temporary = ""
         var fd: Int32 = -1
         for _ in 0..<8 {
-            temporary = "\(directory).\(name).keywarden-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+            temporary = "\(directory).\(name)\(temporaryMark)\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
             // A fresh random name, created exclusively and never through a link: what mkstemp does.
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, createMode)
-            if fd >= 0 || errno != EEXIST { break }
+            if fd < 0 {
+                if errno != EEXIST { break }
+                continue
+            }
+            var locked = flock(fd, LOCK_EX)
+            while locked != 0, errno == EINTR { locked = flock(fd, LOCK_EX) }
+            // A file system without locks: its temporaries are never cleaned either (cleaning needs the lock).
+            if locked != 0 { break }
+            // Locked, and still there: another run's cleanup may have taken it between the open and the lock.
+            var held = stat()
+            if fstat(fd, &held) == 0, held.st_nlink > 0 { break }
+            close(fd)
+            fd = -1
         }
         guard fd >= 0 else { throw SystemError("cannot create", temporary) }
+        // The lock lives as long as any descriptor of the open file: this copy keeps it through the rename.
+        let lockHolder = dup(fd)
+        defer { if lockHolder >= 0 { close(lockHolder) } }
         var failure: SystemError?
         if let e = writeAll(bytes, to: fd, path: temporary) {
             failure = e
@@ -100,6 +120,41 @@ public enum AtomicFile {
                 _ = fsync(folder)
                 close(folder)
             }
+        }
+    }
+
+    /// What sits between the file's name and the random part of a temporary's name.
+    static let temporaryMark = ".keywarden-"
+
+    /// Removes the temporaries of `path` (`.NAME.keywarden-RANDOM.tmp` beside it) that no live writer
+    /// holds: a run killed while writing leaves one behind. Each is removed only while this process holds
+    /// its lock and only if the name still leads to the locked file; one another writer has locked is
+    /// left alone. Errors are ignored (a stale file costs disk space, nothing else).
+    public static func removeStaleTemporaries(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let prefix = "." + name + temporaryMark
+        guard let folder = opendir(directory.isEmpty ? "." : directory) else { return }
+        var stale: [String] = []
+        while let entry = readdir(folder) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if entryName.hasPrefix(prefix), entryName.hasSuffix(".tmp"), entryName.count > prefix.count + 4 {
+                stale.append(directory + entryName)
+            }
+        }
+        closedir(folder)
+        for candidate in stale {
+            let fd = open(candidate, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var opened = stat(), named = stat()
+            guard fstat(fd, &opened) == 0, opened.st_mode & S_IFMT == S_IFREG,
+                  flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }   // a live writer holds it
+            guard lstat(candidate, &named) == 0, named.st_dev == opened.st_dev, named.st_ino == opened.st_ino else { continue }
+            unlink(candidate)
         }
     }
 

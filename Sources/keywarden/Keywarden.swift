@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashing
 import SecretRules
 import SecretScanner
 import SystemSupport
@@ -42,6 +43,8 @@ struct Keywarden: ParsableCommand {
     /// Parses, runs, and maps every outcome onto keywarden's exit codes: `FindingsExit` is 1, an explicit
     /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
     static func main() {
+        // The cache folder's warnings no scan summary took (commands other than scan) are printed at the end.
+        atexit { for w in CacheFolder.takeWarnings() { Terminal.warn("keywarden: warning: \(w)") } }
         do {
             // `scan` is what hooks and CI run, often on tiny inputs: parse it without building the whole
             // command tree first (that costs several milliseconds of start-up).

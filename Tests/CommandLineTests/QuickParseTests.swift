@@ -28,6 +28,7 @@ import Testing
         ["--max-file-size", "5M", "--threads", "2", "--include-binary", "--follow-symlinks", "x"],
         ["--show-secrets", "--ledger", "keys.toml", "--verify", "--exit-code=0", "y"],
         ["a", "--no-git", "b"],
+        ["--recurse-submodules", "lib", "src"],
     ]
 
     @Test(arguments: accepted)

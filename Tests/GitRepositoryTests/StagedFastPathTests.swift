@@ -110,4 +110,23 @@ import TestSupport
         #expect(index.contains(" 1\ta/file1.txt") && index.contains(" 2\ta/file1.txt"), "a conflicted entry: \(index)")
         #expect(try f.open().stagedFast(pathspec: []) == nil)
     }
+
+    /// A sparse index (cone `b`, so `a/`, `e/`, `e.f/` are sparse directory entries): the fast path reads
+    /// it and agrees with libgit2 working on the expanded in-memory copy, which also lists every file of
+    /// the sparse directories as tracked.
+    @Test func aSparseIndexIsReadByBothPaths() throws {
+        let f = try populated()
+        try f.git("config", "index.sparse", "true")
+        try f.git("sparse-checkout", "init", "--cone", "--sparse-index")
+        try f.git("sparse-checkout", "set", "b")
+        try #require(try f.git("ls-files", "--sparse").split(separator: "\n").contains("a/"), "not a sparse index")
+        try f.write("b/c/file1.txt", text(["sparse edit"]))
+        try f.write("b/new.txt", "new\n")
+        try f.git("add", "b")
+        try expectSame(f)
+        let repo = try f.open()
+        let tracked = try repo.indexEntries().map(\.path)
+        #expect(tracked.contains("a/file1.txt") && tracked.contains("e.f/file3.txt") && !tracked.contains("a/"), "\(tracked)")
+        #expect(try repo.isTracked(f.directory.path("e/file2.txt")))
+    }
 }

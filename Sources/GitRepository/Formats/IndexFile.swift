@@ -2,9 +2,14 @@ internal import Foundation
 
 /// A read-only parse of a git index file (versions 2, 3 and 4) and its cached trees (`TREE`).
 ///
-/// Used by the staged fast path only; anything it does not fully understand (split or sparse
-/// indexes, unknown versions, truncation) makes `init` return nil and the caller falls back to
-/// libgit2. The trailing checksum is not verified (git does not verify it on every read either).
+/// Used by the staged fast path, and to read a sparse index (which libgit2 1.5 refuses); anything it
+/// does not fully understand (split indexes, unknown versions, truncation) makes `init` return nil and
+/// the caller falls back to libgit2. The trailing checksum is not verified (git does not verify it on
+/// every read either).
+///
+/// A sparse index (`index.sparse=true` with a cone-mode sparse checkout; the `sdir` extension) holds
+/// one entry for each directory outside the sparse cone: mode `040000`, its path ending in `/`, and
+/// the id of the tree it stands for. ``isSparse`` is set and those entries are kept as they are.
 struct IndexFile {
     struct Entry {
         let pathStart: Int
@@ -13,6 +18,9 @@ struct IndexFile {
         let id: ObjectID
         let stage: Int
         let intentToAdd: Bool
+
+        /// A sparse directory entry: a whole tree outside the sparse checkout cone.
+        var isSparseDirectory: Bool { mode == 0o040000 }
     }
 
     /// A node of the cached-tree extension: a directory whose tree id is known unless invalidated.
@@ -37,6 +45,8 @@ struct IndexFile {
     private(set) var entries: [Entry] = []
     private(set) var cachedTree: CachedTree?
     private(set) var hasConflicts = false
+    /// The index has the `sdir` extension: some entries are sparse directories.
+    private(set) var isSparse = false
 
     func path(_ entry: Entry) -> ArraySlice<UInt8> { paths[entry.pathStart..<(entry.pathStart + entry.pathLength)] }
 
@@ -145,7 +155,9 @@ struct IndexFile {
             case (0x54, 0x52, 0x45, 0x45): // TREE
                 var cursor = body
                 cachedTree = Self.parseTree(b, &cursor, body + size)
-            case (0x6C, 0x69, 0x6E, 0x6B), (0x73, 0x64, 0x69, 0x72): // link (split index), sdir (sparse)
+            case (0x73, 0x64, 0x69, 0x72): // sdir: a sparse index (the directory entries say the rest)
+                isSparse = true
+            case (0x6C, 0x69, 0x6E, 0x6B): // link: a split index, whose entries are in another file
                 return false
             default:
                 break

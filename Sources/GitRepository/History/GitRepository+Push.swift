@@ -13,6 +13,12 @@ extension GitRepository {
     public func commits(reachableFrom tip: String, hiding hidden: [String] = [],
                         hidingReferences hiddenReferences: [String] = []) throws(GitError) -> [CommitInfo] {
         let start = try resolveCommit(tip)
+        if isShallow {
+            // libgit2's revwalk fails at the shallow boundary (a CI checkout with --depth): walk what exists.
+            var exclude = hidden.compactMap { try? resolveCommit($0) }
+            for glob in hiddenReferences { exclude += try referenceTips(matching: glob) }
+            return try commitInfos(shallowWalk(include: [start], exclude: exclude))
+        }
         let walker = try RevisionWalker(handle)
         try walker.push(start)
         for revision in hidden {
@@ -21,5 +27,23 @@ extension GitRepository {
         }
         for glob in hiddenReferences { try walker.hide(referencesMatching: glob) }
         return try commitInfos(walking: walker)
+    }
+
+    /// The commits the references matching `glob` point to (tags peeled; others passed over).
+    func referenceTips(matching glob: String) throws(GitError) -> [ObjectID] {
+        var iterator: OpaquePointer?
+        try LibGit2.check(git_reference_iterator_glob_new(&iterator, handle, glob), "cannot list the references '\(glob)'")
+        guard let iterator else { return [] }
+        defer { git_reference_iterator_free(iterator) }
+        var tips: [ObjectID] = []
+        var reference: OpaquePointer?
+        while git_reference_next(&reference, iterator) == 0, let ref = reference {
+            defer { git_reference_free(ref) }
+            var peeled: OpaquePointer?
+            guard git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
+            defer { git_object_free(peeled) }
+            if let id = git_object_id(peeled) { tips.append(ObjectID(id.pointee)) }
+        }
+        return tips
     }
 }

@@ -14,10 +14,20 @@ extension GitRepository {
             if let from = spec.from { git_object_free(from) }
             if let to = spec.to { git_object_free(to) }
         }
-        let walker = try RevisionWalker(handle)
         let isRange = spec.flags & UInt32(GIT_REVSPEC_RANGE.rawValue) != 0
         let from = try spec.from.map { (o) throws(GitError) in try peelToCommit(o, range) }
         let to = try spec.to.map { (o) throws(GitError) in try peelToCommit(o, range) }
+        if isShallow {
+            // libgit2's revwalk fails on the first parent it cannot read, and in a shallow clone the
+            // boundary commits' parents are absent: walk what the clone holds instead.
+            let symmetric = spec.flags & UInt32(GIT_REVSPEC_MERGE_BASE.rawValue) != 0
+            guard let from else { throw GitError(.invalidRevision, "incomplete range '\(range)'") }
+            if !isRange { return try commitInfos(shallowWalk(include: [from], exclude: [])) }
+            guard let to else { throw GitError(.invalidRevision, "incomplete range '\(range)'") }
+            if symmetric { return try commitInfos(shallowWalk(include: [from, to], exclude: [], symmetric: true)) }
+            return try commitInfos(shallowWalk(include: [to], exclude: [from]))
+        }
+        let walker = try RevisionWalker(handle)
         if isRange {
             guard let from, let to else { throw GitError(.invalidRevision, "incomplete range '\(range)'") }
             try walker.push(to)
@@ -49,6 +59,78 @@ extension GitRepository {
             result.append(try CommitInfo(commit: commit))
         }
         return result
+    }
+
+    /// The commits of `ids`, with their metadata.
+    func commitInfos(_ ids: [ObjectID]) throws(GitError) -> [CommitInfo] {
+        var result: [CommitInfo] = []
+        result.reserveCapacity(ids.count)
+        for id in ids {
+            let commit = try lookupCommit(id)
+            defer { git_commit_free(commit) }
+            result.append(try CommitInfo(commit: commit))
+        }
+        return result
+    }
+
+    /// A walk of a shallow clone, parents before children: the commits reachable from `include` and not
+    /// from `exclude` (with `symmetric`, those reachable from exactly one of the two `include` tips, as
+    /// `A...B`). A commit at the shallow boundary (listed in `shallow`) counts as a root; a parent that is
+    /// not in the repository ends that line of the walk.
+    func shallowWalk(include: [ObjectID], exclude: [ObjectID], symmetric: Bool = false) -> [ObjectID] {
+        let boundary = shallowCommits()
+        var parentsOf: [ObjectID: [ObjectID]] = [:]
+        func parents(_ id: ObjectID) -> [ObjectID]? {
+            if let known = parentsOf[id] { return known }
+            var oid = id.oid
+            var commit: OpaquePointer?
+            guard git_commit_lookup(&commit, handle, &oid) == 0, let commit else { return nil }
+            defer { git_commit_free(commit) }
+            var list: [ObjectID] = []
+            if !boundary.contains(id) {
+                for i in 0..<git_commit_parentcount(commit) {
+                    if let p = git_commit_parent_id(commit, i) { list.append(ObjectID(p.pointee)) }
+                }
+            }
+            parentsOf[id] = list
+            return list
+        }
+        func reachable(_ tips: [ObjectID]) -> Set<ObjectID> {
+            var seen = Set<ObjectID>()
+            var stack = tips
+            while let id = stack.popLast() {
+                guard !seen.contains(id), let ps = parents(id) else { continue }
+                seen.insert(id)
+                stack.append(contentsOf: ps)
+            }
+            return seen
+        }
+        let wanted: Set<ObjectID>
+        if symmetric, include.count == 2 {
+            let a = reachable([include[0]]), b = reachable([include[1]])
+            wanted = a.symmetricDifference(b)
+        } else {
+            wanted = reachable(include).subtracting(reachable(exclude))
+        }
+        // Depth first from the tips, emitting a commit after its parents: parents before children.
+        var order: [ObjectID] = []
+        var done = Set<ObjectID>()
+        for tip in include where wanted.contains(tip) && !done.contains(tip) {
+            var stack: [(id: ObjectID, next: Int)] = [(tip, 0)]
+            done.insert(tip)
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                let ps = parentsOf[stack[top].id] ?? []
+                if stack[top].next < ps.count {
+                    let p = ps[stack[top].next]
+                    stack[top].next += 1
+                    if wanted.contains(p), !done.contains(p) { done.insert(p); stack.append((p, 0)) }
+                    continue
+                }
+                order.append(stack.removeLast().id)
+            }
+        }
+        return order
     }
 
     private func peelToCommit(_ object: OpaquePointer, _ range: String) throws(GitError) -> ObjectID {

@@ -10,6 +10,40 @@ public struct WorkTreeFile: Sendable, Hashable {
     public let absolutePath: String
     /// True when the file is in the index.
     public let isTracked: Bool
+
+    public init(path: String, absolutePath: String, isTracked: Bool) {
+        self.path = path
+        self.absolutePath = absolutePath
+        self.isTracked = isTracked
+    }
+}
+
+/// A repository inside a work tree that a listing does not enter: a submodule (a gitlink in the index)
+/// or a nested repository (an untracked, not ignored directory with its own `.git`).
+public struct InnerRepository: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case submodule, nestedRepository }
+    /// The path relative to the work tree root, with `/` separators.
+    public let path: String
+    /// The absolute path (the work tree root joined with `path`).
+    public let absolutePath: String
+    public let kind: Kind
+    /// False for a submodule whose directory holds no `.git` (`git submodule update --init` not run).
+    public let isCheckedOut: Bool
+
+    public init(path: String, absolutePath: String, kind: Kind, isCheckedOut: Bool) {
+        self.path = path
+        self.absolutePath = absolutePath
+        self.kind = kind
+        self.isCheckedOut = isCheckedOut
+    }
+}
+
+/// The files git would consider under some paths, and the repositories inside them that were not entered.
+public struct WorkTreeListing: Sendable {
+    /// Sorted by `path` (byte order).
+    public var files: [WorkTreeFile]
+    /// Sorted by `path` (byte order).
+    public var repositories: [InnerRepository]
 }
 
 extension GitRepository {
@@ -60,6 +94,14 @@ extension GitRepository {
     ///   `.io` for a path that does not exist.
     public func workTreeFiles(under paths: [String] = [], includeNamedFiles: Bool = true,
                               currentDirectory: String? = nil) throws(GitError) -> [WorkTreeFile] {
+        try workTreeListing(under: paths, includeNamedFiles: includeNamedFiles, currentDirectory: currentDirectory).files
+    }
+
+    /// ``workTreeFiles(under:includeNamedFiles:currentDirectory:)``, with the submodules and nested
+    /// repositories met under `paths` that were not entered (a caller says what was not scanned, or opens
+    /// each one as a repository of its own). A submodule whose directory is missing is not listed.
+    public func workTreeListing(under paths: [String] = [], includeNamedFiles: Bool = true,
+                                currentDirectory: String? = nil) throws(GitError) -> WorkTreeListing {
         guard let root = workTreeRoot else {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
         }
@@ -85,7 +127,12 @@ extension GitRepository {
             }
             result = Self.merge(result, extra)
         }
-        return result
+        let inner = walker.repositories.sorted { Self.bytesPrecede(Array($0.key.utf8), Array($1.key.utf8)) }.map { path, kind in
+            let absolute = root + "/" + path
+            var info = stat()
+            return InnerRepository(path: path, absolutePath: absolute, kind: kind, isCheckedOut: lstat(absolute + "/.git", &info) == 0)
+        }
+        return WorkTreeListing(files: result, repositories: inner)
     }
 
     static func bytesPrecede(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -139,7 +186,14 @@ extension GitRepository {
     func repositoryIndex() throws(GitError) -> OpaquePointer {
         if let cachedIndex { return cachedIndex }
         var index: OpaquePointer?
-        try LibGit2.check(git_repository_index(&index, handle), "cannot read the index of \(gitDirectory)")
+        let result = git_repository_index(&index, handle)
+        if result < 0, let expanded = try Self.expandedSparseIndex(at: indexPath, repository: handle) {
+            // libgit2 refuses a sparse index: it gets the expanded copy, for its own lookups too.
+            try LibGit2.check(git_repository_set_index(handle, expanded), "cannot use the sparse index of \(gitDirectory)")
+            cachedIndex = expanded
+            return expanded
+        }
+        try LibGit2.check(result, "cannot read the index of \(gitDirectory)")
         guard let index else { throw GitError(.io, "cannot read the index of \(gitDirectory)") }
         cachedIndex = index
         return index
@@ -182,6 +236,8 @@ private struct WorkTreeWalker {
     let root: String
     let tracked: TrackedPaths
     var found: [String: Bool] = [:]
+    /// Submodules and nested repositories met and not entered.
+    var repositories: [String: InnerRepository.Kind] = [:]
 
     init(rules: IgnoreRules, root: String, tracked: TrackedPaths) {
         self.rules = rules
@@ -199,9 +255,17 @@ private struct WorkTreeWalker {
         case S_IFDIR:
             if start.isEmpty || tracked.directories.contains(start) {
                 try walk(start)
+<<<<<<< HEAD
             } else if tracked.gitlinks.contains(start) || Self.isNestedRepository(absolute) {
                 return
             } else if !ignored(start + "/") {
+=======
+            } else if tracked.gitlinks.contains(start) {
+                repositories[start] = .submodule
+            } else if Self.isNestedRepository(absolute) {
+                repositories[start] = .nestedRepository   // named on the command line: noted even if ignored
+            } else if try !ignored(start + "/") {
+>>>>>>> gitedge
                 try walk(start)
             }
         case S_IFREG:
@@ -230,7 +294,8 @@ private struct WorkTreeWalker {
 
     /// Lists `directory` (relative; "" for the root) and everything below it that git would consider,
     /// with the shared ``DirectoryWalker``: tracked directories are entered, untracked ones unless an
-    /// ignore rule excludes them; `.git`, submodules and nested repositories are not.
+    /// ignore rule excludes them; `.git`, submodules and nested repositories are not (the last two are
+    /// recorded in `repositories`, a nested repository only when no ignore rule excludes it).
     private mutating func walk(_ directory: String) throws(GitError) {
         let absolute = directory.isEmpty ? root : root + "/" + directory
         try DirectoryWalker.walk(absolute, relative: directory, sorted: false, visit: { (entry) throws(GitError) -> DirectoryWalker.Step in
@@ -239,8 +304,15 @@ private struct WorkTreeWalker {
             switch entry.kind {
             case .directory:
                 if tracked.directories.contains(relative) { return .enter }
+<<<<<<< HEAD
                 if tracked.gitlinks.contains(relative) || Self.isNestedRepository(entry.path) { return .skip }
                 return ignored(relative + "/") ? .skip : .enter
+=======
+                if tracked.gitlinks.contains(relative) { repositories[relative] = .submodule; return .skip }
+                if try ignored(relative + "/") { return .skip }
+                if Self.isNestedRepository(entry.path) { repositories[relative] = .nestedRepository; return .skip }
+                return .enter
+>>>>>>> gitedge
             case .regular:
                 if tracked.files.contains(relative) {
                     found[relative] = true

@@ -117,7 +117,12 @@ public final class GitRepository {
             if st.st_mode & S_IFMT == S_IFDIR { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), a directory, not an index file") }
             if st.st_size == 0 { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), an empty file, not an index file") }
             var index: OpaquePointer?
-            try LibGit2.check(git_index_open(&index, absolute), "cannot read GIT_INDEX_FILE \(absolute)")
+            let opened = git_index_open(&index, absolute)
+            if opened < 0, let expanded = try expandedSparseIndex(at: absolute, repository: repository) {
+                index = expanded   // a sparse index, which libgit2 refuses: expanded in memory
+            } else {
+                try LibGit2.check(opened, "cannot read GIT_INDEX_FILE \(absolute)")
+            }
             guard let index else { throw GitError(.io, "cannot read GIT_INDEX_FILE \(absolute)") }
             defer { git_index_free(index) }
             git_repository_set_index(repository, index)

@@ -67,6 +67,8 @@ public struct SkippedFile: Sendable, Equatable {
         case symlink
         /// An unresolved merge conflict in the index.
         case conflict
+        /// A blob over the size limit, by its object header: never inflated.
+        case tooLarge(Int)
 
         public var description: String {
             switch self {
@@ -75,6 +77,7 @@ public struct SkippedFile: Sendable, Equatable {
             case .lfsPointer: "Git LFS pointer"
             case .symlink: "symbolic link"
             case .conflict: "unresolved conflict"
+            case .tooLarge(let size): "larger than the size limit (\(size) bytes; raise it with --max-file-size)"
             }
         }
     }
@@ -104,4 +107,7 @@ public struct CommitChanges: Sendable {
     public let files: [ChangedFile]
     public let skipped: [SkippedFile]
     public let errors: [GitError]
+    /// The commit is at the boundary of a shallow clone: its parents are not in the repository, so it
+    /// was compared with the empty tree (everything it holds counts as added).
+    public var isShallowBoundary = false
 }

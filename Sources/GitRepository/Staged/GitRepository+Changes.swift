@@ -13,9 +13,12 @@ extension GitRepository {
     ///
     /// - Parameters:
     ///   - paths: limit to these files or directories (absolute, or relative to `currentDirectory`).
+    ///   - maxBlobSize: a blob larger than this (by its object header) is listed in `skipped` as
+    ///     `.tooLarge` without being inflated.
     /// - Throws: `.bareRepository` for a repository without a work tree; `.outsideWorkTree` for a path
     ///   outside it; libgit2 failures reading `HEAD` or the index.
-    public func stagedChanges(paths: [String] = [], currentDirectory: String? = nil) throws(GitError) -> StagedChanges {
+    public func stagedChanges(paths: [String] = [], currentDirectory: String? = nil,
+                              maxBlobSize: Int = .max) throws(GitError) -> StagedChanges {
         guard workTreeRoot != nil else {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: there is no index to scan")
         }
@@ -25,16 +28,16 @@ extension GitRepository {
             if relative.isEmpty { pathspec = []; break }
             pathspec.append(relative)
         }
-        if let fast = stagedFast(pathspec: pathspec) {
+        if let fast = stagedFast(pathspec: pathspec, maxBlobSize: maxBlobSize) {
             return StagedChanges(files: fast.files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                                  skipped: fast.skipped.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                                  errors: fast.errors)
         }
-        return try stagedChangesWithLibgit2(pathspec: pathspec)
+        return try stagedChangesWithLibgit2(pathspec: pathspec, maxBlobSize: maxBlobSize)
     }
 
     /// The general staged path: libgit2's tree-to-index diff with rename detection.
-    func stagedChangesWithLibgit2(pathspec: [String]) throws(GitError) -> StagedChanges {
+    func stagedChangesWithLibgit2(pathspec: [String], maxBlobSize: Int = .max) throws(GitError) -> StagedChanges {
         let index = try repositoryIndex()
         let headTree = try headCommit().map { (id) throws(GitError) in try tree(ofCommit: id) }
         defer { if let headTree { git_tree_free(headTree) } }
@@ -46,8 +49,8 @@ extension GitRepository {
             return diff
         }
         defer { git_diff_free(diff) }
-        try DiffOptions.findRenames(diff)
-        let collected = collectChanges(diff, otherParentTrees: [])
+        try findRenames(diff, maxBlobSize: maxBlobSize)
+        let collected = collectChanges(diff, otherParentTrees: [], maxBlobSize: maxBlobSize)
         return StagedChanges(files: collected.files, skipped: collected.skipped, errors: collected.errors)
     }
 
@@ -55,8 +58,8 @@ extension GitRepository {
     ///
     /// For a merge, a file whose new version equals the version in another parent came from that parent
     /// and is left out, so only what the merge itself introduced (conflict resolutions, evil merges)
-    /// is listed.
-    public func changes(in commit: ObjectID, paths: [String] = []) throws(GitError) -> CommitChanges {
+    /// is listed. A blob over `maxBlobSize` (by its object header) is skipped without being inflated.
+    public func changes(in commit: ObjectID, paths: [String] = [], maxBlobSize: Int = .max) throws(GitError) -> CommitChanges {
         let commitHandle = try lookupCommit(commit)
         defer { git_commit_free(commitHandle) }
         let info = try CommitInfo(commit: commitHandle)
@@ -64,7 +67,9 @@ extension GitRepository {
         defer { git_tree_free(newTree) }
         var parentTrees: [OpaquePointer] = []
         defer { for t in parentTrees { git_tree_free(t) } }
-        for i in 0..<git_commit_parentcount(commitHandle) {
+        // At the boundary of a shallow clone the parents are not here: the commit is compared with nothing.
+        let atBoundary = git_commit_parentcount(commitHandle) > 0 && isShallow && shallowCommits().contains(commit)
+        for i in 0..<(atBoundary ? 0 : git_commit_parentcount(commitHandle)) {
             guard let parentID = git_commit_parent_id(commitHandle, i) else { continue }
             parentTrees.append(try tree(ofCommit: ObjectID(parentID.pointee)))
         }
@@ -76,9 +81,10 @@ extension GitRepository {
             return diff
         }
         defer { git_diff_free(diff) }
-        try DiffOptions.findRenames(diff)
-        let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()))
-        return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors)
+        try findRenames(diff, maxBlobSize: maxBlobSize)
+        let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()), maxBlobSize: maxBlobSize)
+        return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors,
+                             isShallowBoundary: atBoundary)
     }
 
     // MARK: - Shared pieces
@@ -103,6 +109,36 @@ extension GitRepository {
         return tree
     }
 
+    /// Rename detection for `diff`. libgit2 reads every added and deleted blob whole to compare them; when
+    /// one of them is over `maxBlobSize` (by its header) only exact renames are detected (ids compared, no
+    /// content read), so an edited rename then counts as an addition: more lines scanned, none lost.
+    func findRenames(_ diff: OpaquePointer, maxBlobSize: Int) throws(GitError) {
+        var exactOnly = false
+        if maxBlobSize < .max {
+            let blobMode = UInt16(GIT_FILEMODE_BLOB.rawValue), executableMode = UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue)
+            for i in 0..<git_diff_num_deltas(diff) {
+                guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+                let file: git_diff_file
+                switch delta.status {
+                case GIT_DELTA_ADDED: file = delta.new_file
+                case GIT_DELTA_DELETED: file = delta.old_file
+                default: continue
+                }
+                guard file.mode == blobMode || file.mode == executableMode else { continue }
+                if ((try? oversized(ObjectID(file.id), maxBlobSize)) ?? nil) != nil { exactOnly = true; break }
+            }
+        }
+        try DiffOptions.findRenames(diff, exactOnly: exactOnly)
+    }
+
+    /// The size of blob `id` from its object header when it is over `limit` (nil when within it);
+    /// nothing is inflated.
+    func oversized(_ id: ObjectID, _ limit: Int) throws(GitError) -> Int? {
+        guard limit < .max else { return nil }
+        let size = try blobSize(id)
+        return size > limit ? size : nil
+    }
+
     /// A blob's bytes, copied out.
     public func blobContent(_ id: ObjectID) throws(GitError) -> [UInt8] {
         try withBlob(id) { Array($0) }
@@ -121,7 +157,7 @@ extension GitRepository {
         return try body(UnsafeRawBufferPointer(start: content, count: size))
     }
 
-    private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer])
+    private func collectChanges(_ diff: OpaquePointer, otherParentTrees: [OpaquePointer], maxBlobSize: Int)
         -> (files: [ChangedFile], skipped: [SkippedFile], errors: [GitError]) {
         var files: [ChangedFile] = []
         var skipped: [SkippedFile] = []
@@ -153,14 +189,19 @@ extension GitRepository {
             // In a merge, a version taken whole from another parent was introduced there, not here.
             if otherParentTrees.contains(where: { Self.tree($0, has: blob, at: path) }) { continue }
             let content: [UInt8]
-            do { content = try blobContent(blob) } catch { errors.append(error); continue }
+            do {
+                if let size = try oversized(blob, maxBlobSize) { skipped.append(SkippedFile(path: path, reason: .tooLarge(size))); continue }
+                content = try blobContent(blob)
+            } catch { errors.append(error); continue }
             if let reason = BlobContent.skipReason(content) {
                 skipped.append(SkippedFile(path: path, reason: reason)); continue
             }
             let oldMode = delta.old_file.mode
             let oldWasText = oldMode == blobMode || oldMode == executableMode
             var added: [ClosedRange<Int>] = []
-            if kind == .added || kind == .typeChanged || !oldWasText {
+            // An old version over the limit is not inflated for a line diff: every line counts as added.
+            let oldTooLarge = oldWasText && ((try? oversized(ObjectID(delta.old_file.id), maxBlobSize)) ?? nil) != nil
+            if kind == .added || kind == .typeChanged || !oldWasText || oldTooLarge {
                 let lines = BlobContent.lineCount(content)
                 if lines > 0 { added = [1...lines] }
             } else {
@@ -227,10 +268,11 @@ enum DiffOptions {
     }
 
     /// Turns add/delete pairs into renames (git's default threshold; exact renames are cheap).
-    static func findRenames(_ diff: OpaquePointer) throws(GitError) {
+    /// - Parameter exactOnly: only pairs with the same blob id (no blob is read).
+    static func findRenames(_ diff: OpaquePointer, exactOnly: Bool = false) throws(GitError) {
         var find = git_diff_find_options()
         git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
-        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue | (exactOnly ? GIT_DIFF_FIND_EXACT_MATCH_ONLY.rawValue : 0)
         try LibGit2.check(git_diff_find_similar(diff, &find), "cannot detect renames")
     }
 }

@@ -6,8 +6,8 @@ internal import CLibGit2
 /// After `git add` of a few files only the directories on their paths are invalidated, so a
 /// 27,000-entry index costs a parse and a handful of tree reads instead of libgit2's full index load
 /// (with checksum) and full tree-to-index diff. Anything unusual returns nil and the caller takes
-/// the libgit2 path: conflicts, split or sparse indexes, both additions and deletions (renames need
-/// libgit2's similarity detection), unreadable objects.
+/// the libgit2 path: conflicts, split indexes, a sparse directory entry that differs from `HEAD`, both
+/// additions and deletions (renames need libgit2's similarity detection), unreadable objects.
 extension GitRepository {
     struct StagedEntry {
         let path: String
@@ -17,7 +17,7 @@ extension GitRepository {
         let newMode: UInt32
     }
 
-    func stagedFast(pathspec: [String]) -> StagedChanges? {
+    func stagedFast(pathspec: [String], maxBlobSize: Int = .max) -> StagedChanges? {
         guard let index = IndexFile(contentsOf: indexPath), !index.hasConflicts else { return nil }
         let head: ObjectID?
         do { head = try headCommit() } catch { return nil }
@@ -35,10 +35,10 @@ extension GitRepository {
         let selected = walker.changes.filter { change in
             pathspec.isEmpty || pathspec.contains { change.path == $0 || change.path.hasPrefix($0 + "/") }
         }
-        return buildStaged(selected)
+        return buildStaged(selected, maxBlobSize: maxBlobSize)
     }
 
-    private func buildStaged(_ entries: [StagedEntry]) -> StagedChanges? {
+    private func buildStaged(_ entries: [StagedEntry], maxBlobSize: Int) -> StagedChanges? {
         var files: [ChangedFile] = []
         var skipped: [SkippedFile] = []
         var errors: [GitError] = []
@@ -48,12 +48,16 @@ extension GitRepository {
             guard e.newMode == 0o100644 || e.newMode == 0o100755 else { continue }
             if e.oldID == e.newID { continue }   // a mode change only
             let content: [UInt8]
-            do { content = try blobContent(e.newID) } catch { errors.append(error); continue }
+            do {
+                if let size = try oversized(e.newID, maxBlobSize) { skipped.append(SkippedFile(path: e.path, reason: .tooLarge(size))); continue }
+                content = try blobContent(e.newID)
+            } catch { errors.append(error); continue }
             if let reason = BlobContent.skipReason(content) { skipped.append(SkippedFile(path: e.path, reason: reason)); continue }
             let oldIsFile = e.oldMode == 0o100644 || e.oldMode == 0o100755
             let kind: ChangedFile.Kind = e.oldID == nil ? .added : (oldIsFile ? .modified : .typeChanged)
             var added: [ClosedRange<Int>] = []
-            if let oldID = e.oldID, oldIsFile {
+            // An old version over the limit is not inflated for a line diff: every line counts as added.
+            if let oldID = e.oldID, oldIsFile, ((try? oversized(oldID, maxBlobSize)) ?? nil) == nil {
                 guard let ranges = lineChanges(from: oldID, to: e.newID) else { return nil }
                 added = ranges
             } else {
@@ -167,7 +171,11 @@ private struct StagedWalker {
             }
             guard let t = treeEntry else { return false }
             let path = Array(index.path(index.entries[i]).prefix(prefix)) + Array(itemName)
-            if t.isTree && itemIsDirectory {
+            if itemIsDirectory, group.count == 1, index.entries[i].isSparseDirectory {
+                // A sparse directory entry (a whole tree outside the sparse cone): unchanged when it names
+                // HEAD's tree; anything else is left to the general path, which expands it.
+                guard t.isTree, t.id(bytes) == index.entries[i].id else { return false }
+            } else if t.isTree && itemIsDirectory {
                 let child = cached?.child(itemName)
                 guard compare(tree: t.id(bytes), cached: child, range: group, prefix: path.count + 1) else { return false }
             } else if !t.isTree && !itemIsDirectory {
@@ -193,6 +201,7 @@ private struct StagedWalker {
         for k in group {
             let entry = index.entries[k]
             if entry.intentToAdd { continue }
+            if entry.isSparseDirectory { return false }   // a whole tree added: the general path expands it
             changes.append(.init(path: String(decoding: index.path(entry), as: UTF8.self), oldID: nil, oldMode: 0,
                                  newID: entry.id, newMode: entry.mode))
         }

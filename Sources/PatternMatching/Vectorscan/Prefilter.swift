@@ -93,10 +93,14 @@ public final class Prefilter: @unchecked Sendable {
     public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PrefilterScratch,
                      onCandidate: (Int, Int) -> Void) throws(PatternError) {
         guard let database, let raw = scratch.raw, let start = bytes.baseAddress, !bytes.isEmpty else { return }
+        // Vectorscan takes a 32-bit length; callers keep inputs under 4 GiB (ScanOptions.largestInput).
+        guard let length = UInt32(exactly: bytes.count) else {
+            throw PatternError(.engine, "an input of \(bytes.count) bytes is larger than the 4 GiB Vectorscan can scan at once")
+        }
         try withoutActuallyEscaping(onCandidate) { (callback) throws(PatternError) in
             var box = CallbackBox(call: callback)
             let rc = withUnsafeMutablePointer(to: &box) { ctx in
-                hs_scan(database, start.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
+                hs_scan(database, start.assumingMemoryBound(to: CChar.self), length, 0, raw,
                         { id, _, to, _, context in
                             // Without its context the callback cannot report: stop the scan (an error below).
                             guard let context else { return 1 }

@@ -40,6 +40,8 @@ public struct ScanRequest {
     public var options = ScanOptions()
     /// Follow symbolic links met while walking directories (paths named explicitly are read regardless).
     public var followSymlinks = false
+    /// Work-tree scans: enter checked-out submodules and nested repositories (else each is a note).
+    public var recurseSubmodules = false
     /// The refs a push sends (`local -> remote`), for the hook's audit log.
     public var pushedRefs: [String] = []
     /// What the settings and rule files warned about (unknown keys, unsupported features): reported with the

@@ -73,12 +73,12 @@ public struct ScanRunner {
             // Directories get git's view in a work tree; a path named that is not a directory is read as it is
             // (an ignored file, a FIFO, `/dev/stdin`), whatever git thinks of it.
             let directories = useGit ? roots.filter(FileWalker.isDirectory) : []
-            var workTree = FileWalker.gitWorkTreeFiles(under: directories)
+            var workTree = FileWalker.gitWorkTreeFiles(under: directories, recurseSubmodules: request.recurseSubmodules)
             workTree.plainRoots = roots.filter { !directories.contains($0) } + workTree.plainRoots
             let files = workTree.entries + walker.files(under: workTree.plainRoots)
             var result = session.scanFiles(files)
             result.errors = workTree.errors + walker.errors + result.errors
-            result.skipped = walker.skipped + result.skipped
+            result.skipped = workTree.skipped + walker.skipped + result.skipped
             return result
         case .namedFiles(let names):
             var walker = FileWalker(options: .init())

@@ -52,6 +52,9 @@ extension Keywarden {
         @Flag(name: .long, help: "Follow symbolic links.")
         var followSymlinks = false
 
+        @Flag(name: .long, help: "In a work tree, scan checked-out submodules and nested git repositories too (without it each is listed as not scanned).")
+        var recurseSubmodules = false
+
         @Option(name: .long, help: "Worker threads (default: one per core).")
         var threads: Int = 0
 
@@ -63,6 +66,10 @@ extension Keywarden {
 
         func validate() throws {
             try git.validate(paths: paths)
+            if recurseSubmodules, noGit || git.staged || git.history || git.ci || git.range != nil || git.since != nil {
+                throw ValidationError("--recurse-submodules goes with a work-tree scan only, not with --no-git, --staged, --range, --since, --history or --ci "
+                                      + "(a staged or committed submodule is a commit id: its own repository's hook scans what it commits)")
+            }
             guard ReportFormat(rawValue: format) != nil else {
                 throw ValidationError("unknown format '\(format)' (use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
@@ -94,6 +101,7 @@ extension Keywarden {
 
             request.options = options
             request.followSymlinks = followSymlinks
+            request.recurseSubmodules = recurseSubmodules
             request.configurationWarnings = context.configurationWarnings(compiled)
             // A file named on the command line must exist (the defaults at the work tree root may not).
             for (option, path) in [("--ignore-file", ignoreFile), ("--ledger", ledger), ("--baseline", baseline)] {

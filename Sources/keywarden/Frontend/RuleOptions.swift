@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hashing
 import SecretRules
 import SecretScanner
 
@@ -44,7 +45,11 @@ struct RuleOptions: ParsableArguments {
                                  + "(a config without [extend] useDefault = true replaces the built-in rules)")
         }
         do {
-            let compiled = try CompiledRules(set, cacheDirectory: context.cacheDirectory, deferBuiltInPatterns: !compileEverything)
+            let line = CompileProgressLine()
+            let built = Result { try CompiledRules(set, cacheDirectory: context.cacheDirectory, deferBuiltInPatterns: !compileEverything,
+                                                   progress: line?.progress) }
+            line?.finish()
+            let compiled = try built.get()
             for p in compiled.problems { Terminal.warn("keywarden: error: \(p); that rule is skipped") }
             return compiled
         } catch {
@@ -65,5 +70,41 @@ extension ProjectContext {
 
     /// What the project's settings and the loaded rules warned about, for a scan's report (the summary on
     /// standard error and the JSON report's `summary.warnings`).
-    func configurationWarnings(_ rules: CompiledRules) -> [String] { settings.warnings + rules.ruleSet.warnings }
+    /// The cache folder's warnings (not trusted, cannot be written) are taken here, so they are reported once.
+    func configurationWarnings(_ rules: CompiledRules) -> [String] {
+        settings.warnings + rules.ruleSet.warnings + CacheFolder.takeWarnings()
+    }
+}
+
+/// A progress line on standard error while rules compile, shown only on a terminal and only once
+/// compiling has taken more than a second (a cached rule set never shows it); cleared when done.
+final class CompileProgressLine: @unchecked Sendable {
+    let progress = CompileProgress()
+    private let done = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    /// Nil when standard error is not a terminal.
+    init?() {
+        guard Terminal.stderrIsTTY else { return nil }
+        let thread = Thread { [self] in
+            let start = Date()
+            var drawn = false
+            // Nothing for the first second, then four times a second until `finish`.
+            var wait = DispatchTime.now() + 1.0
+            while done.wait(timeout: wait) == .timedOut {
+                Terminal.rewriteLine(progress.line(seconds: Int(Date().timeIntervalSince(start))))
+                drawn = true
+                wait = DispatchTime.now() + 0.25
+            }
+            if drawn { Terminal.rewriteLine("") }
+            stopped.signal()
+        }
+        thread.start()
+    }
+
+    /// Stops the line and clears it; returns once it is cleared.
+    func finish() {
+        done.signal()
+        stopped.wait()
+    }
 }
