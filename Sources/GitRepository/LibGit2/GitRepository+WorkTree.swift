@@ -255,17 +255,11 @@ private struct WorkTreeWalker {
         case S_IFDIR:
             if start.isEmpty || tracked.directories.contains(start) {
                 try walk(start)
-<<<<<<< HEAD
-            } else if tracked.gitlinks.contains(start) || Self.isNestedRepository(absolute) {
-                return
-            } else if !ignored(start + "/") {
-=======
             } else if tracked.gitlinks.contains(start) {
                 repositories[start] = .submodule
             } else if Self.isNestedRepository(absolute) {
                 repositories[start] = .nestedRepository   // named on the command line: noted even if ignored
-            } else if try !ignored(start + "/") {
->>>>>>> gitedge
+            } else if !ignored(start + "/") {
                 try walk(start)
             }
         case S_IFREG:
@@ -304,15 +298,10 @@ private struct WorkTreeWalker {
             switch entry.kind {
             case .directory:
                 if tracked.directories.contains(relative) { return .enter }
-<<<<<<< HEAD
-                if tracked.gitlinks.contains(relative) || Self.isNestedRepository(entry.path) { return .skip }
-                return ignored(relative + "/") ? .skip : .enter
-=======
                 if tracked.gitlinks.contains(relative) { repositories[relative] = .submodule; return .skip }
-                if try ignored(relative + "/") { return .skip }
+                if ignored(relative + "/") { return .skip }
                 if Self.isNestedRepository(entry.path) { repositories[relative] = .nestedRepository; return .skip }
                 return .enter
->>>>>>> gitedge
             case .regular:
                 if tracked.files.contains(relative) {
                     found[relative] = true
