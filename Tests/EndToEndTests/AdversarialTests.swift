@@ -187,6 +187,27 @@ import TestSupport
         #expect(r.stderr.contains(".keywarden.toml"), "the message names the file: \(r.stderr)")
     }
 
+    /// TOML that aborted the process inside toml++ (found by fuzzing, issue 14): an array element that is
+    /// `}` or a line separator, and a bad table name in a CRLF file. Each is a syntax error naming the file
+    /// and line, exit 2, whether it is the config, a rules file or the ledger.
+    @Test(arguments: ["id = [ }\n", "x = 1\r\nid = [\r\n}]\r\n", "id = [ 1, \u{2028} ]\n", "x = 1\r\n[é]\r\n"])
+    func tomlThatCrashedTheParserIsASyntaxError(text: String) throws {
+        try dir.write("clean.txt", "nothing\n")
+        try dir.write(".keywarden.toml", text)
+        let config = try Run.keywarden(["scan", "--no-git", "clean.txt"], in: dir.path(), environment: env)
+        #expect(config.status == 2, "exit \(config.status): \(config.stderr)")
+        #expect(config.stderr.contains(".keywarden.toml:") && config.stderr.contains("TOML syntax"), "\(config.stderr)")
+        try FileManager.default.removeItem(atPath: dir.path(".keywarden.toml"))
+        try dir.write("rules.toml", text)
+        let rules = try Run.keywarden(["rules", "check", "--config", dir.path("rules.toml")], in: dir.path(), environment: env)
+        #expect(rules.status == 2, "exit \(rules.status): \(rules.stderr)")
+        #expect(rules.stderr.contains("rules.toml:"), "\(rules.stderr)")
+        try dir.write("keys.toml", text)
+        let ledger = try Run.keywarden(["keys", "status", "--ledger", dir.path("keys.toml")], in: dir.path(), environment: env)
+        #expect(ledger.status == 2, "exit \(ledger.status): \(ledger.stderr)")
+        #expect(ledger.stderr.contains("keys.toml:") && ledger.stderr.contains("not valid TOML"), "\(ledger.stderr)")
+    }
+
     @Test func unknownSettingsAreWarningsInTheJSONReportToo() throws {
         try dir.write(".keywarden.toml", "[hook]\non_eror = \"warn\"\n")
         try dir.write("clean.txt", "nothing\n")
