@@ -208,6 +208,28 @@ import TestSupport
         #expect(ledger.stderr.contains("keys.toml:") && ledger.stderr.contains("not valid TOML"), "\(ledger.stderr)")
     }
 
+    /// A config rule that backtracks catastrophically (`(?:(a|aa)+;|!)` took 8.1 s on 8.7 KB and about 15
+    /// minutes per MB) is stopped by its budget on that file: one warning naming the rule and the file, the
+    /// rest of the file still scanned by the other rules, and exit 2 because the scan is incomplete.
+    @Test func aRuleThatUsesUpItsBudgetIsNamedOnceAndTheScanExits2() throws {
+        let quotes = String(repeating: "'", count: 3)
+        try dir.write(".keywarden.toml", "[extend]\nuseDefault = true\n\n[[rules]]\nid = \"slow-rule\"\nregex = \(quotes)(?:(a|aa)+;|!)\(quotes)\n")
+        var line = ""
+        for i in 1...4000 { line += String(repeating: "a", count: 21) + (i % 40 == 0 ? "!" : "b") }
+        let secret = secretLine()
+        try dir.write("slow.txt", line + "\n" + secret.line)
+        for arguments in [["scan", "--no-git", "slow.txt"], ["scan", "-"]] {
+            let r = arguments.last == "-"
+                ? try shell(arguments, "< slow.txt")
+                : try Run.keywarden(arguments, in: dir.path(), environment: env)
+            #expect(r.status == 2, "\(arguments): exit \(r.status): \(r.stderr)")
+            let notes = r.stderr.split(separator: "\n").filter { $0.contains("slow-rule") }
+            #expect(notes.count == 1, "one warning: \(r.stderr)")
+            #expect(notes.first.map { $0.contains("warning") && $0.contains("slow") && $0.contains("incomplete") } == true, "\(r.stderr)")
+            #expect(r.stdout.contains("maintainx"), "the other rules still found the key: \(r.stdout)")
+        }
+    }
+
     @Test func unknownSettingsAreWarningsInTheJSONReportToo() throws {
         try dir.write(".keywarden.toml", "[hook]\non_eror = \"warn\"\n")
         try dir.write("clean.txt", "nothing\n")
