@@ -20,6 +20,7 @@ public enum TOMLPrecheck {
 
     static let headerMessage = "a table name must start with a letter, digit, '_', '-' or a quote"
     static let elementMessage = "an array element must be a value (saw '}' or a line separator)"
+    static let timeMessage = "a date followed by a space and a single digit is not a date-time"
 
     /// The first such place in `text`, or nil.
     public static func problem(_ text: String) -> Problem? {
@@ -53,6 +54,9 @@ public enum TOMLPrecheck {
                 if c == "}" || c == "\u{2028}" || c == "\u{2029}" || c == "\u{85}" {
                     return Problem(line: line, message: elementMessage)
                 }
+            }
+            if ("0"..."9").contains(c), i == 0 || !isValueScalar(s[i - 1]), lonePartialTime(s, i) {
+                return Problem(line: line, message: timeMessage)
             }
             if statementStart, open.isEmpty, c == "[" {
                 statementStart = false
@@ -110,6 +114,38 @@ public enum TOMLPrecheck {
             i += 1
         }
         return nil
+    }
+
+    /// A value that toml++ takes for a date-time with a space instead of `T` but that ends one digit after
+    /// the space (`1013-05-20 0 `): its scanner asserts on the terminator (found by the ledger fuzz target).
+    /// toml++ reads ten value characters, `_` not counted, digits and `-` only, starting with a digit and
+    /// `-` fifth and eighth; then a space, a digit, and a value terminator. Never valid TOML.
+    private static func lonePartialTime(_ s: [Unicode.Scalar], _ start: Int) -> Bool {
+        var chars = [Unicode.Scalar]()
+        var i = start
+        while i < s.count, !isTerminator(s[i]), chars.count <= 10 {
+            if s[i] != "_" { chars.append(s[i]) }
+            i += 1
+        }
+        guard chars.count == 10, chars[4] == "-", chars[7] == "-",
+              chars.allSatisfy({ ("0"..."9").contains($0) || $0 == "-" }) else { return false }
+        return i + 2 < s.count && s[i] == " " && ("0"..."9").contains(s[i + 1]) && isTerminator(s[i + 2])
+    }
+
+    /// toml++'s value terminators: whitespace (Unicode's too), `]`, `}`, `,` and `#`.
+    private static func isTerminator(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}"..."\u{200A}",
+             "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{FEFF}", "]", "}", ",", "#":
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A scalar that continues a bare key or a value (so a digit after it does not start a value).
+    private static func isValueScalar(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "_-+.:".unicodeScalars.contains(c))
     }
 
     /// The delimiter of a multi-line string starting at `i` (`"` for `"""`, `'` for `'''`), or nil.

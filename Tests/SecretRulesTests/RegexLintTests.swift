@@ -37,7 +37,7 @@ import Testing
     @Test(arguments: [
         ("id = [ }\n", 1), ("x = 1\nid = [ 1, }\n", 2), ("x = [ [ } ] ]", 1), ("x = [\n# c\n}]", 3), ("x = [\r\n}]\r\n", 2),
         ("id = [\u{2028}]", 1), ("id = [ 1,\u{2029} ]", 1), ("id = [\u{85}]", 1), ("a = { b = [ } }", 1),
-        ("a = 1\r\n[é]\r\n", 2), (#"a = """"# + "\n\n" + #"""""# + "\n[é]", 4), ("a = \"x\\\n[é]\n", 2),
+        ("a = 1\r\n[é]\r\n", 2), ("[[keys]]\noviironment = 1013-05-20 0    # s gy", 2), ("x = [1_013-05-20 7]", 1), (#"a = """"# + "\n\n" + #"""""# + "\n[é]", 4), ("a = \"x\\\n[é]\n", 2),
     ])
     func anArrayElementThatIsNoValueIsAnErrorNotACrash(text: String, line: Int) {
         #expect(TOMLPrecheck.problem(text)?.line == line, "\(text.debugDescription)")
@@ -53,6 +53,7 @@ import Testing
     @Test(arguments: [
         #"a = [ "}", '}', """"# + "\n}" + #"""", { b = 1 }, ]"# + "\r\n[t]\r\nc = [\r\n  # }\r\n  1,\r\n]\r\n",
         #"x = [""""# + "a" + #""""", 1]"# + "\n[[keys]]\nid = \"k\"\n[[keys]]\nid = 'l'\n",
+        "t = 1979-05-27 07:32:00\nd = 1979-05-27\nu = [1979-05-27 07:32:00Z, 2024-01-01]\n",
         "[ \"quoted é\" ]\n[a.'b'.\"c\"]\nx = { y = [ [], { z = \"]\" } ] }\n",
         #"s = "a\"[é]""# + "\nt = '''\n[é]\n'''\n",
     ])
