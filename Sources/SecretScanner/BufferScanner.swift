@@ -105,13 +105,18 @@ public final class BufferScanner {
         for item in work {
             let rule = compiled.rules[item.rule]
             guard !gaveUp.contains(item.rule), ruleApplies(rule, to: path) else { continue }
+            // Only the regex search draws on the budget; judging the matches (validators, fingerprints) does not.
             let budget = budget(for: item.rule)
+            var matches = [RegexMatch]()
             budget.begin()
             for window in item.windows {
                 guard confirm(rule, index: item.rule, in: buffer, window: window, input: input, budget: budget,
-                              lines: &lines, into: &findings) else { break }
+                              into: &matches) else { break }
             }
             budget.end()
+            for m in matches {
+                if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
+            }
         }
         if named, !compiled.namedRules.isEmpty {
             try namedFindings(buffer, input, lines: &lines, anyGate: anyGate, into: &findings)
@@ -189,12 +194,12 @@ public final class BufferScanner {
         return b
     }
 
-    /// Runs `rule` over one window. False when the rule gave up on this input (its backtracking limit or its
-    /// time budget): reported once, as an incomplete scan, and the rule skips the rest of the input.
+    /// Runs `rule`'s regex over one window, adding its matches. False when the rule gave up on this input (its
+    /// backtracking limit or its time budget): reported once, as an incomplete scan, and the rule skips the
+    /// rest of the input (the matches found before still count).
     private func confirm(_ rule: CompiledRule, index: Int, in buffer: UnsafeRawBufferPointer, window: Range<Int>, input: InputContext,
-                         budget: RegexBudget, lines: inout LineIndex, into findings: inout [Finding]) -> Bool {
+                         budget: RegexBudget, into matches: inout [RegexMatch]) -> Bool {
         guard let regex = rule.regex else { return true }
-        var matches = [RegexMatch]()
         var completed = true
         do {
             try regex.forEachMatch(in: buffer, range: window, scratch: rule.rule.isBuiltIn ? matchScratch : userMatchScratch,
@@ -211,9 +216,6 @@ public final class BufferScanner {
                 warnings.append(ScanNote(.incomplete, path: input.path,
                                          "rule '\(rule.rule.id)' \(why); the rest of this file was not checked by it, so the scan is incomplete"))
             }
-        }
-        for m in matches {
-            if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
         }
         return completed
     }
