@@ -52,3 +52,35 @@ extension IndexFileTests {
         #expect(IndexFile(bytes: [UInt8](bytes)) == nil)
     }
 }
+
+/// Pack files the fuzz target (Fuzz/FuzzPackOrder) found crashing the reading order: an index whose
+/// 64-bit offset table names an offset of 2^48 or more (past the pack's end) made a node key whose pack
+/// number was out of range.
+@Suite struct PackOrderTests {
+    /// One pack holding `ids` (sorted) at 64-bit `offsets`, and `body` after the pack header.
+    func objectsFolder(ids: [[UInt8]], offsets: [UInt64], body: [UInt8]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-pack-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/pack", withIntermediateDirectories: true)
+        func be32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+        var index: [UInt8] = [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]
+        for byte in 0..<256 { index += be32(UInt32(ids.filter { Int($0[0]) <= byte }.count)) }
+        index += ids.flatMap { $0 } + [UInt8](repeating: 0, count: 4 * ids.count)
+        for n in offsets.indices { index += be32(0x8000_0000 | UInt32(n)) }
+        for offset in offsets { index += withUnsafeBytes(of: offset.bigEndian) { Array($0) } }
+        index += [UInt8](repeating: 0, count: 40)
+        let pack = Array("PACK".utf8) + [0, 0, 0, 2] + be32(UInt32(ids.count)) + body
+        FileManager.default.createFile(atPath: folder + "/pack/pack-t.idx", contents: Data(index))
+        FileManager.default.createFile(atPath: folder + "/pack/pack-t.pack", contents: Data(pack))
+        return folder
+    }
+
+    @Test func anOffsetPastThePackIsNotFollowed() throws {
+        let ids = [[UInt8](repeating: 0x10, count: 20), [UInt8](repeating: 0x20, count: 20)]
+        let blob: [UInt8] = [0x35] + Array("hello".utf8)
+        let folder = try objectsFolder(ids: ids, offsets: [1 << 50 | 12, 12], body: blob)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let wanted = ids.map { id in id.withUnsafeBytes { ObjectID(bytes: $0) } }
+        let order = PackOrder(objectsDirectory: folder).readingOrder(wanted)
+        #expect(order.sorted() == [0, 1])
+    }
+}
