@@ -121,6 +121,11 @@ if ProcessInfo.processInfo.environment["KEYWARDEN_FUZZ"] == "1" {
         ("FuzzLedger", ["KeyAge"]),
         ("FuzzJWT", ["Credentials"]),
         ("FuzzWebhookSignature", ["Webhooks"]),
+        ("FuzzGitIndex", ["GitRepository"]),
+        ("FuzzGitTree", ["GitRepository"]),
+        ("FuzzPackOrder", ["GitRepository"]),
+        ("FuzzHTTPResponse", ["Verification"]),
+        ("FuzzNamedValues", ["NamedValues"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: [.unsafeFlags(sanitize)]))
     for (name, dependencies) in fuzzTargets {

@@ -29,8 +29,16 @@ case $corpus_status in
   3) corpus_note="NOTE: the false-positive corpus check was NOT run (no Swift packages at ${KEYWARDEN_FP_PACKAGES:-/opt/swift-packages}); .ci/run requires it" ;;
   *) exit "$corpus_status" ;;
 esac
+# The short fuzz pass (10 s per libFuzzer target, scripts/fuzz.sh; its sanitizer build has its own scratch
+# path, .build-fuzz): CI runs it (.ci/run sets KEYWARDEN_FUZZ_SHORT=1), `make fuzz-short` runs it alone.
+fuzz_note="NOTE: the short fuzz pass was not run (KEYWARDEN_FUZZ_SHORT=1 or make fuzz-short runs it)"
+if [ "${KEYWARDEN_FUZZ_SHORT:-0}" = 1 ]; then
+  scripts/fuzz.sh 10
+  fuzz_note=""
+fi
 # One closing line for CI: the Swift test run's totals.
 summary=$(grep -Eo 'Test run with [0-9]+ tests? in [0-9]+ suites? passed' .build/test-output.txt | tail -n 1 || true)
 total=$(echo "$summary" | grep -Eo '[0-9]+' | head -n 1)
 [ -z "$corpus_note" ] || echo "$corpus_note"
+[ -z "$fuzz_note" ] || echo "$fuzz_note"
 echo "tests: ${total:-0} passed, 0 failed"

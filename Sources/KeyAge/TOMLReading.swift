@@ -12,9 +12,8 @@ enum TOMLReading {
             let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
             throw KeyAgeError(.malformedLedger, "not valid TOML: NUL character", file: file, line: line)
         }
-        if let line = TOMLPrecheck.crashingLine(text) {
-            throw KeyAgeError(.malformedLedger, "not valid TOML: a table name must start with a letter, digit, '_', '-' or a quote",
-                              file: file, line: line)
+        if let problem = TOMLPrecheck.problem(text) {
+            throw KeyAgeError(.malformedLedger, "not valid TOML: \(problem.message)", file: file, line: problem.line)
         }
         let table: TOMLTable
         do {

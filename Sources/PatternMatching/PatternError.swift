@@ -8,6 +8,8 @@ public struct PatternError: ModuleError {
         case invalidPattern(offset: Int)
         /// The backtracking limit was hit (a pattern too costly for this input).
         case matchLimit
+        /// A rule used up its time budget on one input (`RegexBudget`).
+        case budget
         /// A Vectorscan database could not be built, loaded or used.
         case engine
     }

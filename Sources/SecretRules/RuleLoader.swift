@@ -107,8 +107,8 @@ public enum RuleLoader {
 
     /// The TOML table of `text`; a syntax error names `file` and the line.
     static func table(_ text: String, file: String) throws(RulesError) -> TOMLTable {
-        if let line = TOMLPrecheck.crashingLine(text) {
-            throw RulesError(file: file, line: line, message: "TOML syntax: a table name must start with a letter, digit, '_', '-' or a quote")
+        if let problem = TOMLPrecheck.problem(text) {
+            throw RulesError(file: file, line: problem.line, message: "TOML syntax: \(problem.message)")
         }
         do {
             return try TOMLTable(string: text)

@@ -26,6 +26,12 @@ public final class BufferScanner {
     let fingerprinter: Fingerprinter
     private let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
+    /// For the rules of a repository's or user's config: lower PCRE2 limits than the built-in rules get.
+    private let userMatchScratch = MatchScratch(matchLimit: RuleBudget.userMatchLimit, depthLimit: RuleBudget.userDepthLimit)
+    /// This input's budget per rule (by index), and the rules that gave up on it (each reported once).
+    private var budgets: [Int: RegexBudget] = [:]
+    private var gaveUp = Set<Int>()
+    private var inputSize = 0
     private var candidates: [[Int]]
     /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
     var gateHits: [Bool]
@@ -53,6 +59,9 @@ public final class BufferScanner {
     public func scan(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, postprocess: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
         if compiled.globalAllowlists.contains(where: { $0.allowsWholePath(path, scratch: matchScratch) }) { return [] }
+        budgets.removeAll(keepingCapacity: true)
+        gaveUp.removeAll(keepingCapacity: true)
+        inputSize = buffer.count
         var lines = LineIndex(buffer)
         var findings = try match(buffer, input, lines: &lines)
         findings += try decodedFindings(buffer, input, lines: &lines)
@@ -95,9 +104,18 @@ public final class BufferScanner {
         var findings = [Finding]()
         for item in work {
             let rule = compiled.rules[item.rule]
-            guard ruleApplies(rule, to: path) else { continue }
+            guard !gaveUp.contains(item.rule), ruleApplies(rule, to: path) else { continue }
+            // Only the regex search draws on the budget; judging the matches (validators, fingerprints) does not.
+            let budget = budget(for: item.rule)
+            var matches = [RegexMatch]()
+            budget.begin()
             for window in item.windows {
-                confirm(rule, in: buffer, window: window, input: input, lines: &lines, into: &findings)
+                guard confirm(rule, index: item.rule, in: buffer, window: window, input: input, budget: budget,
+                              into: &matches) else { break }
+            }
+            budget.end()
+            for m in matches {
+                if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
             }
         }
         if named, !compiled.namedRules.isEmpty {
@@ -168,22 +186,38 @@ public final class BufferScanner {
         return out
     }
 
-    private func confirm(_ rule: CompiledRule, in buffer: UnsafeRawBufferPointer, window: Range<Int>, input: InputContext,
-                         lines: inout LineIndex, into findings: inout [Finding]) {
-        guard let regex = rule.regex else { return }
-        var matches = [RegexMatch]()
+    /// The budget of rule `index` on the current input, made on first use (`RuleBudget`).
+    private func budget(for index: Int) -> RegexBudget {
+        if let b = budgets[index] { return b }
+        let b = RuleBudget.make(builtIn: compiled.rules[index].rule.isBuiltIn, inputBytes: inputSize)
+        budgets[index] = b
+        return b
+    }
+
+    /// Runs `rule`'s regex over one window, adding its matches. False when the rule gave up on this input (its
+    /// backtracking limit or its time budget): reported once, as an incomplete scan, and the rule skips the
+    /// rest of the input (the matches found before still count).
+    private func confirm(_ rule: CompiledRule, index: Int, in buffer: UnsafeRawBufferPointer, window: Range<Int>, input: InputContext,
+                         budget: RegexBudget, into matches: inout [RegexMatch]) -> Bool {
+        guard let regex = rule.regex else { return true }
+        var completed = true
         do {
-            try regex.forEachMatch(in: buffer, range: window, scratch: matchScratch) { m in
+            try regex.forEachMatch(in: buffer, range: window, scratch: rule.rule.isBuiltIn ? matchScratch : userMatchScratch,
+                                   budget: budget) { m in
                 matches.append(m)
                 return true
             }
         } catch {
-            warnings.append(ScanNote(.rule, path: input.path,
-                                     "rule '\(rule.rule.id)' gave up (\(error.message)); part of that file went unchecked by it"))
+            completed = false
+            if gaveUp.insert(index).inserted {
+                let why = error.code == .budget
+                    ? "used up its time budget (\(RuleBudget.describe(budget.seconds)) CPU for this file)"
+                    : "hit its backtracking limit (\(error.message))"
+                warnings.append(ScanNote(.incomplete, path: input.path,
+                                         "rule '\(rule.rule.id)' \(why); the rest of this file was not checked by it, so the scan is incomplete"))
+            }
         }
-        for m in matches {
-            if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
-        }
+        return completed
     }
 
     private func evaluate(_ rule: CompiledRule, match m: RegexMatch, buffer: UnsafeRawBufferPointer, input: InputContext,

@@ -36,9 +36,13 @@ public struct ScanResult: Sendable {
     public var skipped: [ScanNote] = []
     /// Inputs that could not be read, each with the reason. A scan with errors exits 2.
     public var errors: [ScanNote] = []
-    /// Non-fatal notes (a rule that gave up on part of a file).
+    /// Notes that do not stop the scan: configuration warnings, and a rule that gave up on part of a file
+    /// (reason `.incomplete`, which makes the scan exit 2).
     public var warnings: [ScanNote] = []
     public var seconds = 0.0
+
+    /// True when a rule gave up on part of an input: a clean result would not be trustworthy (exit 2).
+    public var isIncomplete: Bool { warnings.contains { $0.reason == .incomplete } }
 
     public init() {}
 }
@@ -95,12 +99,20 @@ public struct ScanSession: Sendable {
 
     /// Scans bytes already in memory (standard input, a git blob).
     public func scanBytes(_ bytes: [UInt8], context: InputContext, postprocess: Bool = true) throws(ScanError) -> [Finding] {
+        var warnings = [ScanNote]()
+        return try scanBytes(bytes, context: context, postprocess: postprocess, warnings: &warnings)
+    }
+
+    /// The same, adding the scanner's notes (a rule that gave up) to `warnings`.
+    public func scanBytes(_ bytes: [UInt8], context: InputContext, postprocess: Bool = true,
+                          warnings: inout [ScanNote]) throws(ScanError) -> [Finding] {
         let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
         var out = [Finding]()
         var failure: ScanError?
         bytes.withUnsafeBytes { buf in
             do { out = try scanner.scan(buf, context, postprocess: postprocess) } catch let e as ScanError { failure = e } catch {}
         }
+        warnings += scanner.warnings
         if let failure { throw failure }
         return out
     }

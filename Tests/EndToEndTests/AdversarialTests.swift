@@ -187,6 +187,50 @@ import TestSupport
         #expect(r.stderr.contains(".keywarden.toml"), "the message names the file: \(r.stderr)")
     }
 
+    /// TOML that aborted the process inside toml++ (found by fuzzing, issue 14): an array element that is
+    /// `}` or a line separator, and a bad table name in a CRLF file. Each is a syntax error naming the file
+    /// and line, exit 2, whether it is the config, a rules file or the ledger.
+    @Test(arguments: ["id = [ }\n", "x = 1\r\nid = [\r\n}]\r\n", "id = [ 1, \u{2028} ]\n", "x = 1\r\n[é]\r\n",
+                      "[[keys]]\noviironment = 1013-05-20 0    # s gy\n"])
+    func tomlThatCrashedTheParserIsASyntaxError(text: String) throws {
+        try dir.write("clean.txt", "nothing\n")
+        try dir.write(".keywarden.toml", text)
+        let config = try Run.keywarden(["scan", "--no-git", "clean.txt"], in: dir.path(), environment: env)
+        #expect(config.status == 2, "exit \(config.status): \(config.stderr)")
+        #expect(config.stderr.contains(".keywarden.toml:") && config.stderr.contains("TOML syntax"), "\(config.stderr)")
+        try FileManager.default.removeItem(atPath: dir.path(".keywarden.toml"))
+        try dir.write("rules.toml", text)
+        let rules = try Run.keywarden(["rules", "check", "--config", dir.path("rules.toml")], in: dir.path(), environment: env)
+        #expect(rules.status == 2, "exit \(rules.status): \(rules.stderr)")
+        #expect(rules.stderr.contains("rules.toml:"), "\(rules.stderr)")
+        try dir.write("keys.toml", text)
+        let ledger = try Run.keywarden(["keys", "status", "--ledger", dir.path("keys.toml")], in: dir.path(), environment: env)
+        #expect(ledger.status == 2, "exit \(ledger.status): \(ledger.stderr)")
+        #expect(ledger.stderr.contains("keys.toml:") && ledger.stderr.contains("not valid TOML"), "\(ledger.stderr)")
+    }
+
+    /// A config rule that backtracks catastrophically (`(?:(a|aa)+;|!)` took 8.1 s on 8.7 KB and about 15
+    /// minutes per MB) is stopped by its budget on that file: one warning naming the rule and the file, the
+    /// rest of the file still scanned by the other rules, and exit 2 because the scan is incomplete.
+    @Test func aRuleThatUsesUpItsBudgetIsNamedOnceAndTheScanExits2() throws {
+        let quotes = String(repeating: "'", count: 3)
+        try dir.write(".keywarden.toml", "[extend]\nuseDefault = true\n\n[[rules]]\nid = \"slow-rule\"\nregex = \(quotes)(?:(a|aa)+;|!)\(quotes)\n")
+        var line = ""
+        for i in 1...4000 { line += String(repeating: "a", count: 21) + (i % 40 == 0 ? "!" : "b") }
+        let secret = secretLine()
+        try dir.write("slow.txt", line + "\n" + secret.line)
+        for arguments in [["scan", "--no-git", "slow.txt"], ["scan", "-"]] {
+            let r = arguments.last == "-"
+                ? try shell(arguments, "< slow.txt")
+                : try Run.keywarden(arguments, in: dir.path(), environment: env)
+            #expect(r.status == 2, "\(arguments): exit \(r.status): \(r.stderr)")
+            let notes = r.stderr.split(separator: "\n").filter { $0.contains("slow-rule") }
+            #expect(notes.count == 1, "one warning: \(r.stderr)")
+            #expect(notes.first.map { $0.contains("warning") && $0.contains("slow") && $0.contains("incomplete") } == true, "\(r.stderr)")
+            #expect(r.stdout.contains("maintainx"), "the other rules still found the key: \(r.stdout)")
+        }
+    }
+
     @Test func unknownSettingsAreWarningsInTheJSONReportToo() throws {
         try dir.write(".keywarden.toml", "[hook]\non_eror = \"warn\"\n")
         try dir.write("clean.txt", "nothing\n")

@@ -22,6 +22,22 @@ import TestSupport
         #expect(direct.status == 2, "an error is exit 2")
     }
 
+    /// A rule that gives up on a staged file (its time budget or backtracking limit) leaves the check
+    /// unfinished: the commit is blocked as for an internal error (issue 14), not let through as clean.
+    @Test func aRuleThatGivesUpBlocksTheCommitAsUnfinished() throws {
+        let repo = try HookFixture()
+        let quotes = String(repeating: "'", count: 3)
+        try repo.write(".keywarden.toml", "[[rules]]\nid = \"slow-rule\"\nregex = \(quotes)(?:(a|aa)+;|!)\(quotes)\n")
+        var line = ""
+        for i in 1...4000 { line += String(repeating: "a", count: 21) + (i % 40 == 0 ? "!" : "b") }
+        try repo.write("slow.txt", line + "\n")
+        try repo.git("add", "-A")
+        let direct = try repo.keywarden(["hook", "run", "pre-commit"])
+        #expect(direct.status == 2, "\(direct.stderr)")
+        #expect(direct.stderr.contains("slow-rule") && direct.stderr.contains("incomplete"), "\(direct.stderr)")
+        #expect(direct.stderr.contains("fail closed"), "\(direct.stderr)")
+    }
+
     @Test func onErrorWarnLetsTheCommitThroughWithAWarning() throws {
         let repo = try HookFixture()
         try repo.write(".keywarden.toml", brokenRules + "[hook]\non_error = \"warn\"\n")

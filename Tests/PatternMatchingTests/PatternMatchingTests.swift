@@ -105,3 +105,54 @@ import Testing
         }
     }
 }
+
+/// A rule's time budget per input (issue 14): PCRE2's match limit starts again at every start position, so
+/// only a cumulative budget bounds a catastrophic pattern over a whole file.
+@Suite struct RegexBudgetTests {
+    /// Runs of `a` that `(a|aa)+` splits every possible way before the `b` fails each attempt.
+    static let catastrophic = String(repeating: String(repeating: "a", count: 21) + "b", count: 4000) + "!"
+
+    @Test func aCatastrophicPatternStopsWhenItsBudgetIsSpent() throws {
+        let regex = try CompiledRegex("(?:(a|aa)+;|!)")
+        let budget = RegexBudget(seconds: 0.05, startsPerCall: 64)
+        budget.begin()
+        var matches = 0
+        #expect {
+            try Array(Self.catastrophic.utf8).withUnsafeBytes { buf in
+                try regex.forEachMatch(in: buf, range: 0..<buf.count, scratch: MatchScratch(), budget: budget) { _ in
+                    matches += 1
+                    return true
+                }
+            }
+        } throws: { error in
+            (error as? PatternError)?.code == .budget
+        }
+        budget.end()
+        #expect(budget.exhausted)
+        #expect(matches == 0, "stopped long before the '!' at the end")
+    }
+
+    /// Searching a few start positions per call finds exactly what one unlimited call finds.
+    @Test(arguments: [1, 3, 64, 4096])
+    func aBudgetedSearchFindsTheSameMatches(startsPerCall: Int) throws {
+        var text = ""
+        for i in 0..<300 { text += i % 7 == 0 ? "key=AKIA\(String(repeating: "Q", count: i % 20))\n" : "line \(i) ab;cd\n" }
+        for pattern in ["AKIA[A-Z]{0,16}", "(?m)^line [0-9]+", "(?<=key=)\\w+$", "x*", "(?s)ab.{0,40}cd"] {
+            let regex = try CompiledRegex(pattern)
+            func all(_ budget: RegexBudget?) throws -> [Range<Int>] {
+                var found = [Range<Int>]()
+                try Array(text.utf8).withUnsafeBytes { buf in
+                    try regex.forEachMatch(in: buf, range: 5..<(buf.count - 3), scratch: MatchScratch(), budget: budget) {
+                        found.append($0.range)
+                        return true
+                    }
+                }
+                return found
+            }
+            let budget = RegexBudget(seconds: 60, startsPerCall: startsPerCall)
+            budget.begin()
+            #expect(try all(budget) == all(nil), "\(pattern)")
+            budget.end()
+        }
+    }
+}

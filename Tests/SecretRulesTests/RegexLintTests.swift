@@ -1,4 +1,4 @@
-import SecretRules
+@testable import SecretRules
 import SystemSupport
 import Testing
 
@@ -29,6 +29,36 @@ import Testing
 
     @Test func arraysAndMultiLineStringsAreNotHeaders() throws {
         let text = "x = [\n  [1, 2],\n  [ [3] ],\n]\ny = \'\'\'\n[^a-z]\n\'\'\'\nz = \"[^\"\n[ok]\n"
-        #expect(TOMLPrecheck.crashingLine(text) == nil)
+        #expect(TOMLPrecheck.problem(text) == nil)
+    }
+
+    /// `id = [ }` aborted keywarden in toml++'s parse_value (the ledger fuzz target), and so did a line
+    /// separator as an array element; a CRLF file hid a bad header from the line-by-line check.
+    @Test(arguments: [
+        ("id = [ }\n", 1), ("x = 1\nid = [ 1, }\n", 2), ("x = [ [ } ] ]", 1), ("x = [\n# c\n}]", 3), ("x = [\r\n}]\r\n", 2),
+        ("id = [\u{2028}]", 1), ("id = [ 1,\u{2029} ]", 1), ("id = [\u{85}]", 1), ("a = { b = [ } }", 1),
+        ("a = 1\r\n[é]\r\n", 2), ("[[keys]]\noviironment = 1013-05-20 0    # s gy", 2), ("x = [1_013-05-20 7]", 1), (#"a = """"# + "\n\n" + #"""""# + "\n[é]", 4), ("a = \"x\\\n[é]\n", 2),
+    ])
+    func anArrayElementThatIsNoValueIsAnErrorNotACrash(text: String, line: Int) {
+        #expect(TOMLPrecheck.problem(text)?.line == line, "\(text.debugDescription)")
+        #expect {
+            _ = try ProjectSettings.parse(text, file: "conf.toml")
+        } throws: { error in
+            "\(error)".hasPrefix("conf.toml:\(line):")
+        }
+    }
+
+    /// Valid TOML is never refused by the precheck: braces and brackets inside strings, multi-line
+    /// strings with extra closing quotes, inline tables in arrays, comments, CRLF line ends.
+    @Test(arguments: [
+        #"a = [ "}", '}', """"# + "\n}" + #"""", { b = 1 }, ]"# + "\r\n[t]\r\nc = [\r\n  # }\r\n  1,\r\n]\r\n",
+        #"x = [""""# + "a" + #""""", 1]"# + "\n[[keys]]\nid = \"k\"\n[[keys]]\nid = 'l'\n",
+        "t = 1979-05-27 07:32:00\nd = 1979-05-27\nu = [1979-05-27 07:32:00Z, 2024-01-01]\n",
+        "[ \"quoted é\" ]\n[a.'b'.\"c\"]\nx = { y = [ [], { z = \"]\" } ] }\n",
+        #"s = "a\"[é]""# + "\nt = '''\n[é]\n'''\n",
+    ])
+    func validTOMLPassesThePrecheck(text: String) throws {
+        #expect(TOMLPrecheck.problem(text) == nil, "\(text.debugDescription)")
+        #expect(throws: Never.self) { _ = try RuleLoader.table(text, file: "conf.toml") }
     }
 }

@@ -70,6 +70,11 @@ struct IndexFile {
             guard n > 0 else { return nil }
             offset += n
         }
+        self.init(bytes: bytes)
+    }
+
+    /// The index in `bytes` (the whole file), or nil when it is malformed or not understood.
+    init?(bytes: [UInt8]) {
         guard bytes.withUnsafeBytes({ parse($0) }) else { return nil }
     }
 
@@ -91,6 +96,9 @@ struct IndexFile {
         let count = Int(Self.u32(b, 8))
         let end = b.count - 20
         var at = 12
+        // Every entry takes at least 62 bytes: a count the file cannot hold is malformed, and must not size
+        // the arrays below (a header claiming 4 billion entries asked for 200 GB; found by fuzzing).
+        guard count <= (end - at) / 62 else { return false }
         entries.reserveCapacity(count)
         paths.reserveCapacity(count * 48)
         var previous: (start: Int, length: Int) = (0, 0)
@@ -114,11 +122,12 @@ struct IndexFile {
                 var c = b[at]; at += 1
                 var strip = Int(c & 0x7F)
                 while c & 0x80 != 0 {
-                    guard at < end else { return false }
+                    // Checked on every byte: a long varint would overflow into a negative count (found by fuzzing).
+                    guard at < end, strip <= previous.length else { return false }
                     c = b[at]; at += 1
                     strip = ((strip + 1) << 7) | Int(c & 0x7F)
                 }
-                guard strip <= previous.length else { return false }
+                guard strip >= 0, strip <= previous.length else { return false }
                 paths.append(contentsOf: paths[previous.start..<(previous.start + previous.length - strip)])
                 guard let nul = Self.nul(b, from: at, end: end) else { return false }
                 paths.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
@@ -167,15 +176,20 @@ struct IndexFile {
         return true
     }
 
-    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int) -> CachedTree? {
-        guard let nul = nul(b, from: at, end: end) else { return nil }
+    /// Deeper cached trees than this are malformed (each level is a path component; the recursion must not
+    /// exhaust the stack on a crafted extension).
+    static let maxTreeDepth = 1024
+
+    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int, depth: Int = 0) -> CachedTree? {
+        guard depth <= maxTreeDepth, let nul = nul(b, from: at, end: end) else { return nil }
         let name = Array(UnsafeRawBufferPointer(rebasing: b[at..<nul]))
         at = nul + 1
         func number(until terminator: UInt8) -> Int? {
             var negative = false, value = 0, digits = 0
             while at < end, b[at] != terminator {
                 if b[at] == 45, digits == 0, !negative { negative = true } else {
-                    guard b[at] >= 48, b[at] <= 57 else { return nil }
+                    // Ten digits at most: more would overflow (a count is below 2^32 anyway).
+                    guard b[at] >= 48, b[at] <= 57, digits < 10 else { return nil }
                     value = value * 10 + Int(b[at] - 48); digits += 1
                 }
                 at += 1
@@ -193,7 +207,7 @@ struct IndexFile {
         }
         let node = CachedTree(name: name, entryCount: entryCount, id: id)
         for _ in 0..<subtrees {
-            guard let child = parseTree(b, &at, end) else { return nil }
+            guard let child = parseTree(b, &at, end, depth: depth + 1) else { return nil }
             node.children.append(child)
         }
         return node

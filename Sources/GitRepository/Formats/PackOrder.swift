@@ -129,6 +129,8 @@ struct PackOrder {
             byte = raw[at]; at += 1
             var distance = UInt64(byte & 0x7F)
             while byte & 0x80 != 0, at < raw.count {
+                // A distance past the start of the pack is corrupt; stopping there also keeps it from overflowing.
+                guard distance <= offset else { return nil }
                 byte = raw[at]; at += 1
                 distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
             }
@@ -165,7 +167,10 @@ struct PackOrder {
                         guard at + 8 <= raw.count else { return nil }
                         offset = UInt64(u32(at)) << 32 | UInt64(u32(at + 4))
                     }
-                    return offset
+                    // An entry lies inside its pack after the 12-byte header. A larger offset is corrupt, and
+                    // one of 2^48 or more would also spill into the pack number of `readingOrder`'s node keys
+                    // (found by fuzzing: an index out of range).
+                    return offset >= 12 && offset < UInt64(pack.size) ? offset : nil
                 }
                 if order < 0 { low = mid + 1 } else { high = mid }
             }

@@ -1,4 +1,5 @@
 internal import CPCRE2
+import Foundation
 import Synchronization
 
 /// One match of a `CompiledRegex`: byte ranges into the subject, the whole match first, then each group
@@ -45,7 +46,8 @@ public final class CompiledRegex: @unchecked Sendable {
     }
 
     private static func options(caseless: Bool, multiline: Bool) -> UInt32 {
-        var options: UInt32 = 0
+        // The offset limit lets a budgeted search try a few start positions per call (`RegexBudget`).
+        var options: UInt32 = PCRE2_USE_OFFSET_LIMIT
         if caseless { options |= PCRE2_CASELESS }
         if multiline { options |= PCRE2_MULTILINE }
         return options
@@ -100,9 +102,15 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// Calls `body` for each non-overlapping match that starts in `range` and ends inside it.
     /// `subject` is the whole buffer, so that anchors and look-behind see the real context before `range`.
-    /// Returns `false` from `body` to stop early. Throws `.matchLimit` when the pattern backtracks too much.
+    /// Returns `false` from `body` to stop early. Throws `.matchLimit` when the pattern backtracks too much
+    /// on one attempt, and `.budget` when `budget` (the rule's allowance for this input) is used up.
+    ///
+    /// PCRE2's match limit bounds one attempt and starts again at every start position, so one call over a
+    /// long subject is unbounded (`(?:(a|aa)+;|!)` spent seconds on a few kilobytes). With a budget, each
+    /// call may start a match at only `budget.startsPerCall` positions (PCRE2's offset limit), and the
+    /// budget is checked between calls.
     public func forEachMatch(in subject: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatchScratch,
-                             _ body: (RegexMatch) -> Bool) throws(PatternError) {
+                             budget: RegexBudget? = nil, _ body: (RegexMatch) -> Bool) throws(PatternError) {
         let (code, captureCount) = try compiled(jit: true)
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         guard let context = scratch.context, let data = scratch.matchData(pairs: captureCount + 1) else {
@@ -111,8 +119,22 @@ public final class CompiledRegex: @unchecked Sendable {
         var start = range.lowerBound
         let end = min(range.upperBound, subject.count)
         while start <= end {
+            var lastStart = end
+            if let budget {
+                if budget.overrun() { throw PatternError(.budget, "it used up its time budget for this input") }
+                lastStart = min(end, start + budget.startsPerCall - 1)
+                pcre2_set_offset_limit_8(context, lastStart)
+            } else {
+                pcre2_set_offset_limit_8(context, Self.unset)
+            }
             let rc = pcre2_match_8(code, base, end, start, 0, data, context)
-            if rc == PCRE2_ERROR_NOMATCH { return }
+            if rc == PCRE2_ERROR_NOMATCH {
+                if lastStart < end {
+                    start = lastStart + 1
+                    continue
+                }
+                return
+            }
             if rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT
                 || rc == PCRE2_ERROR_JIT_STACKLIMIT {
                 throw PatternError(.matchLimit, "pattern exceeded its backtracking limit")
@@ -158,6 +180,69 @@ public final class CompiledRegex: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 256)
         let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
         return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// A rule's allowance of CPU time on one input (issue 14): its windows, and the decoded text inside that
+/// input, draw on one budget; once it is spent the rule stops on that input and the scan reports it.
+///
+/// Time is this thread's CPU time, so a loaded machine does not use up a budget: the wall clock (cheap to
+/// read) only decides when the CPU clock (a system call) is worth reading. Work is timed between `begin`
+/// and `end`; `forEachMatch` asks `overrun` between its calls.
+public final class RegexBudget {
+    /// CPU seconds this rule may spend on the input.
+    public let seconds: Double
+    /// How many start positions one PCRE2 call may try (its worst case is this times the match limit).
+    public let startsPerCall: Int
+    /// True once the budget ran out.
+    public private(set) var exhausted = false
+    /// CPU seconds spent so far, in finished `begin`/`end` spans.
+    public private(set) var spent = 0.0
+    private var cpuAtBegin = 0.0
+    private var nextCheck = Double.infinity
+
+    public init(seconds: Double, startsPerCall: Int) {
+        self.seconds = seconds
+        self.startsPerCall = max(1, startsPerCall)
+    }
+
+    /// Starts timing work charged to this budget.
+    public func begin() {
+        cpuAtBegin = Self.threadCPU()
+        // CPU time cannot run ahead of the wall clock, so nothing needs checking before this moment.
+        nextCheck = Self.wall() + max(0, seconds - spent)
+    }
+
+    /// Stops timing; the span is added to `spent`.
+    public func end() {
+        spent += Self.threadCPU() - cpuAtBegin
+        nextCheck = .infinity
+    }
+
+    /// True when the budget is used up (checked between PCRE2 calls, inside `begin`/`end`).
+    func overrun() -> Bool {
+        if exhausted { return true }
+        let now = Self.wall()
+        guard now >= nextCheck else { return false }
+        let used = spent + Self.threadCPU() - cpuAtBegin
+        if used >= seconds {
+            exhausted = true
+            return true
+        }
+        nextCheck = now + (seconds - used)
+        return false
+    }
+
+    static func wall() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
 

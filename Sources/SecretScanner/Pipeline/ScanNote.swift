@@ -19,8 +19,11 @@ public struct ScanNote: Sendable, Equatable, CustomStringConvertible {
         case unreadable
         /// A git object, reference or repository problem.
         case git
-        /// A rule that does not compile, or that gave up on part of an input.
+        /// A rule that does not compile.
         case rule
+        /// A rule that gave up on an input (its backtracking limit or its time budget): part of that input
+        /// went unchecked by it, so the scan is incomplete and exits 2.
+        case incomplete
         /// Rules, ignore file, baseline, ledger or `.keywarden.toml` problems.
         case configuration
         /// An incomplete history (a shallow clone).

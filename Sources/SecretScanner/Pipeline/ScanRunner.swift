@@ -96,7 +96,7 @@ public struct ScanRunner {
                 return result
             }
             do {
-                result.findings = try session.scanBytes(bytes, context: InputContext(path: "<stdin>"))
+                result.findings = try session.scanBytes(bytes, context: InputContext(path: "<stdin>"), warnings: &result.warnings)
             } catch {
                 result.errors.append(ScanNote(.unreadable, path: "<stdin>", "\(error)"))
             }

@@ -176,7 +176,8 @@ extension Keywarden {
                 }
             }
             Summary.print(report)
-            if !report.result.errors.isEmpty { throw ExitCode(2) }
+            // A rule that gave up on part of a file leaves the scan incomplete: not a clean result.
+            if !report.result.errors.isEmpty || report.result.isIncomplete { throw ExitCode(2) }
             if !report.findings.isEmpty { throw exitCode == 1 ? FindingsExit() : ExitCode(Int32(exitCode)) }
         }
     }
@@ -222,7 +223,8 @@ enum Summary {
         if report.baselined > 0 { summary += ", \(report.baselined) in baseline" }
         if !r.skipped.isEmpty { summary += ", \(r.skipped.count) skipped" }
         if !r.errors.isEmpty { summary += ", \(r.errors.count) error\(r.errors.count == 1 ? "" : "s")" }
-        let style: Style = !r.errors.isEmpty || !report.findings.isEmpty ? .red : .green
+        if r.isIncomplete { summary += ", incomplete (a rule gave up on part of a file)" }
+        let style: Style = !r.errors.isEmpty || r.isIncomplete || !report.findings.isEmpty ? .red : .green
         lines.append(style.apply(summary, enabled: colour))
         Terminal.warn(lines.joined(separator: "\n"))
     }

@@ -153,7 +153,7 @@ struct HookRunner {
     private func finish(_ outcome: Outcome, settings: HookSettings, auditLog: ProjectContext.AuditLog?) throws {
         let report = outcome.report
         let colour = Terminal.colourEnabled(forStdout: false)
-        for w in report.result.warnings { Terminal.warn("keywarden: warning: \(w)") }
+        for w in report.result.warnings where w.reason != .incomplete { Terminal.warn("keywarden: warning: \(w)") }
         let keyStatuses = trackedKeyStatuses(outcome.ledger, settings: settings)
         if settings.warnTrackedKeys || settings.blockOnOverdueKeys {
             for s in keyStatuses {
@@ -167,8 +167,10 @@ struct HookRunner {
             situation.today = today
             Terminal.warn(HookMessage.blocked(report, situation: situation, colour: colour))
         }
-        if !report.result.errors.isEmpty {
-            try failed(report.result.errors.map(\.description), settings: settings, auditLog: auditLog, findings: report)
+        // A rule that gave up on part of a file is an unfinished check too (fail closed).
+        let unfinished = report.result.errors + report.result.warnings.filter { $0.reason == .incomplete }
+        if !unfinished.isEmpty {
+            try failed(unfinished.map(\.description), settings: settings, auditLog: auditLog, findings: report)
             if report.findings.isEmpty { return }
         }
         if !report.findings.isEmpty {

@@ -1,0 +1,64 @@
+import FuzzSupport
+import Foundation
+@testable import GitRepository
+
+/// The pack reader behind the history scan's reading order: `.idx` files (fan-out, names, 32- and 64-bit
+/// offsets) and the entry headers of `.pack` files (object type, size, OFS_DELTA distance, REF_DELTA
+/// base). Random bytes rarely make an index the reader accepts, so the input fills the fields of one:
+///
+///   byte 0       number of objects - 1 (mod 32)
+///   2 per object the first and last byte of its id (ids are sorted and made distinct)
+///   4 per object its offset (high bit: into the 64-bit table, whose 8-byte entries follow)
+///   the rest     the pack file after its 12-byte header
+///
+/// The order must be a permutation of the ids asked for (every id, plus one that is in no pack).
+let folder: String = {
+    var template = Array((NSTemporaryDirectory() + "/keywarden-fuzz-pack-XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else { fatalError("mkdtemp") }
+    let path = String(cString: made)
+    try? FileManager.default.createDirectory(atPath: path + "/pack", withIntermediateDirectories: true)
+    return path
+}()
+
+func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var input = Array(bytes)[...]
+    func take(_ n: Int) -> [UInt8] {
+        let part = Array(input.prefix(n))
+        input = input.dropFirst(part.count)
+        return part + [UInt8](repeating: 0, count: n - part.count)
+    }
+    let count = Int(take(1)[0] % 32) + 1
+    var ids = Set<[UInt8]>()
+    for _ in 0..<count {
+        let ends = take(2)
+        var id = [UInt8](repeating: 0, count: 20)
+        id[0] = ends[0]; id[19] = ends[1]
+        while ids.contains(id) { id[10] &+= 1 }
+        ids.insert(id)
+    }
+    let names = ids.sorted { $0.lexicographicallyPrecedes($1) }
+    var offsets = [UInt8](), large = [UInt8]()
+    for _ in names {
+        let offset = take(4)
+        offsets += offset
+        if offset[0] & 0x80 != 0 { large += take(8) }
+    }
+    var index: [UInt8] = [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]
+    for byte in 0..<256 {
+        let n = UInt32(names.filter { Int($0[0]) <= byte }.count)
+        index += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+    }
+    index += names.flatMap { $0 }
+    index += [UInt8](repeating: 0, count: 4 * names.count)   // CRCs
+    index += offsets + large
+    index += [UInt8](repeating: 0, count: 40)                 // pack and index checksums
+    let pack: [UInt8] = Array("PACK".utf8) + [0, 0, 0, 2, 0, 0, 0, UInt8(count)] + Array(input)
+    FileManager.default.createFile(atPath: folder + "/pack/pack-fuzz.idx", contents: Data(index))
+    FileManager.default.createFile(atPath: folder + "/pack/pack-fuzz.pack", contents: Data(pack))
+    var wanted = names.map { id in id.withUnsafeBytes { ObjectID(bytes: $0) } }
+    wanted.append([UInt8](repeating: 0xEE, count: 20).withUnsafeBytes { ObjectID(bytes: $0) })
+    let order = PackOrder(objectsDirectory: folder).readingOrder(wanted)
+    precondition(order.sorted() == Array(wanted.indices), "not a permutation of the ids")
+}
+
+FuzzSupport.run(fuzzOne)

@@ -1,0 +1,86 @@
+import Foundation
+@testable import GitRepository
+import Testing
+
+/// Malformed `.git/index` files the fuzz target (Fuzz/FuzzGitIndex) found or aimed at: each is refused
+/// (nil: the caller falls back to libgit2), never a crash, a huge allocation or a stack overflow.
+@Suite struct IndexFileTests {
+    /// A version 2 header with `count` entries and no entries after it, then `extensions`, then the
+    /// 20-byte trailer.
+    func index(count: UInt32, extensions: [UInt8] = []) -> [UInt8] {
+        var bytes = Array("DIRC".utf8) + [0, 0, 0, 2]
+        withUnsafeBytes(of: count.bigEndian) { bytes += $0 }
+        return bytes + extensions + [UInt8](repeating: 0, count: 20)
+    }
+
+    func treeExtension(_ body: [UInt8]) -> [UInt8] {
+        var bytes = Array("TREE".utf8)
+        withUnsafeBytes(of: UInt32(body.count).bigEndian) { bytes += $0 }
+        return bytes + body
+    }
+
+    /// Found by fuzzing: a header claiming billions of entries sized the entry arrays from the claim
+    /// (200 GB) before reading any entry.
+    @Test func aCountTheFileCannotHoldIsMalformed() {
+        #expect(IndexFile(bytes: index(count: 0xD500_0004)) == nil)
+        #expect(IndexFile(bytes: index(count: 1) + [UInt8](repeating: 0, count: 40)) == nil)
+        #expect(IndexFile(bytes: index(count: 0)) != nil, "an empty index is fine")
+    }
+
+    @Test func aCachedTreeCountWithTooManyDigitsIsMalformedNotAnOverflow() throws {
+        let body = Array("\u{0}99999999999999999999999 0\n".utf8)
+        let parsed = try #require(IndexFile(bytes: index(count: 0, extensions: treeExtension(body))))
+        #expect(parsed.cachedTree == nil)
+    }
+
+    @Test func aCachedTreeNestedTooDeeplyIsMalformedNotAStackOverflow() throws {
+        let levels = IndexFile.maxTreeDepth + 10
+        let body = [UInt8]((0..<levels).flatMap { _ in Array("d\u{0}-1 1\n".utf8) }) + Array("d\u{0}-1 0\n".utf8)
+        let parsed = try #require(IndexFile(bytes: index(count: 0, extensions: treeExtension(body))))
+        #expect(parsed.cachedTree == nil)
+        let shallow = [UInt8]((0..<10).flatMap { _ in Array("d\u{0}-1 1\n".utf8) }) + Array("d\u{0}-1 0\n".utf8)
+        #expect(try #require(IndexFile(bytes: index(count: 0, extensions: treeExtension(shallow)))).cachedTree != nil)
+    }
+}
+
+extension IndexFileTests {
+    /// Found by fuzzing (Fuzz/FuzzGitIndex): a version 4 entry whose prefix-compression varint ran long
+    /// overflowed into a negative strip count, and slicing the previous path trapped.
+    @Test func aLongPrefixVarintIsMalformedNotATrap() throws {
+        let base64 = "RElSQwAAAAQAAAAEaxsMg90AAP4AAFOgnwAAgaQAAC5lbnYAAAAAAAAAaxCHFBsBAAyD3WsQhxQbDIPdAAD+AABToJ8AAIGkAAAAAAAAAAAAAAAC8q1sdvARWmulsARWqEmBDn7AryAADnNyYy9kZWVwL3gudHh0AAAAAFRSZGVlcC94LnR4dAAAAABUUkVFAAAAPwAtMTAg0wDCIQowYnJmVCS/yN1rEIcUGwyD3QAA4puy0dZD////////////////////////////////////////////////////////////////////////////////////////S4sprnda2MLkjFNrpbAEVqhJgQ5+wK8gAA5zcmMvZGVlcC94LnR4dAAARElSQwAAAFRSRUUAAAA/AC0xIA4Kc3JjAAACYXgHmCKNF68tNPzkz71TAAAAAAAAAAMAAAAEaxCHFBsAAAyDZWVwL3gudHh0AHNyYwA="
+        let bytes = try #require(Data(base64Encoded: base64))
+        #expect(IndexFile(bytes: [UInt8](bytes)) == nil)
+    }
+}
+
+/// Pack files the fuzz target (Fuzz/FuzzPackOrder) found crashing the reading order: an index whose
+/// 64-bit offset table names an offset of 2^48 or more (past the pack's end) made a node key whose pack
+/// number was out of range.
+@Suite struct PackOrderTests {
+    /// One pack holding `ids` (sorted) at 64-bit `offsets`, and `body` after the pack header.
+    func objectsFolder(ids: [[UInt8]], offsets: [UInt64], body: [UInt8]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-pack-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/pack", withIntermediateDirectories: true)
+        func be32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian) { Array($0) } }
+        var index: [UInt8] = [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]
+        for byte in 0..<256 { index += be32(UInt32(ids.filter { Int($0[0]) <= byte }.count)) }
+        index += ids.flatMap { $0 } + [UInt8](repeating: 0, count: 4 * ids.count)
+        for n in offsets.indices { index += be32(0x8000_0000 | UInt32(n)) }
+        for offset in offsets { index += withUnsafeBytes(of: offset.bigEndian) { Array($0) } }
+        index += [UInt8](repeating: 0, count: 40)
+        let pack = Array("PACK".utf8) + [0, 0, 0, 2] + be32(UInt32(ids.count)) + body
+        FileManager.default.createFile(atPath: folder + "/pack/pack-t.idx", contents: Data(index))
+        FileManager.default.createFile(atPath: folder + "/pack/pack-t.pack", contents: Data(pack))
+        return folder
+    }
+
+    @Test func anOffsetPastThePackIsNotFollowed() throws {
+        let ids = [[UInt8](repeating: 0x10, count: 20), [UInt8](repeating: 0x20, count: 20)]
+        let blob: [UInt8] = [0x35] + Array("hello".utf8)
+        let folder = try objectsFolder(ids: ids, offsets: [1 << 50 | 12, 12], body: blob)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let wanted = ids.map { id in id.withUnsafeBytes { ObjectID(bytes: $0) } }
+        let order = PackOrder(objectsDirectory: folder).readingOrder(wanted)
+        #expect(order.sorted() == [0, 1])
+    }
+}
