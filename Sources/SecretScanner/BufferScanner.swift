@@ -32,6 +32,9 @@ public final class BufferScanner {
     var gateEnds: [Int] = []
     /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
     public private(set) var warnings: [ScanNote] = []
+    /// Findings of each rule in the buffer being scanned, and matches counted past the cap (``FindingCap``).
+    private var foundPerRule: [String: Int] = [:]
+    private var capped: [String: Int] = [:]
 
     public init(_ compiled: CompiledRules, fingerprinter: Fingerprinter) {
         self.compiled = compiled
@@ -54,6 +57,7 @@ public final class BufferScanner {
         let path = input.path
         if compiled.globalAllowlists.contains(where: { $0.allowsWholePath(path, scratch: matchScratch) }) { return [] }
         var lines = LineIndex(buffer)
+        foundPerRule.removeAll(keepingCapacity: true)
         var findings = try match(buffer, input, lines: &lines)
         findings += try decodedFindings(buffer, input, lines: &lines)
         PathContext.apply(to: &findings, path: path)
@@ -171,19 +175,32 @@ public final class BufferScanner {
     private func confirm(_ rule: CompiledRule, in buffer: UnsafeRawBufferPointer, window: Range<Int>, input: InputContext,
                          lines: inout LineIndex, into findings: inout [Finding]) {
         guard let regex = rule.regex else { return }
-        var matches = [RegexMatch]()
+        // Each match is judged as it comes; past the cap of findings for this rule and input they are only
+        // counted, so that a line of one key repeated half a million times costs a count each.
+        var found = foundPerRule[rule.rule.id, default: 0]
+        var beyond = 0
         do {
             try regex.forEachMatch(in: buffer, range: window, scratch: matchScratch) { m in
-                matches.append(m)
+                if found >= FindingCap.perRule {
+                    beyond += 1
+                } else if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) {
+                    findings.append(f)
+                    found += 1
+                }
                 return true
             }
         } catch {
             warnings.append(ScanNote(.rule, path: input.path,
                                      "rule '\(rule.rule.id)' gave up (\(error.message)); part of that file went unchecked by it"))
         }
-        for m in matches {
-            if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
-        }
+        foundPerRule[rule.rule.id] = found
+        if beyond > 0 { capped[rule.rule.id, default: 0] += beyond }
+    }
+
+    /// Matches of each rule (by id) counted past ``FindingCap/perRule`` since the last call, for the input's note.
+    func takeCapped() -> [String: Int] {
+        defer { capped = [:] }
+        return capped
     }
 
     private func evaluate(_ rule: CompiledRule, match m: RegexMatch, buffer: UnsafeRawBufferPointer, input: InputContext,
