@@ -159,6 +159,6 @@ public enum ArchiveReader {
     }
 
     private static func message(_ archive: OpaquePointer) -> String {
-        archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error"
+        archive_error_string(archive).map { String(cString: $0) } ?? "damaged or truncated (libarchive gave no reason)"
     }
 }
