@@ -35,6 +35,8 @@ public final class BufferScanner {
     /// Findings of each rule in the buffer being scanned, and matches counted past the cap (``FindingCap``).
     private var foundPerRule: [String: Int] = [:]
     private var capped: [String: Int] = [:]
+    /// The part of the buffer whose matches count towards the cap (a streamed window's own part; nil: all).
+    var countedRange: Range<Int>?
 
     public init(_ compiled: CompiledRules, fingerprinter: Fingerprinter) {
         self.compiled = compiled
@@ -181,11 +183,13 @@ public final class BufferScanner {
         var beyond = 0
         do {
             try regex.forEachMatch(in: buffer, range: window, scratch: matchScratch) { m in
+                // Matches in a streamed window's margins belong to its neighbour, which counts them.
+                let counted = countedRange?.contains(m.range.lowerBound) ?? true
                 if found >= FindingCap.perRule {
-                    beyond += 1
+                    if counted { beyond += 1 }
                 } else if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) {
                     findings.append(f)
-                    found += 1
+                    if counted { found += 1 }
                 }
                 return true
             }

@@ -53,6 +53,8 @@ extension ScanSession {
             let last = reader.finished
             let ownedTo = last ? base + buffer.count : base + buffer.count - margin
             var scanned: Result<[Finding], ScanError> = .success([])
+            scanner.countedRange = (ownedFrom - base)..<(ownedTo - base)
+            defer { scanner.countedRange = nil }
             buffer.withUnsafeBytes { b in
                 do { scanned = .success(try scanner.scan(b, context)) } catch let e as ScanError { scanned = .failure(e) } catch {}
             }

@@ -145,4 +145,19 @@ import TestSupport
                 "\(warnings.prefix(3))")
         #expect(r.stdout.utf8.count < 1 << 20, "the report stays small: \(r.stdout.utf8.count) bytes")
     }
+
+    @Test func theCountBeyondTheCapIsExactAcrossStreamedWindows() throws {
+        // 5,000 keys spread over 20 MB of standard input: some fall in the overlaps between 8 MB windows,
+        // and each is counted once.
+        let upper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let filler = String(repeating: String(repeating: "y", count: 99) + "\n", count: 40)
+        var text = ""
+        text.reserveCapacity(21 << 20)
+        for _ in 0..<5000 { text += "aws_access_key_id = AKIA" + FakeKeys.random(upper, 16) + "\n" + filler }
+        try dir.write("many.log", text)
+        let r = try scan(["scan", "--format", "json", "-"], stdinFile: "many.log")
+        #expect(try findings(r).count == 100)
+        let warnings = try notes(r, "warnings")
+        #expect(warnings.contains { $0.contains("4900 more matches of rule 'aws-access-key-id'") }, "\(warnings)")
+    }
 }
