@@ -83,14 +83,13 @@ enum SARIFReport {
         w.beginObject("message")
         let verified = verification.map { ["Live verification: \($0)"] } ?? []
         // A member of an archive is located at the archive file; the message names the member and its line.
-        let member = f.extra["archive"] != nil ? ["In the archive member \(f.path), line \(f.line)."] : []
-        w.string("text", ([CIFacts.message(f)] + member + notes + verified).joined(separator: "\n"))
+        w.string("text", ([CIFacts.message(f)] + CIFacts.member(f) + notes + verified).joined(separator: "\n"))
         w.endObject()
         w.beginArray("locations")
         w.beginObject()
         w.beginObject("physicalLocation")
         w.beginObject("artifactLocation")
-        let path = CIFacts.path(f.extra["archive"] ?? f.path)
+        let path = CIFacts.file(f)
         w.string("uri", uri(path))
         if !path.hasPrefix("/") { w.string("uriBaseId", "%SRCROOT%") }
         w.endObject()

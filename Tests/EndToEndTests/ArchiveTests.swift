@@ -107,6 +107,10 @@ import TestSupport
             let r = try scan(["--no-git", "--format", format, "tree"])
             #expect(r.status == 1 && r.stdout.contains("bundle.zip!deploy/prod.env"), "\(format): \(r.stdout.prefix(400))")
         }
+        // CI systems point at a file in the repository: the archive.
+        #expect(try scan(["--no-git", "--format", "github", "tree"]).stdout.contains("file=tree/bundle.zip,"))
+        #expect(try scan(["--no-git", "--format", "gitlab", "tree"]).stdout.contains("\"file\": \"tree/bundle.zip\"")
+                || scan(["--no-git", "--format", "gitlab", "tree"]).stdout.contains("\"file\":\"tree/bundle.zip\""))
         // --no-archives: the archive is a binary file again, and says so.
         let off = try scan(["--no-git", "--no-archives", "tree"])
         #expect(off.status == 0, "\(off.stdout)")
