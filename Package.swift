@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.
@@ -34,6 +35,8 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["COpenSSL", "SystemSupport"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
         .target(name: "GitRepository", dependencies: ["CLibGit2", "SystemSupport"], swiftSettings: strict),
+        // Archive members (zip, tar, gzip, container image tarballs) read from memory with libarchive.
+        .target(name: "Archives", dependencies: ["CLibArchive", "SystemSupport"], swiftSettings: strict),
         // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
         .target(name: "Verification", dependencies: ["COpenSSL", "Credentials", "SystemSupport"], swiftSettings: strict),
 
@@ -49,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "SecretScanner",
-            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport", "NamedValues"],
+            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport", "NamedValues", "Archives"],
             swiftSettings: strict
         ),
         .target(

@@ -3,7 +3,7 @@
 # any is missing. Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 # chromium: the headless browser that Tests/Browser/report_browser_test.py drives (keys report).
-packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev pkg-config git chromium)
+packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev libarchive-dev pkg-config git chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -40,6 +40,14 @@ public enum CIFacts {
     }
 
     /// A path as CI systems expect it: relative paths without a leading `./`.
+    /// The file a CI system can point at: an archive member's archive (`extra.archive`), else the finding's path.
+    static func file(_ f: Finding) -> String { path(f.extra["archive"] ?? f.path) }
+
+    /// For a finding inside an archive, the sentence that names the member and its line; empty otherwise.
+    static func member(_ f: Finding) -> [String] {
+        f.extra["archive"] != nil ? ["In the archive member \(f.path), line \(f.line)."] : []
+    }
+
     public static func path(_ p: String) -> String {
         var s = Substring(p)
         while s.hasPrefix("./") { s = s.dropFirst(2) }

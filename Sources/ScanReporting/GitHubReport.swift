@@ -13,7 +13,7 @@ public enum GitHubReport {
         for f in report.findings {
             let level = command(f.severity)
             perLevel[level, default: 0] += 1
-            var properties = [("file", CIFacts.path(f.path)), ("line", String(max(1, f.line)))]
+            var properties = [("file", CIFacts.file(f)), ("line", String(max(1, f.line)))]
             if f.endLine > f.line {
                 properties.append(("endLine", String(f.endLine)))
             } else {
@@ -21,7 +21,8 @@ public enum GitHubReport {
                 if f.endColumn > f.column { properties.append(("endColumn", String(f.endColumn))) }
             }
             properties.append(("title", "keywarden: \(f.ruleID)"))
-            let message = CIFacts.message(f) + "\nFix: " + Advice.fix(for: f, leftMachine: report.keysLeftMachine)
+            let message = ([CIFacts.message(f)] + CIFacts.member(f)).joined(separator: "\n") + "\nFix: "
+                + Advice.fix(for: f, leftMachine: report.keysLeftMachine)
             out += annotation(level, properties: properties, message: message)
         }
         for e in report.result.errors {

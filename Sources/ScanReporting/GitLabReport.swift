@@ -37,7 +37,7 @@ enum GitLabReport {
         w.string("severity", severity(f.severity))
         w.string("solution", Advice.fix(for: f, leftMachine: leftMachine))
         w.beginObject("location")
-        w.string("file", path)
+        w.string("file", CIFacts.file(f))   // an archive member: the archive; the description names the member
         w.int("start_line", max(1, f.line))
         w.int("end_line", max(1, f.endLine, f.line))
         w.beginObject("commit")

@@ -82,13 +82,14 @@ enum SARIFReport {
         w.string("level", level(f.severity))
         w.beginObject("message")
         let verified = verification.map { ["Live verification: \($0)"] } ?? []
-        w.string("text", ([CIFacts.message(f)] + notes + verified).joined(separator: "\n"))
+        // A member of an archive is located at the archive file; the message names the member and its line.
+        w.string("text", ([CIFacts.message(f)] + CIFacts.member(f) + notes + verified).joined(separator: "\n"))
         w.endObject()
         w.beginArray("locations")
         w.beginObject()
         w.beginObject("physicalLocation")
         w.beginObject("artifactLocation")
-        let path = CIFacts.path(f.path)
+        let path = CIFacts.file(f)
         w.string("uri", uri(path))
         if !path.hasPrefix("/") { w.string("uriBaseId", "%SRCROOT%") }
         w.endObject()

@@ -38,6 +38,11 @@ public final class BufferScanner {
     var gateEnds: [Int] = []
     /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
     public private(set) var warnings: [ScanNote] = []
+    /// Findings of each rule in the buffer being scanned, and matches counted past the cap (``FindingCap``).
+    private var foundPerRule: [String: Int] = [:]
+    private var capped: [String: Int] = [:]
+    /// The part of the buffer whose matches count towards the cap (a streamed window's own part; nil: all).
+    var countedRange: Range<Int>?
 
     public init(_ compiled: CompiledRules, fingerprinter: Fingerprinter) {
         self.compiled = compiled
@@ -63,6 +68,7 @@ public final class BufferScanner {
         gaveUp.removeAll(keepingCapacity: true)
         inputSize = buffer.count
         var lines = LineIndex(buffer)
+        foundPerRule.removeAll(keepingCapacity: true)
         var findings = try match(buffer, input, lines: &lines)
         findings += try decodedFindings(buffer, input, lines: &lines)
         PathContext.apply(to: &findings, path: path)
@@ -107,16 +113,12 @@ public final class BufferScanner {
             guard !gaveUp.contains(item.rule), ruleApplies(rule, to: path) else { continue }
             // Only the regex search draws on the budget; judging the matches (validators, fingerprints) does not.
             let budget = budget(for: item.rule)
-            var matches = [RegexMatch]()
             budget.begin()
             for window in item.windows {
                 guard confirm(rule, index: item.rule, in: buffer, window: window, input: input, budget: budget,
-                              into: &matches) else { break }
+                              lines: &lines, into: &findings) else { break }
             }
             budget.end()
-            for m in matches {
-                if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) { findings.append(f) }
-            }
         }
         if named, !compiled.namedRules.isEmpty {
             try namedFindings(buffer, input, lines: &lines, anyGate: anyGate, into: &findings)
@@ -194,17 +196,33 @@ public final class BufferScanner {
         return b
     }
 
-    /// Runs `rule`'s regex over one window, adding its matches. False when the rule gave up on this input (its
-    /// backtracking limit or its time budget): reported once, as an incomplete scan, and the rule skips the
-    /// rest of the input (the matches found before still count).
+    /// Runs `rule`'s regex over one window, judging its matches as they come. Only the regex search draws on
+    /// `budget` (it is paused while a match is judged: validators, fingerprints). Past the cap of findings for
+    /// this rule and input, matches are only counted, so that a line of one key repeated half a million times
+    /// costs a count each. False when the rule gave up on this input (its backtracking limit or its time
+    /// budget): reported once, as an incomplete scan, and the rule skips the rest of the input (the findings
+    /// made before still count).
     private func confirm(_ rule: CompiledRule, index: Int, in buffer: UnsafeRawBufferPointer, window: Range<Int>, input: InputContext,
-                         budget: RegexBudget, into matches: inout [RegexMatch]) -> Bool {
+                         budget: RegexBudget, lines: inout LineIndex, into findings: inout [Finding]) -> Bool {
         guard let regex = rule.regex else { return true }
         var completed = true
+        var found = foundPerRule[rule.rule.id, default: 0]
+        var beyond = 0
         do {
             try regex.forEachMatch(in: buffer, range: window, scratch: rule.rule.isBuiltIn ? matchScratch : userMatchScratch,
                                    budget: budget) { m in
-                matches.append(m)
+                // Matches in a streamed window's margins belong to its neighbour, which counts them.
+                let counted = countedRange?.contains(m.range.lowerBound) ?? true
+                if found >= FindingCap.perRule {
+                    if counted { beyond += 1 }
+                } else {
+                    budget.end()
+                    if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) {
+                        findings.append(f)
+                        if counted { found += 1 }
+                    }
+                    budget.begin()
+                }
                 return true
             }
         } catch {
@@ -217,7 +235,15 @@ public final class BufferScanner {
                                          "rule '\(rule.rule.id)' \(why); the rest of this file was not checked by it, so the scan is incomplete"))
             }
         }
+        foundPerRule[rule.rule.id] = found
+        if beyond > 0 { capped[rule.rule.id, default: 0] += beyond }
         return completed
+    }
+
+    /// Matches of each rule (by id) counted past ``FindingCap/perRule`` since the last call, for the input's note.
+    func takeCapped() -> [String: Int] {
+        defer { capped = [:] }
+        return capped
     }
 
     private func evaluate(_ rule: CompiledRule, match m: RegexMatch, buffer: UnsafeRawBufferPointer, input: InputContext,

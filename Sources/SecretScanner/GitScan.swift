@@ -53,16 +53,18 @@ extension ScanSession {
             return
         }
         let context = InputContext(path: file.path, lineFilter: file.addedLines, commit: commit?.id.hex)
-        do {
-            var found = try file.content.withUnsafeBytes { (buffer) throws(ScanError) in try scanner.scan(buffer, context) }
-            if let commit {
-                for i in found.indices { found[i].git = GitProvenance(commit) }
-            }
-            result.findings += found
+        let content = file.content.withUnsafeBytes { Self.scanContent($0, context, scanner: scanner, options: options) }
+        var found = content.findings
+        if let commit {
+            for i in found.indices { found[i].git = GitProvenance(commit) }
+        }
+        result.findings += found
+        result.skipped += content.skipped
+        result.errors += content.errors
+        result.warnings += content.warnings
+        if content.scanned {
             result.filesScanned += 1
             result.bytesScanned += file.content.count
-        } catch {
-            result.errors.append(ScanNote(.unreadable, path: file.path, "\(error)"))
         }
     }
 
@@ -97,7 +99,7 @@ extension ScanSession {
             }
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             var found: [(Int, String, [Finding])] = []
-            var skipped: [ScanNote] = [], errors: [ScanNote] = []
+            var skipped: [ScanNote] = [], errors: [ScanNote] = [], warnings: [ScanNote] = []
             var files = 0, bytes = 0
             while let claimed = claim() {
                 for i in claimed {
@@ -114,17 +116,20 @@ extension ScanSession {
                             if buffer.count > opts.sizeLimit {
                                 skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", opts.tooLargeDetail(buffer.count))); return
                             }
-                            if !opts.includeBinary, ScanSession.looksBinary(buffer) { skipped.append(ScanNote(.binary, path: name, ScanSession.binaryReason)); return }
+                            // UTF-16 text and archives look binary but are read (decoded, member by member).
+                            let readable = UTF16Text.order(of: buffer) != nil || (opts.archives.depth > 0 && ArchiveSignature.isArchive(buffer))
+                            if !opts.includeBinary, !readable, ScanSession.looksBinary(buffer) {
+                                skipped.append(ScanNote(.binary, path: name, ScanSession.binaryReason)); return
+                            }
                             if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append(ScanNote(.notContent, path: name, "Git LFS pointer")); return }
                             files += 1; bytes += buffer.count
                             ticker?.bytes.add(buffer.count, ordering: .relaxed)
                             for path in blob.paths {
-                                do {
-                                    let f = try scanner.scan(buffer, InputContext(path: path))
-                                    if !f.isEmpty { found.append((i, path, f)) }
-                                } catch {
-                                    errors.append(ScanNote(.unreadable, path: "\(path) (blob \(blob.id.hex.prefix(12)))", "\(error)"))
-                                }
+                                let content = ScanSession.scanContent(buffer, InputContext(path: path), scanner: scanner, options: opts)
+                                if !content.findings.isEmpty { found.append((i, path, content.findings)) }
+                                skipped += content.skipped
+                                warnings += content.warnings
+                                errors += content.errors.map { ScanNote($0.reason, path: "\($0.path ?? path) (blob \(blob.id.hex.prefix(12)))", $0.detail) }
                             }
                         }
                     } catch {
@@ -133,7 +138,7 @@ extension ScanSession {
                     ticker?.blobsDone.add(1, ordering: .relaxed)
                 }
             }
-            let w = scanner.warnings
+            let w = scanner.warnings + warnings
             collected.withLock {
                 $0.findings += found; $0.skipped += skipped; $0.errors += errors; $0.warnings += w
                 $0.files += files; $0.bytes += bytes

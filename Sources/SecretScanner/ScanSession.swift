@@ -1,3 +1,4 @@
+public import Archives
 public import Foundation
 public import Hashing
 import Synchronization
@@ -23,6 +24,8 @@ public struct ScanOptions: Sendable {
     public var includeBinary = false
     /// Worker threads; 0 means one per core.
     public var threads = 0
+    /// How archives are opened (depth 0: not at all) and the limits against compression bombs.
+    public var archives = ArchiveLimits()
 
     public init() {}
 }
@@ -84,15 +87,20 @@ public struct ScanSession: Sendable {
         for i in entries.indices {
             guard let o = outcomes[i] else { continue }
             switch o {
-            case .scanned(let findings, let bytes):
-                result.findings += findings
-                result.filesScanned += 1
-                result.bytesScanned += bytes
+            case .scanned(let content, let bytes):
+                result.findings += content.findings
+                if content.scanned {
+                    result.filesScanned += 1
+                    result.bytesScanned += bytes
+                }
+                result.skipped += content.skipped
+                result.errors += content.errors
+                result.warnings += content.warnings
             case .skipped(let reason, let why): result.skipped.append(ScanNote(reason, path: entries[i].displayPath, why))
             case .failed(let why): result.errors.append(ScanNote(.unreadable, path: entries[i].displayPath, why))
             }
         }
-        result.warnings = warnings.withLock { $0 }
+        result.warnings += warnings.withLock { $0 }
         result.seconds = Date().timeIntervalSince(start)
         return result
     }
@@ -118,39 +126,24 @@ public struct ScanSession: Sendable {
     }
 
     enum FileOutcome: Sendable {
-        case scanned([Finding], Int)
+        case scanned(ContentOutcome, Int)
         case skipped(ScanNote.Reason, String)
         case failed(String)
     }
 
     static func scanOne(_ entry: FileWalker.Entry, scanner: BufferScanner, reader: inout FileReader, options: ScanOptions) -> FileOutcome {
-        switch reader.read(entry.path, limit: options.sizeLimit) {
+        let context = InputContext(path: entry.displayPath)
+        switch reader.read(entry.path, limit: options.sizeLimit, wholeUpTo: streamWindow) {
         case .failure(let why): return .failed(why)
         case .tooLarge(let size):
             return .skipped(.tooLarge, options.tooLargeDetail(size))
+        case .stream(let descriptor):
+            // A large file or a pipe: scanned in windows, with bounded memory.
+            defer { close(descriptor) }
+            let (content, bytes) = scanDescriptor(descriptor, context, scanner: scanner, options: options)
+            return .scanned(content, bytes)
         case .success(let count):
-            return reader.withBytes(count) { buf in
-                if let text = UTF16Text.decode(buf) {
-                    // UTF-16 text looks binary to the NUL test: scanned as text, lines as in the file.
-                    do {
-                        var found = try text.withUnsafeBytes { try scanner.scan($0, InputContext(path: entry.displayPath)) }
-                        for i in found.indices { found[i].extra["encoding"] = "utf-16" }
-                        return .scanned(found, count)
-                    } catch {
-                        return .failed("\(error)")
-                    }
-                }
-                if !options.includeBinary, looksBinary(buf) {
-                    // A key store is found by its name even though its content is not scanned.
-                    let byPath = scanner.pathFindings(entry.displayPath)
-                    return byPath.isEmpty ? .skipped(.binary, binaryReason) : .scanned(byPath, count)
-                }
-                do {
-                    return .scanned(try scanner.scan(buf, InputContext(path: entry.displayPath)), count)
-                } catch {
-                    return .failed("\(error)")
-                }
-            }
+            return .scanned(reader.withBytes(count) { scanContent($0, context, scanner: scanner, options: options) }, count)
         }
     }
 
@@ -173,16 +166,24 @@ struct FileReader {
         case success(Int)
         case tooLarge(Int)
         case failure(String)
+        /// Not read: the open descriptor of a regular file over `wholeUpTo` bytes or of anything that is not
+        /// a regular file (a FIFO, a device), for the caller to read in windows and close.
+        case stream(Int32)
     }
 
-    mutating func read(_ path: String, limit: Int) -> Outcome {
+    mutating func read(_ path: String, limit: Int, wholeUpTo: Int = .max) -> Outcome {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(SystemError.reason(errno)) }
-        defer { close(fd) }
+        var handedOver = false
+        defer { if !handedOver { close(fd) } }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(SystemError.reason(errno)) }
         let size = Int(st.st_size)
         if size > limit { return .tooLarge(size) }
+        if st.st_mode & S_IFMT != S_IFREG || size > wholeUpTo {
+            handedOver = true
+            return .stream(fd)
+        }
         if buffer.count < size + 1 { buffer = [UInt8](repeating: 0, count: size + 1) }
         var total = 0
         while true {

@@ -62,8 +62,8 @@ enum Terminal {
     }
 
     /// Standard input, read to its end; a closed, write-only or unreadable standard input is an error (exit 2).
-    static func readStandardInput() throws(CommandFailure) -> [UInt8] {
-        do { return try StandardInput.readAll() } catch { throw CommandFailure(error.message) }
+    static func readStandardInput(limit: Int = .max, option: String? = nil) throws(CommandFailure) -> [UInt8] {
+        do { return try StandardInput.readAll(limit: limit, option: option) } catch { throw CommandFailure(error.message) }
     }
 }
 

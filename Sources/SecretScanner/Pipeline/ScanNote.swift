@@ -30,6 +30,10 @@ public struct ScanNote: Sendable, Equatable, CustomStringConvertible {
         case shallowHistory = "shallow-history"
         /// Live verification could not run.
         case verification
+        /// An archive, or a member of one, not opened: encrypted, corrupt, nested deeper than the limit.
+        case archive
+        /// More findings in one input than are reported (the rest are counted).
+        case tooManyFindings = "too-many-findings"
         /// Anything else (timing lines, report side files).
         case other
     }

@@ -12,7 +12,7 @@ public struct ScanRequest {
         case paths([String], useGit: Bool)
         /// Files named one by one (the pre-commit framework's list): each must exist, or it is an error.
         case namedFiles([String])
-        /// Standard input, read whole.
+        /// Standard input, read in windows up to the size limit.
         case standardInput
         /// What is staged for commit (the index against HEAD), optionally limited to paths.
         case staged(paths: [String])
@@ -62,8 +62,8 @@ public struct ScanRequest {
     public var verification: VerificationSettings?
     /// Progress of a history scan, about four times a second from another thread.
     public var historyProgress: (@Sendable (HistoryProgress) -> Void)?
-    /// Reads standard input (the default reads file descriptor 0 to its end).
-    public var readStandardInput: () throws -> [UInt8] = { try StandardInput.readAll() }
+    /// The descriptor standard input is read from (scanned in windows, up to the size limit).
+    public var standardInput: Int32 = 0
 
     public init(_ source: Source, scope: String) {
         self.source = source

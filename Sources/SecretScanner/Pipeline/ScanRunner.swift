@@ -90,18 +90,17 @@ public struct ScanRunner {
         case .standardInput:
             let start = Date()
             var result = ScanResult()
-            let bytes: [UInt8]
-            do { bytes = try request.readStandardInput() } catch {
-                result.errors.append(ScanNote(.unreadable, path: "<stdin>", "cannot read standard input: \(error)"))
-                return result
+            let scanner = BufferScanner(session.rules, fingerprinter: session.fingerprinter)
+            let (content, bytes) = ScanSession.scanDescriptor(request.standardInput, InputContext(path: "<stdin>"), scanner: scanner,
+                                                              options: session.options, name: "standard input")
+            result.findings = content.findings
+            result.skipped = content.skipped
+            result.errors = content.errors
+            result.warnings = content.warnings + scanner.warnings
+            if content.scanned, content.errors.isEmpty || bytes > 0 {
+                result.filesScanned = 1
+                result.bytesScanned = bytes
             }
-            do {
-                result.findings = try session.scanBytes(bytes, context: InputContext(path: "<stdin>"), warnings: &result.warnings)
-            } catch {
-                result.errors.append(ScanNote(.unreadable, path: "<stdin>", "\(error)"))
-            }
-            result.filesScanned = 1
-            result.bytesScanned = bytes.count
             result.seconds = Date().timeIntervalSince(start)
             return result
         case .staged(let paths):

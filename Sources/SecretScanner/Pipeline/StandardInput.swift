@@ -4,7 +4,9 @@ import SystemSupport
 /// Standard input, read with plain POSIX calls: an error (a closed or unreadable descriptor) is reported,
 /// never a crash.
 public enum StandardInput {
-    public static func readAll() throws(ScanError) -> [UInt8] {
+    /// Everything on standard input; more than `limit` bytes is an error that says so (nothing is cut
+    /// silently), read no further.
+    public static func readAll(limit: Int = .max, option: String? = nil) throws(ScanError) -> [UInt8] {
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -14,6 +16,9 @@ public enum StandardInput {
                 throw ScanError(.input, "<stdin>: cannot read standard input: \(SystemError.reason(errno))")
             }
             if n == 0 { return out }
+            if out.count + n > limit {
+                throw ScanError(.input, "standard input is larger than \(limit) bytes" + (option.map { " (raise the limit with \($0))" } ?? ""))
+            }
             out += chunk[0..<n]
         }
     }

@@ -12,18 +12,19 @@ extension Keywarden.Scan {
     /// Every value `scan` takes, before defaults are applied.
     struct QuickValues {
         var paths: [String] = []
-        var noGit = false, showSecrets = false, includeBinary = false, followSymlinks = false, verify = false
+        var noGit = false, showSecrets = false, includeBinary = false, followSymlinks = false, verify = false, noArchives = false
         var recurseSubmodules = false
         var staged = false, history = false, ci = false
         var format: String?, output: String?, baseline: String?, ignoreFile: String?, maxFileSize: String?
-        var ledger: String?, range: String?, since: String?, branch: String?, config: String?
-        var exitCode: Int?, threads: Int?
+        var ledger: String?, range: String?, since: String?, branch: String?, config: String?, maxArchiveSize: String?
+        var exitCode: Int?, threads: Int?, archiveDepth: Int?
     }
 
     private static var slots: [String: Slot] { [
         "--no-git": .flag(\.noGit), "--show-secrets": .flag(\.showSecrets), "--include-binary": .flag(\.includeBinary),
         "--follow-symlinks": .flag(\.followSymlinks), "--verify": .flag(\.verify), "--staged": .flag(\.staged),
-        "--history": .flag(\.history), "--ci": .flag(\.ci), "--recurse-submodules": .flag(\.recurseSubmodules),
+        "--history": .flag(\.history), "--ci": .flag(\.ci), "--recurse-submodules": .flag(\.recurseSubmodules), "--no-archives": .flag(\.noArchives),
+        "--archive-depth": .number(\.archiveDepth), "--max-archive-size": .text(\.maxArchiveSize),
         "--format": .text(\.format), "--output": .text(\.output), "-o": .text(\.output), "--baseline": .text(\.baseline),
         "--ignore-file": .text(\.ignoreFile), "--max-file-size": .text(\.maxFileSize), "--ledger": .text(\.ledger),
         "--range": .text(\.range), "--since": .text(\.since), "--branch": .text(\.branch), "--config": .text(\.config),
@@ -103,6 +104,9 @@ extension Keywarden.Scan {
         ignoreFile = values.ignoreFile
         maxFileSize = values.maxFileSize ?? "100M"
         includeBinary = values.includeBinary
+        noArchives = values.noArchives
+        archiveDepth = values.archiveDepth ?? 3
+        maxArchiveSize = values.maxArchiveSize ?? "1G"
         followSymlinks = values.followSymlinks
         recurseSubmodules = values.recurseSubmodules
         threads = values.threads ?? 0

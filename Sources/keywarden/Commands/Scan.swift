@@ -49,6 +49,15 @@ extension Keywarden {
         @Flag(name: .long, help: "Scan binary files too.")
         var includeBinary = false
 
+        @Flag(name: .long, help: "Don't open archives (zip, jar, tar, tar.gz, gz, image tarballs): scan them as binary files.")
+        var noArchives = false
+
+        @Option(name: .long, help: "Open archives nested up to this many levels (default 3; the outer archive is level 1).")
+        var archiveDepth: Int = 3
+
+        @Option(name: .long, help: "Stop reading an archive once it has expanded to this much in all (K, M, G suffixes). Default 1G.")
+        var maxArchiveSize: String = "1G"
+
         @Flag(name: .long, help: "Follow symbolic links.")
         var followSymlinks = false
 
@@ -79,6 +88,12 @@ extension Keywarden {
             guard ByteSize.parse(maxFileSize) != nil else {
                 throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (e.g. 500K, 100M, 1G)")
             }
+            guard ByteSize.parse(maxArchiveSize) != nil else {
+                throw ValidationError("--max-archive-size: '\(maxArchiveSize)' is not a size (e.g. 500M, 1G)")
+            }
+            guard (1...20).contains(archiveDepth) else {
+                throw ValidationError("--archive-depth: \(archiveDepth) is not between 1 and 20 (--no-archives turns archives off)")
+            }
         }
 
         func run() throws {
@@ -96,6 +111,8 @@ extension Keywarden {
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
             options.includeBinary = includeBinary
+            options.archives.depth = noArchives ? 0 : archiveDepth
+            options.archives.totalBytes = ByteSize.parse(maxArchiveSize) ?? options.archives.totalBytes
             options.threads = threads
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: options)
 

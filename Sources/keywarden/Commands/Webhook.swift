@@ -55,6 +55,15 @@ extension Keywarden.Webhook {
         @Option(help: ArgumentHelp("hmac-sha256 only: a prefix the signature must start with, e.g. 'sha256='.", valueName: "PREFIX"))
         var prefix: String?
 
+        @Option(help: ArgumentHelp("The largest body read from standard input (K, M, G suffixes; default 64M): a larger one is an error (exit 2).", valueName: "SIZE"))
+        var maxBodySize: String = "64M"
+
+        func validate() throws {
+            guard ByteSize.parse(maxBodySize) != nil else {
+                throw ValidationError("--max-body-size: '\(maxBodySize)' is not a size (e.g. 512K, 64M)")
+            }
+        }
+
         func run() throws {
             if let name = Self.headerName(in: signature) {
                 throw CommandFailure("--signature got a whole header line ('\(name): …'): pass only the header's value, "
@@ -68,7 +77,8 @@ extension Keywarden.Webhook {
             } catch let error as WebhooksError {
                 throw CommandFailure(error.message)
             }
-            let payload = try uri.map { Array($0.utf8) } ?? Terminal.readStandardInput()
+            let payload = try uri.map { Array($0.utf8) }
+                ?? Terminal.readStandardInput(limit: ByteSize.parse(maxBodySize) ?? 64 << 20, option: "--max-body-size")
             let verdict = verifier.verify(payload: payload, signature: signature, timestamp: timestamp, now: Date())
 
             let colour = Terminal.colourEnabled()

@@ -2,11 +2,11 @@
 /// other byte of its start is NUL. Such a file looks binary to git's NUL test, so it is recognised first and
 /// scanned as UTF-8; each UTF-16 line break becomes one UTF-8 line break, so line numbers stay those of the
 /// original file.
-enum UTF16Text {
-    enum Order { case little, big }
+public enum UTF16Text {
+    public enum Order { case little, big }
 
     /// The byte order of `buffer` when it is UTF-16 text; nil otherwise.
-    static func order(of buffer: UnsafeRawBufferPointer) -> Order? {
+    public static func order(of buffer: UnsafeRawBufferPointer) -> Order? {
         if buffer.count >= 2 {
             if buffer[0] == 0xFF, buffer[1] == 0xFE { return .little }
             if buffer[0] == 0xFE, buffer[1] == 0xFF { return .big }
@@ -27,7 +27,7 @@ enum UTF16Text {
 
     /// `buffer` decoded from UTF-16 to UTF-8 (a leading byte-order mark dropped; invalid units replaced);
     /// nil when it is not UTF-16 text.
-    static func decode(_ buffer: UnsafeRawBufferPointer) -> [UInt8]? {
+    public static func decode(_ buffer: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let order = order(of: buffer) else { return nil }
         var units = [UInt16]()
         units.reserveCapacity(buffer.count / 2)
