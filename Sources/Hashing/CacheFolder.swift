@@ -3,7 +3,7 @@ internal import Glibc
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
-import SystemSupport
+public import SystemSupport
 import Synchronization
 
 /// The cache folder (compiled rules, the prefilter database), trusted only as far as it can be checked:
@@ -73,6 +73,9 @@ public struct CacheFolder: Sendable {
         return .success(CacheFolder(path: path, key: key))
     }
 
+    /// This folder's key as a seal, for authenticated files kept elsewhere (a repository's history cache).
+    public var seal: CacheSeal { CacheSeal(key: key) }
+
     /// The contents of `name` when it is a regular file whose HMAC checks out; nil otherwise.
     public func read(_ name: String) -> [UInt8]? {
         guard !name.contains("/"), let bytes = Self.readRegular(path + "/" + name), bytes.count >= Digest.sha256Length else {
@@ -141,4 +144,56 @@ private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) 
     #else
     Darwin.write(fd, buffer, count)
     #endif
+}
+
+/// Authenticates cache files kept outside the cache folder: a file is its payload followed by the
+/// HMAC-SHA256 of its name and payload under a key the reader holds (the cache folder's per-user key, or
+/// one derived from a secret given in the environment, for CI). A file whose tag does not check out was
+/// written by someone without the key, or damaged, and is not used.
+public struct CacheSeal: Sendable {
+    let key: [UInt8]
+
+    init(key: [UInt8]) { self.key = key }
+
+    /// A seal keyed by `secret` (for example a CI secret variable), never the secret itself.
+    public init(secret: some Collection<UInt8>) {
+        key = Digest.hmacSHA256(key: Array("keywarden cache seal".utf8), message: secret)
+    }
+
+    /// What reading a sealed file found.
+    public enum Contents: Sendable, Equatable {
+        /// No file (or no regular file).
+        case absent
+        /// A file whose tag does not check out: damaged, or written with another key.
+        case unauthenticated
+        case payload([UInt8])
+    }
+
+    /// Reads `path` (a regular file, never through a symbolic link) and checks its tag.
+    public func read(_ path: String) -> Contents {
+        guard let bytes = CacheFolder.readRegular(path) else { return .absent }
+        guard bytes.count >= Digest.sha256Length else { return .unauthenticated }
+        let payload = bytes.dropLast(Digest.sha256Length)
+        let tag = bytes.suffix(Digest.sha256Length)
+        guard Digest.constantTimeEqual(Digest.hmacSHA256(key: key, message: covered(path, payload)), tag) else {
+            return .unauthenticated
+        }
+        return .payload(Array(payload))
+    }
+
+    /// Replaces `path` with `payload` and its tag (`0600`, atomically: a concurrent reader sees the old file
+    /// or the new one).
+    public func write(_ payload: [UInt8], to path: String) throws(SystemError) {
+        let tag = Digest.hmacSHA256(key: key, message: covered(path, payload[...]))
+        try AtomicFile.write(payload + tag, to: path, options: AtomicFile.Options(mode: .exactly(0o600)))
+    }
+
+    /// The file's name (not its folder: a restored cache may sit in another checkout) and its payload.
+    private func covered(_ path: String, _ payload: ArraySlice<UInt8>) -> [UInt8] {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var message = Array(name.utf8)
+        message.append(0)
+        message += payload
+        return message
+    }
 }

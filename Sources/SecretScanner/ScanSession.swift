@@ -27,6 +27,8 @@ public struct ScanResult: Sendable {
     /// Non-fatal notes (a rule that gave up on part of a file).
     public var warnings: [ScanNote] = []
     public var seconds = 0.0
+    /// What a history scan took from its cache and what it read (nil: no cache used).
+    public var historyCache: String?
 
     public init() {}
 }

@@ -58,6 +58,9 @@ public struct ScanRequest {
     public var ledgerUse = LedgerUse.whenFindings
     /// Live verification of the findings' keys (`--verify`, `[hook] verify`); nil: not asked.
     public var verification: VerificationSettings?
+    /// Where a history scan keeps what it learnt between runs (nil: `--no-cache`, a full scan that writes
+    /// nothing).
+    public var historyCache: HistoryCacheSettings?
     /// Progress of a history scan, about four times a second from another thread.
     public var historyProgress: (@Sendable (HistoryProgress) -> Void)?
     /// Reads standard input (the default reads file descriptor 0 to its end).

@@ -13,7 +13,7 @@ extension Keywarden.Scan {
     struct QuickValues {
         var paths: [String] = []
         var noGit = false, showSecrets = false, includeBinary = false, followSymlinks = false, verify = false
-        var staged = false, history = false, ci = false
+        var staged = false, history = false, ci = false, noCache = false
         var format: String?, output: String?, baseline: String?, ignoreFile: String?, maxFileSize: String?
         var ledger: String?, range: String?, since: String?, branch: String?, config: String?
         var exitCode: Int?, threads: Int?
@@ -22,7 +22,7 @@ extension Keywarden.Scan {
     private static var slots: [String: Slot] { [
         "--no-git": .flag(\.noGit), "--show-secrets": .flag(\.showSecrets), "--include-binary": .flag(\.includeBinary),
         "--follow-symlinks": .flag(\.followSymlinks), "--verify": .flag(\.verify), "--staged": .flag(\.staged),
-        "--history": .flag(\.history), "--ci": .flag(\.ci),
+        "--history": .flag(\.history), "--ci": .flag(\.ci), "--no-cache": .flag(\.noCache),
         "--format": .text(\.format), "--output": .text(\.output), "-o": .text(\.output), "--baseline": .text(\.baseline),
         "--ignore-file": .text(\.ignoreFile), "--max-file-size": .text(\.maxFileSize), "--ledger": .text(\.ledger),
         "--range": .text(\.range), "--since": .text(\.since), "--branch": .text(\.branch), "--config": .text(\.config),
@@ -102,6 +102,7 @@ extension Keywarden.Scan {
         ignoreFile = values.ignoreFile
         maxFileSize = values.maxFileSize ?? "100M"
         includeBinary = values.includeBinary
+        noCache = values.noCache
         followSymlinks = values.followSymlinks
         threads = values.threads ?? 0
         ledger = values.ledger
