@@ -1,4 +1,4 @@
-public import GitRepository
+import GitRepository
 public import Hashing
 import SystemSupport
 #if canImport(Glibc)
