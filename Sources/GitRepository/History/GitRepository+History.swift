@@ -99,9 +99,11 @@ extension GitRepository {
             }
             pending.append(c)
         }
-        let diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent)
-        collector.errors += diffed.errors
-        var next = 0
+        // Each worker's output in commit order, consumed (and freed) as the log is recorded: concatenating
+        // them first held every change twice.
+        var diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent)
+        for output in diffed { collector.errors += output.errors }
+        var run = 0, next = 0
         for c in reuse.indices {
             collector.currentCommit = Int32(c)
             if reuse[c], let previous {
@@ -110,8 +112,15 @@ extension GitRepository {
                     collector.record(previousPath: previous.changePath[j], previousBlob: previous.changeBlob[j], in: previous)
                 }
             } else {
-                while next < diffed.changes.count, diffed.changes[next].commit == c {
-                    collector.record(diffed.changes[next].path, diffed.changes[next].blob)
+                while run < diffed.count {
+                    if next >= diffed[run].changes.count {
+                        diffed[run].changes = []
+                        run += 1; next = 0
+                        continue
+                    }
+                    let change = diffed[run].changes[next]
+                    guard change.commit == c else { break }
+                    collector.record(change.path, change.blob)
                     next += 1
                 }
             }
@@ -122,11 +131,11 @@ extension GitRepository {
     }
 
     /// Diffs the commits `which` (indices in walk order, increasing) against their first parents on
-    /// parallel workers (contiguous runs, each worker with its own object database), and returns their
-    /// changes in commit order.
-    private func findChanges(_ which: [Int], treeIDs: [ObjectID], firstParent: [Int32]) throws(GitError) -> TreeDiffer.Output {
+    /// parallel workers (contiguous runs, each worker with its own object database), and returns each
+    /// run's changes, the runs in commit order.
+    private func findChanges(_ which: [Int], treeIDs: [ObjectID], firstParent: [Int32]) throws(GitError) -> [TreeDiffer.Output] {
         let count = which.count
-        guard count > 0 else { return TreeDiffer.Output() }
+        guard count > 0 else { return [] }
         let pool = WorkerPool(threads: count < 256 ? 1 : min(8, WorkerPool.processorCount))
         let chunkCount = pool.workers == 1 ? 1 : pool.workers * 4
         let chunkSize = (count + chunkCount - 1) / max(chunkCount, 1)
@@ -155,14 +164,9 @@ extension GitRepository {
                 results.withLock { $0[run.lowerBound] = output }
             }
         }
-        let outputs = results.withLock { $0 }
-        var all = TreeDiffer.Output()
-        for first in outputs.keys.sorted() {
-            guard let output = outputs[first] else { continue }
-            all.changes += output.changes
-            all.errors += output.errors
-        }
-        return all
+        var outputs = results.withLock { $0 }
+        results.withLock { $0 = [:] }
+        return outputs.keys.sorted().compactMap { outputs.removeValue(forKey: $0) }
     }
 
     private func objectDatabase() throws(GitError) -> OpaquePointer {
