@@ -3,7 +3,7 @@ internal import Glibc
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
-import SystemSupport
+public import SystemSupport
 import Synchronization
 
 /// The cache folder (compiled rules, the prefilter database), trusted only as far as it can be checked:
@@ -85,24 +85,39 @@ public struct CacheFolder: Sendable {
         return .success(CacheFolder(path: path, key: key))
     }
 
+    /// This folder's key as a seal, for authenticated files kept elsewhere (a repository's history cache).
+    public var seal: CacheSeal { CacheSeal(key: key) }
+
     /// The contents of `name` when it is a regular file whose HMAC checks out; nil otherwise.
     public func read(_ name: String) -> [UInt8]? {
-        guard !name.contains("/"), let bytes = Self.readRegular(path + "/" + name), bytes.count >= Digest.sha256Length else {
-            return nil
+        guard !name.contains("/"), var bytes = Self.readRegular(path + "/" + name) else { return nil }
+        return Self.checked(&bytes, name: name, key: key) ? bytes : nil
+    }
+
+    /// Whether the last 32 bytes of `bytes` are the HMAC of `name` and the rest; when they are, they are
+    /// removed. In place: the prefilter database is over a megabyte, and each copy of it cost page faults.
+    static func checked(_ bytes: inout [UInt8], name: String, key: [UInt8]) -> Bool {
+        guard bytes.count >= Digest.sha256Length else { return false }
+        let payloadCount = bytes.count - Digest.sha256Length
+        let nameBytes = Array(name.utf8) + [0]
+        let good = bytes.withUnsafeBytes { raw in
+            nameBytes.withUnsafeBytes { n in
+                let mac = Digest.hmacSHA256(key: key, parts: [n, UnsafeRawBufferPointer(rebasing: raw[..<payloadCount])])
+                return Digest.constantTimeEqual(mac, UnsafeRawBufferPointer(rebasing: raw[payloadCount...]))
+            }
         }
-        let payload = bytes.dropLast(Digest.sha256Length)
-        let tag = bytes.suffix(Digest.sha256Length)
-        guard Digest.constantTimeEqual(Digest.hmacSHA256(key: key, message: covered(name, payload)), tag) else { return nil }
-        return Array(payload)
+        guard good else { return false }
+        bytes.removeLast(Digest.sha256Length)
+        return true
     }
 
     /// Stores `bytes` as `name` with its HMAC (`0600`, atomically, through a fresh exclusive temporary file).
     /// A cache that cannot be written costs every run a rebuild: that is a warning (once per process).
     public func write(_ name: String, _ bytes: [UInt8]) {
         guard !name.contains("/") else { return }
-        let mac = Digest.hmacSHA256(key: key, message: covered(name, bytes[...]))
         do {
-            try AtomicFile.write(bytes + mac, to: path + "/" + name, options: AtomicFile.Options(mode: .exactly(0o600)))
+            try AtomicFile.write(Self.tagged(bytes, name: name, key: key), to: path + "/" + name,
+                                 options: AtomicFile.Options(mode: .exactly(0o600)))
         } catch {
             let reason = error.reason
             let folder = path
@@ -115,9 +130,14 @@ public struct CacheFolder: Sendable {
         }
     }
 
-    /// What the HMAC covers: the file's name (a valid file cannot be renamed to another key) and contents.
-    private func covered(_ name: String, _ payload: ArraySlice<UInt8>) -> [UInt8] {
-        Array(name.utf8) + [0] + payload
+    /// `bytes` followed by the HMAC of `name` and `bytes`: the name is covered too, so a valid file cannot be
+    /// renamed to another key.
+    static func tagged(_ bytes: [UInt8], name: String, key: [UInt8]) -> [UInt8] {
+        let nameBytes = Array(name.utf8) + [0]
+        let mac = bytes.withUnsafeBytes { raw in
+            nameBytes.withUnsafeBytes { n in Digest.hmacSHA256(key: key, parts: [n, raw]) }
+        }
+        return bytes + mac
     }
 
     /// A regular file's bytes, opened with `O_NOFOLLOW`; nil for a link, a non-regular file or an error.
@@ -127,18 +147,20 @@ public struct CacheFolder: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size >= 0, info.st_size < 1 << 30 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return posixRead(fd, base + offset, buffer.count - offset)
+        let size = Int(info.st_size)
+        var complete = true
+        // Not zero-filled first: every byte is read into it (or the whole is discarded).
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var offset = 0
+            while offset < size, let base = buffer.baseAddress {
+                let n = posixRead(fd, base + offset, size - offset)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { complete = false; break }   // truncated meanwhile: not the file that was checked
+                offset += n
             }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return nil }   // truncated meanwhile: not the file that was checked
-            offset += n
+            count = complete ? size : 0
         }
-        return bytes
+        return complete ? bytes : nil
     }
 }
 
@@ -156,4 +178,55 @@ private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: 
     #else
     Darwin.read(fd, buffer, count)
     #endif
+}
+
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(fd, buffer, count)
+    #else
+    Darwin.write(fd, buffer, count)
+    #endif
+}
+
+/// Authenticates cache files kept outside the cache folder: a file is its payload followed by the
+/// HMAC-SHA256 of its name and payload under a key the reader holds (the cache folder's per-user key, or
+/// one derived from a secret given in the environment, for CI). A file whose tag does not check out was
+/// written by someone without the key, or damaged, and is not used.
+public struct CacheSeal: Sendable {
+    let key: [UInt8]
+
+    init(key: [UInt8]) { self.key = key }
+
+    /// A seal keyed by `secret` (for example a CI secret variable), never the secret itself.
+    public init(secret: some Collection<UInt8>) {
+        key = Digest.hmacSHA256(key: Array("keywarden cache seal".utf8), message: secret)
+    }
+
+    /// What reading a sealed file found.
+    public enum Contents: Sendable, Equatable {
+        /// No file (or no regular file).
+        case absent
+        /// A file whose tag does not check out: damaged, or written with another key.
+        case unauthenticated
+        case payload([UInt8])
+    }
+
+    /// Reads `path` (a regular file, never through a symbolic link) and checks its tag.
+    public func read(_ path: String) -> Contents {
+        guard var bytes = CacheFolder.readRegular(path) else { return .absent }
+        return CacheFolder.checked(&bytes, name: Self.name(path), key: key) ? .payload(bytes) : .unauthenticated
+    }
+
+    /// Replaces `path` with `payload` and its tag (`0600`, atomically: a concurrent reader sees the old file
+    /// or the new one).
+    public func write(_ payload: [UInt8], to path: String) throws(SystemError) {
+        try AtomicFile.write(CacheFolder.tagged(payload, name: Self.name(path), key: key), to: path,
+                             options: AtomicFile.Options(mode: .exactly(0o600)))
+    }
+
+    /// What the tag covers besides the payload: the file's name (not its folder: a restored cache may sit
+    /// in another checkout).
+    private static func name(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
 }

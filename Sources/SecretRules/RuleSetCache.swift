@@ -191,3 +191,15 @@ enum RuleSetCache {
         }
     }
 }
+
+extension RuleSet {
+    /// The SHA-256 (hex) of the rule set's whole serialised form (every rule, allowlist and pair as the rule
+    /// cache stores them): equal rule sets have equal digests, and any change to a rule changes it. Caches of
+    /// scan results are keyed with it.
+    public var digest: String {
+        var w = RuleSetCache.Writer()
+        w.u32(RuleSetCache.formatVersion)
+        w.ruleSet(self)
+        return Hex.encode(Digest.sha256(w.bytes))
+    }
+}

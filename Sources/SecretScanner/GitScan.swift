@@ -1,4 +1,5 @@
 import Credentials
+import Hashing
 public import Foundation
 public import GitRepository
 import Synchronization
@@ -72,25 +73,35 @@ extension ScanSession {
     /// each distinct secret once per path with the first commit that introduced it.
     ///
     /// - Parameters:
+    ///   - cache: keep what this scan learnt in the repository's `keywarden/` folder and start from what an
+    ///     earlier scan learnt there (see ``HistoryCache``); nil: a full scan that writes nothing. The
+    ///     findings are the same either way.
     ///   - open: opens a fresh repository for one worker (libgit2 handles are not shared).
     ///   - progress: called about four times a second from another thread, and once at the end (nil: no
     ///     progress reporting).
-    public func scanHistory(_ repository: GitRepository, branch: String?,
+    public func scanHistory(_ repository: GitRepository, branch: String?, cache: HistoryCacheSettings? = nil,
                             progress: (@Sendable (HistoryProgress) -> Void)? = nil,
                             open: @Sendable () throws(GitError) -> GitRepository) throws(GitError) -> ScanResult {
         let start = Date()
         let ticker = progress.map { ProgressTicker(report: $0) }
         defer { ticker?.stop() }
-        let plan = try repository.historyPlan(branch: branch)
+        var cacheNotes: [ScanNote] = []
+        let store = cache.flatMap { openHistoryCache($0, repository: repository, branch: branch, notes: &cacheNotes) }
+        let previous = store?.previous
+        let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot)
         let planned = Date()
-        ticker?.commits.store(plan.commitCount, ordering: .relaxed)
-        ticker?.blobsTotal.store(plan.blobs.count, ordering: .relaxed)
-        ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         let blobs = plan.blobs
+        var work = HistoryWork(count: blobs.count)
+        if let previous { work.plan(blobs, from: previous) } else { work.toRead = Array(blobs.indices) }
+        let order = plan.readingOrder(work.toRead)
+        ticker?.commits.store(plan.commitCount, ordering: .relaxed)
+        ticker?.blobsTotal.store(order.count, ordering: .relaxed)
+        ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         let collected = Mutex<(findings: [(Int, String, [Finding])], skipped: [ScanNote], errors: [ScanNote],
-                               warnings: [ScanNote], files: Int, bytes: Int)>(([], [], [], [], 0, 0))
+                               warnings: [ScanNote], files: Int, bytes: Int, status: [(Int, HistoryCache.Status)])>(([], [], [], [], 0, 0, []))
         let opts = options, rules = self.rules, fingerprinter = self.fingerprinter
-        WorkerPool(threads: options.threads, atMost: max(1, blobs.count / 64)).run(count: blobs.count, chunk: 256) { _, claim in
+        let partial = work.partial
+        WorkerPool(threads: options.threads, atMost: max(1, order.count / 64)).run(count: order.count, chunk: 256) { _, claim in
             let worker: GitRepository
             do { worker = try open() } catch {
                 let message = "\(error)"
@@ -100,33 +111,45 @@ extension ScanSession {
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             var found: [(Int, String, [Finding])] = []
             var skipped: [ScanNote] = [], errors: [ScanNote] = [], warnings: [ScanNote] = []
+            var status: [(Int, HistoryCache.Status)] = []
             var files = 0, bytes = 0
             while let claimed = claim() {
-                for i in claimed {
+                for k in claimed {
+                    let i = order[k]
                     let blob = blobs[i]
-                    let name = blob.paths.first ?? blob.id.hex
+                    var outcome = HistoryCache.Status.unknown
+                    defer { status.append((i, outcome)) }
                     do {
                         // The size from the object header first: a blob over the limit is never inflated.
                         let size = try worker.blobSize(blob.id)
                         if size > opts.sizeLimit {
-                            skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", opts.tooLargeDetail(size)))
+                            skipped.append(ScanSession.historySkipNote(.tooLarge, blob, detail: opts.tooLargeDetail(size))); outcome = .tooLarge
                             continue
                         }
                         try worker.withBlob(blob.id) { (buffer) throws(GitError) in
                             if buffer.count > opts.sizeLimit {
-                                skipped.append(ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", opts.tooLargeDetail(buffer.count))); return
+                                skipped.append(ScanSession.historySkipNote(.tooLarge, blob, detail: opts.tooLargeDetail(buffer.count)))
+                                outcome = .tooLarge; return
                             }
                             // UTF-16 text and archives look binary but are read (decoded, member by member).
                             let readable = UTF16Text.order(of: buffer) != nil || (opts.archives.depth > 0 && ArchiveSignature.isArchive(buffer))
                             if !opts.includeBinary, !readable, ScanSession.looksBinary(buffer) {
-                                skipped.append(ScanNote(.binary, path: name, ScanSession.binaryReason)); return
+                                skipped.append(ScanSession.historySkipNote(.binary, blob)); outcome = .binary; return
                             }
-                            if BlobContent.isLFSPointer(buffer.prefix(64)) { skipped.append(ScanNote(.notContent, path: name, "Git LFS pointer")); return }
+                            if BlobContent.isLFSPointer(buffer.prefix(64)) {
+                                skipped.append(ScanSession.historySkipNote(.lfsPointer, blob)); outcome = .lfsPointer; return
+                            }
                             files += 1; bytes += buffer.count
                             ticker?.bytes.add(buffer.count, ordering: .relaxed)
-                            for path in blob.paths {
+                            outcome = .scanned
+                            for path in partial[i] ?? blob.paths {
+                                let notesBefore = scanner.warnings.count
                                 let content = ScanSession.scanContent(buffer, InputContext(path: path), scanner: scanner, options: opts)
                                 if !content.findings.isEmpty { found.append((i, path, content.findings)) }
+                                if scanner.warnings.count != notesBefore { outcome = .unknown }
+                                // A blob whose scan left a note (an archive member skipped, a rule that gave up) is not
+                                // remembered as scanned: the next scan reads it again and says so again.
+                                if !content.skipped.isEmpty || !content.warnings.isEmpty || !content.errors.isEmpty { outcome = .unknown }
                                 skipped += content.skipped
                                 warnings += content.warnings
                                 errors += content.errors.map { ScanNote($0.reason, path: "\($0.path ?? path) (blob \(blob.id.hex.prefix(12)))", $0.detail) }
@@ -141,22 +164,35 @@ extension ScanSession {
             let w = scanner.warnings + warnings
             collected.withLock {
                 $0.findings += found; $0.skipped += skipped; $0.errors += errors; $0.warnings += w
-                $0.files += files; $0.bytes += bytes
+                $0.files += files; $0.bytes += bytes; $0.status += status
             }
         }
         let all = collected.withLock { $0 }
         var result = ScanResult()
         result.filesScanned = all.files
         result.bytesScanned = all.bytes
-        result.skipped = all.skipped
+        result.skipped = work.skippedBefore + all.skipped
         result.errors = plan.errors.map { ScanNote(.git, $0.message) } + all.errors
-        result.warnings = all.warnings
+        result.warnings = cacheNotes + all.warnings
         if plan.isShallow {
             result.warnings.append(ScanNote(.shallowHistory, "shallow clone: commits before the shallow boundary are not in this repository and were not scanned"))
         }
         let scanned = Date()
-        result.findings = try attributeHistory(all.findings.sorted { ($0.0, $0.1) < ($1.0, $1.1) }, plan: plan,
-                                               repository: repository)
+        let found = all.findings.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        result.findings = try attributeHistory(found, plan: plan, repository: repository)
+        if let store {
+            for (i, status) in all.status { work.status[i] = status }
+            if plan.errors.isEmpty, previous == nil || work.learnt || plan.reusedCommits != plan.commitCount
+                || plan.commitCount != previous?.snapshot.commits.count {
+                let fresh = HistoryCache(plan: plan, status: work.status, found: found)
+                do { try store.seal.write(fresh.encode(identity: store.identity), to: store.path) } catch {
+                    result.warnings.append(ScanNote(.other, "the history cache could not be written (the next scan is a full one): \(error.message)"))
+                }
+            }
+            result.historyCache = "history cache: \(plan.reusedCommits) of \(plan.commitCount) commits and "
+                + "\(blobs.count - work.toRead.count + work.rescans) of \(blobs.count) blobs known from the last scan; "
+                + "\(order.count) blob\(order.count == 1 ? "" : "s") read (\(work.rescans) again for their findings)"
+        }
         result.seconds = Date().timeIntervalSince(start)
         if ProcessInfo.processInfo.environment["KEYWARDEN_TIMING"] != nil {
             let phases = String(format: "plan %.2f s, read and scan %.2f s, provenance %.2f s",
@@ -164,6 +200,45 @@ extension ScanSession {
             result.warnings.append(ScanNote(.other, "timing: " + phases))
         }
         return result
+    }
+
+    /// The note for a blob of a history that is not scanned; the same whether the blob was read now or is
+    /// known from the history cache.
+    static func historySkipNote(_ status: HistoryCache.Status, _ blob: HistoryBlob, detail: String? = nil) -> ScanNote {
+        let name = blob.paths.first ?? blob.id.hex
+        switch status {
+        case .binary: return ScanNote(.binary, path: name, ScanSession.binaryReason)
+        case .lfsPointer: return ScanNote(.notContent, path: name, "Git LFS pointer")
+        default: return ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", detail ?? "larger than the size limit")
+        }
+    }
+
+    /// The cache file for this repository, branch and rule set, and what it holds when it can be used.
+    private func openHistoryCache(_ settings: HistoryCacheSettings, repository: GitRepository, branch: String?,
+                                  notes: inout [ScanNote]) -> (path: String, identity: [UInt8], seal: CacheSeal, previous: HistoryCache?)? {
+        let folder: String
+        switch HistoryCache.folder(in: repository.commonDirectory) {
+        case .failure(let problem):
+            notes.append(ScanNote(.other, "history cache not used: \(problem.message)"))
+            return nil
+        case .success(let path): folder = path
+        }
+        let identity = HistoryCache.identity(settings: settings, rulesDigest: rules.ruleSet.digest, options: options, branch: branch)
+        let path = folder + "/" + HistoryCache.fileName(branch: branch)
+        var previous: HistoryCache?
+        switch settings.seal.read(path) {
+        case .absent:
+            break
+        case .unauthenticated:
+            notes.append(ScanNote(.other, path: path, "the history cache is damaged or was written with another key: not used, rebuilt by this full scan"))
+        case .payload(let bytes):
+            previous = HistoryCache.decode(bytes, identity: identity)
+            // Another rule set, version or option: a full scan, quietly (that is what the identity is for).
+            if previous == nil, HistoryCache.hasIdentity(bytes, identity) {
+                notes.append(ScanNote(.other, path: path, "the history cache cannot be read: not used, rebuilt by this full scan"))
+            }
+        }
+        return (path, identity, settings.seal, previous)
     }
 
     /// One finding per (rule, secret, path): the earliest commit, the commits carrying it summed over
@@ -203,7 +278,11 @@ extension ScanSession {
             finding.git?.inHead = entry.inHead
             finding.git?.occurrences = entry.count
             return finding
-        }.sorted { ($0.git?.date ?? "", $0.path, $0.line) < ($1.git?.date ?? "", $1.path, $1.line) }
+        }.sorted {
+            // A total order: the report does not depend on the order the blobs were read in.
+            ($0.git?.date ?? "", $0.path, $0.line, $0.column, $0.ruleID, $0.fingerprint)
+                < ($1.git?.date ?? "", $1.path, $1.line, $1.column, $1.ruleID, $1.fingerprint)
+        }
     }
 }
 

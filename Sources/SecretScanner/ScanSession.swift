@@ -43,6 +43,8 @@ public struct ScanResult: Sendable {
     /// (reason `.incomplete`, which makes the scan exit 2).
     public var warnings: [ScanNote] = []
     public var seconds = 0.0
+    /// What a history scan took from its cache and what it read (nil: no cache used).
+    public var historyCache: String?
 
     /// True when a rule gave up on part of an input: a clean result would not be trustworthy (exit 2).
     public var isIncomplete: Bool { warnings.contains { $0.reason == .incomplete } }

@@ -23,6 +23,7 @@ import Testing
         ["--range", "main..HEAD", "--format", "github", "--exit-code", "3"],
         ["--since", "v1.0"],
         ["--history", "--branch", "main", "repo.git", "--format", "json"],
+        ["--history", "--no-cache", "repo.git"],
         ["--ci", "--format", "sarif", "--output", "k.sarif"],
         ["--config", "rules.toml", "--baseline", "old.json", "--ignore-file", "ignore.txt", "-"],
         ["--max-file-size", "5M", "--threads", "2", "--include-binary", "--follow-symlinks", "x"],

@@ -143,7 +143,8 @@ import TestSupport
         #expect(plain.status == 0)
         #expect(!plain.stderr.contains("\r") && !plain.stderr.contains("history:"))
         // A terminal (util-linux `script` gives the command a pseudo-terminal): the line is drawn and cleared.
-        let command = ([Run.keywardenPath, "scan", "--history", "--format", "json", "--output", dir.path("out.json")])
+        // Without the history cache, which would leave nothing to read.
+        let command = ([Run.keywardenPath, "scan", "--history", "--no-cache", "--format", "json", "--output", dir.path("out.json")])
             .map { "'" + $0 + "'" }.joined(separator: " ")
         let tty = try Run.program("/usr/bin/script", ["-qec", command, "/dev/null"], in: dir.path(), environment: cacheEnv)
         #expect(tty.status == 0, "\(tty.stdout) \(tty.stderr)")

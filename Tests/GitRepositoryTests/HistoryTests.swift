@@ -186,4 +186,35 @@ import TestSupport
         let plan = try f.open().historyPlan()
         #expect(Set(plan.blobs.flatMap(\.paths)) == [".gitmodules", "outer.txt"])
     }
+
+    @Test func aPlanReusingASnapshotIsTheSamePlanAndReadsOnlyNewCommits() throws {
+        let f = try Fixture()
+        try f.commit("base", ["a.txt": "a\n", "dir/b.txt": "b\n"], date: 1_700_000_000)
+        try f.git("checkout", "-q", "-b", "feature")
+        try f.commit("feature", ["dir/c.txt": "c\n"], date: 1_700_000_100)
+        try f.git("checkout", "-q", "main")
+        try f.commit("main", ["a.txt": "a2\n"], date: 1_700_000_200)
+        let earlier = try f.open().historyPlan()
+        #expect(earlier.reusedCommits == 0)
+
+        // New commits, a merge, a deleted branch and a rewritten tip.
+        try f.git("merge", "-q", "--no-ff", "-m", "merge", "feature")
+        try f.commit("after", ["dir/b.txt": "b2\n", "e.txt": "e\n"], date: 1_700_000_300)
+        try f.git("branch", "-q", "-D", "feature")
+        try f.git("reset", "-q", "--hard", "HEAD~1")
+        try f.commit("rewritten", ["dir/b.txt": "b3\n"], date: 1_700_000_400)
+
+        let fresh = try f.open().historyPlan()
+        let reused = try f.open().historyPlan(reusing: earlier.snapshot)
+        #expect(reused.snapshot == fresh.snapshot)
+        #expect(reused.blobs.map(\.id) == fresh.blobs.map(\.id))
+        #expect(reused.blobs.map(\.paths) == fresh.blobs.map(\.paths))
+        // The base, feature and main commits come from the snapshot; the merge and the rewritten tip are read.
+        #expect(reused.commitCount == 5 && reused.reusedCommits == 3)
+        // A snapshot of other commits changes nothing but the reuse count.
+        let unrelated = try Fixture()
+        try unrelated.commit("other", ["x.txt": "x\n"])
+        let other = try f.open().historyPlan(reusing: try unrelated.open().historyPlan().snapshot)
+        #expect(other.snapshot == fresh.snapshot && other.reusedCommits == 0)
+    }
 }

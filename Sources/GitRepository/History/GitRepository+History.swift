@@ -10,7 +10,11 @@ extension GitRepository {
     /// Bare repositories work. In a shallow clone, commits at the shallow boundary are treated as root
     /// commits and ``HistoryPlan/isShallow`` is set. A missing tree is recorded in
     /// ``HistoryPlan/errors`` and the walk goes on. Submodules and symbolic links are not listed.
-    public func historyPlan(branch: String? = nil) throws(GitError) -> HistoryPlan {
+    ///
+    /// - Parameter previous: an earlier walk's ``HistoryPlan/snapshot``: a commit it holds is neither read
+    ///   nor diffed again (its parents, tree and changes are taken from it), so only new commits cost
+    ///   anything. The plan is the same as without it: same commits in the same order, same changes.
+    public func historyPlan(branch: String? = nil, reusing previous: HistoryPlan.Snapshot? = nil) throws(GitError) -> HistoryPlan {
         let tips: [ObjectID]
         let tip: ObjectID?
         if let branch {
@@ -24,21 +28,35 @@ extension GitRepository {
         let collector = try HistoryCollector(repository: handle)
         let shallow = shallowCommits()
         var commitIndex: [ObjectID: Int32] = [:]
-        var treeIDs: [ObjectID] = []
         var visiting = Set<ObjectID>()
         var unreadable = Set<ObjectID>()
+        var known: [ObjectID: Int32] = [:]
+        if let previous {
+            known.reserveCapacity(previous.commits.count)
+            for (i, id) in previous.commits.enumerated() { known[id] = Int32(i) }
+        }
+        /// For each commit of the walk, its index in `previous` (-1: not there).
+        var previousIndex: [Int32] = []
 
         /// A commit waiting for its parents to be emitted.
         struct Pending {
             let id: ObjectID
             let tree: ObjectID
+            /// As written in the commit, and as walked (none at a shallow boundary).
+            let written: [ObjectID]
             let parents: [ObjectID]
+            let previous: Int32
             var next = 0
         }
         func header(_ id: ObjectID) -> Pending? {
             if unreadable.contains(id) { return nil }
+            if let k = known[id], let previous {
+                let written = Array(previous.parents[Int(previous.parentStart[Int(k)])..<Int(previous.parentStart[Int(k) + 1])])
+                return Pending(id: id, tree: previous.trees[Int(k)], written: written,
+                               parents: shallow.contains(id) ? [] : written, previous: k)
+            }
             guard let h = collector.readCommitHeader(id) else { unreadable.insert(id); return nil }
-            return Pending(id: id, tree: h.tree, parents: shallow.contains(id) ? [] : h.parents)
+            return Pending(id: id, tree: h.tree, written: h.parents, parents: shallow.contains(id) ? [] : h.parents, previous: -1)
         }
 
         // Depth first, emitting a commit once all its parents are emitted: parents before children.
@@ -60,24 +78,68 @@ extension GitRepository {
                 visiting.remove(done.id)
                 commitIndex[done.id] = Int32(collector.commitIDs.count)
                 collector.commitIDs.append(done.id)
+                collector.trees.append(done.tree)
+                collector.parents += done.written
+                collector.parentStart.append(Int32(collector.parents.count))
                 // A parent that is missing (or beyond a shallow boundary) makes this a root commit.
                 collector.firstParent.append(done.parents.first.flatMap { commitIndex[$0] } ?? -1)
-                treeIDs.append(done.tree)
+                previousIndex.append(done.previous)
             }
         }
-        try findChanges(treeIDs: treeIDs, into: collector)
-        return collector.plan(tip: tip, isShallow: isShallow, objectsDirectory: objectsDirectory)
+        // A known commit keeps its changes when it is diffed against the same parent as before.
+        var reuse = [Bool](repeating: false, count: previousIndex.count)
+        var pending: [Int] = []
+        for c in previousIndex.indices {
+            let k = Int(previousIndex[c])
+            if k >= 0, let previous {
+                let now = collector.firstParent[c], then = previous.firstParent[k]
+                let nowID = now >= 0 ? collector.commitIDs[Int(now)] : nil
+                let thenID = then >= 0 ? previous.commits[Int(then)] : nil
+                if nowID == thenID { reuse[c] = true; continue }
+            }
+            pending.append(c)
+        }
+        // Each worker's output in commit order, consumed (and freed) as the log is recorded: concatenating
+        // them first held every change twice.
+        var diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent)
+        for output in diffed { collector.errors += output.errors }
+        var run = 0, next = 0
+        for c in reuse.indices {
+            collector.currentCommit = Int32(c)
+            if reuse[c], let previous {
+                let k = Int(previousIndex[c])
+                for j in Int(previous.changeStart[k])..<Int(previous.changeStart[k + 1]) {
+                    collector.record(previousPath: previous.changePath[j], previousBlob: previous.changeBlob[j], in: previous)
+                }
+            } else {
+                while run < diffed.count {
+                    if next >= diffed[run].changes.count {
+                        diffed[run].changes = []
+                        run += 1; next = 0
+                        continue
+                    }
+                    let change = diffed[run].changes[next]
+                    guard change.commit == c else { break }
+                    collector.record(change.path, change.blob)
+                    next += 1
+                }
+            }
+            collector.changeStart.append(Int32(collector.changePath.count))
+        }
+        return collector.plan(tip: tip, isShallow: isShallow, objectsDirectory: objectsDirectory,
+                              reused: reuse.count - pending.count)
     }
 
-    /// Diffs every commit against its first parent on parallel workers (contiguous runs of commits,
-    /// each worker with its own repository handle), then records the changes in commit order.
-    private func findChanges(treeIDs: [ObjectID], into collector: HistoryCollector) throws(GitError) {
-        let count = treeIDs.count
-        let firstParent = collector.firstParent
+    /// Diffs the commits `which` (indices in walk order, increasing) against their first parents on
+    /// parallel workers (contiguous runs, each worker with its own object database), and returns each
+    /// run's changes, the runs in commit order.
+    private func findChanges(_ which: [Int], treeIDs: [ObjectID], firstParent: [Int32]) throws(GitError) -> [TreeDiffer.Output] {
+        let count = which.count
+        guard count > 0 else { return [] }
         let pool = WorkerPool(threads: count < 256 ? 1 : min(8, WorkerPool.processorCount))
         let chunkCount = pool.workers == 1 ? 1 : pool.workers * 4
         let chunkSize = (count + chunkCount - 1) / max(chunkCount, 1)
-        // Keyed by each run's first commit.
+        // Keyed by each run's first position in `which`.
         let results = Mutex<[Int: TreeDiffer.Output]>([:])
         let objects = self.objectsDirectory
         let mainODB = try objectDatabase()
@@ -97,16 +159,14 @@ extension GitRepository {
             }
             defer { if let own { git_odb_free(own) } }
             let differ = TreeDiffer(odb: odb)
-            while let commits = claim() {
-                let output = differ.run(commits: commits, treeIDs: treeIDs, firstParent: firstParent)
-                results.withLock { $0[commits.lowerBound] = output }
+            while let run = claim() {
+                let output = differ.run(commits: which[run], treeIDs: treeIDs, firstParent: firstParent)
+                results.withLock { $0[run.lowerBound] = output }
             }
         }
-        let outputs = results.withLock { $0 }
-        for first in outputs.keys.sorted() {
-            guard let output = outputs[first] else { continue }
-            collector.append(output)
-        }
+        var outputs = results.withLock { $0 }
+        results.withLock { $0 = [:] }
+        return outputs.keys.sorted().compactMap { outputs.removeValue(forKey: $0) }
     }
 
     private func objectDatabase() throws(GitError) -> OpaquePointer {
@@ -197,6 +257,11 @@ extension GitRepository {
                                      commitCount: counts[key] ?? 0, isInTip: inTip))
         }
         return result
+    }
+
+    /// The git directory shared by linked work trees (the repository's own git directory otherwise).
+    public var commonDirectory: String {
+        PathUtilities.trimmingTrailingSlash(git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory)
     }
 
     /// The object directory (shared by linked work trees).

@@ -45,6 +45,9 @@ final class RawObject {
 final class HistoryCollector {
     private let odb: OpaquePointer
     var commitIDs: [ObjectID] = []
+    var trees: [ObjectID] = []
+    var parentStart: [Int32] = [0]
+    var parents: [ObjectID] = []
     var firstParent: [Int32] = []
     var changeStart: [Int32] = [0]
     var changePath: [Int32] = []
@@ -93,15 +96,40 @@ final class HistoryCollector {
     }
 
     func record(_ path: String, _ blob: ObjectID?) {
-        let p: Int32
-        if let known = pathIndex[path] { p = known } else {
-            p = Int32(paths.count); paths.append(path); pathIndex[path] = p
-        }
+        record(index(path: path), blob.map { index(blob: $0) } ?? -1)
+    }
+
+    /// Records a change taken from an earlier walk's snapshot, translating its path and blob numbers.
+    func record(previousPath: Int32, previousBlob: Int32, in previous: HistoryPlan.Snapshot) {
+        if pathMap.isEmpty { pathMap = [Int32](repeating: -1, count: previous.paths.count) }
+        if blobMap.isEmpty { blobMap = [Int32](repeating: -1, count: previous.blobs.count) }
+        var p = pathMap[Int(previousPath)]
+        if p < 0 { p = index(path: previous.paths[Int(previousPath)]); pathMap[Int(previousPath)] = p }
         var b: Int32 = -1
-        if let blob {
-            if let known = blobIndex[blob] { b = known } else {
-                b = Int32(blobs.count); blobs.append(blob); blobIndex[blob] = b; blobPaths.append([])
-            }
+        if previousBlob >= 0 {
+            b = blobMap[Int(previousBlob)]
+            if b < 0 { b = index(blob: previous.blobs[Int(previousBlob)]); blobMap[Int(previousBlob)] = b }
+        }
+        record(p, b)
+    }
+
+    private var pathMap: [Int32] = []
+    private var blobMap: [Int32] = []
+
+    private func index(path: String) -> Int32 {
+        if let known = pathIndex[path] { return known }
+        let p = Int32(paths.count); paths.append(path); pathIndex[path] = p
+        return p
+    }
+
+    private func index(blob: ObjectID) -> Int32 {
+        if let known = blobIndex[blob] { return known }
+        let b = Int32(blobs.count); blobs.append(blob); blobIndex[blob] = b; blobPaths.append([])
+        return b
+    }
+
+    private func record(_ p: Int32, _ b: Int32) {
+        if b >= 0 {
             let key = UInt64(UInt32(p)) << 32 | UInt64(UInt32(b))
             if firstIntroduction[key] == nil {
                 firstIntroduction[key] = currentCommit
@@ -112,27 +140,13 @@ final class HistoryCollector {
         changeBlob.append(b)
     }
 
-    /// Records a worker's changes, commit by commit, in order.
-    func append(_ output: TreeDiffer.Output) {
-        var k = 0
-        for commit in output.commits {
-            currentCommit = Int32(commit)
-            while k < output.changes.count, output.changes[k].commit == commit {
-                record(output.changes[k].path, output.changes[k].blob)
-                k += 1
-            }
-            changeStart.append(Int32(changePath.count))
-        }
-        errors += output.errors
-    }
-
-    func plan(tip: ObjectID?, isShallow: Bool, objectsDirectory: String) -> HistoryPlan {
-        let order = PackOrder(objectsDirectory: objectsDirectory)
-        let sorted = order.readingOrder(blobs)
-        let list = sorted.map { i in HistoryBlob(id: blobs[i], paths: blobPaths[i].map { paths[Int($0)] }) }
-        return HistoryPlan(blobs: list, isShallow: isShallow, tip: tip, errors: errors,
-                           commitIDs: commitIDs, firstParent: firstParent, changeStart: changeStart,
+    func plan(tip: ObjectID?, isShallow: Bool, objectsDirectory: String, reused: Int) -> HistoryPlan {
+        let list = blobs.indices.map { i in HistoryBlob(id: blobs[i], paths: blobPaths[i].map { paths[Int($0)] }) }
+        return HistoryPlan(blobs: list, isShallow: isShallow, tip: tip, errors: errors, reusedCommits: reused,
+                           commitIDs: commitIDs, trees: trees, parentStart: parentStart, parents: parents,
+                           firstParent: firstParent, changeStart: changeStart,
                            changePath: changePath, changeBlob: changeBlob, paths: paths,
-                           blobIndex: blobIndex, pathIndex: pathIndex, firstIntroduction: firstIntroduction)
+                           blobIndex: blobIndex, pathIndex: pathIndex, firstIntroduction: firstIntroduction,
+                           objectsDirectory: objectsDirectory)
     }
 }

@@ -35,12 +35,12 @@ public struct Provenance: Sendable {
 
 /// The unique blobs of a history walk, and what is needed to work out provenance afterwards.
 ///
-/// Built by ``GitRepository/historyPlan(branch:)``. It holds no libgit2 handle: it is a plain value and
-/// can be shared between workers, each reading blobs through its own ``GitRepository``.
+/// Built by ``GitRepository/historyPlan(branch:reusing:)``. It holds no libgit2 handle: it is a plain
+/// value and can be shared between workers, each reading blobs through its own ``GitRepository``.
 /// Memory grows with the number of commits, unique blobs, paths and changes, not with tree sizes.
 public struct HistoryPlan: Sendable {
-    /// Every unique blob to scan once, sorted in pack order (read them in this order: a delta's base is
-    /// then in libgit2's cache).
+    /// Every unique blob, once, in the order the walk first met it. Read them in
+    /// ``readingOrder(_:)``: a delta's base is then in libgit2's cache.
     public let blobs: [HistoryBlob]
     /// Commits walked.
     public var commitCount: Int { commitIDs.count }
@@ -50,9 +50,15 @@ public struct HistoryPlan: Sendable {
     public let tip: ObjectID?
     /// Missing or unreadable commits and trees met during the walk; the walk went on without them.
     public let errors: [GitError]
+    /// How many commits were taken from the `reusing` snapshot instead of being read and diffed.
+    public let reusedCommits: Int
 
     // The change log, in walk order (parents first).
     let commitIDs: [ObjectID]
+    let trees: [ObjectID]
+    /// Each commit's parents as written in the commit (`parents[parentStart[c]..<parentStart[c + 1]]`).
+    let parentStart: [Int32]
+    let parents: [ObjectID]
     let firstParent: [Int32]
     let changeStart: [Int32]
     let changePath: [Int32]
@@ -62,4 +68,69 @@ public struct HistoryPlan: Sendable {
     let pathIndex: [String: Int32]
     /// (path id << 32 | blob id) → index of the first commit that introduced it.
     let firstIntroduction: [UInt64: Int32]
+    let objectsDirectory: String
+
+    /// The indices of `indices` (into ``blobs``) reordered for reading: depth first over each pack's delta
+    /// forest, each delta before its base, then loose objects.
+    public func readingOrder(_ indices: [Int]) -> [Int] {
+        let order = PackOrder(objectsDirectory: objectsDirectory)
+        return order.readingOrder(indices.map { blobs[$0].id }).map { indices[$0] }
+    }
+
+    /// What a later walk needs to skip the commits of this one (see ``Snapshot``).
+    public var snapshot: Snapshot {
+        Snapshot(commits: commitIDs, trees: trees, parentStart: parentStart, parents: parents,
+                 firstParent: firstParent, changeStart: changeStart, changePath: changePath, changeBlob: changeBlob,
+                 paths: paths, blobs: blobs.map(\.id))
+    }
+
+    /// The commits of a walk with their trees, parents and changes against their first parent, as plain
+    /// arrays (indices into `paths` and `blobs`): what ``GitRepository/historyPlan(branch:reusing:)`` needs
+    /// to walk again without reading or diffing a commit it already knows. It holds ids and paths only.
+    public struct Snapshot: Sendable, Equatable {
+        public var commits: [ObjectID]
+        public var trees: [ObjectID]
+        /// `parents[parentStart[c]..<parentStart[c + 1]]` are commit `c`'s parents, in order.
+        public var parentStart: [Int32]
+        public var parents: [ObjectID]
+        /// The index (into `commits`) of the parent commit `c` was diffed against; -1: none (a root commit,
+        /// a shallow boundary or a missing parent).
+        public var firstParent: [Int32]
+        /// `changePath[changeStart[c]..<changeStart[c + 1]]` (with `changeBlob`, -1 for a removal) are
+        /// commit `c`'s changes.
+        public var changeStart: [Int32]
+        public var changePath: [Int32]
+        public var changeBlob: [Int32]
+        public var paths: [String]
+        public var blobs: [ObjectID]
+
+        public init(commits: [ObjectID], trees: [ObjectID], parentStart: [Int32], parents: [ObjectID], firstParent: [Int32],
+                    changeStart: [Int32], changePath: [Int32], changeBlob: [Int32], paths: [String], blobs: [ObjectID]) {
+            self.commits = commits
+            self.trees = trees
+            self.parentStart = parentStart
+            self.parents = parents
+            self.firstParent = firstParent
+            self.changeStart = changeStart
+            self.changePath = changePath
+            self.changeBlob = changeBlob
+            self.paths = paths
+            self.blobs = blobs
+        }
+
+        /// Whether the arrays fit together (a decoded snapshot is checked before use): every index in
+        /// range, every run in order.
+        public var isConsistent: Bool {
+            let n = commits.count
+            guard trees.count == n, firstParent.count == n, parentStart.count == n + 1, changeStart.count == n + 1,
+                  parentStart.first == 0, changeStart.first == 0, Int(parentStart[n]) == parents.count,
+                  Int(changeStart[n]) == changePath.count, changePath.count == changeBlob.count else { return false }
+            for c in 0..<n {
+                guard parentStart[c] <= parentStart[c + 1], changeStart[c] <= changeStart[c + 1],
+                      firstParent[c] >= -1, Int(firstParent[c]) < c else { return false }
+            }
+            let pathCount = Int32(paths.count), blobCount = Int32(blobs.count)
+            return changePath.allSatisfy { $0 >= 0 && $0 < pathCount } && changeBlob.allSatisfy { $0 >= -1 && $0 < blobCount }
+        }
+    }
 }

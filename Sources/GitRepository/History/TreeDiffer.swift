@@ -5,7 +5,6 @@ internal import Foundation
 /// and compared entry by entry, so an unchanged subtree costs one comparison.
 final class TreeDiffer {
     struct Output: Sendable {
-        var commits: Range<Int> = 0..<0
         var changes: [(commit: Int, path: String, blob: ObjectID?)] = []
         var errors: [GitError] = []
     }
@@ -16,8 +15,8 @@ final class TreeDiffer {
 
     init(odb: OpaquePointer) { self.odb = odb }
 
-    func run(commits: Range<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
-        output = Output(commits: commits)
+    func run(commits: ArraySlice<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
+        output = Output()
         for c in commits {
             currentCommit = c
             let parent = Int(firstParent[c])

@@ -29,6 +29,23 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         high = h; middle = m; low = l
     }
 
+    /// Equal ids have equal first words; ids are uniformly distributed, so one word is as good a hash
+    /// as all three and costs a third (history plans hash hundreds of thousands of ids).
+    public func hash(into hasher: inout Hasher) { hasher.combine(high) }
+
+    /// The id whose 20 raw bytes start `raw` (which must hold at least 20).
+    public init(rawBytes raw: UnsafeRawBufferPointer) {
+        precondition(raw.count >= 20, "an object id is 20 bytes")
+        self.init(bytes: raw)
+    }
+
+    /// Appends the 20 raw bytes to `out` (no allocation of their own).
+    public func appendRaw(to out: inout [UInt8]) {
+        withUnsafeBytes(of: high.bigEndian) { out += $0 }
+        withUnsafeBytes(of: middle.bigEndian) { out += $0 }
+        withUnsafeBytes(of: low.bigEndian) { out += $0 }
+    }
+
     /// Parses 40 hexadecimal digits; nil for anything else.
     public init?(hex: String) {
         let digits = Array(hex.utf8)

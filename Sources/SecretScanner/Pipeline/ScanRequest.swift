@@ -60,6 +60,9 @@ public struct ScanRequest {
     public var ledgerUse = LedgerUse.whenFindings
     /// Live verification of the findings' keys (`--verify`, `[hook] verify`); nil: not asked.
     public var verification: VerificationSettings?
+    /// Where a history scan keeps what it learnt between runs (nil: `--no-cache`, a full scan that writes
+    /// nothing).
+    public var historyCache: HistoryCacheSettings?
     /// Progress of a history scan, about four times a second from another thread.
     public var historyProgress: (@Sendable (HistoryProgress) -> Void)?
     /// The descriptor standard input is read from (scanned in windows, up to the size limit).

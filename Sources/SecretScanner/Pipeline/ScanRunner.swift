@@ -121,7 +121,8 @@ public struct ScanRunner {
             return try git { () throws(GitError) in
                 let repository = try repository(request, at: path)
                 let gitDirectory = repository.gitDirectory
-                return try session.scanHistory(repository, branch: branch, progress: request.historyProgress) { () throws(GitError) in
+                return try session.scanHistory(repository, branch: branch, cache: request.historyCache,
+                                              progress: request.historyProgress) { () throws(GitError) in
                     try GitRepository.open(at: gitDirectory, environment: [:])
                 }
             }

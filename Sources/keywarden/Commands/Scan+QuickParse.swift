@@ -14,7 +14,7 @@ extension Keywarden.Scan {
         var paths: [String] = []
         var noGit = false, showSecrets = false, includeBinary = false, followSymlinks = false, verify = false, noArchives = false
         var recurseSubmodules = false
-        var staged = false, history = false, ci = false
+        var staged = false, history = false, ci = false, noCache = false
         var format: String?, output: String?, baseline: String?, ignoreFile: String?, maxFileSize: String?
         var ledger: String?, range: String?, since: String?, branch: String?, config: String?, maxArchiveSize: String?
         var exitCode: Int?, threads: Int?, archiveDepth: Int?
@@ -24,7 +24,7 @@ extension Keywarden.Scan {
         "--no-git": .flag(\.noGit), "--show-secrets": .flag(\.showSecrets), "--include-binary": .flag(\.includeBinary),
         "--follow-symlinks": .flag(\.followSymlinks), "--verify": .flag(\.verify), "--staged": .flag(\.staged),
         "--history": .flag(\.history), "--ci": .flag(\.ci), "--recurse-submodules": .flag(\.recurseSubmodules), "--no-archives": .flag(\.noArchives),
-        "--archive-depth": .number(\.archiveDepth), "--max-archive-size": .text(\.maxArchiveSize),
+        "--archive-depth": .number(\.archiveDepth), "--max-archive-size": .text(\.maxArchiveSize), "--no-cache": .flag(\.noCache),
         "--format": .text(\.format), "--output": .text(\.output), "-o": .text(\.output), "--baseline": .text(\.baseline),
         "--ignore-file": .text(\.ignoreFile), "--max-file-size": .text(\.maxFileSize), "--ledger": .text(\.ledger),
         "--range": .text(\.range), "--since": .text(\.since), "--branch": .text(\.branch), "--config": .text(\.config),
@@ -107,6 +107,7 @@ extension Keywarden.Scan {
         noArchives = values.noArchives
         archiveDepth = values.archiveDepth ?? 3
         maxArchiveSize = values.maxArchiveSize ?? "1G"
+        noCache = values.noCache
         followSymlinks = values.followSymlinks
         recurseSubmodules = values.recurseSubmodules
         threads = values.threads ?? 0

@@ -46,6 +46,9 @@ extension Keywarden {
         @Option(name: .long, help: "Skip files larger than this (bytes; K, M, G suffixes). Default 100M.")
         var maxFileSize: String = "100M"
 
+        @Flag(name: .long, help: "With --history: neither use nor update the history cache in the repository's .git/keywarden (a full scan).")
+        var noCache = false
+
         @Flag(name: .long, help: "Scan binary files too.")
         var includeBinary = false
 
@@ -129,6 +132,9 @@ extension Keywarden {
             request.baseline = baseline
             request.ledger = ledger ?? context.ledgerFile
             if verify, let settings = try verificationSettings() { request.verification = settings }
+            if case .history = request.source, !noCache {
+                request.historyCache = Self.historyCacheSettings(context: context)
+            }
             if case .history = request.source, Terminal.stderrIsTTY {
                 // A progress line on a terminal only, rewritten in place and cleared at the end.
                 request.historyProgress = { (p: HistoryProgress) in Terminal.rewriteLine("keywarden: " + p.line) }
@@ -143,6 +149,17 @@ extension Keywarden {
             }
             if request.historyProgress != nil { Terminal.rewriteLine("") }
             try finish(outcome, environment: environment)
+        }
+
+        /// The history cache's settings: sealed with a key derived from `KEYWARDEN_CACHE_KEY` when it is set (CI,
+        /// where the per-user key would be new on every runner), else with the cache folder's per-user key; nil
+        /// (no cache) when neither is available.
+        static func historyCacheSettings(context: ProjectContext) -> HistoryCacheSettings? {
+            if let secret = context.environment["KEYWARDEN_CACHE_KEY"], !secret.isEmpty {
+                return HistoryCacheSettings(seal: CacheSeal(secret: Array(secret.utf8)), toolVersion: Keywarden.version)
+            }
+            guard let directory = context.cacheDirectory, let folder = CacheFolder.trusted(directory.path) else { return nil }
+            return HistoryCacheSettings(seal: folder.seal, toolVersion: Keywarden.version)
         }
 
         /// What the arguments ask to scan.
@@ -234,6 +251,7 @@ enum Summary {
         if !binary.isEmpty { lines.append("keywarden: skipped \(binary.count) binary file\(binary.count == 1 ? "" : "s") (scan them with --include-binary)") }
         for w in r.warnings { lines.append("keywarden: warning: \(w)") }
         for e in r.errors { lines.append(Style.red.apply("keywarden: error: \(e)", enabled: colour)) }
+        if let cache = r.historyCache { lines.append("keywarden: \(cache)") }
         let mb = Double(r.bytesScanned) / 1_048_576
         var summary = "keywarden: \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(r.filesScanned) file\(r.filesScanned == 1 ? "" : "s") (\(DecimalText.fixed(mb, 1)) MB) in \(DecimalText.fixed(r.seconds, 2)) s"
         if report.ignored > 0 { summary += ", \(report.ignored) ignored" }
