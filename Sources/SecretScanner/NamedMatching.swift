@@ -55,7 +55,7 @@ extension BufferScanner {
         }
         for v in values where !v.name.isEmpty {
             let judged = NamedJudgement(value: v)
-            guard judged.plausible else { continue }
+            guard judged.plausible, !Self.continuesAsTemplate(buffer, value: v) else { continue }
             for r in applicable {
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
                     out.append(f)
@@ -63,6 +63,31 @@ extension BufferScanner {
             }
         }
         findings += out
+    }
+
+    /// True when the bytes right after a value start a template (`pypi-{{base64:40}}`, `pw_${PASSWORD}`,
+    /// `<%= ENV["X"] %>`): the value is only the literal head of something filled in later.
+    /// (A value taken from inside an escaped string is looked up on its line, where it is written.)
+    static func continuesAsTemplate(_ buffer: UnsafeRawBufferPointer, value v: NamedValue) -> Bool {
+        func opens(_ end: Int) -> Bool {
+            guard end + 1 < buffer.count else { return false }
+            let a = buffer[end], b = buffer[end + 1]
+            return (a == 0x7B && (b == 0x7B || b == 0x25)) || (a == 0x24 && (b == 0x7B || b == 0x28)) || (a == 0x25 && b == 0x28)
+                || (a == 0x3C && b == 0x25) || (a == 0x2E && b == 0x2E)
+        }
+        // (A value cut just inside the opener, `pw_$` before `{X}`, counts too.)
+        guard v.derived else { return opens(v.range.upperBound) || (v.range.upperBound > 0 && opens(v.range.upperBound - 1)) }
+        let needle = Array(v.value.utf8)
+        guard !needle.isEmpty else { return false }
+        var hi = v.range.lowerBound
+        let ceiling = min(buffer.count, hi + 4096)
+        while hi < ceiling, buffer[hi] != 0x0A { hi += 1 }
+        var i = v.range.lowerBound
+        while i + needle.count <= hi {
+            if buffer[i] == needle[0], (0..<needle.count).allSatisfy({ buffer[i + $0] == needle[$0] }) { return opens(i + needle.count) || opens(i + needle.count - 1) }
+            i += 1
+        }
+        return false
     }
 
     /// Buffers up to this size are read whole; in larger ones (a vendored `sqlite3.c`, a big HAR) only the
@@ -122,7 +147,9 @@ extension BufferScanner {
         guard attributed(named, v, buffer: buffer, lowerPath: lowerPath, lines: &lines) else { return nil }
         let lineRange = lines.lineBounds(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
-        guard let judged = judge(rule, secret: value, match: value, line: lineText, input: input) else { return nil }
+        var facts = [String: String]()
+        AccessFacts.around(v.value.range, rule: rule, buffer: buffer, scratch: matchScratch, into: &facts)
+        guard let judged = judge(rule, secret: value, match: value, line: lineText, input: input, facts: facts) else { return nil }
         let secret = judged.secret, severity = judged.severity, inlineAllowed = judged.inlineAllowed
         var extra = judged.extra
         var f = Finding(rule: rule.rule, severity: severity, path: input.path, line: 0, column: 0, endLine: 0, endColumn: 0,
