@@ -66,7 +66,11 @@ public enum Password {
     /// `!vault`, `env:X`, `***`.
     public static func isReference(_ value: String) -> Bool {
         let lower = value.lowercased()
-        for p in ["$", "%", "`", "@{", "#{", "{{", "<", "[", "!vault", "enc(", "enc[", "env:", "env(", "secret:", "vault:", "file:", "ref+",
+        // `%(pw)s`, `%s`, `%DB_PASSWORD%` (but a password may start with `%`).
+        if lower.hasPrefix("%(") || value == "%s" { return true }
+        if value.count > 2, value.hasPrefix("%"), value.hasSuffix("%"),
+           value.dropFirst().dropLast().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { return true }
+        for p in ["$", "`", "@{", "#{", "{{", "<", "[", "!vault", "enc(", "enc[", "env:", "env(", "secret:", "vault:", "file:", "ref+",
                   "op://", "arn:", "secretref:", "sm://", "gcp:", "kms:", "azurekeyvault", "keyvault:", "*", "•"] where lower.hasPrefix(p) {
             return true
         }

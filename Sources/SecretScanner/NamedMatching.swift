@@ -264,9 +264,9 @@ struct NamedJudgement {
     }
 
     static let referencePrefixes = [
-        "arn:", "!", "enc[", "ref+", "sm://", "projects/", "@microsoft.keyvault", "keyvault:", "ssm:", "secret:", "secrets/",
+        "arn:", "enc[", "ref+", "sm://", "projects/", "@microsoft.keyvault", "keyvault:", "ssm:", "secret:", "secrets/",
         "kms:", "file:", "/", "./", "~/", "http://", "https://", "awssm:", "azkv:", "gcpsm:", "doppler:", "infisical:", "env:",
-        "%", "#{", "@{", "$", "{", "[",
+        "%(", "%{", "#{", "@{", "$", "{", "[",
     ]
 
     /// `webhook_secret`, `maintainxWebhookSecret`, `MAKINI_CLIENT_SECRET`, `keywarden-test-secret`: two or more
@@ -304,6 +304,9 @@ struct NamedJudgement {
         guard u.count >= 8 else { return false }
         let lower = v.lowercased()
         if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
+        // A YAML tag (`!Ref`, `!vault`) or a Windows variable (`%DB_PASSWORD%`); a password may start with `!` or `%`.
+        if v.hasPrefix("!"), v.dropFirst().allSatisfy({ $0.isLetter }) { return false }
+        if v.hasPrefix("%"), v.hasSuffix("%") || v.dropFirst().allSatisfy({ $0.isLetter || $0 == "_" }) { return false }
         if Filters.isPlaceholder(v) { return false }
         // (Not `---` or `___`: base64url keys hold those by chance.)
         for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where ByteSearch.contains(v, masked) { return false }

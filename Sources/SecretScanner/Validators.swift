@@ -15,13 +15,13 @@ public enum Validators {
     /// The names of every validator this build knows.
     public static let names: Set<String> = [
         "maintainx-jwt", "maintainx-jwt-split", "jwt", "github-checksum", "npm-checksum", "not-placeholder", "generic-value",
-        "password", "password-hash", "credential-value", "basic-auth-base64", "base64-password", "winscp-password",
+        "password", "password-hash", "credential-value", "wordpress-salt", "base64-blob", "basic-auth-base64", "base64-password", "winscp-password",
     ]
 
     /// Validators that judge placeholders themselves (the scanner's placeholder filter would drop a crypt
     /// hash, which starts with `$`).
     public static func judgesPlaceholders(_ name: String?) -> Bool {
-        name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value"
+        name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value" || name == "wordpress-salt" || name == "base64-blob"
     }
 
     /// Runs validator `name` on `secret`; `facts` are what the rule's groups and context found around it
@@ -36,6 +36,15 @@ public enum Validators {
             let u = Array(secret.utf8)
             guard u.count >= 6, Set(u).count > 3, !Password.isReference(secret), !Password.isDummy(secret),
                   !Placeholder.isPlaceholder(secret), !Password.isCode(secret) else { return .reject }
+            return .accept(extra: [:], severity: .keep)
+        case "wordpress-salt":
+            // Real salts are 64 random printable characters (`<`, `{{`, `$` included); the template's is a phrase.
+            let lower = secret.lowercased()
+            guard Set(secret.utf8).count >= 16, !lower.contains("unique phrase"), !lower.contains("put your") else { return .reject }
+            return .accept(extra: [:], severity: .keep)
+        case "base64-blob":
+            // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.
+            guard let bytes = Base64.decode(secret), bytes.count >= 16, Set(bytes).count >= 8 else { return .reject }
             return .accept(extra: [:], severity: .keep)
         case "password-hash":
             if let type = Password.hashType(secret), type != "hex-digest" { return .accept(extra: ["hash_type": type], severity: .keep) }
@@ -118,7 +127,7 @@ enum GenericValue {
         if isUUID(u) { return false }
         let isHex = u.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
         if isHex, [32, 40, 56, 64, 96, 128].contains(u.count) { return false }  // digests and checksums
-        if value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("sha256-") || value.hasPrefix("sha512-") { return false }
+        if value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("~/") || value.hasPrefix("sha256-") || value.hasPrefix("sha512-") { return false }
         // Dotted identifiers (`Foo.bar.baz`) and version strings are code, not secrets.
         if value.contains("."), value.split(separator: ".").allSatisfy({ $0.first.map { !$0.isNumber } ?? false && $0.count < 32 }),
            !value.contains("/"), !value.contains("+") {
