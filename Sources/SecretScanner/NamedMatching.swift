@@ -28,7 +28,11 @@ extension BufferScanner {
         }
         guard !applicable.isEmpty else { return }
         let lowerPath = input.path.lowercased()
-        let values = extractValues(buffer, path: input.path)
+        // Rules for any vendor (passwords, framework secrets) gate on common words ("password" is in much code):
+        // for them only the lines around the gate words are read, as in a huge file.
+        let broad = applicable.allSatisfy { compiled.rules[$0].named?.spec.vendor.isEmpty == true }
+        let values = extractValues(buffer, path: input.path, reach: broad ? Self.broadReach : Self.gateReach,
+                                   whole: !broad && buffer.count <= Self.wholeBufferLimit)
         guard !values.isEmpty else { return }
         // Pattern findings learn the name they were found under.
         for i in findings.indices where findings[i].extra["name"] == nil {
@@ -94,12 +98,14 @@ extension BufferScanner {
     /// text around the prefilter's gate hits is, so a chance word in a huge file costs little.
     static let wholeBufferLimit = 256 * 1024
     static let gateReach = 32 * 1024
+    /// How far around a gate word of the vendor-less rules the values are read.
+    static let broadReach = 1024
 
-    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String) -> [NamedValue] {
-        guard buffer.count > Self.wholeBufferLimit, !gateEnds.isEmpty else { return NamedValues.extract(buffer, path: path) }
+    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String, reach: Int, whole: Bool) -> [NamedValue] {
+        guard !whole, !gateEnds.isEmpty, buffer.count > 2 * reach else { return NamedValues.extract(buffer, path: path) }
         var windows = [Range<Int>]()
         for end in gateEnds.sorted() {
-            var lo = max(0, end - Self.gateReach), hi = min(buffer.count, end + Self.gateReach)
+            var lo = max(0, end - reach), hi = min(buffer.count, end + reach)
             while lo > 0, buffer[lo - 1] != 0x0A { lo += 1; if lo >= end { break } }
             while hi < buffer.count, hi > end, buffer[hi - 1] != 0x0A { hi -= 1 }
             if let last = windows.last, lo <= last.upperBound {
