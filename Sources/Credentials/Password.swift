@@ -146,6 +146,8 @@ public enum Password {
         if u.count > 2, u.last == 41, let open = u.firstIndex(of: 40), open > 0, u[..<open].allSatisfy({ ident($0) || $0 == 46 }) {
             return true
         }
+        // `description=`, `name:`: a word and an operator, from text around the value.
+        if let last = u.last, last == 61 || last == 58, u.dropLast().allSatisfy({ isAlnum($0) && !(48...57).contains($0) }) { return true }
         // `DB_PASSWORD`, `MYSQL_ROOT_PASSWORD`: a variable's name given as the value.
         if u.contains(95), u.allSatisfy({ (65...90).contains($0) || $0 == 95 || (48...57).contains($0) }), (65...90).contains(u[0]) {
             return true

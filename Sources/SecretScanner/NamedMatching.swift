@@ -57,10 +57,15 @@ extension BufferScanner {
                 if keep(f, input) { out.append(f) }
             }
         }
+        let inCode = Self.isSourceCode(lowerPath)
         for v in values where !v.name.isEmpty {
             let judged = NamedJudgement(value: v)
             guard judged.plausible, !Self.continuesAsTemplate(buffer, value: v) else { continue }
+            let unquotedInCode = inCode && !v.derived && !Self.quoted(buffer, v.range)
             for r in applicable {
+                // A rule tagged `quoted-in-code` (passwords) takes only string literals from source code: an
+                // unquoted value there is code (`password: Sendable`, `pass = absl::Near(...)`).
+                if unquotedInCode, compiled.rules[r].rule.tags.contains("quoted-in-code") { continue }
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
                     out.append(f)
                 }
@@ -92,6 +97,25 @@ extension BufferScanner {
             i += 1
         }
         return false
+    }
+
+    static let codeExtensions: Set<String> = [
+        "swift", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm", "java", "kt", "kts", "scala", "go", "rs", "js", "jsx",
+        "mjs", "cjs", "ts", "tsx", "py", "rb", "php", "cs", "fs", "vb", "dart", "lua", "pl", "pm", "groovy", "ex", "exs", "erl",
+        "hs", "clj", "zig", "nim", "jl", "r",
+    ]
+
+    /// True for a source file of a programming language (by extension).
+    static func isSourceCode(_ lowerPath: String) -> Bool {
+        guard let dot = lowerPath.lastIndex(of: "."), !lowerPath[dot...].contains("/") else { return false }
+        return codeExtensions.contains(String(lowerPath[lowerPath.index(after: dot)...]))
+    }
+
+    /// True when the value's bytes are enclosed in quotes (or backticks) in the buffer.
+    static func quoted(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        guard range.lowerBound > 0, range.upperBound < buffer.count else { return false }
+        let open = buffer[range.lowerBound - 1], close = buffer[range.upperBound]
+        return (open == 0x22 || open == 0x27 || open == 0x60) && close == open
     }
 
     /// Buffers up to this size are read whole; in larger ones (a vendored `sqlite3.c`, a big HAR) only the

@@ -65,6 +65,9 @@ import TestSupport
         try dir.write("tests/fixtures/app.env", "DB_PASSWORD=\(password)\n")
         try dir.write("deploy/.env.example", "DB_PASSWORD=changeme\nREDIS_PASSWORD=${REDIS_PASSWORD}\nSMTP_PASSWORD=<password>\n")
         try dir.write("deploy/users.yml", "admin:\n  password: \"" + FakeKeys.join("$2y$", "12$", FakeKeys.random(crypt64, 53)) + "\"\n")
+        // In source code only string literals count: an unquoted value there is code.
+        try dir.write("Sources/Auth.swift", "public static let password: NIOSSHAuthenticationMethods = .init(rawValue: 2)\n"
+            + "/// password: \"\(FakeKeys.alnum(12))!\" shows a call\nlet password = \"\(password)\"\n")
         let json = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path()])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
@@ -75,6 +78,7 @@ import TestSupport
         #expect(facts?["host"] == "db.corp.internal" && facts?["user"] == "shop")
         #expect(find("tests/fixtures/app.env").first?["severity"] as? String == "low")
         #expect(find(".env.example").isEmpty)
+        #expect(find("Auth.swift").map { $0["line"] as? Int } == [3])
         let hash = find("users.yml")
         #expect(hash.map { $0["rule_id"] as? String } == ["password-hash"])
         #expect((hash.first?["extra"] as? [String: String])?["hash_type"] == "bcrypt")
