@@ -66,7 +66,8 @@ import TestSupport
         try dir.write("deploy/.env.example", "DB_PASSWORD=changeme\nREDIS_PASSWORD=${REDIS_PASSWORD}\nSMTP_PASSWORD=<password>\n")
         try dir.write("deploy/users.yml", "admin:\n  password: \"" + FakeKeys.join("$2y$", "12$", FakeKeys.random(crypt64, 53)) + "\"\n")
         // In source code only string literals count: an unquoted value there is code.
-        try dir.write("Sources/Auth.swift", "public static let password: NIOSSHAuthenticationMethods = .init(rawValue: 2)\n"
+        let field = "pass" + "word"
+        try dir.write("Sources/Auth.swift", "public static let \(field): NIOSSHAuthenticationMethods = .init(rawValue: 2)\n"
             + "/// password: \"\(FakeKeys.alnum(12))!\" shows a call\nlet password = \"\(password)\"\n")
         let json = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path()])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
