@@ -308,7 +308,7 @@ def positives(f):
     add("docker-compose", "deploy/docker-compose.yml",
         "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: shop\n"
         f"      POSTGRES_PASSWORD: {f.password()}{M}\n  cache:\n    image: redis:7\n"
-        f"    command: redis-server --requirepass {f.password()}\n")
+        f"    command: redis-server --requirepass {f.password()}{M}\n")
     return out
 
 
