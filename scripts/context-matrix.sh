@@ -11,13 +11,4 @@
 #   scripts/context-matrix.sh --keep DIR           # keep the files, manifest.json and report.json
 #
 # Goal: recall >= 0.98 for every kind and 0 false positives.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-bin=${KEYWARDEN_BIN:-$root/.build/debug/keywarden}
-# Keep the rule cache of this run out of the user's cache unless one is given.
-if [ -z "${KEYWARDEN_CACHE_DIR:-}" ]; then
-  KEYWARDEN_CACHE_DIR=$(mktemp -d)
-  export KEYWARDEN_CACHE_DIR
-  trap 'rm -rf "$KEYWARDEN_CACHE_DIR"' EXIT
-fi
-exec python3 -B "$root/Tests/ContextMatrix/matrix.py" --bin "$bin" "$@"
+exec "$(dirname "$0")/run-corpus.sh" Tests/ContextMatrix/matrix.py "$@"

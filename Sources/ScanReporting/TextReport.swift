@@ -26,7 +26,9 @@ enum TextReport {
             if let keyLine = f.extra["api_key_line"], let secretLine = f.extra["secret_key_line"] {
                 out += "    one credential: the API key on line \(keyLine), the secret key on line \(secretLine)\n"
             }
-            let facts = f.extra.filter { ["created", "jti", "checksum"].contains($0.key) }
+            let access = ["user", "host", "port", "database", "service"].compactMap { k in f.extra[k].map { "\(k) \(e($0))" } }
+            if !access.isEmpty { out += "    gives access to: \(access.joined(separator: ", "))\n" }
+            let facts = f.extra.filter { ["created", "jti", "checksum", "hash_type", "decoded"].contains($0.key) }
             if !facts.isEmpty {
                 out += "    " + facts.sorted { $0.key < $1.key }.map { "\($0.key): \(e($0.value))" }.joined(separator: ", ") + "\n"
             }

@@ -54,6 +54,13 @@ public struct Rule: Sendable {
     /// For a named-value rule: what the value's name, vendor context and shape must be. Such a rule has no
     /// `regex`; it is matched against the named values found in a file (`NamedValues`).
     public var named: NamedSpec?
+    /// The file path `rules check` scans this rule's examples under (`.netrc`): needed by a rule with `path`.
+    public var examplePath: String?
+    /// Patterns searched within `contextLines` lines of each finding: their named groups (`host`, `user`,
+    /// `database`, `port`) say what the credential gives access to, as `extra` facts of the finding.
+    public var context: [String] = []
+    /// How many lines around a finding `context` patterns look at (0: the finding's line only).
+    public var contextLines: Int = 10
     /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
     /// by the test suite, so a scan may compile them on first use rather than all at start.
     public var isBuiltIn = false

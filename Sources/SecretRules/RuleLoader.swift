@@ -213,7 +213,7 @@ public enum RuleLoader {
     private static let ruleKeys: Set<String> = [
         "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist", "allowlists",
         "provider", "severity", "examples", "negative_examples", "validator", "verifier", "unverifiable", "pair",
-        "names", "vendor", "vendor_scope", "vendor_lines", "value", "value_classes",
+        "names", "vendor", "vendor_scope", "vendor_lines", "value", "value_classes", "example_path", "context", "context_lines",
     ]
 
     static func parseRule(_ t: TOMLTable, file: String, line: Int, unsupported: inout [String: [String]]) throws(RulesError) -> Rule {
@@ -267,6 +267,14 @@ public enum RuleLoader {
         }
         rule.examples = strings(t["examples"])
         rule.negativeExamples = strings(t["negative_examples"])
+        rule.examplePath = t["example_path"]?.string
+        rule.context = strings(t["context"])
+        if let n = t["context_lines"] {
+            guard let lines = n.int, lines >= 0, lines <= 200 else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': context_lines must be an integer from 0 to 200")
+            }
+            rule.contextLines = lines
+        }
         if let single = t["allowlist"]?.table {
             rule.allowlists.append(try parseAllowlist(single, file: file, context: "rule '\(id)' allowlist", unsupported: &unsupported))
         }

@@ -8,7 +8,7 @@ import SystemSupport
 /// ignored and rebuilt from the TOML. The file is authenticated (`CacheFolder`): a
 /// swapped-in file is rebuilt, never trusted.
 enum RuleSetCache {
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
 
     static func name() -> String { "rules-\(EmbeddedRules.digest)-v\(formatVersion).bin" }
 
@@ -62,6 +62,7 @@ enum RuleSetCache {
                 optional(r.path)
                 u32(UInt32(r.allowlists.count)); r.allowlists.forEach { allowlist($0) }
                 optional(r.validator); strings(r.examples); strings(r.negativeExamples); strings(r.tags)
+                optional(r.examplePath); strings(r.context); u64(UInt64(r.contextLines))
                 string(r.source.file); u64(UInt64(r.source.line))
                 optional(r.verifier); optional(r.unverifiable); optional(r.pair?.id); optional(r.pair?.role.rawValue)
                 bytes.append(r.named == nil ? 0 : 1)
@@ -148,6 +149,7 @@ enum RuleSetCache {
                 guard !failed, lists <= bytes.count else { return nil }
                 r.allowlists = (0..<lists).map { _ in allowlist() }
                 r.validator = optional(); r.examples = strings(); r.negativeExamples = strings(); r.tags = strings()
+                r.examplePath = optional(); r.context = strings(); r.contextLines = Int(min(u64(), 200))
                 r.source = RuleSource(file: string(), line: Int(u64()))
                 r.verifier = optional(); r.unverifiable = optional()
                 let pairID = optional(), pairRole = optional()

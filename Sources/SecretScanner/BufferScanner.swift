@@ -107,6 +107,9 @@ public final class BufferScanner {
             work.append((ruleIndex, windows(for: candidates[p], rule: compiled.rules[ruleIndex], in: buffer)))
         }
         for ruleIndex in compiled.unfilteredRules { work.append((ruleIndex, [0..<buffer.count])) }
+        for ruleIndex in compiled.pathScopedRules where ruleApplies(compiled.rules[ruleIndex], to: path) {
+            work.append((ruleIndex, [0..<buffer.count]))
+        }
         var findings = [Finding]()
         for item in work {
             let rule = compiled.rules[item.rule]
@@ -260,11 +263,14 @@ public final class BufferScanner {
         if !rule.keywords.isEmpty, !Self.containsKeyword(rule.keywords, buffer: buffer, around: m.range) { return nil }
         if let min = rule.rule.entropy, Filters.entropy(secretBytes) < min { return nil }
         var secret = String(decoding: secretBytes, as: UTF8.self)
-        if Filters.isPlaceholder(secret) { return nil }
+        // (Password and hash validators judge placeholders themselves: a crypt hash starts with `$`.)
+        if !Validators.judgesPlaceholders(rule.rule.validator), Filters.isPlaceholder(secret) { return nil }
         let lineRange = lines.lineBounds(containing: m.range.lowerBound, upTo: m.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
         let matchText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[m.range]), as: UTF8.self)
-        guard let judged = judge(rule, secret: secret, match: matchText, line: lineText, input: input) else { return nil }
+        var facts = rule.regex.map { AccessFacts.groups(of: $0, match: m, buffer: buffer) } ?? [:]
+        AccessFacts.around(secretRange, rule: rule, buffer: buffer, scratch: matchScratch, into: &facts)
+        guard let judged = judge(rule, secret: secret, match: matchText, line: lineText, input: input, facts: facts) else { return nil }
         secret = judged.secret
         let severity = judged.severity, extra = judged.extra, inlineAllowed = judged.inlineAllowed
         let (line, column) = lines.position(of: secretRange.lowerBound)
@@ -282,7 +288,7 @@ public final class BufferScanner {
     /// a pair half), an allowlist or the rule's validator rules it out; else the secret (a validator may
     /// normalize it), its severity (a validator may lower it), the validator's facts, and whether its line
     /// carries an inline allow (a pair half is kept, marked, so that the allow covers its pair).
-    func judge(_ rule: CompiledRule, secret: String, match: String, line: String, input: InputContext)
+    func judge(_ rule: CompiledRule, secret: String, match: String, line: String, input: InputContext, facts: [String: String] = [:])
         -> (secret: String, severity: Severity, extra: [String: String], inlineAllowed: Bool)? {
         let inlineAllowed = Filters.hasInlineAllow(line)
         if inlineAllowed, rule.rule.pair == nil { return nil }
@@ -291,13 +297,13 @@ public final class BufferScanner {
             return nil
         }
         var severity = rule.rule.severity
-        var extra = [String: String]()
+        var extra = facts
         var secret = secret
         if let v = rule.rule.validator {
-            switch Validators.run(v, secret: secret) {
+            switch Validators.run(v, secret: secret, facts: facts) {
             case .reject: return nil
-            case .accept(let facts, let change, let normalized):
-                extra = facts
+            case .accept(let learned, let change, let normalized):
+                extra.merge(learned) { _, new in new }
                 if let normalized { secret = normalized }
                 if case .lowerTo(let s) = change, let lowered = Severity(rawValue: s) { severity = min(severity, lowered) }
             }

@@ -12,6 +12,8 @@ public final class CompiledRules: Sendable {
     let prefilter: Prefilter
     /// Indices (into `rules`) of rules whose pattern the prefilter could not take: they run on every input.
     let unfilteredRules: [Int]
+    /// Rules with both a pattern and a `path`: run over the whole of each file whose path they match.
+    let pathScopedRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
     /// Rules that could not be compiled, by id with the file and line they came from. They do not run.
     public let problems: [String]
@@ -47,8 +49,12 @@ public final class CompiledRules: Sendable {
                 problems.append("global allowlist: \(error)")
             }
         }
-        let withRegex = compiled.indices.filter { compiled[$0].regex != nil }
-        var patterns = withRegex.map { Prefilter.Pattern(compiled[$0].rule.regex ?? "") }
+        // A rule for files of one name (`path`) is not in the prefilter: it reads the whole of the few files it
+        // applies to, so its pattern may start anywhere (`^host:port:db:user:password$`) without making the
+        // prefilter fire on every other file.
+        let withRegex = compiled.indices.filter { compiled[$0].regex != nil && compiled[$0].path == nil }
+        self.pathScopedRules = compiled.indices.filter { compiled[$0].regex != nil && compiled[$0].path != nil }
+        var patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(compiled[$0].rule.regex ?? "")) }
         // Named-value rules run only where one of their keywords occurs: each keyword is a literal of the
         // same prefilter database (the gate), so finding them costs no second pass.
         let named = compiled.indices.filter { compiled[$0].named != nil }
@@ -78,7 +84,7 @@ public final class CompiledRules: Sendable {
         self.ruleGates = ruleGates
         self.providerTokens = Self.providerTokens(ruleSet.rules)
         self.rules = compiled
-        self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].path != nil }
+        self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].named == nil && compiled[$0].path != nil }
         self.prefilterToRule = withRegex
         self.unfilteredRules = unfiltered
         self.globalAllowlists = global
@@ -146,6 +152,8 @@ struct CompiledRule: Sendable {
     let secretGroup: Int?
     var prefilterIndex: Int?
     let named: CompiledNamed?
+    /// The rule's `context` patterns (named groups give access facts around a finding).
+    let context: [CompiledRegex]
 
     init(_ rule: Rule, deferPatterns: Bool = false) throws {
         self.rule = rule
@@ -155,6 +163,7 @@ struct CompiledRule: Sendable {
         }
         regex = try rule.regex.map(make)
         path = try rule.path.map(make)
+        context = try rule.context.map(make)
         allowlists = try rule.allowlists.map { try CompiledAllowlist($0, deferPatterns: deferPatterns) }
         keywords = rule.keywords.map { Array($0.utf8) }
         // (A deferred pattern's groups are known only once compiled; the scanner checks the group exists.)

@@ -28,7 +28,11 @@ extension BufferScanner {
         }
         guard !applicable.isEmpty else { return }
         let lowerPath = input.path.lowercased()
-        let values = extractValues(buffer, path: input.path)
+        // Rules for any vendor (passwords, framework secrets) gate on common words ("password" is in much code):
+        // for them only the lines around the gate words are read, as in a huge file.
+        let broad = applicable.allSatisfy { compiled.rules[$0].named?.spec.vendor.isEmpty == true }
+        let values = extractValues(buffer, path: input.path, reach: broad ? Self.broadReach : Self.gateReach,
+                                   whole: !broad && buffer.count <= Self.wholeBufferLimit)
         guard !values.isEmpty else { return }
         // Pattern findings learn the name they were found under.
         for i in findings.indices where findings[i].extra["name"] == nil {
@@ -53,10 +57,15 @@ extension BufferScanner {
                 if keep(f, input) { out.append(f) }
             }
         }
+        let inCode = Self.isSourceCode(lowerPath)
         for v in values where !v.name.isEmpty {
             let judged = NamedJudgement(value: v)
-            guard judged.plausible else { continue }
+            guard judged.plausible, !Self.continuesAsTemplate(buffer, value: v) else { continue }
+            let unquotedInCode = inCode && !v.derived && !Self.quoted(buffer, v.range)
             for r in applicable {
+                // A rule tagged `quoted-in-code` (passwords) takes only string literals from source code: an
+                // unquoted value there is code (`password: Sendable`, `pass = absl::Near(...)`).
+                if unquotedInCode, compiled.rules[r].rule.tags.contains("quoted-in-code") { continue }
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
                     out.append(f)
                 }
@@ -65,16 +74,62 @@ extension BufferScanner {
         findings += out
     }
 
+    /// True when the bytes right after a value start a template (`pypi-{{base64:40}}`, `pw_${PASSWORD}`,
+    /// `<%= ENV["X"] %>`): the value is only the literal head of something filled in later.
+    /// (A value taken from inside an escaped string is looked up on its line, where it is written.)
+    static func continuesAsTemplate(_ buffer: UnsafeRawBufferPointer, value v: NamedValue) -> Bool {
+        func opens(_ end: Int) -> Bool {
+            guard end + 1 < buffer.count else { return false }
+            let a = buffer[end], b = buffer[end + 1]
+            return (a == 0x7B && (b == 0x7B || b == 0x25)) || (a == 0x24 && (b == 0x7B || b == 0x28)) || (a == 0x25 && b == 0x28)
+                || (a == 0x3C && b == 0x25) || (a == 0x2E && b == 0x2E)
+        }
+        // (A value cut just inside the opener, `pw_$` before `{X}`, counts too.)
+        guard v.derived else { return opens(v.range.upperBound) || (v.range.upperBound > 0 && opens(v.range.upperBound - 1)) }
+        let needle = Array(v.value.utf8)
+        guard !needle.isEmpty else { return false }
+        var hi = v.range.lowerBound
+        let ceiling = min(buffer.count, hi + 4096)
+        while hi < ceiling, buffer[hi] != 0x0A { hi += 1 }
+        var i = v.range.lowerBound
+        while i + needle.count <= hi {
+            if buffer[i] == needle[0], (0..<needle.count).allSatisfy({ buffer[i + $0] == needle[$0] }) { return opens(i + needle.count) || opens(i + needle.count - 1) }
+            i += 1
+        }
+        return false
+    }
+
+    static let codeExtensions: Set<String> = [
+        "swift", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "m", "mm", "java", "kt", "kts", "scala", "go", "rs", "js", "jsx",
+        "mjs", "cjs", "ts", "tsx", "py", "rb", "php", "cs", "fs", "vb", "dart", "lua", "pl", "pm", "groovy", "ex", "exs", "erl",
+        "hs", "clj", "zig", "nim", "jl", "r",
+    ]
+
+    /// True for a source file of a programming language (by extension).
+    static func isSourceCode(_ lowerPath: String) -> Bool {
+        guard let dot = lowerPath.lastIndex(of: "."), !lowerPath[dot...].contains("/") else { return false }
+        return codeExtensions.contains(String(lowerPath[lowerPath.index(after: dot)...]))
+    }
+
+    /// True when the value's bytes are enclosed in quotes (or backticks) in the buffer.
+    static func quoted(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        guard range.lowerBound > 0, range.upperBound < buffer.count else { return false }
+        let open = buffer[range.lowerBound - 1], close = buffer[range.upperBound]
+        return (open == 0x22 || open == 0x27 || open == 0x60) && close == open
+    }
+
     /// Buffers up to this size are read whole; in larger ones (a vendored `sqlite3.c`, a big HAR) only the
     /// text around the prefilter's gate hits is, so a chance word in a huge file costs little.
     static let wholeBufferLimit = 256 * 1024
     static let gateReach = 32 * 1024
+    /// How far around a gate word of the vendor-less rules the values are read.
+    static let broadReach = 1024
 
-    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String) -> [NamedValue] {
-        guard buffer.count > Self.wholeBufferLimit, !gateEnds.isEmpty else { return NamedValues.extract(buffer, path: path) }
+    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String, reach: Int, whole: Bool) -> [NamedValue] {
+        guard !whole, !gateEnds.isEmpty, buffer.count > 2 * reach else { return NamedValues.extract(buffer, path: path) }
         var windows = [Range<Int>]()
         for end in gateEnds.sorted() {
-            var lo = max(0, end - Self.gateReach), hi = min(buffer.count, end + Self.gateReach)
+            var lo = max(0, end - reach), hi = min(buffer.count, end + reach)
             while lo > 0, buffer[lo - 1] != 0x0A { lo += 1; if lo >= end { break } }
             while hi < buffer.count, hi > end, buffer[hi - 1] != 0x0A { hi -= 1 }
             if let last = windows.last, lo <= last.upperBound {
@@ -122,7 +177,9 @@ extension BufferScanner {
         guard attributed(named, v, buffer: buffer, lowerPath: lowerPath, lines: &lines) else { return nil }
         let lineRange = lines.lineBounds(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
         let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
-        guard let judged = judge(rule, secret: value, match: value, line: lineText, input: input) else { return nil }
+        var facts = [String: String]()
+        AccessFacts.around(v.value.range, rule: rule, buffer: buffer, scratch: matchScratch, into: &facts)
+        guard let judged = judge(rule, secret: value, match: value, line: lineText, input: input, facts: facts) else { return nil }
         let secret = judged.secret, severity = judged.severity, inlineAllowed = judged.inlineAllowed
         var extra = judged.extra
         var f = Finding(rule: rule.rule, severity: severity, path: input.path, line: 0, column: 0, endLine: 0, endColumn: 0,
@@ -237,9 +294,9 @@ struct NamedJudgement {
     }
 
     static let referencePrefixes = [
-        "arn:", "!", "enc[", "ref+", "sm://", "projects/", "@microsoft.keyvault", "keyvault:", "ssm:", "secret:", "secrets/",
+        "arn:", "enc[", "ref+", "sm://", "projects/", "@microsoft.keyvault", "keyvault:", "ssm:", "secret:", "secrets/",
         "kms:", "file:", "/", "./", "~/", "http://", "https://", "awssm:", "azkv:", "gcpsm:", "doppler:", "infisical:", "env:",
-        "%", "#{", "@{", "$", "{", "[",
+        "%(", "%{", "#{", "@{", "$", "{", "[",
     ]
 
     /// `webhook_secret`, `maintainxWebhookSecret`, `MAKINI_CLIENT_SECRET`, `keywarden-test-secret`: two or more
@@ -277,6 +334,9 @@ struct NamedJudgement {
         guard u.count >= 8 else { return false }
         let lower = v.lowercased()
         if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
+        // A YAML tag (`!Ref`, `!vault`) or a Windows variable (`%DB_PASSWORD%`); a password may start with `!` or `%`.
+        if v.hasPrefix("!"), v.dropFirst().allSatisfy({ $0.isLetter }) { return false }
+        if v.hasPrefix("%"), v.hasSuffix("%") || v.dropFirst().allSatisfy({ $0.isLetter || $0 == "_" }) { return false }
         if Filters.isPlaceholder(v) { return false }
         // (Not `---` or `___`: base64url keys hold those by chance.)
         for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where ByteSearch.contains(v, masked) { return false }

@@ -12,7 +12,11 @@ enum Postprocess {
         var group = [Finding]()
         var groupEnd = -1
         func flush() {
-            if let best = preferred(group, lines: lines, buffer: buffer) { kept.append(best) }
+            if var best = preferred(group, lines: lines, buffer: buffer) {
+                // What the other rules learned about the access this secret gives is kept with the winner.
+                for other in group { for k in AccessFacts.names where best.extra[k] == nil { best.extra[k] = other.extra[k] } }
+                kept.append(best)
+            }
             group.removeAll()
         }
         for f in sorted {

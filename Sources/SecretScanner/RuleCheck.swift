@@ -45,7 +45,7 @@ public enum RuleCheck {
             if let regex = rule.regex, let problem = RegexLint.nestedQuantifier(in: regex) {
                 out.warnings.append("\(rule.id) (\(rule.source)): \(problem)")
             }
-            let path = rule.path == nil ? "example.txt" : nil
+            let path = rule.examplePath ?? (rule.path == nil ? "example.txt" : nil)
             for (n, example) in rule.examples.enumerated() {
                 out.examples += 1
                 do {

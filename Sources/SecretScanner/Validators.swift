@@ -15,11 +15,62 @@ public enum Validators {
     /// The names of every validator this build knows.
     public static let names: Set<String> = [
         "maintainx-jwt", "maintainx-jwt-split", "jwt", "github-checksum", "npm-checksum", "not-placeholder", "generic-value",
+        "password", "password-hash", "credential-value", "wordpress-salt", "base64-blob", "basic-auth-base64", "base64-password", "winscp-password",
     ]
 
-    /// Runs validator `name` on `secret`.
-    public static func run(_ name: String, secret: String) -> Verdict {
+    /// Validators that judge placeholders themselves (the scanner's placeholder filter would drop a crypt
+    /// hash, which starts with `$`).
+    public static func judgesPlaceholders(_ name: String?) -> Bool {
+        name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value" || name == "wordpress-salt" || name == "base64-blob"
+    }
+
+    /// Runs validator `name` on `secret`; `facts` are what the rule's groups and context found around it
+    /// (`user`, `host`).
+    public static func run(_ name: String, secret: String, facts: [String: String] = [:]) -> Verdict {
         switch name {
+        case "password":
+            // A hash in a password field is reported by the hash rules, never as a plaintext password.
+            return Password.isRealLooking(secret) ? .accept(extra: [:], severity: .keep) : .reject
+        case "credential-value":
+            // A password or a token from a credential file: anything but a placeholder, reference or dummy.
+            let u = Array(secret.utf8)
+            guard u.count >= 6, Set(u).count > 3, !Password.isReference(secret), !Password.isDummy(secret),
+                  !Placeholder.isPlaceholder(secret), !Password.isCode(secret) else { return .reject }
+            return .accept(extra: [:], severity: .keep)
+        case "wordpress-salt":
+            // Real salts are 64 random printable characters (`<`, `{{`, `$` included); the template's is a phrase.
+            let lower = secret.lowercased()
+            guard Set(secret.utf8).count >= 16, !lower.contains("unique phrase"), !lower.contains("put your") else { return .reject }
+            return .accept(extra: [:], severity: .keep)
+        case "base64-blob":
+            // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.
+            guard let bytes = Base64.decode(secret), bytes.count >= 16, Set(bytes).count >= 8 else { return .reject }
+            return .accept(extra: [:], severity: .keep)
+        case "password-hash":
+            if let type = Password.hashType(secret), type != "hex-digest" { return .accept(extra: ["hash_type": type], severity: .keep) }
+            // Traditional DES crypt (13 characters) only where the rule's file says it is a hash (.htpasswd).
+            let u = Array(secret.utf8)
+            if u.count == 13, u.allSatisfy({ Password.isAlnum($0) || $0 == 46 || $0 == 47 }) {
+                return .accept(extra: ["hash_type": "des-crypt"], severity: .keep)
+            }
+            if secret.hasPrefix("{SHA}") { return .accept(extra: ["hash_type": "ldap-sha"], severity: .keep) }
+            return .reject
+        case "basic-auth-base64":
+            // `base64(user:password)` (Docker's auths, npm's _auth): the user is a fact; a dummy password is no
+            // finding. A value that does not decode so is kept as it is (the rule's shape already fits).
+            guard let decoded = Base64.decode(secret), let text = String(validating: decoded, as: UTF8.self),
+                  let colon = text.firstIndex(of: ":") else { return .accept(extra: [:], severity: .keep) }
+            let user = String(text[..<colon]), password = String(text[text.index(after: colon)...])
+            if password.isEmpty || Password.isReference(password) || Password.isDummy(password) || password == user { return .reject }
+            return .accept(extra: ["user": String(user.prefix(200)), "decoded": "base64"], severity: .keep)
+        case "base64-password":
+            guard let decoded = Base64.decode(secret), let text = String(validating: decoded, as: UTF8.self),
+                  Password.isRealLooking(text) else { return .reject }
+            return .accept(extra: ["decoded": "base64"], severity: .keep, secret: text)
+        case "winscp-password":
+            guard let text = Password.decodeWinSCP(secret, user: facts["user"] ?? "", host: facts["host"] ?? "") else { return .reject }
+            guard !text.isEmpty, !Password.isReference(text), !Password.isDummy(text) else { return .reject }
+            return .accept(extra: ["decoded": "winscp"], severity: .keep, secret: text)
         case "maintainx-jwt":
             guard let key = MaintainXKey(token: secret) else { return .reject }
             var extra = ["iat": String(key.issuedAt), "jti": key.keyID, "user_id": String(key.userID)]
@@ -76,7 +127,7 @@ enum GenericValue {
         if isUUID(u) { return false }
         let isHex = u.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
         if isHex, [32, 40, 56, 64, 96, 128].contains(u.count) { return false }  // digests and checksums
-        if value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("sha256-") || value.hasPrefix("sha512-") { return false }
+        if value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("~/") || value.hasPrefix("sha256-") || value.hasPrefix("sha512-") { return false }
         // Dotted identifiers (`Foo.bar.baz`) and version strings are code, not secrets.
         if value.contains("."), value.split(separator: ".").allSatisfy({ $0.first.map { !$0.isNumber } ?? false && $0.count < 32 }),
            !value.contains("/"), !value.contains("+") {

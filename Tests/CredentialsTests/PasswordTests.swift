@@ -1,0 +1,54 @@
+import Credentials
+import Testing
+import TestSupport
+
+/// The strength-aware password judge of issue 21: dummies, placeholders, references and hashes are not
+/// plaintext passwords; real-looking ones are; hashes are named by their scheme.
+@Suite struct PasswordTests {
+    static let crypt64 = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    @Test func dummiesPlaceholdersAndReferencesAreNotRealPasswords() {
+        for dummy in ["password", "changeme", "secret", "xxx", "xxxxxxxx", "<password>", "${DB_PASSWORD}", "", "P@ssw0rd123!",
+                      "Password1", "admin@2024", "s3cr3t!!", "changeme123", "{{ db_password }}", "%(password)s", "%DB_PASSWORD%",
+                      "`pass show mail`", "DB_PASSWORD", "config.db.password", "getPassword()", "********", "12345678",
+                      "keyboard cat", "qwerty123", "letmein!", "postgres", "root1234"] {
+            #expect(!Password.isRealLooking(dummy), "\(dummy) judged real")
+        }
+    }
+
+    @Test func realLookingPasswordsAreFindings() {
+        for _ in 0..<20 {
+            let pw = FakeKeys.alnum(14) + "#7"
+            #expect(Password.isRealLooking(pw), "\(pw)")
+        }
+        #expect(Password.isRealLooking("%" + FakeKeys.alnum(12)))   // may start with % (not %VAR%)
+        #expect(Password.isRealLooking("correct" + "horsebatterystaple"))  // a long passphrase
+    }
+
+    @Test func hashesAreNamedAndNeverPlaintext() {
+        let bcrypt = FakeKeys.join("$2y$10$", FakeKeys.random(Self.crypt64, 53))
+        let sha512 = FakeKeys.join("$6$", FakeKeys.random(Self.crypt64, 16), "$", FakeKeys.random(Self.crypt64, 86))
+        let md5 = FakeKeys.join("$1$", FakeKeys.random(Self.crypt64, 8), "$", FakeKeys.random(Self.crypt64, 22))
+        let argon = FakeKeys.join("$argon2id$v=19$m=65536,t=3,p=4$", FakeKeys.alnum(22), "$", FakeKeys.alnum(43))
+        let expected = [(bcrypt, "bcrypt"), (sha512, "sha512-crypt"), (md5, "md5-crypt"), (argon, "argon2"),
+                        ("*" + FakeKeys.hex(40).uppercased(), "mysql-native")]
+        for (hash, scheme) in expected {
+            #expect(Password.hashType(hash) == scheme)
+            #expect(!Password.isRealLooking(hash), "\(scheme) judged a plaintext password")
+        }
+        #expect(Password.hashType(FakeKeys.alnum(16)) == nil)
+    }
+
+    /// WinSCP's stored form: flag, length, random padding, then user + host + password, each byte ~(b ^ 0xA3).
+    @Test func winSCPPasswordsDecode() {
+        func encode(_ text: String, padding: [UInt8]) -> String {
+            let bytes: [UInt8] = [0xFF, 0, UInt8(text.utf8.count), UInt8(padding.count)] + padding + Array(text.utf8)
+            return bytes.map { b in let v = ~b ^ 0xA3; return String(v, radix: 16, uppercase: true).count == 1 ? "0" + String(v, radix: 16, uppercase: true) : String(v, radix: 16, uppercase: true) }.joined()
+        }
+        let pw = FakeKeys.alnum(12)
+        let stored = encode("deploy" + "ftp.corp" + pw, padding: [7, 99, 200])
+        #expect(Password.decodeWinSCP(stored, user: "deploy", host: "ftp.corp") == pw)
+        #expect(Password.decodeWinSCP(stored, user: "other", host: "ftp.corp") == nil)
+        #expect(Password.decodeWinSCP("ZZ", user: "", host: "") == nil)
+    }
+}
