@@ -1,4 +1,5 @@
 public import Foundation
+import Hashing
 import PatternMatching
 public import SecretRules
 public import SystemSupport
@@ -12,6 +13,8 @@ public final class CompiledRules: Sendable {
     /// Indices (into `rules`) of rules whose pattern the prefilter could not take: they run on every input.
     let unfilteredRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
+    /// The SHA-256 digests of the publicly known example keys (`RuleSet.exampleKeys`): never reported.
+    let exampleKeyDigests: Set<[UInt8]>
     /// Rules that could not be compiled, by id with the file and line they came from. They do not run.
     public let problems: [String]
     /// How the prefilter was obtained (compiled or loaded from the cache) and how long that took.
@@ -74,6 +77,7 @@ public final class CompiledRules: Sendable {
         self.prefilterToRule = withRegex
         self.unfilteredRules = unfiltered
         self.globalAllowlists = global
+        self.exampleKeyDigests = Set(ruleSet.exampleKeys.compactMap { Hex.decode($0.sha256) })
         self.problems = problems
         self.prefilterOrigin = prefilter.origin.rawValue
         self.prefilterSeconds = prefilter.setupSeconds
