@@ -72,6 +72,23 @@ import TestSupport
         #expect(loud.stdout.contains(fakeID) && loud.stdout.contains(fakeSecret) && loud.stdout.contains(fakeStripe))
     }
 
+    /// The JSON summary says how the prefilter database was obtained: compiled on a cold cache, then loaded.
+    @Test func theJSONSummaryReportsTheColdPrefilterCompile() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("src/app.py", "print('hello')\n")
+        let env = ["KEYWARDEN_CACHE_DIR": dir.path("cache")]
+        var origins = [String]()
+        for _ in 0..<2 {
+            let run = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path("src")], environment: env)
+            #expect(run.status == 0)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let prefilter = try #require((object["summary"] as? [String: Any])?["prefilter"] as? [String: Any])
+            #expect((prefilter["seconds"] as? Double).map { $0 >= 0 } == true)
+            origins.append(prefilter["origin"] as? String ?? "")
+        }
+        #expect(origins == ["compiled", "cache"])
+    }
+
     /// Users add their own example keys in a config, by value or by SHA-256; a malformed entry is an error.
     @Test func usersAddExampleKeysInTheirConfig() throws {
         let dir = try TemporaryDirectory()
