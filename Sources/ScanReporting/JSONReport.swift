@@ -36,6 +36,12 @@ enum JSONReport {
         w.strings("skipped", r.skipped.map(\.rawDescription))
         w.strings("errors", r.errors.map(\.rawDescription))
         w.strings("warnings", r.warnings.map(\.rawDescription))
+        if let p = report.prefilter {
+            w.beginObject("prefilter")
+            w.string("origin", p.origin)
+            w.double("seconds", (p.seconds * 1000).rounded() / 1000)
+            w.endObject()
+        }
         let counts = report.verificationCounts
         if !counts.isEmpty {
             w.beginObject("verification")

@@ -29,6 +29,9 @@ public struct Report: Sendable {
     /// True when the scanned changes have already left the developer's machine (`scan --ci`: the commits
     /// are on the CI server): the advice then says to rotate the key, not only to take it out.
     public var keysLeftMachine = false
+    /// How the rules' prefilter database was obtained for this scan (`compiled` on a cold cache, `cache`) and
+    /// how long that took; nil when not known. In the JSON summary as `prefilter`.
+    public var prefilter: (origin: String, seconds: Double)?
 
     public init(findings: [Finding], result: ScanResult, toolVersion: String) {
         self.findings = findings

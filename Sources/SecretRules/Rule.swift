@@ -61,6 +61,9 @@ public struct Rule: Sendable {
     public var context: [String] = []
     /// How many lines around a finding `context` patterns look at (0: the finding's line only).
     public var contextLines: Int = 10
+    /// Where the facts of the credential's format come from (an `https://` page of the vendor's documentation,
+    /// SDK or changelog); nil when the rule does not say.
+    public var reference: String?
     /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
     /// by the test suite, so a scan may compile them on first use rather than all at start.
     public var isBuiltIn = false
@@ -199,12 +202,32 @@ public struct RuleSet: Sendable {
     public var pairs: [CredentialPair]
     /// Things the loader skipped or distrusted, each named (never silently).
     public var warnings: [String]
+    /// Publicly known example keys (`[[example_keys]]`): a candidate whose value is one of them is not reported.
+    public var exampleKeys: [ExampleKey]
 
-    public init(rules: [Rule], allowlists: [Allowlist] = [], pairs: [CredentialPair] = [], warnings: [String] = []) {
+    public init(rules: [Rule], allowlists: [Allowlist] = [], pairs: [CredentialPair] = [], warnings: [String] = [],
+                exampleKeys: [ExampleKey] = []) {
         self.rules = rules
         self.allowlists = allowlists
         self.pairs = pairs
         self.warnings = warnings
+        self.exampleKeys = exampleKeys
+    }
+}
+
+/// A key printed in a vendor's documentation or shipped in its SDK's tests: anyone can read it, so a scan
+/// does not report it. Known by the SHA-256 of its value, so that the data file itself holds no key.
+public struct ExampleKey: Sendable, Equatable {
+    /// The SHA-256 of the value, lowercase hexadecimal.
+    public var sha256: String
+    public var description: String
+    /// Where the value is published.
+    public var source: String
+
+    public init(sha256: String, description: String = "", source: String = "") {
+        self.sha256 = sha256
+        self.description = description
+        self.source = source
     }
 }
 

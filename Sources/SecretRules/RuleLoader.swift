@@ -1,5 +1,6 @@
 public import Foundation
 import SystemSupport
+import Hashing
 import TOMLKit
 
 /// Loads rules from TOML: keywarden's built-in files (embedded in the binary) and user configs in the
@@ -27,6 +28,7 @@ public enum RuleLoader {
             set.allowlists += part.allowlists
             set.pairs += part.pairs
             set.warnings += part.warnings
+            set.exampleKeys += part.exampleKeys
         }
         return set
     }
@@ -88,7 +90,7 @@ public enum RuleLoader {
         return RuleSet(rules: base.rules.filter { !ids.contains($0.id) } + top.rules,
                        allowlists: base.allowlists + top.allowlists,
                        pairs: base.pairs.filter { !pairIDs.contains($0.id) } + top.pairs,
-                       warnings: base.warnings + top.warnings)
+                       warnings: base.warnings + top.warnings, exampleKeys: base.exampleKeys + top.exampleKeys)
     }
 
     /// Parses one TOML document of rules. Throws with the file and line of the first problem.
@@ -130,7 +132,7 @@ public enum RuleLoader {
         var unsupported = [String: [String]]()
         var rules = [Rule]()
         var ids = [String: Int]()
-        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend", "pairs"].contains(key) && !(hookTableAllowed && Self.projectTables.contains(key)) {
+        for key in table.keys where !["title", "minVersion", "description", "rules", "allowlist", "allowlists", "extend", "pairs", "example_keys"].contains(key) && !(hookTableAllowed && Self.projectTables.contains(key)) {
             unsupported["top-level '\(key)'", default: []].append("")
         }
         if let array = table["rules"]?.array {
@@ -171,6 +173,17 @@ public enum RuleLoader {
         } else if table["pairs"] != nil {
             throw RulesError(file: file, line: nil, message: "'pairs' must be an array of tables ([[pairs]])")
         }
+        var exampleKeys = [ExampleKey]()
+        if let many = table["example_keys"]?.array {
+            for (index, value) in many.enumerated() {
+                guard let t = value.table else {
+                    throw RulesError(file: file, line: nil, message: "[[example_keys]] entry \(index + 1) is not a table")
+                }
+                exampleKeys.append(try parseExampleKey(t, index: index + 1, file: file))
+            }
+        } else if table["example_keys"] != nil {
+            throw RulesError(file: file, line: nil, message: "'example_keys' must be an array of tables ([[example_keys]])")
+        }
         var extend: Extend?
         if let value = table["extend"] {
             // [extend] decides which rules run at all: a wrong type or a misspelt key would silently drop the
@@ -207,13 +220,13 @@ public enum RuleLoader {
             }
             warnings.append("\(file): skipped features keywarden does not support: \(names.joined(separator: "; "))")
         }
-        return (RuleSet(rules: rules, allowlists: allowlists, pairs: pairs, warnings: warnings), extend)
+        return (RuleSet(rules: rules, allowlists: allowlists, pairs: pairs, warnings: warnings, exampleKeys: exampleKeys), extend)
     }
 
     private static let ruleKeys: Set<String> = [
         "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist", "allowlists",
         "provider", "severity", "examples", "negative_examples", "validator", "verifier", "unverifiable", "pair",
-        "names", "vendor", "vendor_scope", "vendor_lines", "value", "value_classes", "example_path", "context", "context_lines",
+        "names", "vendor", "vendor_scope", "vendor_lines", "value", "value_classes", "example_path", "context", "context_lines", "reference",
     ]
 
     static func parseRule(_ t: TOMLTable, file: String, line: Int, unsupported: inout [String: [String]]) throws(RulesError) -> Rule {
@@ -265,6 +278,15 @@ public enum RuleLoader {
             }
             rule.pair = PairMembership(id: pairID, role: role)
         }
+        if let r = t["reference"] {
+            guard let text = r.string else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': reference must be a string (an https:// address)")
+            }
+            if let problem = referenceProblem(text) {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': reference \(problem)")
+            }
+            rule.reference = text
+        }
         rule.examples = strings(t["examples"])
         rule.negativeExamples = strings(t["negative_examples"])
         rule.examplePath = t["example_path"]?.string
@@ -285,6 +307,38 @@ public enum RuleLoader {
             }
         }
         return rule
+    }
+
+    /// Why `text` is not a usable `reference` (an `https://` address of a page, no spaces); nil when it is.
+    static func referenceProblem(_ text: String) -> String? {
+        guard text.hasPrefix("https://") else { return "must be an https:// address (where the format facts come from)" }
+        let host = text.dropFirst(8).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard host.contains("."), !host.hasPrefix("."), !host.hasSuffix(".") else { return "'\(text)' has no host name" }
+        guard !text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" }) else {
+            return "'\(text)' has a space or a quote in it"
+        }
+        return nil
+    }
+
+    private static let exampleKeyFields: Set<String> = ["value", "sha256", "description", "source"]
+
+    /// One `[[example_keys]]` entry: a published example key, given as `value` or as the `sha256` of its value.
+    static func parseExampleKey(_ t: TOMLTable, index: Int, file: String) throws(RulesError) -> ExampleKey {
+        for key in t.keys.sorted() where !exampleKeyFields.contains(key) {
+            throw RulesError(file: file, line: nil, message: "[[example_keys]] entry \(index): unknown field '\(key)' (value, sha256, description, source)")
+        }
+        let value = t["value"]?.string, digest = t["sha256"]?.string?.lowercased()
+        let hex: String
+        switch (value, digest) {
+        case (let v?, nil) where !v.isEmpty:
+            hex = Hex.encode(Digest.sha256(Array(v.utf8)))
+        case (nil, let d?) where d.count == 64 && Hex.decode(d) != nil:
+            hex = d
+        default:
+            throw RulesError(file: file, line: nil,
+                             message: "[[example_keys]] entry \(index): give either value = \"...\" or sha256 = \"<64 hex digits>\" (the SHA-256 of the value)")
+        }
+        return ExampleKey(sha256: hex, description: t["description"]?.string ?? "", source: t["source"]?.string ?? "")
     }
 
     private static let pairKeys: Set<String> = ["id", "description", "provider", "severity", "lines", "verifier", "tenant"]

@@ -8,7 +8,7 @@ import SystemSupport
 /// ignored and rebuilt from the TOML. The file is authenticated (`CacheFolder`): a
 /// swapped-in file is rebuilt, never trusted.
 enum RuleSetCache {
-    static let formatVersion: UInt32 = 4
+    static let formatVersion: UInt32 = 5
 
     static func name() -> String { "rules-\(EmbeddedRules.digest)-v\(formatVersion).bin" }
 
@@ -65,6 +65,7 @@ enum RuleSetCache {
                 optional(r.examplePath); strings(r.context); u64(UInt64(r.contextLines))
                 string(r.source.file); u64(UInt64(r.source.line))
                 optional(r.verifier); optional(r.unverifiable); optional(r.pair?.id); optional(r.pair?.role.rawValue)
+                optional(r.reference)
                 bytes.append(r.named == nil ? 0 : 1)
                 if let n = r.named {
                     strings(n.names); strings(n.vendor); string(n.vendorScope.rawValue); u64(UInt64(n.vendorLines))
@@ -78,6 +79,8 @@ enum RuleSetCache {
                 optional(p.verifier); optional(p.tenant); string(p.source.file); u64(UInt64(p.source.line))
             }
             strings(set.warnings)
+            u32(UInt32(set.exampleKeys.count))
+            for e in set.exampleKeys { string(e.sha256); string(e.description); string(e.source) }
         }
     }
 
@@ -157,6 +160,7 @@ enum RuleSetCache {
                     guard let role = PairMembership.Role(rawValue: pairRole) else { return nil }
                     r.pair = PairMembership(id: pairID, role: role)
                 }
+                r.reference = optional()
                 guard at < bytes.count else { return nil }
                 at += 1
                 if bytes[at - 1] == 1 {
@@ -189,7 +193,11 @@ enum RuleSetCache {
                 pairs.append(p)
             }
             let warnings = strings()
-            return failed ? nil : RuleSet(rules: rules, allowlists: allowlists, pairs: pairs, warnings: warnings)
+            let exampleCount = Int(u32())
+            guard !failed, exampleCount <= bytes.count else { return nil }
+            let exampleKeys = (0..<exampleCount).map { _ in ExampleKey(sha256: string(), description: string(), source: string()) }
+            return failed ? nil : RuleSet(rules: rules, allowlists: allowlists, pairs: pairs, warnings: warnings,
+                                          exampleKeys: exampleKeys)
         }
     }
 }

@@ -285,7 +285,8 @@ public final class BufferScanner {
     }
 
     /// What a candidate of `rule` becomes once judged: nil when an inline allow (on a line of a rule that is not
-    /// a pair half), an allowlist or the rule's validator rules it out; else the secret (a validator may
+    /// a pair half), an allowlist, a publicly known example key (`[[example_keys]]`) or the rule's validator
+    /// rules it out; else the secret (a validator may
     /// normalize it), its severity (a validator may lower it), the validator's facts, and whether its line
     /// carries an inline allow (a pair half is kept, marked, so that the allow covers its pair).
     func judge(_ rule: CompiledRule, secret: String, match: String, line: String, input: InputContext, facts: [String: String] = [:])
@@ -296,6 +297,7 @@ public final class BufferScanner {
         where a.allows(path: input.path, secret: secret, match: match, line: line, commit: input.commit, scratch: matchScratch) {
             return nil
         }
+        if !compiled.exampleKeyDigests.isEmpty, compiled.exampleKeyDigests.contains(Digest.sha256(Array(secret.utf8))) { return nil }
         var severity = rule.rule.severity
         var extra = facts
         var secret = secret

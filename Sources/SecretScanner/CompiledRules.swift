@@ -1,4 +1,5 @@
 public import Foundation
+import Hashing
 import PatternMatching
 public import SecretRules
 public import SystemSupport
@@ -15,6 +16,8 @@ public final class CompiledRules: Sendable {
     /// Rules with both a pattern and a `path`: run over the whole of each file whose path they match.
     let pathScopedRules: [Int]
     let globalAllowlists: [CompiledAllowlist]
+    /// The SHA-256 digests of the publicly known example keys (`RuleSet.exampleKeys`): never reported.
+    let exampleKeyDigests: Set<[UInt8]>
     /// Rules that could not be compiled, by id with the file and line they came from. They do not run.
     public let problems: [String]
     /// How the prefilter was obtained (compiled or loaded from the cache) and how long that took.
@@ -88,6 +91,7 @@ public final class CompiledRules: Sendable {
         self.prefilterToRule = withRegex
         self.unfilteredRules = unfiltered
         self.globalAllowlists = global
+        self.exampleKeyDigests = Set(ruleSet.exampleKeys.compactMap { Hex.decode($0.sha256) })
         self.problems = problems
         self.prefilterOrigin = prefilter.origin.rawValue
         self.prefilterSeconds = prefilter.setupSeconds

@@ -17,32 +17,64 @@ extension Keywarden {
 
 extension Keywarden.Rules {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules in use (built-in, or from --config).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the rules in use (built-in, or from --config).",
+            discussion: "--format providers prints the provider table of docs/rules.md (Markdown): each provider's rules, "
+                + "forms (prefixed, keyword-anchored, pair), verifier and where its format facts come from."
+        )
 
         @OptionGroup var rules: RuleOptions
 
-        @Option(name: .long, help: "text or json")
+        @Option(name: .long, help: "text, json or providers (a Markdown table, one row per provider)")
         var format: String = "text"
+
+        @Option(name: .long, help: "Only the rules of this provider (repeat, or separate with commas; case does not matter).")
+        var provider: [String] = []
 
         func run() throws {
             let set = try rules.loadRules(try ProjectContext.current())
-            if format == "json" {
-                let items: [[String: Any]] = set.rules.map {
-                    ["id": $0.id, "provider": $0.provider, "severity": $0.severity.rawValue, "description": $0.description,
-                     "source": $0.source.description]
+            guard ["text", "json", "providers"].contains(format) else {
+                throw CommandFailure("unknown format '\(format)' (use text, json or providers)")
+            }
+            let selected = try Self.select(set.rules, providers: provider)
+            switch format {
+            case "json":
+                let items: [[String: Any]] = selected.map {
+                    var item: [String: Any] = ["id": $0.id, "provider": $0.provider, "severity": $0.severity.rawValue,
+                                               "description": $0.description, "source": $0.source.description,
+                                               "forms": RuleForm.of($0).map(\.rawValue)]
+                    if let v = $0.verifier { item["verifier"] = v }
+                    if let r = $0.reference { item["reference"] = r }
+                    return item
                 }
                 let data = try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
-                return
+            case "providers":
+                print(ProviderTable.markdown(selected), terminator: "")
+            default:
+                let width = selected.map(\.id.count).max() ?? 10
+                for r in selected {
+                    let id = r.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                    print("\(id)  \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(r.provider.padding(toLength: 12, withPad: " ", startingAt: 0))  \(r.description)")
+                }
+                let providers = Set(selected.map(\.provider)).count
+                FileHandle.standardError.write(Data("\(selected.count) rules, \(providers) providers\n".utf8))
             }
-            guard format == "text" else { throw CommandFailure("unknown format '\(format)' (use text or json)") }
-            let width = set.rules.map(\.id.count).max() ?? 10
-            for r in set.rules {
-                let id = r.id.padding(toLength: width, withPad: " ", startingAt: 0)
-                print("\(id)  \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(r.provider.padding(toLength: 12, withPad: " ", startingAt: 0))  \(r.description)")
+        }
+
+        /// The rules of `providers` (all rules when empty); a provider no rule has is an error that names the
+        /// providers whose names contain it.
+        static func select(_ rules: [Rule], providers: [String]) throws -> [Rule] {
+            let wanted = providers.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty }
+            guard !wanted.isEmpty else { return rules }
+            let known = Set(rules.map { $0.provider.lowercased() })
+            for name in wanted where !known.contains(name) {
+                let near = known.filter { $0.contains(name) || name.contains($0) }.sorted().prefix(8)
+                throw CommandFailure("no rule has provider '\(name)'"
+                    + (near.isEmpty ? " (keywarden rules list shows the providers)" : "; similar: \(near.joined(separator: ", "))"))
             }
-            let providers = Set(set.rules.map(\.provider)).count
-            FileHandle.standardError.write(Data("\(set.rules.count) rules, \(providers) providers\n".utf8))
+            return rules.filter { wanted.contains($0.provider.lowercased()) }
         }
     }
 

@@ -148,7 +148,7 @@ extension Keywarden {
                 throw CommandFailure(error.message)
             }
             if request.historyProgress != nil { Terminal.rewriteLine("") }
-            try finish(outcome, environment: environment)
+            try finish(outcome, environment: environment, prefilter: (compiled.prefilterOrigin, compiled.prefilterSeconds))
         }
 
         /// The history cache's settings: sealed with a key derived from `KEYWARDEN_CACHE_KEY` when it is set (CI,
@@ -181,8 +181,9 @@ extension Keywarden {
         }
 
         /// Writes the report, prints the summary, and exits with the right code.
-        func finish(_ outcome: ScanOutcome, environment: [String: String]) throws {
+        func finish(_ outcome: ScanOutcome, environment: [String: String], prefilter: (String, Double)? = nil) throws {
             var report = Report(outcome, toolVersion: Keywarden.version)
+            report.prefilter = prefilter.map { (origin: $0.0, seconds: $0.1) }
             report.showSecrets = showSecrets
             report.revision = environment["CI_COMMIT_SHA"] ?? environment["GITHUB_SHA"]
             // Whatever `--ci` scans has reached the CI server: the advice is to rotate, not only to edit.

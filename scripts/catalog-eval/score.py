@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Scores keywarden's rules (and the peer scanners) on the evaluation set extract.py wrote.
+
+usage: score.py [--data DIR] [--keywarden PATH] [--config FILE] [--peers LIST] [--sources LIST]
+                [--misses FILE] [--json FILE] [--top N]
+
+Each tool scans DATA/<source>/samples once (one file per case); its report is read back per file.
+  positive case  found when the tool reports, in that file, a secret overlapping one of the case's
+                 expected values (or any finding when the case has none: kingfisher examples,
+                 gitleaks literal samples)
+  negative case  a false positive when the tool reports anything in that file; cases marked ambiguous
+                 (a value the same test file calls valid elsewhere) are left out
+Prints recall and false-positive rate per source for keywarden and each peer, and keywarden's misses
+per provider; --misses writes those misses as Markdown (provider, source, sample shape), --json the
+whole result. Peers come from ~/.cache/keywarden-bench/peers/bin (gitleaks, betterleaks, kingfisher,
+trufflehog when present); each runs with validation off.
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PEERS = Path(os.environ.get("BENCH_HOME", Path.home() / ".cache" / "keywarden-bench")) / "peers" / "bin"
+
+
+def run(cmd, out):
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # exit codes differ (kingfisher: 200 with findings); a report file is what counts
+    if r.returncode < 0 or not Path(out).exists():
+        sys.exit(f"score: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode()[-400:]}")
+
+
+def scan_keywarden(kw, config, samples, out):
+    cmd = [kw, "scan", "--no-git", "--show-secrets", "--format", "json", "--output", out, str(samples)]
+    if config:
+        cmd[2:2] = ["--config", config]
+    run(cmd, out)
+    return [(f["path"], f.get("secret", ""), f["rule_id"]) for f in json.load(open(out))["findings"]]
+
+
+def scan_gitleaks(samples, out):
+    run([str(PEERS / "gitleaks"), "dir", str(samples), "--exit-code", "0", "--no-banner", "-l", "error",
+         "-f", "json", "-r", out], out)
+    return [(f["File"], f["Secret"], f["RuleID"]) for f in json.load(open(out))]
+
+
+def scan_betterleaks(samples, out):
+    run([str(PEERS / "betterleaks"), "fs", str(samples), "--exit-code", "0", "--no-banner", "-l", "error",
+         "-o", out], out)
+    return [(f["location"]["path"], f["match"]["value"], f["rule_id"]) for f in json.load(open(out))["findings"]]
+
+
+def scan_kingfisher(samples, out):
+    run([str(PEERS / "kingfisher"), "scan", str(samples), "--git-history", "none", "--no-validate", "-f", "json",
+         "-o", out, "--no-update-check", "--no-dedup"], out)
+    return [(f["finding"]["path"], f["finding"]["snippet"], f["rule"]["id"])
+            for f in json.load(open(out))["findings"]]
+
+
+def scan_trufflehog(samples, out):
+    r = subprocess.run([str(PEERS / "trufflehog"), "filesystem", str(samples), "--json", "--no-verification",
+                        "--no-update"], capture_output=True)
+    rows = []
+    for line in r.stdout.decode().splitlines():
+        try:
+            f = json.loads(line)
+        except ValueError:
+            continue
+        path = f.get("SourceMetadata", {}).get("Data", {}).get("Filesystem", {}).get("file", "")
+        rows.append((path, f.get("Raw", ""), f.get("DetectorName", "")))
+    return rows
+
+
+SCANNERS = {"gitleaks": scan_gitleaks, "betterleaks": scan_betterleaks, "kingfisher": scan_kingfisher,
+            "trufflehog": scan_trufflehog}
+
+
+def overlaps(secret, expect):
+    if not secret:
+        return False
+    for e in expect:
+        pieces = [e] + [p for p in re.split(r"[:;|,\s]", e) if len(p) >= 8]
+        for p in pieces:
+            if p in secret or (len(secret) >= 8 and secret in p):
+                return True
+    return False
+
+
+def score(cases, findings, samples):
+    by_file = collections.defaultdict(list)
+    for path, secret, rule in findings:
+        by_file[Path(path).name].append((secret, rule))
+    rows = []
+    for c in cases:
+        got = by_file.get(Path(c["file"]).name, [])
+        if c["kind"] == "pos":
+            hit = any(overlaps(s, c["expect"]) for s, _ in got) if c["expect"] else bool(got)
+        else:
+            hit = bool(got)
+        rows.append((c, hit, sorted({r for _, r in got})))
+    return rows
+
+
+def summary(rows):
+    pos = [h for c, h, _ in rows if c["kind"] == "pos"]
+    neg = [h for c, h, _ in rows if c["kind"] == "neg" and not c["ambiguous"]]
+    return {"pos": len(pos), "found": sum(pos), "recall": sum(pos) / len(pos) if pos else None,
+            "neg": len(neg), "fp": sum(neg), "fp_rate": sum(neg) / len(neg) if neg else None}
+
+
+def fmt(x):
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="/work/eval-data")
+    ap.add_argument("--keywarden", default=".build/release/keywarden")
+    ap.add_argument("--config", help="a rules config for keywarden (e.g. extra rule files with [extend] useDefault)")
+    ap.add_argument("--peers", default="gitleaks,betterleaks,kingfisher,trufflehog")
+    ap.add_argument("--sources", default="gitleaks,betterleaks,kingfisher,trufflehog")
+    ap.add_argument("--misses", help="write keywarden's misses per provider to this Markdown file")
+    ap.add_argument("--json", help="write every figure to this JSON file")
+    ap.add_argument("--top", type=int, default=25, help="providers listed in the printed miss table")
+    a = ap.parse_args()
+    kw = str(Path(a.keywarden).resolve())
+    tools = ["keywarden"]
+    for p in [p for p in a.peers.split(",") if p]:
+        if (PEERS / p).exists():
+            tools.append(p)
+        else:
+            print(f"score: peer {p} not found in {PEERS}: left out", file=sys.stderr)
+    results, misses, fps = {}, collections.defaultdict(list), []
+    tmp = Path(tempfile.mkdtemp(prefix="catalog-eval-"))
+    for source in [s for s in a.sources.split(",") if s]:
+        d = Path(a.data) / source
+        if not (d / "manifest.jsonl").exists():
+            print(f"score: no {d}/manifest.jsonl (run extract.py {source})", file=sys.stderr)
+            continue
+        cases = [json.loads(l) for l in open(d / "manifest.jsonl")]
+        results[source] = {}
+        for tool in tools:
+            out = str(tmp / f"{source}-{tool}.json")
+            found = scan_keywarden(kw, a.config, d / "samples", out) if tool == "keywarden" \
+                else SCANNERS[tool](d / "samples", out)
+            rows = score(cases, found, d / "samples")
+            per = collections.defaultdict(list)
+            for row in rows:
+                per[row[0]["provider"]].append(row)
+            results[source][tool] = {"all": summary(rows), "providers": {p: summary(r) for p, r in per.items()}}
+            if tool == "keywarden":
+                for c, hit, rules in rows:
+                    if c["kind"] == "pos" and not hit:
+                        misses[(c["provider"], source)].append(c)
+                    if c["kind"] == "neg" and not c["ambiguous"] and hit:
+                        fps.append((source, c, rules))
+    print("| source | tool | positives | recall | negatives | FP rate |")
+    print("|---|---|---|---|---|---|")
+    for source, by_tool in results.items():
+        for tool, r in by_tool.items():
+            s = r["all"]
+            print(f"| {source} | {tool} | {s['pos']} | {fmt(s['recall'])} | {s['neg']} | {fmt(s['fp_rate'])} |")
+    ranked = sorted(misses.items(), key=lambda kv: -len(kv[1]))
+    print(f"\nkeywarden's biggest misses (provider, source, missed/positives):")
+    for (prov, source), cs in ranked[:a.top]:
+        total = results[source]["keywarden"]["providers"][prov]["pos"]
+        print(f"  {prov:28} {source:12} {len(cs)}/{total}")
+    if a.misses:
+        with open(a.misses, "w") as f:
+            f.write("# keywarden misses on the peers' own rule tests\n\n")
+            f.write(f"Written by `scripts/catalog-eval/score.py` (keywarden {kw}"
+                    f"{', config ' + a.config if a.config else ''}). Sample shapes: A upper, a lower, 9 digit;"
+                    " no sample values.\n\n")
+            f.write("| source | recall | FP rate |\n|---|---|---|\n")
+            for source, by_tool in results.items():
+                s = by_tool["keywarden"]["all"]
+                f.write(f"| {source} | {fmt(s['recall'])} ({s['found']}/{s['pos']}) | {fmt(s['fp_rate'])} "
+                        f"({s['fp']}/{s['neg']}) |\n")
+            f.write("\n## Missed positives, by provider (most misses first)\n\n")
+            f.write("| provider | source | missed | rules (theirs) | shapes (with the syntax, first 3) |\n"
+                    "|---|---|---|---|---|\n")
+            for (prov, source), cs in ranked:
+                total = results[source]["keywarden"]["providers"][prov]["pos"]
+                rules = ", ".join(sorted({c["rule"] for c in cs}))
+                shapes = []
+                for c in cs:
+                    sh = f"`{c['shape'][:60]}` ({Path(c['file']).suffix[1:]})"
+                    if sh not in shapes:
+                        shapes.append(sh)
+                f.write(f"| {prov} | {source} | {len(cs)}/{total} | {rules} | {'; '.join(shapes[:3])} |\n")
+            f.write("\n## False positives (negative cases keywarden reported)\n\n| source | provider | rule (theirs) | keywarden rules | shape |\n|---|---|---|---|---|\n")
+            for source, c, rules in fps:
+                f.write(f"| {source} | {c['provider']} | {c['rule']} | {', '.join(rules)} | `{c['shape'][:60]}` |\n")
+    if a.json:
+        Path(a.json).write_text(json.dumps({"results": results,
+                                            "misses": {f"{p}@{s}": len(c) for (p, s), c in misses.items()}},
+                                           indent=1))
+
+
+if __name__ == "__main__":
+    main()
