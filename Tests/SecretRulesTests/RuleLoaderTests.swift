@@ -109,6 +109,23 @@ import Testing
         }
     }
 
+    @Test func builtInCatalogCarriesTheAToLProviderFiles() throws {
+        let set = try RuleLoader.builtIn()
+        let files = Set(set.rules.map(\.source.file))
+        for category in ["ai", "business", "data", "devtools", "finance", "media"] {
+            #expect(files.contains("rules/catalog-a-l-\(category).toml"), "rules/catalog-a-l-\(category).toml is embedded")
+        }
+        let providers = Set(set.rules.map(\.provider))
+        #expect(providers.count >= 550, "\(providers.count) providers")
+        for provider in ["finnhub", "coinbase", "confluent", "kraken", "kucoin", "datastax", "infracost", "lokalise", "linkedin", "gitter"] {
+            #expect(providers.contains(provider), "provider \(provider)")
+        }
+        let pairs = Set(set.pairs.map(\.id))
+        for pair in ["confluent-api-key-pair", "kraken-key-pair", "kucoin-key-pair", "gemini-key-pair", "exoscale-key-pair"] {
+            #expect(pairs.contains(pair), "pair \(pair)")
+        }
+    }
+
     @Test func gitleaksProviderIsInferredFromTheID() throws {
         let set = try RuleLoader.parse("[[rules]]\nid = \"github-pat\"\nregex = 'ghp'\n", file: "g.toml")
         #expect(set.rules.first?.provider == "github")
