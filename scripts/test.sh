@@ -14,6 +14,9 @@ export KEYWARDEN_CACHE_DIR="${KEYWARDEN_CACHE_DIR:-$(mktemp -d)}"
 swift build --build-tests
 swift test --skip-build --parallel 2>&1 | tee .build/test-output.txt
 .build/debug/keywarden rules check --require-examples 2
+# Every shared library the binary needs is in docs/install.md's table (which the .deb's Depends:, the
+# container image and the action's install step follow).
+scripts/check-libraries.sh --debug-build .build/debug/keywarden >/dev/null
 # The repository itself holds no secret-shaped literal (fake keys are assembled at run time), including
 # the hook shims, scripts, the GitHub action, the GitLab template and the build plugin.
 .build/debug/keywarden scan --no-git Sources Tests rules README.md docs hooks scripts action.yml .gitlab Plugins
