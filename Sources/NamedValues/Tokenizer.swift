@@ -29,6 +29,8 @@ struct Tokenizer {
     static func isWordByte(_ c: UInt8) -> Bool { isWordStart(c) }
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 }
     private static let opBytes: Set<UInt8> = Set("=:|?!<>&+*%^".utf8)  // not `~`: `--set x=~abc` is a value
+    /// Bytes after `=` that start a value rather than continue an operator (`==`, `=>`, `=~` and `=<` still combine).
+    private static let valueStartAfterEquals: Set<UInt8> = Set("!%^*+".utf8)
     /// Bytes that end a bare value (besides whitespace).
     private static let bareStops: Set<UInt8> = Set("\"'`;&)]}<>(?,[{".utf8)
 
@@ -96,7 +98,10 @@ struct Tokenizer {
                 let start = i
                 i += 1
                 while i < n, Self.opBytes.contains(bytes[i]), i - start < 3 {
-                    // `key:"v"` and `a=>b` combine; `=` followed by a quote stays `=`.
+                    // `key:"v"` and `a=>b` combine; `=` followed by a quote stays `=`. An `=` followed by a byte
+                    // that no operator continues it with (`DB_PASSWORD=!x9...`, `=%x9...`, `=*x9...`) is an
+                    // assignment whose value starts with that byte.
+                    if bytes[start] == 61, i == start + 1, Self.valueStartAfterEquals.contains(bytes[i]) { break }
                     i += 1
                 }
                 // `:-` of `${X:-v}` keeps its dash.

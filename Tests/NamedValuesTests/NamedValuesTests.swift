@@ -59,6 +59,17 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound(text, name)
     }
 
+    /// An unquoted value may start with a byte that could continue an operator after `=` (a password such as
+    /// `!x9...` or `%x9...`); `==` and `=>` stay operators.
+    @Test func anUnquotedValueMayStartWithPunctuation() {
+        for first in ["!", "%", "*", "^", "+"] {
+            let found = names("DB_PASSWORD=\(first)\(v)\n")
+            #expect(found.contains { $0.0 == "DB_PASSWORD" && $0.1 == first + v }, "\(first): \(found)")
+        }
+        #expect(!names("if secret == \"\(v)\" {}\n").contains { $0.1.hasPrefix("=") })
+        #expect(!names("secret => \(v)\n").contains { $0.1.hasPrefix(">") })
+    }
+
     @Test func splitLiterals() {
         let a = String(v.prefix(6)), b = String(v.dropFirst(6).prefix(6)), c = String(v.dropFirst(12))
         expectFound("const char *MAKINI_SECRET = \"\(a)\" \"\(b)\" \"\(c)\";", "MAKINI_SECRET")
