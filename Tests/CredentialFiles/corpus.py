@@ -50,6 +50,9 @@ class Fakes:
         n = n or self.r.randint(12, 20)
         v = list(self.alnum(n - 2)) + [self.r.choice(punct), self.r.choice("23456789")]
         self.r.shuffle(v)
+        # A tool writing a password that starts with `#` quotes it (unquoted, YAML, INI and shell read a comment).
+        while v[0] == "#":
+            self.r.shuffle(v)
         return "".join(v)
 
     def hex(self, n):
