@@ -43,36 +43,55 @@ public enum RuleLoader {
 
     /// Loads a user config file, following `[extend]` (`useDefault`, `path`, `disabledRules`).
     public static func load(configAt path: String, cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
-        try load(configAt: path, depth: 0, cacheDirectory: cacheDirectory)
+        try load(configAt: path, depth: 0, contained: false, cacheDirectory: cacheDirectory)
     }
 
     /// The rules of a project's `.keywarden.toml` (already parsed into `settings`): the same schema, but the
     /// built-in rules are kept unless its `[extend]` says `useDefault = false`. No file: the built-in rules.
+    ///
+    /// The project's file is the repository's, which is untrusted input (docs/security.md): its `[extend]
+    /// path`, and that of every file it extends, may only name a file inside the folder of the file that
+    /// names it (the work tree), relative, without `..` and with no symbolic link on the way. The user's own
+    /// `--config` (`load(configAt:)`) may name any file.
     public static func load(_ settings: ProjectSettings, cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
         guard let path = settings.path else { return try builtIn(cacheDirectory: cacheDirectory) }
         return try resolve(settings.rules, file: path, extend: settings.rules.extend ?? Extend(useDefault: true),
-                           depth: 0, cacheDirectory: cacheDirectory)
+                           depth: 0, contained: true, cacheDirectory: cacheDirectory)
     }
 
-    private static func load(configAt path: String, depth: Int, cacheDirectory: URL?) throws(RulesError) -> RuleSet {
+    private static func load(configAt path: String, depth: Int, contained: Bool, cacheDirectory: URL?) throws(RulesError) -> RuleSet {
         guard depth < 8 else { throw RulesError(file: path, line: nil, message: "[extend] chain is too deep (a cycle?)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RulesError(file: path, line: nil, message: "cannot read the config file")
         }
         let own = try parseDocument(String(decoding: data, as: UTF8.self), file: path)
         guard let extend = own.extend else { return own.set }
-        return try resolve(own, file: path, extend: extend, depth: depth, cacheDirectory: cacheDirectory)
+        return try resolve(own, file: path, extend: extend, depth: depth, contained: contained, cacheDirectory: cacheDirectory)
     }
 
     /// `own` on top of what its `[extend]` names: the built-in rules, another file, less the disabled rules.
+    /// `contained`: `path` is the repository's, so the file its `[extend] path` names must be inside its folder.
     private static func resolve(_ own: (set: RuleSet, extend: Extend?), file path: String, extend: Extend, depth: Int,
-                                cacheDirectory: URL?) throws(RulesError) -> RuleSet {
+                                contained: Bool, cacheDirectory: URL?) throws(RulesError) -> RuleSet {
         var base = RuleSet(rules: [])
         if extend.useDefault { base = try builtIn(cacheDirectory: cacheDirectory) }
         if let other = extend.path {
-            let resolved = other.hasPrefix("/") ? other
-                : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(other).path
-            let more = try load(configAt: resolved, depth: depth + 1, cacheDirectory: cacheDirectory)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let resolved: String
+            if contained {
+                do {
+                    resolved = try ContainedPath.resolve(other, under: folder)
+                } catch {
+                    let at = error.path == other ? "" : " at \(PrintableText.escape(error.path))"
+                    throw RulesError(file: path, line: nil, message: "[extend] path \"\(PrintableText.escape(other))\" refused: "
+                        + "\(error.message)\(at). A repository's .keywarden.toml may only name a file inside the work tree: "
+                        + "relative, with no '..' and no symbolic link on the way (a rules file elsewhere is given with --config; "
+                        + "see docs/security.md)")
+                }
+            } else {
+                resolved = other.hasPrefix("/") ? other : URL(fileURLWithPath: folder).appendingPathComponent(other).path
+            }
+            let more = try load(configAt: resolved, depth: depth + 1, contained: contained, cacheDirectory: cacheDirectory)
             base = merge(base, more)
         }
         let known = Set(base.rules.map(\.id))

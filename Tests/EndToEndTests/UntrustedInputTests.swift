@@ -128,3 +128,52 @@ import TestSupport
         #expect(kilobytes < size >> 10, "peak memory \(kilobytes) KB: the blob was inflated")
     }
 }
+
+/// A repository's `.keywarden.toml` may only extend a rules file inside the work tree, with no symbolic
+/// link on the way (issue 14); the user's own `--config` may extend any file.
+@Suite struct RepositoryExtendPathTests {
+    let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+    let rule = "[[rules]]\nid = \"corp-token\"\nregex = '''corp_[A-Za-z0-9]{24}'''\n"
+
+    /// A git repository at `<dir>/repo` with a file holding a token that only `rule` finds, and
+    /// `<dir>/out/o.toml` (the rule) and `<dir>/out/passwd` (not TOML) outside it.
+    func layout() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        try dir.write("out/o.toml", rule)
+        try dir.write("out/passwd", "root:x:0:0:OUTSIDE-CONTENT-MARKER:/root:/bin/bash\n")
+        try dir.write("repo/app.txt", "token = corp_\(FakeKeys.alnum(24))\n")
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path("repo"))
+        return dir
+    }
+
+    @Test(arguments: ["../out/o.toml", "ABSOLUTE/out/o.toml", "ABSOLUTE/out/passwd", "linked/o.toml", "linked.toml"])
+    func aPathOutsideTheWorkTreeIsRefused(extendPath: String) throws {
+        let dir = try layout()
+        try FileManager.default.createSymbolicLink(atPath: dir.path("repo/linked"), withDestinationPath: dir.path("out"))
+        try FileManager.default.createSymbolicLink(atPath: dir.path("repo/linked.toml"), withDestinationPath: "../out/o.toml")
+        let path = extendPath.replacingOccurrences(of: "ABSOLUTE", with: dir.path())
+        try dir.write("repo/.keywarden.toml", "[extend]\nuseDefault = true\npath = \"\(path)\"\n")
+        let r = try Run.keywarden(["scan", "app.txt"], in: dir.path("repo"), environment: cache)
+        #expect(r.status == 2, "\(extendPath): \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("[extend] path") && r.stderr.contains("refused"), "\(r.stderr)")
+        #expect(r.stderr.contains(".keywarden.toml"), "the message names the file: \(r.stderr)")
+        #expect(!r.stderr.contains("OUTSIDE-CONTENT-MARKER") && !r.stdout.contains("corp-token"), "nothing was read: \(r.stderr)")
+    }
+
+    @Test func aPathInsideTheWorkTreeStillWorks() throws {
+        let dir = try layout()
+        try dir.write("repo/rules/corp.toml", rule)
+        try dir.write("repo/.keywarden.toml", "[extend]\nuseDefault = true\npath = \"rules/corp.toml\"\n")
+        let r = try Run.keywarden(["scan", "app.txt"], in: dir.path("repo"), environment: cache)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("corp-token"), "\(r.stdout)")
+    }
+
+    @Test func theUsersOwnConfigMayExtendAnyFile() throws {
+        let dir = try layout()
+        try dir.write("mine/config.toml", "[extend]\nuseDefault = true\npath = \"\(dir.path("out/o.toml"))\"\n")
+        let r = try Run.keywarden(["scan", "--config", dir.path("mine/config.toml"), "app.txt"], in: dir.path("repo"), environment: cache)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("corp-token"), "\(r.stdout)")
+    }
+}
