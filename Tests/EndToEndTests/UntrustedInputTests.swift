@@ -177,3 +177,63 @@ import TestSupport
         #expect(r.stdout.contains("corp-token"), "\(r.stdout)")
     }
 }
+
+/// Text keywarden prints from files the repository controls (`.keywardenignore` reasons, the key ledger's
+/// ids, names, owners and notes) cannot draw on the terminal or write a GitHub workflow command (issue 14).
+@Suite struct RepositoryTextOutputTests {
+    let env = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path,
+               "KEYWARDEN_TODAY": "2026-11-23"]
+
+    /// No raw escape, BEL, CR, C1 or line separator, and no line starting with `::`.
+    func expectInert(_ text: String, _ what: String) {
+        for bad in ["\u{1B}", "\u{07}", "\r", "\u{85}", "\u{9B}", "\u{2028}"] {
+            #expect(!text.unicodeScalars.contains { String($0) == bad }, "\(what): raw \(bad.unicodeScalars.first!.value): \(text)")
+        }
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("::") }, "\(what): a workflow command: \(text)")
+    }
+
+    @Test func ignoreListShowsReasonsEscaped() throws {
+        let dir = try TemporaryDirectory()
+        let fp = String(repeating: "ab", count: 32)
+        // A line of the ignore file cannot hold a newline; a CR, NEL or U+2028 ends a line on a terminal or in a log.
+        try dir.write(".keywardenignore", "\(fp)  # ok\u{1B}[2J\r::error file=README.md,line=1::pwned\u{85}::x\u{2028}::y\u{9B}31m\n")
+        let r = try Run.keywarden(["ignore", "list"], in: dir.path(), environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        expectInert(r.stdout, "ignore list")
+        #expect(r.stdout.contains("ok\\u{1b}[2J\\r::error file=README.md,line=1::pwned\\u{85}::x\\u{2028}::y\\u{9b}31m"), "\(r.stdout)")
+    }
+
+    @Test func keysStatusAndCheckShowLedgerFieldsEscaped() throws {
+        let dir = try TemporaryDirectory()
+        // TOML escapes put the control characters into the values.
+        try dir.write(".keywarden/keys.toml", """
+            schema = 1
+
+            [[keys]]
+            id = "::error file=README.md,line=1::id\\u001b[2J\\n::warning::next"
+            provider = "acme\\u001b]0;title\\u0007"
+            environment = "prod\\r::notice::env"
+            owner = "o\\u001b[31m"
+            created = 2026-01-02
+            interval = 30
+
+            [[keys]]
+            id = "plain"
+            provider = "acme"
+            environment = "prod\\r::notice::env"
+            created = 2026-11-01
+            interval = 90
+            note = "n\\n::error::note"
+
+            """)
+        let status = try Run.keywarden(["keys", "status"], in: dir.path(), environment: env)
+        #expect(status.status == 0, "\(status.stderr)")
+        expectInert(status.stdout, "keys status")
+        #expect(status.stdout.contains("::error file=README.md,line=1::id\\u{1b}[2J\\n::warning::next"), "\(status.stdout)")
+        #expect(status.stdout.contains("prod\\r::notice::env"), "\(status.stdout)")
+        let check = try Run.keywarden(["keys", "check"], in: dir.path(), environment: env)
+        #expect(check.status == 1, "an overdue key: \(check.stderr)")
+        expectInert(check.stdout, "keys check")
+        #expect(check.stdout.contains("\\u{1b}[2J\\n::warning::next"), "\(check.stdout)")
+    }
+}

@@ -68,7 +68,9 @@ extension Keywarden {
             case .json:
                 print(try Self.json(report, outcome))
             case .text:
-                print(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
+                // Checks quote names and paths from the repository (environments, files): no control character or
+                // `::` line gets through.
+                Terminal.say(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
             }
             if !report.allPassed { throw FindingsExit() }
         }
