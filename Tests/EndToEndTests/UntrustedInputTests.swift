@@ -237,3 +237,28 @@ import TestSupport
         #expect(check.stdout.contains("\\u{1b}[2J\\n::warning::next"), "\(check.stdout)")
     }
 }
+
+/// A pack index is read, never mapped: a truncated `.idx` cannot kill a history scan with SIGBUS; it is
+/// named in a warning and the scan goes on (issue 14).
+@Suite struct PackIndexTests {
+    @Test func aTruncatedPackIndexIsAWarningAndTheScanGoesOn() throws {
+        let dir = try TemporaryDirectory()
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write("app.env", "MAINTAINX_API_KEY=\(FakeKeys.maintainX(userID: 4242))\n")
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one"], in: dir.path())
+        // A pack of every object beside the loose ones, then its index cut short.
+        let objects = try Run.git(["rev-list", "--objects", "--all"], in: dir.path()).stdout
+        let packed = try Run.program("/usr/bin/git", ["pack-objects", "-q", ".git/objects/pack/pack"], in: dir.path(), stdin: objects)
+        let name = try #require(packed.stdout.split(separator: "\n").first.map(String.init), "\(packed.stderr)")
+        let idx = dir.path(".git/objects/pack/pack-\(name).idx")
+        chmod(idx, 0o644)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: idx))
+        try handle.truncate(atOffset: 600)
+        try handle.close()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path
+        let r = try Run.keywarden(["scan", "--history", "--no-cache", "."], in: dir.path(), environment: ["KEYWARDEN_CACHE_DIR": cache])
+        #expect(r.status == 1, "the scan went on and found the key: \(r.stderr)")
+        #expect(r.stderr.contains("pack index") && r.stderr.contains("pack-\(name).idx") && r.stderr.contains("truncated"), "\(r.stderr)")
+    }
+}
