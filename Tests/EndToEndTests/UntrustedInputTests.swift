@@ -236,6 +236,22 @@ import TestSupport
         expectInert(check.stdout, "keys check")
         #expect(check.stdout.contains("\\u{1b}[2J\\n::warning::next"), "\(check.stdout)")
     }
+
+    @Test func doctorShowsTheRepositorysNamesEscaped() throws {
+        let dir = try TemporaryDirectory()
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        // An environment name is a TOML key: a quoted key can hold any control character.
+        try dir.write(".keywarden.toml", """
+            [doctor]
+            required_env = ["MAINTAINX_API_KEY"]
+            environments = { "prod\\u001b[2J\\n::error file=README.md::env" = ".env.prod", "qa\\u009b31m" = ".env.qa" }
+
+            """)
+        let r = try Run.keywarden(["doctor", "--no-history"], in: dir.path(), environment: env)
+        #expect(r.status == 1, "the environment files are missing: \(r.stdout)\(r.stderr)")
+        expectInert(r.stdout, "doctor")
+        #expect(r.stdout.contains("prod\\u{1b}[2J\\n::error file=README.md::env"), "\(r.stdout)")
+    }
 }
 
 /// A pack index is read, never mapped: a truncated `.idx` cannot kill a history scan with SIGBUS; it is
