@@ -252,6 +252,22 @@ import TestSupport
         expectInert(r.stdout, "doctor")
         #expect(r.stdout.contains("prod\\u{1b}[2J\\n::error file=README.md::env"), "\(r.stdout)")
     }
+
+    @Test func rulesListShowsAConfigsRulesEscaped() throws {
+        let dir = try TemporaryDirectory()
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write(".keywarden.toml", """
+            [[rules]]
+            id = "corp-token"
+            description = "x\\u001b[2J\\n::error file=README.md::rule"
+            regex = '''corp_[A-Za-z0-9]{24}'''
+
+            """)
+        let r = try Run.keywarden(["rules", "list"], in: dir.path(), environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        expectInert(r.stdout, "rules list")
+        #expect(r.stdout.contains("x\\u{1b}[2J\\n::error file=README.md::rule"), "\(r.stdout)")
+    }
 }
 
 /// A pack index is read, never mapped: a truncated `.idx` cannot kill a history scan with SIGBUS; it is
