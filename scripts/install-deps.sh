@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages keywarden builds against (and Chromium for the report test), and Python's jsonschema for the SARIF tests, when
 # any is missing. Idempotent; needs root (or sudo) only when something must be installed.
+#
+# --build-only: only the Debian packages needed to build keywarden (what the GitHub Action's
+# build-from-source step runs): no Chromium, no Python package, python3 and pip are never run.
 set -euo pipefail
+build_only=false
+for arg in "$@"; do
+  case "$arg" in
+    --build-only) build_only=true ;;
+    -h|--help) echo "usage: scripts/install-deps.sh [--build-only]"; exit 0 ;;
+    *) echo "keywarden: install-deps.sh: unknown option $arg (usage: scripts/install-deps.sh [--build-only])" >&2; exit 2 ;;
+  esac
+done
+packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev libarchive-dev pkg-config git)
 # chromium: the headless browser that Tests/Browser/report_browser_test.py drives (keys report).
-packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev libarchive-dev pkg-config git chromium)
+$build_only || packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,6 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+$build_only && exit 0
 # The SARIF tests validate against the SARIF schema with Python's jsonschema, run by the python3 on PATH.
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
   echo "keywarden: installing the Python package jsonschema (for the SARIF schema tests)" >&2

@@ -14,6 +14,11 @@ public struct ProjectSettings: Sendable {
     public var doctor = DoctorSettings()
     /// Settings keywarden does not know (ignored, and said).
     public var warnings: [String] = []
+    /// Set when these settings were read from a commit rather than the work tree (the base of a `--ci`
+    /// range): reads the file an `[extend] path` names, by its path relative to the work tree root, from
+    /// that commit (nil: not there), with the name to give it in messages. The work tree's copy may be the
+    /// pull request's own.
+    public var readFromRevision: (@Sendable (String) -> (file: String, bytes: [UInt8])?)?
     /// The rules part of the file, parsed; resolved against the built-in rules by `RuleLoader.load(_:cacheDirectory:)`.
     let rules: (set: RuleSet, extend: RuleLoader.Extend?)
 

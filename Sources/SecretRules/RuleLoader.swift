@@ -43,36 +43,87 @@ public enum RuleLoader {
 
     /// Loads a user config file, following `[extend]` (`useDefault`, `path`, `disabledRules`).
     public static func load(configAt path: String, cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
-        try load(configAt: path, depth: 0, cacheDirectory: cacheDirectory)
+        try load(configAt: path, depth: 0, source: .anywhere, cacheDirectory: cacheDirectory)
     }
 
     /// The rules of a project's `.keywarden.toml` (already parsed into `settings`): the same schema, but the
     /// built-in rules are kept unless its `[extend]` says `useDefault = false`. No file: the built-in rules.
+    ///
+    /// The project's file is the repository's, which is untrusted input (docs/security.md): its `[extend]
+    /// path`, and that of every file it extends, may only name a file inside the folder of the file that
+    /// names it (the work tree), relative, without `..` and with no symbolic link on the way; settings read
+    /// from a commit (`ProjectSettings.readFromRevision`, the base of a `--ci` range) read it from that
+    /// commit too. The user's own `--config` (`load(configAt:)`) may name any file.
     public static func load(_ settings: ProjectSettings, cacheDirectory: URL? = nil) throws(RulesError) -> RuleSet {
         guard let path = settings.path else { return try builtIn(cacheDirectory: cacheDirectory) }
+        let source: ExtendSource = settings.readFromRevision.map { .revision(directory: [], read: $0) } ?? .workTree
         return try resolve(settings.rules, file: path, extend: settings.rules.extend ?? Extend(useDefault: true),
-                           depth: 0, cacheDirectory: cacheDirectory)
+                           depth: 0, source: source, cacheDirectory: cacheDirectory)
     }
 
-    private static func load(configAt path: String, depth: Int, cacheDirectory: URL?) throws(RulesError) -> RuleSet {
+    /// Where the file an `[extend] path` names is read from.
+    enum ExtendSource {
+        /// The user's own config: any path, relative to the file naming it.
+        case anywhere
+        /// The repository's: inside the folder of the file naming it, with no symbolic link on the way.
+        case workTree
+        /// The repository's, read from a commit: `directory` is the naming file's folder (components
+        /// relative to the work tree root).
+        case revision(directory: [String], read: @Sendable (String) -> (file: String, bytes: [UInt8])?)
+    }
+
+    private static func load(configAt path: String, text: String? = nil, depth: Int, source: ExtendSource,
+                             cacheDirectory: URL?) throws(RulesError) -> RuleSet {
         guard depth < 8 else { throw RulesError(file: path, line: nil, message: "[extend] chain is too deep (a cycle?)") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RulesError(file: path, line: nil, message: "cannot read the config file")
+        let contents: String
+        if let text {
+            contents = text
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RulesError(file: path, line: nil, message: "cannot read the config file")
+            }
+            contents = String(decoding: data, as: UTF8.self)
         }
-        let own = try parseDocument(String(decoding: data, as: UTF8.self), file: path)
+        let own = try parseDocument(contents, file: path)
         guard let extend = own.extend else { return own.set }
-        return try resolve(own, file: path, extend: extend, depth: depth, cacheDirectory: cacheDirectory)
+        return try resolve(own, file: path, extend: extend, depth: depth, source: source, cacheDirectory: cacheDirectory)
     }
 
     /// `own` on top of what its `[extend]` names: the built-in rules, another file, less the disabled rules.
     private static func resolve(_ own: (set: RuleSet, extend: Extend?), file path: String, extend: Extend, depth: Int,
-                                cacheDirectory: URL?) throws(RulesError) -> RuleSet {
+                                source: ExtendSource, cacheDirectory: URL?) throws(RulesError) -> RuleSet {
         var base = RuleSet(rules: [])
         if extend.useDefault { base = try builtIn(cacheDirectory: cacheDirectory) }
         if let other = extend.path {
-            let resolved = other.hasPrefix("/") ? other
-                : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(other).path
-            let more = try load(configAt: resolved, depth: depth + 1, cacheDirectory: cacheDirectory)
+            func refused(_ error: SystemError) -> RulesError {
+                let at = error.path == other ? "" : " at \(PrintableText.escape(error.path))"
+                return RulesError(file: path, line: nil, message: "[extend] path \"\(PrintableText.escape(other))\" refused: "
+                    + "\(error.message)\(at). A repository's .keywarden.toml may only name a file inside the work tree: "
+                    + "relative, with no '..' and no symbolic link on the way (a rules file elsewhere is given with --config; "
+                    + "see docs/security.md)")
+            }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let more: RuleSet
+            switch source {
+            case .anywhere:
+                let resolved = other.hasPrefix("/") ? other : URL(fileURLWithPath: folder).appendingPathComponent(other).path
+                more = try load(configAt: resolved, depth: depth + 1, source: source, cacheDirectory: cacheDirectory)
+            case .workTree:
+                let resolved: String
+                do { resolved = try ContainedPath.resolve(other, under: folder) } catch { throw refused(error) }
+                more = try load(configAt: resolved, depth: depth + 1, source: source, cacheDirectory: cacheDirectory)
+            case .revision(let directory, let read):
+                let parts: [String]
+                do { parts = try ContainedPath.components(other, under: "the work tree") } catch { throw refused(error) }
+                let relative = (directory + parts).joined(separator: "/")
+                guard let found = read(relative) else {
+                    throw RulesError(file: path, line: nil,
+                                     message: "[extend] path \"\(PrintableText.escape(other))\": no such file in that commit")
+                }
+                more = try load(configAt: found.file, text: String(decoding: found.bytes, as: UTF8.self), depth: depth + 1,
+                                source: .revision(directory: Array((directory + parts).dropLast()), read: read),
+                                cacheDirectory: cacheDirectory)
+            }
             base = merge(base, more)
         }
         let known = Set(base.rules.map(\.id))

@@ -93,7 +93,8 @@ extension ScanSession {
         let blobs = plan.blobs
         var work = HistoryWork(count: blobs.count)
         if let previous { work.plan(blobs, from: previous) } else { work.toRead = Array(blobs.indices) }
-        let order = plan.readingOrder(work.toRead)
+        var packNotes: [String] = []
+        let order = plan.readingOrder(work.toRead, notes: &packNotes)
         ticker?.commits.store(plan.commitCount, ordering: .relaxed)
         ticker?.blobsTotal.store(order.count, ordering: .relaxed)
         ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
@@ -173,7 +174,7 @@ extension ScanSession {
         result.bytesScanned = all.bytes
         result.skipped = work.skippedBefore + all.skipped
         result.errors = plan.errors.map { ScanNote(.git, $0.message) } + all.errors
-        result.warnings = cacheNotes + all.warnings
+        result.warnings = cacheNotes + packNotes.map { ScanNote(.git, $0) } + all.warnings
         if plan.isShallow {
             result.warnings.append(ScanNote(.shallowHistory, "shallow clone: commits before the shallow boundary are not in this repository and were not scanned"))
         }

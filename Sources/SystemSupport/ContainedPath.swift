@@ -10,7 +10,7 @@ internal import Darwin
 /// absolute path or a committed link to `~/.ssh` must never take keywarden outside it.
 public enum ContainedPath {
     /// The components of `relative`, or an error when it is empty, absolute or climbs with `..`.
-    static func components(_ relative: String, under root: String) throws(SystemError) -> [String] {
+    public static func components(_ relative: String, under root: String) throws(SystemError) -> [String] {
         guard !relative.hasPrefix("/") else { throw SystemError("refusing an absolute path", relative, number: EPERM) }
         let parts = relative.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
         guard !parts.isEmpty else { throw SystemError("refusing an empty path", relative, number: EINVAL) }

@@ -45,6 +45,17 @@ enum Terminal {
         try? write(PrintableText.sanitizeMessage(message) + "\n", to: STDERR_FILENO)
     }
 
+    /// Prints human-facing text to standard output (`print`), as `warn` does for standard error: control
+    /// characters other than its newlines and keywarden's own colours are escaped and no line can start with
+    /// `::`. Each field that comes from a file the repository controls (ignore reasons, ledger ids, names,
+    /// notes, paths) must still go through `escape` first, so that it cannot start a line of its own.
+    static func say(_ text: String, terminator: String = "\n") {
+        print(PrintableText.sanitizeMessage(text), terminator: terminator)
+    }
+
+    /// A field from a file the repository controls, safe to put in a line: `PrintableText.escape`.
+    static func escape(_ field: some StringProtocol) -> String { PrintableText.escape(field) }
+
     /// Writes all of `text` to `descriptor` with POSIX calls: a closed descriptor, a full disk or a broken
     /// pipe is an error to report, never a crash.
     static func write(_ text: String, to descriptor: Int32) throws(CommandFailure) {

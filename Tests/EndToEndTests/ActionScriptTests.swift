@@ -139,4 +139,49 @@ import TestSupport
         #expect(try String(contentsOfFile: dir.path("runner-temp/keywarden.sarif"), encoding: .utf8).contains("maintainx"))
         #expect(!FileManager.default.fileExists(atPath: repo + "/keywarden.sarif"), "nothing written into the checkout")
     }
+
+    /// A folder of executables that each append their name and arguments to `calls.log` and succeed
+    /// (`python3` also says it is pre-commit 4, so that the script's checks pass without installing).
+    func recordingFakes(_ dir: TemporaryDirectory, _ names: [String]) throws -> String {
+        for name in names {
+            let url = try dir.write("bin/\(name)", "#!/bin/sh\necho \"\(name) $*\" >> \"\(dir.path("calls.log"))\"\necho 'pre-commit 4.0.0'\nexit 0\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        return dir.path("bin")
+    }
+
+    /// `build-from-source: true` installs only what the build needs: the step runs
+    /// `scripts/install-deps.sh --build-only` (no Chromium, no Python packages), then `swift build`.
+    @Test func buildFromSourceInstallsBuildDependenciesOnly() throws {
+        let dir = try TemporaryDirectory()
+        let bin = try recordingFakes(dir, ["swift"])
+        let script = try dir.write("action/scripts/install-deps.sh", "#!/bin/sh\necho \"install-deps.sh $*\" >> \"\(dir.path("calls.log"))\"\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try dir.write("path", "")
+        let env = ["PATH": bin + ":/usr/bin:/bin", "KEYWARDEN_BUILD": "true", "KEYWARDEN_VERSION": "0.0.0",
+                   "GITHUB_ACTION_PATH": dir.path("action"), "GITHUB_PATH": dir.path("path"), "RUNNER_TEMP": dir.path("tmp")]
+        let install = try Run.program("/bin/bash", ["-c", try stepScript("Install keywarden")], environment: env)
+        #expect(install.status == 0, "\(install.stderr)")
+        let calls = try String(contentsOfFile: dir.path("calls.log"), encoding: .utf8).split(separator: "\n")
+        #expect(calls.first == "install-deps.sh --build-only", "\(calls)")
+        #expect(calls.contains { $0.hasPrefix("swift build -c release") }, "\(calls)")
+    }
+
+    /// `install-deps.sh --build-only` never runs python3 or pip (the packages it checks are installed
+    /// here, so dpkg-query finds them; `apt-get` and `sudo` are fakes too, so nothing is ever installed).
+    /// Without the option the same fakes are called: the recording works.
+    @Test func installDepsBuildOnlyRunsNoPython() throws {
+        let dir = try TemporaryDirectory()
+        let bin = try recordingFakes(dir, ["python3", "python", "pip", "pip3", "apt-get", "sudo"])
+        let script = URL(fileURLWithPath: Self.actionFile).deletingLastPathComponent().appendingPathComponent("scripts/install-deps.sh").path
+        let env = ["PATH": bin + ":/usr/bin:/bin"]
+        let buildOnly = try Run.program("/bin/bash", [script, "--build-only"], environment: env)
+        #expect(buildOnly.status == 0, "\(buildOnly.stderr)")
+        let calls = (try? String(contentsOfFile: dir.path("calls.log"), encoding: .utf8)) ?? ""
+        #expect(!calls.contains("python") && !calls.contains("pip"), "python3/pip called with --build-only: \(calls)")
+        #expect(try Run.program("/bin/bash", [script, "--no-such-option"], environment: env).status == 2)
+        let full = try Run.program("/bin/bash", [script], environment: env)
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(((try? String(contentsOfFile: dir.path("calls.log"), encoding: .utf8)) ?? "").contains("python3 -c import jsonschema"))
+    }
 }

@@ -139,6 +139,19 @@ import TestSupport
 /// In CI the pull request cannot allowlist its own secret: the settings come from the base commit and a
 /// change to them is a `config-change` finding (issue 14).
 @Suite struct CIBaseSettingsTests {
+    /// Commits the work tree, then scans it as GitLab CI does for a merge request from `base`: the run and
+    /// its JSON findings.
+    func commitAndScanTheMergeRequest(_ dir: TemporaryDirectory, base: String, message: String) throws -> (ProcessResult, [[String: Any]]) {
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", message], in: dir.path())
+        let head = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let env = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path,
+                   "GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base, "CI_COMMIT_SHA": head, "CI_MERGE_REQUEST_IID": "3"]
+        let run = try Run.keywarden(["scan", "--ci", "--format", "json"], in: dir.path(), environment: env)
+        let findings = ((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]]) ?? []
+        return (run, findings)
+    }
+
     @Test func thePullRequestsOwnIgnoreFileAndConfigDoNotApply() throws {
         let dir = try TemporaryDirectory()
         let key = FakeKeys.alnum(40)
@@ -156,20 +169,34 @@ import TestSupport
         // The pull request allowlists its own secret twice over.
         try dir.write(".keywardenignore", "\(fingerprint)\n")
         try dir.write(".keywarden.toml", "[extend]\ndisabledRules = [\"\(rule)\"]\n")
-        try Run.git(["add", "-A"], in: dir.path())
-        try Run.git(["commit", "-q", "-m", "add a key, allowlisted"], in: dir.path())
-        let head = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        var env = cache
-        env["GITLAB_CI"] = "true"
-        env["CI_MERGE_REQUEST_DIFF_BASE_SHA"] = base
-        env["CI_COMMIT_SHA"] = head
-        env["CI_MERGE_REQUEST_IID"] = "3"
-        let run = try Run.keywarden(["scan", "--ci", "--format", "json"], in: dir.path(), environment: env)
+        let (run, findings) = try commitAndScanTheMergeRequest(dir, base: base, message: "add a key, allowlisted")
         #expect(run.status == 1, "\(run.stderr)")
-        let findings = ((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]]) ?? []
         #expect(findings.contains { $0["path"] as? String == "new.env" && $0["rule_id"] as? String == rule }, "\(run.stdout)")
         let changes = findings.filter { $0["rule_id"] as? String == "config-change" }.compactMap { $0["path"] as? String }.sorted()
         #expect(changes == [".keywarden.toml", ".keywardenignore"], "\(run.stdout)")
         #expect(findings.filter { $0["rule_id"] as? String == "config-change" }.allSatisfy { $0["severity"] as? String == "medium" })
+    }
+
+    /// The base's `.keywarden.toml` extends a rules file: that file is read from the base commit too, so a
+    /// pull request that edits it (here: an allowlist for its own secret) changes nothing (issue 14).
+    @Test func aRulesFileTheBaseConfigExtendsComesFromTheBaseToo() throws {
+        let dir = try TemporaryDirectory()
+        let cache = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let quotes = String(repeating: "'", count: 3)
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write(".keywarden.toml", "[extend]\nuseDefault = true\npath = \"ci/rules.toml\"\n")
+        try dir.write("ci/rules.toml", "[[rules]]\nid = \"corp-token\"\nregex = \(quotes)corp_[A-Za-z0-9]{24}\(quotes)\n")
+        try Run.git(["add", "-A"], in: dir.path())
+        try Run.git(["commit", "-q", "-m", "base"], in: dir.path())
+        let base = try Run.git(["rev-parse", "HEAD"], in: dir.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try dir.write("new.txt", "token = corp_\(FakeKeys.alnum(24))\n")
+        try dir.write("ci/rules.toml", "[[rules]]\nid = \"corp-token\"\nregex = \(quotes)corp_[A-Za-z0-9]{24}\(quotes)\n"
+                      + "[rules.allowlist]\npaths = [\(quotes)new\\.txt\(quotes)]\n")
+        let (run, findings) = try commitAndScanTheMergeRequest(dir, base: base, message: "add a token, allowlisted in the extended file")
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(findings.contains { $0["path"] as? String == "new.txt" && $0["rule_id"] as? String == "corp-token" }, "\(run.stdout)")
+        // Outside CI the work tree's settings apply: the pull request's allowlist holds there.
+        let local = try Run.keywarden(["scan", "new.txt"], in: dir.path(), environment: cache)
+        #expect(local.status == 0, "\(local.stdout)\(local.stderr)")
     }
 }

@@ -83,4 +83,28 @@ extension IndexFileTests {
         let order = PackOrder(objectsDirectory: folder).readingOrder(wanted)
         #expect(order.sorted() == [0, 1])
     }
+
+    /// The `.idx` is read, not mapped (a file truncated while mapped raises SIGBUS): one shorter than its
+    /// own header says, or larger than its pack's object count allows, is not used, with a note; the
+    /// objects are still all in the order.
+    @Test func aTruncatedOrOversizedIndexIsANoteNotACrash() throws {
+        let ids = [[UInt8](repeating: 0x10, count: 20), [UInt8](repeating: 0x20, count: 20)]
+        let blob: [UInt8] = [0x35] + Array("hello".utf8)
+        let wanted = ids.map { id in id.withUnsafeBytes { ObjectID(bytes: $0) } }
+        let idx = "/pack/pack-t.idx"
+        for (change, reason) in [(-60, "truncated"), (-1000, "truncated"), (1 << 20, "larger")] {
+            let folder = try objectsFolder(ids: ids, offsets: [12, 12], body: blob)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + idx)))
+            bytes = change < 0 ? Array(bytes.dropLast(-change)) : bytes + [UInt8](repeating: 0, count: change)
+            FileManager.default.createFile(atPath: folder + idx, contents: Data(bytes))
+            let packOrder = PackOrder(objectsDirectory: folder)
+            #expect(packOrder.notes.count == 1 && packOrder.notes[0].contains(reason), "\(change): \(packOrder.notes)")
+            #expect(packOrder.notes.first?.contains("pack-t.idx") == true)
+            #expect(packOrder.readingOrder(wanted).sorted() == [0, 1])
+        }
+        let intact = try objectsFolder(ids: ids, offsets: [12, 12], body: blob)
+        defer { try? FileManager.default.removeItem(atPath: intact) }
+        #expect(PackOrder(objectsDirectory: intact).notes.isEmpty)
+    }
 }

@@ -8,9 +8,9 @@ internal import Foundation
 /// away from one, instead of inflating a chain of up to 50 deltas. The forest is read from the `.idx` files and the entry headers of the
 /// `.pack` files (no inflating). Loose objects, and anything that cannot be located, go last.
 struct PackOrder {
-    /// A pack's index (mapped: it is small and searched often) and its data file, read only at entry
-    /// headers with `pread`, so that the pack's pages are not mapped into the process (a history scan
-    /// would otherwise count the whole pack in its memory).
+    /// A pack's index (read into memory once: it is small and searched often) and its data file, read only
+    /// at entry headers with `pread`, so that the pack's pages are not mapped into the process (a history
+    /// scan would otherwise count the whole pack in its memory).
     private final class Pack {
         let index: Data
         let descriptor: Int32
@@ -35,26 +35,84 @@ struct PackOrder {
     }
 
     private var packs: [Pack] = []
+    /// The pack indexes that were not used, each with why (the history is still read, in plain order).
+    private(set) var notes: [String] = []
 
     init(objectsDirectory: String) {
         let packDir = objectsDirectory + "/pack"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: packDir) else { return }
         for name in names.filter({ $0.hasSuffix(".idx") }).sorted() {
             let base = packDir + "/" + String(name.dropLast(4))
-            guard let index = try? Data(contentsOf: URL(fileURLWithPath: base + ".idx"), options: .alwaysMapped),
-                  index.count >= 8 + 1024 else { continue }
-            guard [UInt8](index.prefix(8)) == [0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2] else { continue }
-            let count = index.withUnsafeBytes { Self.bigEndian32($0, 8 + 255 * 4) }
-            guard index.count >= 8 + 1024 + Int(count) * 28 else { continue }
-            let descriptor = open(base + ".pack", O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }
-            var info = stat()
-            guard fstat(descriptor, &info) == 0, info.st_size >= 12 else {
-                close(descriptor)
-                continue
+            switch Self.open(base) {
+            case .success(let pack): packs.append(pack)
+            case .failure(let problem):
+                notes.append("pack index \(base).idx not used for the reading order: \(problem.reason)")
             }
-            packs.append(Pack(index: index, descriptor: descriptor, size: Int(info.st_size), count: Int(count)))
         }
+    }
+
+    private struct Problem: Error { let reason: String }
+
+    /// The version 2 index of `<base>.pack`, read (never mapped: a file truncated while mapped raises
+    /// SIGBUS on the next touch of a page past its new end, and the repository is untrusted input). The
+    /// index is read only when its size is what its pack's object count allows, so a huge file is never
+    /// loaded; a file that is shorter than its own header says (truncated, even while being read) is
+    /// refused.
+    private static func open(_ base: String) -> Result<Pack, Problem> {
+        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(Problem(reason: "its pack cannot be opened")) }
+        var packInfo = stat()
+        var packHeader = [UInt8](repeating: 0, count: 12)
+        guard fstat(descriptor, &packInfo) == 0, packInfo.st_size >= 12,
+              packHeader.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, 12, 0) }) == 12,
+              packHeader.prefix(4).elementsEqual("PACK".utf8) else {
+            close(descriptor)
+            return .failure(Problem(reason: "its pack is not a pack file"))
+        }
+        // Every entry takes at least a byte of the pack, whatever its header claims.
+        let packObjects = min(packHeader.withUnsafeBytes { Int(bigEndian32($0, 8)) }, Int(packInfo.st_size))
+        // 8 header bytes, the 1,024-byte fan-out table, per object a 20-byte id, a CRC and a 4-byte offset
+        // (and at most one 8-byte large offset), then the two 20-byte checksums.
+        let largest = 8 + 1024 + packObjects * (20 + 4 + 4 + 8) + 40
+        let index: [UInt8]
+        switch readIndex(base + ".idx", atMost: largest) {
+        case .success(let bytes): index = bytes
+        case .failure(let problem):
+            close(descriptor)
+            return .failure(problem)
+        }
+        guard index.count >= 8 + 1024, index.prefix(8).elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else {
+            close(descriptor)
+            return .failure(Problem(reason: index.count < 8 + 1024 ? "it is truncated (\(index.count) bytes)" : "it is not a version 2 pack index"))
+        }
+        let count = index.withUnsafeBytes { Int(bigEndian32($0, 8 + 255 * 4)) }
+        guard index.count >= 8 + 1024 + count * 28 else {
+            close(descriptor)
+            return .failure(Problem(reason: "it is truncated (\(index.count) bytes for \(count) objects)"))
+        }
+        return .success(Pack(index: Data(index), descriptor: descriptor, size: Int(packInfo.st_size), count: count))
+    }
+
+    /// The bytes of the regular file `path` (opened without following a link), when it holds at most
+    /// `limit` bytes; read to its end, so a file truncated meanwhile gives fewer bytes, never a signal.
+    private static func readIndex(_ path: String, atMost limit: Int) -> Result<[UInt8], Problem> {
+        let fd = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(Problem(reason: "it cannot be opened (\(String(cString: strerror(errno))))")) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .failure(Problem(reason: "it is not a regular file")) }
+        guard Int(info.st_size) <= limit else {
+            return .failure(Problem(reason: "it is larger (\(info.st_size) bytes) than its pack's object count allows (\(limit) bytes)"))
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            done += n
+        }
+        return .success(Array(bytes.prefix(done)))
     }
 
     private static func bigEndian32(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {

@@ -72,8 +72,11 @@ public struct HistoryPlan: Sendable {
 
     /// The indices of `indices` (into ``blobs``) reordered for reading: depth first over each pack's delta
     /// forest, each delta before its base, then loose objects.
-    public func readingOrder(_ indices: [Int]) -> [Int] {
+    /// `notes`: each pack index that could not be used (truncated, oversized, not an index), with why;
+    /// its blobs are still read, in plain order.
+    public func readingOrder(_ indices: [Int], notes: inout [String]) -> [Int] {
         let order = PackOrder(objectsDirectory: objectsDirectory)
+        notes += order.notes
         return order.readingOrder(indices.map { blobs[$0].id }).map { indices[$0] }
     }
 

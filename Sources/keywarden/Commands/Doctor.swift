@@ -68,7 +68,9 @@ extension Keywarden {
             case .json:
                 print(try Self.json(report, outcome))
             case .text:
-                print(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
+                // Checks quote names and paths from the repository (environments, files): no control character or
+                // `::` line gets through.
+                Terminal.say(Self.text(report, outcome, root: root, colour: Terminal.colourEnabled()), terminator: "")
             }
             if !report.allPassed { throw FindingsExit() }
         }
@@ -151,14 +153,14 @@ extension Keywarden {
                 if outcome.changes.isEmpty {
                     out += "--fix: nothing to change\n"
                 } else {
-                    for change in outcome.changes { out += "--fix: " + change + "\n" }
+                    for change in outcome.changes { out += "--fix: " + Terminal.escape(change) + "\n" }
                 }
                 for command in outcome.leftToYou {
-                    out += "--fix: not run, run it yourself: " + command + "\n"
+                    out += "--fix: not run, run it yourself: " + Terminal.escape(command) + "\n"
                 }
                 out += "\n"
             }
-            out += "keywarden doctor: " + root + "\n"
+            out += "keywarden doctor: " + Terminal.escape(root) + "\n"
             for check in report.checks {
                 let title = CheckID(rawValue: check.id)?.title ?? check.id
                 let mark: String
@@ -169,12 +171,14 @@ extension Keywarden {
                 case .warn: mark = Style.yellow.apply("WARN", enabled: colour)
                 }
                 out += "\(mark)  \(title)\n"
-                out += "      \(check.message)\n"
-                for detail in check.details { out += "      - \(detail)\n" }
+                // Messages, details and fixes quote names and paths from the repository: escaped, so that
+                // none can start a line or colour the terminal.
+                out += "      \(Terminal.escape(check.message))\n"
+                for detail in check.details { out += "      - \(Terminal.escape(detail))\n" }
                 if let fix = check.fix {
                     let lines = fix.split(separator: "\n", omittingEmptySubsequences: false)
                     for (i, line) in lines.enumerated() {
-                        out += (i == 0 ? "      " + Style.bold.apply("fix:", enabled: colour) + " " : "           ") + line + "\n"
+                        out += (i == 0 ? "      " + Style.bold.apply("fix:", enabled: colour) + " " : "           ") + Terminal.escape(line) + "\n"
                     }
                 }
             }

@@ -34,13 +34,13 @@ extension Keywarden {
                 let already = placement.kindsAlreadyRun(by: manager)
                 let missing = kinds.filter { !already.contains($0) }
                 if missing.isEmpty {
-                    print("keywarden: \(manager.rawValue) already runs keywarden here (\(kinds.map(\.rawValue).joined(separator: " and "))); nothing to add.")
+                    Terminal.say("keywarden: \(manager.rawValue) already runs keywarden here (\(kinds.map(\.rawValue).joined(separator: " and "))); nothing to add.")
                     if manager == .preCommitFramework {
                         print("Make sure the framework's git hooks are installed: pre-commit install\(prePush ? " -t pre-commit -t pre-push" : "")")
                     }
                     return
                 }
-                print("keywarden: \(manager.rawValue) manages this repository's hooks; no hook file was written.")
+                Terminal.say("keywarden: \(manager.rawValue) manages this repository's hooks; no hook file was written.")
                 if !already.isEmpty {
                     print("It already runs keywarden for \(already.map(\.rawValue).sorted().joined(separator: " and ")); add the rest.")
                 }
@@ -86,7 +86,7 @@ extension Keywarden {
                 } catch {
                     throw CommandFailure("cannot write \(path): \(error.reason)")
                 }
-                print("keywarden: installed the \(kind.rawValue) hook: \(path)\(note)")
+                Terminal.say("keywarden: installed the \(kind.rawValue) hook: \(path)\(note)")
             }
         }
 

@@ -18,7 +18,7 @@ extension Keywarden {
                 let chained = path + HookScript.chainedSuffix
                 guard let data = fm.contents(atPath: path) else { continue }
                 guard HookScript.isKeywardenHook(String(decoding: data, as: UTF8.self)) else {
-                    print("keywarden: \(path) is not keywarden's hook: left alone")
+                    Terminal.say("keywarden: \(path) is not keywarden's hook: left alone")
                     continue
                 }
                 do {
@@ -26,15 +26,15 @@ extension Keywarden {
                     removed += 1
                     if fm.fileExists(atPath: chained) || (try? fm.destinationOfSymbolicLink(atPath: chained)) != nil {
                         try fm.moveItem(atPath: chained, toPath: path)
-                        print("keywarden: removed the \(kind.rawValue) hook and restored the one it chained: \(path)")
+                        Terminal.say("keywarden: removed the \(kind.rawValue) hook and restored the one it chained: \(path)")
                     } else {
-                        print("keywarden: removed the \(kind.rawValue) hook: \(path)")
+                        Terminal.say("keywarden: removed the \(kind.rawValue) hook: \(path)")
                     }
                 } catch {
                     throw CommandFailure("cannot uninstall \(path): \(error.localizedDescription)")
                 }
             }
-            if removed == 0 { print("keywarden: no keywarden hook is installed in \(placement.hooksDirectory)") }
+            if removed == 0 { Terminal.say("keywarden: no keywarden hook is installed in \(placement.hooksDirectory)") }
         }
     }
 }

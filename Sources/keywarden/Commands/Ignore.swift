@@ -63,7 +63,7 @@ extension Keywarden.Ignore {
             } catch {
                 throw CommandFailure("\(error)")
             }
-            print("added \(fingerprint.lowercased()) to \(path)" + (date.map { " (until \($0))" } ?? ""))
+            Terminal.say("added \(Terminal.escape(fingerprint.lowercased())) to \(Terminal.escape(path))" + (date.map { " (until \($0))" } ?? ""))
         }
     }
 
@@ -80,7 +80,7 @@ extension Keywarden.Ignore {
             let entries: [Suppression.IgnoreEntry]
             do { entries = try Suppression.entries(in: path) } catch { throw CommandFailure("\(error)") }
             guard !entries.isEmpty else {
-                print("no entries in \(path)")
+                Terminal.say("no entries in \(Terminal.escape(path))")
                 return
             }
             let today = IgnoreFileOption.today()
@@ -95,9 +95,10 @@ extension Keywarden.Ignore {
                         status = "until \(d)"
                     }
                 }
-                print("\(e.fingerprint)  \(status)  \(e.reason.isEmpty ? "(no reason)" : e.reason)")
+                // The file is the repository's: its reasons (and anything else in it) are escaped.
+                Terminal.say("\(Terminal.escape(e.fingerprint))  \(status)  \(e.reason.isEmpty ? "(no reason)" : Terminal.escape(e.reason))")
             }
-            print("\(entries.count) entr\(entries.count == 1 ? "y" : "ies") in \(path)"
+            Terminal.say("\(entries.count) entr\(entries.count == 1 ? "y" : "ies") in \(Terminal.escape(path))"
                 + (expired > 0 ? ", \(expired) expired (no longer suppressing: renew with ignore add --expires, or ignore remove)" : ""))
             if expired > 0 { throw FindingsExit() }
         }
@@ -129,7 +130,7 @@ extension Keywarden.Ignore {
             }
             do {
                 let removed = try Suppression.remove(fingerprint: full, from: path)
-                print("removed \(full) from \(path)" + (removed.count > 1 ? " (\(removed.count) lines)" : ""))
+                Terminal.say("removed \(Terminal.escape(full)) from \(Terminal.escape(path))" + (removed.count > 1 ? " (\(removed.count) lines)" : ""))
             } catch {
                 throw CommandFailure("\(error)")
             }

@@ -69,9 +69,9 @@ extension Keywarden.Keys {
             key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
             try ledger.update { (l) throws(KeyAgeError) in try l.add(key) }
             let status = KeyStatus(key: key, today: today)
-            print("Added \(key.id) (\(key.provider), \(key.environment)) to \(ledger.path): created \(key.created). \(status.message)")
+            Terminal.say("Added \(Terminal.escape(key.id)) (\(Terminal.escape(key.provider)), \(Terminal.escape(key.environment))) to \(Terminal.escape(ledger.path)): created \(key.created). \(Terminal.escape(status.message))")
             if let fp = key.fingerprint {
-                print("Fingerprint \(fp.prefix(16))…" + (key.jti.map { ", MaintainX key id \($0)" } ?? ""))
+                Terminal.say("Fingerprint \(Terminal.escape(fp.prefix(16)))…" + (key.jti.map { ", MaintainX key id \(Terminal.escape($0))" } ?? ""))
             } else {
                 Terminal.warn("warning: no key given (--from-env, --from-dotenv, --stdin): scans cannot name this key "
                     + "and reuse across environments cannot be detected")

@@ -28,13 +28,13 @@ extension Keywarden.Keys {
             let age = issued.days(until: today)
             let due = policy.due(after: issued)
             let left = today.days(until: due)
-            print("MaintainX key \(facts.keyID ?? "?") from \(source.sourceName): issued \(issued) (\(KeyStatus.days(age)) old).")
+            Terminal.say("MaintainX key \(Terminal.escape(facts.keyID ?? "?")) from \(Terminal.escape(source.sourceName)): issued \(issued) (\(KeyStatus.days(age)) old).")
             if left < 0 {
-                print("stale: not rotated in \(KeyStatus.days(age)); rotation was due \(due) (\(policy)), \(KeyStatus.days(-left)) ago")
+                Terminal.say("stale: not rotated in \(KeyStatus.days(age)); rotation was due \(due) (\(policy)), \(KeyStatus.days(-left)) ago")
             } else {
-                print("Next rotation due: \(due) (\(KeyStatus.days(left)))")
+                Terminal.say("Next rotation due: \(due) (\(KeyStatus.days(left)))")
             }
-            if let tracked { print("Tracked as \(tracked.id) (\(tracked.environment)).") }
+            if let tracked { Terminal.say("Tracked as \(Terminal.escape(tracked.id)) (\(Terminal.escape(tracked.environment))).") }
         }
     }
 }

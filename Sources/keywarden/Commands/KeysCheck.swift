@@ -35,11 +35,12 @@ extension Keywarden.Keys {
                 return
             }
             let colour = Terminal.colourEnabled()
-            for e in check.errors { print(Style.red.apply("error:", enabled: colour) + " " + e.message) }
-            for w in check.warnings { print(Style.yellow.apply("warning:", enabled: colour) + " " + w.message) }
+            // Messages quote the ledger's ids and names (the repository's file): escaped.
+            for e in check.errors { Terminal.say(Style.red.apply("error:", enabled: colour) + " " + Terminal.escape(e.message)) }
+            for w in check.warnings { Terminal.say(Style.yellow.apply("warning:", enabled: colour) + " " + Terminal.escape(w.message)) }
             func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-            print("keys check: \(count(check.activeCount, "active key")), \(count(check.errors.count, "error")), "
-                + "\(count(check.warnings.count, "warning")) (\(ledger.path), \(today))")
+            Terminal.say("keys check: \(count(check.activeCount, "active key")), \(count(check.errors.count, "error")), "
+                + "\(count(check.warnings.count, "warning")) (\(Terminal.escape(ledger.path)), \(today))")
             if check.failed { throw FindingsExit() }
         }
     }

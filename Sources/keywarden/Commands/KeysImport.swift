@@ -77,14 +77,14 @@ extension Keywarden.Keys {
             let recognisedNames = Set(credentials.flatMap { [$0.name] + ($0.partnerName.map { [$0] } ?? []) })
             let unrecognised = entries.filter { !recognisedNames.contains($0.name) }.map(\.name)
 
-            print("\(file) (\(format.rawValue)): \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), "
+            Terminal.say("\(Terminal.escape(file)) (\(format.rawValue)): \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), "
                 + "\(credentials.count) credential\(credentials.count == 1 ? "" : "s") recognised")
             for k in planned {
-                print("  + \(k.id)  \(k.provider)  \(k.environment)  created \(k.created)  (\(k.note ?? ""))")
+                Terminal.say("  + \(Terminal.escape(k.id))  \(Terminal.escape(k.provider))  \(Terminal.escape(k.environment))  created \(k.created)  (\(Terminal.escape(k.note ?? "")))")
             }
-            for s in skipped { print("  = skipped \(s)") }
+            for s in skipped { Terminal.say("  = skipped \(Terminal.escape(s))") }
             if !unrecognised.isEmpty {
-                print("  not recognised as a provider's credential: \(unrecognised.prefix(20).joined(separator: ", "))"
+                Terminal.say("  not recognised as a provider's credential: \(unrecognised.prefix(20).map { Terminal.escape($0) }.joined(separator: ", "))"
                     + (unrecognised.count > 20 ? ", ..." : "") + " (track one with keywarden keys add ID --provider P)")
             }
             guard !planned.isEmpty else {
@@ -102,7 +102,7 @@ extension Keywarden.Keys {
             try ledger.update { (l) throws(KeyAgeError) in
                 for k in planned { try l.add(k) }
             }
-            print("Added \(planned.count) key\(planned.count == 1 ? "" : "s") to \(ledger.path).")
+            Terminal.say("Added \(planned.count) key\(planned.count == 1 ? "" : "s") to \(Terminal.escape(ledger.path)).")
         }
 
         /// `MAINTAINX_API_KEY` in `prod` → `maintainx-api-key-prod`.

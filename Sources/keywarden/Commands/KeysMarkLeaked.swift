@@ -20,8 +20,8 @@ extension Keywarden.Keys {
                 try l.markLeaked(id: id, on: today, by: by, reason: reason)
                 return l.key(id: id)?.provider ?? "<provider>"
             }
-            print("Marked \(id) leaked on \(today): rotate it now (keywarden keys runbook \(provider)), "
-                + "then record it with keywarden keys rotated \(id).")
+            Terminal.say("Marked \(Terminal.escape(id)) leaked on \(today): rotate it now (keywarden keys runbook \(Terminal.escape(provider))), "
+                + "then record it with keywarden keys rotated \(Terminal.escape(id)).")
         }
     }
 }

@@ -14,7 +14,7 @@ extension Keywarden.Keys {
         func run() throws {
             let id = self.id
             try ledger.update { (l) throws(KeyAgeError) in try l.remove(id: id) }
-            print("Removed \(id) from \(ledger.path).")
+            Terminal.say("Removed \(Terminal.escape(id)) from \(Terminal.escape(ledger.path)).")
         }
     }
 }

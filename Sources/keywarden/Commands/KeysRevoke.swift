@@ -16,7 +16,7 @@ extension Keywarden.Keys {
             let today = try ledger.currentDate()
             let id = self.id, by = event.actor, reason = event.reason
             try ledger.update { (l) throws(KeyAgeError) in try l.revoke(id: id, on: today, by: by, reason: reason) }
-            print("Recorded \(id) as revoked on \(today).")
+            Terminal.say("Recorded \(Terminal.escape(id)) as revoked on \(today).")
         }
     }
 }

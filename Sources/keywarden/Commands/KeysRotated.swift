@@ -30,7 +30,7 @@ extension Keywarden.Keys {
                 return l.key(id: id)
             }
             guard let key else { return }
-            print("Recorded rotation of \(key.id) on \(date). \(KeyStatus(key: key, today: today).message)")
+            Terminal.say("Recorded rotation of \(Terminal.escape(key.id)) on \(date). \(Terminal.escape(KeyStatus(key: key, today: today).message))")
         }
     }
 }

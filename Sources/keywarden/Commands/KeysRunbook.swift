@@ -34,7 +34,7 @@ extension Keywarden.Keys {
                 // The ledger's location names the real variable (location = "env:NAME").
                 if variable == nil { variable = tracked.variable }
             }
-            print(KeyAge.Runbook(provider: provider, keyID: key, variable: variable).text, terminator: "")
+            Terminal.say(KeyAge.Runbook(provider: provider, keyID: key, variable: variable).text, terminator: "")
         }
     }
 }

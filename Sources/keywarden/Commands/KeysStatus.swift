@@ -30,15 +30,17 @@ extension Keywarden.Keys {
                 print(KeysCIFormats.junit(statuses, check: LedgerCheck(ledger: keys, today: today)), terminator: "")
             case .table:
                 let colour = Terminal.colourEnabled()
-                print(Self.table(statuses, colour: colour), terminator: "")
+                Terminal.say(Self.table(statuses, colour: colour), terminator: "")
                 for (a, b) in shared {
-                    print(Style.red.apply("! \(a.id) (\(a.environment)) and \(b.id) (\(b.environment)) hold the same key value: "
+                    Terminal.say(Style.red.apply("! \(Terminal.escape(a.id)) (\(Terminal.escape(a.environment))) and \(Terminal.escape(b.id)) (\(Terminal.escape(b.environment))) hold the same key value: "
                         + "each environment must have its own key (keywarden keys check fails on this)", enabled: colour))
                 }
             }
         }
 
-        /// Aligned columns: id, provider, environment, owner, status, due, and the sentence.
+        /// Aligned columns: id, provider, environment, owner, status, due, and the sentence. Every cell comes
+        /// from the ledger, a file the repository controls, so each is escaped (`Terminal.say` then keeps any
+        /// line from starting with `::`).
         static func table(_ statuses: [KeyStatus], colour: Bool) -> String {
             if statuses.isEmpty { return "No keys in the ledger.\n" }
             // SCOPES only when some key records them (then `-` for the others).
@@ -47,7 +49,7 @@ extension Keywarden.Keys {
             let rows = statuses.map { s in
                 [s.key.id, s.key.provider, s.key.environment, s.key.owner ?? "-", s.level.rawValue, s.due.description]
                     + (showScopes ? [s.key.scopes.map { $0.isEmpty ? "(none)" : $0.joined(separator: ",") } ?? "-"] : []) + [s.message]
-            }
+            }.map { $0.map { Terminal.escape($0) } }
             let widths = (0..<header.count).map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
             func line(_ cells: [String], style: Style?) -> String {
                 var out = ""

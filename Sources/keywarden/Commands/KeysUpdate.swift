@@ -45,9 +45,9 @@ extension Keywarden.Keys {
                              scopes: scopes, note: note, on: today, by: by, reason: reason)
             }
             if changes.isEmpty {
-                print("\(id): nothing changed.")
+                Terminal.say("\(Terminal.escape(id)): nothing changed.")
             } else {
-                print("Updated \(id): " + changes.joined(separator: "; "))
+                Terminal.say("Updated \(Terminal.escape(id)): " + Terminal.escape(changes.joined(separator: "; ")))
             }
         }
     }

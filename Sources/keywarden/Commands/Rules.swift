@@ -52,10 +52,11 @@ extension Keywarden.Rules {
             case "providers":
                 print(ProviderTable.markdown(selected), terminator: "")
             default:
-                let width = selected.map(\.id.count).max() ?? 10
+                // A config's rules are the repository's: ids, providers and descriptions are escaped.
+                let width = selected.map { Terminal.escape($0.id).count }.max() ?? 10
                 for r in selected {
-                    let id = r.id.padding(toLength: width, withPad: " ", startingAt: 0)
-                    print("\(id)  \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(r.provider.padding(toLength: 12, withPad: " ", startingAt: 0))  \(r.description)")
+                    let id = Terminal.escape(r.id).padding(toLength: width, withPad: " ", startingAt: 0)
+                    Terminal.say("\(id)  \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(Terminal.escape(r.provider).padding(toLength: 12, withPad: " ", startingAt: 0))  \(Terminal.escape(r.description))")
                 }
                 let providers = Set(selected.map(\.provider)).count
                 FileHandle.standardError.write(Data("\(selected.count) rules, \(providers) providers\n".utf8))
@@ -95,7 +96,7 @@ extension Keywarden.Rules {
             let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(key: nil), options: ScanOptions())
             let outcome = RuleCheck.run(compiled.ruleSet, session: session, requireExamples: requireExamples,
                                         knownVerifiers: Set(Verifiers.all.map(\.provider)))
-            for line in outcome.failures { print("FAIL \(line)") }
+            for line in outcome.failures { Terminal.say("FAIL \(Terminal.escape(line))") }
             for line in outcome.warnings { print("WARN \(PrintableText.escape(line))") }
             let failedRules = Set(outcome.failedRuleIDs).count + compiled.problems.count
             print("\(compiled.ruleSet.rules.count) rules, \(outcome.examples) examples, \(outcome.negatives) negative examples: "

@@ -64,7 +64,7 @@ extension Keywarden {
             }
             let result = VerificationSession(settings: settings).verify(credential)
             let name = Verifiers.named(provider)?.displayName ?? provider
-            print("\(name) key from \(fromEnv.map { Self.shownName($0) } ?? "standard input") (fingerprint \(credential.fingerprint.prefix(16))…): \(result)")
+            Terminal.say("\(name) key from \(fromEnv.map { Self.shownName($0) } ?? "standard input") (fingerprint \(credential.fingerprint.prefix(16))…): \(result)")
             switch result.state {
             case .valid: return
             case .invalid: throw FindingsExit()

@@ -90,7 +90,7 @@ extension Keywarden.Webhook {
                 if failure == .staleTimestamp || failure == .futureTimestamp, let tolerance = verifier.tolerance {
                     line += " [tolerance \(Int(tolerance)) s]"
                 }
-                print(line)
+                Terminal.say(line)
                 throw FindingsExit()
             }
         }

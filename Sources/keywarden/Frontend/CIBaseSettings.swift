@@ -34,6 +34,12 @@ struct CIBaseSettings {
             if let bytes = contents[ProjectSettings.fileName]?.base {
                 do {
                     settings = try ProjectSettings.parse(String(decoding: bytes, as: UTF8.self), file: "\(label):\(ProjectSettings.fileName)")
+                    // A rules file it extends comes from the base commit too: the pull request may have changed it.
+                    settings.readFromRevision = { relative in
+                        guard let repository = try? GitRepository.open(at: path),
+                              let bytes = try? repository.fileContent(relative, at: base) else { return nil }
+                        return ("\(label):\(relative)", bytes)
+                    }
                 } catch {
                     throw CommandFailure("\(error)")
                 }
