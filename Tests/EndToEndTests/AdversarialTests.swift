@@ -16,10 +16,11 @@ import TestSupport
     }
 
     /// `keywarden ARGS` run by a POSIX shell with `redirections` applied (`<&-`, `>/dev/full`, ...), killed
-    /// after 60 seconds (`timeout` exits 124 then, which no expectation below accepts).
+    /// after 60 seconds (`timeout` exits 124 then, which no expectation below accepts; `-k`: a process that
+    /// does not end on SIGTERM, as one blocked opening a FIFO did under the test runner, is killed 5 seconds later: 137).
     func shell(_ arguments: [String], _ redirections: String, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
         let quoted = ([Run.keywardenPath] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        return try Run.program("/usr/bin/timeout", ["60", "/bin/bash", "-c", "exec " + quoted.joined(separator: " ") + " " + redirections],
+        return try Run.program("/usr/bin/timeout", ["-k", "5", "60", "/bin/bash", "-c", "exec " + quoted.joined(separator: " ") + " " + redirections],
                                in: dir.path(), environment: env.merging(extraEnvironment) { $1 })
     }
 
@@ -262,5 +263,39 @@ import TestSupport
             #expect(r.status == 2, "\(index): exit \(r.status) \(r.stdout)")
             #expect(r.stderr.contains("GIT_INDEX_FILE") && r.stderr.contains(words), "\(r.stderr)")
         }
+    }
+
+    // MARK: cache files that are not regular files
+
+    /// A FIFO at a cache file's path hung every scan (the open waited for a writer that never came). Each is
+    /// now left unread, named in a warning, and replaced by a rebuilt regular file; the findings are the same.
+    @Test func aFIFOAtACacheFilesPathIsReplacedNotWaitedFor() throws {
+        let cache = try TemporaryDirectory(prefix: "keywarden-fifo-cache")
+        let cacheEnvironment = ["KEYWARDEN_CACHE_DIR": cache.path()]
+        try dir.write("app.env", secretLine().line)
+        func locations(_ r: ProcessResult) throws -> [String] {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+            return try #require(object["findings"] as? [[String: Any]]).map { "\($0["rule_id"] ?? ""):\($0["line"] ?? ""):\($0["column"] ?? "")" }
+        }
+        let cold = try shell(["scan", "--no-git", "--format", "json", "app.env"], "", extraEnvironment: cacheEnvironment)
+        #expect(cold.status == 1, "\(cold.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: cache.path()).filter {
+            $0 == ".key" || ($0.hasPrefix("rules-") && $0.hasSuffix(".bin")) || ($0.hasPrefix("prefilter-") && $0.hasSuffix(".db"))
+        }
+        #expect(names.count == 3, "the key, the rules and the prefilter database: \(names)")
+        for name in names {
+            try FileManager.default.removeItem(atPath: cache.path(name))
+            #expect(mkfifo(cache.path(name), 0o600) == 0)
+        }
+        let r = try shell(["scan", "--no-git", "--format", "json", "app.env"], "", extraEnvironment: cacheEnvironment)
+        #expect(r.status == 1, "exit \(r.status) (124 or 137: it hung): \(r.stderr)")
+        #expect(try locations(r) == locations(cold))
+        for name in names {
+            #expect(r.stderr.contains("\(name) is a FIFO, not a regular file"), "\(name): \(r.stderr)")
+            var info = stat()
+            #expect(lstat(cache.path(name), &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "\(name) is a regular file again")
+        }
+        let warm = try shell(["scan", "--no-git", "--format", "json", "app.env"], "", extraEnvironment: cacheEnvironment)
+        #expect(warm.status == 1 && !warm.stderr.contains("FIFO"), "\(warm.stderr)")
     }
 }
