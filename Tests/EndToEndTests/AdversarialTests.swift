@@ -298,4 +298,25 @@ import TestSupport
         let warm = try shell(["scan", "--no-git", "--format", "json", "app.env"], "", extraEnvironment: cacheEnvironment)
         #expect(warm.status == 1 && !warm.stderr.contains("FIFO"), "\(warm.stderr)")
     }
+
+    // MARK: standard error that cannot be written
+
+    /// Notes (the summary, warnings, `rules list`'s counts) go to standard error. One that cannot be written
+    /// (a full disk, closed) loses them, never crashes (FileHandle's write trapped: exit 132), and the exit
+    /// code still tells the outcome; a report that cannot be written is still exit 2.
+    @Test func notesThatCannotBeWrittenToStandardErrorAreLostNotACrash() throws {
+        try dir.write("app.env", secretLine().line)
+        try dir.write("clean.txt", "nothing here\n")
+        for redirection in ["2>/dev/full", "2>&-"] {
+            let list = try shell(["rules", "list"], redirection)
+            #expect(list.status == 0, "rules list \(redirection): exit \(list.status)")
+            #expect(list.stdout.contains("maintainx-api-key"))
+            let found = try shell(["scan", "--no-git", "app.env"], redirection)
+            #expect(found.status == 1, "scan \(redirection): exit \(found.status)")
+            let clean = try shell(["scan", "--no-git", "clean.txt"], redirection)
+            #expect(clean.status == 0, "clean scan \(redirection): exit \(clean.status)")
+            let neither = try shell(["scan", "--no-git", "app.env"], redirection + " >/dev/full")
+            #expect(neither.status == 2, "no report, no message \(redirection): exit \(neither.status)")
+        }
+    }
 }
