@@ -265,6 +265,38 @@ import TestSupport
         }
     }
 
+    // MARK: configuration errors name the line
+
+    /// TOMLKit keeps no positions for values; the line is found in the text (`TOMLKeyLines`), CRLF files,
+    /// dotted keys and multi-line arrays included.
+    @Test(arguments: [
+        ("# project settings\n[extend]\nuseDefault = \"true\"\n", 3, "useDefault must be true or false"),
+        ("[hook]\non_error = \"warn\"\n\n[extend]\n  usedefault = true\n", 5, "usedefault is not a setting"),
+        ("[extend]\nuseDefault = true\ndisabledRules = [\n  \"nope\",\n]\n", 3, "disabledRules names 'nope'"),
+        ("[hook]\n\non_error = \"warnx\"\n", 3, "on_error must be \"block\" or \"warn\""),
+        ("[extend]\r\n\r\nuseDefault = \"true\"\r\n", 3, "useDefault must be true or false"),
+        ("title = \"x\"\nextend.useDefault = \"yes\"\n", 2, "useDefault must be true or false"),
+    ])
+    func configurationErrorsNameTheFileAndTheLine(config: String, line: Int, message: String) throws {
+        try dir.write(".keywarden.toml", config)
+        try dir.write("app.env", secretLine().line)
+        let r = try Run.keywarden(["scan", "--no-git", "app.env"], in: dir.path(), environment: env)
+        #expect(r.status == 2, "exit \(r.status): \(r.stderr)")
+        #expect(r.stderr.contains(".keywarden.toml:\(line): ") && r.stderr.contains(message), "file:\(line): \(r.stderr)")
+    }
+
+    @Test func anUnknownOnErrorValueBlocksTheHookAndTheScanNamingTheLine() throws {
+        try Run.git(["init", "-q", "."], in: dir.path())
+        try dir.write(".keywarden.toml", "[hook]\non_error = \"warnx\"\n")
+        try dir.write("clean.txt", "nothing here\n")
+        try Run.git(["add", "clean.txt"], in: dir.path())
+        for command in [["scan", "--no-git", "clean.txt"], ["hook", "run", "pre-commit"]] {
+            let r = try Run.keywarden(command, in: dir.path(), environment: env)
+            #expect(r.status == 2, "\(command): exit \(r.status): \(r.stderr)")
+            #expect(r.stderr.contains(".keywarden.toml:2: [hook] on_error must be \"block\" or \"warn\""), "\(command): \(r.stderr)")
+        }
+    }
+
     // MARK: cache files that are not regular files
 
     /// A FIFO at a cache file's path hung every scan (the open waited for a writer that never came). Each is
