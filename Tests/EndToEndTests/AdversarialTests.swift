@@ -165,6 +165,8 @@ import TestSupport
             let r = try shell(command + ["--ledger", ledger], "")
             #expect(r.status == 2, "\(command): exit \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("interval") && r.stderr.contains("100 years"), "\(r.stderr)")
+            #expect(r.stderr.contains("keys.toml:6: key 'mx-prod': interval 9223372036854775807 is longer than 100 years"),
+                    "the file, the line and the key: \(r.stderr)")
         }
         let size = try shell(["scan", "--no-git", "--max-file-size", "99999999999999G", "."], "")
         #expect(size.status == 2, "exit \(size.status) \(size.stderr)")
