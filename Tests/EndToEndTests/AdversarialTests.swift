@@ -125,15 +125,19 @@ import TestSupport
             return Data(bytes)
         }
         for (name, data) in [("le-bom.env", utf16(false, mark: true)), ("le.env", utf16(false, mark: false)),
-                             ("be-bom.env", utf16(true, mark: true))] {
+                             ("be-bom.env", utf16(true, mark: true)), ("be.env", utf16(true, mark: false))] {
             try data.write(to: URL(fileURLWithPath: dir.path(name)))
-            let r = try Run.keywarden(["scan", "--no-git", "--format", "json", dir.path(name)], environment: env)
-            #expect(r.status == 1, "\(name): exit \(r.status) \(r.stderr)")
-            #expect(!r.stdout.contains(key))
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-            let findings = try #require(object["findings"] as? [[String: Any]])
-            #expect(findings.first?["line"] as? Int == 2, "\(name): the line in the original file")
-            #expect((findings.first?["extra"] as? [String: String])?["encoding"] == "utf-16")
+            // --include-binary reads binary files as bytes: UTF-16 text is still decoded, not matched as bytes.
+            for extra in [[], ["--include-binary"]] {
+                let r = try Run.keywarden(["scan", "--no-git", "--format", "json"] + extra + [dir.path(name)], environment: env)
+                #expect(r.status == 1, "\(name) \(extra): exit \(r.status) \(r.stderr)")
+                #expect(!r.stdout.contains(key))
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+                let findings = try #require(object["findings"] as? [[String: Any]])
+                #expect(findings.count == 1, "\(name) \(extra): \(findings.count) findings")
+                #expect(findings.first?["line"] as? Int == 2, "\(name) \(extra): the line in the original file")
+                #expect((findings.first?["extra"] as? [String: String])?["encoding"] == "utf-16")
+            }
         }
         // A real binary file stays a skipped binary file.
         try Data([0x7F, 0x45, 0x4C, 0x46, 0, 1, 2, 0, 0, 0, 9, 8, 0, 0, 0, 0, 3, 0, 0x3E, 0]).write(to: URL(fileURLWithPath: dir.path("tool.bin")))
@@ -352,5 +356,34 @@ import TestSupport
             let neither = try shell(["scan", "--no-git", "app.env"], redirection + " >/dev/full")
             #expect(neither.status == 2, "no report, no message \(redirection): exit \(neither.status)")
         }
+    }
+
+    // MARK: more inputs that cannot be used, and devices
+
+    @Test(arguments: ["<&-", "< /", "0>/dev/null"])
+    func keysAgeAndThePrePushHookReportUnusableStandardInput(redirection: String) throws {
+        try Run.git(["init", "-q", "."], in: dir.path())
+        for command in [["keys", "age", "--stdin"], ["hook", "run", "pre-push", "origin", "https://example.com/repo.git"]] {
+            let r = try shell(command, redirection)
+            #expect(r.status == 2, "\(command.prefix(2)) with \(redirection): exit \(r.status), \(r.stderr)")
+            #expect(r.stderr.contains("cannot read standard input"), "\(command.prefix(2)) with \(redirection): \(r.stderr)")
+        }
+    }
+
+    @Test func aCharacterDeviceNamedOnTheCommandLineIsRead() throws {
+        let r = try shell(["scan", "--no-git", "--format", "json", "/dev/null"], "")
+        #expect(r.status == 0, "exit \(r.status): \(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["files"] as? Int == 1, "read, not skipped: \(summary)")
+        #expect((summary["skipped"] as? [String])?.isEmpty == true && (summary["errors"] as? [String])?.isEmpty == true, "\(summary)")
+    }
+
+    @Test func aCarriageReturnInAFileNameIsEscapedInTheTextReport() throws {
+        try dir.write("a\rb.env", secretLine().line)
+        let r = try Run.keywarden(["scan", "--no-git", "."], in: dir.path(), environment: env)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("a\\rb.env:1:"), "escaped: \(r.stdout.debugDescription.prefix(200))")
+        #expect(!r.stdout.contains("\r") && !r.stderr.contains("\r"), "no raw carriage return")
     }
 }
