@@ -22,7 +22,7 @@ public struct CacheFolder: Sendable {
     }
 
     /// Warnings not yet reported, and whether each kind was already raised (once per process each).
-    private static let pending = Mutex<(notes: [String], distrusted: Bool, unwritable: Bool)>(([], false, false))
+    private static let pending = Mutex<(notes: [String], distrusted: Bool, unwritable: Bool, notRegular: Set<String>)>(([], false, false, []))
 
     /// The cache folder's warnings not yet reported (a folder that is not trusted, one that cannot be
     /// written), each raised once per process; whoever takes them reports them: a scan puts them in its
@@ -72,6 +72,8 @@ public struct CacheFolder: Sendable {
         if let key = readRegular(keyFile), key.count == 32 {
             return .success(CacheFolder(path: path, key: key))
         }
+        // Anything but a regular file there (a FIFO would have hung the open): replaced by a fresh key.
+        warnIfNotRegular(keyFile)
         var fresh = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for i in fresh.indices { fresh[i] = UInt8.random(in: 0...255, using: &generator) }
@@ -89,9 +91,26 @@ public struct CacheFolder: Sendable {
     public var seal: CacheSeal { CacheSeal(key: key) }
 
     /// The contents of `name` when it is a regular file whose HMAC checks out; nil otherwise.
+    /// Anything else at that path (a FIFO, a link, a folder) is not used, with a warning (``takeWarnings()``):
+    /// the next ``write(_:_:)`` replaces it.
     public func read(_ name: String) -> [UInt8]? {
-        guard !name.contains("/"), var bytes = Self.readRegular(path + "/" + name) else { return nil }
+        guard !name.contains("/") else { return nil }
+        guard var bytes = Self.readRegular(path + "/" + name) else {
+            Self.warnIfNotRegular(path + "/" + name)
+            return nil
+        }
         return Self.checked(&bytes, name: name, key: key) ? bytes : nil
+    }
+
+    /// A warning (once per file and process) when `file` exists but is not a regular file.
+    static func warnIfNotRegular(_ file: String) {
+        guard let kind = notRegularKind(file) else { return }
+        let note = "the cache file \(file) is \(kind), not a regular file: not used (it is replaced by a rebuilt one)"
+        pending.withLock { state in
+            guard !state.notRegular.contains(file) else { return }
+            state.notRegular.insert(file)
+            state.notes.append(note)
+        }
     }
 
     /// Whether the last 32 bytes of `bytes` are the HMAC of `name` and the rest; when they are, they are
@@ -140,9 +159,12 @@ public struct CacheFolder: Sendable {
         return bytes + mac
     }
 
-    /// A regular file's bytes, opened with `O_NOFOLLOW`; nil for a link, a non-regular file or an error.
+    /// A regular file's bytes, opened with `O_NOFOLLOW` and `O_NONBLOCK`; nil for a link, a non-regular
+    /// file or an error. Non-blocking because the file is checked only once it is open: opening a FIFO
+    /// put at a cache path would otherwise wait forever for a writer (and reading a regular file does not
+    /// block anyway).
     static func readRegular(_ file: String) -> [UInt8]? {
-        let fd = posixOpen(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = posixOpen(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
@@ -161,6 +183,23 @@ public struct CacheFolder: Sendable {
             count = complete ? size : 0
         }
         return complete ? bytes : nil
+    }
+}
+
+/// What is at `path` when it exists and is not a regular file ("a FIFO", "a symbolic link", ...); nil
+/// when it is a regular file or is not there.
+func notRegularKind(_ path: String) -> String? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFIFO: return "a FIFO"
+    case S_IFLNK: return "a symbolic link"
+    case S_IFDIR: return "a folder"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFSOCK: return "a socket"
+    default: return "not a regular file"
     }
 }
 
@@ -204,8 +243,10 @@ public struct CacheSeal: Sendable {
 
     /// What reading a sealed file found.
     public enum Contents: Sendable, Equatable {
-        /// No file (or no regular file).
+        /// No file.
         case absent
+        /// Something other than a regular file at the path (a FIFO, a symbolic link, a folder): not read.
+        case notRegular(String)
         /// A file whose tag does not check out: damaged, or written with another key.
         case unauthenticated
         case payload([UInt8])
@@ -213,7 +254,7 @@ public struct CacheSeal: Sendable {
 
     /// Reads `path` (a regular file, never through a symbolic link) and checks its tag.
     public func read(_ path: String) -> Contents {
-        guard var bytes = CacheFolder.readRegular(path) else { return .absent }
+        guard var bytes = CacheFolder.readRegular(path) else { return notRegularKind(path).map { .notRegular($0) } ?? .absent }
         return CacheFolder.checked(&bytes, name: Self.name(path), key: key) ? .payload(bytes) : .unauthenticated
     }
 

@@ -62,30 +62,30 @@ extension KeyLedger {
             switch v {
             case .integer(let n) where n > 0:
                 guard n <= RotationInterval.maximumDays else {
-                    throw r.error("interval", "interval \(n) is longer than 100 years (\(RotationInterval.maximumDays) days)")
+                    throw r.error("interval", "key '\(id)': interval \(n) is longer than 100 years (\(RotationInterval.maximumDays) days)")
                 }
                 key.interval = RotationInterval(days: n)
             case .string(let s):
                 guard let i = RotationInterval(parsing: s) else {
-                    throw r.error("interval", "interval '\(s)' is not a number of days or an ISO 8601 duration like P90D")
+                    throw r.error("interval", "key '\(id)': interval '\(s)' is not a number of days or an ISO 8601 duration like P90D")
                 }
                 key.interval = i
-            default: throw r.error("interval", "interval must be a positive number of days or an ISO 8601 duration like P90D")
+            default: throw r.error("interval", "key '\(id)': interval must be a positive number of days or an ISO 8601 duration like P90D")
             }
         }
         if let v = r.take("warn_before") {
             guard case .integer(let n) = v, n >= 0, n <= RotationInterval.maximumDays else {
-                throw r.error("warn_before", "warn_before must be a number of days from 0 to \(RotationInterval.maximumDays)")
+                throw r.error("warn_before", "key '\(id)': warn_before must be a number of days from 0 to \(RotationInterval.maximumDays)")
             }
             key.warnBefore = n
         }
         if let s = try r.string("state") {
-            guard let state = KeyState(rawValue: s) else { throw r.error("state", "state must be 'active' or 'revoked', not '\(s)'") }
+            guard let state = KeyState(rawValue: s) else { throw r.error("state", "key '\(id)': state must be 'active' or 'revoked', not '\(s)'") }
             key.state = state
         }
         key.fingerprint = try r.string("fingerprint")
         if let fp = key.fingerprint, !(fp.count == 64 && fp.allSatisfy(\.isHexDigit)) {
-            throw r.error("fingerprint", "fingerprint must be 64 hex digits")
+            throw r.error("fingerprint", "key '\(id)': fingerprint must be 64 hex digits")
         }
         key.fingerprint = key.fingerprint?.lowercased()
         key.jti = try r.string("jti")
@@ -95,15 +95,15 @@ extension KeyLedger {
         key.note = try r.string("note")
         if let location = try r.string("location") {
             guard TrackedKey.isLocation(location) else {
-                throw r.error("location", "location must be SCHEME:PATH, e.g. env:MAINTAINX_API_KEY or vault:secret/app/key")
+                throw r.error("location", "key '\(id)': location must be SCHEME:PATH, e.g. env:MAINTAINX_API_KEY or vault:secret/app/key")
             }
             key.location = location
         }
         if let v = r.take("scopes") {
-            guard case .array(let items) = v else { throw r.error("scopes", "scopes must be an array of strings") }
+            guard case .array(let items) = v else { throw r.error("scopes", "key '\(id)': scopes must be an array of strings") }
             var scopes = [String]()
             for item in items {
-                guard case .string(let scope) = item, !scope.isEmpty else { throw r.error("scopes", "scopes must be an array of strings") }
+                guard case .string(let scope) = item, !scope.isEmpty else { throw r.error("scopes", "key '\(id)': scopes must be an array of strings") }
                 scopes.append(scope)
             }
             key.scopes = scopes

@@ -42,12 +42,16 @@ public struct ProjectSettings: Sendable {
         let rules = try RuleLoader.parseDocument(table, text: text, file: file, projectTablesAllowed: true)
         var settings = ProjectSettings(path: file, rules: rules)
         if let value = table["hook"] {
-            guard let hook = value.table else { throw RulesError(file: file, line: nil, message: "'hook' must be a table ([hook])") }
-            settings.warnings += try settings.hook.read(hook, file: file)
+            guard let hook = value.table else {
+                throw RulesError(file: file, line: TOMLKeyLines.line(of: "hook", inTable: "", text: text), message: "'hook' must be a table ([hook])")
+            }
+            settings.warnings += try settings.hook.read(hook, file: file, text: text)
         }
         if let value = table["doctor"] {
-            guard let doctor = value.table else { throw RulesError(file: file, line: nil, message: "[doctor] must be a table") }
-            settings.doctor = try DoctorSettings(doctor, file: file)
+            guard let doctor = value.table else {
+                throw RulesError(file: file, line: TOMLKeyLines.line(of: "doctor", inTable: "", text: text), message: "[doctor] must be a table")
+            }
+            settings.doctor = try DoctorSettings(doctor, file: file, text: text)
         }
         return settings
     }
@@ -83,15 +87,18 @@ public struct HookSettings: Sendable, Equatable {
     public init() {}
 
     /// Reads the table's settings; returns warnings for keys it does not know.
-    mutating func read(_ hook: TOMLTable, file: String) throws(RulesError) -> [String] {
-        func fail(_ message: String) -> RulesError { RulesError(file: file, line: nil, message: message) }
+    /// Errors and warnings name the file and the key's line in `text` (the document's text) where it is found.
+    mutating func read(_ hook: TOMLTable, file: String, text: String = "") throws(RulesError) -> [String] {
+        func line(_ key: String) -> Int? { TOMLKeyLines.line(of: key, inTable: "hook", text: text) }
+        func fail(_ key: String, _ message: String) -> RulesError { RulesError(file: file, line: line(key), message: message) }
+        func place(_ key: String) -> String { line(key).map { "\(file):\($0)" } ?? file }
         func bool(_ key: String) throws(RulesError) -> Bool? {
             guard let v = hook[key] else { return nil }
-            guard let b = v.bool else { throw fail("[hook] \(key) must be true or false") }
+            guard let b = v.bool else { throw fail(key, "[hook] \(key) must be true or false") }
             return b
         }
         if let v = hook["on_error"] {
-            guard let s = v.string, let mode = OnError(rawValue: s) else { throw fail("[hook] on_error must be \"block\" or \"warn\"") }
+            guard let s = v.string, let mode = OnError(rawValue: s) else { throw fail("on_error", "[hook] on_error must be \"block\" or \"warn\"") }
             onError = mode
         }
         warnTrackedKeys = try bool("warn_tracked_keys") ?? warnTrackedKeys
@@ -100,15 +107,15 @@ public struct HookSettings: Sendable, Equatable {
         // (UserSettings), never the scanned repository's: said, and ignored.
         var warnings = [String]()
         for key in UserSettings.hookKeys where hook[key] != nil {
-            warnings.append("\(file): [hook] \(key) is ignored: a repository cannot choose where keywarden writes or what "
+            warnings.append("\(place(key)): [hook] \(key) is ignored: a repository cannot choose where keywarden writes or what "
                 + "it sends over the network; set it in your own \(UserSettings.configHint) instead (docs/security.md)")
         }
         if let v = hook["baseline"] {
-            guard let s = v.string, !s.isEmpty else { throw fail("[hook] baseline must be the path of a JSON report") }
+            guard let s = v.string, !s.isEmpty else { throw fail("baseline", "[hook] baseline must be the path of a JSON report") }
             baseline = s
         }
         return warnings + hook.keys.sorted().filter { !Self.keys.contains($0) }.map {
-            "\(file): [hook] \($0) is not a setting keywarden knows (ignored)"
+            "\(place($0)): [hook] \($0) is not a setting keywarden knows (ignored)"
         }
     }
 }
@@ -141,8 +148,12 @@ public struct DoctorSettings: Sendable, Equatable {
         self.environments = environments.sorted { $0.name < $1.name }
     }
 
-    init(_ doctor: TOMLTable, file: String) throws(RulesError) {
-        func fail(_ message: String) -> RulesError { RulesError(file: file, line: nil, message: message) }
+    init(_ doctor: TOMLTable, file: String, text: String = "") throws(RulesError) {
+        func fail(_ message: String) -> RulesError {
+            // The key the message is about: the first word after "[doctor] " (environments.NAME: environments).
+            let key = message.dropFirst("[doctor] ".count).prefix { $0 != " " && $0 != "." }
+            return RulesError(file: file, line: TOMLKeyLines.line(of: String(key), inTable: "doctor", text: text), message: message)
+        }
         var required: [String] = []
         if let value = doctor["required_env"] {
             guard let array = value.array else { throw fail("[doctor] required_env must be an array of variable names") }

@@ -128,7 +128,7 @@ public enum RuleLoader {
         }
         let known = Set(base.rules.map(\.id))
         if let unknown = extend.disabledRules.first(where: { !known.contains($0) }) {
-            throw RulesError(file: path, line: nil, message: "[extend] disabledRules names '\(unknown)', which is not a rule it extends")
+            throw RulesError(file: path, line: extend.disabledRulesLine, message: "[extend] disabledRules names '\(unknown)', which is not a rule it extends")
         }
         base.rules.removeAll { extend.disabledRules.contains($0.id) }
         return merge(base, own.set)
@@ -153,6 +153,8 @@ public enum RuleLoader {
         var useDefault = false
         var path: String?
         var disabledRules: [String] = []
+        /// The line of `disabledRules` in its file, for the message when it names no rule.
+        var disabledRulesLine: Int?
     }
 
     /// Tables of `.keywarden.toml` that belong to other commands (`hook`, `doctor`), not to the rules.
@@ -239,27 +241,33 @@ public enum RuleLoader {
         if let value = table["extend"] {
             // [extend] decides which rules run at all: a wrong type or a misspelt key would silently drop the
             // built-in rules, so each is an error naming the file.
-            guard let e = value.table else { throw RulesError(file: file, line: nil, message: "'extend' must be a table ([extend])") }
+            func line(_ key: String) -> Int? { TOMLKeyLines.line(of: key, inTable: "extend", text: text) }
+            guard let e = value.table else {
+                throw RulesError(file: file, line: TOMLKeyLines.line(of: "extend", inTable: "", text: text), message: "'extend' must be a table ([extend])")
+            }
             for key in e.keys.sorted() where !["useDefault", "path", "disabledRules"].contains(key) {
-                throw RulesError(file: file, line: nil,
+                throw RulesError(file: file, line: line(key),
                                  message: "[extend] \(key) is not a setting keywarden knows (useDefault, path, disabledRules)")
             }
             var x = Extend()
             if let v = e["useDefault"] {
-                guard let b = v.bool else { throw RulesError(file: file, line: nil, message: "[extend] useDefault must be true or false (no quotes)") }
+                guard let b = v.bool else {
+                    throw RulesError(file: file, line: line("useDefault"), message: "[extend] useDefault must be true or false (no quotes)")
+                }
                 x.useDefault = b
             } else {
                 x.useDefault = hookTableAllowed
             }
             if let v = e["path"] {
-                guard let p = v.string, !p.isEmpty else { throw RulesError(file: file, line: nil, message: "[extend] path must be a file name") }
+                guard let p = v.string, !p.isEmpty else { throw RulesError(file: file, line: line("path"), message: "[extend] path must be a file name") }
                 x.path = p
             }
             if let v = e["disabledRules"] {
                 guard let list = v.array, list.allSatisfy({ $0.string != nil }) else {
-                    throw RulesError(file: file, line: nil, message: "[extend] disabledRules must be a list of rule ids")
+                    throw RulesError(file: file, line: line("disabledRules"), message: "[extend] disabledRules must be a list of rule ids")
                 }
                 x.disabledRules = strings(v)
+                x.disabledRulesLine = line("disabledRules")
             }
             extend = x
         }

@@ -230,6 +230,8 @@ extension ScanSession {
         switch settings.seal.read(path) {
         case .absent:
             break
+        case .notRegular(let kind):
+            notes.append(ScanNote(.other, path: path, "the history cache is \(kind), not a regular file: not used, replaced by this full scan"))
         case .unauthenticated:
             notes.append(ScanNote(.other, path: path, "the history cache is damaged or was written with another key: not used, rebuilt by this full scan"))
         case .payload(let bytes):

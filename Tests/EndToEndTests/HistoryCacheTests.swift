@@ -216,4 +216,25 @@ import TestSupport
         var info = stat()
         #expect(stat(repo.cacheFile, &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
+
+    /// A FIFO at the cache's path hung the scan (the open waited for a writer): it is not read, a note says
+    /// what it is, the scan is a full one with the same findings, and a regular cache file replaces it.
+    @Test func aFIFOAtTheCachePathIsReplacedNotWaitedFor() throws {
+        let repo = try Repo()
+        try repo.commit("base", ["app.env": "MX_API_KEY=\(FakeKeys.maintainX())\n"])
+        let expected = try findings(try repo.scan())
+        try FileManager.default.removeItem(atPath: repo.cacheFile)
+        #expect(mkfifo(repo.cacheFile, 0o600) == 0)
+        // `-k`: a scan blocked opening the FIFO did not end on SIGTERM under the test runner; SIGKILL 5 s later.
+        let r = try Run.program("/usr/bin/timeout", ["-k", "5", "60", Run.keywardenPath, "scan", "--history", "--format", "json"],
+                                in: repo.dir.path(), environment: repo.environment)
+        #expect(r.status == 1, "exit \(r.status) (124 or 137: it hung): \(r.stderr)")
+        #expect(r.stderr.contains("is a FIFO, not a regular file"), "\(r.stderr)")
+        // Not the next scan: it would hang on the FIFO still there, with no time limit.
+        try #require(r.status == 1)
+        #expect(try findings(r) == expected)
+        var info = stat()
+        #expect(lstat(repo.cacheFile, &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "a regular cache file again")
+        #expect(try cacheLine(try repo.scan())[0] == 1, "and it is used")
+    }
 }

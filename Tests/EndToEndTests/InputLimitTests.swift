@@ -160,4 +160,27 @@ import TestSupport
         let warnings = try notes(r, "warnings")
         #expect(warnings.contains { $0.contains("4900 more matches of rule 'aws-access-key-id'") }, "\(warnings)")
     }
+
+    /// The cap per file (``FindingCap/perFile``, 1,000) holds across rules: eleven rules, the first ten with
+    /// 100 matches each (each within its own cap of 100), then 50 of the eleventh, which are counted in a note.
+    @Test func atMostAThousandFindingsPerFileWithACountOfTheRest() throws {
+        var config = "[extend]\nuseDefault = false\n"
+        let lower = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var text = ""
+        for rule in 1...11 {
+            let id = "cap-rule-" + (rule < 10 ? "0" : "") + String(rule)
+            config += "\n[[rules]]\nid = \"\(id)\"\nregex = '''tok\(rule)x_[a-z0-9]{16}'''\n"
+            for _ in 0..<(rule == 11 ? 50 : 100) { text += "value = tok\(rule)x_\(FakeKeys.random(lower, 16))\n" }
+        }
+        try dir.write(".keywarden.toml", config)
+        try dir.write("many.txt", text)
+        let r = try scan(["scan", "--no-git", "--format", "json", "many.txt"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let found = try findings(r)
+        #expect(found.count == 1000, "at most 1000 findings in one file: \(found.count)")
+        #expect(!found.contains { $0["rule_id"] as? String == "cap-rule-11" }, "the eleventh rule's matches come after the cap")
+        let warnings = try notes(r, "warnings")
+        #expect(warnings.contains { $0.contains("50 more matches of rule 'cap-rule-11'") && $0.contains("1000 per file") }, "\(warnings)")
+        #expect(!warnings.contains { $0.contains("cap-rule-10") }, "the tenth rule is within both caps: \(warnings)")
+    }
 }

@@ -26,7 +26,7 @@ import TestSupport
         #expect(settings.hook.onError == .warn)
         #expect(settings.hook.baseline == ".keywarden/baseline.json")
         #expect(settings.doctor.requiredEnvironment == ["MAINTAINX_API_KEY"])
-        #expect(settings.warnings == ["/p/.keywarden.toml: [hook] future is not a setting keywarden knows (ignored)"])
+        #expect(settings.warnings == ["/p/.keywarden.toml:4: [hook] future is not a setting keywarden knows (ignored)"], "the file and the line")
         let rules = try RuleLoader.load(settings)
         #expect(rules.rules.contains { $0.id == "acme-token" })
         #expect(rules.rules.contains { $0.id == "maintainx-api-key" }, "the built-in rules are kept")

@@ -95,7 +95,13 @@ extension Keywarden.Keys {
                 guard isatty(STDIN_FILENO) == 1 else {
                     throw CommandFailure("not added: run again with --yes to add \(planned.count) key\(planned.count == 1 ? "" : "s") to \(ledger.path)")
                 }
-                FileHandle.standardOutput.write(Data("Add \(planned.count) key\(planned.count == 1 ? "" : "s") to \(ledger.path)? [y/N] ".utf8))
+                // What print buffered goes first; a prompt that cannot be written is an error (exit 2), not a trap.
+                try Keywarden.flushStandardOutput()
+                do {
+                    try Terminal.write("Add \(planned.count) key\(planned.count == 1 ? "" : "s") to \(ledger.path)? [y/N] ", to: STDOUT_FILENO)
+                } catch {
+                    throw CommandFailure("cannot write to standard output: " + error.message)
+                }
                 let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
                 guard answer == "y" || answer == "yes" else { throw CommandFailure("not added") }
             }

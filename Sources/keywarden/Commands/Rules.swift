@@ -59,7 +59,8 @@ extension Keywarden.Rules {
                     Terminal.say("\(id)  \(r.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(Terminal.escape(r.provider).padding(toLength: 12, withPad: " ", startingAt: 0))  \(Terminal.escape(r.description))")
                 }
                 let providers = Set(selected.map(\.provider)).count
-                FileHandle.standardError.write(Data("\(selected.count) rules, \(providers) providers\n".utf8))
+                // A note, not the output: a standard error that cannot be written loses it, never the command.
+                Terminal.warn("\(selected.count) rules, \(providers) providers")
             }
         }
 
