@@ -24,7 +24,7 @@ public struct InputContext: Sendable {
 public final class BufferScanner {
     let compiled: CompiledRules
     let fingerprinter: Fingerprinter
-    private let prefilterScratch: PrefilterScratch
+    let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
     /// For the rules of a repository's or user's config: lower PCRE2 limits than the built-in rules get.
     private let userMatchScratch = MatchScratch(matchLimit: RuleBudget.userMatchLimit, depthLimit: RuleBudget.userDepthLimit)
@@ -36,6 +36,20 @@ public final class BufferScanner {
     /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
     var gateHits: [Bool]
     var gateEnds: [Int] = []
+    /// Per gate word: true when it is short enough to count only at the start of a word (``startsWord``).
+    let gateNeedsWordStart: [Bool]
+    /// Gate words up to this length must start a word.
+    static let shortGateWord = 4
+
+    /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
+    /// lowercase letter before an uppercase one (camelCase).
+    static func startsWord(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        guard start > 0, start < buffer.count else { return true }
+        let before = buffer[start - 1], first = buffer[start]
+        let beforeIsLetter = (before | 0x20) >= 97 && (before | 0x20) <= 122
+        if !beforeIsLetter { return true }
+        return before >= 97 && first >= 65 && first <= 90
+    }
     /// Non-fatal problems met while scanning (a pattern that hit its backtracking limit), for the summary.
     public private(set) var warnings: [ScanNote] = []
     /// Findings of each rule in the buffer being scanned, and matches counted past the cap (``FindingCap``).
@@ -50,6 +64,9 @@ public final class BufferScanner {
         prefilterScratch = compiled.prefilter.makeScratch()
         candidates = Array(repeating: [], count: compiled.prefilterToRule.count)
         gateHits = Array(repeating: false, count: compiled.gateWords.count)
+        gateNeedsWordStart = compiled.gateWords.map { word in
+            word.count <= Self.shortGateWord && word.first.map { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } == true
+        }
     }
 
     /// Lines longer than this around a candidate are not extended further back for context.
@@ -89,7 +106,12 @@ public final class BufferScanner {
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
                 if pattern >= ruleCount {
-                    gateHits[pattern - ruleCount] = true
+                    let gate = pattern - ruleCount
+                    // A short gate word counts only at the start of a word (`een` of EEN_API_KEY or myEenKey, not of
+                    // between): inside words, such words occur in nearly every file and would send each one
+                    // through the named-value layer.
+                    if gateNeedsWordStart[gate], !Self.startsWord(buffer, at: end - compiled.gateWords[gate].count) { return }
+                    gateHits[gate] = true
                     anyGate = true
                     if gateEnds.count < 4096 { gateEnds.append(end) }
                     return

@@ -10,11 +10,18 @@ import SecretRules
 extension BufferScanner {
     func namedFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, anyGate: Bool,
                        into findings: inout [Finding]) throws(ScanError) {
-        // Which gate words the file's path holds (byte search, no allocation: this runs for every file).
+        // Which gate words the file's path holds: the path goes through the same prefilter database (one short
+        // scan; searching the path for each of a thousand gate words was a fifth of a scan's time).
         var path = input.path
-        let inPath: [Bool] = path.withUTF8 { raw in
+        var inPath = [Bool](repeating: false, count: compiled.gateWords.count)
+        let ruleCount = compiled.prefilterToRule.count
+        path.withUTF8 { raw in
             let bytes = UnsafeRawBufferPointer(raw)
-            return compiled.gateWords.map { Self.containsCaseless($0, in: bytes, range: 0..<bytes.count) }
+            try? compiled.prefilter.scan(bytes, scratch: prefilterScratch) { pattern, end in
+                guard pattern >= ruleCount else { return }
+                let gate = pattern - ruleCount
+                if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath[gate] = true }
+            }
         }
         var applicable = [Int]()
         for r in compiled.namedRules {
@@ -270,6 +277,11 @@ struct NamedJudgement {
 
     init(value: NamedValue) {
         self.value = value
+        // Most values of a file are short (numbers, flags, words): judged out before any string work.
+        guard value.value.utf8.count >= 8, !value.name.isEmpty else {
+            candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false
+            return
+        }
         let leaf = NamedValue.normalize(value.name)
         let parents = value.path.suffix(3).reversed().map(NamedValue.normalize).filter { !$0.isEmpty }
         var candidates = [leaf]
