@@ -40,6 +40,34 @@ public final class BufferScanner {
     let gateNeedsWordStart: [Bool]
     /// Gate words up to this length must start a word.
     static let shortGateWord = 4
+    /// Per gate word: true when only vendor-specific named rules use it and it is no secret word itself, so it
+    /// counts only with a secret word near it (``secretWordNear``).
+    let gateNeedsSecretWord: [Bool]
+    /// Words one of which the named-value rules' names hold (lowercase).
+    static let secretWords: [[UInt8]] = ["key", "token", "secret", "pass", "pwd", "auth", "cred", "api", "bearer"]
+        .map { Array($0.utf8) }
+    /// How far before and after a vendor's word a secret word is looked for (a YAML parent and its child, the
+    /// comment above an assignment, `vendorApiKey`).
+    static let secretWordReach = 160
+
+    /// True when one of ``secretWords`` occurs (any case) within ``secretWordReach`` bytes of `start..<end`.
+    static func secretWordNear(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        let lo = max(0, start - secretWordReach), hi = min(buffer.count, end + secretWordReach)
+        var i = lo
+        while i < hi {
+            let c = buffer[i] | 0x20
+            // First letters of the secret words: k t s p a c b.
+            if c == 107 || c == 116 || c == 115 || c == 112 || c == 97 || c == 99 || c == 98 {
+                for word in secretWords where word[0] == c && i + word.count <= hi {
+                    var k = 1
+                    while k < word.count, buffer[i + k] | 0x20 == word[k] { k += 1 }
+                    if k == word.count { return true }
+                }
+            }
+            i += 1
+        }
+        return false
+    }
 
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
     /// lowercase letter before an uppercase one (camelCase).
@@ -66,6 +94,16 @@ public final class BufferScanner {
         gateHits = Array(repeating: false, count: compiled.gateWords.count)
         gateNeedsWordStart = compiled.gateWords.map { word in
             word.count <= Self.shortGateWord && word.first.map { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } == true
+        }
+        var vendorOnly = [Bool](repeating: true, count: compiled.gateWords.count)
+        for (rule, gates) in compiled.ruleGates where compiled.rules[rule].named?.spec.vendor.isEmpty != false {
+            for g in gates { vendorOnly[g] = false }
+        }
+        gateNeedsSecretWord = compiled.gateWords.indices.map { g in
+            let lower = compiled.gateWords[g].map { $0 | ($0 >= 65 && $0 <= 90 ? 0x20 : 0) }
+            return vendorOnly[g] && !Self.secretWords.contains { word in
+                lower.count >= word.count && (0...(lower.count - word.count)).contains { Array(lower[$0..<($0 + word.count)]) == word }
+            }
         }
     }
 
@@ -111,6 +149,10 @@ public final class BufferScanner {
                     // between): inside words, such words occur in nearly every file and would send each one
                     // through the named-value layer.
                     if gateNeedsWordStart[gate], !Self.startsWord(buffer, at: end - compiled.gateWords[gate].count) { return }
+                    // A vendor's name (semaphore, linear, square, fileio) counts only with a secret word near it:
+                    // the named-value rules it gates report values under such words, and the bare word is common.
+                    if gateNeedsSecretWord[gate], !gateHits[gate],
+                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
                     gateHits[gate] = true
                     anyGate = true
                     if gateEnds.count < 4096 { gateEnds.append(end) }
