@@ -127,8 +127,8 @@ extension BufferScanner {
 
     /// Buffers up to this size are read whole; in larger ones (a vendored `sqlite3.c`, a big HAR) only the
     /// text around the prefilter's gate hits is, so a chance word in a huge file costs little.
-    static let wholeBufferLimit = 256 * 1024
-    static let gateReach = 32 * 1024
+    static let wholeBufferLimit = 16 * 1024
+    static let gateReach = 4 * 1024
     /// How far around a gate word of the vendor-less rules the values are read.
     static let broadReach = 1024
 
