@@ -1,4 +1,5 @@
 @testable import SecretScanner
+import TestSupport
 import Testing
 
 /// Short gate words of the named-value rules count only where a word starts, so that a provider called
@@ -41,5 +42,18 @@ import Testing
         #expect(!near("let semaphore = DispatchSemaphore(value: 0)\nsemaphore.wait()", "semaphore"))
         let far = "linear interpolation" + String(repeating: " ", count: 200) + "api_key = 1"
         #expect(!near(far, "linear"))
+    }
+}
+
+/// In a file over 16 KB the named values are read in windows around the gate words: a key in the middle of
+/// a large file is found with its YAML parent, and a key file of the same size with no gate word costs nothing.
+@Suite struct LargeFileWindowTests {
+    @Test func aKeyInTheMiddleOfALargeFileIsFoundUnderItsParent() throws {
+        let key = FakeKeys.alnum(32)
+        let filler = (0..<600).map { "  setting_\($0): value number \($0) of the service\n" }.joined()
+        let text = "service:\n" + filler + "shodan:\n  region: eu\n  timeout: 30\n  api_key: \"\(key)\"\n" + "other:\n" + filler
+        #expect(text.utf8.count > 40_000)
+        let found = try Engine.scan(text, path: "deploy/values.yaml").filter { $0.provider == "shodan" }
+        #expect(found.map(\.secret) == [key], "\(found.map(\.ruleID))")
     }
 }
