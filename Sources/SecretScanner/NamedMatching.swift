@@ -137,8 +137,15 @@ extension BufferScanner {
         var windows = [Range<Int>]()
         for end in gateEnds.sorted() {
             var lo = max(0, end - reach), hi = min(buffer.count, end + reach)
-            while lo > 0, buffer[lo - 1] != 0x0A { lo += 1; if lo >= end { break } }
-            while hi < buffer.count, hi > end, buffer[hi - 1] != 0x0A { hi -= 1 }
+            // Whole lines where the window holds a line break on that side; a line longer than the window (a
+            // minified file, thousands of assignments on one line) is cut where the window ends instead of
+            // at the gate word, which would cut the name or the value off.
+            var k = lo
+            while k > 0, k < end, buffer[k - 1] != 0x0A { k += 1 }
+            if k < end { lo = k }
+            var m = hi
+            while m < buffer.count, m > end, buffer[m - 1] != 0x0A { m -= 1 }
+            if m > end { hi = m }
             if let last = windows.last, lo <= last.upperBound {
                 windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, hi)
             } else {
