@@ -52,21 +52,8 @@ public final class BufferScanner {
 
     /// True when one of ``secretWords`` occurs (any case) within ``secretWordReach`` bytes of `start..<end`.
     static func secretWordNear(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
-        let lo = max(0, start - secretWordReach), hi = min(buffer.count, end + secretWordReach)
-        var i = lo
-        while i < hi {
-            let c = buffer[i] | 0x20
-            // First letters of the secret words: k t s p a c b.
-            if c == 107 || c == 116 || c == 115 || c == 112 || c == 97 || c == 99 || c == 98 {
-                for word in secretWords where word[0] == c && i + word.count <= hi {
-                    var k = 1
-                    while k < word.count, buffer[i + k] | 0x20 == word[k] { k += 1 }
-                    if k == word.count { return true }
-                }
-            }
-            i += 1
-        }
-        return false
+        let window = max(0, start - secretWordReach)..<min(buffer.count, end + secretWordReach)
+        return secretWords.contains { containsCaseless($0, in: buffer, range: window) }
     }
 
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
@@ -100,9 +87,8 @@ public final class BufferScanner {
             for g in gates { vendorOnly[g] = false }
         }
         gateNeedsSecretWord = compiled.gateWords.indices.map { g in
-            let lower = compiled.gateWords[g].map { $0 | ($0 >= 65 && $0 <= 90 ? 0x20 : 0) }
-            return vendorOnly[g] && !Self.secretWords.contains { word in
-                lower.count >= word.count && (0...(lower.count - word.count)).contains { Array(lower[$0..<($0 + word.count)]) == word }
+            vendorOnly[g] && !compiled.gateWords[g].withUnsafeBytes { word in
+                Self.secretWords.contains { Self.containsCaseless($0, in: word, range: 0..<word.count) }
             }
         }
     }
