@@ -43,8 +43,11 @@ import TestSupport
     /// A push pipeline: the script scans the pushed commits, writes both reports, and fails the job on a
     /// finding (exit 1) with the reports written; a clean push passes.
     @Test func theScriptScansThePushedCommitsAndWritesBothReports() throws {
-        let script = try #require(try template()["keywarden-secret-detection"] as? [String: Any])["script"] as? [String]
+        let doc = try template()
+        let script = try #require(doc["keywarden-secret-detection"] as? [String: Any])["script"] as? [String]
         let lines = try #require(script)
+        // The template's global variables, as GitLab sets them for the job.
+        let globals = try #require(doc["variables"] as? [String: String])
         let dir = try TemporaryDirectory()
         let repo = dir.path("project")
         try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
@@ -75,8 +78,7 @@ import TestSupport
                 "HOME": dir.path("home"),
                 "KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path,
             ]
-            // The template's global variables, as GitLab sets them for the job.
-            for (name, value) in try #require(try template()["variables"] as? [String: String]) { env[name] = value }
+            for (name, value) in globals { env[name] = value }
             // GitLab runs the script's lines in one shell that stops at the first failing line.
             return try Run.program("/bin/bash", ["-e", "-c", lines.joined(separator: "\n")], in: repo, environment: env)
         }
