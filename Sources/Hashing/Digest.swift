@@ -1,6 +1,6 @@
 internal import COpenSSL
 
-/// SHA-256 and HMAC-SHA256 through OpenSSL, returned as Swift byte arrays.
+/// SHA-256, HMAC-SHA256 and PBKDF2-HMAC-SHA256 through OpenSSL, returned as Swift byte arrays.
 ///
 /// Every OpenSSL call in keywarden goes through this file.
 public enum Digest {
@@ -50,6 +50,23 @@ public enum Digest {
         ok = ok && SHA256_Init(&context) == 1 && SHA256_Update(&context, outer, blockSize) == 1
             && SHA256_Update(&context, innerDigest, sha256Length) == 1 && SHA256_Final(&out, &context) == 1
         precondition(ok, "HMAC-SHA256 failed")
+        return out
+    }
+
+    /// PBKDF2-HMAC-SHA256 (RFC 8018) of `password` under `salt`: `iterations` rounds, 32 bytes out. Through
+    /// OpenSSL's `PKCS5_PBKDF2_HMAC`, whose first call initialises EVP (about a millisecond); only a run that
+    /// fingerprints a finding pays it.
+    public static func pbkdf2SHA256(password: some Collection<UInt8>, salt: some Collection<UInt8>, iterations: Int) -> [UInt8] {
+        precondition(iterations > 0 && iterations <= Int(Int32.max), "PBKDF2 iterations out of range")
+        var out = [UInt8](repeating: 0, count: sha256Length)
+        let ok = withContiguous(password) { p in
+            withContiguous(salt) { s in
+                PKCS5_PBKDF2_HMAC(p.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(p.count),
+                                  s.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(s.count),
+                                  Int32(iterations), EVP_sha256(), Int32(sha256Length), &out) == 1
+            }
+        }
+        precondition(ok, "PBKDF2-HMAC-SHA256 failed")
         return out
     }
 

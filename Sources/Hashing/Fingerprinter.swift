@@ -1,26 +1,53 @@
+internal import Synchronization
+
 /// Turns a secret into its fingerprint: the identity keywarden uses for a secret everywhere
 /// (ignore files, baselines, the key ledger, reports), so that the secret itself is never stored.
 ///
-/// A fingerprint is the lowercase hex SHA-256 of the secret's UTF-8 bytes, or the HMAC-SHA256 keyed
-/// with `KEYWARDEN_FINGERPRINT_KEY` when that variable is set (so that a leaked fingerprint cannot be
-/// checked against guesses by someone without the key).
+/// A fingerprint is the lowercase hex PBKDF2-HMAC-SHA256 of the secret's UTF-8 bytes, 10,000 rounds, under a
+/// salt made of a fixed label and the repository's salt (`.keywarden-salt`, see `FingerprintSalt`), then
+/// HMAC-SHA256-keyed with `KEYWARDEN_FINGERPRINT_KEY` when that variable is set. Slow and salted, so that a
+/// committed fingerprint of a weak password costs 10,000 rounds per guess and per repository; keyed, so that
+/// without the key no guess can be checked at all (docs/security.md).
+///
+/// The fingerprints of keywarden 0.1 (plain SHA-256, or HMAC-SHA256 with the key) are `legacyFingerprint`:
+/// entries written by 0.1 still match for one release, as old-format entries to migrate.
+///
+/// Each distinct secret is derived once per run: copies of a fingerprinter share one cache, keyed by the
+/// secret's SHA-256 (in memory only, never written).
 public struct Fingerprinter: Sendable {
     /// The environment variable that holds the optional HMAC key.
     public static let keyVariable = "KEYWARDEN_FINGERPRINT_KEY"
+    /// PBKDF2 rounds per fingerprint.
+    public static let iterations = 10_000
+    /// The fixed start of every salt: names the scheme, so its outputs never collide with another use of PBKDF2.
+    static let label = Array("keywarden fingerprint v2".utf8) + [0]
 
     private let key: [UInt8]?
+    private let shared: Shared
 
-    /// A fingerprinter with an explicit key; `nil` means plain SHA-256.
-    public init(key: [UInt8]?) {
+    /// A fingerprinter with an explicit key (`nil`: none) and repository salt (`nil`: the label alone, for
+    /// places with no repository).
+    public init(key: [UInt8]?, salt: FingerprintSalt? = nil) {
         self.key = (key?.isEmpty ?? true) ? nil : key
+        shared = Shared(.known(salt))
     }
 
     /// A fingerprinter configured from `environment` (normally the process environment).
-    public init(environment: [String: String]) {
-        self.init(key: environment[Self.keyVariable].map { Array($0.utf8) })
+    public init(environment: [String: String], salt: FingerprintSalt? = nil) {
+        self.init(key: Self.key(environment), salt: salt)
     }
 
-    /// True when fingerprints are keyed (HMAC) rather than plain SHA-256.
+    /// A fingerprinter for a repository that has no salt file yet: the first fingerprint creates `saltFile`
+    /// (a run that finds nothing writes nothing). When it cannot be created, fingerprints use no repository
+    /// salt and `takeNotes` says so.
+    public init(environment: [String: String], creatingSaltAt saltFile: String) {
+        key = Self.key(environment).flatMap { $0.isEmpty ? nil : $0 }
+        shared = Shared(.pending(saltFile))
+    }
+
+    private static func key(_ environment: [String: String]) -> [UInt8]? { environment[keyVariable].map { Array($0.utf8) } }
+
+    /// True when fingerprints are keyed (HMAC) rather than only salted.
     public var isKeyed: Bool { key != nil }
 
     /// The fingerprint of `secret`.
@@ -30,12 +57,70 @@ public struct Fingerprinter: Sendable {
 
     /// The fingerprint of raw secret bytes.
     public func fingerprint(bytes: [UInt8]) -> String {
+        let id = Digest.sha256(bytes)
+        if let known = shared.state.withLock({ $0.cache[id] }) { return known }
+        let salt = shared.salt()
+        let derived = Digest.pbkdf2SHA256(password: bytes, salt: Self.label + (salt?.bytes ?? []), iterations: Self.iterations)
+        let out = Hex.encode(key.map { Digest.hmacSHA256(key: $0, message: derived) } ?? derived)
+        shared.state.withLock { $0.cache[id] = out }
+        return out
+    }
+
+    /// The keywarden 0.1 fingerprint of `secret`: plain SHA-256, or HMAC-SHA256 with the key. Only for
+    /// matching entries written before salted fingerprints; never written anew.
+    public func legacyFingerprint(_ secret: some StringProtocol) -> String {
+        let bytes = Array(secret.utf8)
         if let key { return Hex.encode(Digest.hmacSHA256(key: key, message: bytes)) }
         return Hex.encode(Digest.sha256(bytes))
+    }
+
+    /// What happened to the salt file since the last call: "created" or "could not be created" notes.
+    public func takeNotes() -> [String] {
+        shared.state.withLock { state in
+            defer { state.notes = [] }
+            return state.notes
+        }
     }
 
     /// True when `text` has the shape of a fingerprint (64 lowercase hex digits).
     public static func isFingerprint(_ text: some StringProtocol) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// State every copy of one fingerprinter shares.
+    private final class Shared: Sendable {
+        enum Salt { case known(FingerprintSalt?), pending(String) }
+        struct State {
+            var salt: Salt
+            var cache: [[UInt8]: String] = [:]
+            var notes: [String] = []
+        }
+        let state: Mutex<State>
+
+        init(_ salt: Salt) { state = Mutex(State(salt: salt)) }
+
+        /// The repository salt, creating the pending file on first use.
+        func salt() -> FingerprintSalt? {
+            state.withLock { (state: inout State) -> FingerprintSalt? in
+                switch state.salt {
+                case .known(let salt):
+                    return salt
+                case .pending(let path):
+                    var resolved: FingerprintSalt?
+                    do {
+                        let (salt, created) = try FingerprintSalt.create(path: path)
+                        resolved = salt
+                        if created {
+                            state.notes.append("created \(path), the salt of this repository's fingerprints: commit it with .keywardenignore "
+                                               + "(without it, others compute other fingerprints)")
+                        }
+                    } catch {
+                        state.notes.append("\(error); this run's fingerprints use no repository salt")
+                    }
+                    state.salt = .known(resolved)
+                    return resolved
+                }
+            }
+        }
     }
 }

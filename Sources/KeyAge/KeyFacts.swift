@@ -7,6 +7,9 @@ internal import Foundation
 public struct KeyFacts: Sendable, Equatable, CustomStringConvertible {
     /// The fingerprint (same function as the scanner's).
     public let fingerprint: String
+    /// The keywarden 0.1 fingerprint (plain SHA-256), to recognise ledger entries written before salted
+    /// fingerprints; never stored anew.
+    public let legacyFingerprint: String
     /// The provider recognised from the value's shape (`maintainx`), if any.
     public let recognisedProvider: String?
     /// A MaintainX key's creation date (UTC) from its `iat` claim.
@@ -23,6 +26,7 @@ public struct KeyFacts: Sendable, Equatable, CustomStringConvertible {
         let value = Self.normalise(secret)
         guard !value.isEmpty else { throw KeyAgeError(.invalidInput, "the key value is empty") }
         fingerprint = fingerprinter.fingerprint(value)
+        legacyFingerprint = fingerprinter.legacyFingerprint(value)
         last4 = String(value.suffix(4))
         if let mx = MaintainXKey(token: value) {
             recognisedProvider = "maintainx"

@@ -1,33 +1,34 @@
 /// The changes `keywarden keys` makes. Each checks its preconditions and throws before changing anything.
 extension KeyLedger {
     /// Adds `key`. Refuses a duplicate id, and a key value already tracked (under another id or in another
-    /// environment: each environment must have its own key).
-    public mutating func add(_ key: TrackedKey) throws(KeyAgeError) {
+    /// environment: each environment must have its own key); `legacy` is the value's keywarden 0.1 fingerprint,
+    /// which old entries may still hold.
+    public mutating func add(_ key: TrackedKey, legacy: String? = nil) throws(KeyAgeError) {
         guard !key.id.isEmpty else { throw KeyAgeError(.invalidInput, "a key needs a non-empty id") }
         guard self.key(id: key.id) == nil else {
             throw KeyAgeError(.duplicateKey, "a key with id '\(key.id)' is already tracked")
         }
-        if let fp = key.fingerprint { try refuseReuse(of: fp, by: key, exceptID: nil) }
+        for fp in [key.fingerprint, legacy].compactMap({ $0 }) { try refuseReuse(of: fp, by: key, exceptID: nil) }
         keys.append(key)
     }
 
     /// Records that key `id` was rotated on `date` to a key with `fingerprint`. Refuses the fingerprint the
     /// key already has ("this is still the old key"), any earlier one of its history, and one tracked
-    /// elsewhere. Clears a leak mark.
-    public mutating func recordRotation(id: String, fingerprint: String, on date: CalendarDate, by: String? = nil,
+    /// elsewhere, in the current form or as `legacy` (the value's keywarden 0.1 fingerprint). Clears a leak mark.
+    public mutating func recordRotation(id: String, fingerprint: String, legacy: String? = nil, on date: CalendarDate, by: String? = nil,
                                         reason: String? = nil, jti: String? = nil, last4: String? = nil) throws(KeyAgeError) {
         let i = try index(of: id)
         let key = keys[i]
         guard key.state == .active else {
             throw KeyAgeError(.invalidInput, "key '\(id)' is revoked; add the new key with keywarden keys add")
         }
-        if key.fingerprint == fingerprint {
+        if let current = key.fingerprint, current == fingerprint || current == legacy {
             throw KeyAgeError(.unchangedKey, "this is still the old key: '\(id)' already has fingerprint \(Self.short(fingerprint)); generate a new key first")
         }
-        if key.allFingerprints.contains(fingerprint) {
-            throw KeyAgeError(.unchangedKey, "this is an earlier key of '\(id)' (fingerprint \(Self.short(fingerprint))); generate a new key")
+        if let earlier = [fingerprint, legacy].compactMap({ $0 }).first(where: key.allFingerprints.contains) {
+            throw KeyAgeError(.unchangedKey, "this is an earlier key of '\(id)' (fingerprint \(Self.short(earlier))); generate a new key")
         }
-        try refuseReuse(of: fingerprint, by: key, exceptID: id)
+        for fp in [fingerprint, legacy].compactMap({ $0 }) { try refuseReuse(of: fp, by: key, exceptID: id) }
         guard date >= key.lastRotated else {
             throw KeyAgeError(.invalidInput, "rotation date \(date) is before the last rotation of '\(id)' (\(key.lastRotated))")
         }
@@ -99,6 +100,26 @@ extension KeyLedger {
                                         reason: reason ?? changes.joined(separator: "; ")))
         keys[i] = key
         return changes
+    }
+
+    /// Replaces each old-format fingerprint that `replacements` maps (keywarden 0.1's plain SHA-256) by its
+    /// salted form, in the keys and their histories. Returns how many values changed.
+    @discardableResult
+    public mutating func migrateFingerprints(_ replacements: [String: String]) -> Int {
+        var changed = 0
+        func swap(_ fp: inout String?) {
+            guard let old = fp, let new = replacements[old] else { return }
+            fp = new
+            changed += 1
+        }
+        for i in keys.indices {
+            swap(&keys[i].fingerprint)
+            for h in keys[i].history.indices {
+                swap(&keys[i].history[h].fingerprint)
+                swap(&keys[i].history[h].previousFingerprint)
+            }
+        }
+        return changed
     }
 
     /// Removes key `id` from the ledger (its history goes with it; `revoke` keeps it).

@@ -23,7 +23,7 @@ public struct InputContext: Sendable {
 /// Scans byte buffers with a `CompiledRules`. One per worker thread: holds that worker's scratch space.
 public final class BufferScanner {
     let compiled: CompiledRules
-    let fingerprinter: Fingerprinter
+    public let fingerprinter: Fingerprinter
     let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
     /// For the rules of a repository's or user's config: lower PCRE2 limits than the built-in rules get.

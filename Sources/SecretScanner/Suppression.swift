@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+public import Hashing
 import SystemSupport
 public import KeyAge
 
@@ -7,6 +7,8 @@ public import KeyAge
 /// from an earlier report (`--baseline`). Both match on the secret's value, never on its position.
 public struct Suppression: Sendable {
     public private(set) var ignored = Set<String>()
+    /// The line of each ignored fingerprint (its first), for old-format warnings.
+    public private(set) var ignoredLines: [String: Int] = [:]
     /// (rule id, fingerprint) pairs from a baseline report.
     public private(set) var baseline = Set<String>()
 
@@ -25,6 +27,7 @@ public struct Suppression: Sendable {
                 expired.append(entry)
             } else {
                 ignored.insert(entry.fingerprint)
+                if ignoredLines[entry.fingerprint] == nil { ignoredLines[entry.fingerprint] = entry.line }
             }
         }
     }
@@ -131,20 +134,82 @@ public struct Suppression: Sendable {
         }
     }
 
-    /// Splits findings into those to report and the number suppressed by each mechanism.
-    public func apply(_ findings: [Finding]) -> (kept: [Finding], ignored: Int, baselined: Int) {
+    /// An entry in keywarden 0.1's fingerprint form (plain SHA-256, or HMAC with the team key) that matched a
+    /// finding: it still suppresses in this release, and `scan --migrate-fingerprints` rewrites it to `current`.
+    public struct OldFormatMatch: Sendable, Hashable {
+        public enum Place: Sendable, Hashable {
+            /// The ignore file, at this line.
+            case ignoreFile(line: Int)
+            case baseline
+        }
+        public var place: Place
+        public var old: String
+        public var current: String
+    }
+
+    /// Splits findings into those to report and the number suppressed by each mechanism. With `fingerprinter`,
+    /// an entry holding a finding's keywarden 0.1 fingerprint matches too, and is listed in `oldFormat`.
+    public func apply(_ findings: [Finding], fingerprinter: Fingerprinter? = nil)
+        -> (kept: [Finding], ignored: Int, baselined: Int, oldFormat: [OldFormatMatch]) {
         var kept = [Finding]()
         var ignoredCount = 0, baselined = 0
+        var oldFormat = [OldFormatMatch]()
+        let legacyFingerprinter = ignored.isEmpty && baseline.isEmpty ? nil : fingerprinter
         for f in findings {
             if ignored.contains(f.fingerprint) || f.relatedFingerprints.contains(where: ignored.contains) {
                 ignoredCount += 1
+                continue
+            }
+            let legacy = legacyFingerprinter.map { Self.legacyPairs(of: f, $0) } ?? []
+            if let hit = legacy.first(where: { ignored.contains($0.old) }) {
+                ignoredCount += 1
+                oldFormat.append(OldFormatMatch(place: .ignoreFile(line: ignoredLines[hit.old] ?? 0), old: hit.old, current: hit.current))
             } else if baseline.contains(f.ruleID + "\u{0}" + f.fingerprint) {
                 baselined += 1
+            } else if let hit = legacy.first, baseline.contains(f.ruleID + "\u{0}" + hit.old) {
+                baselined += 1
+                oldFormat.append(OldFormatMatch(place: .baseline, old: hit.old, current: hit.current))
             } else {
                 kept.append(f)
             }
         }
-        return (kept, ignoredCount, baselined)
+        return (kept, ignoredCount, baselined, oldFormat)
+    }
+
+    /// A finding's keywarden 0.1 fingerprints, each with the current one it stands for: its secret's, and its
+    /// pair partner's (the related fingerprint). None for a finding without a secret (a config change).
+    static func legacyPairs(of f: Finding, _ fingerprinter: Fingerprinter) -> [(old: String, current: String)] {
+        guard !f.secret.isEmpty else { return [] }
+        var out = [(old: fingerprinter.legacyFingerprint(f.secret), current: f.fingerprint)]
+        if let partner = f.partnerSecret, !partner.isEmpty, f.relatedFingerprints.count == 1 {
+            out.append((fingerprinter.legacyFingerprint(partner), f.relatedFingerprints[0]))
+        }
+        return out
+    }
+
+    /// Rewrites, in the file at `path` (an ignore file or a baseline report), each 64-hex-digit token that
+    /// `replacements` maps; everything else stays as it is. Returns how many tokens changed (none: the file is
+    /// not written).
+    public static func migrate(_ path: String, replacements: [String: String]) throws(ScanError) -> Int {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScanError(.input, "\(path): cannot read the file to migrate its fingerprints")
+        }
+        var bytes = [UInt8](data)
+        var changed = 0
+        func isHex(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...102).contains(b) || (65...70).contains(b) }
+        var i = 0
+        while i + 64 <= bytes.count {
+            guard isHex(bytes[i]), i == 0 || !isHex(bytes[i - 1]) else { i += 1; continue }
+            var end = i
+            while end < bytes.count, isHex(bytes[end]) { end += 1 }
+            if end - i == 64, let new = replacements[String(decoding: bytes[i..<end], as: UTF8.self)] {
+                bytes.replaceSubrange(i..<end, with: Array(new.utf8))
+                changed += 1
+            }
+            i = end
+        }
+        if changed > 0 { try write(String(decoding: bytes, as: UTF8.self), to: path) }
+        return changed
     }
 
     /// Appends a fingerprint with a reason to an ignore file, creating it when needed.

@@ -25,14 +25,23 @@ import Testing
         #expect(Digest.constantTimeEqual([UInt8](), []))
     }
 
-    @Test func fingerprintIsKeyedOnlyWithTheVariable() {
+    @Test func legacyFingerprintIsKeyedOnlyWithTheVariable() {
         let plain = Fingerprinter(environment: [:])
         let keyed = Fingerprinter(environment: [Fingerprinter.keyVariable: "team-key"])
         #expect(!plain.isKeyed && keyed.isKeyed)
-        #expect(plain.fingerprint("abc") == Hex.encode(Digest.sha256(Array("abc".utf8))))
-        #expect(keyed.fingerprint("abc") == Hex.encode(Digest.hmacSHA256(key: Array("team-key".utf8), message: Array("abc".utf8))))
+        #expect(plain.legacyFingerprint("abc") == Hex.encode(Digest.sha256(Array("abc".utf8))))
+        #expect(keyed.legacyFingerprint("abc") == Hex.encode(Digest.hmacSHA256(key: Array("team-key".utf8), message: Array("abc".utf8))))
         #expect(Fingerprinter.isFingerprint(plain.fingerprint("abc")))
         #expect(!Fingerprinter.isFingerprint("abc"))
+    }
+
+    /// RFC 7914 section 11's PBKDF2-HMAC-SHA256 vectors (the first 32 bytes: the first block does not depend
+    /// on the length asked for).
+    @Test func pbkdf2RFC7914() {
+        #expect(Hex.encode(Digest.pbkdf2SHA256(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1))
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
+        #expect(Hex.encode(Digest.pbkdf2SHA256(password: Array("Password".utf8), salt: Array("NaCl".utf8), iterations: 80000))
+                == "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56")
     }
 
     @Test func hexRoundTripAndRejects() {

@@ -1,3 +1,4 @@
+import Hashing
 import KeyAge
 import Testing
 
@@ -41,6 +42,21 @@ import Testing
         #expect(throws: KeyAgeError.self) { try ledger.recordRotation(id: "k", fingerprint: new, on: day("2026-05-01")) }
         #expect(throws: KeyAgeError.self) { try ledger.recordRotation(id: "k", fingerprint: fingerprint("x"), on: day("2026-03-15")) }
         #expect(throws: KeyAgeError.self) { try ledger.recordRotation(id: "nope", fingerprint: fingerprint("x"), on: day("2026-05-01")) }
+    }
+
+    /// A ledger written by keywarden 0.1 holds the plain SHA-256: the same key given again is still refused as
+    /// the old key, and the migration rewrites the value everywhere it appears.
+    @Test func oldFormatFingerprintsAreStillTheOldKeyAndMigrate() throws {
+        let legacy = Fingerprinter(key: nil).legacyFingerprint("old")
+        var ledger = KeyLedger(keys: [trackedKey("k", rotated: "2026-01-01", fingerprint: legacy)])
+        ledger.keys[0].history = [HistoryEntry(date: day("2026-01-01"), event: .added, fingerprint: legacy)]
+        #expect(throws: KeyAgeError.self) {
+            try ledger.recordRotation(id: "k", fingerprint: fingerprint("old"), legacy: legacy, on: day("2026-03-01"))
+        }
+        #expect(throws: KeyAgeError.self) { try ledger.add(trackedKey("k2", fingerprint: fingerprint("old")), legacy: legacy) }
+        #expect(ledger.migrateFingerprints([legacy: fingerprint("old")]) == 2)
+        #expect(ledger.keys[0].fingerprint == fingerprint("old") && ledger.keys[0].history[0].fingerprint == fingerprint("old"))
+        #expect(ledger.lookup(fingerprint: fingerprint("old"))?.id == "k")
     }
 
     @Test func rotationRefusesAValueOfAnotherEnvironment() throws {

@@ -60,11 +60,56 @@ import TestSupport
     @Test func fingerprintsAreKeyedWhenTheTeamKeyIsSet() throws {
         let key = FakeKeys.alnum(40)
         let plain = try Engine.scan("MAINTAINX_API_KEY=\(key)\n")
-        let keyedSession = ScanSession(rules: Engine.builtIn.rules,
-                                       fingerprinter: Fingerprinter(environment: [Fingerprinter.keyVariable: "team"]),
-                                       options: ScanOptions())
+        let team = Fingerprinter(environment: [Fingerprinter.keyVariable: "team"])
+        let keyedSession = ScanSession(rules: Engine.builtIn.rules, fingerprinter: team, options: ScanOptions())
         let keyed = try Engine.scan("MAINTAINX_API_KEY=\(key)\n", session: keyedSession)
-        #expect(plain.first?.fingerprint == Hex.encode(Digest.sha256(Array(key.utf8))))
-        #expect(keyed.first?.fingerprint == Hex.encode(Digest.hmacSHA256(key: Array("team".utf8), message: Array(key.utf8))))
+        // Neither is the SHA-256 or HMAC of the value any more (issue 14): both are the slow salted derivation.
+        #expect(plain.first?.fingerprint == Fingerprinter(key: nil).fingerprint(key))
+        #expect(plain.first?.fingerprint != Hex.encode(Digest.sha256(Array(key.utf8))))
+        #expect(keyed.first?.fingerprint == team.fingerprint(key))
+        #expect(keyed.first?.fingerprint != Hex.encode(Digest.hmacSHA256(key: Array("team".utf8), message: Array(key.utf8))))
+        #expect(keyed.first?.fingerprint != plain.first?.fingerprint)
+    }
+
+    /// keywarden 0.1 wrote plain SHA-256 fingerprints: they still suppress in this release, are listed as
+    /// old-format with their line, and the migration rewrites them so that the salted form suppresses.
+    @Test func oldFormatEntriesStillSuppressAndMigrate() throws {
+        let dir = try TemporaryDirectory()
+        let key = FakeKeys.alnum(40)
+        let fingerprinter = Fingerprinter(key: nil)
+        let old = Hex.encode(Digest.sha256(Array(key.utf8)))
+        let path = dir.path(".keywardenignore")
+        try dir.write(".keywardenignore", "# kept as it is\n\(old) expires=2099-01-01  # fixture\n")
+        var s = Suppression()
+        try s.loadIgnoreFile(path)
+        let found = try Engine.scan("MAINTAINX_API_KEY=\(key)\n")
+        #expect(s.apply(found).kept.count == 1, "without the fingerprinter the old entry is not recognised")
+        let applied = s.apply(found, fingerprinter: fingerprinter)
+        #expect(applied.kept.isEmpty && applied.ignored == 1)
+        #expect(applied.oldFormat.map(\.place) == [.ignoreFile(line: 2)])
+        #expect(applied.oldFormat.map(\.old) == [old] && applied.oldFormat.map(\.current) == [found[0].fingerprint])
+
+        #expect(try Suppression.migrate(path, replacements: [old: found[0].fingerprint]) == 1)
+        #expect(try String(contentsOfFile: path, encoding: .utf8)
+                == "# kept as it is\n\(found[0].fingerprint) expires=2099-01-01  # fixture\n")
+        var migrated = Suppression()
+        try migrated.loadIgnoreFile(path)
+        let after = migrated.apply(found, fingerprinter: fingerprinter)
+        #expect(after.kept.isEmpty && after.oldFormat.isEmpty)
+        // Nothing left to rewrite: the file is not written again.
+        #expect(try Suppression.migrate(path, replacements: [old: found[0].fingerprint]) == 0)
+    }
+
+    @Test func oldFormatBaselineFindingsStillMatch() throws {
+        let dir = try TemporaryDirectory()
+        let known = FakeKeys.alnum(40)
+        let old = Hex.encode(Digest.sha256(Array(known.utf8)))
+        try dir.write("baseline.json", #"{"findings":[{"rule_id":"maintainx-api-key-assignment","fingerprint":"\#(old)"}]}"#)
+        var s = Suppression()
+        try s.loadBaseline(dir.path("baseline.json"))
+        let found = try Engine.scan("MAINTAINX_API_KEY=\(known)\n")
+        let applied = s.apply(found, fingerprinter: Fingerprinter(key: nil))
+        #expect(applied.kept.isEmpty && applied.baselined == 1)
+        #expect(applied.oldFormat.map(\.place) == [.baseline])
     }
 }

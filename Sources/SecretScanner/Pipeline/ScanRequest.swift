@@ -58,6 +58,9 @@ public struct ScanRequest {
     /// The key ledger that findings are matched against; nil: none.
     public var ledger: String?
     public var ledgerUse = LedgerUse.whenFindings
+    /// Rewrite the old-format (keywarden 0.1) fingerprints that matched findings in the ignore file, the baseline
+    /// and the ledger to the salted form (`--migrate-fingerprints`); else each is a warning.
+    public var migrateFingerprints = false
     /// Live verification of the findings' keys (`--verify`, `[hook] verify`); nil: not asked.
     public var verification: VerificationSettings?
     /// Where a history scan keeps what it learnt between runs (nil: `--no-cache`, a full scan that writes

@@ -45,7 +45,7 @@ public struct ScanRunner {
         result.errors += session.rules.problems.map { ScanNote(.rule, $0) }
         result.warnings = request.configurationWarnings.map { ScanNote(.configuration, $0) } + result.warnings
 
-        let (kept, ignored, baselined) = suppression.apply(result.findings)
+        let (kept, ignored, baselined, oldFormat) = suppression.apply(result.findings, fingerprinter: session.fingerprinter)
         var outcome = ScanOutcome(findings: kept, result: result, scope: request.scope)
         for e in suppression.expired {
             outcome.result.warnings.append(ScanNote(.configuration, path: request.ignoreFile,
@@ -55,9 +55,12 @@ public struct ScanRunner {
         }
         outcome.ignored = ignored
         outcome.baselined = baselined
+        var ledgerOld = [String: String]()
         if let ledger = request.ledger, request.ledgerUse == .always || !kept.isEmpty {
-            annotateTrackedKeys(&outcome, ledgerPath: ledger)
+            ledgerOld = annotateTrackedKeys(&outcome, ledgerPath: ledger)
         }
+        handleOldFormat(oldFormat, ledger: ledgerOld, request: request, outcome: &outcome)
+        outcome.result.warnings += session.fingerprinter.takeNotes().map { ScanNote(.configuration, $0) }
         if let settings = request.verification, !outcome.findings.isEmpty {
             verify(&outcome, settings: settings)
         }
@@ -143,25 +146,82 @@ public struct ScanRunner {
 
     // MARK: ledger notes and verification
 
-    /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows; a
-    /// ledger that cannot be read is a warning.
-    private func annotateTrackedKeys(_ outcome: inout ScanOutcome, ledgerPath: String) {
+    /// Names the tracked key (from the ledger) behind each finding whose fingerprint the ledger knows, in the
+    /// current form or keywarden 0.1's; a ledger that cannot be read is a warning. Returns the old-format
+    /// fingerprints that matched, each with its current form.
+    private func annotateTrackedKeys(_ outcome: inout ScanOutcome, ledgerPath: String) -> [String: String] {
         let loaded: KeyLedger?
         do {
             loaded = try LedgerStore(path: ledgerPath).loadIfPresent()
         } catch {
             outcome.result.warnings.append(ScanNote(.configuration, "key ledger not used: \(error)"))
-            return
+            return [:]
         }
-        guard let keys = loaded else { return }
+        guard let keys = loaded else { return [:] }
         outcome.ledger = keys
+        var old = [String: String]()
         for (i, f) in outcome.findings.enumerated() {
-            guard let info = ([f.fingerprint] + f.relatedFingerprints).lazy.compactMap({ keys.lookup(fingerprint: $0) }).first else { continue }
+            var found = ([f.fingerprint] + f.relatedFingerprints).lazy.compactMap({ keys.lookup(fingerprint: $0) }).first
+            if found == nil {
+                for pair in Suppression.legacyPairs(of: f, session.fingerprinter) {
+                    guard let info = keys.lookup(fingerprint: pair.old) else { continue }
+                    old[pair.old] = pair.current
+                    found = info
+                    break
+                }
+            }
+            guard let info = found else { continue }
             outcome.notes[i, default: []].append(info.summary)
             var facts = ["id": info.id, "provider": info.provider, "environment": info.environment,
                          "current": info.isCurrentValue ? "true" : "false"]
             if let owner = info.owner { facts["owner"] = owner }
             outcome.trackedKeys[i] = facts
+        }
+        return old
+    }
+
+    /// Old-format (keywarden 0.1) fingerprints that matched: one warning per file naming it, or, with
+    /// `migrateFingerprints`, each rewritten to the salted form (a file that cannot be rewritten is a warning;
+    /// its entries keep working this release).
+    private func handleOldFormat(_ matches: [Suppression.OldFormatMatch], ledger: [String: String], request: ScanRequest,
+                                 outcome: inout ScanOutcome) {
+        var ignoreLines = Set<Int>(), ignoreMap = [String: String](), baselineMap = [String: String]()
+        for m in matches {
+            switch m.place {
+            case .ignoreFile(let line):
+                ignoreLines.insert(line)
+                ignoreMap[m.old] = m.current
+            case .baseline:
+                baselineMap[m.old] = m.current
+            }
+        }
+        let files: [(path: String?, map: [String: String], what: String)] = [
+            (request.ignoreFile, ignoreMap, "ignore entr\(ignoreMap.count == 1 ? "y" : "ies") (line\(ignoreLines.count == 1 ? "" : "s") "
+                + ignoreLines.sorted().map(String.init).joined(separator: ", ") + ")"),
+            (request.baseline, baselineMap, "baseline finding\(baselineMap.count == 1 ? "" : "s")"),
+            (request.ledger, ledger, "ledger fingerprint\(ledger.count == 1 ? "" : "s")"),
+        ]
+        for (path, map, what) in files where !map.isEmpty {
+            guard let path else { continue }
+            let count = "\(map.count) \(what)"
+            guard request.migrateFingerprints else {
+                outcome.result.warnings.append(ScanNote(.configuration, path: path,
+                    "\(count) in the old fingerprint form (plain SHA-256, guessable offline) matched and still suppress in this "
+                    + "release, not after: rewrite them with `keywarden scan --migrate-fingerprints` and the same arguments"))
+                continue
+            }
+            do {
+                if path == request.ledger {
+                    try LedgerStore(path: path).update { (l: inout KeyLedger) throws(KeyAgeError) in l.migrateFingerprints(map) }
+                } else {
+                    _ = try Suppression.migrate(path, replacements: map)
+                }
+                outcome.result.warnings.append(ScanNote(.configuration, path: path,
+                    "rewrote \(count) from the old fingerprint form to the salted one: commit the file"))
+            } catch {
+                outcome.result.warnings.append(ScanNote(.configuration, path: path,
+                    "cannot rewrite \(count) in the old fingerprint form: \(error)"))
+            }
         }
     }
 

@@ -84,7 +84,8 @@ extension Keywarden {
                 guard try repository.headCommit() != nil else { return .notScanned("no commit yet") }
                 let context = try ProjectContext.discover(from: root, environment: environment)
                 let compiled = try RuleOptions.compiledRules(config: nil, context: context, printWarnings: false)
-                let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
+                // Read-only: the project's salt when it has one (so the ledger matches), never a new salt file.
+                let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(create: false), options: ScanOptions())
                 var request = ScanRequest(.history(branch: nil, repository: root), scope: "history")
                 request.ignoreFile = context.ignoreFile
                 request.ledger = ledger

@@ -67,7 +67,8 @@ extension Keywarden.Keys {
             key.location = try Keywarden.Keys.location(location ?? source.fromEnv.map { "env:\($0)" })
             key.scopes = scopes.map(Keywarden.Keys.scopeList)
             key.history = [HistoryEntry(date: today, event: .added, fingerprint: facts?.fingerprint, by: event.actor, reason: event.reason)]
-            try ledger.update { (l) throws(KeyAgeError) in try l.add(key) }
+            let legacy = facts?.legacyFingerprint
+            try ledger.update { (l) throws(KeyAgeError) in try l.add(key, legacy: legacy) }
             let status = KeyStatus(key: key, today: today)
             Terminal.say("Added \(Terminal.escape(key.id)) (\(Terminal.escape(key.provider)), \(Terminal.escape(key.environment))) to \(Terminal.escape(ledger.path)): created \(key.created). \(Terminal.escape(status.message))")
             if let fp = key.fingerprint {

@@ -16,7 +16,8 @@ extension Keywarden.Keys {
         func run() throws {
             let today = try ledger.currentDate()
             guard let facts = try source.facts() else { throw CommandFailure("give the key with --from-env, --from-dotenv or --stdin") }
-            let tracked = try? ledger.store.loadIfPresent()?.lookup(fingerprint: facts.fingerprint)
+            let known = try? ledger.store.loadIfPresent()
+            let tracked = known?.lookup(fingerprint: facts.fingerprint) ?? known?.lookup(fingerprint: facts.legacyFingerprint)
             guard let issued = facts.issued else {
                 var message = "cannot tell the age of this key: only MaintainX keys carry their creation time"
                 if let tracked { message += "; it is tracked as \(tracked.id): see keywarden keys status" }

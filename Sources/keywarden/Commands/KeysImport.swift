@@ -47,17 +47,19 @@ extension Keywarden.Keys {
             do { entries = try KeyRecognition.entries(text, format: format) } catch let f as CommandFailure {
                 throw CommandFailure("\(file): \(f.message)")
             }
-            let credentials = try KeyRecognition.recognise(entries, scanner: try KeyRecognition.scanner())
+            let scanner = try KeyRecognition.scanner()
+            let credentials = try KeyRecognition.recognise(entries, scanner: scanner)
+            scanner.fingerprinter.printNotes()
             let existing: KeyLedger? = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.load() : nil
 
             // The plan: what would be added, what is skipped and why.
             var planned = [TrackedKey]()
             var skipped = [String]()
-            let fingerprinter = Fingerprinter(environment: Terminal.environment)
+            let fingerprinter = scanner.fingerprinter
             for c in credentials {
                 let id = Self.id(for: c.name, environment: environment)
                 let names = c.partnerName.map { "\(c.name) + \($0)" } ?? c.name
-                if let known = existing?.lookup(fingerprint: c.fingerprint) {
+                if let known = existing?.lookup(fingerprint: c.fingerprint) ?? existing?.lookup(fingerprint: fingerprinter.legacyFingerprint(c.value)) {
                     skipped.append("\(names) (line \(c.line)): already tracked as \(known.id)")
                     continue
                 }

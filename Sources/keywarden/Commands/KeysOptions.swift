@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hashing
+import SecretScanner
 import GitRepository
 import KeyAge
 
@@ -74,9 +75,11 @@ extension Keywarden.Keys {
             let count = [fromEnv != nil, fromDotenv != nil, stdin].filter { $0 }.count
             guard count <= 1 else { throw CommandFailure("give one of --from-env, --from-dotenv, --stdin") }
             guard let secret = try readSecret() else { return nil }
+            let fingerprinter = try ProjectContext.current().fingerprinter()
             let facts = try ledgerCall { () throws(KeyAgeError) in
-                try KeyFacts(secret: secret, fingerprinter: Fingerprinter(environment: Terminal.environment))
+                try KeyFacts(secret: secret, fingerprinter: fingerprinter)
             }
+            fingerprinter.printNotes()
             return (facts, secret)
         }
 

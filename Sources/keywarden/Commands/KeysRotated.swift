@@ -25,7 +25,7 @@ extension Keywarden.Keys {
             let date = try Keywarden.Keys.date(self.date, option: "--date") ?? facts.issued.map { min($0, today) } ?? today
             let by = event.actor, reason = event.reason, id = self.id, last4 = hintLast4 ? facts.last4 : nil
             let key = try ledger.update { (l) throws(KeyAgeError) -> TrackedKey? in
-                try l.recordRotation(id: id, fingerprint: facts.fingerprint, on: date, by: by, reason: reason,
+                try l.recordRotation(id: id, fingerprint: facts.fingerprint, legacy: facts.legacyFingerprint, on: date, by: by, reason: reason,
                                      jti: facts.keyID, last4: last4)
                 return l.key(id: id)
             }

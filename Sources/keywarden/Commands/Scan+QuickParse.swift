@@ -14,7 +14,7 @@ extension Keywarden.Scan {
         var paths: [String] = []
         var noGit = false, showSecrets = false, includeBinary = false, followSymlinks = false, verify = false, noArchives = false
         var recurseSubmodules = false
-        var staged = false, history = false, ci = false, noCache = false
+        var staged = false, history = false, ci = false, noCache = false, migrateFingerprints = false
         var format: String?, output: String?, baseline: String?, ignoreFile: String?, maxFileSize: String?
         var ledger: String?, range: String?, since: String?, branch: String?, config: String?, maxArchiveSize: String?
         var exitCode: Int?, threads: Int?, archiveDepth: Int?
@@ -25,6 +25,7 @@ extension Keywarden.Scan {
         "--follow-symlinks": .flag(\.followSymlinks), "--verify": .flag(\.verify), "--staged": .flag(\.staged),
         "--history": .flag(\.history), "--ci": .flag(\.ci), "--recurse-submodules": .flag(\.recurseSubmodules), "--no-archives": .flag(\.noArchives),
         "--archive-depth": .number(\.archiveDepth), "--max-archive-size": .text(\.maxArchiveSize), "--no-cache": .flag(\.noCache),
+        "--migrate-fingerprints": .flag(\.migrateFingerprints),
         "--format": .text(\.format), "--output": .text(\.output), "-o": .text(\.output), "--baseline": .text(\.baseline),
         "--ignore-file": .text(\.ignoreFile), "--max-file-size": .text(\.maxFileSize), "--ledger": .text(\.ledger),
         "--range": .text(\.range), "--since": .text(\.since), "--branch": .text(\.branch), "--config": .text(\.config),
@@ -108,6 +109,7 @@ extension Keywarden.Scan {
         archiveDepth = values.archiveDepth ?? 3
         maxArchiveSize = values.maxArchiveSize ?? "1G"
         noCache = values.noCache
+        migrateFingerprints = values.migrateFingerprints
         followSymlinks = values.followSymlinks
         recurseSubmodules = values.recurseSubmodules
         threads = values.threads ?? 0

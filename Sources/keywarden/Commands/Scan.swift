@@ -43,6 +43,9 @@ extension Keywarden {
         @Option(name: .long, help: "Fingerprints to ignore (default: .keywardenignore in the current directory).")
         var ignoreFile: String?
 
+        @Flag(name: .long, help: "Rewrite the old-format (keywarden 0.1, plain SHA-256) fingerprints that matched findings in the ignore file, baseline and ledger to the salted form.")
+        var migrateFingerprints = false
+
         @Option(name: .long, help: "Skip files larger than this (bytes; K, M, G suffixes). Default 100M.")
         var maxFileSize: String = "100M"
 
@@ -82,6 +85,9 @@ extension Keywarden {
                 throw ValidationError("--recurse-submodules goes with a work-tree scan only, not with --no-git, --staged, --range, --since, --history or --ci "
                                       + "(a staged or committed submodule is a commit id: its own repository's hook scans what it commits)")
             }
+            if migrateFingerprints, git.ci {
+                throw ValidationError("--migrate-fingerprints rewrites the work tree's files; --ci reads the base commit's (run it locally)")
+            }
             guard ReportFormat(rawValue: format) != nil else {
                 throw ValidationError("unknown format '\(format)' (use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
@@ -117,7 +123,7 @@ extension Keywarden {
             options.archives.depth = noArchives ? 0 : archiveDepth
             options.archives.totalBytes = ByteSize.parse(maxArchiveSize) ?? options.archives.totalBytes
             options.threads = threads
-            let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: options)
+            let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(), options: options)
 
             request.options = options
             request.followSymlinks = followSymlinks
@@ -130,6 +136,7 @@ extension Keywarden {
             request.ignoreFile = ignoreFile ?? ciBase?.ignoreFile ?? context.ignoreFile
             if let text = environment["KEYWARDEN_TODAY"], let day = CalendarDate(text) { request.today = day }
             request.baseline = baseline
+            request.migrateFingerprints = migrateFingerprints
             request.ledger = ledger ?? context.ledgerFile
             if verify, let settings = try verificationSettings() { request.verification = settings }
             if case .history = request.source, !noCache {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hashing
+import SecretScanner
 import Verification
 
 extension Keywarden {
@@ -50,7 +51,7 @@ extension Keywarden {
             }
             let provider = self.provider.lowercased()
             let key = try readKey(environment)
-            let fingerprinter = Fingerprinter(environment: environment)
+            let fingerprinter = try ProjectContext.current().fingerprinter(create: false)
             var credential = Credential(provider: provider, secret: key, fingerprint: fingerprinter.fingerprint(key))
             if provider == "mindtickle" {
                 // The key given is the API key; the request needs the secret key as well.

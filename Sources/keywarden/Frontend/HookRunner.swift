@@ -105,7 +105,7 @@ struct HookRunner {
     private func scan(_ repository: GitRepository, context: ProjectContext) throws -> Outcome {
         // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
         let compiled = try RuleOptions.compiledRules(config: nil, context: context, printWarnings: false)
-        let session = ScanSession(rules: compiled, fingerprinter: Fingerprinter(environment: environment), options: ScanOptions())
+        let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(), options: ScanOptions())
         var request = try self.request(repository, context: context)
         request.configurationWarnings = context.configurationWarnings(compiled)
         var warnings = [ScanNote]()

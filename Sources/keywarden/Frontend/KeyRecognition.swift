@@ -147,6 +147,6 @@ enum KeyRecognition {
     static func scanner() throws -> BufferScanner {
         let context = try ProjectContext.current()
         let compiled = try RuleOptions.compiledRules(config: nil, context: context)
-        return BufferScanner(compiled, fingerprinter: Fingerprinter(environment: context.environment))
+        return BufferScanner(compiled, fingerprinter: try context.fingerprinter())
     }
 }
