@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import KeyAge
 import Testing
 import TestSupport
@@ -24,6 +25,13 @@ import TestSupport
 
     func ledgerText() throws -> String { try String(contentsOfFile: ledger, encoding: .utf8) }
 
+    /// The fingerprint the commands give `secret` here: under the salt the first of them created in the folder.
+    func saltedFingerprint(_ secret: String) -> String {
+        let salt = try? FingerprintSalt.load(path: dir.path(".keywarden-salt"))
+        #expect(salt != nil, "no .keywarden-salt was created")
+        return Fingerprinter(key: nil, salt: salt).fingerprint(secret)
+    }
+
     @Test func addRecognisesAMaintainXKeyAndNeverStoresIt() throws {
         let jti = FakeKeys.uuid()
         let secret = FakeKeys.maintainX(issuedAt: unixSeconds(day("2026-08-18")) + 600, keyID: jti)
@@ -34,7 +42,7 @@ import TestSupport
         #expect(r.stdout.contains("stale: not rotated in 97 days; was due 2026-11-16 (7 days overdue)"))
         let key = try #require(try KeyLedger.load(path: ledger).key(id: "mx-prod"))
         #expect(key.provider == "maintainx" && key.environment == "prod" && key.owner == "ops@example.com")
-        #expect(key.created == day("2026-08-18") && key.jti == jti && key.fingerprint == fingerprint(secret))
+        #expect(key.created == day("2026-08-18") && key.jti == jti && key.fingerprint == saltedFingerprint(secret))
         #expect(key.last4 == nil)
         let text = try ledgerText()
         for piece in [secret, String(secret.suffix(4)), String(secret.split(separator: ".").last ?? "")] {
@@ -52,8 +60,8 @@ import TestSupport
         let r2 = try keys(["add", "mt-dev", "--provider", "mindtickle", "--env", "dev", "--stdin"], stdin: b + "\n")
         #expect(r2.status == 0, "\(r2.stderr)")
         let l = try KeyLedger.load(path: ledger)
-        #expect(l.key(id: "mt-prod")?.last4 == String(a.suffix(4)) && l.key(id: "mt-prod")?.fingerprint == fingerprint(a))
-        #expect(l.key(id: "mt-dev")?.fingerprint == fingerprint(b) && l.key(id: "mt-dev")?.created == day("2026-11-23"))
+        #expect(l.key(id: "mt-prod")?.last4 == String(a.suffix(4)) && l.key(id: "mt-prod")?.fingerprint == saltedFingerprint(a))
+        #expect(l.key(id: "mt-dev")?.fingerprint == saltedFingerprint(b) && l.key(id: "mt-dev")?.created == day("2026-11-23"))
         let text = try ledgerText()
         #expect(!text.contains(a) && !text.contains(b))
         // Without a provider, an unrecognisable key is refused.
@@ -248,9 +256,9 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Recorded rotation of mx on 2026-11-22") && r.stdout.contains("Next rotation due: 2027-02-20 (89 days)"))
         let key = try #require(try KeyLedger.load(path: ledger).key(id: "mx"))
-        #expect(key.fingerprint == fingerprint(new) && key.lastRotated == day("2026-11-22"))
+        #expect(key.fingerprint == saltedFingerprint(new) && key.lastRotated == day("2026-11-22"))
         #expect(key.history.last?.event == "rotated" && key.history.last?.by == "sam" && key.history.last?.reason == "scheduled")
-        #expect(key.history.last?.previousFingerprint == fingerprint(old))
+        #expect(key.history.last?.previousFingerprint == saltedFingerprint(old))
         let back = try keys(["rotated", "mx", "--from-env", "K"], env: ["K": old])
         #expect(back.status == 2 && back.stderr.contains("earlier key"))
         let text = try ledgerText()
