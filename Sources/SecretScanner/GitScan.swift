@@ -86,8 +86,13 @@ extension ScanSession {
         let ticker = progress.map { ProgressTicker(report: $0) }
         defer { ticker?.stop() }
         var cacheNotes: [ScanNote] = []
-        let store = cache.flatMap { openHistoryCache($0, repository: repository, branch: branch, notes: &cacheNotes) }
-        let previous = store?.previous
+        var opened: (store: HistoryCacheStore, previous: HistoryCache?)?
+        if let cache {
+            let identity = HistoryCache.identity(settings: cache, rulesDigest: self.rules.ruleSet.digest, options: options, branch: branch)
+            opened = HistoryCacheStore.open(commonDirectory: repository.commonDirectory, identity: identity, seal: cache.seal,
+                                            notes: &cacheNotes)
+        }
+        let store = opened?.store, previous = opened?.previous
         let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot)
         let planned = Date()
         let blobs = plan.blobs
@@ -186,9 +191,11 @@ extension ScanSession {
             if plan.errors.isEmpty, previous == nil || work.learnt || plan.reusedCommits != plan.commitCount
                 || plan.commitCount != previous?.snapshot.commits.count {
                 let fresh = HistoryCache(plan: plan, status: work.status, found: found)
-                do { try store.seal.write(fresh.encode(identity: store.identity), to: store.path) } catch {
+                do { _ = try store.replace(with: fresh) } catch {
                     result.warnings.append(ScanNote(.other, "the history cache could not be written (the next scan is a full one): \(error.message)"))
                 }
+            } else {
+                store.markUsed()
             }
             result.historyCache = "history cache: \(plan.reusedCommits) of \(plan.commitCount) commits and "
                 + "\(blobs.count - work.toRead.count + work.rescans) of \(blobs.count) blobs known from the last scan; "
@@ -212,36 +219,6 @@ extension ScanSession {
         case .lfsPointer: return ScanNote(.notContent, path: name, "Git LFS pointer")
         default: return ScanNote(.tooLarge, path: "\(name) (blob \(blob.id.hex.prefix(12)))", detail ?? "larger than the size limit")
         }
-    }
-
-    /// The cache file for this repository, branch and rule set, and what it holds when it can be used.
-    private func openHistoryCache(_ settings: HistoryCacheSettings, repository: GitRepository, branch: String?,
-                                  notes: inout [ScanNote]) -> (path: String, identity: [UInt8], seal: CacheSeal, previous: HistoryCache?)? {
-        let folder: String
-        switch HistoryCache.folder(in: repository.commonDirectory) {
-        case .failure(let problem):
-            notes.append(ScanNote(.other, "history cache not used: \(problem.message)"))
-            return nil
-        case .success(let path): folder = path
-        }
-        let identity = HistoryCache.identity(settings: settings, rulesDigest: rules.ruleSet.digest, options: options, branch: branch)
-        let path = folder + "/" + HistoryCache.fileName(branch: branch)
-        var previous: HistoryCache?
-        switch settings.seal.read(path) {
-        case .absent:
-            break
-        case .notRegular(let kind):
-            notes.append(ScanNote(.other, path: path, "the history cache is \(kind), not a regular file: not used, replaced by this full scan"))
-        case .unauthenticated:
-            notes.append(ScanNote(.other, path: path, "the history cache is damaged or was written with another key: not used, rebuilt by this full scan"))
-        case .payload(let bytes):
-            previous = HistoryCache.decode(bytes, identity: identity)
-            // Another rule set, version or option: a full scan, quietly (that is what the identity is for).
-            if previous == nil, HistoryCache.hasIdentity(bytes, identity) {
-                notes.append(ScanNote(.other, path: path, "the history cache cannot be read: not used, rebuilt by this full scan"))
-            }
-        }
-        return (path, identity, settings.seal, previous)
     }
 
     /// One finding per (rule, secret, path): the earliest commit, the commits carrying it summed over

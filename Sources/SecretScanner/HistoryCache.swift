@@ -20,13 +20,13 @@ public struct HistoryCacheSettings: Sendable {
 }
 
 /// What a history scan remembers, per repository, per `--branch` and per rule set, in
-/// `<git common dir>/keywarden/history-*.cache`: the commits it walked (ids, trees, parents and their changes
+/// `<git common dir>/keywarden/history-<identity>.cache` (``HistoryCacheStore``): the commits it walked (ids, trees, parents and their changes
 /// against their first parent, as ids and paths) and, per unique blob, whether it was scanned, at which
 /// paths, and where its findings were (rule, line, column). No secret value and no fingerprint: the few
 /// blobs with findings are read and scanned again when the report is made.
 ///
 /// The file starts with an identity (format, keywarden's version, the rules' digest, the options that
-/// decide what is scanned): any difference discards it. It ends with an HMAC (``CacheSeal``), and it is
+/// decide what is scanned), which also names the file: another rule set uses another file. It ends with an HMAC (``CacheSeal``), and it is
 /// replaced atomically, so concurrent runs each see a whole file, and a damaged or forged one is rebuilt.
 struct HistoryCache {
     static let formatVersion: UInt32 = 1
@@ -64,15 +64,11 @@ struct HistoryCache {
 
     /// The SHA-256 of everything besides the history that decides what a scan finds.
     static func identity(settings: HistoryCacheSettings, rulesDigest: String, options: ScanOptions, branch: String?) -> [UInt8] {
+        let a = options.archives
         let text = "keywarden history cache \(formatVersion)\n\(settings.toolVersion)\n\(rulesDigest)\n"
             + "max-file-size \(options.maxFileSize)\ninclude-binary \(options.includeBinary)\nbranch \(branch ?? "")\n"
+            + "archives \(a.depth) \(a.totalBytes) \(a.ratio) \(a.ratioFloor) \(a.memberBytes)\n"
         return Digest.sha256(Array(text.utf8))
-    }
-
-    /// The file for `branch` (nil: all references) in the folder.
-    static func fileName(branch: String?) -> String {
-        guard let branch else { return "history-all.cache" }
-        return "history-ref-" + Hex.encode(Digest.sha256(Array(branch.utf8)).prefix(8)) + ".cache"
     }
 
     /// `<common dir>/keywarden`, created `0700` when missing; an error message when it is not a folder of
@@ -249,11 +245,6 @@ private struct ByteReader {
 }
 
 extension HistoryCache {
-    /// Whether `bytes` is a cache file made for `identity` (whatever the rest holds).
-    static func hasIdentity(_ bytes: [UInt8], _ identity: [UInt8]) -> Bool {
-        bytes.count >= 40 && Array(bytes[0..<4]) == magic && Array(bytes[8..<40]) == identity
-    }
-
     /// What a scan of `plan` learnt: each blob's status, the paths a scanned blob was scanned at (all of
     /// its paths), and where its findings are.
     init(plan: HistoryPlan, status: [Status], found: [(Int, String, [Finding])]) {

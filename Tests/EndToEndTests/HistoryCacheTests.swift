@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -50,7 +51,18 @@ import TestSupport
             try Run.keywarden(["scan", "--history", "--format", "json"] + extra, in: dir.path(), environment: environment)
         }
 
-        var cacheFile: String { dir.path(".git/keywarden/history-all.cache") }
+        /// The cache files in `.git/keywarden`, one per rule set and options (names sorted).
+        var cacheFiles: [String] {
+            let folder = dir.path(".git/keywarden")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return names.filter { $0.hasPrefix("history-") && $0.hasSuffix(".cache") }.sorted().map { folder + "/" + $0 }
+        }
+
+        /// The cache file when there is exactly one (a path that does not exist otherwise).
+        var cacheFile: String {
+            let files = cacheFiles
+            return files.count == 1 ? files[0] : dir.path(".git/keywarden/history-none.cache")
+        }
     }
 
     /// The findings of a JSON report, each as canonical JSON text (every field compared).
@@ -127,18 +139,7 @@ import TestSupport
         #expect(try !findings(rewritten).joined().contains("ci/token.txt"))
 
         // A rule change (a project rule) rescans everything, and finds what the new rule finds.
-        try repo.dir.write(".keywarden.toml", """
-            [extend]
-            useDefault = true
-
-            [[rules]]
-            id = "internal-token"
-            description = "Internal token"
-            regex = '''internal_token\\s*=\\s*"([a-z0-9]{24})"'''
-            secretGroup = 1
-            keywords = ["internal_token"]
-
-            """)
+        try repo.dir.write(".keywarden.toml", Self.extraRule)
         try repo.commit("internal", ["conf/internal.ini": "internal_token = \"\(FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyz0123456789"), 24))\"\n"])
         let ruled = try expectSameAsFullScan(repo, "after a rule change")
         #expect(try cacheLine(ruled)[0] == 0, "a new rule set starts from nothing")
@@ -226,8 +227,9 @@ import TestSupport
         let repo = try Repo()
         try repo.commit("base", ["app.env": "MX_API_KEY=\(FakeKeys.maintainX())\n"])
         let expected = try findings(try repo.scan())
-        try FileManager.default.removeItem(atPath: repo.cacheFile)
-        #expect(mkfifo(repo.cacheFile, 0o600) == 0)
+        let cacheFile = repo.cacheFile
+        try FileManager.default.removeItem(atPath: cacheFile)
+        #expect(mkfifo(cacheFile, 0o600) == 0)
         // `-k`: a scan blocked opening the FIFO did not end on SIGTERM under the test runner; SIGKILL 5 s later.
         let r = try Run.program("/usr/bin/timeout", ["-k", "5", "60", Run.keywardenPath, "scan", "--history", "--format", "json"],
                                 in: repo.dir.path(), environment: repo.environment)
@@ -237,7 +239,142 @@ import TestSupport
         try #require(r.status == 1)
         #expect(try findings(r) == expected)
         var info = stat()
-        #expect(lstat(repo.cacheFile, &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "a regular cache file again")
+        #expect(lstat(cacheFile, &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "a regular cache file again")
         #expect(try cacheLine(try repo.scan())[0] == 1, "and it is used")
+    }
+
+    /// A project rule, in a config kept outside the repository (`--config`): another rule set.
+    static let extraRule = """
+        [extend]
+        useDefault = true
+
+        [[rules]]
+        id = "internal-token"
+        description = "Internal token"
+        regex = '''internal_token\\s*=\\s*"([a-z0-9]{24})"'''
+        secretGroup = 1
+        keywords = ["internal_token"]
+
+        """
+
+    /// Scans with `arguments`, then the same with `--no-cache`, expects the same report and at most four
+    /// cache files; returns the cached run's cache line.
+    func cachedLine(_ repo: Repo, _ arguments: [String], _ comment: Comment) throws -> [Int] {
+        let incremental = try repo.scan(arguments)
+        let full = try repo.scan(arguments + ["--no-cache"])
+        #expect(incremental.status == full.status, comment)
+        #expect(try findings(incremental) == findings(full), comment)
+        #expect(repo.cacheFiles.count <= 4, "\(comment): \(repo.cacheFiles)")
+        return try cacheLine(incremental)
+    }
+
+    /// Two rule sets in turn (a CI job with the built-in rules, a developer with a config that adds one):
+    /// each has a file of its own, so each run after the first is incremental. The folder keeps the four
+    /// most recently used files; a run that only uses its file (nothing new to write) counts as a use.
+    @Test func alternatingRuleSetsEachStayIncrementalAndTheFolderKeepsFourFiles() throws {
+        let repo = try Repo()
+        let config = try TemporaryDirectory(prefix: "keywarden-history-config")
+        try config.write("extra.toml", Self.extraRule)
+        let extra = ["--config", config.path("extra.toml")]
+        try repo.commit("base", ["app.env": "MX_API_KEY=\(FakeKeys.maintainX())\n"])
+        let token = FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyz0123456789"), 24)
+        try repo.commit("internal", ["conf/internal.ini": "internal_token = \"\(token)\"\n"])
+        for i in 0..<3 { try repo.commit("work \(i)", ["src/file\(i).txt": "line \(i)\n"]) }
+
+        #expect(try cachedLine(repo, [], "built-in rules, cold")[0] == 0)
+        #expect(try cachedLine(repo, extra, "the extra rule, cold")[0] == 0)
+        #expect(repo.cacheFiles.count == 2)
+        #expect(try findings(try repo.scan(extra)).joined().contains("internal-token"))
+        #expect(try !findings(try repo.scan()).joined().contains("internal-token"))
+
+        var commits = 5
+        for round in 0..<3 {
+            try repo.commit("round \(round)", ["src/round\(round).txt": "round \(round)\n",
+                                               "env/round\(round).env": "MX_API_KEY=\(FakeKeys.maintainX(userID: 100 + round))\n"])
+            commits += 1
+            for (arguments, name) in [([String](), "built-in"), (extra, "extra")] {
+                let line = try cachedLine(repo, arguments, "\(name), round \(round)")
+                // Every commit but the new one known; the two new blobs read, and the others only for their findings.
+                #expect(line[0] == commits - 1 && line[1] == commits, "\(name), round \(round): \(line)")
+                #expect(line[4] - line[5] == 2, "\(name), round \(round): \(line)")
+            }
+            #expect(repo.cacheFiles.count == 2)
+        }
+
+        // Options that change what is scanned have files of their own too. Oldest first: built-in, extra, 1M, 2M.
+        #expect(try cachedLine(repo, ["--max-file-size", "1M"], "1M")[0] == 0)
+        #expect(try cachedLine(repo, ["--max-file-size", "2M"], "2M")[0] == 0)
+        #expect(repo.cacheFiles.count == 4)
+        // The built-in rules again, nothing new: the file is not rewritten, but it is now the most recently used.
+        let used = try cachedLine(repo, [], "built-in, nothing new")
+        #expect(used[0] == commits && used[4] == used[5], "\(used)")
+        // A fifth file: the least recently used (the extra rule's) goes.
+        #expect(try cachedLine(repo, ["--max-file-size", "3M"], "3M")[0] == 0)
+        #expect(repo.cacheFiles.count == 4)
+        #expect(try cachedLine(repo, [], "built-in, kept")[0] == commits)
+        #expect(try cachedLine(repo, extra, "extra, removed")[0] == 0)
+        #expect(repo.cacheFiles.count == 4)
+    }
+
+    /// A cache made with `--no-archives` remembers an archive as a binary file it skipped: a scan that opens
+    /// archives must not take that from it (it missed the key inside).
+    @Test func aCacheMadeWithoutArchivesIsNotUsedByAScanThatOpensThem() throws {
+        let repo = try Repo()
+        let key = FakeKeys.maintainX()
+        let made = try Run.program("/usr/bin/python3", ["-c", """
+            import os, zipfile
+            with zipfile.ZipFile('bundle.zip', 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('deploy/prod.env', os.environ['TEXT'])
+            """], in: repo.dir.path(), environment: ["TEXT": "MX_API_KEY=\(key)\n"])
+        try #require(made.status == 0, "\(made.stderr)")
+        try repo.commit("bundle", [:])
+        #expect(try repo.scan(["--no-archives"]).status == 0)
+        let opened = try repo.scan()
+        #expect(opened.status == 1, "\(opened.stderr)")
+        #expect(try findings(opened) == findings(try repo.scan(["--no-cache"])))
+        #expect(try findings(opened).joined().contains("bundle.zip!deploy\\/prod.env"), "\(opened.stdout)")
+    }
+
+    /// Two scans of one repository at the same time, with the same cache: both report what a full scan
+    /// reports, and the file left behind is whole and used by the next run (cold, then with new commits).
+    @Test func twoRunsAtOnceReportWhatAFullScanReportsAndLeaveAUsableCache() throws {
+        let repo = try Repo()
+        // Enough history that the runs overlap: 400 commits through fast-import, a secret every 50.
+        var stream = ""
+        for i in 0..<400 {
+            let content = i % 50 == 7 ? "MX_API_KEY=\(FakeKeys.maintainX(userID: 1000 + i))\n" : "line \(i)\n"
+            stream += "commit refs/heads/main\ncommitter T <t@example.com> \(1_700_000_000 + i * 60) +0000\n"
+            stream += "data 6\nc\(String(format: "%04d", i))\n"
+            stream += "M 100644 inline dir\(i % 20)/file\(i % 37).env\ndata \(content.utf8.count)\n\(content)\n"
+        }
+        let imported = try Run.program("/usr/bin/git", ["fast-import", "--quiet"], in: repo.dir.path(), stdin: stream)
+        try #require(imported.status == 0, "\(imported.stderr)")
+        try repo.git("reset", "-q", "--hard")
+        let path = repo.dir.path(), environment = repo.environment
+
+        for round in ["cold", "after new commits"] {
+            if round != "cold" {
+                for i in 0..<5 { try repo.commit("new \(i)", ["new/file\(i).env": "MX_API_KEY=\(FakeKeys.maintainX(userID: 5000 + i))\n"]) }
+            }
+            let expected = try findings(try repo.scan(["--no-cache"]))
+            let results = Mutex<[ProcessResult?]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                let r = try? Run.keywarden(["scan", "--history", "--format", "json"], in: path, environment: environment)
+                results.withLock { $0.append(r) }
+            }
+            for started in results.withLock({ $0 }) {
+                let r = try #require(started, "\(round): a run could not be started")
+                #expect(r.status == 1, "\(round): exit \(r.status): \(r.stderr)")
+                #expect(try findings(r) == expected, "\(round)")
+                #expect(!r.stderr.contains("damaged") && !r.stderr.contains("could not be written"), "\(round): \(r.stderr)")
+            }
+            // One whole file, no temporary left, and the next run takes every commit from it.
+            #expect(repo.cacheFiles.count == 1, "\(round): \(repo.cacheFiles)")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.dir.path(".git/keywarden")).filter { $0.hasSuffix(".tmp") }
+            #expect(leftovers.isEmpty, "\(round): \(leftovers)")
+            let next = try repo.scan()
+            #expect(try findings(next) == expected, "\(round)")
+            let line = try cacheLine(next)
+            #expect(line[0] == line[1] && line[4] == line[5], "\(round): every commit and blob known: \(line)")
+        }
     }
 }
