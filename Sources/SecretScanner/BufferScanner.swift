@@ -43,6 +43,10 @@ public final class BufferScanner {
     /// Per gate word: true when only vendor-specific named rules use it and it is no secret word itself, so it
     /// counts only with a secret word near it (``secretWordNear``).
     let gateNeedsSecretWord: [Bool]
+    /// Per gate word: true when only the vendor-less named rules (passwords, framework secrets) use it, so a hit
+    /// counts only where it names a value (``namesAValue``): "pass", "secret_key" and the like are common words of
+    /// prose and code, and each hit would send its lines through the named-value layer.
+    let gateNeedsAssignment: [Bool]
     /// Words one of which the named-value rules' names hold (lowercase).
     static let secretWords: [[UInt8]] = ["key", "token", "secret", "pass", "pwd", "auth", "cred", "api", "bearer"]
         .map { Array($0.utf8) }
@@ -54,6 +58,75 @@ public final class BufferScanner {
     static func secretWordNear(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
         let window = max(0, start - secretWordReach)..<min(buffer.count, end + secretWordReach)
         return secretWords.contains { containsCaseless($0, in: buffer, range: window) }
+    }
+
+    /// True when the name holding a gate word at `start` is followed as a name is followed by its value: the name
+    /// (letters, digits, `_`, `.`, `-`), maybe a closing quote, blanks, then an operator or a line end (`pass = `,
+    /// `"password":`, `getenv("DB_PASS", ...)`, `<password>`, `password</key>`, `PASSWORD || "..."`,
+    /// `\"password\"`, a YAML `name: DB_PASSWORD` line), or a quoted name followed by `value` (`key="DbPassword"
+    /// value="..."`). Prose (`first pass over`, `bypass the`), calls (`setPassword(`, `$(pwd)`) and constants used
+    /// as arguments (`ERR_R_PASSED_NULL_PARAMETER)`) are not.
+    static func namesAValue(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
+        var i = start
+        let limit = min(buffer.count, start + 256)
+        while i < limit {
+            let c = buffer[i]
+            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
+            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
+            i += 1
+        }
+        guard i < limit else { return true }
+        let quoted = buffer[i] == 0x22 || buffer[i] == 0x27 || buffer[i] == 0x60  // " ' `
+        if quoted { i += 1 }
+        while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
+        guard i < buffer.count else { return true }
+        switch buffer[i] {
+        // = : > < , ] } | ? \ & and line ends
+        case 0x3D, 0x3A, 0x3E, 0x3C, 0x2C, 0x5D, 0x7D, 0x7C, 0x3F, 0x5C, 0x26, 0x0A, 0x0D: return true
+        default:
+            return quoted && containsCaseless(Array("value".utf8), in: buffer, range: i..<min(buffer.count, i + 5))
+        }
+    }
+
+    /// True for `.properties` files, where a blank alone may separate a name from its value (`db.password
+    /// s3cret`): there every hit of a password word counts.
+    static func blankSeparatedConfig(_ path: String) -> Bool {
+        path.lowercased().hasSuffix(".properties")
+    }
+
+    /// True when a vendor's name at `start..<end` is part of a secret's name: the name holding it holds a secret
+    /// word (`LINEAR_API_KEY`, `fileioToken`) or the word after it does (`lemlist token`); or it names a value
+    /// (``namesAValue``) or sits in a comment, with a secret word near it (a YAML parent `linear:` over
+    /// `api_key:`, `"square": {"token": ...}`, `// finnhub quotes` over `const apiKey = ...`). The name in code
+    /// that is no secret's (`FileIO`, a `square` function near a `key` variable) is not.
+    static func vendorNamesASecret(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        func partOfName(_ c: UInt8) -> Bool {
+            (c | 0x20) >= 97 && (c | 0x20) <= 122 || (c >= 48 && c <= 57) || c == 95 || c == 45 || c == 46
+        }
+        var lo = start, hi = end
+        while lo > 0, start - lo < 128, partOfName(buffer[lo - 1]) { lo -= 1 }
+        while hi < buffer.count, hi - end < 128, partOfName(buffer[hi]) { hi += 1 }
+        if secretWords.contains(where: { containsCaseless($0, in: buffer, range: lo..<hi) }) { return true }
+        // A name of several words (`lemlist token = ...`, `Square access token:`): the next word on the line.
+        var next = hi
+        while next < buffer.count, next - hi < 4, buffer[next] == 0x20 || buffer[next] == 0x09 { next += 1 }
+        if next > hi {
+            var stop = next
+            while stop < buffer.count, stop - next < 64, partOfName(buffer[stop]) { stop += 1 }
+            if secretWords.contains(where: { containsCaseless($0, in: buffer, range: next..<stop) }) { return true }
+        }
+        return (namesAValue(buffer, start: lo) || inComment(buffer, at: start)) && secretWordNear(buffer, start: start, end: end)
+    }
+
+    /// True when the line holding `offset` is a comment (`//`, `#`, `/*`, `*`, `--`, `;`, `<!--` first on it):
+    /// the comment over a key that names its provider (`// finnhub quotes` above `const apiKey = ...`).
+    static func inComment(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var i = offset
+        while i > 0, offset - i < 256, buffer[i - 1] != 0x0A { i -= 1 }
+        while i < offset, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
+        guard i < offset else { return false }
+        let c = buffer[i], d: UInt8 = i + 1 < buffer.count ? buffer[i + 1] : 0
+        return c == 0x23 || c == 0x3B || c == 0x2A || (c == 0x2F && (d == 0x2F || d == 0x2A)) || (c == 0x2D && d == 0x2D) || (c == 0x3C && d == 0x21)
     }
 
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
@@ -83,8 +156,16 @@ public final class BufferScanner {
             word.count <= Self.shortGateWord && word.first.map { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } == true
         }
         var vendorOnly = [Bool](repeating: true, count: compiled.gateWords.count)
-        for (rule, gates) in compiled.ruleGates where compiled.rules[rule].named?.spec.vendor.isEmpty != false {
-            for g in gates { vendorOnly[g] = false }
+        var broadOnly = [Bool](repeating: true, count: compiled.gateWords.count)
+        for (rule, gates) in compiled.ruleGates {
+            let vendorLess = compiled.rules[rule].named?.spec.vendor.isEmpty != false
+            for g in gates {
+                if vendorLess { vendorOnly[g] = false } else { broadOnly[g] = false }
+            }
+        }
+        // (Not flags such as `--password`: a flag's value follows a blank.)
+        gateNeedsAssignment = compiled.gateWords.indices.map { g in
+            broadOnly[g] && compiled.gateWords[g].first.map { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == 95 || $0 == 46 } == true
         }
         gateNeedsSecretWord = compiled.gateWords.indices.map { g in
             vendorOnly[g] && !compiled.gateWords[g].withUnsafeBytes { word in
@@ -122,6 +203,7 @@ public final class BufferScanner {
     /// - Parameter named: also run the named-value rules (not on values already taken from a named value).
     func match(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, named: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
+        let blankSeparated = Self.blankSeparatedConfig(path)
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
@@ -135,10 +217,10 @@ public final class BufferScanner {
                     // between): inside words, such words occur in nearly every file and would send each one
                     // through the named-value layer.
                     if gateNeedsWordStart[gate], !Self.startsWord(buffer, at: end - compiled.gateWords[gate].count) { return }
-                    // A vendor's name (semaphore, linear, square, fileio) counts only with a secret word near it:
-                    // the named-value rules it gates report values under such words, and the bare word is common.
-                    if gateNeedsSecretWord[gate], !gateHits[gate],
-                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
+                    if gateNeedsAssignment[gate], !blankSeparated, !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) { return }
+                    // A vendor's name (semaphore, linear, square, fileio) counts only where it names a secret: the
+                    // named-value rules it gates report values under such names, and the bare word is common.
+                    if gateNeedsSecretWord[gate], !Self.vendorNamesASecret(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
                     gateHits[gate] = true
                     anyGate = true
                     if gateEnds.count < 4096 { gateEnds.append(end) }

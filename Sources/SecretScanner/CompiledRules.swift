@@ -147,7 +147,10 @@ public final class CompiledRules: Sendable {
 }
 
 /// One rule with its patterns compiled.
-struct CompiledRule: Sendable {
+/// A class, not a struct: the scanner reads rules by index thousands of times per file, and copying a struct of
+/// this many references (the rule's strings and arrays, its regexes) retained and released each one.
+/// Nothing changes a rule after `CompiledRules.init` has set `prefilterIndex`.
+final class CompiledRule: @unchecked Sendable {
     let rule: Rule
     let regex: CompiledRegex?
     let path: CompiledRegex?

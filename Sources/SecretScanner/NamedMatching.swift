@@ -133,9 +133,14 @@ extension BufferScanner {
     static let broadReach = 1024
 
     private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String, reach: Int, whole: Bool) -> [NamedValue] {
-        guard !whole, !gateEnds.isEmpty, buffer.count > 2 * reach else { return NamedValues.extract(buffer, path: path) }
+        guard !whole, buffer.count > 2 * reach else { return NamedValues.extract(buffer, path: path) }
+        // Only the file's path named a provider (`hpack-test-case/haskell-http2-linear/story_30.json`, 1 MB): the
+        // values worth reading are under secret words, so the windows are around those, and a large file
+        // without one is not read at all.
+        let centres = gateEnds.isEmpty ? Self.secretWordEnds(buffer) : gateEnds
+        guard !centres.isEmpty else { return [] }
         var windows = [Range<Int>]()
-        for end in gateEnds.sorted() {
+        for end in centres.sorted() {
             var lo = max(0, end - reach), hi = min(buffer.count, end + reach)
             // Whole lines where the window holds a line break on that side; a line longer than the window (a
             // minified file, thousands of assignments on one line) is cut where the window ends instead of
@@ -160,6 +165,22 @@ extension BufferScanner {
             }
         }
         return out
+    }
+
+    /// The end offsets of ``BufferScanner/secretWords`` in `buffer` (any case; at most 4,096).
+    static func secretWordEnds(_ buffer: UnsafeRawBufferPointer) -> [Int] {
+        var ends = [Int]()
+        var i = 0
+        while i < buffer.count, ends.count < 4096 {
+            let c = buffer[i] | 0x20
+            for w in secretWords where w[0] == c && i + w.count <= buffer.count {
+                var k = 1
+                while k < w.count, buffer[i + k] | 0x20 == w[k] { k += 1 }
+                if k == w.count { ends.append(i + w.count); break }
+            }
+            i += 1
+        }
+        return ends
     }
 
     private func place(_ f: inout Finding, at range: Range<Int>, lines: inout LineIndex) {
@@ -290,6 +311,12 @@ struct NamedJudgement {
             return
         }
         let leaf = NamedValue.normalize(value.name)
+        let last = leaf.split(separator: "_").last.map(String.init) ?? leaf
+        // The checks of the value come before the work on its key path: few values of a file pass them.
+        guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value) else {
+            candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false
+            return
+        }
         let parents = value.path.suffix(3).reversed().map(NamedValue.normalize).filter { !$0.isEmpty }
         var candidates = [leaf]
         var suffix = leaf
@@ -307,9 +334,7 @@ struct NamedJudgement {
             if c >= 97 && c <= 122 { lower = true } else if c >= 65 && c <= 90 { upper = true } else if c >= 48 && c <= 57 { digit = true } else { other = true }
         }
         classes = [lower, upper, digit, other].filter { $0 }.count
-        let last = leaf.split(separator: "_").last.map(String.init) ?? leaf
-        plausible = !leaf.isEmpty && !Self.notSecretSuffixes.contains(last) && !all.contains("encrypted_data")
-            && Self.plausibleValue(value.value)
+        plausible = !all.contains("encrypted_data")
     }
 
     static let referencePrefixes = [
@@ -351,6 +376,9 @@ struct NamedJudgement {
     static func plausibleValue(_ v: String) -> Bool {
         let u = Array(v.utf8)
         guard u.count >= 8 else { return false }
+        // Cheap byte tests first: most values of code are messages and identifiers.
+        if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
+        if GenericValue.isUUID(u) { return false }
         let lower = v.lowercased()
         if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
         // A YAML tag (`!Ref`, `!vault`) or a Windows variable (`%DB_PASSWORD%`); a password may start with `!` or `%`.
@@ -359,8 +387,6 @@ struct NamedJudgement {
         if Filters.isPlaceholder(v) { return false }
         // (Not `---` or `___`: base64url keys hold those by chance.)
         for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where ByteSearch.contains(v, masked) { return false }
-        if GenericValue.isUUID(u) { return false }
-        if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
         // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`, `makini.oauth.client-secret`) are code.
         if !v.hasPrefix("eyJ"), u.contains(46), v.split(separator: ".").allSatisfy({ seg in
             seg.count < 32 && seg.first.map { $0.isLetter || $0 == "_" } == true && seg.allSatisfy { $0.isLetter || $0 == "_" || $0 == "-" }

@@ -45,9 +45,86 @@ import Testing
     }
 }
 
+/// The vendor-less rules' gate words (password words, `secret_key`) count only where they name a value, and a
+/// vendor's name only where it is part of a secret's name: prose and code that merely mention them do not send
+/// the file through the named-value layer.
+@Suite struct NamedGateShapeTests {
+    func at(_ text: String, _ word: String, _ body: (UnsafeRawBufferPointer, Int, Int) -> Bool) -> Bool {
+        // (The word is looked up in any case, as the prefilter finds gate words.)
+        let bytes = Array(text.utf8), lower = Array(text.lowercased().utf8), w = Array(word.lowercased().utf8)
+        let start = (0...(bytes.count - w.count)).first { Array(lower[$0..<($0 + w.count)]) == w }!
+        return bytes.withUnsafeBytes { body($0, start, start + w.count) }
+    }
+    func namesAValue(_ text: String, _ word: String) -> Bool { at(text, word) { b, s, _ in BufferScanner.namesAValue(b, start: s) } }
+    func vendor(_ text: String, _ word: String) -> Bool { at(text, word) { b, s, e in BufferScanner.vendorNamesASecret(b, start: s, end: e) } }
+
+    @Test(arguments: [
+        ("pass = \"x\"", "pass "), ("\"password\": \"x\"", "passw"), ("os.getenv(\"DB_PASS\", \"x\")", "_pass"),
+        ("<password>x</password>", "passw"), ("<key>password</key>", "passw"), ("{\\\"password\\\": 1}", "passw"),
+        ("- name: DB_PASSWORD\n  value: x", "_pass"), ("<add key=\"DbPassword\" value=\"x\" />", "Passw"),
+        ("process.env.DB_PASSWORD || \"x\"", "_PASS"), ("password := \"x\"", "passw"), ("PASSWORD ?= x", "PASSW"),
+        ("spring.datasource.password=x", ".pass"), ("password", "passw"),
+    ])
+    func aNameFollowedByItsValueCounts(text: String, word: String) {
+        #expect(namesAValue(text, word), "\(text)")
+    }
+
+    @Test(arguments: [
+        ("// first pass over the data", "pass "), ("we bypass the cache", "pass "), ("cd \"$(pwd)\"", "pwd"),
+        ("throw ERR_R_PASSED_NULL_PARAMETER)", "_PASS"), ("conn.setPassword(value)", "Passw"),
+        ("typedef int pem_password_cb *cb;", "_passw"), ("Enter your password to continue", "passw"),
+    ])
+    func proseAndCallsDoNotCount(text: String, word: String) {
+        #expect(!namesAValue(text, word), "\(text)")
+    }
+
+    @Test func aVendorNameCountsAsPartOfASecretsName() {
+        #expect(vendor("LINEAR_API_KEY=1", "LINEAR"))
+        #expect(vendor("let fileioToken = t", "fileio"))
+        #expect(vendor("lemlist token = '1'", "lemlist"))
+        #expect(vendor("route4me API KEY=1", "route4me"))
+        #expect(vendor("linear:\n  api_key: 1", "linear"))
+        #expect(vendor("# Linear\nLINEAR_KEY=1", "Linear"))
+        #expect(vendor("\"square\": {\"token\": 1}", "square"))
+        #expect(vendor("// finnhub quotes\nconst apiKey = 1;", "finnhub"))
+        #expect(vendor("  # Linear workspace\n  token: 1", "Linear"))
+    }
+
+    @Test func aVendorNameInCodeThatIsNoSecretsDoesNotCount() {
+        #expect(!vendor("let io = NonBlockingFileIO(threadPool: pool)\nlet key = cacheKey(io)", "FileIO"))
+        #expect(!vendor("let area = square(side)\nlet key = cacheKey(area)", "square"))
+        #expect(!vendor("a linear search for the key", "linear"))
+    }
+
+    /// `.properties` separates a name from its value with a blank alone: there a password word always counts,
+    /// and the key is found.
+    @Test func aBlankSeparatedPasswordInAPropertiesFileIsFound() throws {
+        let secret = FakeKeys.alnum(10) + "#" + FakeKeys.alnum(6)
+        let found = try Engine.scan("db.password \(secret)\n", path: "conf/app.properties")
+        #expect(found.map(\.secret).contains(secret), "\(found.map(\.ruleID))")
+        #expect(BufferScanner.blankSeparatedConfig("conf/app.properties"))
+        #expect(!BufferScanner.blankSeparatedConfig("conf.d/app.yaml"))
+    }
+}
+
 /// In a file over 16 KB the named values are read in windows around the gate words: a key in the middle of
 /// a large file is found with its YAML parent, and a key file of the same size with no gate word costs nothing.
 @Suite struct LargeFileWindowTests {
+    /// When only the path names the provider, a large file is read around its secret words: the key under
+    /// `api_key` is found, and a large file with no secret word gives nothing and is not read.
+    @Test func aLargeFileNamedOnlyByItsPathIsReadAroundItsSecretWords() throws {
+        let key = FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyz0123456789"), 20)
+        let filler = (0..<500).map { "  {\"quote\": \"\($0)\", \"currency\": \"usd\"},\n" }.joined()
+        let text = "[\n" + filler + "  {\"api_key\": \"\(key)\"},\n" + filler + "  {}\n]\n"
+        #expect(text.utf8.count > 2 * BufferScanner.wholeBufferLimit)
+        let found = try Engine.scan(text, path: "exports/finnhub/quotes.json").filter { $0.provider == "finnhub" }
+        #expect(found.map(\.secret) == [key], "\(found.map(\.ruleID))")
+        let ends = Array(text.utf8).withUnsafeBytes { BufferScanner.secretWordEnds($0) }
+        #expect(ends.count == 2)  // `api` and `key` of `api_key`
+        let none = Array(("[\n" + filler + "]\n").utf8).withUnsafeBytes { BufferScanner.secretWordEnds($0) }
+        #expect(none.isEmpty)
+    }
+
     @Test func aKeyInTheMiddleOfALargeFileIsFoundUnderItsParent() throws {
         let key = FakeKeys.alnum(32)
         let filler = (0..<600).map { "  setting_\($0): value number \($0) of the service\n" }.joined()
