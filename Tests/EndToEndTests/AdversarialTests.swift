@@ -198,7 +198,7 @@ import TestSupport
     /// `}` or a line separator, and a bad table name in a CRLF file. Each is a syntax error naming the file
     /// and line, exit 2, whether it is the config, a rules file or the ledger.
     @Test(arguments: ["id = [ }\n", "x = 1\r\nid = [\r\n}]\r\n", "id = [ 1, \u{2028} ]\n", "x = 1\r\n[é]\r\n",
-                      "[[keys]]\noviironment = 1013-05-20 0    # s gy\n"])
+                      "[[keys]]\noviironment = 1013-05-20 0    # s gy\n", "[[keys]]\nid = \"a\"\nlast_rotated = 2026-10-1= 6\n"])
     func tomlThatCrashedTheParserIsASyntaxError(text: String) throws {
         try dir.write("clean.txt", "nothing\n")
         try dir.write(".keywarden.toml", text)

@@ -37,7 +37,7 @@ import Testing
     @Test(arguments: [
         ("id = [ }\n", 1), ("x = 1\nid = [ 1, }\n", 2), ("x = [ [ } ] ]", 1), ("x = [\n# c\n}]", 3), ("x = [\r\n}]\r\n", 2),
         ("id = [\u{2028}]", 1), ("id = [ 1,\u{2029} ]", 1), ("id = [\u{85}]", 1), ("a = { b = [ } }", 1),
-        ("a = 1\r\n[é]\r\n", 2), ("[[keys]]\noviironment = 1013-05-20 0    # s gy", 2), ("x = [1_013-05-20 7]", 1), (#"a = """"# + "\n\n" + #"""""# + "\n[é]", 4), ("a = \"x\\\n[é]\n", 2),
+        ("a = 1\r\n[é]\r\n", 2), ("[[keys]]\noviironment = 1013-05-20 0    # s gy", 2), ("x = [1_013-05-20 7]", 1), ("[[keys]]\nlast_rotated = 2026-10-1= 6\n", 2), ("x = 2026-1a-10 7\n", 1), (#"a = """"# + "\n\n" + #"""""# + "\n[é]", 4), ("a = \"x\\\n[é]\n", 2),
     ])
     func anArrayElementThatIsNoValueIsAnErrorNotACrash(text: String, line: Int) {
         #expect(TOMLPrecheck.problem(text)?.line == line, "\(text.debugDescription)")
