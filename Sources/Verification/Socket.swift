@@ -158,13 +158,21 @@ enum Resolver {
         init(hints: addrinfo) { self.hints = hints }
     }
 
-    static func resolve(_ host: String, port: Int, hints: addrinfo,
-                        deadline: Deadline) throws(VerificationError) -> (Int32, UnsafeMutablePointer<addrinfo>?) {
+    /// The name lookup itself: `getaddrinfo`, or in tests a stand-in (a resolver that never answers in time).
+    typealias Lookup = @Sendable (String, Int, addrinfo) -> (Int32, UnsafeMutablePointer<addrinfo>?)
+
+    static let system: Lookup = { host, port, hints in
+        var hints = hints
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        return (rc, list)
+    }
+
+    static func resolve(_ host: String, port: Int, hints: addrinfo, deadline: Deadline,
+                        lookup: @escaping Lookup = system) throws(VerificationError) -> (Int32, UnsafeMutablePointer<addrinfo>?) {
         let pending = Pending(hints: hints)
         let thread = Thread {
-            var hints = pending.hints
-            var list: UnsafeMutablePointer<addrinfo>?
-            let rc = getaddrinfo(host, String(port), &hints, &list)
+            let (rc, list) = lookup(host, port, pending.hints)
             pending.lock.lock()
             if pending.abandoned {
                 if let list { freeaddrinfo(list) }

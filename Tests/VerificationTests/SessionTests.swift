@@ -208,3 +208,32 @@ import Testing
         #expect(server.requests.isEmpty)
     }
 }
+
+/// `getaddrinfo` cannot be interrupted, so it runs on a thread of its own under the verification's deadline:
+/// a resolver that answers only after the deadline (a slow or hostile DNS server) does not hold the scan.
+@Suite struct ResolverDeadlineTests {
+    @Test func aResolverThatAnswersAfterTheDeadlineIsATimeout() {
+        let released = DispatchSemaphore(value: 0)
+        // The stand-in answers "resolved" only once the test lets it, long after the deadline: if `resolve`
+        // waited for the lookup, it would return that answer instead of throwing.
+        let slow: Resolver.Lookup = { _, _, _ in
+            _ = released.wait(timeout: .now() + 30)
+            return (0, nil)
+        }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #expect {
+            _ = try Resolver.resolve("api.example.invalid", port: 443, hints: hints, deadline: Deadline(secondsFromNow: 0.2), lookup: slow)
+        } throws: { error in
+            (error as? VerificationError)?.code == .timeout
+        }
+        released.signal()
+    }
+
+    @Test func aResolverThatAnswersInTimeIsUsed() throws {
+        let quick: Resolver.Lookup = { _, _, _ in (EAI_NONAME, nil) }
+        let (rc, list) = try Resolver.resolve("api.example.invalid", port: 443, hints: addrinfo(), deadline: Deadline(secondsFromNow: 5), lookup: quick)
+        #expect(rc == EAI_NONAME)
+        #expect(list == nil)
+    }
+}
