@@ -94,41 +94,6 @@ public final class BufferScanner {
         path.lowercased().hasSuffix(".properties")
     }
 
-    /// True when a vendor's name at `start..<end` is part of a secret's name: the name holding it holds a secret
-    /// word (`LINEAR_API_KEY`, `fileioToken`) or the word after it does (`lemlist token`); or it names a value
-    /// (``namesAValue``) or sits in a comment, with a secret word near it (a YAML parent `linear:` over
-    /// `api_key:`, `"square": {"token": ...}`, `// finnhub quotes` over `const apiKey = ...`). The name in code
-    /// that is no secret's (`FileIO`, a `square` function near a `key` variable) is not.
-    static func vendorNamesASecret(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
-        func partOfName(_ c: UInt8) -> Bool {
-            (c | 0x20) >= 97 && (c | 0x20) <= 122 || (c >= 48 && c <= 57) || c == 95 || c == 45 || c == 46
-        }
-        var lo = start, hi = end
-        while lo > 0, start - lo < 128, partOfName(buffer[lo - 1]) { lo -= 1 }
-        while hi < buffer.count, hi - end < 128, partOfName(buffer[hi]) { hi += 1 }
-        if secretWords.contains(where: { containsCaseless($0, in: buffer, range: lo..<hi) }) { return true }
-        // A name of several words (`lemlist token = ...`, `Square access token:`): the next word on the line.
-        var next = hi
-        while next < buffer.count, next - hi < 4, buffer[next] == 0x20 || buffer[next] == 0x09 { next += 1 }
-        if next > hi {
-            var stop = next
-            while stop < buffer.count, stop - next < 64, partOfName(buffer[stop]) { stop += 1 }
-            if secretWords.contains(where: { containsCaseless($0, in: buffer, range: next..<stop) }) { return true }
-        }
-        return (namesAValue(buffer, start: lo) || inComment(buffer, at: start)) && secretWordNear(buffer, start: start, end: end)
-    }
-
-    /// True when the line holding `offset` is a comment (`//`, `#`, `/*`, `*`, `--`, `;`, `<!--` first on it):
-    /// the comment over a key that names its provider (`// finnhub quotes` above `const apiKey = ...`).
-    static func inComment(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        var i = offset
-        while i > 0, offset - i < 256, buffer[i - 1] != 0x0A { i -= 1 }
-        while i < offset, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
-        guard i < offset else { return false }
-        let c = buffer[i], d: UInt8 = i + 1 < buffer.count ? buffer[i + 1] : 0
-        return c == 0x23 || c == 0x3B || c == 0x2A || (c == 0x2F && (d == 0x2F || d == 0x2A)) || (c == 0x2D && d == 0x2D) || (c == 0x3C && d == 0x21)
-    }
-
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
     /// lowercase letter before an uppercase one (camelCase).
     static func startsWord(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Bool {
@@ -218,9 +183,12 @@ public final class BufferScanner {
                     // through the named-value layer.
                     if gateNeedsWordStart[gate], !Self.startsWord(buffer, at: end - compiled.gateWords[gate].count) { return }
                     if gateNeedsAssignment[gate], !blankSeparated, !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) { return }
-                    // A vendor's name (semaphore, linear, square, fileio) counts only where it names a secret: the
-                    // named-value rules it gates report values under such names, and the bare word is common.
-                    if gateNeedsSecretWord[gate], !Self.vendorNamesASecret(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
+                    // A vendor's name (semaphore, linear, square, fileio) counts only with a secret word near it:
+                    // the named-value rules it gates report values under such words, and the bare word is common.
+                    // (Not narrower: a key is also given in prose near the name, "is the Makini sandbox up?" /
+                    // "use this client secret: ...", and a vendor's header name sits near the secret it signs.)
+                    if gateNeedsSecretWord[gate], !gateHits[gate],
+                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
                     gateHits[gate] = true
                     anyGate = true
                     if gateEnds.count < 4096 { gateEnds.append(end) }

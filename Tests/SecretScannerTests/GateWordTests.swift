@@ -45,9 +45,8 @@ import Testing
     }
 }
 
-/// The vendor-less rules' gate words (password words, `secret_key`) count only where they name a value, and a
-/// vendor's name only where it is part of a secret's name: prose and code that merely mention them do not send
-/// the file through the named-value layer.
+/// The vendor-less rules' gate words (password words, `secret_key`) count only where they name a value: prose
+/// and code that merely mention them do not send the file through the named-value layer.
 @Suite struct NamedGateShapeTests {
     func at(_ text: String, _ word: String, _ body: (UnsafeRawBufferPointer, Int, Int) -> Bool) -> Bool {
         // (The word is looked up in any case, as the prefilter finds gate words.)
@@ -56,7 +55,6 @@ import Testing
         return bytes.withUnsafeBytes { body($0, start, start + w.count) }
     }
     func namesAValue(_ text: String, _ word: String) -> Bool { at(text, word) { b, s, _ in BufferScanner.namesAValue(b, start: s) } }
-    func vendor(_ text: String, _ word: String) -> Bool { at(text, word) { b, s, e in BufferScanner.vendorNamesASecret(b, start: s, end: e) } }
 
     @Test(arguments: [
         ("pass = \"x\"", "pass "), ("\"password\": \"x\"", "passw"), ("os.getenv(\"DB_PASS\", \"x\")", "_pass"),
@@ -76,24 +74,6 @@ import Testing
     ])
     func proseAndCallsDoNotCount(text: String, word: String) {
         #expect(!namesAValue(text, word), "\(text)")
-    }
-
-    @Test func aVendorNameCountsAsPartOfASecretsName() {
-        #expect(vendor("LINEAR_API_KEY=1", "LINEAR"))
-        #expect(vendor("let fileioToken = t", "fileio"))
-        #expect(vendor("lemlist token = '1'", "lemlist"))
-        #expect(vendor("route4me API KEY=1", "route4me"))
-        #expect(vendor("linear:\n  api_key: 1", "linear"))
-        #expect(vendor("# Linear\nLINEAR_KEY=1", "Linear"))
-        #expect(vendor("\"square\": {\"token\": 1}", "square"))
-        #expect(vendor("// finnhub quotes\nconst apiKey = 1;", "finnhub"))
-        #expect(vendor("  # Linear workspace\n  token: 1", "Linear"))
-    }
-
-    @Test func aVendorNameInCodeThatIsNoSecretsDoesNotCount() {
-        #expect(!vendor("let io = NonBlockingFileIO(threadPool: pool)\nlet key = cacheKey(io)", "FileIO"))
-        #expect(!vendor("let area = square(side)\nlet key = cacheKey(area)", "square"))
-        #expect(!vendor("a linear search for the key", "linear"))
     }
 
     /// `.properties` separates a name from its value with a blank alone: there a password word always counts,
