@@ -84,9 +84,13 @@ public final class BufferScanner {
         // = : > < , ] } | ? \ & and line ends
         case 0x3D, 0x3A, 0x3E, 0x3C, 0x2C, 0x5D, 0x7D, 0x7C, 0x3F, 0x5C, 0x26, 0x0A, 0x0D: return true
         default:
-            return quoted && containsCaseless(Array("value".utf8), in: buffer, range: i..<min(buffer.count, i + 5))
+            return quoted && containsCaseless(valueWord, in: buffer, range: i..<min(buffer.count, i + valueWord.count))
         }
     }
+
+    /// The attribute that follows a quoted name in a key/value pair (`key="DbPassword" value="..."`), made once
+    /// rather than on every gate hit.
+    static let valueWord = Array("value".utf8)
 
     /// True for `.properties` files, where a blank alone may separate a name from its value (`db.password
     /// s3cret`): there every hit of a password word counts.
