@@ -24,6 +24,7 @@ public enum NamedValues {
         let lower = path.lowercased()
         if depth == 0, lower.hasSuffix(".properties") { found += Properties.extract(bytes) }
         if depth == 0, lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { found += Table.extract(bytes, tab: lower.hasSuffix(".tsv")) }
+        if depth == 0, let style = BlankSeparated.style(lowercasedPath: lower) { found += BlankSeparated.extract(bytes, style: style) }
         found += Expansions.extract(bytes)
         var assignments = Assignments(bytes: bytes, depth: depth)
         found += assignments.run()
@@ -42,6 +43,12 @@ public enum NamedValues {
             if seen.insert(key).inserted { out.append(v) }
         }
         return out
+    }
+
+    /// True for a file whose lines may name a value with blanks alone (Dockerfiles, `.conf` and `.cfg` files;
+    /// see `BlankSeparated`); `.properties` files are known to the caller.
+    public static func blankSeparatedStyle(lowercasedPath lower: String) -> Bool {
+        BlankSeparated.style(lowercasedPath: lower) != nil
     }
 
     /// The value with quoting leftovers and an authorization scheme removed.

@@ -1,6 +1,7 @@
 import Credentials
 import Foundation
 public import Hashing
+import NamedValues
 import PatternMatching
 import SecretRules
 
@@ -92,10 +93,12 @@ public final class BufferScanner {
     /// rather than on every gate hit.
     static let valueWord = Array("value".utf8)
 
-    /// True for `.properties` files, where a blank alone may separate a name from its value (`db.password
-    /// s3cret`): there every hit of a password word counts.
+    /// True for the files where a blank alone may separate a name from its value: `.properties` (`db.password
+    /// s3cret`), Dockerfiles (`ENV DB_PASSWORD s3cret`) and `.conf`/`.cfg` files (`requirepass s3cret`): there
+    /// every hit of a password word counts.
     static func blankSeparatedConfig(_ path: String) -> Bool {
-        path.lowercased().hasSuffix(".properties")
+        let lower = path.lowercased()
+        return lower.hasSuffix(".properties") || NamedValues.blankSeparatedStyle(lowercasedPath: lower)
     }
 
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a

@@ -101,6 +101,22 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("makini.client.secret \(v)\n", "makini.client.secret", path: "app.properties")
     }
 
+    /// Dockerfile's older `ENV NAME value` and `.conf` lines of one name and one value are named values; a
+    /// `.conf` directive with several arguments, a comment, and the same lines in other files are not.
+    @Test func blankSeparatedLines() {
+        expectFound("FROM debian:12\nENV MAKINI_CLIENT_SECRET \(v)\n", "MAKINI_CLIENT_SECRET", path: "Dockerfile")
+        expectFound("FROM debian:12\nenv MAKINI_CLIENT_SECRET \"\(v)\"\n", "MAKINI_CLIENT_SECRET", path: "build/app.dockerfile")
+        expectFound("FROM x\n  ENV MAKINI_CLIENT_SECRET \(v) \\\n      OTHER=1\n", "MAKINI_CLIENT_SECRET", path: "Containerfile.prod")
+        expectFound("bind 127.0.0.1\nrequirepass \(v)\n", "requirepass", path: "etc/redis/redis.conf")
+        expectFound("user\tapp\nmakini_secret\t\(v)\n", "makini_secret", path: "vendor.cfg")
+        #expect(!names("makini_secret is \(v)\n", path: "vendor.conf").contains { $0.1 == v })
+        #expect(!names("# requirepass \(v)\n", path: "redis.conf").contains { $0.1 == v })
+        #expect(!names("ENV MAKINI_CLIENT_SECRET \(v)\n", path: "notes.txt").contains { $0.1 == v })
+        #expect(!names("requirepass \(v)\n", path: "redis.yaml").contains { $0.1 == v })
+        // `ENV A=b` stays an assignment, read once, with its own value.
+        #expect(names("ENV MAKINI_CLIENT_SECRET=\(v)\n", path: "Dockerfile").filter { $0.1 == v }.count == 1)
+    }
+
     @Test func markup() {
         expectFound("<config>\n  <makini>\n    <clientSecret>\(v)</clientSecret>\n  </makini>\n</config>", "config.makini.clientSecret")
         expectFound("<dict>\n  <key>MakiniClientSecret</key>\n  <string>\(v)</string>\n</dict>", "dict.MakiniClientSecret")

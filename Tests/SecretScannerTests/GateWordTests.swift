@@ -85,6 +85,22 @@ import Testing
         #expect(BufferScanner.blankSeparatedConfig("conf/app.properties"))
         #expect(!BufferScanner.blankSeparatedConfig("conf.d/app.yaml"))
     }
+
+    /// Dockerfiles (`ENV DB_PASSWORD value`) and `.conf` files (`password<TAB>value`, redis's `requirepass value`)
+    /// name a value with blanks too: the password is found there, and a prose line about a password is not.
+    @Test func blankSeparatedPasswordsInDockerfilesAndConfFilesAreFound() throws {
+        let secret = FakeKeys.alnum(12) + "%" + FakeKeys.alnum(6)
+        for (text, path) in [("FROM debian:12\nENV DB_PASSWORD \(secret)\n", "Dockerfile"),
+                             ("user\tbilling\npassword\t\(secret)\n", "etc/billing/db.conf"),
+                             ("port 6379\nrequirepass \(secret)\n", "redis/redis.conf"),
+                             ("port 6379\nmasterauth \(secret)\n", "redis/replica.conf")] {
+            let found = try Engine.scan(text, path: path)
+            #expect(found.map(\.secret) == [secret], "\(path): \(found.map(\.ruleID))")
+            #expect(BufferScanner.blankSeparatedConfig(path))
+        }
+        #expect(try Engine.scan("# the password must be long\npassword \(secret) or longer\n", path: "etc/db.conf").isEmpty)
+        #expect(try Engine.scan("ENV DB_PASSWORD ${DB_PASSWORD}\n", path: "Dockerfile").isEmpty)
+    }
 }
 
 /// In a file over 16 KB the named values are read in windows around the gate words: a key in the middle of
