@@ -101,6 +101,18 @@ import Testing
         #expect(try Engine.scan("# the password must be long\npassword \(secret) or longer\n", path: "etc/db.conf").isEmpty)
         #expect(try Engine.scan("ENV DB_PASSWORD ${DB_PASSWORD}\n", path: "Dockerfile").isEmpty)
     }
+
+    /// A Dockerfile's `ENV`/`ARG` with a secret-named variable is read like a dotenv line (an image keeps both
+    /// in its history), in either `ENV` form; references and ordinary settings are not findings.
+    @Test func secretNamedDockerfileVariablesAreFound() throws {
+        let token = FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyz0123456789"), 32)
+        for line in ["ENV BILLING_API_TOKEN=\(token)", "ENV BILLING_API_TOKEN \(token)", "ARG NPM_AUTH_TOKEN=\(token)"] {
+            let found = try Engine.scan("FROM node:22\n\(line)\nRUN npm ci\n", path: "services/web/Dockerfile")
+            #expect(found.map(\.secret) == [token], "\(line): \(found.map(\.ruleID))")
+        }
+        let quiet = "FROM node:22\nENV BILLING_API_TOKEN=${BILLING_API_TOKEN}\nENV PATH=/usr/local/lib/node_modules/bin\nARG TOKEN_URL=https://auth.internal/token\n"
+        #expect(try Engine.scan(quiet, path: "Dockerfile").isEmpty)
+    }
 }
 
 /// In a file over 16 KB the named values are read in windows around the gate words: a key in the middle of
