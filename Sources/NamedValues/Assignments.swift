@@ -46,6 +46,12 @@ struct Assignments {
     static let defaultNames: Set<String> = ["default", "value", "default_value", "initial", "val"]
     /// Type words that can sit between a declaration's name and its `=` (Go, C).
     static let typeWords: Set<String> = ["string", "String", "str", "&str", "char", "int", "bool", "var", "const", "let", "auto", "NSString", "std::string"]
+    /// Operators that join string literals into one value (`"a" + "b"`, `"a" . "b"`, `"a" \` newline `"b"`).
+    static let joiningOperators: Set<String> = ["+", ".", "..", "\\", "&", "_", "<<", "||"]
+    /// Words that open a control block, not a labelled one (`if x {`).
+    static let controlWords: Set<String> = ["if", "for", "while", "switch", "else", "elif", "catch", "try", "do", "guard", "when", "match", "unless", "foreach"]
+    /// Words that open a Python-style definition block (`class X:`, `def f():`).
+    static let definitionWords: Set<String> = ["class", "def", "func", "struct", "object", "async"]
     /// Words that are not labels of a block.
     static let blockStopwords: Set<String> = [
         "resource", "data", "module", "provider", "variable", "output", "locals", "class", "struct", "object", "interface",
@@ -75,10 +81,11 @@ struct Assignments {
         let comment = first.kind == .op && (first.text == "#" || first.text == "//" || first.text == ";" || first.text == "/" || first.text == "*" || first.text == "!")
             || first.kind == .word && first.text.hasPrefix("--") == false && first.text == "REM"
         // An INI/TOML section: `[name]` or `[[name]]` alone on its line.
-        let texts = r.map { tokens[$0] }
-        if texts.count == 3 || texts.count == 5, texts.first?.isOp("[") == true, texts.last?.isOp("]") == true {
-            let inner = texts.count == 3 ? texts[1] : texts[2]
-            if inner.kind == .word || inner.kind == .string, texts.count == 3 || (texts[1].isOp("[") && texts[3].isOp("]")) {
+        // (Read in place: copying the line's tokens cost an array per line of every file.)
+        let n = r.count, at = r.lowerBound
+        if n == 3 || n == 5, tokens[at].isOp("["), tokens[r.upperBound - 1].isOp("]") {
+            let inner = n == 3 ? tokens[at + 1] : tokens[at + 2]
+            if inner.kind == .word || inner.kind == .string, n == 3 || (tokens[at + 1].isOp("[") && tokens[at + 3].isOp("]")) {
                 section = inner.text.split(separator: ".").map(String.init)
                 stack.removeAll()
                 braceDepth = 0
@@ -122,7 +129,7 @@ struct Assignments {
         if let f = words.first, tokens[f].isOp("-") { words = (f + 1)..<last }
         guard let f = words.first else { return nil }
         let head = tokens[f]
-        if head.kind == .word, ["class", "def", "func", "struct", "object", "async"].contains(head.text) {
+        if head.kind == .word, Self.definitionWords.contains(head.text) {
             var k = f + 1
             while k < last, tokens[k].kind == .word, ["def", "func"].contains(tokens[k].text) { k += 1 }
             return k < last && tokens[k].kind == .word ? [tokens[k].text] : nil
@@ -141,7 +148,7 @@ struct Assignments {
             return []
         }
         guard tokens[k].text == "{", before.isNameLike || before.isOp(")") else { return [] }
-        if ["if", "for", "while", "switch", "else", "elif", "catch", "try", "do", "guard", "when", "match", "unless", "foreach"].contains(tokens[lineStart].text) || tokens[lineStart].isOp("}") {
+        if Self.controlWords.contains(tokens[lineStart].text) || tokens[lineStart].isOp("}") {
             return []
         }
         var labels = [String]()
@@ -187,7 +194,7 @@ struct Assignments {
             while j < tokens.count, pieces.count < 32 {
                 let u = tokens[j]
                 if u.kind == .newline { newlines += 1; if newlines > 1 { break }; j += 1; continue }
-                if u.kind == .op, ["+", ".", "..", "\\", "&", "_", "<<", "||"].contains(u.text) {
+                if u.kind == .op, Self.joiningOperators.contains(u.text) {
                     if u.text == "||" && tokens[j - 1].kind != .string { break }
                     j += 1; continue
                 }

@@ -128,6 +128,19 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
     }
 }
 
+/// What cleaning leaves of a raw value: blanks, a trailing `;`/`,`/CR and one pair of matching quotes go, then an
+/// authorization scheme; anything else is kept as written, non-ASCII text included.
+@Suite struct Cleaning {
+    @Test(arguments: [
+        ("  \"\(v)\";  ", v), ("'\(v)',", v), ("\t\(v)\r", v), ("Bearer \(v)", v), ("\"token  \(v)\"", v),
+        ("Bot \(v)", v), ("\"\(v)'", "\"\(v)'"), ("\"\"", ""), ("\"", "\""), ("é\(v)ü", "é\(v)ü"),
+        ("\"é\(v)\"", "é\(v)"), ("\(v) ;", v), ("Bearer", "Bearer"), ("", ""),
+    ])
+    func clean(raw: String, expected: String) {
+        #expect(NamedValues.clean(raw) == expected, "\(raw)")
+    }
+}
+
 @Suite struct ValuesInValues {
     @Test func nested() {
         expectFound("log: \"{\\\"makini\\\": {\\\"client_secret\\\": \\\"\(v)\\\"}}\"", "log.makini.client_secret")
