@@ -24,8 +24,10 @@ for t in "${targets[@]}"; do
   log=".build-fuzz/$t.log"
   # No leak detection: TOMLKit leaks its table when toml++ throws on a syntax error, and in its `keys`
   # getter (found by these targets; bounded per file in a short-lived process). Crashes, aborts and
-  # memory errors still fail the run.
-  if ! ASAN_OPTIONS=detect_leaks=0 ".build-fuzz/debug/$t" -max_total_time="$seconds" -detect_leaks=0 -artifact_prefix=".build-fuzz/crashes/$t/" -print_final_stats=1 \
+  # memory errors still fail the run. Because those leaks add up over one long fuzzing process, the
+  # memory limit is raised from libFuzzer's 2 GB (a run of FuzzLedger stopped there after 635 s);
+  # KEYWARDEN_FUZZ_RSS_MB overrides it.
+  if ! ASAN_OPTIONS=detect_leaks=0 ".build-fuzz/debug/$t" -max_total_time="$seconds" -detect_leaks=0 -rss_limit_mb="${KEYWARDEN_FUZZ_RSS_MB:-12288}" -artifact_prefix=".build-fuzz/crashes/$t/" -print_final_stats=1 \
        "$work" "Fuzz/corpus/$t" >"$log" 2>&1; then
     status=1
     echo "fuzz: $t: CRASH (input in .build-fuzz/crashes/$t/, log $log)" >&2
