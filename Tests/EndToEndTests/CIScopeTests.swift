@@ -57,6 +57,32 @@ import TestSupport
         #expect(local.stdout.contains("fix: remove the value"))
     }
 
+    /// A CI job on a repository that has not committed `.keywarden-salt` writes none into the checkout and
+    /// reports the same fingerprints in every run; once the salt a local scan made is there, CI uses it and its
+    /// fingerprints are the local ones.
+    @Test func ciFingerprintsAreStableWithoutACommittedSalt() throws {
+        let f = try fixture()
+        let env = ["GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "workflow_dispatch"]
+        func fingerprints(_ run: ProcessResult) throws -> [String] {
+            let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            return ((object?["findings"] as? [[String: Any]]) ?? []).compactMap { $0["fingerprint"] as? String }.sorted()
+        }
+        let first = try scan(f, env), second = try scan(f, env)
+        #expect(first.status == 1 && second.status == 1, "\(first.stderr)")
+        #expect(try fingerprints(first).count == 2)
+        #expect(try fingerprints(first) == fingerprints(second))
+        #expect(first.stderr.contains("no .keywarden-salt in the repository"))
+        #expect(!FileManager.default.fileExists(atPath: f.dir.path(".keywarden-salt")))
+        // A local scan creates the salt; CI then uses it, and reports the local fingerprints.
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path
+        let local = try Run.keywarden(["scan", "--format", "json"], in: f.dir.path(), environment: ["KEYWARDEN_CACHE_DIR": cache])
+        #expect(FileManager.default.fileExists(atPath: f.dir.path(".keywarden-salt")))
+        let salted = try scan(f, env)
+        #expect(!salted.stderr.contains("no .keywarden-salt"))
+        #expect(try fingerprints(salted) == fingerprints(local))
+        #expect(try fingerprints(salted) != fingerprints(first))
+    }
+
     @Test func aMissingOrUnreadableGitHubEventFileIsAnError() throws {
         let f = try fixture()
         try f.dir.write("../bad-\(f.head).json", "not json")

@@ -123,7 +123,14 @@ extension Keywarden {
             options.archives.depth = noArchives ? 0 : archiveDepth
             options.archives.totalBytes = ByteSize.parse(maxArchiveSize) ?? options.archives.totalBytes
             options.threads = threads
-            let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(), options: options)
+            // In CI a missing salt is not made: a new random one in every job would change every fingerprint
+            // (and each code-scanning alert) from run to run, and the checkout is not the place to write.
+            let ciWithoutSalt = git.ci && access(context.saltFile, F_OK) != 0
+            if ciWithoutSalt {
+                Terminal.warn("keywarden: note: --ci: no \(FingerprintSalt.fileName) in the repository: fingerprints use no repository salt "
+                              + "(the same in every run) and none is created here; commit the one a local scan creates to salt them")
+            }
+            let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(create: !ciWithoutSalt), options: options)
 
             request.options = options
             request.followSymlinks = followSymlinks
