@@ -85,6 +85,10 @@ public final class CompiledRules: Sendable {
         self.namedRules = named
         self.gateWords = gateWords.map { Array($0.utf8) }
         self.ruleGates = ruleGates
+        var gateRules = [[Int]](repeating: [], count: gateWords.count)
+        for r in named { for g in ruleGates[r] ?? [] where gateRules[g].last != r { gateRules[g].append(r) } }
+        self.gateRules = gateRules
+        self.ungatedNamedRules = named.filter { ruleGates[$0] == nil }
         self.providerTokens = Self.providerTokens(ruleSet.rules)
         self.rules = compiled
         self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].named == nil && compiled[$0].path != nil }
@@ -106,6 +110,11 @@ public final class CompiledRules: Sendable {
     let gateWords: [[UInt8]]
     /// For each named-value rule with keywords, the indices of its words in `gateWords`.
     let ruleGates: [Int: [Int]]
+    /// For each gate word, the named-value rules it gates (ascending): a file's applicable rules come from the
+    /// words it holds, not from a lookup per named rule per file.
+    let gateRules: [[Int]]
+    /// The named-value rules without keywords (they apply wherever their path does).
+    let ungatedNamedRules: [Int]
     /// Words of every provider's name (`stripe`, `maintainx`): a value whose key path names another
     /// provider is never attributed to a vendor only because that vendor is mentioned nearby.
     let providerTokens: Set<String>

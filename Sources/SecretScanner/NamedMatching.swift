@@ -23,16 +23,12 @@ extension BufferScanner {
                 if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath[gate] = true }
             }
         }
+        // The rules of the gate words present (a file holds few), then those without keywords, in rule order.
+        var candidates = compiled.ungatedNamedRules
+        for g in inPath.indices where (anyGate && gateHits[g]) || inPath[g] { candidates += compiled.gateRules[g] }
+        if candidates.count > compiled.ungatedNamedRules.count { candidates.sort() }
         var applicable = [Int]()
-        for r in compiled.namedRules {
-            guard let gates = compiled.ruleGates[r] else {
-                if ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
-                continue
-            }
-            if gates.contains(where: { (anyGate && gateHits[$0]) || inPath[$0] }), ruleApplies(compiled.rules[r], to: input.path) {
-                applicable.append(r)
-            }
-        }
+        for r in candidates where applicable.last != r && ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
         guard !applicable.isEmpty else { return }
         let lowerPath = input.path.lowercased()
         // Rules for any vendor (passwords, framework secrets) gate on common words ("password" is in much code):
