@@ -24,17 +24,41 @@ public enum Placeholder {
         if lower.utf8.count > 100 {
             // Key blocks and long tokens: their encodings hold zero runs (`AAAAAAAA`) and chance words, so
             // only structural markers count.
-            return longFragments.contains { ByteSearch.contains(lower, $0) } || Set(lower.utf8).count <= 3
+            return longFragments.contains { ByteSearch.contains(lower, $0) } || distinctBytes(Array(lower.utf8), atMost: 3)
         }
         if fragments.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
         // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
         if ByteSearch.contains(secret, "xxxxx") || ByteSearch.contains(secret, "XXXXX") { return true }
         if lower.hasPrefix("$") { return true }
-        let segments = lower.split { !($0.isLetter || $0.isNumber) }
-        if segments.count > 1, segments.contains(where: { words.contains(String($0)) }) { return true }
         let bytes = Array(lower.utf8)
-        if bytes.count >= 8, Set(bytes).count <= 3 { return true }
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (nearly every value): split on bytes, without Unicode's letter and number tables.
+            let segments = bytes.split { !(($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57)) }
+            if segments.count > 1, segments.contains(where: { words.contains(String(decoding: $0, as: UTF8.self)) }) { return true }
+        } else {
+            let segments = lower.split { !($0.isLetter || $0.isNumber) }
+            if segments.count > 1, segments.contains(where: { words.contains(String($0)) }) { return true }
+        }
+        if bytes.count >= 8, distinctBytes(bytes, atMost: 3) { return true }
         return hasLongSequence(bytes)
+    }
+
+    /// True when `bytes` holds at most `limit` distinct byte values.
+    static func distinctBytes(_ bytes: [UInt8], atMost limit: Int) -> Bool {
+        var seen = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var count = 0
+        for b in bytes {
+            let bit = UInt64(1) << UInt64(b & 63)
+            let fresh: Bool
+            switch b >> 6 {
+            case 0: fresh = seen.0 & bit == 0; seen.0 |= bit
+            case 1: fresh = seen.1 & bit == 0; seen.1 |= bit
+            case 2: fresh = seen.2 & bit == 0; seen.2 |= bit
+            default: fresh = seen.3 & bit == 0; seen.3 |= bit
+            }
+            if fresh { count += 1; if count > limit { return false } }
+        }
+        return true
     }
 
     /// True when the value contains a run of 8 or more consecutive ascending or descending characters

@@ -1,4 +1,4 @@
-import Credentials
+@testable import Credentials
 import Testing
 import TestSupport
 
@@ -50,5 +50,29 @@ import TestSupport
         #expect(Password.decodeWinSCP(stored, user: "deploy", host: "ftp.corp") == pw)
         #expect(Password.decodeWinSCP(stored, user: "other", host: "ftp.corp") == nil)
         #expect(Password.decodeWinSCP("ZZ", user: "", host: "") == nil)
+    }
+}
+
+/// Placeholders by segment and by alphabet: a marker word between separators (ASCII or not), values of three
+/// byte values or fewer; random values of the same length are not.
+@Suite struct PlaceholderShapeTests {
+    @Test func markerWordsAndTinyAlphabetsArePlaceholders() {
+        for value in ["mx-prod-key-here", "YOUR_API_TOKEN", "insert.token.now", "clé-your-valeur", "ab" + "ababab" + "abab",
+                      String(repeating: "0a", count: 60), "é-fake-ü"] {
+            #expect(Placeholder.isPlaceholder(value), "\(value)")
+        }
+        for _ in 0..<20 {
+            let value = FakeKeys.alnum(12) + "-" + FakeKeys.alnum(12)
+            #expect(!Placeholder.isPlaceholder(value), "\(value)")
+        }
+        #expect(!Placeholder.isPlaceholder("héllo-wörld-" + FakeKeys.alnum(16)))
+    }
+
+    @Test func distinctBytesCountsEachByteValueOnce() {
+        #expect(Placeholder.distinctBytes(Array("aabbcc".utf8), atMost: 3))
+        #expect(!Placeholder.distinctBytes(Array("aabbccd".utf8), atMost: 3))
+        #expect(Placeholder.distinctBytes([0, 64, 128, 192, 0, 64], atMost: 4))
+        #expect(!Placeholder.distinctBytes([0, 64, 128, 192, 255], atMost: 4))
+        #expect(Placeholder.distinctBytes([], atMost: 0))
     }
 }
