@@ -15,11 +15,16 @@ public enum UTF16Text {
         let n = min(buffer.count, 8000) & ~1
         guard n >= 16 else { return nil }
         var evenZeros = 0, oddZeros = 0
+        let pairs = n / 2
+        // Either order allows at most a tenth of its zero side to be non-zero: once both sides have more, the
+        // answer is no (ordinary text gets there within its first few hundred bytes).
+        let allowed = pairs / 10
         for i in stride(from: 0, to: n, by: 2) {
             if buffer[i] == 0 { evenZeros += 1 }
             if buffer[i + 1] == 0 { oddZeros += 1 }
+            let seen = i / 2 + 1
+            if seen - evenZeros > allowed, seen - oddZeros > allowed { return nil }
         }
-        let pairs = n / 2
         if oddZeros * 10 >= pairs * 9, evenZeros * 10 <= pairs { return .little }
         if evenZeros * 10 >= pairs * 9, oddZeros * 10 <= pairs { return .big }
         return nil
