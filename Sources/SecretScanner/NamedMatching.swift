@@ -45,6 +45,10 @@ extension BufferScanner {
         }
         var out = [Finding]()
         for v in values where v.derived && v.value.utf8.count >= 16 {
+            // An inline allow on the line where the value is written covers what is found inside it (the
+            // unescaped text has no comment of its own); a pair half is kept, marked, as on any line.
+            let writtenOn = lines.lineBounds(containing: v.range.lowerBound, upTo: v.range.upperBound)
+            let allowedThere = Filters.hasInlineAllow(String(decoding: UnsafeRawBufferPointer(rebasing: buffer[writtenOn]), as: UTF8.self))
             var inner = [Finding]()
             var failure: ScanError?
             Array(v.value.utf8).withUnsafeBytes { raw in
@@ -55,6 +59,10 @@ extension BufferScanner {
             }
             if let failure { throw failure }
             for var f in inner {
+                if allowedThere {
+                    guard compiled.rules.contains(where: { $0.rule.id == f.ruleID && $0.rule.pair != nil }) else { continue }
+                    f.inlineAllowed = true
+                }
                 place(&f, at: v.range, lines: &lines)
                 if !v.name.isEmpty { f.extra["name"] = v.keyPath }
                 if keep(f, input) { out.append(f) }

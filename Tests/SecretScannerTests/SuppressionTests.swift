@@ -12,6 +12,17 @@ import TestSupport
         #expect(try Engine.scan("MAINTAINX_API_KEY=\(key)\n").count == 1)
     }
 
+    /// What is found inside a value that had to be reassembled (here joined literals) is allowed by the marker on
+    /// the line where the value is written, as a value found whole is: the joined text has no comment of its own.
+    @Test func inlineMarkerAllowsWhatIsFoundInsideAJoinedValue() throws {
+        let token = FakeKeys.githubToken()
+        let half = token.index(token.startIndex, offsetBy: 12)
+        let joined = "let dbPassword = \"\(token[..<half])\" + \"\(token[half...])\""
+        #expect(try !Engine.scan(joined + "\n", path: "Sources/App/Client.swift").isEmpty)
+        #expect(try Engine.scan(joined + "  // keywarden:allow\n", path: "Sources/App/Client.swift").isEmpty)
+        #expect(try Engine.scan(joined + "  // gitleaks:allow\n", path: "Sources/App/Client.swift").isEmpty)
+    }
+
     @Test func ignoreFileMatchesTheValueWhereverItMoves() throws {
         let dir = try TemporaryDirectory()
         let key = FakeKeys.alnum(40)
