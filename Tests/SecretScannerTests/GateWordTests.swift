@@ -102,6 +102,21 @@ import Testing
         #expect(try Engine.scan("ENV DB_PASSWORD ${DB_PASSWORD}\n", path: "Dockerfile").isEmpty)
     }
 
+    /// In YAML, INI and `.conf` files an unquoted value under a secret-looking name is read as in a dotenv file;
+    /// references, URLs, resource names and dummies are not findings.
+    @Test func unquotedSecretsInConfigurationFilesAreFound() throws {
+        let token = FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), 36)
+        for (text, path) in [("service:\n  billing_api_token: \(token)\n", "deploy/values.yaml"),
+                             ("[billing]\nclient_secret = \(token)\n", "conf/billing.ini"),
+                             ("upstream_auth_token: \(token)\n", "etc/proxy.yml")] {
+            let found = try Engine.scan(text, path: path)
+            #expect(found.map(\.secret) == [token], "\(path): \(found.map(\.ruleID))")
+        }
+        let quiet = "auth:\n  secretName: tls-cert-production\n  token_url: https://auth.internal/oauth/token\n"
+            + "  api_key: ${{ secrets.BILLING_API_KEY }}\n  client_secret: your-client-secret-here\n"
+        #expect(try Engine.scan(quiet, path: ".github/workflows/deploy.yaml").isEmpty)
+    }
+
     /// A Dockerfile's `ENV`/`ARG` with a secret-named variable is read like a dotenv line (an image keeps both
     /// in its history), in either `ENV` form; references and ordinary settings are not findings.
     @Test func secretNamedDockerfileVariablesAreFound() throws {
