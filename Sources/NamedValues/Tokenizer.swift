@@ -50,6 +50,16 @@ struct Tokenizer {
                 continue
             }
             if Self.isSpace(c) { i += 1; continue }
+            // A Markdown code fence (```sh) is no string: what it encloses is read line by line, as written
+            // (read as one backtick string, its `\` line continuations were joined and a blank after `secret=`
+            // lost, so the next line's text became the value).
+            if c == 96, i + 2 < n, bytes[i + 1] == 96, bytes[i + 2] == 96 {
+                var k = i + 3
+                while k < n, bytes[k] == 96 { k += 1 }
+                add(.op, i..<k, String(decoding: bytes[i..<k], as: UTF8.self))
+                i = k
+                continue
+            }
             if c == 34 || c == 39 || c == 96 {
                 if let (content, text, escaped, end, newlines, lastStart) = readString(at: i) {
                     // A prefix glued to the quote (Python r/b/f/u, C# @ and $) is not a word of its own.
