@@ -52,8 +52,9 @@ public final class BufferScanner {
     static let secretWords: [[UInt8]] = ["key", "token", "secret", "pass", "pwd", "auth", "cred", "api", "bearer"]
         .map { Array($0.utf8) }
     /// How far before and after a vendor's word a secret word is looked for (a YAML parent and its child, the
-    /// comment above an assignment, `vendorApiKey`).
-    static let secretWordReach = 160
+    /// comment above an assignment, `vendorApiKey`, a chat export's message a few messages on: at 160 bytes
+    /// the context matrix missed such keys on some seeds).
+    static let secretWordReach = 512
 
     /// True when one of ``secretWords`` occurs (any case) within ``secretWordReach`` bytes of `start..<end`.
     static func secretWordNear(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {

@@ -40,7 +40,7 @@ import Testing
         #expect(near("# Linear\nLINEAR_KEY=1", "Linear"))
         #expect(near("linearSecret = 1", "linear"))
         #expect(!near("let semaphore = DispatchSemaphore(value: 0)\nsemaphore.wait()", "semaphore"))
-        let far = "linear interpolation" + String(repeating: " ", count: 200) + "api_key = 1"
+        let far = "linear interpolation" + String(repeating: " ", count: BufferScanner.secretWordReach + 40) + "api_key = 1"
         #expect(!near(far, "linear"))
     }
 }
@@ -115,6 +115,24 @@ import Testing
         let quiet = "auth:\n  secretName: tls-cert-production\n  token_url: https://auth.internal/oauth/token\n"
             + "  api_key: ${{ secrets.BILLING_API_KEY }}\n  client_secret: your-client-secret-here\n"
         #expect(try Engine.scan(quiet, path: ".github/workflows/deploy.yaml").isEmpty)
+    }
+
+    /// A chat export names the vendor in one message and gives the secret two messages later, some 300 bytes on:
+    /// the vendor's word still opens the named-value rules (it counted only with a secret word within 160
+    /// bytes, and such a key was missed).
+    @Test func aVendorNamedAFewMessagesBeforeTheSecretStillCounts() throws {
+        let secret = FakeKeys.alnum(32)
+        let message = { (user: String, text: String, ts: String) in
+            "    {\n        \"type\": \"message\",\n        \"user\": \"\(user)\",\n        \"text\": \"\(text)\",\n        \"ts\": \"\(ts)\"\n    }"
+        }
+        let text = "[\n" + [message("U02ABCD", "is the MaintainX sandbox still up?", "1712131200.000100"),
+                             message("U05LMNO", "checking the status page", "1712131230.000150"),
+                             message("U07WXYZ", "yes, use this webhook signing secret for now: \(secret)", "1712131260.000200")]
+            .joined(separator: ",\n") + "\n]\n"
+        let vendorAt = try #require(text.range(of: "MaintainX")), secretAt = try #require(text.range(of: "secret for now"))
+        #expect(text.utf8.distance(from: vendorAt.upperBound, to: secretAt.lowerBound) > 200)
+        let found = try Engine.scan(text, path: "exports/slack/integrations/2026-04-03.json")
+        #expect(found.map(\.secret) == [secret], "\(found.map(\.ruleID))")
     }
 
     /// A Dockerfile's `ENV`/`ARG` with a secret-named variable is read like a dotenv line (an image keeps both
