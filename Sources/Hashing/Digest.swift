@@ -78,40 +78,40 @@ public enum Digest {
         context = outer
         ok = ok && SHA256_Update(&context, u, sha256Length) == 1 && SHA256_Final(&u, &context) == 1
         precondition(ok, "PBKDF2-HMAC-SHA256 failed")
-        var out = u
-        guard iterations > 1 else { return out }
+        guard iterations > 1 else { return u }
         // Each later U is HMAC(password, previous U): a 32-byte message after the 64-byte key block, so each
         // hash is one compression of U padded to a block (0x80, zeros, the length 96 bytes = 768 bits).
         var block = [UInt8](repeating: 0, count: blockSize)
         block.replaceSubrange(0..<sha256Length, with: u)
         block[sha256Length] = 0x80
         block[blockSize - 2] = 0x03
-        block.withUnsafeMutableBufferPointer { b in
-            out.withUnsafeMutableBufferPointer { t in
+        // The running XOR of the Us, kept as four 64-bit lanes of raw memory (XOR is bytewise: order does not matter).
+        var sum = u.withUnsafeBytes { raw in (0..<4).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) } }
+        block.withUnsafeMutableBytes { b in
+            let bytes = b.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let raw = b.baseAddress!
+            sum.withUnsafeMutableBufferPointer { t in
                 for _ in 1..<iterations {
                     context = inner
-                    SHA256_Transform(&context, b.baseAddress)
-                    storeState(context, into: b)
+                    SHA256_Transform(&context, bytes)
+                    storeState(&context, into: raw)
                     context = outer
-                    SHA256_Transform(&context, b.baseAddress)
-                    storeState(context, into: b)
-                    for i in 0..<sha256Length { t[i] ^= b[i] }
+                    SHA256_Transform(&context, bytes)
+                    storeState(&context, into: raw)
+                    for i in 0..<4 { t[i] ^= raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
                 }
             }
         }
-        return out
+        return sum.withUnsafeBytes { Array($0) }
     }
 
     /// Writes the eight state words of `context` big-endian into the first 32 bytes of `block` (what
     /// `SHA256_Final` would output once the padding block is compressed).
-    private static func storeState(_ context: SHA256_CTX, into block: UnsafeMutableBufferPointer<UInt8>) {
-        withUnsafeBytes(of: context.h) { raw in
+    @inline(__always)
+    private static func storeState(_ context: inout SHA256_CTX, into block: UnsafeMutableRawPointer) {
+        withUnsafeBytes(of: &context.h) { h in
             for i in 0..<8 {
-                let word = raw.load(fromByteOffset: i * 4, as: UInt32.self)
-                block[i * 4] = UInt8(truncatingIfNeeded: word >> 24)
-                block[i * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
-                block[i * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
-                block[i * 4 + 3] = UInt8(truncatingIfNeeded: word)
+                block.storeBytes(of: h.load(fromByteOffset: i * 4, as: UInt32.self).bigEndian, toByteOffset: i * 4, as: UInt32.self)
             }
         }
     }
