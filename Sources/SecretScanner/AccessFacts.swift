@@ -1,3 +1,4 @@
+import Credentials
 import PatternMatching
 
 /// What a credential gives access to, as the file says it: the host, user, database and port named by a
@@ -11,28 +12,45 @@ enum AccessFacts {
     /// `pattern` with its named groups made plain (`(?<host>` → `(`), for the prefilter, which numbers but
     /// does not need names. Look-behinds (`(?<=`, `(?<!`) stay.
     static func unnamed(_ pattern: String) -> String {
-        guard pattern.contains("(?<") || pattern.contains("(?P<") else { return pattern }
-        var out = ""
-        var rest = Substring(pattern)
-        while let r = rest.range(of: "(?") {
-            out += rest[..<r.lowerBound]
-            var after = rest[r.upperBound...]
-            if after.hasPrefix("P<") { after = after.dropFirst() }
-            if after.hasPrefix("<"), let close = after.firstIndex(of: ">"),
-               let first = after.dropFirst().first, first.isLetter || first == "_" {
-                out += "("
-                rest = after[after.index(after: close)...]
+        // Over bytes: Foundation's string search over every rule's pattern (most have a look-behind, so most
+        // took the loop) cost a one-file scan about 2 ms of start-up.
+        let b = Array(pattern.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(b.count)
+        var i = 0
+        var changed = false
+        while i < b.count {
+            guard b[i] == 0x28, i + 1 < b.count, b[i + 1] == 0x3F else {   // "(?"
+                out.append(b[i]); i += 1
+                continue
+            }
+            var after = i + 2
+            if after + 1 < b.count, b[after] == 0x50, b[after + 1] == 0x3C { after += 1 }   // "P<": the P goes
+            if after < b.count, b[after] == 0x3C, let close = b[(after + 1)...].firstIndex(of: 0x3E),
+               after + 1 < b.count, Self.startsName(b, at: after + 1) {
+                out.append(0x28)
+                i = close + 1
+                changed = true
             } else {
-                out += "(?"
-                rest = after
+                out += [0x28, 0x3F]
+                changed = changed || after != i + 2
+                i = after
             }
         }
-        return out + rest
+        return changed ? String(decoding: out, as: UTF8.self) : pattern
+    }
+
+    /// Whether the character at byte `at` of `b` may start a group name: a letter or `_`.
+    private static func startsName(_ b: [UInt8], at: Int) -> Bool {
+        let c = b[at]
+        if c < 0x80 { return (65...90).contains(c) || (97...122).contains(c) || c == 0x5F }
+        guard let first = String(decoding: b[at...], as: UTF8.self).first else { return false }
+        return first.isLetter
     }
 
     /// The facts named groups of `m` captured.
     static func groups(of regex: CompiledRegex, match m: RegexMatch, buffer: UnsafeRawBufferPointer) -> [String: String] {
-        guard regex.pattern.contains("(?<") || regex.pattern.contains("(?P<") else { return [:] }
+        guard ByteSearch.contains(regex.pattern, "(?<") || ByteSearch.contains(regex.pattern, "(?P<") else { return [:] }
         var out = [String: String]()
         for name in names {
             guard let g = regex.groupNumber(named: name), g - 1 < m.groups.count, let r = m.groups[g - 1], !r.isEmpty else { continue }

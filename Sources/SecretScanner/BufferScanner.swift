@@ -452,7 +452,6 @@ extension CompiledRule {
     /// True when the pattern can match across a line break (then its confirming window reaches further back).
     var mayCrossLines: Bool {
         guard let r = rule.regex else { return false }
-        return r.contains("\\n") || r.contains("\\s") || r.contains("(?s") || r.contains("\\r") || r.contains("[^")
-            || r.contains("\\S") || r.contains("\\W") || r.contains("\\D")
+        return ["\\n", "\\s", "(?s", "\\r", "[^", "\\S", "\\W", "\\D"].contains { ByteSearch.contains(r, $0) }
     }
 }

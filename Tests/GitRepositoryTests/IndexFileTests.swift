@@ -108,3 +108,21 @@ extension IndexFileTests {
         #expect(PackOrder(objectsDirectory: intact).notes.isEmpty)
     }
 }
+
+/// The paths `IndexFile` reads are git's own, whether they point into the file (versions 2 and 3) or were
+/// rebuilt from version 4's prefix compression.
+@Suite struct IndexFilePathTests {
+    @Test(arguments: ["2", "3", "4"])
+    func pathsAreGitsInEveryVersion(_ version: String) throws {
+        let f = try Fixture()
+        let names = ["a.txt", "dir/b.txt", "dir/bb.txt", "dir/sub/c.txt", "dir2/" + String(repeating: "long", count: 30) + ".txt",
+                     "z.txt"]
+        for name in names { try f.write(name, "x\n") }
+        try f.git("add", ".")
+        try f.git("update-index", "--index-version", version)
+        let index = try #require(IndexFile(contentsOf: f.directory.path(".git/index")))
+        #expect(index.entries.map { String(decoding: index.path($0), as: UTF8.self) } == names)
+        let listed = try f.git("ls-files", "-s").split(separator: "\n").map { $0.split(separator: " ")[1] }
+        #expect(index.entries.map { $0.id.description } == listed.map(String.init))
+    }
+}

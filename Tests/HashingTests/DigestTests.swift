@@ -1,4 +1,4 @@
-import Hashing
+@testable import Hashing
 import Testing
 
 @Suite struct DigestTests {
@@ -42,6 +42,26 @@ import Testing
                 == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
         #expect(Hex.encode(Digest.pbkdf2SHA256(password: Array("Password".utf8), salt: Array("NaCl".utf8), iterations: 80000))
                 == "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56")
+    }
+
+    /// keywarden's own rounds (on the SHA-256 block function) give OpenSSL's `PKCS5_PBKDF2_HMAC` output for
+    /// passwords shorter than, as long as, and longer than the 64-byte HMAC block (hashed first), salts that
+    /// end in either half of a block, and one, two and many rounds.
+    @Test func pbkdf2MatchesOpenSSLsOwn() {
+        for passwordLength in [0, 1, 31, 32, 55, 56, 63, 64, 65, 200] {
+            for saltLength in [0, 1, 51, 52, 55, 56, 57, 64, 121] {
+                for iterations in [1, 2, 3, 257] {
+                    let password = (0..<passwordLength).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+                    let salt = (0..<saltLength).map { UInt8(truncatingIfNeeded: $0 &* 91 &+ 5) }
+                    #expect(Digest.pbkdf2SHA256(password: password, salt: salt, iterations: iterations)
+                            == Digest.opensslPBKDF2SHA256(password: password, salt: salt, iterations: iterations),
+                            "password \(passwordLength) bytes, salt \(saltLength) bytes, \(iterations) rounds")
+                }
+            }
+        }
+        let secret = Array("not-a-real-secret-0123456789".utf8), salt = [UInt8](repeating: 0x5A, count: 57)
+        #expect(Digest.pbkdf2SHA256(password: secret, salt: salt, iterations: 10_000)
+                == Digest.opensslPBKDF2SHA256(password: secret, salt: salt, iterations: 10_000))
     }
 
     @Test func hexRoundTripAndRejects() {

@@ -143,7 +143,14 @@ private struct StagedWalker {
                 let (name, isDirectory) = component(i, prefix)
                 itemName = name; itemIsDirectory = isDirectory
                 var j = i + 1
-                if isDirectory {
+                // A directory whose cached tree is valid covers exactly its entry count: no need to look at each
+                // of its entries (the root of a 27,000-entry index is always invalidated by a staged change, and
+                // grouping its entries one by one was most of the walk).
+                if isDirectory, let known = cached?.child(name), known.entryCount > 0, i + known.entryCount <= range.upperBound,
+                   case let last = component(i + known.entryCount - 1, prefix), last.isDirectory, last.name == name,
+                   i + known.entryCount == range.upperBound || component(i + known.entryCount, prefix).name != name {
+                    j = i + known.entryCount
+                } else if isDirectory {
                     while j < range.upperBound {
                         let next = component(j, prefix)
                         guard next.isDirectory, next.name == name else { break }

@@ -144,9 +144,18 @@ public final class Prefilter: @unchecked Sendable {
     private static func cacheKey(_ patterns: [Pattern]) -> String {
         var platform = hs_platform_info_t()
         _ = hs_populate_platform(&platform)
-        var text = "keywarden-prefilter-2\n\(engineVersion)\n\(platform.tune)/\(platform.cpu_features)\n"
-        for p in patterns { text += "\(p.caseless ? "i" : "-")\(p.expression.utf8.count):\(p.expression)\n" }
-        return String(Hex.encode(Digest.sha256(Array(text.utf8))).prefix(32))
+        // The same text as ever (so existing caches stay valid), assembled as bytes: string interpolation of
+        // every pattern cost a one-file scan about 0.7 ms of start-up.
+        var text = Array("keywarden-prefilter-2\n\(engineVersion)\n\(platform.tune)/\(platform.cpu_features)\n".utf8)
+        text.reserveCapacity(text.count + patterns.reduce(0) { $0 + $1.expression.utf8.count + 16 })
+        for p in patterns {
+            text.append(p.caseless ? 0x69 : 0x2D)
+            text += String(p.expression.utf8.count).utf8
+            text.append(0x3A)
+            text += p.expression.utf8
+            text.append(0x0A)
+        }
+        return String(Hex.encode(Digest.sha256(text)).prefix(32))
     }
 
     // Cache file layout: "KWPF2\n", one line "index<TAB>reason" per unfiltered pattern, an empty line,
