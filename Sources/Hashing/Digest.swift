@@ -53,6 +53,27 @@ public enum Digest {
         return out
     }
 
+    /// The HMAC-SHA384 or HMAC-SHA512 (`bits`: 384 or 512) of `message` keyed with `key` (RFC 2104, RFC 4231),
+    /// on OpenSSL's low-level SHA-512 calls like `hmacSHA256` (a JWT signed with HS384 or HS512 is checked
+    /// against a published example key with it).
+    public static func hmacSHA512(bits: Int, key: some Collection<UInt8>, message: some Collection<UInt8>) -> [UInt8] {
+        precondition(bits == 384 || bits == 512, "HMAC-SHA-2 of 384 or 512 bits")
+        let length = bits / 8, blockSize = 128
+        func hash(_ parts: [[UInt8]]) -> [UInt8] {
+            var context = SHA512_CTX()
+            var out = [UInt8](repeating: 0, count: length)
+            var ok = (bits == 384 ? SHA384_Init(&context) : SHA512_Init(&context)) == 1
+            for part in parts where ok { ok = (bits == 384 ? SHA384_Update(&context, part, part.count) : SHA512_Update(&context, part, part.count)) == 1 }
+            ok = ok && (bits == 384 ? SHA384_Final(&out, &context) : SHA512_Final(&out, &context)) == 1
+            precondition(ok, "SHA-\(bits) failed")
+            return out
+        }
+        var block = key.count > blockSize ? hash([Array(key)]) : Array(key)
+        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        let inner = hash([block.map { $0 ^ 0x36 }, Array(message)])
+        return hash([block.map { $0 ^ 0x5C }, inner])
+    }
+
     /// PBKDF2-HMAC-SHA256 (RFC 8018) of `password` under `salt`: `iterations` rounds, 32 bytes out.
     ///
     /// Computed here on OpenSSL's SHA-256 block function rather than with `PKCS5_PBKDF2_HMAC`: OpenSSL 3 runs

@@ -1,4 +1,5 @@
 import Credentials
+import Hashing
 
 /// Post-match checks named by a rule's `validator` field.
 public enum Validators {
@@ -29,6 +30,8 @@ public enum Validators {
     public static func run(_ name: String, secret: String, facts: [String: String] = [:]) -> Verdict {
         switch name {
         case "password":
+            // Anonymous FTP takes any password (by convention an e-mail address): it opens nothing.
+            if facts["user"]?.lowercased() == "anonymous" { return .reject }
             // A hash in a password field is reported by the hash rules, never as a plaintext password.
             return Password.isRealLooking(secret) ? .accept(extra: [:], severity: .keep) : .reject
         case "credential-value":
@@ -88,7 +91,8 @@ public enum Validators {
         case "generic-value":
             return GenericValue.isLikelySecret(secret) ? .accept(extra: [:], severity: .keep) : .reject
         case "jwt":
-            return JSONWebToken(secret) == nil ? .reject : .accept(extra: [:], severity: .keep)
+            guard let token = JSONWebToken(secret), !PublishedJWTKey.signed(secret, token) else { return .reject }
+            return .accept(extra: [:], severity: .keep)
         case "github-checksum":
             guard let underscore = secret.firstIndex(of: "_") else { return .reject }
             let body = secret[secret.index(after: underscore)...]
@@ -142,5 +146,26 @@ enum GenericValue {
             if [8, 13, 18, 23].contains(i) { if c != UInt8(ascii: "-") { return false } } else if !(48...57).contains(c) && !(97...102).contains(c) && !(65...70).contains(c) { return false }
         }
         return true
+    }
+}
+
+/// The signing keys that jwt.io's debugger fills in by default and prints beside its sample tokens: an
+/// HMAC-signed token (HS256, HS384, HS512) whose signature checks out under one of them was made in the
+/// debugger or copied from a tutorial, and anyone can make another. (Not `your-256-bit-secret` of older
+/// versions, nor `secret`: peers' rule tests count tokens signed with those as found, since a service that
+/// signs with such a key really exists in the wild.)
+enum PublishedJWTKey {
+    static let keys = ["a-string-secret-at-least-256-bits-long"]
+
+    /// True when `token` (already parsed as `parsed`) is signed with one of `keys`.
+    static func signed(_ token: String, _ parsed: JSONWebToken) -> Bool {
+        guard let alg = parsed.header["alg"]?.stringValue, ["HS256", "HS384", "HS512"].contains(alg),
+              let secondDot = token.utf8.indices.filter({ token.utf8[$0] == 0x2E }).dropFirst().first else { return false }
+        let input = Array(token.utf8[..<secondDot])
+        return keys.contains { k in
+            let key = Array(k.utf8)
+            let mac = alg == "HS256" ? Digest.hmacSHA256(key: key, message: input) : Digest.hmacSHA512(bits: alg == "HS384" ? 384 : 512, key: key, message: input)
+            return mac == parsed.signature
+        }
     }
 }

@@ -18,6 +18,18 @@ import Testing
         #expect(Hex.encode(Digest.hmacSHA256(key: k, message: d)) == expected)
     }
 
+    /// RFC 4231 test cases 1 and 6 for HMAC-SHA384 and HMAC-SHA512 (the second with a key longer than the block).
+    @Test(arguments: [
+        (String(repeating: "0b", count: 20), "4869205468657265", 384, "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6"),
+        (String(repeating: "0b", count: 20), "4869205468657265", 512, "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"),
+        (String(repeating: "aa", count: 131), "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374", 384, "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952"),
+        (String(repeating: "aa", count: 131), "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65204b6579202d2048617368204b6579204669727374", 512, "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f3526b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598"),
+    ])
+    func hmacSHA512RFC4231(key: String, data: String, bits: Int, expected: String) throws {
+        let k = try #require(Hex.decode(key)), d = try #require(Hex.decode(data))
+        #expect(Hex.encode(Digest.hmacSHA512(bits: bits, key: k, message: d)) == expected)
+    }
+
     @Test func constantTimeEqual() {
         #expect(Digest.constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!Digest.constantTimeEqual([1, 2, 3], [1, 2, 4]))

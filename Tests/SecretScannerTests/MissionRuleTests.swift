@@ -1,4 +1,5 @@
 import SecretScanner
+import Hashing
 import Testing
 import TestSupport
 
@@ -33,6 +34,35 @@ import TestSupport
                                  payload: #"{"userId":12,"iat":1700000000,"sub":"session","jti":"\#(FakeKeys.uuid())"}"#)
         let found = try Engine.scan("token = \"\(other)\"\n", path: "app.py")
         #expect(!found.contains { $0.provider == "maintainx" })
+    }
+
+    /// A token signed with the key jwt.io's debugger fills in (and tutorials print beside their tokens) is an
+    /// example anyone can make; the same token signed with any other key is reported.
+    @Test(arguments: [("HS256", 256), ("HS384", 384), ("HS512", 512)])
+    func aJWTSignedWithJWTIOsPublishedKeyIsAnExample(alg: String, bits: Int) throws {
+        let published = Array(FakeKeys.join("a-string-", "secret-at-", "least-256-", "bits-long").utf8)
+        let other = Array(FakeKeys.alnum(32).utf8)
+        func signed(_ key: [UInt8]) -> String {
+            let input = Base64.encode(Array(#"{"alg":"\#(alg)","typ":"JWT"}"#.utf8), urlSafe: true) + "."
+                + Base64.encode(Array(#"{"sub":"\#(FakeKeys.uuid())","iat":1700000000}"#.utf8), urlSafe: true)
+            let mac = bits == 256 ? Digest.hmacSHA256(key: key, message: Array(input.utf8))
+                : Digest.hmacSHA512(bits: bits, key: key, message: Array(input.utf8))
+            return input + "." + Base64.encode(mac, urlSafe: true)
+        }
+        let example = try Engine.scan("const session = \"\(signed(published))\";\n", path: "src/app.js")
+        #expect(!example.contains { $0.ruleID == "jwt" })
+        let real = try Engine.scan("const session = \"\(signed(other))\";\n", path: "src/app.js")
+        #expect(real.contains { $0.ruleID == "jwt" })
+    }
+
+    /// Anonymous FTP takes any password (an e-mail address by convention): not a secret; the same password of
+    /// a named user is.
+    @Test func anAnonymousFTPPasswordIsNotASecret() throws {
+        let password = FakeKeys.alnum(10) + "@"
+        let anonymous = try Engine.scan("server->user = \"anonymous\";\nserver->password = \"\(password)\";\n", path: "src/ftp.c")
+        #expect(!anonymous.contains { $0.ruleID == "password-assignment" })
+        let named = try Engine.scan("server->user = \"backup\";\nserver->password = \"\(password)\";\n", path: "src/ftp.c")
+        #expect(named.contains { $0.ruleID == "password-assignment" })
     }
 
     @Test func mindtickleKeyAndSecretCloseTogetherAreOnePair() throws {
