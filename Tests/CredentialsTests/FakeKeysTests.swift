@@ -17,6 +17,17 @@ import TestSupport
         }
     }
 
+    /// A uniform draw of 16 base32 characters falls below 3.3 bits (under an AWS key id's floor of 3.0 now and
+    /// then) in a few draws per hundred; the generator never returns one.
+    @Test func valuesClearTheRulesEntropyFloors() {
+        let base32 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        for _ in 0..<5000 {
+            let value = Array(FakeKeys.random(base32, 16))
+            #expect(FakeKeys.shannonEntropy(value) >= 3.3, "\(String(value))")
+        }
+        #expect(FakeKeys.shannonEntropy(Array("AAAABBBB")) == 1.0)
+    }
+
     @Test func valuesNeverLookLikePlaceholders() {
         // From "xX0", five x in a row would turn up in about one value in ten; the placeholder filter drops
         // such a value, so the generator must never make one.

@@ -23,7 +23,8 @@ import Testing
 /// digit and one letter (and, from three characters on, one upper- and one lower-case letter when the
 /// alphabet has both), because validators reject keys without them; and a value never contains what the
 /// scanner's placeholder filter takes for a placeholder (`example`, `dummy`, `xxxxx`, runs like `abcdefgh`,
-/// ...), so a fake key is found every time, not 99.9% of the time.
+/// ...) and its characters are spread enough to clear the rules' entropy floors, so a fake key is found every
+/// time, not 99.9% of the time.
 public enum FakeKeys {
     public static let alnum = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     public static let lowerHex = Array("0123456789abcdef")
@@ -211,8 +212,25 @@ public enum FakeKeys {
                 chars[position] = options[Int.random(in: 0..<options.count, using: &rng)]
             }
             let value = String(chars)
-            if !looksLikePlaceholder(value, fewDistinctPossible: Set(alphabet).count <= 3) { return value }
+            if !looksLikePlaceholder(value, fewDistinctPossible: Set(alphabet).count <= 3),
+               shannonEntropy(chars) >= entropyFloor(alphabet: Set(alphabet).count, count: count) { return value }
         }
+    }
+
+    /// Bits per character of `chars` (Shannon, over the characters' frequencies).
+    public static func shannonEntropy(_ chars: [Character]) -> Double {
+        guard !chars.isEmpty else { return 0 }
+        var counts = [Character: Int]()
+        for c in chars { counts[c, default: 0] += 1 }
+        let n = Double(chars.count)
+        return counts.values.reduce(0) { $0 - Double($1) / n * log2(Double($1) / n) }
+    }
+
+    /// The entropy a drawn value must reach: rules' floors are 3.0 to 3.5 bits, and a uniform draw falls below
+    /// them now and then (16 characters of base32: about once in 2,000, which made a count in a test one short).
+    /// Capped below what the alphabet and length allow, so that a floor is always reachable.
+    static func entropyFloor(alphabet: Int, count: Int) -> Double {
+        min(3.3, 0.85 * log2(Double(max(1, min(alphabet, count)))))
     }
 
     /// What the scanner's placeholder filter would take for a placeholder in a random value.
