@@ -373,8 +373,7 @@ public final class BufferScanner {
         var secret = String(decoding: secretBytes, as: UTF8.self)
         // (Password and hash validators judge placeholders themselves: a crypt hash starts with `$`.)
         if !Validators.judgesPlaceholders(rule.rule.validator), Filters.isPlaceholder(secret) { return nil }
-        let lineRange = lines.lineBounds(containing: m.range.lowerBound, upTo: m.range.upperBound)
-        let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
+        let lineText = lines.lineText(containing: m.range.lowerBound, upTo: m.range.upperBound)
         let matchText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[m.range]), as: UTF8.self)
         var facts = rule.regex.map { AccessFacts.groups(of: $0, match: m, buffer: buffer) } ?? [:]
         AccessFacts.around(secretRange, rule: rule, buffer: buffer, scratch: matchScratch, into: &facts)

@@ -43,6 +43,12 @@ struct LineIndex {
         while hi < ceiling, buffer[hi] != 0x0A { hi += 1 }
         return lo..<hi
     }
+
+    /// The text of ``lineBounds(containing:upTo:)``: the lines holding `start..<end`, for inline allow markers
+    /// and the words around a finding.
+    func lineText(containing start: Int, upTo end: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineBounds(containing: start, upTo: end)]), as: UTF8.self)
+    }
 }
 
 import Foundation

@@ -45,10 +45,6 @@ extension BufferScanner {
         }
         var out = [Finding]()
         for v in values where v.derived && v.value.utf8.count >= 16 {
-            // An inline allow on the line where the value is written covers what is found inside it (the
-            // unescaped text has no comment of its own); a pair half is kept, marked, as on any line.
-            let writtenOn = lines.lineBounds(containing: v.range.lowerBound, upTo: v.range.upperBound)
-            let allowedThere = Filters.hasInlineAllow(String(decoding: UnsafeRawBufferPointer(rebasing: buffer[writtenOn]), as: UTF8.self))
             var inner = [Finding]()
             var failure: ScanError?
             Array(v.value.utf8).withUnsafeBytes { raw in
@@ -58,9 +54,13 @@ extension BufferScanner {
                 } catch let e as ScanError { failure = e } catch {}
             }
             if let failure { throw failure }
+            guard !inner.isEmpty else { continue }
+            // An inline allow on the line where the value is written covers what is found inside it (the
+            // unescaped text has no comment of its own); a pair half is kept, marked, as on any line.
+            let allowedThere = Filters.hasInlineAllow(lines.lineText(containing: v.range.lowerBound, upTo: v.range.upperBound))
             for var f in inner {
                 if allowedThere {
-                    guard compiled.rules.contains(where: { $0.rule.id == f.ruleID && $0.rule.pair != nil }) else { continue }
+                    guard f.pairMembership != nil else { continue }
                     f.inlineAllowed = true
                 }
                 place(&f, at: v.range, lines: &lines)
@@ -214,8 +214,7 @@ extension BufferScanner {
         if let min = rule.rule.entropy, Filters.entropy(Array(value.utf8)) < min { return nil }
         if v.classes < named.spec.valueClasses { return nil }
         guard attributed(named, v, buffer: buffer, lowerPath: lowerPath, lines: &lines) else { return nil }
-        let lineRange = lines.lineBounds(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
-        let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[lineRange]), as: UTF8.self)
+        let lineText = lines.lineText(containing: v.value.range.lowerBound, upTo: v.value.range.upperBound)
         var facts = [String: String]()
         AccessFacts.around(v.value.range, rule: rule, buffer: buffer, scratch: matchScratch, into: &facts)
         guard let judged = judge(rule, secret: value, match: value, line: lineText, input: input, facts: facts) else { return nil }

@@ -12,7 +12,7 @@ enum Postprocess {
         var group = [Finding]()
         var groupEnd = -1
         func flush() {
-            if var best = preferred(group, lines: lines, buffer: buffer) {
+            if var best = preferred(group, lines: lines) {
                 // What the other rules learned about the access this secret gives is kept with the winner.
                 for other in group { for k in AccessFacts.names where best.extra[k] == nil { best.extra[k] = other.extra[k] } }
                 kept.append(best)
@@ -33,11 +33,10 @@ enum Postprocess {
     /// Of findings that cover the same secret, the one to report: a provider-specific rule over a generic
     /// one, a rule whose provider is named on the line over one whose is not, then the higher severity, then
     /// the named rule that matched more of the value's key path.
-    private static func preferred(_ group: [Finding], lines: LineIndex, buffer: UnsafeRawBufferPointer) -> Finding? {
+    private static func preferred(_ group: [Finding], lines: LineIndex) -> Finding? {
         guard group.count > 1 else { return group.first }
         let first = group[0]
-        let bounds = lines.lineBounds(containing: first.offset, upTo: first.offset + first.secret.utf8.count)
-        let lineText = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[bounds]), as: UTF8.self).lowercased()
+        let lineText = lines.lineText(containing: first.offset, upTo: first.offset + first.secret.utf8.count).lowercased()
         func score(_ f: Finding) -> (Int, Int, Int, Int, Int) {
             (f.provider == "generic" ? 0 : 1, lineText.contains(f.provider.lowercased()) ? 1 : 0,
              Severity.allCases.firstIndex(of: f.severity) ?? 0, f.nameDepth, f.secret.utf8.count)
