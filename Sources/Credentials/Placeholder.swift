@@ -30,15 +30,9 @@ public enum Placeholder {
         // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
         if ByteSearch.contains(secret, "xxxxx") || ByteSearch.contains(secret, "XXXXX") { return true }
         if lower.hasPrefix("$") { return true }
+        let segments = Words.lowercased(lower)
+        if segments.count > 1, segments.contains(where: words.contains) { return true }
         let bytes = Array(lower.utf8)
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            // ASCII (nearly every value): split on bytes, without Unicode's letter and number tables.
-            let segments = bytes.split { !(($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57)) }
-            if segments.count > 1, segments.contains(where: { words.contains(String(decoding: $0, as: UTF8.self)) }) { return true }
-        } else {
-            let segments = lower.split { !($0.isLetter || $0.isNumber) }
-            if segments.count > 1, segments.contains(where: { words.contains(String($0)) }) { return true }
-        }
         if bytes.count >= 8, distinctBytes(bytes, atMost: 3) { return true }
         return hasLongSequence(bytes)
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import Credentials
 import Hashing
 import PatternMatching
 public import SecretRules
@@ -147,21 +148,12 @@ public final class CompiledRules: Sendable {
     static func providerTokens(_ rules: [Rule]) -> Set<String> {
         let ignored: Set<String> = ["generic", "database", "message", "broker", "private", "key", "jwt", "url", "google", "chat", "cloud", "api"]
         var out = Set<String>()
-        // Each provider once (rules share them), and ASCII names split by bytes: Character's letter and
-        // number properties over every rule's provider cost a one-file scan about a millisecond of start-up.
+        // Each provider once (rules share them), split by `Words` (bytes for ASCII names: Character's letter
+        // and number properties over every rule's provider cost a one-file scan about a millisecond of start-up).
         // (By index: `for r in rules` copied every rule, retaining each of its many fields.)
         var seen = Set<String>()
         for i in rules.indices where seen.insert(rules[i].provider).inserted {
-            let provider = rules[i].provider
-            var parts = [String]()
-            if provider.utf8.allSatisfy({ $0 < 0x80 }) {
-                for word in provider.utf8.split(whereSeparator: { b in !((48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b)) }) {
-                    parts.append(String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self))
-                }
-            } else {
-                parts = provider.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-            }
-            for part in parts where part.count >= 3 && !ignored.contains(part) { out.insert(part) }
+            for part in Words.lowercased(rules[i].provider) where part.count >= 3 && !ignored.contains(part) { out.insert(part) }
         }
         return out
     }

@@ -76,3 +76,15 @@ import TestSupport
         #expect(Placeholder.distinctBytes([], atMost: 0))
     }
 }
+
+/// Words of a name: runs of letters and digits, lowercased, the same on the ASCII byte path as by Characters.
+@Suite struct WordsTests {
+    @Test func asciiWordsAreTheCharacterWords() {
+        for text in ["Acme-API_v2", "mx-prod-key-here", "YOUR_API_TOKEN", "..a..", "", "Bearer\tTOKEN 42", "AWS/IAM:key"] {
+            let byCharacters = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+            #expect(Words.lowercased(text) == byCharacters, "\(text)")
+        }
+        #expect(Words.lowercased("Acme-API_v2") == ["acme", "api", "v2"])
+        #expect(Words.lowercased("Clé-Über_2") == ["clé", "über", "2"])
+    }
+}
