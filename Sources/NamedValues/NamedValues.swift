@@ -45,10 +45,10 @@ public enum NamedValues {
         return out
     }
 
-    /// True for a file whose lines may name a value with blanks alone (Dockerfiles, `.conf` and `.cfg` files;
-    /// see `BlankSeparated`); `.properties` files are known to the caller.
-    public static func blankSeparatedStyle(lowercasedPath lower: String) -> Bool {
-        BlankSeparated.style(lowercasedPath: lower) != nil
+    /// True for a file whose lines may name a value with blanks alone: `.properties` (`Properties`), Dockerfiles,
+    /// `.conf` and `.cfg` files (`BlankSeparated`).
+    public static func blankSeparatesNames(lowercasedPath lower: String) -> Bool {
+        lower.hasSuffix(".properties") || BlankSeparated.style(lowercasedPath: lower) != nil
     }
 
     /// The value with quoting leftovers and an authorization scheme removed.

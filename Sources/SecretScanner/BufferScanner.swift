@@ -98,8 +98,7 @@ public final class BufferScanner {
     /// s3cret`), Dockerfiles (`ENV DB_PASSWORD s3cret`) and `.conf`/`.cfg` files (`requirepass s3cret`): there
     /// every hit of a password word counts.
     static func blankSeparatedConfig(_ path: String) -> Bool {
-        let lower = path.lowercased()
-        return lower.hasSuffix(".properties") || NamedValues.blankSeparatedStyle(lowercasedPath: lower)
+        NamedValues.blankSeparatesNames(lowercasedPath: path.lowercased())
     }
 
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
