@@ -1,4 +1,5 @@
 internal import Synchronization
+internal import SystemSupport
 
 /// Turns a secret into its fingerprint: the identity keywarden uses for a secret everywhere
 /// (ignore files, baselines, the key ledger, reports), so that the secret itself is never stored.
@@ -64,6 +65,25 @@ public struct Fingerprinter: Sendable {
         let out = Hex.encode(key.map { Digest.hmacSHA256(key: $0, message: derived) } ?? derived)
         shared.state.withLock { $0.cache[id] = out }
         return out
+    }
+
+    /// Derives the fingerprints of those `secrets` not derived yet, one per core at a time, so that a buffer
+    /// holding several secrets does not wait for each derivation in turn (a pre-commit hook's file with seven
+    /// keys spent about 7 ms in them, one after the other). Later `fingerprint` calls find them in the cache.
+    public func prepare(_ secrets: some Sequence<String>) {
+        var seen = Set<[UInt8]>()
+        var pending = [String]()
+        shared.state.withLock { state in
+            for secret in secrets {
+                let id = Digest.sha256(Array(secret.utf8))
+                if state.cache[id] == nil, seen.insert(id).inserted { pending.append(secret) }
+            }
+        }
+        guard pending.count > 1 else { return }
+        let work = pending
+        WorkerPool(atMost: work.count).run(count: work.count) { _, claim in
+            while let range = claim() { for i in range { _ = fingerprint(work[i]) } }
+        }
     }
 
     /// The keywarden 0.1 fingerprint of `secret`: plain SHA-256, or HMAC-SHA256 with the key. Only for

@@ -167,8 +167,18 @@ public final class BufferScanner {
         findings += try decodedFindings(buffer, input, lines: &lines)
         PathContext.apply(to: &findings, path: path)
         findings += pathFindings(path)
+        fillFingerprints(&findings)
         guard postprocess else { return findings.filter { !$0.inlineAllowed } }
         return Postprocess.run(findings, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
+    }
+
+    /// Gives every finding of this buffer its fingerprint. Findings are made without one (`""`), and the
+    /// secrets are derived here, together, so that several run side by side (`Fingerprinter.prepare`).
+    private func fillFingerprints(_ findings: inout [Finding]) {
+        let missing = findings.indices.filter { findings[$0].fingerprint.isEmpty }
+        guard !missing.isEmpty else { return }
+        fingerprinter.prepare(missing.map { findings[$0].secret })
+        for i in missing { findings[i].fingerprint = fingerprinter.fingerprint(findings[i].secret) }
     }
 
     /// Every rule over one buffer: prefilter, then confirmation in windows around the candidates.
@@ -383,7 +393,7 @@ public final class BufferScanner {
         let (endLine, endColumn) = lines.position(of: secretRange.upperBound - 1)
         if let filter = input.lineFilter, !filter.contains(where: { $0.overlaps(line...endLine) }) { return nil }
         var f = Finding(rule: rule.rule, severity: severity, path: input.path, line: line, column: column, endLine: endLine,
-                        endColumn: endColumn + 1, secret: secret, fingerprint: fingerprinter.fingerprint(secret))
+                        endColumn: endColumn + 1, secret: secret, fingerprint: "")
         f.extra = extra
         f.offset = secretRange.lowerBound
         f.inlineAllowed = inlineAllowed

@@ -36,6 +36,21 @@ import TestSupport
         #expect(a.fingerprint(secret) == a.fingerprint(secret))
     }
 
+    /// `prepare` derives several secrets side by side: each comes out as it does one by one, a repeated
+    /// secret once, and a pending salt file is created once and used by all of them.
+    @Test func preparedFingerprintsAreTheOnesDerivedOneByOne() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path(FingerprintSalt.fileName)
+        let secrets = (0..<9).map { _ in FakeKeys.alnum(32) }
+        let fingerprinter = Fingerprinter(environment: [:], creatingSaltAt: path)
+        fingerprinter.prepare(secrets + secrets.prefix(3))
+        let written = try #require(try FingerprintSalt.load(path: path))
+        let oneByOne = Fingerprinter(key: nil, salt: written)
+        #expect(secrets.map(fingerprinter.fingerprint) == secrets.map(oneByOne.fingerprint))
+        #expect(fingerprinter.takeNotes().filter { $0.contains("created") }.count == 1)
+        #expect(Set(secrets.map(fingerprinter.fingerprint)).count == secrets.count)
+    }
+
     @Test func theSaltFileRoundTripsAndIsCreatedOnFirstUse() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path(FingerprintSalt.fileName)

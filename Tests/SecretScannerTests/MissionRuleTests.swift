@@ -145,6 +145,24 @@ import TestSupport
 
 /// Encoded secrets and the places secrets are expected to be fake.
 @Suite struct ContextTests {
+    /// Findings are fingerprinted together at the end of a buffer's scan: every kind (pattern, named value,
+    /// decoded from base64, a pair) leaves with the fingerprint of its own secret.
+    @Test func everyFindingOfABufferCarriesItsSecretsFingerprint() throws {
+        let inner = "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n"
+        let mindtickle = FakeKeys.mindtickle()
+        let text = "GITHUB_TOKEN=\(FakeKeys.githubToken())\nnpm_auth=\(FakeKeys.npmToken())\n"
+            + "MINDTICKLE_API_KEY=\(mindtickle.apiKey)\nMINDTICKLE_SECRET_KEY=\(mindtickle.secretKey)\n"
+            + "encoded: \(Base64.encode(Array(inner.utf8)))\n"
+        let found = try Engine.scan(text, path: "settings.env")
+        #expect(found.count >= 4)
+        #expect(found.contains { $0.extra["encoding"] == "base64" })
+        let fingerprinter = Fingerprinter(key: nil)
+        for f in found {
+            #expect(f.fingerprint == fingerprinter.fingerprint(f.secret), "\(f.ruleID)")
+            #expect(f.relatedFingerprints.allSatisfy(Fingerprinter.isFingerprint), "\(f.ruleID)")
+        }
+    }
+
     @Test func aBase64EncodedSecretIsFoundAtTheEncodedPlace() throws {
         let key = FakeKeys.alnum(40)
         let env = "MAINTAINX_API_KEY=\(key)\nMAINTAINX_ORG_ID=1234\n"
