@@ -1,4 +1,5 @@
 internal import CLibGit2
+internal import Dispatch
 internal import Foundation
 import SystemSupport
 
@@ -10,6 +11,14 @@ import SystemSupport
 public final class GitRepository {
     /// The `git_repository *` this object owns; freed in `deinit`.
     let handle: OpaquePointer
+
+    /// Starts libgit2's one-time set-up on another thread and returns at once. The set-up reads and parses
+    /// the system's CA certificates (libgit2 does it whether or not anything is fetched: about 3 ms), so a
+    /// command that will open a repository calls this first and does its own start-up work (loading the
+    /// rules) meanwhile; the first `open` waits for the set-up if it is not done.
+    public static func startLibrarySetUp() {
+        DispatchQueue.global(qos: .userInitiated).async { LibGit2.ensureInitialized() }
+    }
 
     /// The repository's git directory (`.../.git` or the bare repository), without a trailing slash.
     public let gitDirectory: String

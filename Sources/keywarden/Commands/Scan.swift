@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GitRepository
 import Hashing
 import KeyAge
 import ScanReporting
@@ -116,6 +117,10 @@ extension Keywarden {
                 context = ciBase?.context ?? context
             }
             defer { if let ciBase { unlink(ciBase.ignoreFile) } }
+            switch request.source {
+            case .staged, .range, .commits, .history: GitRepository.startLibrarySetUp()   // meanwhile, the rules load
+            case .paths, .namedFiles, .standardInput, .nothing: break
+            }
             let compiled = try RuleOptions.compiledRules(config: rules.config, context: context, printWarnings: false)
             // Kept until the process exits: freeing a thousand compiled rules one by one at the end of the run
             // cost a one-file scan about 0.7 ms, and the process's exit frees them at once.
