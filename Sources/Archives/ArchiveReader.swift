@@ -32,6 +32,8 @@ public struct ArchiveProblem: Sendable, Equatable {
         case ratio
         /// An archive nested deeper than the depth limit.
         case tooDeep
+        /// libarchive, which keywarden loads when the first archive is opened, could not be loaded.
+        case unavailable
     }
 
     public var kind: Kind
@@ -47,31 +49,45 @@ public struct ArchiveProblem: Sendable, Equatable {
 public enum ArchiveReader {
     /// Walks the archive in `buffer`, shown as `path`. Nested archives are opened up to `limits.depth`;
     /// everything not read is returned as a problem, never skipped silently.
+    ///   - library: loads libarchive and returns nil, or says why it could not be loaded (tests replace it).
     public static func walk(_ buffer: UnsafeRawBufferPointer, path: String, limits: ArchiveLimits,
+                            library: () -> String? = loadLibrary,
                             member: (String, UnsafeRawBufferPointer) -> Void) -> [ArchiveProblem] {
         var budget = limits.totalBytes
         var problems: [ArchiveProblem] = []
         guard limits.depth > 0 else {
             return [ArchiveProblem(kind: .tooDeep, path: path, detail: "archive not opened (archives are not opened)")]
         }
+        if let failure = library() {
+            return [ArchiveProblem(kind: .unavailable, path: path, detail: "archive not opened: " + failure)]
+        }
         walkLevel(buffer, path: path, depth: 1, limits: limits, budget: &budget, problems: &problems, member: member)
         return problems
+    }
+
+    /// Loads libarchive (the first call; later ones repeat its answer): nil when it is ready, else why not.
+    public static func loadLibrary() -> String? { keywarden_archive_load().map { String(cString: $0) } }
+
+    /// Whether the library named `soname` would serve (nil) or why not; loads nothing for later use.
+    public static func probeLibrary(_ soname: String) -> String? {
+        var why = [CChar](repeating: 0, count: 512)
+        return keywarden_archive_probe(soname, &why, why.count) == 1 ? nil : String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
     }
 
     private static func walkLevel(_ buffer: UnsafeRawBufferPointer, path: String, depth: Int, limits: ArchiveLimits,
                                   budget: inout Int, problems: inout [ArchiveProblem],
                                   member: (String, UnsafeRawBufferPointer) -> Void) {
-        guard let archive = archive_read_new() else {
+        guard let archive = kw_archive_read_new() else {
             problems.append(ArchiveProblem(kind: .corrupt, path: path, detail: "archive not opened (libarchive could not start)"))
             return
         }
-        defer { archive_read_free(archive) }
-        archive_read_support_filter_all(archive)
-        for support in [archive_read_support_format_tar, archive_read_support_format_zip, archive_read_support_format_cpio,
-                        archive_read_support_format_7zip, archive_read_support_format_raw] {
+        defer { kw_archive_read_free(archive) }
+        kw_archive_read_support_filter_all(archive)
+        for support in [kw_archive_read_support_format_tar, kw_archive_read_support_format_zip, kw_archive_read_support_format_cpio,
+                        kw_archive_read_support_format_7zip, kw_archive_read_support_format_raw] {
             _ = support(archive)
         }
-        guard archive_read_open_memory(archive, buffer.baseAddress, buffer.count) == ARCHIVE_OK else {
+        guard kw_archive_read_open_memory(archive, buffer.baseAddress, buffer.count) == ARCHIVE_OK else {
             problems.append(ArchiveProblem(kind: .corrupt, path: path, detail: "archive not opened: " + message(archive)))
             return
         }
@@ -79,31 +95,31 @@ public enum ArchiveReader {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             var entry: OpaquePointer?
-            let status = archive_read_next_header(archive, &entry)
+            let status = kw_archive_read_next_header(archive, &entry)
             if status == ARCHIVE_EOF { return }
             guard status >= ARCHIVE_WARN, let entry else {
                 problems.append(ArchiveProblem(kind: .corrupt, path: path, detail: "archive not read to its end: " + message(archive)))
                 return
             }
-            guard archive_entry_filetype(entry) & 0o170000 == 0o100000 else { continue }   // regular files only (AE_IFREG)
+            guard kw_archive_entry_filetype(entry) & 0o170000 == 0o100000 else { continue }   // regular files only (AE_IFREG)
             let name = memberName(archive, entry, outer: path)
             let shown = path + "!" + name
-            if archive_entry_is_encrypted(entry) != 0 {
+            if kw_archive_entry_is_encrypted(entry) != 0 {
                 problems.append(ArchiveProblem(kind: .encrypted, path: shown, detail: "encrypted member not opened"))
                 continue
             }
-            if archive_entry_size_is_set(entry) != 0, archive_entry_size(entry) > Int64(limits.memberBytes) {
+            if kw_archive_entry_size_is_set(entry) != 0, kw_archive_entry_size(entry) > Int64(limits.memberBytes) {
                 problems.append(ArchiveProblem(kind: .tooLarge, path: shown,
-                                               detail: "member larger than the size limit (\(archive_entry_size(entry)) bytes > \(limits.memberBytes)); raise it with --max-file-size"))
+                                               detail: "member larger than the size limit (\(kw_archive_entry_size(entry)) bytes > \(limits.memberBytes)); raise it with --max-file-size"))
                 continue
             }
             var data = [UInt8]()
             var stop: ArchiveProblem?
             while true {
-                let n = chunk.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+                let n = chunk.withUnsafeMutableBytes { kw_archive_read_data(archive, $0.baseAddress, $0.count) }
                 if n == 0 { break }
                 if n < 0 {
-                    let encrypted = archive_read_has_encrypted_entries(archive) > 0
+                    let encrypted = kw_archive_read_has_encrypted_entries(archive) > 0
                     stop = ArchiveProblem(kind: encrypted ? .encrypted : .corrupt, path: shown,
                                           detail: encrypted ? "encrypted member not opened" : "member not read: " + message(archive))
                     break
@@ -146,7 +162,7 @@ public enum ArchiveReader {
     /// The member's path; a bare compressed stream (`app.env.gz`) has none, so it is named after the
     /// archive without its compression suffix (`app.env`).
     private static func memberName(_ archive: OpaquePointer, _ entry: OpaquePointer, outer: String) -> String {
-        if archive_format(archive) == ARCHIVE_FORMAT_RAW {
+        if kw_archive_format(archive) == ARCHIVE_FORMAT_RAW {
             let last = outer.split(separator: "!").last.map(String.init) ?? outer
             let base = last.split(separator: "/").last.map(String.init) ?? last
             for suffix in [".gz", ".bz2", ".xz", ".tgz"] where base.hasSuffix(suffix) && base.count > suffix.count {
@@ -154,11 +170,11 @@ public enum ArchiveReader {
             }
             return "data"
         }
-        if let c = archive_entry_pathname_utf8(entry) ?? archive_entry_pathname(entry) { return String(cString: c) }
+        if let c = kw_archive_entry_pathname_utf8(entry) ?? kw_archive_entry_pathname(entry) { return String(cString: c) }
         return "?"
     }
 
     private static func message(_ archive: OpaquePointer) -> String {
-        archive_error_string(archive).map { String(cString: $0) } ?? "damaged or truncated (libarchive gave no reason)"
+        kw_archive_error_string(archive).map { String(cString: $0) } ?? "damaged or truncated (libarchive gave no reason)"
     }
 }

@@ -210,4 +210,25 @@ import TestSupport
         #expect(history.status == 1, "\(history.stderr)")
         #expect(try findings(history).first?["path"] as? String == "bundle.zip!deploy/app.env")
     }
+
+    /// libarchive is not linked: it is loaded (dlopen) when the first archive is opened, so a run that opens
+    /// none never maps it or the libraries it needs; a run that opens one finds the key inside as before.
+    @Test func libarchiveIsLoadedOnlyWhenAnArchiveIsOpened() throws {
+        let needed = try Run.program("/usr/bin/readelf", ["-d", Run.keywardenPath], in: dir.path())
+        #expect(needed.status == 0 && needed.stdout.contains("(NEEDED)"), "\(needed.stderr)")
+        #expect(!needed.stdout.contains("libarchive"), "the binary links libarchive")
+        try python("with zipfile.ZipFile('app.zip', 'w', zipfile.ZIP_DEFLATED) as z: z.writestr('config/app.env', TEXT)")
+        try line.write(toFile: dir.path("plain.env"), atomically: true, encoding: .utf8)
+        var traced = env
+        traced["LD_DEBUG"] = "files"
+        let plain = try Run.program("/usr/bin/timeout", ["120", Run.keywardenPath, "scan", "--no-git", "--format", "json", "plain.env"],
+                                    in: dir.path(), environment: traced)
+        #expect(plain.status == 1, "\(plain.stderr.suffix(400))")
+        #expect(!plain.stderr.contains("libarchive.so"), "a run without archives loaded libarchive")
+        let zipped = try Run.program("/usr/bin/timeout", ["120", Run.keywardenPath, "scan", "--no-git", "--format", "json", "app.zip"],
+                                     in: dir.path(), environment: traced)
+        #expect(zipped.status == 1, "\(zipped.stderr.suffix(400))")
+        #expect(zipped.stderr.contains("libarchive.so.13"), "the archive was opened without loading libarchive?")
+        #expect(try findings(zipped).first?["path"] as? String == "app.zip!config/app.env")
+    }
 }
