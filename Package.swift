@@ -19,15 +19,16 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // C libraries: a module map and a shim header each, imported only by wrapper modules (OpenSSL by
-        // Hashing and Verification, each of the others by exactly one).
-        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        // C libraries, each imported only by wrapper modules (OpenSSL by Hashing and Verification, each of the
+        // others by exactly one): a module map and a shim header each; libgit2 and libarchive are C targets
+        // holding their headers and forwarders to the library loaded on first use (dlopen), so a run that
+        // opens no repository (or no archive) never loads it or the libraries it pulls in.
+        .target(name: "CLibraryLoader"),
+        .target(name: "CLibGit2", dependencies: ["CLibraryLoader"]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
-        // libarchive's headers, and forwarders to the library it loads on first use (dlopen): no link-time
-        // dependency, so a run that opens no archive never loads it or the ten libraries it needs.
-        .target(name: "CLibArchive"),
+        .target(name: "CLibArchive", dependencies: ["CLibraryLoader"]),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.

@@ -1,12 +1,8 @@
 // Loads libarchive with dlopen the first time an archive is opened and forwards keywarden's calls to it.
-// Every function is looked up at load time, so a library missing one fails as a whole, at once, with a
-// message, instead of at some later call.
+// Each forwarder's type is checked against libarchive's own declaration.
 #include "CLibArchive.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <CLibraryLoader.h>
 
 // The functions keywarden uses: X(return type, name, parameters, arguments).
 #define KW_ARCHIVE_FUNCTIONS(X) \
@@ -31,66 +27,13 @@
     X(la_int64_t, archive_entry_size, (struct archive_entry *entry), (entry)) \
     X(int, archive_entry_size_is_set, (struct archive_entry *entry), (entry))
 
-// The library's soname (ABI 13 since libarchive 3.0).
-static const char *const library = "libarchive.so.13";
+// The soname: ABI 13 since libarchive 3.0.
+KEYWARDEN_LIBRARY(archive, "libarchive", "libarchive.so.13", KW_ARCHIVE_FUNCTIONS)
 
-typedef struct {
-#define KW_FIELD(ret, name, params, args) __typeof__(&name) name;
-    KW_ARCHIVE_FUNCTIONS(KW_FIELD)
-#undef KW_FIELD
-} functions;
+const char *keywarden_archive_load(void) { return keywarden_library_load(&archive); }
 
-static functions table;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const char *failure;
-static char message[512];
+int keywarden_archive_probe(const char *soname, char *why, size_t size) { return keywarden_library_probe(&archive, soname, why, size); }
 
-// Opens `soname` and looks up every function into `out`; 1 on success, else 0 with `why` filled in.
-static int open_library(const char *soname, functions *out, char *why, size_t size) {
-    void *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        const char *error = dlerror();
-        snprintf(why, size, "libarchive could not be loaded (%s)", error ? error : soname);
-        return 0;
-    }
-#define KW_RESOLVE(ret, name, params, args) \
-    out->name = (__typeof__(&name))dlsym(handle, #name); \
-    if (out->name == NULL) { \
-        snprintf(why, size, "libarchive could not be loaded (%s has no %s)", soname, #name); \
-        return 0; \
-    }
-    KW_ARCHIVE_FUNCTIONS(KW_RESOLVE)
-#undef KW_RESOLVE
-    return 1;
-}
-
-static void load(void) {
-    functions found;
-    if (open_library(library, &found, message, sizeof message)) table = found; else failure = message;
-}
-
-const char *keywarden_archive_load(void) {
-    pthread_once(&once, load);
-    return failure;
-}
-
-int keywarden_archive_probe(const char *soname, char *why, size_t size) {
-    functions found;
-    return open_library(soname, &found, why, size);
-}
-
-// A forwarder called before a successful load is a bug in keywarden: stop rather than call through NULL.
-static void require_loaded(const char *name) {
-    if (keywarden_archive_load() != NULL) {
-        fprintf(stderr, "keywarden: internal error: %s called without libarchive loaded\n", name);
-        abort();
-    }
-}
-
-#define KW_FORWARD(ret, name, params, args) \
-    ret kw_##name params { \
-        require_loaded(#name); \
-        return table.name args; \
-    }
+#define KW_FORWARD(ret, name, params, args) KEYWARDEN_LIBRARY_FORWARD(archive, ret, name, params, args)
 KW_ARCHIVE_FUNCTIONS(KW_FORWARD)
 #undef KW_FORWARD

@@ -20,6 +20,8 @@ public struct GitError: ModuleError {
         case io
         /// Any other libgit2 failure, with libgit2's error code.
         case libgit2(Int32)
+        /// libgit2, which keywarden loads when it first opens a repository, could not be loaded.
+        case unavailable
     }
 
     public let code: Code

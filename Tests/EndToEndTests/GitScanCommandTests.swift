@@ -34,6 +34,26 @@ import TestSupport
         try Run.keywarden(["scan", "--format", "json"] + arguments, in: dir.path(), environment: cacheEnv)
     }
 
+    /// libgit2 is not linked: it is loaded (dlopen) when a repository is first opened, so a scan of plain
+    /// files (`--no-git`) never maps it or the libraries it needs; a staged scan loads it and finds the key.
+    @Test func libgit2IsLoadedOnlyWhenARepositoryIsOpened() throws {
+        let needed = try Run.program("/usr/bin/readelf", ["-d", Run.keywardenPath], in: "/")
+        #expect(needed.status == 0 && needed.stdout.contains("(NEEDED)"), "\(needed.stderr)")
+        #expect(!needed.stdout.contains("libgit2"), "the binary links libgit2")
+        let dir = try repository()
+        try dir.write("app.env", "MX_API_KEY=\(FakeKeys.maintainX(userID: 7))\n")
+        try Run.git(["add", "app.env"], in: dir.path())
+        var traced = cacheEnv
+        traced["LD_DEBUG"] = "files"
+        let plain = try Run.keywarden(["scan", "--no-git", "--format", "json", "app.env"], in: dir.path(), environment: traced)
+        #expect(plain.status == 1, "\(plain.stderr.suffix(400))")
+        #expect(!plain.stderr.contains("libgit2.so"), "a scan of plain files loaded libgit2")
+        let staged = try Run.keywarden(["scan", "--staged", "--format", "json"], in: dir.path(), environment: traced)
+        #expect(staged.status == 1, "\(staged.stderr.suffix(400))")
+        #expect(staged.stderr.contains("libgit2.so"), "the staged scan ran without loading libgit2?")
+        #expect(try findings(staged).map { $0["path"] as? String } == ["app.env"])
+    }
+
     @Test func stagedScansTheStagedVersionAndOnlyItsAddedLines() throws {
         let dir = try repository()
         let old = FakeKeys.maintainX(userID: 1)

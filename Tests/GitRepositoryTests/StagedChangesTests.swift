@@ -216,3 +216,14 @@ import TestSupport
         #expect(error?.code == .bareRepository)
     }
 }
+
+/// libgit2 is loaded on first use; a library that is not libgit2, or none, is refused with the reason.
+@Suite struct LibGit2LoadingTests {
+    @Test func theProbeNamesWhatIsMissing() throws {
+        let absent = try #require(GitRepository.probeLibrary("libkeywarden-absent.so.0"))
+        #expect(absent.hasPrefix("libgit2 could not be loaded (") && absent.contains("libkeywarden-absent.so.0"))
+        let other = try #require(GitRepository.probeLibrary("libz.so.1"))
+        #expect(other == "libgit2 could not be loaded (libz.so.1 has no git_blob_free)")
+        #expect(GitRepository.probeLibrary("libgit2.so.1.5") == nil)
+    }
+}

@@ -143,7 +143,7 @@ extension GitRepository {
         let results = Mutex<[Int: TreeDiffer.Output]>([:])
         let objects = self.objectsDirectory
         let mainODB = try objectDatabase()
-        defer { git_odb_free(mainODB) }
+        defer { kw_git_odb_free(mainODB) }
         // Only worker 0 touches it, while this thread waits in the pool.
         nonisolated(unsafe) let sharedODB = mainODB
         pool.run(count: count, chunk: chunkSize) { worker, claim in
@@ -155,9 +155,9 @@ extension GitRepository {
             var odb = sharedODB
             if worker > 0 {
                 let spelled = objects + String(repeating: "/.", count: worker)
-                if git_odb_open(&own, spelled) == 0, let own { odb = own }
+                if kw_git_odb_open(&own, spelled) == 0, let own { odb = own }
             }
-            defer { if let own { git_odb_free(own) } }
+            defer { if let own { kw_git_odb_free(own) } }
             let differ = TreeDiffer(odb: odb)
             while let run = claim() {
                 let output = differ.run(commits: which[run], treeIDs: treeIDs, firstParent: firstParent)
@@ -171,7 +171,7 @@ extension GitRepository {
 
     private func objectDatabase() throws(GitError) -> OpaquePointer {
         var odb: OpaquePointer?
-        try LibGit2.check(git_repository_odb(&odb, handle), "cannot open the object database")
+        try LibGit2.check(kw_git_repository_odb(&odb, handle), "cannot open the object database")
         guard let odb else { throw GitError(.io, "cannot open the object database") }
         return odb
     }
@@ -179,18 +179,18 @@ extension GitRepository {
     /// The commits all references point to (tags peeled), sorted by reference name.
     func referenceTips() throws(GitError) -> [ObjectID] {
         var iterator: OpaquePointer?
-        try LibGit2.check(git_reference_iterator_new(&iterator, handle), "cannot list the references")
+        try LibGit2.check(kw_git_reference_iterator_new(&iterator, handle), "cannot list the references")
         guard let iterator else { return [] }
-        defer { git_reference_iterator_free(iterator) }
+        defer { kw_git_reference_iterator_free(iterator) }
         var named: [(String, ObjectID)] = []
         var reference: OpaquePointer?
-        while git_reference_next(&reference, iterator) == 0, let ref = reference {
-            defer { git_reference_free(ref) }
-            let name = git_reference_name(ref).map { String(cString: $0) } ?? ""
+        while kw_git_reference_next(&reference, iterator) == 0, let ref = reference {
+            defer { kw_git_reference_free(ref) }
+            let name = kw_git_reference_name(ref).map { String(cString: $0) } ?? ""
             var peeled: OpaquePointer?
-            guard git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
-            defer { git_object_free(peeled) }
-            guard let id = git_object_id(peeled) else { continue }
+            guard kw_git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
+            defer { kw_git_object_free(peeled) }
+            guard let id = kw_git_object_id(peeled) else { continue }
             named.append((name, ObjectID(id.pointee)))
         }
         return named.sorted { $0.0 < $1.0 }.map(\.1)
@@ -198,7 +198,7 @@ extension GitRepository {
 
     /// The commits listed in `shallow` (the boundary of a shallow clone), whose parents are absent.
     func shallowCommits() -> Set<ObjectID> {
-        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
         guard let text = try? String(contentsOfFile: PathUtilities.trimmingTrailingSlash(common) + "/shallow", encoding: .utf8)
         else { return [] }
         return Set(text.split(separator: "\n").compactMap { ObjectID(hex: String($0)) })
@@ -236,7 +236,7 @@ extension GitRepository {
             }
         }
         let tipTree = try plan.tip.map { (id) throws(GitError) in try tree(ofCommit: id) }
-        defer { if let tipTree { git_tree_free(tipTree) } }
+        defer { if let tipTree { kw_git_tree_free(tipTree) } }
         var result: [Provenance] = []
         var commitCache: [Int32: CommitInfo] = [:]
         for pair in pairs {
@@ -248,7 +248,7 @@ extension GitRepository {
                 info = cached
             } else {
                 let handle = try lookupCommit(plan.commitIDs[Int(first)])
-                defer { git_commit_free(handle) }
+                defer { kw_git_commit_free(handle) }
                 info = try CommitInfo(commit: handle)
                 commitCache[first] = info
             }
@@ -261,12 +261,12 @@ extension GitRepository {
 
     /// The git directory shared by linked work trees (the repository's own git directory otherwise).
     public var commonDirectory: String {
-        PathUtilities.trimmingTrailingSlash(git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory)
+        PathUtilities.trimmingTrailingSlash(kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory)
     }
 
     /// The object directory (shared by linked work trees).
     var objectsDirectory: String {
-        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
         return PathUtilities.trimmingTrailingSlash(common) + "/objects"
     }
 }

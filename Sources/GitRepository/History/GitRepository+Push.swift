@@ -32,17 +32,17 @@ extension GitRepository {
     /// The commits the references matching `glob` point to (tags peeled; others passed over).
     func referenceTips(matching glob: String) throws(GitError) -> [ObjectID] {
         var iterator: OpaquePointer?
-        try LibGit2.check(git_reference_iterator_glob_new(&iterator, handle, glob), "cannot list the references '\(glob)'")
+        try LibGit2.check(kw_git_reference_iterator_glob_new(&iterator, handle, glob), "cannot list the references '\(glob)'")
         guard let iterator else { return [] }
-        defer { git_reference_iterator_free(iterator) }
+        defer { kw_git_reference_iterator_free(iterator) }
         var tips: [ObjectID] = []
         var reference: OpaquePointer?
-        while git_reference_next(&reference, iterator) == 0, let ref = reference {
-            defer { git_reference_free(ref) }
+        while kw_git_reference_next(&reference, iterator) == 0, let ref = reference {
+            defer { kw_git_reference_free(ref) }
             var peeled: OpaquePointer?
-            guard git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
-            defer { git_object_free(peeled) }
-            if let id = git_object_id(peeled) { tips.append(ObjectID(id.pointee)) }
+            guard kw_git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0, let peeled else { continue }
+            defer { kw_git_object_free(peeled) }
+            if let id = kw_git_object_id(peeled) { tips.append(ObjectID(id.pointee)) }
         }
         return tips
     }

@@ -8,11 +8,11 @@ extension GitRepository {
     /// - Throws: `.invalidRevision` for a revision that does not resolve.
     public func commits(inRange range: String) throws(GitError) -> [CommitInfo] {
         var spec = git_revspec()
-        try LibGit2.check(git_revparse(&spec, handle, range), "unknown revision or range '\(range)'",
+        try LibGit2.check(kw_git_revparse(&spec, handle, range), "unknown revision or range '\(range)'",
                           notFound: .invalidRevision)
         defer {
-            if let from = spec.from { git_object_free(from) }
-            if let to = spec.to { git_object_free(to) }
+            if let from = spec.from { kw_git_object_free(from) }
+            if let to = spec.to { kw_git_object_free(to) }
         }
         let isRange = spec.flags & UInt32(GIT_REVSPEC_RANGE.rawValue) != 0
         let from = try spec.from.map { (o) throws(GitError) in try peelToCommit(o, range) }
@@ -35,7 +35,7 @@ extension GitRepository {
                 try walker.push(from)
                 var base = git_oid()
                 var a = from.oid, b = to.oid
-                if git_merge_base(&base, handle, &a, &b) == 0 { try walker.hide(ObjectID(base)) }
+                if kw_git_merge_base(&base, handle, &a, &b) == 0 { try walker.hide(ObjectID(base)) }
             } else {
                 try walker.hide(from)
             }
@@ -55,7 +55,7 @@ extension GitRepository {
         var result: [CommitInfo] = []
         while let id = try walker.next() {
             let commit = try lookupCommit(id)
-            defer { git_commit_free(commit) }
+            defer { kw_git_commit_free(commit) }
             result.append(try CommitInfo(commit: commit))
         }
         return result
@@ -67,7 +67,7 @@ extension GitRepository {
         result.reserveCapacity(ids.count)
         for id in ids {
             let commit = try lookupCommit(id)
-            defer { git_commit_free(commit) }
+            defer { kw_git_commit_free(commit) }
             result.append(try CommitInfo(commit: commit))
         }
         return result
@@ -84,12 +84,12 @@ extension GitRepository {
             if let known = parentsOf[id] { return known }
             var oid = id.oid
             var commit: OpaquePointer?
-            guard git_commit_lookup(&commit, handle, &oid) == 0, let commit else { return nil }
-            defer { git_commit_free(commit) }
+            guard kw_git_commit_lookup(&commit, handle, &oid) == 0, let commit else { return nil }
+            defer { kw_git_commit_free(commit) }
             var list: [ObjectID] = []
             if !boundary.contains(id) {
-                for i in 0..<git_commit_parentcount(commit) {
-                    if let p = git_commit_parent_id(commit, i) { list.append(ObjectID(p.pointee)) }
+                for i in 0..<kw_git_commit_parentcount(commit) {
+                    if let p = kw_git_commit_parent_id(commit, i) { list.append(ObjectID(p.pointee)) }
                 }
             }
             parentsOf[id] = list
@@ -135,11 +135,11 @@ extension GitRepository {
 
     private func peelToCommit(_ object: OpaquePointer, _ range: String) throws(GitError) -> ObjectID {
         var commit: OpaquePointer?
-        try LibGit2.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(range)' does not name commits",
+        try LibGit2.check(kw_git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(range)' does not name commits",
                           notFound: .invalidRevision)
         guard let commit else { throw GitError(.invalidRevision, "'\(range)' does not name commits") }
-        defer { git_object_free(commit) }
-        return try ObjectID(git_object_id(commit), of: "'\(range)'")
+        defer { kw_git_object_free(commit) }
+        return try ObjectID(kw_git_object_id(commit), of: "'\(range)'")
     }
 }
 
@@ -149,34 +149,34 @@ final class RevisionWalker {
 
     init(_ repository: OpaquePointer, sort: UInt32 = GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue) throws(GitError) {
         var walk: OpaquePointer?
-        try LibGit2.check(git_revwalk_new(&walk, repository), "cannot walk the commits")
+        try LibGit2.check(kw_git_revwalk_new(&walk, repository), "cannot walk the commits")
         guard let walk else { throw GitError(.io, "cannot walk the commits") }
         self.walk = walk
-        git_revwalk_sorting(walk, sort)
+        kw_git_revwalk_sorting(walk, sort)
     }
 
-    deinit { git_revwalk_free(walk) }
+    deinit { kw_git_revwalk_free(walk) }
 
     func push(_ id: ObjectID) throws(GitError) {
         var oid = id.oid
-        try LibGit2.check(git_revwalk_push(walk, &oid), "cannot walk from commit \(id.hex)", notFound: .corruptObject)
+        try LibGit2.check(kw_git_revwalk_push(walk, &oid), "cannot walk from commit \(id.hex)", notFound: .corruptObject)
     }
 
     func hide(_ id: ObjectID) throws(GitError) {
         var oid = id.oid
-        try LibGit2.check(git_revwalk_hide(walk, &oid), "cannot exclude commit \(id.hex)", notFound: .corruptObject)
+        try LibGit2.check(kw_git_revwalk_hide(walk, &oid), "cannot exclude commit \(id.hex)", notFound: .corruptObject)
     }
 
     /// Hides every commit reachable from the references matching `glob` (e.g. `refs/remotes/origin/*`);
     /// a glob that matches nothing hides nothing.
     func hide(referencesMatching glob: String) throws(GitError) {
-        try LibGit2.check(git_revwalk_hide_glob(walk, glob), "cannot exclude the references '\(glob)'")
+        try LibGit2.check(kw_git_revwalk_hide_glob(walk, glob), "cannot exclude the references '\(glob)'")
     }
 
     /// The next commit id, or nil at the end.
     func next() throws(GitError) -> ObjectID? {
         var oid = git_oid()
-        let result = git_revwalk_next(&oid, walk)
+        let result = kw_git_revwalk_next(&oid, walk)
         if result == GIT_ITEROVER.rawValue { return nil }
         try LibGit2.check(result, "cannot walk the commits", notFound: .corruptObject)
         return ObjectID(oid)

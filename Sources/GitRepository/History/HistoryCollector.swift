@@ -8,31 +8,31 @@ final class RawObject {
 
     /// Nil (the caller keeps ownership) when libgit2 hands out no data for a non-empty object.
     init?(_ object: OpaquePointer) {
-        let size = git_odb_object_size(object)
-        let data = git_odb_object_data(object)
+        let size = kw_git_odb_object_size(object)
+        let data = kw_git_odb_object_data(object)
         guard data != nil || size == 0 else { return nil }
         self.object = object
         bytes = UnsafeRawBufferPointer(start: data, count: size)
     }
 
-    deinit { git_odb_object_free(object) }
+    deinit { kw_git_odb_object_free(object) }
 
     /// Reads object `id` of `type` from `odb`; the error names `what` and the id.
     static func read(_ odb: OpaquePointer, _ id: ObjectID, _ type: git_object_t,
                      _ what: @autoclosure () -> String) -> Result<RawObject, GitError> {
         var oid = id.oid
         var object: OpaquePointer?
-        let result = git_odb_read(&object, odb, &oid)
+        let result = kw_git_odb_read(&object, odb, &oid)
         guard result >= 0, let object else {
             let error = LibGit2.error(result, "cannot read \(what()) \(id.hex)", notFound: .corruptObject)
             return .failure(GitError(.corruptObject, error.message))
         }
-        guard git_odb_object_type(object) == type else {
-            git_odb_object_free(object)
+        guard kw_git_odb_object_type(object) == type else {
+            kw_git_odb_object_free(object)
             return .failure(GitError(.corruptObject, "\(what()) \(id.hex) has the wrong object type"))
         }
         guard let raw = RawObject(object) else {
-            git_odb_object_free(object)
+            kw_git_odb_object_free(object)
             return .failure(GitError(.corruptObject, "\(what()) \(id.hex) has no readable data"))
         }
         return .success(raw)
@@ -63,12 +63,12 @@ final class HistoryCollector {
 
     init(repository: OpaquePointer) throws(GitError) {
         var odb: OpaquePointer?
-        try LibGit2.check(git_repository_odb(&odb, repository), "cannot open the object database")
+        try LibGit2.check(kw_git_repository_odb(&odb, repository), "cannot open the object database")
         guard let odb else { throw GitError(.io, "cannot open the object database") }
         self.odb = odb
     }
 
-    deinit { git_odb_free(odb) }
+    deinit { kw_git_odb_free(odb) }
 
     private func read(_ id: ObjectID, _ type: git_object_t, _ what: @autoclosure () -> String) -> RawObject? {
         switch RawObject.read(odb, id, type, what()) {

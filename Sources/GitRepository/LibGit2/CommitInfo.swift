@@ -18,8 +18,8 @@ public struct CommitInfo: Sendable, Hashable {
 extension CommitInfo {
     /// Reads the metadata of a loaded `git_commit *`.
     init(commit: OpaquePointer) throws(GitError) {
-        id = try ObjectID(git_commit_id(commit), of: "a loaded commit")
-        if let author = git_commit_author(commit) {
+        id = try ObjectID(kw_git_commit_id(commit), of: "a loaded commit")
+        if let author = kw_git_commit_author(commit) {
             authorName = author.pointee.name.map { String(cString: $0) } ?? ""
             authorEmail = author.pointee.email.map { String(cString: $0) } ?? ""
             authorTime = author.pointee.when.time
@@ -27,7 +27,7 @@ extension CommitInfo {
         } else {
             authorName = ""; authorEmail = ""; authorTime = 0; authorTimeZoneMinutes = 0
         }
-        summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
-        parentCount = Int(git_commit_parentcount(commit))
+        summary = kw_git_commit_summary(commit).map { String(cString: $0) } ?? ""
+        parentCount = Int(kw_git_commit_parentcount(commit))
     }
 }

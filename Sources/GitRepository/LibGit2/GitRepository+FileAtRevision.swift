@@ -7,13 +7,13 @@ extension GitRepository {
     public func fileContent(_ path: String, at revision: String) throws(GitError) -> [UInt8]? {
         let commit = try resolveCommit(revision)
         var object: OpaquePointer?
-        let result = git_revparse_single(&object, handle, "\(commit.hex):\(path)")
+        let result = kw_git_revparse_single(&object, handle, "\(commit.hex):\(path)")
         if result == GIT_ENOTFOUND.rawValue { return nil }
         try LibGit2.check(result, "cannot read \(path) at \(revision)", notFound: .invalidRevision)
         guard let object else { return nil }
-        defer { git_object_free(object) }
-        guard git_object_type(object) == GIT_OBJECT_BLOB else { return nil }
-        return try blobContent(try ObjectID(git_object_id(object), of: "\(path) at \(revision)"))
+        defer { kw_git_object_free(object) }
+        guard kw_git_object_type(object) == GIT_OBJECT_BLOB else { return nil }
+        return try blobContent(try ObjectID(kw_git_object_id(object), of: "\(path) at \(revision)"))
     }
 }
 
@@ -22,13 +22,13 @@ extension GitRepository {
     /// delta header declares): a zlib or delta bomb is refused before it takes any memory.
     public func blobSize(_ id: ObjectID) throws(GitError) -> Int {
         var odb: OpaquePointer?
-        try LibGit2.check(git_repository_odb(&odb, handle), "cannot open the object database")
+        try LibGit2.check(kw_git_repository_odb(&odb, handle), "cannot open the object database")
         guard let odb else { throw GitError(.corruptObject, "cannot open the object database") }
-        defer { git_odb_free(odb) }
+        defer { kw_git_odb_free(odb) }
         var oid = id.oid
         var size = 0
         var type = GIT_OBJECT_INVALID
-        try LibGit2.check(git_odb_read_header(&size, &type, odb, &oid), "cannot read the header of blob \(id.hex)",
+        try LibGit2.check(kw_git_odb_read_header(&size, &type, odb, &oid), "cannot read the header of blob \(id.hex)",
                           notFound: .corruptObject)
         guard type == GIT_OBJECT_BLOB else { throw GitError(.corruptObject, "\(id.hex) is not a blob") }
         return size

@@ -27,11 +27,11 @@ extension GitRepository {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no index")
         }
         let index = try repositoryIndex()
-        let count = git_index_entrycount(index)
+        let count = kw_git_index_entrycount(index)
         var result: [IndexEntry] = []
         result.reserveCapacity(count)
         for i in 0..<count {
-            guard let entry = git_index_get_byindex(index, i), let cPath = entry.pointee.path else { continue }
+            guard let entry = kw_git_index_get_byindex(index, i), let cPath = entry.pointee.path else { continue }
             let kind: IndexEntry.Kind
             switch entry.pointee.mode {
             case GIT_FILEMODE_BLOB_EXECUTABLE.rawValue: kind = .executable
@@ -40,7 +40,7 @@ extension GitRepository {
             default: kind = .file
             }
             result.append(IndexEntry(path: String(cString: cPath), id: ObjectID(entry.pointee.id), kind: kind,
-                                     stage: Int(git_index_entry_stage(entry))))
+                                     stage: Int(kw_git_index_entry_stage(entry))))
         }
         return result
     }
@@ -50,12 +50,12 @@ extension GitRepository {
     /// - Parameter path: true to expand a leading `~/` as git does for path-valued settings.
     public func configValue(_ name: String, path: Bool = false) throws(GitError) -> String? {
         var config: OpaquePointer?
-        try LibGit2.check(git_repository_config_snapshot(&config, handle), "cannot read the repository's config")
+        try LibGit2.check(kw_git_repository_config_snapshot(&config, handle), "cannot read the repository's config")
         guard let config else { return nil }
-        defer { git_config_free(config) }
+        defer { kw_git_config_free(config) }
         var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        let result = path ? git_config_get_path(&buffer, config, name) : git_config_get_string_buf(&buffer, config, name)
+        defer { kw_git_buf_dispose(&buffer) }
+        let result = path ? kw_git_config_get_path(&buffer, config, name) : kw_git_config_get_string_buf(&buffer, config, name)
         if result == GIT_ENOTFOUND.rawValue { return nil }
         try LibGit2.check(result, "cannot read \(name) from the repository's config")
         guard let text = buffer.ptr else { return nil }
@@ -70,7 +70,7 @@ extension GitRepository {
             let base = workTreeRoot ?? gitDirectory
             return PathUtilities.trimmingTrailingSlash(PathUtilities.absolute(configured, relativeTo: base))
         }
-        guard let common = git_repository_commondir(handle) else { return gitDirectory + "/hooks" }
+        guard let common = kw_git_repository_commondir(handle) else { return gitDirectory + "/hooks" }
         return PathUtilities.trimmingTrailingSlash(String(cString: common)) + "/hooks"
     }
 }

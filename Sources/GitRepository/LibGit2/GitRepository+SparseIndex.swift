@@ -12,7 +12,7 @@ extension GitRepository {
     static func expandedSparseIndex(at path: String, repository: OpaquePointer) throws(GitError) -> OpaquePointer? {
         guard let parsed = IndexFile(contentsOf: path), parsed.isSparse else { return nil }
         var created: OpaquePointer?
-        try LibGit2.check(git_index_new(&created), "cannot create an index in memory")
+        try LibGit2.check(kw_git_index_new(&created), "cannot create an index in memory")
         guard let index = created else { throw GitError(.io, "cannot create an index in memory") }
         do {
             for entry in parsed.entries where !entry.intentToAdd {
@@ -24,7 +24,7 @@ extension GitRepository {
                 }
             }
         } catch {
-            git_index_free(index)
+            kw_git_index_free(index)
             throw error
         }
         return index
@@ -37,7 +37,7 @@ extension GitRepository {
         entry.flags = UInt16((stage & 3) << Int(GIT_INDEX_ENTRY_STAGESHIFT))
         let result = path.withCString { cPath -> Int32 in
             entry.path = cPath
-            return git_index_add(index, &entry)
+            return kw_git_index_add(index, &entry)
         }
         try LibGit2.check(result, "cannot read the sparse index entry \(path)")
     }
@@ -47,15 +47,15 @@ extension GitRepository {
                                 repository: OpaquePointer) throws(GitError) {
         var oid = id.oid
         var tree: OpaquePointer?
-        try LibGit2.check(git_tree_lookup(&tree, repository, &oid),
+        try LibGit2.check(kw_git_tree_lookup(&tree, repository, &oid),
                           "cannot read the tree \(id.hex) of the sparse directory \(prefix)", notFound: .corruptObject)
         guard let tree else { throw GitError(.corruptObject, "cannot read the tree \(id.hex) of \(prefix)") }
-        defer { git_tree_free(tree) }
-        for i in 0..<git_tree_entrycount(tree) {
-            guard let entry = git_tree_entry_byindex(tree, i), let cName = git_tree_entry_name(entry),
-                  let entryID = git_tree_entry_id(entry) else { continue }
+        defer { kw_git_tree_free(tree) }
+        for i in 0..<kw_git_tree_entrycount(tree) {
+            guard let entry = kw_git_tree_entry_byindex(tree, i), let cName = kw_git_tree_entry_name(entry),
+                  let entryID = kw_git_tree_entry_id(entry) else { continue }
             let name = prefix + String(cString: cName)
-            let mode = git_tree_entry_filemode(entry).rawValue
+            let mode = kw_git_tree_entry_filemode(entry).rawValue
             if mode == GIT_FILEMODE_TREE.rawValue {
                 try addTree(ObjectID(entryID.pointee), prefix: name + "/", to: index, repository: repository)
             } else {

@@ -65,7 +65,7 @@ extension GitRepository {
         guard let root = workTreeRoot else {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
         }
-        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
         return IgnoreRules(root: root, commonGitDirectory: common, excludesFile: try configValue("core.excludesFile", path: true),
                            environment: ProcessInfo.processInfo.environment)
     }
@@ -75,7 +75,7 @@ extension GitRepository {
         let relative = try relativePath(path, currentDirectory: currentDirectory)
         let index = try repositoryIndex()
         var position = 0
-        return git_index_find(&position, index, relative) == 0
+        return kw_git_index_find(&position, index, relative) == 0
     }
 
     /// The files git would consider under `paths`: tracked files that exist, plus untracked files that no
@@ -156,16 +156,16 @@ extension GitRepository {
     func trackedPaths() throws(GitError) -> TrackedPaths {
         let index = try repositoryIndex()
         var result = TrackedPaths()
-        let count = git_index_entrycount(index)
+        let count = kw_git_index_entrycount(index)
         result.files.reserveCapacity(count)
         for i in 0..<count {
-            guard let entry = git_index_get_byindex(index, i), let cPath = entry.pointee.path else { continue }
+            guard let entry = kw_git_index_get_byindex(index, i), let cPath = entry.pointee.path else { continue }
             let path = String(cString: cPath)
             let mode = entry.pointee.mode
             if mode == GIT_FILEMODE_COMMIT.rawValue {
                 result.gitlinks.insert(path)
             } else if mode == GIT_FILEMODE_BLOB.rawValue || mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue {
-                if git_index_entry_stage(entry) > 0, result.files.contains(path) { continue }
+                if kw_git_index_entry_stage(entry) > 0, result.files.contains(path) { continue }
                 result.files.insert(path)
             } else {
                 result.other.insert(path)
@@ -186,10 +186,10 @@ extension GitRepository {
     func repositoryIndex() throws(GitError) -> OpaquePointer {
         if let cachedIndex { return cachedIndex }
         var index: OpaquePointer?
-        let result = git_repository_index(&index, handle)
+        let result = kw_git_repository_index(&index, handle)
         if result < 0, let expanded = try Self.expandedSparseIndex(at: indexPath, repository: handle) {
             // libgit2 refuses a sparse index: it gets the expanded copy, for its own lookups too.
-            try LibGit2.check(git_repository_set_index(handle, expanded), "cannot use the sparse index of \(gitDirectory)")
+            try LibGit2.check(kw_git_repository_set_index(handle, expanded), "cannot use the sparse index of \(gitDirectory)")
             cachedIndex = expanded
             return expanded
         }

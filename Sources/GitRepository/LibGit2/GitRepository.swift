@@ -12,12 +12,20 @@ public final class GitRepository {
     /// The `git_repository *` this object owns; freed in `deinit`.
     let handle: OpaquePointer
 
-    /// Starts libgit2's one-time set-up on another thread and returns at once. The set-up reads and parses
-    /// the system's CA certificates (libgit2 does it whether or not anything is fetched: about 3 ms), so a
+    /// Whether the library named `soname` would serve as libgit2 (nil) or why not; loads nothing for later use.
+    public static func probeLibrary(_ soname: String) -> String? {
+        var why = [CChar](repeating: 0, count: 512)
+        guard keywarden_git_probe(soname, &why, why.count) != 1 else { return nil }
+        return String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+    }
+
+    /// Starts loading libgit2 and its one-time set-up on another thread and returns at once. Loading maps
+    /// libgit2 and the libraries it needs, and the set-up reads and parses the system's CA certificates
+    /// (libgit2 does it whether or not anything is fetched): about 5 ms in all, so a
     /// command that will open a repository calls this first and does its own start-up work (loading the
     /// rules) meanwhile; the first `open` waits for the set-up if it is not done.
     public static func startLibrarySetUp() {
-        DispatchQueue.global(qos: .userInitiated).async { LibGit2.ensureInitialized() }
+        DispatchQueue.global(qos: .userInitiated).async { try? LibGit2.ensureInitialized() }
     }
 
     /// The repository's git directory (`.../.git` or the bare repository), without a trailing slash.
@@ -33,7 +41,7 @@ public final class GitRepository {
     public var isBare: Bool { workTreeRoot == nil }
 
     /// True for a shallow clone: some commits' parents are not in the repository.
-    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+    public var isShallow: Bool { kw_git_repository_is_shallow(handle) == 1 }
 
     /// The index file this repository reads (`GIT_INDEX_FILE`, or `index` in the git directory).
     let indexPath: String
@@ -46,8 +54,8 @@ public final class GitRepository {
     }
 
     deinit {
-        if let cachedIndex { git_index_free(cachedIndex) }
-        git_repository_free(handle)
+        if let cachedIndex { kw_git_index_free(cachedIndex) }
+        kw_git_repository_free(handle)
     }
 
     /// Opens the repository containing `path` (a file or directory; the current directory when nil),
@@ -69,7 +77,7 @@ public final class GitRepository {
     /// - Throws: `GitError` with code `.notARepository` when no repository is found.
     public static func open(at path: String? = nil, environment: [String: String]? = nil,
                             currentDirectory: String? = nil) throws(GitError) -> GitRepository {
-        LibGit2.ensureInitialized()
+        try LibGit2.ensureInitialized()
         let env = environment ?? ProcessInfo.processInfo.environment
         let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
         let gitDirVariable = env["GIT_DIR"].flatMap { $0.isEmpty ? nil : $0 }
@@ -89,7 +97,7 @@ public final class GitRepository {
         let ceilings = env["GIT_CEILING_DIRECTORIES"].flatMap { $0.isEmpty ? nil : $0 }
 
         var raw: OpaquePointer?
-        let result = git_repository_open_ext(&raw, start, flags, ceilings)
+        let result = kw_git_repository_open_ext(&raw, start, flags, ceilings)
         guard result >= 0, let repository = raw else {
             let failure = LibGit2.error(result, "not a git repository (or any parent directory): \(start)",
                                         notFound: .notARepository)
@@ -104,11 +112,11 @@ public final class GitRepository {
         // The work tree, by git's rules.
         if let workTree = env["GIT_WORK_TREE"], !workTree.isEmpty {
             let absolute = PathUtilities.absolute(workTree, relativeTo: cwd)
-            try LibGit2.check(git_repository_set_workdir(repository, absolute, 0),
+            try LibGit2.check(kw_git_repository_set_workdir(repository, absolute, 0),
                               "cannot use GIT_WORK_TREE \(absolute)")
-        } else if gitDirVariable != nil, git_repository_is_bare(repository) == 0,
+        } else if gitDirVariable != nil, kw_git_repository_is_bare(repository) == 0,
                   !(try Self.hasConfigEntry(repository, "core.worktree")) {
-            try LibGit2.check(git_repository_set_workdir(repository, cwd, 0),
+            try LibGit2.check(kw_git_repository_set_workdir(repository, cwd, 0),
                               "cannot use \(cwd) as the work tree")
         }
 
@@ -126,21 +134,21 @@ public final class GitRepository {
             if st.st_mode & S_IFMT == S_IFDIR { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), a directory, not an index file") }
             if st.st_size == 0 { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), an empty file, not an index file") }
             var index: OpaquePointer?
-            let opened = git_index_open(&index, absolute)
+            let opened = kw_git_index_open(&index, absolute)
             if opened < 0, let expanded = try expandedSparseIndex(at: absolute, repository: repository) {
                 index = expanded   // a sparse index, which libgit2 refuses: expanded in memory
             } else {
                 try LibGit2.check(opened, "cannot read GIT_INDEX_FILE \(absolute)")
             }
             guard let index else { throw GitError(.io, "cannot read GIT_INDEX_FILE \(absolute)") }
-            defer { git_index_free(index) }
-            git_repository_set_index(repository, index)
+            defer { kw_git_index_free(index) }
+            kw_git_repository_set_index(repository, index)
         }
 
-        guard let cGitDir = git_repository_path(repository) else { throw GitError(.notARepository, "libgit2 gave no path for the repository") }
+        guard let cGitDir = kw_git_repository_path(repository) else { throw GitError(.notARepository, "libgit2 gave no path for the repository") }
         let gitDir = PathUtilities.trimmingTrailingSlash(String(cString: cGitDir))
         var workTree: String?
-        if git_repository_is_bare(repository) == 0, let workdir = git_repository_workdir(repository) {
+        if kw_git_repository_is_bare(repository) == 0, let workdir = kw_git_repository_workdir(repository) {
             workTree = PathUtilities.canonical(PathUtilities.trimmingTrailingSlash(String(cString: workdir)))
         }
         owner.release()
@@ -150,19 +158,19 @@ public final class GitRepository {
 
     private static func hasConfigEntry(_ repository: OpaquePointer, _ name: String) throws(GitError) -> Bool {
         var config: OpaquePointer?
-        try LibGit2.check(git_repository_config_snapshot(&config, repository), "cannot read the repository's config")
+        try LibGit2.check(kw_git_repository_config_snapshot(&config, repository), "cannot read the repository's config")
         guard let config else { return false }
-        defer { git_config_free(config) }
+        defer { kw_git_config_free(config) }
         var entry: UnsafeMutablePointer<git_config_entry>?
-        let result = git_config_get_entry(&entry, config, name)
-        if let entry { git_config_entry_free(entry) }
+        let result = kw_git_config_get_entry(&entry, config, name)
+        if let entry { kw_git_config_entry_free(entry) }
         return result == 0
     }
 
     /// The commit `HEAD` points to; nil when `HEAD` is unborn (no commits yet).
     public func headCommit() throws(GitError) -> ObjectID? {
         var oid = git_oid()
-        let result = git_reference_name_to_id(&oid, handle, "HEAD")
+        let result = kw_git_reference_name_to_id(&oid, handle, "HEAD")
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EUNBORNBRANCH.rawValue { return nil }
         try LibGit2.check(result, "cannot resolve HEAD")
         return ObjectID(oid)
@@ -171,16 +179,16 @@ public final class GitRepository {
     /// Resolves a revision expression (`main`, `HEAD~2`, a sha, `v1.0^{commit}`) to a commit id.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
         var object: OpaquePointer?
-        try LibGit2.check(git_revparse_single(&object, handle, revision), "unknown revision '\(revision)'",
+        try LibGit2.check(kw_git_revparse_single(&object, handle, revision), "unknown revision '\(revision)'",
                           notFound: .invalidRevision)
         guard let object else { throw GitError(.invalidRevision, "unknown revision '\(revision)'") }
-        defer { git_object_free(object) }
+        defer { kw_git_object_free(object) }
         var commit: OpaquePointer?
-        try LibGit2.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit",
+        try LibGit2.check(kw_git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit",
                           notFound: .invalidRevision)
         guard let commit else { throw GitError(.invalidRevision, "'\(revision)' is not a commit") }
-        defer { git_object_free(commit) }
-        return try ObjectID(git_object_id(commit), of: "'\(revision)'")
+        defer { kw_git_object_free(commit) }
+        return try ObjectID(kw_git_object_id(commit), of: "'\(revision)'")
     }
 }
 
@@ -189,5 +197,5 @@ private final class HandleOwner {
     private var handle: OpaquePointer?
     init(_ handle: OpaquePointer) { self.handle = handle }
     func release() { handle = nil }
-    deinit { if let handle { git_repository_free(handle) } }
+    deinit { if let handle { kw_git_repository_free(handle) } }
 }

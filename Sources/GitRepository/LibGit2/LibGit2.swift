@@ -2,9 +2,11 @@ internal import CLibGit2
 
 /// The one place that initialises libgit2 and turns its return codes into `GitError`s.
 enum LibGit2 {
-    /// `git_libgit2_init()` runs once, the first time any repository is opened; it is never shut down.
-    private static let initialized: Int32 = {
-        let result = git_libgit2_init()
+    /// libgit2 is loaded (dlopen) and `git_libgit2_init()` run once, the first time any repository is
+    /// opened; it is never shut down. Nil when ready, else why libgit2 could not be loaded.
+    private static let failure: String? = {
+        if let why = keywarden_git_load() { return String(cString: why) }
+        _ = kw_git_libgit2_init()
         // Scanning reads every blob once; re-hashing each one (SHA-1 with collision detection) costs
         // more than inflating it. git does not verify hashes on read either.
         _ = keywarden_git_set_strict_hash_verification(0)
@@ -17,13 +19,16 @@ enum LibGit2 {
         // Small windows and a mapped-bytes cap keep memory flat whatever the repository's size.
         _ = keywarden_git_set_mwindow_size(Self.packWindowBytes)
         _ = keywarden_git_set_mwindow_mapped_limit(Self.packMappedLimitBytes)
-        return result
+        return nil
     }()
 
     static let packWindowBytes = 8 << 20
     static let packMappedLimitBytes = 64 << 20
 
-    static func ensureInitialized() { _ = initialized }
+    /// Loads and sets up libgit2 (once); throws when it cannot be loaded.
+    static func ensureInitialized() throws(GitError) {
+        if let failure { throw GitError(.unavailable, failure) }
+    }
 
     /// Throws a `GitError` when `result` is negative, with libgit2's last error message read at once.
     ///
@@ -37,7 +42,7 @@ enum LibGit2 {
     /// The `GitError` for a failed call: libgit2's last error is copied out immediately.
     static func error(_ result: Int32, _ context: String, notFound: GitError.Code = .notFound) -> GitError {
         var detail = ""
-        if let last = git_error_last(), let text = last.pointee.message {
+        if let last = kw_git_error_last(), let text = last.pointee.message {
             detail = String(cString: text)
         }
         let code: GitError.Code

@@ -40,15 +40,15 @@ extension GitRepository {
     func stagedChangesWithLibgit2(pathspec: [String], maxBlobSize: Int = .max) throws(GitError) -> StagedChanges {
         let index = try repositoryIndex()
         let headTree = try headCommit().map { (id) throws(GitError) in try tree(ofCommit: id) }
-        defer { if let headTree { git_tree_free(headTree) } }
+        defer { if let headTree { kw_git_tree_free(headTree) } }
         let diff = try DiffOptions.with(pathspec: pathspec) { (options) throws(GitError) -> OpaquePointer in
             var diff: OpaquePointer?
-            try LibGit2.check(git_diff_tree_to_index(&diff, handle, headTree, index, options),
+            try LibGit2.check(kw_git_diff_tree_to_index(&diff, handle, headTree, index, options),
                               "cannot compare the index with HEAD")
             guard let diff else { throw GitError(.io, "cannot compare the index with HEAD") }
             return diff
         }
-        defer { git_diff_free(diff) }
+        defer { kw_git_diff_free(diff) }
         try findRenames(diff, maxBlobSize: maxBlobSize)
         let collected = collectChanges(diff, otherParentTrees: [], maxBlobSize: maxBlobSize)
         return StagedChanges(files: collected.files, skipped: collected.skipped, errors: collected.errors)
@@ -61,26 +61,26 @@ extension GitRepository {
     /// is listed. A blob over `maxBlobSize` (by its object header) is skipped without being inflated.
     public func changes(in commit: ObjectID, paths: [String] = [], maxBlobSize: Int = .max) throws(GitError) -> CommitChanges {
         let commitHandle = try lookupCommit(commit)
-        defer { git_commit_free(commitHandle) }
+        defer { kw_git_commit_free(commitHandle) }
         let info = try CommitInfo(commit: commitHandle)
         let newTree = try tree(ofCommit: commit)
-        defer { git_tree_free(newTree) }
+        defer { kw_git_tree_free(newTree) }
         var parentTrees: [OpaquePointer] = []
-        defer { for t in parentTrees { git_tree_free(t) } }
+        defer { for t in parentTrees { kw_git_tree_free(t) } }
         // At the boundary of a shallow clone the parents are not here: the commit is compared with nothing.
-        let atBoundary = git_commit_parentcount(commitHandle) > 0 && isShallow && shallowCommits().contains(commit)
-        for i in 0..<(atBoundary ? 0 : git_commit_parentcount(commitHandle)) {
-            guard let parentID = git_commit_parent_id(commitHandle, i) else { continue }
+        let atBoundary = kw_git_commit_parentcount(commitHandle) > 0 && isShallow && shallowCommits().contains(commit)
+        for i in 0..<(atBoundary ? 0 : kw_git_commit_parentcount(commitHandle)) {
+            guard let parentID = kw_git_commit_parent_id(commitHandle, i) else { continue }
             parentTrees.append(try tree(ofCommit: ObjectID(parentID.pointee)))
         }
         let diff = try DiffOptions.with(pathspec: paths) { (options) throws(GitError) -> OpaquePointer in
             var diff: OpaquePointer?
-            try LibGit2.check(git_diff_tree_to_tree(&diff, handle, parentTrees.first, newTree, options),
+            try LibGit2.check(kw_git_diff_tree_to_tree(&diff, handle, parentTrees.first, newTree, options),
                               "cannot diff commit \(commit.hex) against its parent")
             guard let diff else { throw GitError(.io, "cannot diff commit \(commit.hex)") }
             return diff
         }
-        defer { git_diff_free(diff) }
+        defer { kw_git_diff_free(diff) }
         try findRenames(diff, maxBlobSize: maxBlobSize)
         let collected = collectChanges(diff, otherParentTrees: Array(parentTrees.dropFirst()), maxBlobSize: maxBlobSize)
         return CommitChanges(commit: info, files: collected.files, skipped: collected.skipped, errors: collected.errors,
@@ -92,7 +92,7 @@ extension GitRepository {
     func lookupCommit(_ id: ObjectID) throws(GitError) -> OpaquePointer {
         var oid = id.oid
         var commit: OpaquePointer?
-        try LibGit2.check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id.hex)",
+        try LibGit2.check(kw_git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id.hex)",
                           notFound: .corruptObject)
         guard let commit else { throw GitError(.corruptObject, "cannot read commit \(id.hex)") }
         return commit
@@ -101,9 +101,9 @@ extension GitRepository {
     /// The root tree of a commit; the caller frees it.
     func tree(ofCommit id: ObjectID) throws(GitError) -> OpaquePointer {
         let commit = try lookupCommit(id)
-        defer { git_commit_free(commit) }
+        defer { kw_git_commit_free(commit) }
         var tree: OpaquePointer?
-        try LibGit2.check(git_commit_tree(&tree, commit), "cannot read the tree of commit \(id.hex)",
+        try LibGit2.check(kw_git_commit_tree(&tree, commit), "cannot read the tree of commit \(id.hex)",
                           notFound: .corruptObject)
         guard let tree else { throw GitError(.corruptObject, "cannot read the tree of commit \(id.hex)") }
         return tree
@@ -116,8 +116,8 @@ extension GitRepository {
         var exactOnly = false
         if maxBlobSize < .max {
             let blobMode = UInt16(GIT_FILEMODE_BLOB.rawValue), executableMode = UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue)
-            for i in 0..<git_diff_num_deltas(diff) {
-                guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+            for i in 0..<kw_git_diff_num_deltas(diff) {
+                guard let delta = kw_git_diff_get_delta(diff, i)?.pointee else { continue }
                 let file: git_diff_file
                 switch delta.status {
                 case GIT_DELTA_ADDED: file = delta.new_file
@@ -148,11 +148,11 @@ extension GitRepository {
     public func withBlob<R>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws(GitError) -> R) throws(GitError) -> R {
         var oid = id.oid
         var blob: OpaquePointer?
-        try LibGit2.check(git_blob_lookup(&blob, handle, &oid), "cannot read blob \(id.hex)", notFound: .corruptObject)
+        try LibGit2.check(kw_git_blob_lookup(&blob, handle, &oid), "cannot read blob \(id.hex)", notFound: .corruptObject)
         guard let blob else { throw GitError(.corruptObject, "cannot read blob \(id.hex)") }
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        let content = git_blob_rawcontent(blob)
+        defer { kw_git_blob_free(blob) }
+        let size = Int(kw_git_blob_rawsize(blob))
+        let content = kw_git_blob_rawcontent(blob)
         guard content != nil || size == 0 else { throw GitError(.corruptObject, "blob \(id.hex) has no readable data") }
         return try body(UnsafeRawBufferPointer(start: content, count: size))
     }
@@ -163,8 +163,8 @@ extension GitRepository {
         var skipped: [SkippedFile] = []
         var errors: [GitError] = []
         let blobMode = UInt16(GIT_FILEMODE_BLOB.rawValue), executableMode = UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue)
-        for i in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, i)?.pointee, let cPath = delta.new_file.path else { continue }
+        for i in 0..<kw_git_diff_num_deltas(diff) {
+            guard let delta = kw_git_diff_get_delta(diff, i)?.pointee, let cPath = delta.new_file.path else { continue }
             let path = String(cString: cPath)
             let kind: ChangedFile.Kind
             switch delta.status {
@@ -222,10 +222,10 @@ extension GitRepository {
     /// The new-side line ranges of a patch's hunks, merged when adjacent.
     static func hunkRanges(_ patch: OpaquePointer) -> [ClosedRange<Int>] {
         var ranges: [ClosedRange<Int>] = []
-        for h in 0..<git_patch_num_hunks(patch) {
+        for h in 0..<kw_git_patch_num_hunks(patch) {
             var hunk: UnsafePointer<git_diff_hunk>?
             var count = 0
-            guard git_patch_get_hunk(&hunk, &count, patch, h) == 0, let hunk else { continue }
+            guard kw_git_patch_get_hunk(&hunk, &count, patch, h) == 0, let hunk else { continue }
             let start = Int(hunk.pointee.new_start), length = Int(hunk.pointee.new_lines)
             guard length > 0 else { continue }
             let range = start...(start + length - 1)
@@ -241,9 +241,9 @@ extension GitRepository {
     /// Whether `tree` holds blob `blob` at `path`.
     static func tree(_ tree: OpaquePointer, has blob: ObjectID, at path: String) -> Bool {
         var entry: OpaquePointer?
-        guard git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return false }
-        defer { git_tree_entry_free(entry) }
-        guard let id = git_tree_entry_id(entry) else { return false }
+        guard kw_git_tree_entry_bypath(&entry, tree, path) == 0, let entry else { return false }
+        defer { kw_git_tree_entry_free(entry) }
+        guard let id = kw_git_tree_entry_id(entry) else { return false }
         return ObjectID(id.pointee) == blob
     }
 }
@@ -253,7 +253,7 @@ extension GitRepository {
 enum DiffOptions {
     static func with<R>(pathspec: [String], _ body: (UnsafePointer<git_diff_options>) throws(GitError) -> R) throws(GitError) -> R {
         var options = git_diff_options()
-        git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        kw_git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 0
         options.interhunk_lines = 0
         options.flags = GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
@@ -271,8 +271,8 @@ enum DiffOptions {
     /// - Parameter exactOnly: only pairs with the same blob id (no blob is read).
     static func findRenames(_ diff: OpaquePointer, exactOnly: Bool = false) throws(GitError) {
         var find = git_diff_find_options()
-        git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
+        kw_git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
         find.flags = GIT_DIFF_FIND_RENAMES.rawValue | (exactOnly ? GIT_DIFF_FIND_EXACT_MATCH_ONLY.rawValue : 0)
-        try LibGit2.check(git_diff_find_similar(diff, &find), "cannot detect renames")
+        try LibGit2.check(kw_git_diff_find_similar(diff, &find), "cannot detect renames")
     }
 }

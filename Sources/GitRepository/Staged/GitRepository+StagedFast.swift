@@ -22,8 +22,8 @@ extension GitRepository {
         let head: ObjectID?
         do { head = try headCommit() } catch { return nil }
         var odb: OpaquePointer?
-        guard git_repository_odb(&odb, handle) == 0, let odb else { return nil }
-        defer { git_odb_free(odb) }
+        guard kw_git_repository_odb(&odb, handle) == 0, let odb else { return nil }
+        defer { kw_git_odb_free(odb) }
         var walker = StagedWalker(index: index, odb: odb)
         var headTree: ObjectID?
         if let head {
@@ -74,18 +74,18 @@ extension GitRepository {
     func lineChanges(from oldID: ObjectID, to newID: ObjectID) -> [ClosedRange<Int>]? {
         var oldOID = oldID.oid, newOID = newID.oid
         var oldBlob: OpaquePointer?, newBlob: OpaquePointer?
-        guard git_blob_lookup(&oldBlob, handle, &oldOID) == 0, git_blob_lookup(&newBlob, handle, &newOID) == 0 else {
-            if let oldBlob { git_blob_free(oldBlob) }
+        guard kw_git_blob_lookup(&oldBlob, handle, &oldOID) == 0, kw_git_blob_lookup(&newBlob, handle, &newOID) == 0 else {
+            if let oldBlob { kw_git_blob_free(oldBlob) }
             return nil
         }
-        defer { git_blob_free(oldBlob); git_blob_free(newBlob) }
+        defer { kw_git_blob_free(oldBlob); kw_git_blob_free(newBlob) }
         do {
             return try DiffOptions.with(pathspec: []) { (options) throws(GitError) -> [ClosedRange<Int>]? in
                 var patch: OpaquePointer?
                 // Empty "as" paths: with none, libgit2 names both sides "file" and looks up its diff
                 // driver in .gitattributes, which loads the whole index (~55 ms on 27,000 entries).
-                guard git_patch_from_blobs(&patch, oldBlob, "", newBlob, "", options) == 0, let patch else { return nil }
-                defer { git_patch_free(patch) }
+                guard kw_git_patch_from_blobs(&patch, oldBlob, "", newBlob, "", options) == 0, let patch else { return nil }
+                defer { kw_git_patch_free(patch) }
                 return Self.hunkRanges(patch)
             }
         } catch { return nil }
