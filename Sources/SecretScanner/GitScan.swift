@@ -10,7 +10,14 @@ extension ScanSession {
     /// Scans what is staged for commit; findings are kept only where they touch an added line.
     public func scanStaged(_ repository: GitRepository, paths: [String] = []) throws(GitError) -> ScanResult {
         let start = Date()
-        let staged = try repository.stagedChanges(paths: paths, maxBlobSize: options.sizeLimit)
+        var result = scanStaged(try repository.stagedChanges(paths: paths, maxBlobSize: options.sizeLimit))
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// Scans staged changes already read (`StagedPrefetch`).
+    public func scanStaged(_ staged: StagedChanges) -> ScanResult {
+        let start = Date()
         var result = ScanResult()
         let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
         for file in staged.files {

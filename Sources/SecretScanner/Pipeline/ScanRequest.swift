@@ -49,6 +49,8 @@ public struct ScanRequest {
     public var configurationWarnings: [String] = []
     /// An already open repository (hooks); else the runner opens the one the source names.
     public var repository: GitRepository?
+    /// The staged changes being read on another thread (`scan --staged`); else the runner reads them.
+    public var stagedPrefetch: StagedPrefetch?
     /// `.keywardenignore` to apply; nil: none.
     public var ignoreFile: String?
     /// The day against which ignore entries' expiry dates are judged (`KEYWARDEN_TODAY` in tests).

@@ -108,7 +108,8 @@ public struct ScanRunner {
             return result
         case .staged(let paths):
             return try git { () throws(GitError) in
-                try session.scanStaged(try repository(request, at: nil), paths: paths)
+                if let prefetch = request.stagedPrefetch { return session.scanStaged(try prefetch.result().1) }
+                return try session.scanStaged(try repository(request, at: nil), paths: paths)
             }
         case .range(let range, let path):
             return try git { () throws(GitError) in

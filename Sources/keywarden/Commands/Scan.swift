@@ -117,20 +117,22 @@ extension Keywarden {
                 context = ciBase?.context ?? context
             }
             defer { if let ciBase { unlink(ciBase.ignoreFile) } }
-            switch request.source {
-            case .staged, .range, .commits, .history: GitRepository.startLibrarySetUp()   // meanwhile, the rules load
-            case .paths, .namedFiles, .standardInput, .nothing: break
-            }
-            let compiled = try RuleOptions.compiledRules(config: rules.config, context: context, printWarnings: false)
-            // Kept until the process exits: freeing a thousand compiled rules one by one at the end of the run
-            // cost a one-file scan about 0.7 ms, and the process's exit frees them at once.
-            _ = Unmanaged.passRetained(compiled)
             var options = ScanOptions()
             options.maxFileSize = ByteSize.parse(maxFileSize) ?? options.maxFileSize
             options.includeBinary = includeBinary
             options.archives.depth = noArchives ? 0 : archiveDepth
             options.archives.totalBytes = ByteSize.parse(maxArchiveSize) ?? options.archives.totalBytes
             options.threads = threads
+            // While the rules load: the staged changes are read, or libgit2 is loaded and set up, on another thread.
+            switch request.source {
+            case .staged(let paths): request.stagedPrefetch = StagedPrefetch(paths: paths, maxBlobSize: options.sizeLimit)
+            case .range, .commits, .history: GitRepository.startLibrarySetUp()
+            case .paths, .namedFiles, .standardInput, .nothing: break
+            }
+            let compiled = try RuleOptions.compiledRules(config: rules.config, context: context, printWarnings: false)
+            // Kept until the process exits: freeing a thousand compiled rules one by one at the end of the run
+            // cost a one-file scan about 0.7 ms, and the process's exit frees them at once.
+            _ = Unmanaged.passRetained(compiled)
             // In CI a missing salt is not made: a new random one in every job would change every fingerprint
             // (and each code-scanning alert) from run to run, and the checkout is not the place to write.
             let ciWithoutSalt = git.ci && access(context.saltFile, F_OK) != 0
