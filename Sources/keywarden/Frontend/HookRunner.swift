@@ -73,14 +73,19 @@ struct HookRunner {
 
     // MARK: scanning
 
+    /// Whether this run scans the staged changes: a pre-commit hook inside `git commit` (which sets
+    /// GIT_INDEX_FILE) or given no files; outside it (the pre-commit framework's `run --all-files` /
+    /// `--files`), the named files are scanned whole.
+    private var scansStagedChanges: Bool {
+        kind == .preCommit && (arguments.isEmpty || environment["GIT_INDEX_FILE"] != nil)
+    }
+
     /// The request this hook run makes: what `kind` scans, with the project's ignore file, baseline and ledger.
     func request(_ repository: GitRepository, context: ProjectContext) throws -> ScanRequest {
         var request: ScanRequest
         switch kind {
         case .preCommit:
-            // Inside `git commit` git sets GIT_INDEX_FILE: the staged changes are what is committed. Outside
-            // it (the pre-commit framework's `run --all-files` / `--files`), the named files are scanned whole.
-            if arguments.isEmpty || environment["GIT_INDEX_FILE"] != nil {
+            if scansStagedChanges {
                 request = ScanRequest(.staged(paths: []), scope: "the staged changes")
             } else {
                 request = ScanRequest(.namedFiles(arguments), scope: "\(arguments.count) file\(arguments.count == 1 ? "" : "s")")
@@ -103,10 +108,13 @@ struct HookRunner {
     }
 
     private func scan(_ repository: GitRepository, context: ProjectContext) throws -> Outcome {
+        // What is staged is read on another thread while the rules load.
+        let prefetch = scansStagedChanges ? StagedPrefetch(paths: [], maxBlobSize: ScanOptions().sizeLimit) : nil
         // The hook takes no rules option: the project's `.keywarden.toml`, else the built-in rules.
         let compiled = try RuleOptions.compiledRules(config: nil, context: context, printWarnings: false)
         let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(), options: ScanOptions())
         var request = try self.request(repository, context: context)
+        if case .staged = request.source { request.stagedPrefetch = prefetch }
         request.configurationWarnings = context.configurationWarnings(compiled)
         var warnings = [ScanNote]()
         if context.settings.hook.verify {
