@@ -221,15 +221,19 @@ struct Assignments {
             range = first
             derived = true
         }
-        var path = currentPath
         var name = ""
-        if let (found, extra) = nameFor(k) {
-            name = found
-            path += extra
+        var extra = [String]()
+        if let found = nameFor(k) {
+            name = found.0
+            extra = found.1
         }
+        // The path is made only for a value that is kept or read inside: most tokens are neither.
+        var kept: [String]?
         let cleaned = NamedValues.clean(text)
         if cleaned != text { derived = true }
         if !name.isEmpty || derived, !cleaned.isEmpty {
+            let path = currentPath + extra
+            kept = path
             out.append(NamedValue(path: path, name: name, value: cleaned, range: range, derived: derived))
             if isIdentifier(name), !name.contains("."), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
             let norm = NamedValue.normalize(name)
@@ -243,6 +247,7 @@ struct Assignments {
         // Each piece on its own: `curl -d '{...}' \` followed by a URL is two arguments, not one literal.
         for piece in pieces where tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) {
             let t = tokens[piece]
+            let path = kept ?? currentPath + extra
             let inner = NamedValues.extract(Array(t.text.utf8), path: "", depth: depth + 1, outer: name.isEmpty ? path : path + [name])
             let base = t.range.lowerBound, limit = max(t.range.count - 1, 0)
             for var v in inner {
