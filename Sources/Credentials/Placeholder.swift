@@ -30,8 +30,11 @@ public enum Placeholder {
         // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
         if ByteSearch.contains(secret, "xxxxx") || ByteSearch.contains(secret, "XXXXX") { return true }
         if lower.hasPrefix("$") { return true }
-        let segments = Words.lowercased(lower)
-        if segments.count > 1, segments.contains(where: words.contains) { return true }
+        // (Split into words only when one of the words occurs at all: an ASCII value without them has no such segment.)
+        if !lower.utf8.allSatisfy({ $0 < 0x80 }) || words.contains(where: { ByteSearch.contains(lower, $0) }) {
+            let segments = Words.lowercased(lower)
+            if segments.count > 1, segments.contains(where: words.contains) { return true }
+        }
         let bytes = Array(lower.utf8)
         if bytes.count >= 8, distinctBytes(bytes, atMost: 3) { return true }
         return hasLongSequence(bytes)

@@ -182,16 +182,17 @@ struct Assignments {
     // MARK: values
 
     private mutating func value(_ k: Int, line r: Range<Int>) {
-        guard !consumed.contains(k) else { return }
+        guard consumed.isEmpty || !consumed.contains(k) else { return }
         let t = tokens[k]
         var text = t.text
         var derived = t.escaped
         var end = k
-        var pieces = [k]
+        // The literals joined after the first (an array for the first too cost one for every value).
+        var morePieces = [Int]()
         if t.kind == .string {
             var j = k + 1
             var newlines = 0
-            while j < tokens.count, pieces.count < 32 {
+            while j < tokens.count, morePieces.count < 31 {
                 let u = tokens[j]
                 if u.kind == .newline { newlines += 1; if newlines > 1 { break }; j += 1; continue }
                 if u.kind == .op, Self.joiningOperators.contains(u.text) {
@@ -205,7 +206,7 @@ struct Assignments {
                     consumed.insert(j)
                     derived = true
                     end = j
-                    pieces.append(j)
+                    morePieces.append(j)
                     newlines = 0
                     j += 1
                     continue
@@ -245,7 +246,9 @@ struct Assignments {
         }
         // Text inside the string: escaped JSON, a header, a query string, code in a notebook cell.
         // Each piece on its own: `curl -d '{...}' \` followed by a URL is two arguments, not one literal.
-        for piece in pieces where tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) {
+        for p in 0...morePieces.count {
+            let piece = p == 0 ? k : morePieces[p - 1]
+            guard tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) else { continue }
             let t = tokens[piece]
             let path = kept ?? currentPath + extra
             let inner = NamedValues.extract(Array(t.text.utf8), path: "", depth: depth + 1, outer: name.isEmpty ? path : path + [name])
@@ -262,8 +265,8 @@ struct Assignments {
 
     /// `${A}${B}` or `{A}{B}` where A and B are constants of this file: their joined values and A's place.
     private func joinedConstants(_ s: String) -> (String, Range<Int>)? {
+        guard s.utf8.count >= 6, s.utf8.last == 125, !constants.isEmpty else { return nil }
         let u = Array(s.utf8)
-        guard u.count >= 6, u.last == 125 else { return nil }
         var i = 0
         var value = ""
         var first: Range<Int>?

@@ -314,7 +314,8 @@ struct NamedJudgement {
             return
         }
         let leaf = NamedValue.normalize(value.name)
-        let last = leaf.split(separator: "_").last.map(String.init) ?? leaf
+        // (A normalized name has no empty word: its last word is what follows its last `_`.)
+        let last = leaf.utf8.lastIndex(of: 95).map { String(leaf[leaf.utf8.index(after: $0)...]) } ?? leaf
         // The checks of the value come before the work on its key path: few values of a file pass them.
         guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value) else {
             candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false
