@@ -236,7 +236,7 @@ struct Assignments {
             let path = currentPath + extra
             kept = path
             out.append(NamedValue(path: path, name: name, value: cleaned, range: range, derived: derived))
-            if isIdentifier(name), !name.contains("."), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
+            if isIdentifier(name), !Self.holdsDot(name), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
             let norm = NamedValue.normalize(name)
             if Self.pairNames.contains(norm), isIdentifier(cleaned) {
                 pending = Pending(name: cleaned, line: t.line, depth: braceDepth, column: nameColumn ?? t.column)
@@ -403,9 +403,13 @@ struct Assignments {
         return s
     }
 
+    /// True when `s` holds the Character `.` (bytes first: walking Characters cost a share of extraction, and a
+    /// name without the byte holds no such Character).
+    static func holdsDot(_ s: String) -> Bool { s.utf8.contains(46) && s.contains(".") }
+
     /// `self.secret`, `cfg.makini.secret`: the last component is the name, the others extend the path.
     private func split(_ name: String) -> (String, [String]) {
-        guard name.contains("."), !name.hasPrefix("."), !name.hasSuffix(".") else { return (name, []) }
+        guard Self.holdsDot(name), !name.hasPrefix("."), !name.hasSuffix(".") else { return (name, []) }
         var parts = name.split(separator: ".").map(String.init)
         let last = parts.removeLast()
         parts.removeAll { ["self", "this", "$this", "@"].contains($0) }

@@ -347,6 +347,8 @@ struct NamedJudgement {
         "%(", "%{", "#{", "@{", "$", "{", "[",
     ]
     static let referencePrefixBytes = referencePrefixes.map { Array($0.utf8) }
+    /// Runs that mask a value.
+    static let maskedNeedles = ByteNeedles(["***", "•", "…", "###", "~~~", "-----", "_____"])
 
     /// `webhook_secret`, `maintainxWebhookSecret`, `MAKINI_CLIENT_SECRET`, `keywarden-test-secret`: two or more
     /// words, each all lowercase, capitalised, or (between separators) all capitals. Random letters almost
@@ -400,7 +402,7 @@ struct NamedJudgement {
         if v.hasPrefix("%"), v.hasSuffix("%") || v.dropFirst().allSatisfy({ $0.isLetter || $0 == "_" }) { return false }
         if Filters.isPlaceholder(v) { return false }
         // (Not `---` or `___`: base64url keys hold those by chance.)
-        for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where ByteSearch.contains(v, masked) { return false }
+        if maskedNeedles.occur(in: v) { return false }
         // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`, `makini.oauth.client-secret`) are code.
         if !v.hasPrefix("eyJ"), u.contains(46), v.split(separator: ".").allSatisfy({ seg in
             seg.count < 32 && seg.first.map { $0.isLetter || $0 == "_" } == true && seg.allSatisfy { $0.isLetter || $0 == "_" || $0 == "-" }
