@@ -18,20 +18,28 @@ public enum Placeholder {
     /// Fragments that mark even a long value (a key block) as a placeholder.
     private static let longFragments = ["...", "<", ">", "${", "{{", "}}", "****", "xxxxxxxx"]
 
+    /// The lists above, each searched for in one pass.
+    private static let fragmentNeedles = ByteNeedles(fragments)
+    private static let longFragmentNeedles = ByteNeedles(longFragments)
+    private static let wordNeedles = ByteNeedles(Array(words))
+
     /// True for placeholders, references and dummy values that documentation and config templates use.
     public static func isPlaceholder(_ secret: String) -> Bool {
         let lower = secret.lowercased()
         if lower.utf8.count > 100 {
             // Key blocks and long tokens: their encodings hold zero runs (`AAAAAAAA`) and chance words, so
             // only structural markers count.
-            return longFragments.contains { ByteSearch.contains(lower, $0) } || distinctBytes(Array(lower.utf8), atMost: 3)
+            return longFragmentNeedles.occur(in: lower) || distinctBytes(Array(lower.utf8), atMost: 3)
         }
-        if fragments.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
+        if fragmentNeedles.occur(in: lower) { return true }
         // Runs of x in one case only: a random key holds "xXxX" about once in 25,000, "xxxxx" practically never.
         if ByteSearch.contains(secret, "xxxxx") || ByteSearch.contains(secret, "XXXXX") { return true }
         if lower.hasPrefix("$") { return true }
-        let segments = Words.lowercased(lower)
-        if segments.count > 1, segments.contains(where: words.contains) { return true }
+        // (Split into words only when one of the words occurs at all: an ASCII value without them has no such segment.)
+        if !lower.utf8.allSatisfy({ $0 < 0x80 }) || wordNeedles.occur(in: lower) {
+            let segments = Words.lowercased(lower)
+            if segments.count > 1, segments.contains(where: words.contains) { return true }
+        }
         let bytes = Array(lower.utf8)
         if bytes.count >= 8, distinctBytes(bytes, atMost: 3) { return true }
         return hasLongSequence(bytes)

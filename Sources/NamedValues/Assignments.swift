@@ -182,16 +182,17 @@ struct Assignments {
     // MARK: values
 
     private mutating func value(_ k: Int, line r: Range<Int>) {
-        guard !consumed.contains(k) else { return }
+        guard consumed.isEmpty || !consumed.contains(k) else { return }
         let t = tokens[k]
         var text = t.text
         var derived = t.escaped
         var end = k
-        var pieces = [k]
+        // The literals joined after the first (an array for the first too cost one for every value).
+        var morePieces = [Int]()
         if t.kind == .string {
             var j = k + 1
             var newlines = 0
-            while j < tokens.count, pieces.count < 32 {
+            while j < tokens.count, morePieces.count < 31 {
                 let u = tokens[j]
                 if u.kind == .newline { newlines += 1; if newlines > 1 { break }; j += 1; continue }
                 if u.kind == .op, Self.joiningOperators.contains(u.text) {
@@ -205,7 +206,7 @@ struct Assignments {
                     consumed.insert(j)
                     derived = true
                     end = j
-                    pieces.append(j)
+                    morePieces.append(j)
                     newlines = 0
                     j += 1
                     continue
@@ -221,17 +222,21 @@ struct Assignments {
             range = first
             derived = true
         }
-        var path = currentPath
         var name = ""
-        if let (found, extra) = nameFor(k) {
-            name = found
-            path += extra
+        var extra = [String]()
+        if let found = nameFor(k) {
+            name = found.0
+            extra = found.1
         }
+        // The path is made only for a value that is kept or read inside: most tokens are neither.
+        var kept: [String]?
         let cleaned = NamedValues.clean(text)
         if cleaned != text { derived = true }
         if !name.isEmpty || derived, !cleaned.isEmpty {
+            let path = currentPath + extra
+            kept = path
             out.append(NamedValue(path: path, name: name, value: cleaned, range: range, derived: derived))
-            if isIdentifier(name), !name.contains("."), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
+            if isIdentifier(name), !Self.holdsDot(name), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
             let norm = NamedValue.normalize(name)
             if Self.pairNames.contains(norm), isIdentifier(cleaned) {
                 pending = Pending(name: cleaned, line: t.line, depth: braceDepth, column: nameColumn ?? t.column)
@@ -241,8 +246,11 @@ struct Assignments {
         }
         // Text inside the string: escaped JSON, a header, a query string, code in a notebook cell.
         // Each piece on its own: `curl -d '{...}' \` followed by a URL is two arguments, not one literal.
-        for piece in pieces where tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) {
+        for p in 0...morePieces.count {
+            let piece = p == 0 ? k : morePieces[p - 1]
+            guard tokens[piece].kind == .string && depth < NamedValues.maxDepth && worthNesting(tokens[piece].text) else { continue }
             let t = tokens[piece]
+            let path = kept ?? currentPath + extra
             let inner = NamedValues.extract(Array(t.text.utf8), path: "", depth: depth + 1, outer: name.isEmpty ? path : path + [name])
             let base = t.range.lowerBound, limit = max(t.range.count - 1, 0)
             for var v in inner {
@@ -257,8 +265,8 @@ struct Assignments {
 
     /// `${A}${B}` or `{A}{B}` where A and B are constants of this file: their joined values and A's place.
     private func joinedConstants(_ s: String) -> (String, Range<Int>)? {
+        guard s.utf8.count >= 6, s.utf8.last == 125, !constants.isEmpty else { return nil }
         let u = Array(s.utf8)
-        guard u.count >= 6, u.last == 125 else { return nil }
         var i = 0
         var value = ""
         var first: Range<Int>?
@@ -395,9 +403,13 @@ struct Assignments {
         return s
     }
 
+    /// True when `s` holds the Character `.` (bytes first: walking Characters cost a share of extraction, and a
+    /// name without the byte holds no such Character).
+    static func holdsDot(_ s: String) -> Bool { s.utf8.contains(46) && s.contains(".") }
+
     /// `self.secret`, `cfg.makini.secret`: the last component is the name, the others extend the path.
     private func split(_ name: String) -> (String, [String]) {
-        guard name.contains("."), !name.hasPrefix("."), !name.hasSuffix(".") else { return (name, []) }
+        guard Self.holdsDot(name), !name.hasPrefix("."), !name.hasSuffix(".") else { return (name, []) }
         var parts = name.split(separator: ".").map(String.init)
         let last = parts.removeLast()
         parts.removeAll { ["self", "this", "$this", "@"].contains($0) }

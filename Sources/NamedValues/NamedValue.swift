@@ -30,31 +30,41 @@ extension NamedValue {
     /// A name in one spelling: lowercase words joined by `_` (`makiniClientSecret`, `makini-client-secret`
     /// and `MAKINI_CLIENT_SECRET` all become `makini_client_secret`). Leading `$`, `@`, `:` and dashes go.
     public static func normalize(_ name: String) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(name.utf8.count + 4)
-        var previous: UInt8 = 0
-        let u = Array(name.utf8)
-        func upper(_ i: Int) -> Bool { i < u.count && u[i] >= 65 && u[i] <= 90 }
-        func lower(_ i: Int) -> Bool { i < u.count && u[i] >= 97 && u[i] <= 122 }
-        var afterSingle = false
-        for (i, c) in u.enumerated() {
-            let isUpper = c >= 65 && c <= 90
-            let isLower = c >= 97 && c <= 122
-            let isDigit = c >= 48 && c <= 57
-            if isUpper || isLower || isDigit {
-                let prevLower = (previous >= 97 && previous <= 122) || (previous >= 48 && previous <= 57)
-                // A single capital ending a word stays with it: `MaintainXWebhook` is maintainx_webhook.
-                let single = isUpper && prevLower && (i + 1 == u.count || (upper(i + 1) && lower(i + 2)) || !(upper(i + 1) || lower(i + 1)))
-                if isUpper, prevLower || afterSingle, !single, !out.isEmpty, out.last != 95 { out.append(95) }
-                afterSingle = single
-                out.append(isUpper ? c + 32 : c)
-            } else {
-                afterSingle = false
-                if !out.isEmpty, out.last != 95 { out.append(95) }
+        // (Read in place: a copy of the name's bytes cost an array for every value of every file.)
+        var name = name
+        return name.withUTF8(normalize)
+    }
+
+    private static func normalize(_ u: UnsafeBufferPointer<UInt8>) -> String {
+        guard !u.isEmpty else { return "" }
+        // Written straight into the string (ASCII: at most an `_` and a letter per byte), so a short name,
+        // nearly every one, costs no allocation.
+        return String(unsafeUninitializedCapacity: 2 * u.count) { out in
+            var count = 0
+            var previous: UInt8 = 0
+            func upper(_ i: Int) -> Bool { i < u.count && u[i] >= 65 && u[i] <= 90 }
+            func lower(_ i: Int) -> Bool { i < u.count && u[i] >= 97 && u[i] <= 122 }
+            var afterSingle = false
+            for (i, c) in u.enumerated() {
+                let isUpper = c >= 65 && c <= 90
+                let isLower = c >= 97 && c <= 122
+                let isDigit = c >= 48 && c <= 57
+                if isUpper || isLower || isDigit {
+                    let prevLower = (previous >= 97 && previous <= 122) || (previous >= 48 && previous <= 57)
+                    // A single capital ending a word stays with it: `MaintainXWebhook` is maintainx_webhook.
+                    let single = isUpper && prevLower && (i + 1 == u.count || (upper(i + 1) && lower(i + 2)) || !(upper(i + 1) || lower(i + 1)))
+                    if isUpper, prevLower || afterSingle, !single, count > 0, out[count - 1] != 95 { out[count] = 95; count += 1 }
+                    afterSingle = single
+                    out[count] = isUpper ? c + 32 : c
+                    count += 1
+                } else {
+                    afterSingle = false
+                    if count > 0, out[count - 1] != 95 { out[count] = 95; count += 1 }
+                }
+                previous = c
             }
-            previous = c
+            while count > 0, out[count - 1] == 95 { count -= 1 }
+            return count
         }
-        while out.last == 95 { out.removeLast() }
-        return String(decoding: out, as: UTF8.self)
     }
 }

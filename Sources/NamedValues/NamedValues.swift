@@ -35,14 +35,19 @@ public enum NamedValues {
             for i in found.indices { found[i].path = outer + found[i].path }
         }
         // One value per place and name: the first extractor that saw it wins (the specialised ones run first).
-        var seen = Set<String>()
+        var seen = Set<Place>()
         var out = [NamedValue]()
         out.reserveCapacity(found.count)
-        for v in found {
-            let key = "\(v.range.lowerBound):\(NamedValue.normalize(v.name))"
-            if seen.insert(key).inserted { out.append(v) }
+        for v in found where seen.insert(Place(offset: v.range.lowerBound, name: NamedValue.normalize(v.name))).inserted {
+            out.append(v)
         }
         return out
+    }
+
+    /// Where a value is and its normalized name: one value is kept per place.
+    private struct Place: Hashable {
+        let offset: Int
+        let name: String
     }
 
     /// True for a file whose lines may name a value with blanks alone: `.properties` (`Properties`), Dockerfiles,

@@ -28,11 +28,11 @@ struct Tokenizer {
     }
     static func isWordByte(_ c: UInt8) -> Bool { isWordStart(c) }
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 }
-    private static let opBytes: Set<UInt8> = Set("=:|?!<>&+*%^".utf8)  // not `~`: `--set x=~abc` is a value
+    private static let opBytes = ByteSet("=:|?!<>&+*%^")  // not `~`: `--set x=~abc` is a value
     /// Bytes after `=` that start a value rather than continue an operator (`==`, `=>`, `=~` and `=<` still combine).
-    private static let valueStartAfterEquals: Set<UInt8> = Set("!%^*+".utf8)
+    private static let valueStartAfterEquals = ByteSet("!%^*+")
     /// Bytes that end a bare value (besides whitespace).
-    private static let bareStops: Set<UInt8> = Set("\"'`;&)]}<>(?,[{".utf8)
+    private static let bareStops = ByteSet("\"'`;&)]}<>(?,[{")
 
     func tokens() -> [Token] {
         var out = [Token]()
@@ -177,8 +177,9 @@ struct Tokenizer {
             i += 1
         }
         // `Authorization: Bearer v`: the scheme and its token are one value.
-        let word = String(decoding: bytes[start..<i], as: UTF8.self)
-        if ["Bearer", "bearer", "Basic", "Token", "token", "Bot"].contains(word), i < n, bytes[i] == 32 {
+        // (The word is made only when it is short enough to be a scheme: bare values are often long.)
+        if i - start <= 6, ["Bearer", "bearer", "Basic", "Token", "token", "Bot"].contains(String(decoding: bytes[start..<i], as: UTF8.self)),
+           i < n, bytes[i] == 32 {
             var k = i + 1
             while k < n, bytes[k] != 10, !Self.isSpace(bytes[k]), !Self.bareStops.contains(bytes[k]) { k += 1 }
             if k > i + 1 { i = k }
@@ -201,8 +202,16 @@ struct Tokenizer {
         let multiline = q == 96 || triple
         var i = start + (triple ? 3 : 1)
         let contentStart = i
+        // The decoded content, made only at the first escape: until then it is the raw bytes (most strings
+        // have no escape, and an array per string of every file was a share of the tokenizer's time).
         var out = [UInt8]()
         var escaped = false
+        func decoded(upTo end: Int) -> String {
+            escaped ? String(decoding: out, as: UTF8.self) : String(decoding: bytes[contentStart..<end], as: UTF8.self)
+        }
+        func startDecoding(at end: Int) {
+            if !escaped { out = Array(bytes[contentStart..<end]); escaped = true }
+        }
         var newlines = 0, lastLineStart = 0
         let limit = min(n, start + (multiline ? 65_536 : 16_384))
         while i < limit {
@@ -214,18 +223,20 @@ struct Tokenizer {
             }
             if c == q {
                 if verbatim, i + 1 < n, bytes[i + 1] == q {
-                    out.append(q); escaped = true; i += 2; continue
+                    startDecoding(at: i)
+                    out.append(q); i += 2; continue
                 }
                 if triple {
                     if i + 2 < n, bytes[i + 1] == q, bytes[i + 2] == q {
-                        return (contentStart..<i, String(decoding: out, as: UTF8.self), escaped, i + 3, newlines, lastLineStart)
+                        return (contentStart..<i, decoded(upTo: i), escaped, i + 3, newlines, lastLineStart)
                     }
-                    out.append(c); i += 1; continue
+                    if escaped { out.append(c) }
+                    i += 1; continue
                 }
-                return (contentStart..<i, String(decoding: out, as: UTF8.self), escaped, i + 1, newlines, lastLineStart)
+                return (contentStart..<i, decoded(upTo: i), escaped, i + 1, newlines, lastLineStart)
             }
             if c == 92, !verbatim, i + 1 < limit {
-                escaped = true
+                startDecoding(at: i)
                 let e = bytes[i + 1]
                 switch e {
                 case 110: out.append(10)
@@ -247,9 +258,23 @@ struct Tokenizer {
                 i += 2
                 continue
             }
-            out.append(c)
+            if escaped { out.append(c) }
             i += 1
         }
         return nil
     }
+}
+
+/// A set of bytes answered by a table: the tokenizer asks it for nearly every byte of punctuation and of bare
+/// values, where hashing each byte into a `Set` cost more than the rest of the test.
+struct ByteSet {
+    private let members: [Bool]
+
+    init(_ text: String) {
+        var members = [Bool](repeating: false, count: 256)
+        for b in text.utf8 { members[Int(b)] = true }
+        self.members = members
+    }
+
+    func contains(_ b: UInt8) -> Bool { members[Int(b)] }
 }

@@ -314,7 +314,8 @@ struct NamedJudgement {
             return
         }
         let leaf = NamedValue.normalize(value.name)
-        let last = leaf.split(separator: "_").last.map(String.init) ?? leaf
+        // (A normalized name has no empty word: its last word is what follows its last `_`.)
+        let last = leaf.utf8.lastIndex(of: 95).map { String(leaf[leaf.utf8.index(after: $0)...]) } ?? leaf
         // The checks of the value come before the work on its key path: few values of a file pass them.
         guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value) else {
             candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false
@@ -345,11 +346,16 @@ struct NamedJudgement {
         "kms:", "file:", "/", "./", "~/", "http://", "https://", "awssm:", "azkv:", "gcpsm:", "doppler:", "infisical:", "env:",
         "%(", "%{", "#{", "@{", "$", "{", "[",
     ]
+    static let referencePrefixBytes = referencePrefixes.map { Array($0.utf8) }
+    /// Runs that mask a value.
+    static let maskedNeedles = ByteNeedles(["***", "•", "…", "###", "~~~", "-----", "_____"])
 
     /// `webhook_secret`, `maintainxWebhookSecret`, `MAKINI_CLIENT_SECRET`, `keywarden-test-secret`: two or more
     /// words, each all lowercase, capitalised, or (between separators) all capitals. Random letters almost
     /// never fall into words like these.
     static func isWordsIdentifier(_ u: [UInt8]) -> Bool {
+        // Letters, `_` and `-` only, checked before any word is cut out (most values hold other bytes).
+        guard u.allSatisfy({ c in (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || c == 45 }) else { return false }
         var words = [[UInt8]]()
         var current = [UInt8]()
         for c in u {
@@ -382,14 +388,21 @@ struct NamedJudgement {
         // Cheap byte tests first: most values of code are messages and identifiers.
         if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
         if GenericValue.isUUID(u) { return false }
-        let lower = v.lowercased()
-        if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
+        if u.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, nearly every value: the prefixes compared on bytes, without a lowercased copy.
+            if referencePrefixBytes.contains(where: { p in
+                p.count <= u.count && p.indices.allSatisfy { i in (u[i] >= 65 && u[i] <= 90 ? u[i] + 32 : u[i]) == p[i] }
+            }) { return false }
+        } else {
+            let lower = v.lowercased()
+            if referencePrefixes.contains(where: { lower.hasPrefix($0) }) { return false }
+        }
         // A YAML tag (`!Ref`, `!vault`) or a Windows variable (`%DB_PASSWORD%`); a password may start with `!` or `%`.
         if v.hasPrefix("!"), v.dropFirst().allSatisfy({ $0.isLetter }) { return false }
         if v.hasPrefix("%"), v.hasSuffix("%") || v.dropFirst().allSatisfy({ $0.isLetter || $0 == "_" }) { return false }
         if Filters.isPlaceholder(v) { return false }
         // (Not `---` or `___`: base64url keys hold those by chance.)
-        for masked in ["***", "•", "…", "###", "~~~", "-----", "_____"] where ByteSearch.contains(v, masked) { return false }
+        if maskedNeedles.occur(in: v) { return false }
         // Dotted identifiers (`settings.MAKINI_SECRET`, `config.webhookSecret`, `makini.oauth.client-secret`) are code.
         if !v.hasPrefix("eyJ"), u.contains(46), v.split(separator: ".").allSatisfy({ seg in
             seg.count < 32 && seg.first.map { $0.isLetter || $0 == "_" } == true && seg.allSatisfy { $0.isLetter || $0 == "_" || $0 == "-" }

@@ -3,6 +3,22 @@ import Testing
 import TestSupport
 
 @Suite struct CredentialsTests {
+    @Test func byteNeedlesAnswerAsSearchingForEachNeedle() {
+        let lists = [["***", "•", "…", "###"], ["here", "her", "e"], ["xxxxxxxx", "<"], ["abc"]]
+        let texts = ["", "e", "her", "heR", "xx•", "•", "…x", "a##", "a###", "xxxxxxx", "xxxxxxxx", "ab", "zabc", "abcz", "ab<"]
+        for list in lists {
+            let needles = ByteNeedles(list)
+            for text in texts {
+                #expect(needles.occur(in: text) == list.contains { ByteSearch.contains(text, $0) }, "\(list) in \(text)")
+            }
+        }
+        #expect(ByteNeedles(["***", "…"]).occur(in: "sk_…"))
+        #expect(!ByteNeedles(["***", "…"]).occur(in: "sk_**"))
+        #expect(ByteNeedles(["abc"]).occur(in: "xxabc"))
+        #expect(!ByteNeedles(["abc"]).occur(in: "xxab"))
+        #expect(ByteNeedles(["", "q"]).occur(in: "x"))
+    }
+
     @Test func commitDatesPrintInTheAuthorsOffset() {
         #expect(CivilDate.iso8601(unixSeconds: 1_700_000_100, offsetMinutes: 0) == "2023-11-14T22:15:00+00:00")
         #expect(CivilDate.iso8601(unixSeconds: 1_700_003_600, offsetMinutes: 90) == "2023-11-15T00:43:20+01:30")

@@ -170,5 +170,39 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         #expect(NamedValue.normalize("MaintainXWebhookSecret") == "maintainx_webhook_secret")
         #expect(NamedValue.normalize("MAINTAINX_API_KEY") == "maintainx_api_key")
         #expect(NamedValue.normalize("getMaintainXKey") == "get_maintainx_key")
+        // No empty word anywhere: separators at either end or in a row, and bytes outside ASCII, leave one `_` or none.
+        #expect(NamedValue.normalize("") == "")
+        #expect(NamedValue.normalize("__--..") == "")
+        #expect(NamedValue.normalize("--Api__KEY--") == "api_key")
+        #expect(NamedValue.normalize("clé_secrète") == "cl_secr_te")
+        #expect(NamedValue.normalize("ÉtéKey") == "t_key")
+    }
+}
+
+/// The tokenizer's strings: their decoded text, and whether decoding changed it (the text is made from the raw
+/// bytes until the first escape).
+@Suite struct TokenizerStrings {
+    private func strings(_ text: String) -> [(String, Bool)] {
+        Tokenizer(bytes: Array(text.utf8)).tokens().filter { $0.kind == .string }.map { ($0.text, $0.escaped) }
+    }
+
+    @Test func plainStringsAreTheirBytes() {
+        let found = strings("a = \"x1 y2\" + 'z3' + `w4`")
+        #expect(found.map(\.0) == ["x1 y2", "z3", "w4"])
+        #expect(found.allSatisfy { !$0.1 })
+        // A triple-quoted string holding a lone quote is no escape.
+        #expect(strings("s = \"\"\"a\"b\"\"\"").map(\.0) == ["a\"b"])
+        #expect(strings("s = \"\"\"a\"b\"\"\"").allSatisfy { !$0.1 })
+    }
+
+    @Test func escapesAreDecodedFromTheirPlaceOn() {
+        #expect(strings("s = \"ab\\\"cd\\nef\"").map(\.0) == ["ab\"cd\nef"])
+        #expect(strings("s = \"ab\\u0041cd\"").map(\.0) == ["abAcd"])
+        #expect(strings("s = \"\\tx\"").map(\.0) == ["\tx"])
+        // After the first escape, lone quotes of a triple-quoted string are kept as well.
+        #expect(strings("s = \"\"\"a\\tb\"c\"\"\"").map(\.0) == ["a\tb\"c"])
+        // C#: a doubled quote inside a verbatim string is one quote.
+        #expect(strings("s = @\"ab\"\"cd\"").map(\.0) == ["ab\"cd"])
+        #expect(strings("s = \"ab\\\"cd\"").allSatisfy { $0.1 })
     }
 }

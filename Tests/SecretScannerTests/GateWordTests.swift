@@ -42,6 +42,12 @@ import Testing
         #expect(!near("let semaphore = DispatchSemaphore(value: 0)\nsemaphore.wait()", "semaphore"))
         let far = "linear interpolation" + String(repeating: " ", count: BufferScanner.secretWordReach + 40) + "api_key = 1"
         #expect(!near(far, "linear"))
+        // The reach is counted in bytes from the vendor word to the secret word's last byte, on either side.
+        let reach = BufferScanner.secretWordReach
+        #expect(near("linear" + String(repeating: " ", count: reach - 3) + "KEY", "linear"))
+        #expect(!near("linear" + String(repeating: " ", count: reach - 2) + "KEY", "linear"))
+        #expect(near("Token" + String(repeating: " ", count: reach - 5) + "linear", "linear"))
+        #expect(!near("Token" + String(repeating: " ", count: reach - 4) + "linear", "linear"))
     }
 }
 
