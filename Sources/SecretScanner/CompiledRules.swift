@@ -36,6 +36,11 @@ public final class CompiledRules: Sendable {
     public init(_ ruleSet: RuleSet, cacheDirectory: URL?, deferBuiltInPatterns: Bool = false,
                 progress: CompileProgress? = nil) throws(ScanError) {
         self.ruleSet = ruleSet
+        // The prefilter (loaded from the cache, or built) is made on another thread from the rules as they are
+        // while they compile here: when all of them compile, its plan is the one they give. When one does not
+        // (it is left out, so the indices move), it is made again from the rules that compiled.
+        let speculative = PrefilterPlan(ruleSet.rules)
+        let building = PrefilterBuild(speculative.patterns, cacheDirectory: cacheDirectory)
         var compiled = [CompiledRule]()
         var problems = [String]()
         progress?.total.store(ruleSet.rules.count, ordering: .relaxed)
@@ -53,32 +58,18 @@ public final class CompiledRules: Sendable {
                 problems.append("global allowlist: \(error)")
             }
         }
-        // A rule for files of one name (`path`) is not in the prefilter: it reads the whole of the few files it
-        // applies to, so its pattern may start anywhere (`^host:port:db:user:password$`) without making the
-        // prefilter fire on every other file.
-        let withRegex = compiled.indices.filter { compiled[$0].regex != nil && compiled[$0].path == nil }
-        self.pathScopedRules = compiled.indices.filter { compiled[$0].regex != nil && compiled[$0].path != nil }
-        var patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(compiled[$0].rule.regex ?? "")) }
-        // Named-value rules run only where one of their keywords occurs: each keyword is a literal of the
-        // same prefilter database (the gate), so finding them costs no second pass.
-        let named = compiled.indices.filter { compiled[$0].named != nil }
-        var gateWords = [String]()
-        var gateIndex = [String: Int]()
-        var ruleGates = [Int: [Int]]()
-        for r in named {
-            for k in compiled[r].rule.keywords {
-                let index = gateIndex[k] ?? { gateWords.append(k); gateIndex[k] = gateWords.count - 1; return gateWords.count - 1 }()
-                ruleGates[r, default: []].append(index)
-            }
-        }
-        patterns += gateWords.map { Prefilter.Pattern(Self.literal($0), caseless: true) }
-        progress?.patterns.store(patterns.count, ordering: .relaxed)
+        let plan = compiled.count == ruleSet.rules.count ? speculative : PrefilterPlan(compiled.map(\.rule))
+        progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
         progress?.buildingDatabase.store(true, ordering: .relaxed)
         do {
-            prefilter = try Prefilter(patterns: patterns, cacheDirectory: cacheDirectory)
+            prefilter = compiled.count == ruleSet.rules.count
+                ? try building.result()
+                : try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
         } catch {
             throw ScanError(.rules, "cannot build the matching database: \(error)")
         }
+        let withRegex = plan.withRegex, named = plan.named, gateWords = plan.gateWords, ruleGates = plan.ruleGates
+        self.pathScopedRules = plan.pathScoped
         var unfiltered = [Int]()
         for (patternIndex, ruleIndex) in withRegex.enumerated() {
             compiled[ruleIndex].prefilterIndex = patternIndex
@@ -101,6 +92,63 @@ public final class CompiledRules: Sendable {
         self.problems = problems
         self.prefilterOrigin = prefilter.origin.rawValue
         self.prefilterSeconds = prefilter.setupSeconds
+    }
+
+    /// Which rules the prefilter serves and with which patterns: one per rule with a pattern and no `path`
+    /// (a rule for files of one name reads the whole of the few files it applies to, so its pattern may start
+    /// anywhere, `^host:port:db:user:password$`, without making the prefilter fire on every other file),
+    /// then the keywords of the named-value rules as caseless literals (the gate: named-value rules run only
+    /// where one of their keywords occurs, found in the same pass).
+    struct PrefilterPlan {
+        /// Rules with a pattern and no `path`, in pattern order.
+        let withRegex: [Int]
+        /// Rules with both a pattern and a `path`: run over the whole of each file whose path they match.
+        let pathScoped: [Int]
+        let named: [Int]
+        let gateWords: [String]
+        let ruleGates: [Int: [Int]]
+        let patterns: [Prefilter.Pattern]
+
+        init(_ rules: [Rule]) {
+            withRegex = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil }
+            pathScoped = rules.indices.filter { rules[$0].regex != nil && rules[$0].path != nil }
+            named = rules.indices.filter { rules[$0].named != nil }
+            var words = [String]()
+            var wordIndex = [String: Int]()
+            var gates = [Int: [Int]]()
+            for r in named {
+                for k in rules[r].keywords {
+                    let index = wordIndex[k] ?? { words.append(k); wordIndex[k] = words.count - 1; return words.count - 1 }()
+                    gates[r, default: []].append(index)
+                }
+            }
+            gateWords = words
+            ruleGates = gates
+            patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
+                + words.map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
+        }
+    }
+
+    /// A prefilter made on another thread; `result` waits for it.
+    final class PrefilterBuild: @unchecked Sendable {
+        private let finished = DispatchSemaphore(value: 0)
+        // Written once by the building thread before `finished` is signalled; read only after waiting for it.
+        private var outcome: Result<Prefilter, PatternError>?
+
+        init(_ patterns: [Prefilter.Pattern], cacheDirectory: URL?) {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                do throws(PatternError) { outcome = .success(try Prefilter(patterns: patterns, cacheDirectory: cacheDirectory)) } catch {
+                    outcome = .failure(error)
+                }
+                finished.signal()
+            }
+        }
+
+        func result() throws(PatternError) -> Prefilter {
+            finished.wait()
+            finished.signal()
+            return try outcome!.get()
+        }
     }
 
     /// Maps a prefilter pattern index to a rule index. Pattern indices from `prefilterToRule.count` on are
