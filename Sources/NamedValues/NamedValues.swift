@@ -26,6 +26,8 @@ public enum NamedValues {
         if depth == 0, lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { found += Table.extract(bytes, tab: lower.hasSuffix(".tsv")) }
         if depth == 0, let style = BlankSeparated.style(lowercasedPath: lower) { found += BlankSeparated.extract(bytes, style: style) }
         found += Expansions.extract(bytes)
+        // Before the assignments: `[DEBUG] Using acme Key=v` is theirs too, but without the words naming acme.
+        if depth == 0, LabelledLines.applies(lowercasedPath: lower) { found += LabelledLines.extract(bytes) }
         var assignments = Assignments(bytes: bytes, depth: depth)
         found += assignments.run()
         if depth == 0 {

@@ -111,10 +111,29 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("user\tapp\nmakini_secret\t\(v)\n", "makini_secret", path: "vendor.cfg")
         #expect(!names("makini_secret is \(v)\n", path: "vendor.conf").contains { $0.1 == v })
         #expect(!names("# requirepass \(v)\n", path: "redis.conf").contains { $0.1 == v })
-        #expect(!names("ENV MAKINI_CLIENT_SECRET \(v)\n", path: "notes.txt").contains { $0.1 == v })
+        #expect(!names("ENV MAKINI_CLIENT_SECRET \(v)\n", path: "notes.md").contains { $0.1 == v })
         #expect(!names("requirepass \(v)\n", path: "redis.yaml").contains { $0.1 == v })
         // `ENV A=b` stays an assignment, read once, with its own value.
         #expect(names("ENV MAKINI_CLIENT_SECRET=\(v)\n", path: "Dockerfile").filter { $0.1 == v }.count == 1)
+    }
+
+    /// Notes and logs (`.txt`, `.log`) label a value with words: the label's words before it are its path, the
+    /// value is the last word of the line. Prose, and the same lines in other files, give nothing.
+    @Test func labelledLines() {
+        expectFound("makini SECRET \(v)\n", "makini.SECRET", path: "notes.txt")
+        expectFound("makiniKEY \(v)\n", "makiniKEY", path: "notes.txt")
+        expectFound("makini token - '\(v)'\n", "makini.token", path: "notes.txt")
+        expectFound("makini ACCESS TOKEN \(v)\n", "makini.ACCESS.TOKEN", path: "notes.txt")
+        expectFound("makini auth token |\(v)\n", "makini.auth.token", path: "notes.txt")
+        expectFound("[INFO] start\n[DEBUG] Using makini Key=\(v)\n[INFO] done\n", "Using.makini.Key", path: "app.log")
+        expectFound("makini secretkey \(v)\n", "makini.secretkey", path: "notes.txt")
+        #expect(!names("curl https://api.makini.io -d token=\(v)\n", path: "notes.txt").contains { $0.0 == "curl.-d.token" })
+        for prose in ["the makini key is \(v)\n", "makini token expired \(v) ago\n", "makini secret\n\(v)\n",
+                      "rotate the makini key \(v) now\n"] {
+            #expect(!names(prose, path: "notes.txt").contains { $0.1 == v }, "\(prose)")
+        }
+        #expect(!names("makini SECRET \(v)\n", path: "notes.md").contains { $0.1 == v })
+        #expect(!names("makini SECRET \(v)\n", path: "main.swift").contains { $0.1 == v })
     }
 
     /// A Markdown code fence is read line by line: an empty httpie field before a `\` continuation has no value

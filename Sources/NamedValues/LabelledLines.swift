@@ -1,0 +1,123 @@
+/// Lines of plain-text notes and logs (`.txt`, `.log`) that label a value with words instead of an assignment:
+/// `mailboxlayer SECRET v`, `deepgramKEY v`, `stripe token - 'v'`, `sanity auth token |v`,
+/// `[DEBUG] Using alegra Key=v`. A line is read when one of its words names a key, token or secret
+/// (`KEY`, `apiToken`, `client_secret`, `Key=`), and after that word come at most three more such words
+/// (`ACCESS TOKEN`, `SECRET key`) or separators (`=`, `:`, `-`, `|`) and then exactly one more word, the last
+/// of the line: the value. The words before the label (log tags such as `[DEBUG]` left out) are its path, so
+/// a provider named there counts as it would in a key path. Prose does not fit: a label followed by other
+/// words (`the key is ...`, `token expired at ...`) or ending the line gives nothing.
+enum LabelledLines {
+    /// Notes and logs; other files have syntaxes of their own, read by the other extractors.
+    static func applies(lowercasedPath lower: String) -> Bool {
+        lower.hasSuffix(".txt") || lower.hasSuffix(".log")
+    }
+
+    /// Last words of a name that label a secret value.
+    static let labels: Set<String> = [
+        "key", "keys", "token", "tokens", "secret", "secrets", "apikey", "apitoken", "secretkey", "privatekey", "accesskey",
+        "accesstoken", "authtoken", "apisecret",
+    ]
+    /// Words that may continue a label before the value (`ACCESS TOKEN`, `SECRET key`, `api key`).
+    static let continuations: Set<String> = labels.union(["access", "api", "private", "auth", "client", "app"])
+    static let separators: Set<String> = ["=", ":", "-", ":=", "=>", "->", "|"]
+    static let codeWords: Set<String> = ["export", "set", "setx", "ENV", "ARG", "const", "let", "var", "val", "def", "private", "public", "static", "final", "readonly", "declare", "local"]
+    /// Longer lines are prose or data, not a labelled value.
+    static let maxLine = 512
+
+    static func extract(_ b: [UInt8]) -> [NamedValue] {
+        var out = [NamedValue]()
+        var start = 0
+        while start < b.count {
+            var end = start
+            while end < b.count, b[end] != 10 { end += 1 }
+            if end - start <= maxLine, let v = line(b, start..<end) { out.append(v) }
+            start = end + 1
+        }
+        return out
+    }
+
+    private static func line(_ b: [UInt8], _ r: Range<Int>) -> NamedValue? {
+        var words = [Range<Int>]()
+        var k = r.lowerBound
+        while k < r.upperBound {
+            while k < r.upperBound, isBlank(b[k]) { k += 1 }
+            let s = k
+            while k < r.upperBound, !isBlank(b[k]) { k += 1 }
+            if k > s { words.append(s..<k) }
+        }
+        // Log tags (`[DEBUG]`, `[2024-01-01 10:00]`) and comment markers are not words of the line.
+        words.removeAll { w in
+            (b[w.lowerBound] == 91 && b[w.upperBound - 1] == 93) || text(b, w) == "#" || text(b, w) == "//"
+        }
+        guard words.count >= 2 || words.first.map({ inlineSplit(b, $0) != nil }) == true else { return nil }
+        // Code and shell lines (`export X=v`, `set X=v`, `const x = v`) are assignments.
+        if codeWords.contains(text(b, words[0])) { return nil }
+        for (i, w) in words.enumerated() {
+            var nameRange = w
+            var inline: Range<Int>?
+            if let split = inlineSplit(b, w) {
+                nameRange = split.name
+                inline = split.value.isEmpty ? nil : split.value
+            }
+            guard isNameLike(b, nameRange), let last = lastWord(text(b, nameRange)), labels.contains(last) else { continue }
+            // Only plain words may come before the label: a command with a URL or flags (`curl ... -d token=v`)
+            // is read by the other extractors, which know its syntax.
+            guard words[..<i].allSatisfy({ isNameLike(b, $0) && b[$0.lowerBound] != 45 }) else { return nil }
+            var nameEnd = i
+            var valueRange: Range<Int>
+            if let inline {
+                guard i == words.count - 1 else { return nil }
+                valueRange = inline
+            } else {
+                var j = i + 1, skipped = 0
+                while j < words.count - 1, skipped < 3 {
+                    let t = text(b, words[j])
+                    if separators.contains(t) { j += 1; skipped += 1; continue }
+                    guard isNameLike(b, words[j]), let lw = lastWord(t), continuations.contains(lw) else { break }
+                    nameEnd = j
+                    j += 1
+                    skipped += 1
+                }
+                guard j == words.count - 1 else { return nil }
+                valueRange = words[j]
+            }
+            // A separator written against the value (`|v`, `=v`, `:v`) is not part of it.
+            while valueRange.count > 1, [61, 58, 124].contains(b[valueRange.lowerBound]) {
+                valueRange = (valueRange.lowerBound + 1)..<valueRange.upperBound
+            }
+            var lo = valueRange.lowerBound, hi = valueRange.upperBound
+            while hi > lo, [44, 59, 13].contains(b[hi - 1]) { hi -= 1 }  // , ; CR
+            if hi - lo >= 2, b[lo] == 34 || b[lo] == 39, b[hi - 1] == b[lo] { lo += 1; hi -= 1 }
+            guard hi - lo >= 8 else { return nil }
+            let path = words[..<i].suffix(3).map { text(b, $0) }
+            // A lone `name: value` or `NAME=value` is an assignment, read with its parents by `Assignments`.
+            if path.isEmpty, inline != nil || separators.contains(text(b, words[min(i + 1, words.count - 1)])) || w != nameRange {
+                return nil
+            }
+            let name = (i...nameEnd).map { $0 == i ? text(b, nameRange) : text(b, words[$0]) }.joined(separator: "_")
+            return NamedValue(path: path, name: name, value: text(b, lo..<hi), range: lo..<hi, derived: false)
+        }
+        return nil
+    }
+
+    /// `Key=value`, `token:value`, `Key=` (the value in the next word): the name and what follows its separator.
+    private static func inlineSplit(_ b: [UInt8], _ w: Range<Int>) -> (name: Range<Int>, value: Range<Int>)? {
+        guard let s = w.first(where: { b[$0] == 61 || b[$0] == 58 }), s > w.lowerBound else { return nil }
+        return (w.lowerBound..<s, (s + 1)..<w.upperBound)
+    }
+
+    private static func lastWord(_ name: String) -> String? {
+        NamedValue.normalize(name).split(separator: "_").last.map(String.init)
+    }
+
+    private static func isNameLike(_ b: [UInt8], _ w: Range<Int>) -> Bool {
+        guard !w.isEmpty else { return false }
+        return w.allSatisfy { k in
+            let c = b[k]
+            return (c | 0x20) >= 97 && (c | 0x20) <= 122 || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45
+        }
+    }
+
+    private static func text(_ b: [UInt8], _ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
+    private static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 }
+}
