@@ -58,6 +58,12 @@ public enum NamedValues {
         lower.hasSuffix(".properties") || BlankSeparated.style(lowercasedPath: lower) != nil
     }
 
+    /// True for a file whose names need not be followed by an operator: those where blanks alone may name a
+    /// value, and notes and logs, whose labelled lines take the words before the label as parents (`LabelledLines`).
+    public static func namesStandAlone(lowercasedPath lower: String) -> Bool {
+        blankSeparatesNames(lowercasedPath: lower) || LabelledLines.applies(lowercasedPath: lower)
+    }
+
     /// The value with quoting leftovers and an authorization scheme removed.
     static func clean(_ raw: String) -> String {
         // On bytes, and the value itself when nothing is removed: this runs for every value of every file, and

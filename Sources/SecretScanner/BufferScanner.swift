@@ -25,6 +25,10 @@ public struct InputContext: Sendable {
 public final class BufferScanner {
     let compiled: CompiledRules
     public let fingerprinter: Fingerprinter
+    /// Derive a buffer's fingerprints on several cores at once (`Fingerprinter.prepare`): for a scanner that
+    /// has the machine to itself (one file, a hook's staged files). Off for one of several workers, which
+    /// already keep the cores busy: threads started under them only cost switches and memory.
+    public var fingerprintsSideBySide = true
     let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
     /// For the rules of a repository's or user's config: lower PCRE2 limits than the built-in rules get.
@@ -48,6 +52,9 @@ public final class BufferScanner {
     /// counts only where it names a value (``namesAValue``): "pass", "secret_key" and the like are common words of
     /// prose and code, and each hit would send its lines through the named-value layer.
     let gateNeedsAssignment: [Bool]
+    /// Per gate word: all its rules want their vendor in the value's key path, so the word counts only as part
+    /// of a name (in files where names are followed by operators).
+    let gateNeedsName: [Bool]
     /// Words one of which the named-value rules' names hold (lowercase).
     static let secretWords: [[UInt8]] = ["key", "token", "secret", "pass", "pwd", "auth", "cred", "api", "bearer"]
         .map { Array($0.utf8) }
@@ -118,6 +125,12 @@ public final class BufferScanner {
         NamedValues.blankSeparatesNames(lowercasedPath: path.lowercased())
     }
 
+    /// True for the files where a name may stand without an operator after it (`blankSeparatedConfig`, and
+    /// notes and logs, whose labelled lines count the words before the label).
+    static func namesStandAlone(_ path: String) -> Bool {
+        NamedValues.namesStandAlone(lowercasedPath: path.lowercased())
+    }
+
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
     /// lowercase letter before an uppercase one (camelCase).
     static func startsWord(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Bool {
@@ -146,11 +159,17 @@ public final class BufferScanner {
         }
         var vendorOnly = [Bool](repeating: true, count: compiled.gateWords.count)
         var broadOnly = [Bool](repeating: true, count: compiled.gateWords.count)
+        var nameScopedOnly = [Bool](repeating: true, count: compiled.gateWords.count)
         for (rule, gates) in compiled.ruleGates {
-            let vendorLess = compiled.rules[rule].named?.spec.vendor.isEmpty != false
+            let spec = compiled.rules[rule].named?.spec
+            let vendorLess = spec?.vendor.isEmpty != false
             for g in gates {
                 if vendorLess { vendorOnly[g] = false } else { broadOnly[g] = false }
+                if vendorLess || spec?.vendorScope != .name { nameScopedOnly[g] = false }
             }
+        }
+        gateNeedsName = compiled.gateWords.indices.map { g in
+            nameScopedOnly[g] && compiled.gateWords[g].first.map { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } == true
         }
         // (Not flags such as `--password`: a flag's value follows a blank.)
         gateNeedsAssignment = compiled.gateWords.indices.map { g in
@@ -194,7 +213,7 @@ public final class BufferScanner {
     private func fillFingerprints(_ findings: inout [Finding]) {
         let missing = findings.indices.filter { findings[$0].fingerprint.isEmpty }
         guard !missing.isEmpty else { return }
-        fingerprinter.prepare(missing.map { findings[$0].secret })
+        if fingerprintsSideBySide { fingerprinter.prepare(missing.map { findings[$0].secret }) }
         for i in missing { findings[i].fingerprint = fingerprinter.fingerprint(findings[i].secret) }
     }
 
@@ -203,6 +222,7 @@ public final class BufferScanner {
     func match(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, named: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
         let blankSeparated = Self.blankSeparatedConfig(path)
+        var standAlone: Bool?
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
@@ -217,6 +237,12 @@ public final class BufferScanner {
                     // through the named-value layer.
                     if gateNeedsWordStart[gate], !Self.startsWord(buffer, at: end - compiled.gateWords[gate].count) { return }
                     if gateNeedsAssignment[gate], !blankSeparated, !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) { return }
+                    // A vendor's name that its rules want in the value's key path counts only where it is part of a
+                    // name (`GITHUB_CLIENT_SECRET=`, `github:`, `"github": {`, `<github>`): not in a URL or prose.
+                    if gateNeedsName[gate], !gateHits[gate], !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) {
+                        if standAlone == nil { standAlone = Self.namesStandAlone(path) }
+                        if standAlone == false { return }
+                    }
                     // A vendor's name (semaphore, linear, square, fileio) counts only with a secret word near it:
                     // the named-value rules it gates report values under such words, and the bare word is common.
                     // (Not narrower: a key is also given in prose near the name, "is the Makini sandbox up?" /

@@ -122,6 +122,7 @@ extension ScanSession {
                 return
             }
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+            scanner.fingerprintsSideBySide = false   // one of several workers
             var found: [(Int, String, [Finding])] = []
             var skipped: [ScanNote] = [], errors: [ScanNote] = [], warnings: [ScanNote] = []
             var status: [(Int, HistoryCache.Status)] = []

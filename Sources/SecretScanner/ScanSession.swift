@@ -73,8 +73,10 @@ public struct ScanSession: Sendable {
         let rules = self.rules, fingerprinter = self.fingerprinter
         // One input (a hook's file, a small CI change) is scanned on this thread: starting the thread
         // pool costs more than the scan.
-        WorkerPool(threads: options.threads, atMost: max(entries.count, 1)).run(count: entries.count) { _, claim in
+        let pool = WorkerPool(threads: options.threads, atMost: max(entries.count, 1))
+        pool.run(count: entries.count) { _, claim in
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
+            scanner.fingerprintsSideBySide = pool.workers == 1
             var reader = FileReader()
             var local = [Int: FileOutcome]()
             while let claimed = claim() {

@@ -51,6 +51,31 @@ import Testing
     }
 }
 
+/// A vendor word whose rules all want the vendor in the value's key path (GitHub's 40-hex client secrets)
+/// opens the named-value layer only where it is part of a name: READMEs full of github.com links are not read.
+@Suite struct NameScopedGateTests {
+    func gateHit(_ text: String, path: String, word: String) throws -> Bool {
+        let scanner = BufferScanner(Engine.builtIn.rules, fingerprinter: Engine.builtIn.fingerprinter)
+        let g = try #require(scanner.compiled.gateWords.firstIndex(of: Array(word.utf8)))
+        _ = try Array(text.utf8).withUnsafeBytes { try scanner.scan($0, InputContext(path: path)) }
+        return scanner.gateHits[g]
+    }
+
+    @Test func theGateOpensForTheWordInANameOnly() throws {
+        let scanner = BufferScanner(Engine.builtIn.rules, fingerprinter: Engine.builtIn.fingerprinter)
+        let github = try #require(scanner.compiled.gateWords.firstIndex(of: Array("github".utf8)))
+        #expect(scanner.gateNeedsName[github])
+        #expect(!scanner.gateNeedsName.indices.contains { scanner.gateNeedsName[$0] && scanner.gateNeedsAssignment[$0] })
+        let prose = "Clone https://github.com/acme/app and set your token in the settings.\n"
+        #expect(try !gateHit(prose, path: "README.md", word: "github"))
+        #expect(try gateHit("GITHUB_CLIENT_SECRET=x\n", path: "app.env", word: "github"))
+        #expect(try gateHit("github:\n  oauth:\n    client_secret: x\n", path: "config.yml", word: "github"))
+        #expect(try gateHit("{\"github\": {\"token\": \"x\"}}", path: "config.json", word: "github"))
+        // Notes and logs name a value with words before its label, with no operator after the vendor's name.
+        #expect(try gateHit("github token - x\n", path: "notes.txt", word: "github"))
+    }
+}
+
 /// The vendor-less rules' gate words (password words, `secret_key`) count only where they name a value: prose
 /// and code that merely mention them do not send the file through the named-value layer.
 @Suite struct NamedGateShapeTests {
