@@ -93,15 +93,8 @@ public final class BufferScanner {
     /// value="..."`). Prose (`first pass over`, `bypass the`), calls (`setPassword(`, `$(pwd)`) and constants used
     /// as arguments (`ERR_R_PASSED_NULL_PARAMETER)`) are not.
     static func namesAValue(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
-        var i = start
-        let limit = min(buffer.count, start + 256)
-        while i < limit {
-            let c = buffer[i]
-            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
-            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
-            i += 1
-        }
-        guard i < limit else { return true }
+        var i = nameEnd(buffer, start: start)
+        guard i < min(buffer.count, start + Self.nameReach) else { return true }
         let quoted = buffer[i] == 0x22 || buffer[i] == 0x27 || buffer[i] == 0x60  // " ' `
         if quoted { i += 1 }
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
@@ -112,6 +105,41 @@ public final class BufferScanner {
         default:
             return quoted && containsCaseless(valueWord, in: buffer, range: i..<min(buffer.count, i + valueWord.count))
         }
+    }
+
+    /// How far a name is followed from the gate word in it.
+    static let nameReach = 256
+
+    /// Where the name holding the word at `start` ends: letters, digits, `_`, `.`, `-`, at most `nameReach` bytes.
+    static func nameEnd(_ buffer: UnsafeRawBufferPointer, start: Int) -> Int {
+        var i = start
+        let limit = min(buffer.count, start + nameReach)
+        while i < limit {
+            let c = buffer[i]
+            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
+            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// Stricter than `namesAValue`, for a vendor's name that its rules want in a key path: the name holding the
+    /// word at `start` is followed (after a closing quote and blanks) by `=` or by a `:` that does not start
+    /// `://`, or is a tag or a section header (`<github>`, a line `[github]`). Prose that punctuates the name
+    /// ("on GitHub, ...", "[GitHub](https://...)"), URLs and expressions (`${{ github.token }}`) do not count.
+    static func namesAValueStrictly(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
+        var i = nameEnd(buffer, start: start)
+        guard i < buffer.count else { return false }
+        let opener = start > 0 ? buffer[start - 1] : 0
+        if opener == 0x3C && buffer[i] == 0x3E { return true }   // <name>
+        if opener == 0x5B && buffer[i] == 0x5D {   // [name] as a section header: the line ends after it
+            return i + 1 >= buffer.count || buffer[i + 1] == 0x0A || buffer[i + 1] == 0x0D
+        }
+        if buffer[i] == 0x22 || buffer[i] == 0x27 { i += 1 }   // a quoted name's closing quote
+        while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
+        guard i < buffer.count else { return false }
+        if buffer[i] == 0x3D { return true }
+        return buffer[i] == 0x3A && !(i + 1 < buffer.count && buffer[i + 1] == 0x2F)
     }
 
     /// The attribute that follows a quoted name in a key/value pair (`key="DbPassword" value="..."`), made once
@@ -239,7 +267,7 @@ public final class BufferScanner {
                     if gateNeedsAssignment[gate], !blankSeparated, !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) { return }
                     // A vendor's name that its rules want in the value's key path counts only where it is part of a
                     // name (`GITHUB_CLIENT_SECRET=`, `github:`, `"github": {`, `<github>`): not in a URL or prose.
-                    if gateNeedsName[gate], !gateHits[gate], !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) {
+                    if gateNeedsName[gate], !gateHits[gate], !Self.namesAValueStrictly(buffer, start: end - compiled.gateWords[gate].count) {
                         if standAlone == nil { standAlone = Self.namesStandAlone(path) }
                         if standAlone == false { return }
                     }

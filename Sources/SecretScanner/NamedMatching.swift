@@ -29,7 +29,7 @@ extension BufferScanner {
         if candidates.count > compiled.ungatedNamedRules.count { candidates.sort() }
         var applicable = [Int]()
         for r in candidates where applicable.last != r && ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
-        guard !applicable.isEmpty else { return }
+        guard !applicable.isEmpty else { nameFindings(buffer, path: input.path, &findings); return }
         let lowerPath = input.path.lowercased()
         // Rules for any vendor (passwords, framework secrets) gate on common words ("password" is in much code):
         // for them only the lines around the gate words are read, as in a huge file.
@@ -37,12 +37,7 @@ extension BufferScanner {
         let values = extractValues(buffer, path: input.path, reach: broad ? Self.broadReach : Self.gateReach,
                                    whole: !broad && buffer.count <= Self.wholeBufferLimit)
         guard !values.isEmpty else { return }
-        // Pattern findings learn the name they were found under.
-        for i in findings.indices where findings[i].extra["name"] == nil {
-            if let v = values.first(where: { !$0.name.isEmpty && $0.range.contains(findings[i].offset) }) {
-                findings[i].extra["name"] = v.keyPath
-            }
-        }
+        Self.learnNames(values, &findings)
         var out = [Finding]()
         for v in values where v.derived && v.value.utf8.count >= 16 {
             var inner = [Finding]()
@@ -136,12 +131,30 @@ extension BufferScanner {
     /// How far around a gate word of the vendor-less rules the values are read.
     static let broadReach = 1024
 
-    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String, reach: Int, whole: Bool) -> [NamedValue] {
+    /// Pattern findings learn the name they were found under (`extra["name"]`).
+    static func learnNames(_ values: [NamedValue], _ findings: inout [Finding]) {
+        for i in findings.indices where findings[i].extra["name"] == nil {
+            if let v = values.first(where: { !$0.name.isEmpty && $0.range.contains(findings[i].offset) }) {
+                findings[i].extra["name"] = v.keyPath
+            }
+        }
+    }
+
+    /// Where no named-value rule applies, the pattern findings still learn their names: from the lines around
+    /// each (so a finding's `extra["name"]` does not depend on whether some vendor's word occurs in the file).
+    private func nameFindings(_ buffer: UnsafeRawBufferPointer, path: String, _ findings: inout [Finding]) {
+        let offsets = findings.compactMap { $0.extra["name"] == nil ? $0.offset : nil }
+        guard !offsets.isEmpty else { return }
+        Self.learnNames(extractValues(buffer, path: path, reach: Self.broadReach, whole: false, around: offsets), &findings)
+    }
+
+    private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String, reach: Int, whole: Bool,
+                               around points: [Int]? = nil) -> [NamedValue] {
         guard !whole, buffer.count > 2 * reach else { return NamedValues.extract(buffer, path: path) }
         // Only the file's path named a provider (`hpack-test-case/haskell-http2-linear/story_30.json`, 1 MB): the
         // values worth reading are under secret words, so the windows are around those, and a large file
         // without one is not read at all.
-        let centres = gateEnds.isEmpty ? Self.secretWordEnds(buffer) : gateEnds
+        let centres = points ?? (gateEnds.isEmpty ? Self.secretWordEnds(buffer) : gateEnds)
         guard !centres.isEmpty else { return [] }
         var windows = [Range<Int>]()
         for end in centres.sorted() {

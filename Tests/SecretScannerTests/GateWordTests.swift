@@ -71,8 +71,22 @@ import Testing
         #expect(try gateHit("GITHUB_CLIENT_SECRET=x\n", path: "app.env", word: "github"))
         #expect(try gateHit("github:\n  oauth:\n    client_secret: x\n", path: "config.yml", word: "github"))
         #expect(try gateHit("{\"github\": {\"token\": \"x\"}}", path: "config.json", word: "github"))
+        #expect(try gateHit("[github]\ntoken = x\n", path: "config.ini", word: "github"))
+        #expect(try gateHit("<github><token>x</token></github>", path: "config.xml", word: "github"))
+        // Prose that punctuates the name, Markdown links and workflow expressions are not names.
+        #expect(try !gateHit("Hosted on GitHub, with the token in the settings.\nSee GitHub.\n", path: "README.md", word: "github"))
+        #expect(try !gateHit("[GitHub](https://example.invalid) keeps the secret.\n", path: "README.md", word: "github"))
+        #expect(try !gateHit("run: echo ${{ github.token }} secret\n", path: "ci.yml", word: "github"))
         // Notes and logs name a value with words before its label, with no operator after the vendor's name.
         #expect(try gateHit("github token - x\n", path: "notes.txt", word: "github"))
+    }
+
+    /// A pattern finding learns the name it is assigned to whether or not any named-value rule read the file.
+    @Test func aPatternFindingLearnsItsNameWithoutTheNamedLayer() throws {
+        let token = FakeKeys.githubToken()
+        let found = try Engine.scan("struct Deploy {\n    let upstream = \"\(token)\"\n}\n", path: "Sources/Deploy.swift")
+        let f = try #require(found.first { $0.secret == token })
+        #expect(f.extra["name"] == "Deploy.upstream")
     }
 }
 
