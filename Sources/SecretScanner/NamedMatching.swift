@@ -145,7 +145,8 @@ extension BufferScanner {
     private func nameFindings(_ buffer: UnsafeRawBufferPointer, path: String, _ findings: inout [Finding]) {
         let offsets = findings.compactMap { $0.extra["name"] == nil ? $0.offset : nil }
         guard !offsets.isEmpty else { return }
-        Self.learnNames(extractValues(buffer, path: path, reach: Self.broadReach, whole: false, around: offsets), &findings)
+        let whole = buffer.count <= Self.wholeBufferLimit
+        Self.learnNames(extractValues(buffer, path: path, reach: Self.gateReach, whole: whole, around: offsets), &findings)
     }
 
     private func extractValues(_ buffer: UnsafeRawBufferPointer, path: String, reach: Int, whole: Bool,
