@@ -70,8 +70,7 @@ public enum ArchiveReader {
 
     /// Whether the library named `soname` would serve (nil) or why not; loads nothing for later use.
     public static func probeLibrary(_ soname: String) -> String? {
-        var why = [CChar](repeating: 0, count: 512)
-        return keywarden_archive_probe(soname, &why, why.count) == 1 ? nil : String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+        failureMessage { keywarden_archive_probe(soname, $0, $1) == 1 }
     }
 
     private static func walkLevel(_ buffer: UnsafeRawBufferPointer, path: String, depth: Int, limits: ArchiveLimits,

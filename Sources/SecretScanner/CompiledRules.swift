@@ -40,7 +40,9 @@ public final class CompiledRules: Sendable {
         // while they compile here: when all of them compile, its plan is the one they give. When one does not
         // (it is left out, so the indices move), it is made again from the rules that compiled.
         let speculative = PrefilterPlan(ruleSet.rules)
-        let building = PrefilterBuild(speculative.patterns, cacheDirectory: cacheDirectory)
+        let building = BackgroundResult { () throws(PatternError) in
+            try Prefilter(patterns: speculative.patterns, cacheDirectory: cacheDirectory)
+        }
         var compiled = [CompiledRule]()
         var problems = [String]()
         progress?.total.store(ruleSet.rules.count, ordering: .relaxed)
@@ -126,28 +128,6 @@ public final class CompiledRules: Sendable {
             ruleGates = gates
             patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
                 + words.map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
-        }
-    }
-
-    /// A prefilter made on another thread; `result` waits for it.
-    final class PrefilterBuild: @unchecked Sendable {
-        private let finished = DispatchSemaphore(value: 0)
-        // Written once by the building thread before `finished` is signalled; read only after waiting for it.
-        private var outcome: Result<Prefilter, PatternError>?
-
-        init(_ patterns: [Prefilter.Pattern], cacheDirectory: URL?) {
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                do throws(PatternError) { outcome = .success(try Prefilter(patterns: patterns, cacheDirectory: cacheDirectory)) } catch {
-                    outcome = .failure(error)
-                }
-                finished.signal()
-            }
-        }
-
-        func result() throws(PatternError) -> Prefilter {
-            finished.wait()
-            finished.signal()
-            return try outcome!.get()
         }
     }
 

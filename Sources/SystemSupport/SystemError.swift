@@ -36,3 +36,11 @@ public struct SystemError: ModuleError, Equatable {
         return String(cString: text)
     }
 }
+
+/// What a C function that reports failure by filling a message buffer said: `fill` gets a zeroed buffer and
+/// its size and returns true on success (nil: nothing to say); else the text up to the first NUL.
+public func failureMessage(capacity: Int = 512, _ fill: (UnsafeMutablePointer<CChar>, Int) -> Bool) -> String? {
+    var text = [CChar](repeating: 0, count: capacity + 1)
+    let succeeded = text.withUnsafeMutableBufferPointer { fill($0.baseAddress!, capacity) }
+    return succeeded ? nil : String(decoding: text.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+}

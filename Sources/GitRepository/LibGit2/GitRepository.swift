@@ -14,9 +14,7 @@ public final class GitRepository {
 
     /// Whether the library named `soname` would serve as libgit2 (nil) or why not; loads nothing for later use.
     public static func probeLibrary(_ soname: String) -> String? {
-        var why = [CChar](repeating: 0, count: 512)
-        guard keywarden_git_probe(soname, &why, why.count) != 1 else { return nil }
-        return String(decoding: why.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+        failureMessage { keywarden_git_probe(soname, $0, $1) == 1 }
     }
 
     /// Starts loading libgit2 and its one-time set-up on another thread and returns at once. Loading maps

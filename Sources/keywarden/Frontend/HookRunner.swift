@@ -114,7 +114,7 @@ struct HookRunner {
         let compiled = try RuleOptions.compiledRules(config: nil, context: context, printWarnings: false)
         let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(), options: ScanOptions())
         var request = try self.request(repository, context: context)
-        if case .staged = request.source { request.stagedPrefetch = prefetch }
+        request.stagedPrefetch = prefetch
         request.configurationWarnings = context.configurationWarnings(compiled)
         var warnings = [ScanNote]()
         if context.settings.hook.verify {
