@@ -36,6 +36,8 @@ public final class BufferScanner {
     /// This input's budget per rule (by index), and the rules that gave up on it (each reported once).
     private var budgets: [Int: RegexBudget] = [:]
     private var gaveUp = Set<Int>()
+    /// Per rule (by index), once looked at: its pattern's leading run of a class before a group of words.
+    private var leadingRuns: [Int: LeadingRun?] = [:]
     private var inputSize = 0
     private var candidates: [[Int]]
     /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
@@ -399,22 +401,27 @@ public final class BufferScanner {
         var completed = true
         var found = foundPerRule[rule.rule.id, default: 0]
         var beyond = 0
-        do {
-            try regex.forEachMatch(in: buffer, range: window, scratch: rule.rule.isBuiltIn ? matchScratch : userMatchScratch,
-                                   budget: budget) { m in
-                // Matches in a streamed window's margins belong to its neighbour, which counts them.
-                let counted = countedRange?.contains(m.range.lowerBound) ?? true
-                if found >= FindingCap.perRule {
-                    if counted { beyond += 1 }
-                } else {
-                    budget.end()
-                    if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) {
-                        findings.append(f)
-                        if counted { found += 1 }
-                    }
-                    budget.begin()
+        func take(_ m: RegexMatch) -> Bool {
+            // Matches in a streamed window's margins belong to its neighbour, which counts them.
+            let counted = countedRange?.contains(m.range.lowerBound) ?? true
+            if found >= FindingCap.perRule {
+                if counted { beyond += 1 }
+            } else {
+                budget.end()
+                if let f = evaluate(rule, match: m, buffer: buffer, input: input, lines: &lines) {
+                    findings.append(f)
+                    if counted { found += 1 }
                 }
-                return true
+                budget.begin()
+            }
+            return true
+        }
+        let scratch = rule.rule.isBuiltIn ? matchScratch : userMatchScratch
+        do {
+            if let run = leadingRun(index, regex) {
+                try run.forEachMatch(of: regex, in: buffer, range: window, scratch: scratch, budget: budget, take)
+            } else {
+                try regex.forEachMatch(in: buffer, range: window, scratch: scratch, budget: budget, take)
             }
         } catch {
             completed = false
@@ -429,6 +436,14 @@ public final class BufferScanner {
         foundPerRule[rule.rule.id] = found
         if beyond > 0 { capped[rule.rule.id, default: 0] += beyond }
         return completed
+    }
+
+    /// The rule's `LeadingRun` (found on first use), or nil when its pattern does not start that way.
+    private func leadingRun(_ index: Int, _ regex: CompiledRegex) -> LeadingRun? {
+        if let known = leadingRuns[index] { return known }
+        let run = LeadingRun.of(regex.pattern)
+        leadingRuns[index] = .some(run)
+        return run
     }
 
     /// Matches of each rule (by id) counted past ``FindingCap/perRule`` since the last call, for the input's note.

@@ -104,13 +104,15 @@ public final class CompiledRegex: @unchecked Sendable {
     /// `subject` is the whole buffer, so that anchors and look-behind see the real context before `range`.
     /// Returns `false` from `body` to stop early. Throws `.matchLimit` when the pattern backtracks too much
     /// on one attempt, and `.budget` when `budget` (the rule's allowance for this input) is used up.
+    /// `lastStart`, when given, is the last offset a match may start at (it may still end past it).
     ///
     /// PCRE2's match limit bounds one attempt and starts again at every start position, so one call over a
     /// long subject is unbounded (`(?:(a|aa)+;|!)` spent seconds on a few kilobytes). With a budget, each
     /// call may start a match at only `budget.startsPerCall` positions (PCRE2's offset limit), and the
     /// budget is checked between calls.
     public func forEachMatch(in subject: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatchScratch,
-                             budget: RegexBudget? = nil, _ body: (RegexMatch) -> Bool) throws(PatternError) {
+                             budget: RegexBudget? = nil, lastStart startLimit: Int? = nil,
+                             _ body: (RegexMatch) -> Bool) throws(PatternError) {
         let (code, captureCount) = try compiled(jit: true)
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         guard let context = scratch.context, let data = scratch.matchData(pairs: captureCount + 1) else {
@@ -118,18 +120,19 @@ public final class CompiledRegex: @unchecked Sendable {
         }
         var start = range.lowerBound
         let end = min(range.upperBound, subject.count)
-        while start <= end {
-            var lastStart = end
+        let limit = min(end, startLimit ?? end)
+        while start <= limit {
+            var lastStart = limit
             if let budget {
                 if budget.overrun() { throw PatternError(.budget, "it used up its time budget for this input") }
-                lastStart = min(end, start + budget.startsPerCall - 1)
+                lastStart = min(limit, start + budget.startsPerCall - 1)
                 pcre2_set_offset_limit_8(context, lastStart)
             } else {
-                pcre2_set_offset_limit_8(context, Self.unset)
+                pcre2_set_offset_limit_8(context, startLimit == nil ? Self.unset : lastStart)
             }
             let rc = pcre2_match_8(code, base, end, start, 0, data, context)
             if rc == PCRE2_ERROR_NOMATCH {
-                if lastStart < end {
+                if lastStart < limit {
                     start = lastStart + 1
                     continue
                 }
