@@ -69,24 +69,10 @@ public final class BufferScanner {
     /// (One pass over the window for all the words: a search per word was a few percent of a scan.)
     static func secretWordNear(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
         let lo = max(0, start - secretWordReach), hi = min(buffer.count, end + secretWordReach)
-        let starts = secretWordStarts, words = secretWords
-        var i = lo
-        while i < hi {
-            let c = buffer[i] | 0x20
-            if starts[Int(c)] {
-                for w in words where w[0] == c && i + w.count <= hi {
-                    var k = 1
-                    while k < w.count, (buffer[i + k] >= 65 && buffer[i + k] <= 90 ? buffer[i + k] + 32 : buffer[i + k]) == w[k] { k += 1 }
-                    if k == w.count { return true }
-                }
-            }
-            i += 1
-        }
+        guard lo < hi, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        for i in lo..<hi where SecretWordTable.length(at: i, in: base, count: buffer.count, limit: hi) > 0 { return true }
         return false
     }
-
-    /// Per byte: true when one of ``secretWords`` starts with it.
-    static let secretWordStarts: [Bool] = (0..<256).map { b in secretWords.contains { $0[0] == UInt8(b) } }
 
     /// True when the name holding a gate word at `start` is followed as a name is followed by its value: the name
     /// (letters, digits, `_`, `.`, `-`), maybe a closing quote, blanks, then an operator or a line end (`pass = `,

@@ -188,14 +188,11 @@ extension BufferScanner {
     /// The end offsets of ``BufferScanner/secretWords`` in `buffer` (any case; at most 4,096).
     static func secretWordEnds(_ buffer: UnsafeRawBufferPointer) -> [Int] {
         var ends = [Int]()
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return ends }
         var i = 0
         while i < buffer.count, ends.count < 4096 {
-            let c = buffer[i] | 0x20
-            for w in secretWords where w[0] == c && i + w.count <= buffer.count {
-                var k = 1
-                while k < w.count, buffer[i + k] | 0x20 == w[k] { k += 1 }
-                if k == w.count { ends.append(i + w.count); break }
-            }
+            let n = SecretWordTable.length(at: i, in: base, count: buffer.count, limit: buffer.count)
+            if n > 0 { ends.append(i + n) }
             i += 1
         }
         return ends
