@@ -30,10 +30,33 @@ enum LabelledLines {
         while start < b.count {
             var end = start
             while end < b.count, b[end] != 10 { end += 1 }
-            if end - start <= maxLine, let v = line(b, start..<end) { out.append(v) }
+            if end - start <= maxLine, mentionsLabel(b, start..<end), let v = line(b, start..<end) { out.append(v) }
             start = end + 1
         }
         return out
+    }
+
+    /// True when the line holds `key`, `token` or `secret` in any case: every label does (its last word is one
+    /// of ``labels``, cut from the line's letters), so a line without them is not read word by word.
+    static func mentionsLabel(_ b: [UInt8], _ r: Range<Int>) -> Bool {
+        b.withUnsafeBufferPointer { p in
+            func at(_ i: Int, _ word: StaticString) -> Bool {
+                let n = word.utf8CodeUnitCount
+                guard i + n <= r.upperBound else { return false }
+                let w = word.utf8Start
+                for k in 1..<n where p[i + k] | 0x20 != w[k] { return false }
+                return true
+            }
+            for i in r {
+                switch p[i] | 0x20 {
+                case 0x6B: if at(i, "key") { return true }   // k
+                case 0x74: if at(i, "token") { return true }   // t
+                case 0x73: if at(i, "secret") { return true }   // s
+                default: break
+                }
+            }
+            return false
+        }
     }
 
     private static func line(_ b: [UInt8], _ r: Range<Int>) -> NamedValue? {

@@ -225,3 +225,31 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         #expect(strings("s = \"ab\\\"cd\"").allSatisfy { $0.1 })
     }
 }
+
+/// Notes and logs are read word by word only on lines that hold `key`, `token` or `secret` (any case): every
+/// label ends in one of them, so the other lines (nearly all of a novel or a log) cannot label a value.
+@Suite struct LabelledLinePrefilterTests {
+    @Test func everyLabelHoldsOneOfTheWordsTheLinesAreSearchedFor() {
+        for label in LabelledLines.labels {
+            #expect(["key", "token", "secret"].contains { label.contains($0) }, "\(label)")
+        }
+    }
+
+    func mentions(_ line: String) -> Bool {
+        let b = Array(line.utf8)
+        return LabelledLines.mentionsLabel(b, 0..<b.count)
+    }
+
+    @Test func aLineIsReadWhenItHoldsALabelInAnyCase() {
+        #expect(mentions("makini SECRET v"))
+        #expect(mentions("makiniKEY v"))
+        #expect(mentions("deepgram Token - 'v'"))
+        #expect(mentions("x apikey"))
+        #expect(!mentions("It was a dark and stormy night; the rain fell in torrents"))
+        #expect(!mentions("ke y tok en secre t"))
+        #expect(!mentions("secre"))
+        // Lines without a label word give nothing, whatever else they hold.
+        #expect(names("makini auth \(v)\nmakini credential \(v)\n", path: "notes.txt").isEmpty)
+        #expect(names("makini auth token \(v)\n", path: "notes.txt").map(\.0) == ["makini.auth.token"])
+    }
+}
