@@ -38,6 +38,8 @@ public final class BufferScanner {
     private var gaveUp = Set<Int>()
     /// Per rule (by index), once looked at: its pattern's leading run of a class before a group of words.
     private var leadingRuns: [Int: LeadingRun?] = [:]
+    /// The path-scoped rules that apply to the last path asked about (``pathScopedRules(for:)``).
+    private var scopedRules: (path: String, rules: [Int])?
     private var inputSize = 0
     private var candidates: [[Int]]
     /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
@@ -237,7 +239,8 @@ public final class BufferScanner {
     /// - Parameter named: also run the named-value rules (not on values already taken from a named value).
     func match(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, named: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
-        let blankSeparated = Self.blankSeparatedConfig(path)
+        // (Both worked out from the path on first need: most buffers have no gate word that asks.)
+        var blankSeparated: Bool?
         var standAlone: Bool?
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
@@ -252,7 +255,10 @@ public final class BufferScanner {
                     // between): inside words, such words occur in nearly every file and would send each one
                     // through the named-value layer.
                     if gateNeedsWordStart[gate], !Self.startsWord(buffer, at: end - compiled.gateWords[gate].count) { return }
-                    if gateNeedsAssignment[gate], !blankSeparated, !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) { return }
+                    if gateNeedsAssignment[gate], !Self.namesAValue(buffer, start: end - compiled.gateWords[gate].count) {
+                        if blankSeparated == nil { blankSeparated = Self.blankSeparatedConfig(path) }
+                        if blankSeparated == false { return }
+                    }
                     // A vendor's name that its rules want in the value's key path counts only where it is part of a
                     // name (`GITHUB_CLIENT_SECRET=`, `github:`, `"github": {`, `<github>`): not in a URL or prose.
                     if gateNeedsName[gate], !gateHits[gate], !Self.namesAValueStrictly(buffer, start: end - compiled.gateWords[gate].count) {
@@ -283,13 +289,13 @@ public final class BufferScanner {
             work.append((ruleIndex, windows(for: candidates[p], rule: compiled.rules[ruleIndex], in: buffer)))
         }
         for ruleIndex in compiled.unfilteredRules { work.append((ruleIndex, [0..<buffer.count])) }
-        for ruleIndex in compiled.pathScopedRules where ruleApplies(compiled.rules[ruleIndex], to: path) {
-            work.append((ruleIndex, [0..<buffer.count]))
-        }
+        let scoped = work.count
+        for ruleIndex in pathScopedRules(for: path) { work.append((ruleIndex, [0..<buffer.count])) }
         var findings = [Finding]()
-        for item in work {
+        for (n, item) in work.enumerated() {
             let rule = compiled.rules[item.rule]
-            guard !gaveUp.contains(item.rule), ruleApplies(rule, to: path) else { continue }
+            // (The path-scoped rules were just found to apply.)
+            guard !gaveUp.contains(item.rule), n >= scoped || ruleApplies(rule, to: path) else { continue }
             // Only the regex search draws on the budget; judging the matches (validators, fingerprints) does not.
             let budget = budget(for: item.rule)
             budget.begin()
@@ -334,6 +340,15 @@ public final class BufferScanner {
             }
         }
         return out
+    }
+
+    /// The path-scoped rules that apply to `path`, kept for the buffers of the same input that follow (decoded
+    /// runs, reassembled values): each costs a regex match on the path per rule.
+    private func pathScopedRules(for path: String) -> [Int] {
+        if let known = scopedRules, known.path == path { return known.rules }
+        let rules = compiled.pathScopedRules.filter { ruleApplies(compiled.rules[$0], to: path) }
+        scopedRules = (path, rules)
+        return rules
     }
 
     func ruleApplies(_ rule: CompiledRule, to path: String) -> Bool {

@@ -23,3 +23,19 @@ import Testing
         #expect(both.map(\.line) == [1, 2])
     }
 }
+
+/// A scanner keeps which path-scoped rules apply to the last path it scanned (for the decoded runs and
+/// reassembled values of the same file): the next file's path is judged afresh.
+@Suite struct PathScopedRuleTests {
+    @Test func eachPathIsJudgedByItself() throws {
+        let scanner = BufferScanner(Engine.builtIn.rules, fingerprinter: Engine.builtIn.fingerprinter)
+        let line = Array("db.corp.internal:5432:billing:billing_rw:\("Vq8" + "Lm2Xr7Tz4Kp9Wd3")\n".utf8)
+        func found(_ path: String) throws -> [String] {
+            try line.withUnsafeBytes { try scanner.scan($0, InputContext(path: path)) }.map(\.ruleID).filter { $0 == "pgpass-password" }
+        }
+        #expect(try found("home/.pgpass") == ["pgpass-password"])
+        #expect(try found("home/notes.txt").isEmpty)
+        #expect(try found("srv/pgpass.conf") == ["pgpass-password"])
+        #expect(try found("srv/pgpass.conf.md").isEmpty)
+    }
+}
