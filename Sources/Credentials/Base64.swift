@@ -10,6 +10,9 @@ public enum Base64 {
         return t
     }()
 
+    /// The 6-bit value of a character of either alphabet, or -1 for any other byte.
+    public static func sextet(_ c: UInt8) -> Int8 { table[Int(c)] }
+
     /// Encodes `bytes`; `urlSafe` picks the base64url alphabet (and then no padding is written).
     public static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false) -> String {
         let alphabet = urlSafe ? url : standard
@@ -43,7 +46,7 @@ public enum Base64 {
         var acc: UInt32 = 0
         var bits = 0
         for c in chars {
-            let v = table[Int(c)]
+            let v = sextet(c)
             guard v >= 0 else { return nil }
             acc = acc << 6 | UInt32(v)
             bits += 6
