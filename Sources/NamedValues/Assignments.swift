@@ -321,7 +321,6 @@ struct Assignments {
         while j >= 0, skipped < 6, tokens[j].kind == .newline || tokens[j].isOp("(") || tokens[j].isOp("\\") { j -= 1; skipped += 1 }
         guard j >= 0 else { return nil }
         let op = tokens[j]
-        let lineStart = startOfLine(j)
         switch op.kind {
         case .op:
             switch op.text {
@@ -337,6 +336,9 @@ struct Assignments {
                     return (p.name, [])
                 }
                 if Self.defaultNames.contains(norm) {
+                    // (Found only here: walking back to the line's start for every value cost a minified file, one
+                    // line of thousands of values, time in the square of its length.)
+                    let lineStart = startOfLine(j)
                     if let env = keywordString(["env", "alias", "env_var", "validation_alias", "name"], in: lineStart..<endOfLine(k)) { return (env, []) }
                     if let enclosing = enclosingDeclaration(from: index, lineStart: lineStart) { return split(enclosing) }
                     if let label = stack.last?.labels.last { return (label, []) }
