@@ -64,6 +64,13 @@ public struct Rule: Sendable {
     /// Where the facts of the credential's format come from (an `https://` page of the vendor's documentation,
     /// SDK or changelog); nil when the rule does not say.
     public var reference: String?
+    /// Where the rule's pattern is looked for: in every input (`.pattern`, the default: the matching engine
+    /// looks for it in its one pass), or only in inputs holding one of its keywords (`.keywords`, TOML
+    /// `prefilter = "keywords"`): the one pass then looks for the keywords, and the pattern is looked for on
+    /// its own where one occurs. For patterns with no literal text the matching engine can anchor on, which
+    /// slow its pass over everything. The findings are the same either way, since a finding of a rule with
+    /// keywords needs one of them within 256 bytes.
+    public var prefilter: PrefilterMode = .pattern
     /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
     /// by the test suite, so a scan may compile them on first use rather than all at start.
     public var isBuiltIn = false
@@ -91,6 +98,11 @@ public struct Rule: Sendable {
 }
 
 /// One half of a credential pair: the pair's id (a `[[pairs]]` entry) and which half this rule finds.
+/// Where a rule's pattern is looked for (`Rule.prefilter`).
+public enum PrefilterMode: String, Sendable, Codable {
+    case pattern, keywords
+}
+
 public struct PairMembership: Sendable, Equatable {
     public enum Role: String, Sendable, CaseIterable { case key, secret }
     public var id: String

@@ -286,6 +286,7 @@ public enum RuleLoader {
         "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist", "allowlists",
         "provider", "severity", "examples", "negative_examples", "validator", "verifier", "unverifiable", "pair",
         "names", "vendor", "vendor_scope", "vendor_lines", "value", "value_classes", "example_path", "context", "context_lines", "reference",
+        "prefilter",
     ]
 
     static func parseRule(_ t: TOMLTable, file: String, line: Int, unsupported: inout [String: [String]]) throws(RulesError) -> Rule {
@@ -324,6 +325,20 @@ public enum RuleLoader {
         if let e = t["entropy"] { rule.entropy = e.double ?? e.int.map(Double.init) }
         rule.keywords = strings(t["keywords"]).map { $0.lowercased() }.filter { !$0.isEmpty }
         rule.tags = strings(t["tags"])
+        if let p = t["prefilter"] {
+            guard let text = p.string, let mode = PrefilterMode(rawValue: text) else {
+                throw RulesError(file: file, line: line, message: "rule '\(id)': prefilter must be \"pattern\" or \"keywords\"")
+            }
+            if mode == .keywords {
+                guard rule.regex != nil, rule.path == nil else {
+                    throw RulesError(file: file, line: line, message: "rule '\(id)': prefilter = \"keywords\" needs a 'regex' and no 'path'")
+                }
+                guard !rule.keywords.isEmpty, rule.keywords.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else {
+                    throw RulesError(file: file, line: line, message: "rule '\(id)': prefilter = \"keywords\" needs 'keywords' (ASCII): the pattern is looked for only where one occurs")
+                }
+            }
+            rule.prefilter = mode
+        }
         rule.validator = t["validator"]?.string
         rule.verifier = t["verifier"]?.string
         rule.unverifiable = t["unverifiable"]?.string

@@ -8,7 +8,7 @@ import SystemSupport
 /// ignored and rebuilt from the TOML. The file is authenticated (`CacheFolder`): a
 /// swapped-in file is rebuilt, never trusted.
 enum RuleSetCache {
-    static let formatVersion: UInt32 = 5
+    static let formatVersion: UInt32 = 6
 
     static func name() -> String { "rules-\(EmbeddedRules.digest)-v\(formatVersion).bin" }
 
@@ -66,6 +66,7 @@ enum RuleSetCache {
                 string(r.source.file); u64(UInt64(r.source.line))
                 optional(r.verifier); optional(r.unverifiable); optional(r.pair?.id); optional(r.pair?.role.rawValue)
                 optional(r.reference)
+                bytes.append(r.prefilter == .keywords ? 1 : 0)
                 bytes.append(r.named == nil ? 0 : 1)
                 if let n = r.named {
                     strings(n.names); strings(n.vendor); string(n.vendorScope.rawValue); u64(UInt64(n.vendorLines))
@@ -161,7 +162,9 @@ enum RuleSetCache {
                     r.pair = PairMembership(id: pairID, role: role)
                 }
                 r.reference = optional()
-                guard at < bytes.count else { return nil }
+                guard at + 1 < bytes.count else { return nil }
+                r.prefilter = bytes[at] == 1 ? .keywords : .pattern
+                at += 1
                 at += 1
                 if bytes[at - 1] == 1 {
                     var n = NamedSpec(names: strings())

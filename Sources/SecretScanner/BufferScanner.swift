@@ -42,6 +42,8 @@ public final class BufferScanner {
     private var scopedRules: (path: String, rules: [Int])?
     private var inputSize = 0
     private var candidates: [[Int]]
+    /// The own matching-database scratch of each rule looked for by its keywords (`GatedPrefilter`), made on use.
+    private var gatedScratch: [Int: PrefilterScratch] = [:]
     /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
     var gateHits: [Bool]
     var gateEnds: [Int] = []
@@ -245,10 +247,17 @@ public final class BufferScanner {
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
+        let gatedFrom = ruleCount + compiled.gateWords.count
+        var gatedHits = [Int]()
         if !gateHits.isEmpty { for i in gateHits.indices { gateHits[i] = false } }
         gateEnds.removeAll(keepingCapacity: true)
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
+                if pattern >= gatedFrom {
+                    // A keyword of a rule looked for only where its keywords occur: noted once.
+                    if !gatedHits.contains(pattern - gatedFrom) { gatedHits.append(pattern - gatedFrom) }
+                    return
+                }
                 if pattern >= ruleCount {
                     let gate = pattern - ruleCount
                     // A short gate word counts only at the start of a word (`een` of EEN_API_KEY or myEenKey, not of
@@ -288,6 +297,9 @@ public final class BufferScanner {
             let ruleIndex = compiled.prefilterToRule[p]
             work.append((ruleIndex, windows(for: candidates[p], rule: compiled.rules[ruleIndex], in: buffer)))
         }
+        if !gatedHits.isEmpty {
+            try gatedWork(gatedHits, buffer: buffer, path: path, into: &work)
+        }
         for ruleIndex in compiled.unfilteredRules { work.append((ruleIndex, [0..<buffer.count])) }
         let scoped = work.count
         for ruleIndex in pathScopedRules(for: path) { work.append((ruleIndex, [0..<buffer.count])) }
@@ -309,6 +321,32 @@ public final class BufferScanner {
             try namedFindings(buffer, input, lines: &lines, anyGate: anyGate, into: &findings)
         }
         return findings
+    }
+
+    /// The windows of the rules looked for only where their keywords occur (`prefilter = "keywords"`), for the
+    /// keywords this input holds (`hits`, indices into `gatedWordRules`): each rule's own database is run over the
+    /// input, and its candidates become windows as the one pass's do. Merged into `work` in rule order, the order
+    /// the one pass gives. A rule whose pattern the engine cannot take reads the whole input.
+    private func gatedWork(_ hits: [Int], buffer: UnsafeRawBufferPointer, path: String,
+                           into work: inout [(rule: Int, windows: [Range<Int>])]) throws(ScanError) {
+        var rules = [Int]()
+        for h in hits { for r in compiled.gatedWordRules[h] where !rules.contains(r) { rules.append(r) } }
+        for r in rules {
+            let rule = compiled.rules[r]
+            guard let prefilter = compiled.gatedPrefilters[r]?.prefilter() else {
+                work.append((r, [0..<buffer.count]))
+                continue
+            }
+            let scratch = gatedScratch[r] ?? { let made = prefilter.makeScratch(); gatedScratch[r] = made; return made }()
+            var ends = [Int]()
+            do {
+                try prefilter.scan(buffer, scratch: scratch) { _, end in ends.append(end) }
+            } catch {
+                throw ScanError(.input, "\(path): \(error)")
+            }
+            if !ends.isEmpty { work.append((r, windows(for: ends, rule: rule, in: buffer))) }
+        }
+        work.sort { $0.rule < $1.rule }
     }
 
     /// Findings inside base64-encoded text (a Kubernetes `Secret`'s `data:` values, an encoded `.env`):

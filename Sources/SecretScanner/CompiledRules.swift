@@ -77,6 +77,13 @@ public final class CompiledRules: Sendable {
             compiled[ruleIndex].prefilterIndex = patternIndex
             if prefilter.unfiltered[patternIndex] != nil { unfiltered.append(ruleIndex) }
         }
+        self.keywordGatedRules = plan.keywordGated
+        self.gatedWordRules = plan.gatedWordRules
+        var gatedPrefilters = [Int: GatedPrefilter]()
+        for r in plan.keywordGated {
+            gatedPrefilters[r] = GatedPrefilter(Prefilter.Pattern(AccessFacts.unnamed(compiled[r].rule.regex ?? "")), cacheDirectory: cacheDirectory)
+        }
+        self.gatedPrefilters = gatedPrefilters
         self.namedRules = named
         self.gateWords = gateWords.map { Array($0.utf8) }
         self.ruleGates = ruleGates
@@ -100,10 +107,17 @@ public final class CompiledRules: Sendable {
     /// (a rule for files of one name reads the whole of the few files it applies to, so its pattern may start
     /// anywhere, `^host:port:db:user:password$`, without making the prefilter fire on every other file),
     /// then the keywords of the named-value rules as caseless literals (the gate: named-value rules run only
-    /// where one of their keywords occurs, found in the same pass).
+    /// where one of their keywords occurs, found in the same pass), then the keywords of the rules whose pattern
+    /// is looked for only where one of them occurs (`prefilter = "keywords"`), also caseless literals.
     struct PrefilterPlan {
-        /// Rules with a pattern and no `path`, in pattern order.
+        /// Rules with a pattern and no `path`, in pattern order (not those looked for by their keywords).
         let withRegex: [Int]
+        /// Rules with a pattern looked for only in inputs holding one of their keywords (ascending).
+        let keywordGated: [Int]
+        /// The keywords of `keywordGated` rules, each once, as patterns after the gate words; and for each, the
+        /// rules it serves (ascending).
+        let gatedWords: [String]
+        let gatedWordRules: [[Int]]
         /// Rules with both a pattern and a `path`: run over the whole of each file whose path they match.
         let pathScoped: [Int]
         let named: [Int]
@@ -112,7 +126,19 @@ public final class CompiledRules: Sendable {
         let patterns: [Prefilter.Pattern]
 
         init(_ rules: [Rule]) {
-            withRegex = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil }
+            withRegex = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil && rules[$0].prefilter != .keywords }
+            keywordGated = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil && rules[$0].prefilter == .keywords }
+            var gated = [String]()
+            var gatedIndex = [String: Int]()
+            var served = [[Int]]()
+            for r in keywordGated {
+                for k in rules[r].keywords where !k.isEmpty {
+                    let index = gatedIndex[k] ?? { gated.append(k); served.append([]); gatedIndex[k] = gated.count - 1; return gated.count - 1 }()
+                    if served[index].last != r { served[index].append(r) }
+                }
+            }
+            gatedWords = gated
+            gatedWordRules = served
             pathScoped = rules.indices.filter { rules[$0].regex != nil && rules[$0].path != nil }
             named = rules.indices.filter { rules[$0].named != nil }
             var words = [String]()
@@ -128,8 +154,17 @@ public final class CompiledRules: Sendable {
             ruleGates = gates
             patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
                 + words.map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
+                + gated.map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
         }
     }
+
+    /// Rules whose pattern is looked for only in inputs holding one of their keywords (`Rule.prefilter`).
+    let keywordGatedRules: [Int]
+    /// For each keyword of those rules (prefilter patterns from `prefilterToRule.count + gateWords.count` on), the
+    /// rules it serves.
+    let gatedWordRules: [[Int]]
+    /// Each such rule's own matching database (one pattern), made on first use.
+    let gatedPrefilters: [Int: GatedPrefilter]
 
     /// Maps a prefilter pattern index to a rule index. Pattern indices from `prefilterToRule.count` on are
     /// the gate words of named-value rules, in the order of `gateWords`.
@@ -336,5 +371,37 @@ public final class CompileProgress: Sendable {
             ? "building the matching database (\(patterns.load(ordering: .relaxed)) patterns)"
             : "\(compiled.load(ordering: .relaxed))/\(total.load(ordering: .relaxed)) rules"
         return "compiling rules: \(detail), \(seconds) s"
+    }
+}
+
+/// The matching database of one rule looked for only where its keywords occur (`prefilter = "keywords"`): made
+/// (or loaded from the cache) the first time an input holds one of them, then shared by every worker.
+final class GatedPrefilter: Sendable {
+    let pattern: Prefilter.Pattern
+    let cacheDirectory: URL?
+    private enum State { case notMade, made(Prefilter), wholeInput }
+    private let state = Mutex<State>(.notMade)
+
+    init(_ pattern: Prefilter.Pattern, cacheDirectory: URL?) {
+        self.pattern = pattern
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// The database; nil when the engine cannot take the pattern (the rule then reads the whole input, so that
+    /// nothing is missed).
+    func prefilter() -> Prefilter? {
+        state.withLock { (state) -> Prefilter? in
+            switch state {
+            case .made(let p): return p
+            case .wholeInput: return nil
+            case .notMade:
+                if let built = try? Prefilter(patterns: [pattern], cacheDirectory: cacheDirectory), built.unfiltered.isEmpty {
+                    state = .made(built)
+                    return built
+                }
+                state = .wholeInput
+                return nil
+            }
+        }
     }
 }

@@ -174,8 +174,9 @@ import Foundation
             #expect(a.entropy == b.entropy && a.path == b.path && a.validator == b.validator && a.severity == b.severity)
             #expect(a.examples == b.examples && a.negativeExamples == b.negativeExamples && a.source == b.source)
             #expect(a.allowlists.map(\.regexes) == b.allowlists.map(\.regexes) && a.allowlists.map(\.paths) == b.allowlists.map(\.paths))
-            #expect(a.named == b.named)
+            #expect(a.named == b.named && a.prefilter == b.prefilter)
         }
+        #expect(cached.rules.contains { $0.prefilter == .keywords }, "the prefilter mode travels through the cache")
         #expect(cached.rules.contains { $0.named?.vendorScope == .near }, "the named-value fields travel through the cache")
         // A damaged cache is not trusted.
         let file = dir.appendingPathComponent(RuleSetCache.name())
@@ -218,16 +219,42 @@ import Foundation
         ("id = \"a\"\nnames = ['x']\nvalue_classes = 9", "value_classes"),
     ])
     func badNamedRulesAreErrorsWithTheirLine(body: String, message: String) {
-        #expect {
-            _ = try RuleLoader.parse("[[rules]]\n" + body + "\n", file: "t.toml")
-        } throws: { error in
-            let e = error as? RulesError
-            return e?.line == 1 && (e?.message.contains(message) ?? false)
-        }
+        expectRuleError(body, message)
     }
 
     @Test func anUnknownFieldIsStillWarnedAbout() throws {
         let set = try RuleLoader.parse("[[rules]]\nid = \"a\"\nnames = ['x']\nvendors = ['acme']\n", file: "t.toml")
         #expect(set.warnings.contains { $0.contains("vendors") })
+    }
+}
+
+@Suite struct PrefilterModeLoadingTests {
+    @Test func aRuleMayBeLookedForOnlyWhereItsKeywordsOccur() throws {
+        let set = try RuleLoader.parse("[[rules]]\nid = \"a\"\nregex = 'x[0-9]{8}'\nkeywords = [\"Zorbl\"]\nprefilter = \"keywords\"\n", file: "t.toml")
+        #expect(set.rules.first?.prefilter == .keywords)
+        #expect(set.warnings.isEmpty, "prefilter is a known field: \(set.warnings)")
+        let plain = try RuleLoader.parse("[[rules]]\nid = \"a\"\nregex = 'x[0-9]{8}'\nkeywords = [\"zorbl\"]\n", file: "t.toml")
+        #expect(plain.rules.first?.prefilter == .pattern)
+    }
+
+    @Test(arguments: [
+        ("id = \"a\"\nregex = 'x'\nkeywords = [\"k\"]\nprefilter = \"sometimes\"", "prefilter must be"),
+        ("id = \"a\"\nregex = 'x'\nprefilter = \"keywords\"", "needs 'keywords'"),
+        ("id = \"a\"\nregex = 'x'\nkeywords = [\"cl\u{E9}\"]\nprefilter = \"keywords\"", "needs 'keywords' (ASCII)"),
+        ("id = \"a\"\nnames = ['x']\nkeywords = [\"k\"]\nprefilter = \"keywords\"", "needs a 'regex'"),
+        ("id = \"a\"\nregex = 'x'\npath = 'y'\nkeywords = [\"k\"]\nprefilter = \"keywords\"", "no 'path'"),
+    ])
+    func aBadPrefilterIsAnErrorWithItsLine(body: String, message: String) {
+        expectRuleError(body, message)
+    }
+}
+
+/// Loading one rule of `body` fails at its line (1) with a message holding `message`.
+func expectRuleError(_ body: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(sourceLocation: sourceLocation) {
+        _ = try RuleLoader.parse("[[rules]]\n" + body + "\n", file: "t.toml")
+    } throws: { error in
+        let e = error as? RulesError
+        return e?.line == 1 && (e?.message.contains(message) ?? false)
     }
 }

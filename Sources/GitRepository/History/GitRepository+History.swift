@@ -104,6 +104,8 @@ extension GitRepository {
         var diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent)
         for output in diffed { collector.errors += output.errors }
         var run = 0, next = 0
+        // The plan's number of each path of the current run (-1: not looked up yet).
+        var runPaths = [Int32](repeating: -1, count: diffed.first?.paths.count ?? 0)
         for c in reuse.indices {
             collector.currentCommit = Int32(c)
             if reuse[c], let previous {
@@ -115,12 +117,16 @@ extension GitRepository {
                 while run < diffed.count {
                     if next >= diffed[run].changes.count {
                         diffed[run].changes = []
+                        diffed[run].paths = []
                         run += 1; next = 0
+                        runPaths = [Int32](repeating: -1, count: run < diffed.count ? diffed[run].paths.count : 0)
                         continue
                     }
                     let change = diffed[run].changes[next]
-                    guard change.commit == c else { break }
-                    collector.record(change.path, change.blob)
+                    guard change.commit == Int32(c) else { break }
+                    var p = runPaths[Int(change.path)]
+                    if p < 0 { p = collector.pathNumber(diffed[run].paths[Int(change.path)]); runPaths[Int(change.path)] = p }
+                    collector.record(path: p, change.blob)
                     next += 1
                 }
             }

@@ -95,9 +95,13 @@ final class HistoryCollector {
         return (tree, parents)
     }
 
-    func record(_ path: String, _ blob: ObjectID?) {
-        record(index(path: path), blob.map { index(blob: $0) } ?? -1)
+    /// Records a change of the path numbered `path` (``pathNumber(_:)``).
+    func record(path: Int32, _ blob: ObjectID?) {
+        record(path, blob.map { index(blob: $0) } ?? -1)
     }
+
+    /// The number of `path` in the plan (given on first sight).
+    func pathNumber(_ path: String) -> Int32 { index(path: path) }
 
     /// Records a change taken from an earlier walk's snapshot, translating its path and blob numbers.
     func record(previousPath: Int32, previousBlob: Int32, in previous: HistoryPlan.Snapshot) {

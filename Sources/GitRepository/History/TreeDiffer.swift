@@ -5,7 +5,11 @@ internal import Foundation
 /// and compared entry by entry, so an unchanged subtree costs one comparison.
 final class TreeDiffer {
     struct Output: Sendable {
-        var changes: [(commit: Int, path: String, blob: ObjectID?)] = []
+        /// Each change with its path as a number into `paths`: on a large history (git/git's merges, diffed
+        /// against their first parents, bring millions of changes) a string per change was most of the plan's
+        /// memory.
+        var changes: [(commit: Int32, path: Int32, blob: ObjectID?)] = []
+        var paths: [String] = []
         var errors: [GitError] = []
     }
 
@@ -17,6 +21,8 @@ final class TreeDiffer {
 
     func run(commits: ArraySlice<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
         output = Output()
+        pathNumbers = [:]
+        defer { pathNumbers = [:] }
         for c in commits {
             currentCommit = c
             let parent = Int(firstParent[c])
@@ -29,14 +35,25 @@ final class TreeDiffer {
     }
 
     private func record(_ path: String, _ blob: ObjectID?) {
-        output.changes.append((currentCommit, path, blob))
+        let number = pathNumbers[path] ?? {
+            let n = Int32(output.paths.count)
+            output.paths.append(path)
+            pathNumbers[path] = n
+            return n
+        }()
+        output.changes.append((Int32(currentCommit), number, blob))
     }
 
+    /// The numbers of this run's paths (`Output.paths`).
+    private var pathNumbers: [String: Int32] = [:]
+
     /// Recently read trees, in two generations: a commit's trees are read again as its child's
-    /// parent trees, usually a few commits later. Bounded: at most 2 × `treeCacheLimit` trees.
+    /// parent trees, usually a few commits later. Bounded by their bytes: at most 2 × `treeCacheBytes`
+    /// (a count of 4,096 trees held 120 MB or more per worker on git/git, whose large trees are read most).
     private var recentTrees: [ObjectID: RawObject] = [:]
     private var olderTrees: [ObjectID: RawObject] = [:]
-    private let treeCacheLimit = 4096
+    private var recentBytes = 0
+    static let treeCacheBytes = 16 << 20
 
     func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
         if let tree = recentTrees[id] { return tree }
@@ -46,11 +63,13 @@ final class TreeDiffer {
         case .success(let object): tree = object
         case .failure(let error): output.errors.append(error); return nil
         }
-        if recentTrees.count >= treeCacheLimit {
+        if recentBytes >= Self.treeCacheBytes {
             olderTrees = recentTrees
             recentTrees = [:]
+            recentBytes = 0
         }
         recentTrees[id] = tree
+        recentBytes += tree.bytes.count
         return tree
     }
 
