@@ -38,9 +38,19 @@ public struct Rule: Sendable {
     /// The name of a Swift post-match check (see `SecretScanner.Validators`).
     public var validator: String?
     /// Texts the rule must find (templates such as `{{alnum:36}}` expanded at check time).
-    public var examples: [String]
+    public var examples: [String] {
+        get { exampleTexts.strings }
+        set { exampleTexts = .decoded(newValue) }
+    }
     /// Texts the rule must not find.
-    public var negativeExamples: [String]
+    public var negativeExamples: [String] {
+        get { negativeExampleTexts.strings }
+        set { negativeExampleTexts = .decoded(newValue) }
+    }
+    /// The examples as read from the rule cache, decoded only when asked for: only `rules check` reads them,
+    /// and they are most of the cached rules' strings (decoding them all cost a one-file scan about 1 ms).
+    var exampleTexts = StringList.decoded([])
+    var negativeExampleTexts = StringList.decoded([])
     public var tags: [String]
     public var source: RuleSource
     /// The provider whose verifier checks this rule's findings live (`keywarden verify`, `scan --verify`);
@@ -83,10 +93,27 @@ public struct Rule: Sendable {
         self.path = path
         self.allowlists = allowlists
         self.validator = validator
-        self.examples = examples
-        self.negativeExamples = negativeExamples
+        self.exampleTexts = .decoded(examples)
+        self.negativeExampleTexts = .decoded(negativeExamples)
         self.tags = tags
         self.source = source
+    }
+}
+
+/// A list of strings either decoded or still in the rule cache's encoding (a 32-bit little-endian count, then each
+/// string as a 32-bit length and its UTF-8 bytes) within the cache file's bytes, which `RuleSetCache` has
+/// authenticated and bounds-checked.
+enum StringList: Sendable {
+    case decoded([String])
+    case encoded(bytes: [UInt8], start: Int)
+
+    var strings: [String] {
+        switch self {
+        case .decoded(let strings): return strings
+        case .encoded(let bytes, let start):
+            var reader = RuleSetCache.Reader(bytes: bytes, at: start)
+            return reader.strings()
+        }
     }
 }
 
