@@ -36,21 +36,25 @@ public final class CompiledRules: Sendable {
     public init(_ ruleSet: RuleSet, cacheDirectory: URL?, deferBuiltInPatterns: Bool = false,
                 progress: CompileProgress? = nil) throws(ScanError) {
         self.ruleSet = ruleSet
-        // The prefilter (loaded from the cache, or built) is made on another thread from the rules as they are
-        // while they compile here: when all of them compile, its plan is the one they give. When one does not
-        // (it is left out, so the indices move), it is made again from the rules that compiled.
-        let speculative = PrefilterPlan(ruleSet.rules)
+        // The prefilter's plan and the prefilter (loaded from the cache, or built) are made on another thread
+        // from the rules as they are while they compile here: when all of them compile, its plan is the one they
+        // give. When one does not (it is left out, so the indices move), both are made again from the rules
+        // that compiled.
         let building = BackgroundResult { () throws(PatternError) in
-            try Prefilter(patterns: speculative.patterns, cacheDirectory: cacheDirectory)
+            let plan = PrefilterPlan(ruleSet.rules)
+            progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
+            return (plan: plan, prefilter: try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory))
         }
         var compiled = [CompiledRule]()
+        compiled.reserveCapacity(ruleSet.rules.count)
         var problems = [String]()
         progress?.total.store(ruleSet.rules.count, ordering: .relaxed)
-        for rule in ruleSet.rules {
+        // By index: `for rule in ruleSet.rules` copied every rule (a retain of each of its fields) once more.
+        for i in ruleSet.rules.indices {
             do {
-                compiled.append(try CompiledRule(rule, deferPatterns: deferBuiltInPatterns && rule.isBuiltIn))
+                compiled.append(try CompiledRule(ruleSet.rules[i], deferPatterns: deferBuiltInPatterns && ruleSet.rules[i].isBuiltIn))
             } catch {
-                problems.append("rule '\(rule.id)' (\(rule.source)): \(error)")
+                problems.append("rule '\(ruleSet.rules[i].id)' (\(ruleSet.rules[i].source)): \(error)")
             }
             progress?.compiled.add(1, ordering: .relaxed)
         }
@@ -60,13 +64,16 @@ public final class CompiledRules: Sendable {
                 problems.append("global allowlist: \(error)")
             }
         }
-        let plan = compiled.count == ruleSet.rules.count ? speculative : PrefilterPlan(compiled.map(\.rule))
-        progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
         progress?.buildingDatabase.store(true, ordering: .relaxed)
+        let plan: PrefilterPlan
         do {
-            prefilter = compiled.count == ruleSet.rules.count
-                ? try building.result()
-                : try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
+            if compiled.count == ruleSet.rules.count {
+                (plan, prefilter) = try building.result()
+            } else {
+                plan = PrefilterPlan(compiled.map(\.rule))
+                progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
+                prefilter = try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
+            }
         } catch {
             throw ScanError(.rules, "cannot build the matching database: \(error)")
         }
