@@ -36,11 +36,15 @@ public final class Prefilter: @unchecked Sendable {
     }
 
     /// Builds (or loads from `cacheDirectory`) the database for `patterns`.
-    public init(patterns: [Pattern], cacheDirectory: URL?) throws(PatternError) {
+    public convenience init(patterns: [Pattern], cacheDirectory: URL?) throws(PatternError) {
+        try self.init(patterns: patterns, key: Self.cacheKey(patterns), cacheDirectory: cacheDirectory)
+    }
+
+    /// Builds (or loads from `cacheDirectory`) the database for `patterns`, whose `cacheKey` the caller has
+    /// computed already (it must be `cacheKey(patterns)`).
+    public init(patterns: [Pattern], key: String, cacheDirectory: URL?) throws(PatternError) {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { _ = start }
-        let key = Self.cacheKey(patterns)
-        let cacheFile = cacheDirectory?.appendingPathComponent("prefilter-\(key).db")
+        let cacheFile = cacheDirectory?.appendingPathComponent(Self.cacheName(key))
         if let cacheFile, let cached = Self.load(cacheFile) {
             database = cached.db
             unfiltered = cached.unfiltered
@@ -72,6 +76,24 @@ public final class Prefilter: @unchecked Sendable {
                 throw PatternError(.engine, "Vectorscan: cannot allocate scratch space")
             }
         }
+        prototypeScratch = scratch
+        setupSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The database cached under `key` in `cacheDirectory` (a key `cacheKey` gave for some patterns), nil
+    /// when there is none that checks out: loaded before the patterns are known, by a caller that checks
+    /// the key of its patterns before it uses the database.
+    public init?(cachedKey key: String, cacheDirectory: URL) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard Hex.decode(key) != nil, let cached = Self.load(cacheDirectory.appendingPathComponent(Self.cacheName(key))) else { return nil }
+        var scratch: OpaquePointer?
+        guard hs_alloc_scratch(cached.db, &scratch) == HS_SUCCESS else {
+            hs_free_database(cached.db)
+            return nil
+        }
+        database = cached.db
+        unfiltered = cached.unfiltered
+        origin = .cache
         prototypeScratch = scratch
         setupSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
@@ -141,7 +163,11 @@ public final class Prefilter: @unchecked Sendable {
         return .failure(index: position >= 0 && position < indices.count ? indices[position] : nil, message: message)
     }
 
-    private static func cacheKey(_ patterns: [Pattern]) -> String {
+    private static func cacheName(_ key: String) -> String { "prefilter-\(key).db" }
+
+    /// The name of the database of `patterns` in the cache: a digest of the patterns, the Vectorscan version
+    /// and the CPU it is tuned for.
+    public static func cacheKey(_ patterns: [Pattern]) -> String {
         var platform = hs_platform_info_t()
         _ = hs_populate_platform(&platform)
         // The same text as ever (so existing caches stay valid), assembled as bytes: string interpolation of
