@@ -195,8 +195,11 @@ public final class CompiledRules: Sendable {
         // Each provider once (rules share them), split by `Words` (bytes for ASCII names: Character's letter
         // and number properties over every rule's provider cost a one-file scan about a millisecond of start-up).
         // (By index: `for r in rules` copied every rule, retaining each of its many fields.)
-        var seen = Set<String>()
-        for i in rules.indices where seen.insert(rules[i].provider).inserted {
+        // Sized once, and a rule with the provider of the rule before it (rules of one provider stand together)
+        // is passed over without hashing it: growing the sets and hashing each provider was most of this time.
+        var seen = Set<String>(minimumCapacity: rules.count)
+        out.reserveCapacity(rules.count)
+        for i in rules.indices where (i == 0 || rules[i].provider != rules[i - 1].provider) && seen.insert(rules[i].provider).inserted {
             for part in Words.lowercased(rules[i].provider) where part.count >= 3 && !ignored.contains(part) { out.insert(part) }
         }
         return out
