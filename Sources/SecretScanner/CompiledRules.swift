@@ -46,10 +46,12 @@ public final class CompiledRules: Sendable {
             let plan = PrefilterPlan(ruleSet.rules)
             progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
             let key = Prefilter.cacheKey(plan.patterns)
-            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded) }
+            // (The provider words too: this thread has time for them while the prefetched database loads.)
+            let tokens = Self.providerTokens(ruleSet.rules)
+            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded, tokens: tokens) }
             let prefilter = try Prefilter(patterns: plan.patterns, key: key, cacheDirectory: cacheDirectory)
             if prefilter.origin != .empty { prefetched?.record(key) }
-            return (plan: plan, prefilter: prefilter)
+            return (plan: plan, prefilter: prefilter, tokens: tokens)
         }
         var compiled = [CompiledRule]()
         compiled.reserveCapacity(ruleSet.rules.count)
@@ -74,8 +76,9 @@ public final class CompiledRules: Sendable {
         let plan: PrefilterPlan
         do {
             if compiled.count == ruleSet.rules.count {
-                (plan, prefilter) = try building.result()
+                (plan, prefilter, providerTokens) = try building.result()
             } else {
+                providerTokens = Self.providerTokens(ruleSet.rules)
                 plan = PrefilterPlan(compiled.map(\.rule))
                 progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
                 prefilter = try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
@@ -97,7 +100,6 @@ public final class CompiledRules: Sendable {
         for r in named { for g in ruleGates[r] ?? [] where gateRules[g].last != r { gateRules[g].append(r) } }
         self.gateRules = gateRules
         self.ungatedNamedRules = named.filter { ruleGates[$0] == nil }
-        self.providerTokens = Self.providerTokens(ruleSet.rules)
         self.rules = compiled
         self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].named == nil && compiled[$0].path != nil }
         self.prefilterToRule = withRegex
