@@ -19,61 +19,214 @@ public struct RuleSource: Sendable, Equatable, CustomStringConvertible {
 
 /// One detection rule, in the gitleaks/betterleaks schema plus keywarden's fields.
 public struct Rule: Sendable {
-    public var id: String
-    public var description: String
+    public var id: String {
+        get { storage.id }
+        set { unique().id = newValue }
+    }
+    public var description: String {
+        get { storage.description }
+        set { unique().description = newValue }
+    }
     /// The service the credential belongs to (`maintainx`, `github`, ...); "generic" when unknown.
-    public var provider: String
-    public var severity: Severity
+    public var provider: String {
+        get { storage.provider }
+        set { unique().provider = newValue }
+    }
+    public var severity: Severity {
+        get { storage.severity }
+        set { unique().severity = newValue }
+    }
     /// The detection pattern (PCRE2 syntax); nil for a path-only rule.
-    public var regex: String?
+    public var regex: String? {
+        get { storage.regex }
+        set { unique().regex = newValue }
+    }
     /// Which capture group is the secret; nil means the first non-empty group, else the whole match.
-    public var secretGroup: Int?
+    public var secretGroup: Int? {
+        get { storage.secretGroup }
+        set { unique().secretGroup = newValue }
+    }
     /// Lowercase words of which at least one must occur near a match; empty means no such filter.
-    public var keywords: [String]
+    public var keywords: [String] {
+        get { storage.keywords }
+        set { unique().keywords = newValue }
+    }
     /// Minimum Shannon entropy (bits per character) of the secret.
-    public var entropy: Double?
+    public var entropy: Double? {
+        get { storage.entropy }
+        set { unique().entropy = newValue }
+    }
     /// A pattern on the file path: the rule applies only to matching paths (alone, it flags the file).
-    public var path: String?
-    public var allowlists: [Allowlist]
+    public var path: String? {
+        get { storage.path }
+        set { unique().path = newValue }
+    }
+    public var allowlists: [Allowlist] {
+        get { storage.allowlists }
+        set { unique().allowlists = newValue }
+    }
     /// The name of a Swift post-match check (see `SecretScanner.Validators`).
-    public var validator: String?
+    public var validator: String? {
+        get { storage.validator }
+        set { unique().validator = newValue }
+    }
     /// Texts the rule must find (templates such as `{{alnum:36}}` expanded at check time).
-    public var examples: [String]
+    public var examples: [String] {
+        get { exampleTexts.strings }
+        set { exampleTexts = .decoded(newValue) }
+    }
     /// Texts the rule must not find.
-    public var negativeExamples: [String]
-    public var tags: [String]
-    public var source: RuleSource
+    public var negativeExamples: [String] {
+        get { negativeExampleTexts.strings }
+        set { negativeExampleTexts = .decoded(newValue) }
+    }
+    /// The examples as read from the rule cache, decoded only when asked for: only `rules check` reads them,
+    /// and they are most of the cached rules' strings (decoding them all cost a one-file scan about 1 ms).
+    var exampleTexts: StringList {
+        get { storage.exampleTexts }
+        set { unique().exampleTexts = newValue }
+    }
+    var negativeExampleTexts: StringList {
+        get { storage.negativeExampleTexts }
+        set { unique().negativeExampleTexts = newValue }
+    }
+    public var tags: [String] {
+        get { storage.tags }
+        set { unique().tags = newValue }
+    }
+    public var source: RuleSource {
+        get { storage.source }
+        set { unique().source = newValue }
+    }
     /// The provider whose verifier checks this rule's findings live (`keywarden verify`, `scan --verify`);
     /// nil: findings of this rule are not verified.
-    public var verifier: String?
+    public var verifier: String? {
+        get { storage.verifier }
+        set { unique().verifier = newValue }
+    }
     /// Why findings of this rule cannot be verified although `verifier` names the provider (for example a
     /// client secret without its client id): reported as "unverifiable" with this reason, never sent.
-    public var unverifiable: String?
+    public var unverifiable: String? {
+        get { storage.unverifiable }
+        set { unique().unverifiable = newValue }
+    }
     /// The credential pair this rule finds one half of (`pair = { id = "...", role = "key" }`).
-    public var pair: PairMembership?
+    public var pair: PairMembership? {
+        get { storage.pair }
+        set { unique().pair = newValue }
+    }
     /// For a named-value rule: what the value's name, vendor context and shape must be. Such a rule has no
     /// `regex`; it is matched against the named values found in a file (`NamedValues`).
-    public var named: NamedSpec?
+    public var named: NamedSpec? {
+        get { storage.named }
+        set { unique().named = newValue }
+    }
     /// The file path `rules check` scans this rule's examples under (`.netrc`): needed by a rule with `path`.
-    public var examplePath: String?
+    public var examplePath: String? {
+        get { storage.examplePath }
+        set { unique().examplePath = newValue }
+    }
     /// Patterns searched within `contextLines` lines of each finding: their named groups (`host`, `user`,
     /// `database`, `port`) say what the credential gives access to, as `extra` facts of the finding.
-    public var context: [String] = []
+    public var context: [String] {
+        get { storage.context }
+        set { unique().context = newValue }
+    }
     /// How many lines around a finding `context` patterns look at (0: the finding's line only).
-    public var contextLines: Int = 10
+    public var contextLines: Int {
+        get { storage.contextLines }
+        set { unique().contextLines = newValue }
+    }
     /// Where the facts of the credential's format come from (an `https://` page of the vendor's documentation,
     /// SDK or changelog); nil when the rule does not say.
-    public var reference: String?
+    public var reference: String? {
+        get { storage.reference }
+        set { unique().reference = newValue }
+    }
     /// Where the rule's pattern is looked for: in every input (`.pattern`, the default: the matching engine
     /// looks for it in its one pass), or only in inputs holding one of its keywords (`.keywords`, TOML
     /// `prefilter = "keywords"`): the one pass then looks for the keywords, and the pattern is looked for on
     /// its own where one occurs. For patterns with no literal text the matching engine can anchor on, which
     /// slow its pass over everything. The findings are the same either way, since a finding of a rule with
     /// keywords needs one of them within 256 bytes.
-    public var prefilter: PrefilterMode = .pattern
+    public var prefilter: PrefilterMode {
+        get { storage.prefilter }
+        set { unique().prefilter = newValue }
+    }
     /// True for the rules embedded in keywarden (set by `RuleLoader.builtIn()`): their patterns are checked
     /// by the test suite, so a scan may compile them on first use rather than all at start.
-    public var isBuiltIn = false
+    public var isBuiltIn: Bool {
+        get { storage.isBuiltIn }
+        set { unique().isBuiltIn = newValue }
+    }
+
+    /// The fields, shared between copies until one of them changes (copy on write): a rule is copied into
+    /// every compiled rule and rule list, and copying its two dozen fields one by one (a retain each) cost
+    /// a one-file scan about half a millisecond of start-up.
+    private final class Storage: @unchecked Sendable {   // changed only while uniquely referenced (`unique()`)
+        var id: String = ""
+        var description: String = ""
+        var provider: String = "generic"
+        var severity: Severity = .medium
+        var regex: String? = nil
+        var secretGroup: Int? = nil
+        var keywords: [String] = []
+        var entropy: Double? = nil
+        var path: String? = nil
+        var allowlists: [Allowlist] = []
+        var validator: String? = nil
+        var exampleTexts: StringList = StringList.decoded([])
+        var negativeExampleTexts: StringList = StringList.decoded([])
+        var tags: [String] = []
+        var source: RuleSource = RuleSource(file: "<inline>", line: 0)
+        var verifier: String? = nil
+        var unverifiable: String? = nil
+        var pair: PairMembership? = nil
+        var named: NamedSpec? = nil
+        var examplePath: String? = nil
+        var context: [String] = []
+        var contextLines: Int = 10
+        var reference: String? = nil
+        var prefilter: PrefilterMode = .pattern
+        var isBuiltIn: Bool = false
+
+        func copy() -> Storage {
+            let c = Storage()
+            c.id = id
+            c.description = description
+            c.provider = provider
+            c.severity = severity
+            c.regex = regex
+            c.secretGroup = secretGroup
+            c.keywords = keywords
+            c.entropy = entropy
+            c.path = path
+            c.allowlists = allowlists
+            c.validator = validator
+            c.exampleTexts = exampleTexts
+            c.negativeExampleTexts = negativeExampleTexts
+            c.tags = tags
+            c.source = source
+            c.verifier = verifier
+            c.unverifiable = unverifiable
+            c.pair = pair
+            c.named = named
+            c.examplePath = examplePath
+            c.context = context
+            c.contextLines = contextLines
+            c.reference = reference
+            c.prefilter = prefilter
+            c.isBuiltIn = isBuiltIn
+            return c
+        }
+    }
+
+    private var storage = Storage()
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
 
     public init(id: String, description: String = "", provider: String = "generic", severity: Severity = .medium,
                 regex: String? = nil, secretGroup: Int? = nil, keywords: [String] = [], entropy: Double? = nil,
@@ -90,10 +243,27 @@ public struct Rule: Sendable {
         self.path = path
         self.allowlists = allowlists
         self.validator = validator
-        self.examples = examples
-        self.negativeExamples = negativeExamples
+        self.exampleTexts = .decoded(examples)
+        self.negativeExampleTexts = .decoded(negativeExamples)
         self.tags = tags
         self.source = source
+    }
+}
+
+/// A list of strings either decoded or still in the rule cache's encoding (a 32-bit little-endian count, then each
+/// string as a 32-bit length and its UTF-8 bytes) within the cache file's bytes, which `RuleSetCache` has
+/// authenticated and bounds-checked.
+enum StringList: Sendable {
+    case decoded([String])
+    case encoded(bytes: [UInt8], start: Int)
+
+    var strings: [String] {
+        switch self {
+        case .decoded(let strings): return strings
+        case .encoded(let bytes, let start):
+            var reader = RuleSetCache.Reader(bytes: bytes, at: start)
+            return reader.strings()
+        }
     }
 }
 

@@ -117,6 +117,26 @@ enum RuleSetCache {
             guard !failed, n <= bytes.count else { failed = true; return [] }
             return (0..<n).map { _ in string() }
         }
+        /// A string equal to `previous` is `previous` again (no new storage): most rules in a row come from one file.
+        mutating func string(reusing previous: String) -> String {
+            let n = Int(u32())
+            guard !failed, at + n <= bytes.count else { failed = true; return "" }
+            defer { at += n }
+            if previous.utf8.count == n, previous.utf8.elementsEqual(bytes[at..<(at + n)]) { return previous }
+            return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+        }
+        /// A list of strings left encoded (bounds-checked now, decoded when read: `StringList`).
+        mutating func encodedStrings() -> StringList {
+            let start = at
+            let n = Int(u32())
+            guard !failed, n <= bytes.count else { failed = true; return .decoded([]) }
+            for _ in 0..<n {
+                let length = Int(u32())
+                guard !failed, at + length <= bytes.count else { failed = true; return .decoded([]) }
+                at += length
+            }
+            return .encoded(bytes: bytes, start: start)
+        }
         mutating func optional() -> String? {
             guard at < bytes.count else { failed = true; return nil }
             at += 1
@@ -137,6 +157,7 @@ enum RuleSetCache {
             guard !failed, count <= bytes.count else { return nil }
             var rules = [Rule]()
             rules.reserveCapacity(count)
+            var file = ""
             for _ in 0..<count {
                 var r = Rule(id: string())
                 r.description = string(); r.provider = string()
@@ -152,9 +173,10 @@ enum RuleSetCache {
                 let lists = Int(u32())
                 guard !failed, lists <= bytes.count else { return nil }
                 r.allowlists = (0..<lists).map { _ in allowlist() }
-                r.validator = optional(); r.examples = strings(); r.negativeExamples = strings(); r.tags = strings()
+                r.validator = optional(); r.exampleTexts = encodedStrings(); r.negativeExampleTexts = encodedStrings(); r.tags = strings()
                 r.examplePath = optional(); r.context = strings(); r.contextLines = Int(min(u64(), 200))
-                r.source = RuleSource(file: string(), line: Int(u64()))
+                file = string(reusing: file)
+                r.source = RuleSource(file: file, line: Int(u64()))
                 r.verifier = optional(); r.unverifiable = optional()
                 let pairID = optional(), pairRole = optional()
                 if let pairID, let pairRole {

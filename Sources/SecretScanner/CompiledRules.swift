@@ -33,24 +33,36 @@ public final class CompiledRules: Sendable {
     ///     that a broken one is reported by id and line.
     ///   - progress: counts the rules compiled and says when the matching database is being built, for a
     ///     progress line drawn by another thread (nil: none).
+    ///   - prefetched: the database these rules' source used last time, loading since before the rules were
+    ///     read: used when it is the one for these patterns (`PrefilterPrefetch`).
     public init(_ ruleSet: RuleSet, cacheDirectory: URL?, deferBuiltInPatterns: Bool = false,
-                progress: CompileProgress? = nil) throws(ScanError) {
+                progress: CompileProgress? = nil, prefetched: PrefilterPrefetch? = nil) throws(ScanError) {
         self.ruleSet = ruleSet
-        // The prefilter (loaded from the cache, or built) is made on another thread from the rules as they are
-        // while they compile here: when all of them compile, its plan is the one they give. When one does not
-        // (it is left out, so the indices move), it is made again from the rules that compiled.
-        let speculative = PrefilterPlan(ruleSet.rules)
+        // The prefilter's plan and the prefilter (loaded from the cache, or built) are made on another thread
+        // from the rules as they are while they compile here: when all of them compile, its plan is the one they
+        // give. When one does not (it is left out, so the indices move), both are made again from the rules
+        // that compiled.
         let building = BackgroundResult { () throws(PatternError) in
-            try Prefilter(patterns: speculative.patterns, cacheDirectory: cacheDirectory)
+            let plan = PrefilterPlan(ruleSet.rules)
+            progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
+            let key = Prefilter.cacheKey(plan.patterns)
+            // (The provider words too: this thread has time for them while the prefetched database loads.)
+            let tokens = Self.providerTokens(ruleSet.rules)
+            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded, tokens: tokens) }
+            let prefilter = try Prefilter(patterns: plan.patterns, key: key, cacheDirectory: cacheDirectory)
+            if prefilter.origin != .empty { prefetched?.record(key) }
+            return (plan: plan, prefilter: prefilter, tokens: tokens)
         }
         var compiled = [CompiledRule]()
+        compiled.reserveCapacity(ruleSet.rules.count)
         var problems = [String]()
         progress?.total.store(ruleSet.rules.count, ordering: .relaxed)
-        for rule in ruleSet.rules {
+        // By index: `for rule in ruleSet.rules` copied every rule (a retain of each of its fields) once more.
+        for i in ruleSet.rules.indices {
             do {
-                compiled.append(try CompiledRule(rule, deferPatterns: deferBuiltInPatterns && rule.isBuiltIn))
+                compiled.append(try CompiledRule(ruleSet.rules[i], deferPatterns: deferBuiltInPatterns && ruleSet.rules[i].isBuiltIn))
             } catch {
-                problems.append("rule '\(rule.id)' (\(rule.source)): \(error)")
+                problems.append("rule '\(ruleSet.rules[i].id)' (\(ruleSet.rules[i].source)): \(error)")
             }
             progress?.compiled.add(1, ordering: .relaxed)
         }
@@ -60,13 +72,17 @@ public final class CompiledRules: Sendable {
                 problems.append("global allowlist: \(error)")
             }
         }
-        let plan = compiled.count == ruleSet.rules.count ? speculative : PrefilterPlan(compiled.map(\.rule))
-        progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
         progress?.buildingDatabase.store(true, ordering: .relaxed)
+        let plan: PrefilterPlan
         do {
-            prefilter = compiled.count == ruleSet.rules.count
-                ? try building.result()
-                : try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
+            if compiled.count == ruleSet.rules.count {
+                (plan, prefilter, providerTokens) = try building.result()
+            } else {
+                providerTokens = Self.providerTokens(ruleSet.rules)
+                plan = PrefilterPlan(compiled.map(\.rule))
+                progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
+                prefilter = try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
+            }
         } catch {
             throw ScanError(.rules, "cannot build the matching database: \(error)")
         }
@@ -91,7 +107,6 @@ public final class CompiledRules: Sendable {
         for r in named { for g in ruleGates[r] ?? [] where gateRules[g].last != r { gateRules[g].append(r) } }
         self.gateRules = gateRules
         self.ungatedNamedRules = named.filter { ruleGates[$0] == nil }
-        self.providerTokens = Self.providerTokens(ruleSet.rules)
         self.rules = compiled
         self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].named == nil && compiled[$0].path != nil }
         self.prefilterToRule = withRegex
@@ -144,6 +159,9 @@ public final class CompiledRules: Sendable {
             var words = [String]()
             var wordIndex = [String: Int]()
             var gates = [Int: [Int]]()
+            // Sized once: growing them word by word was a third of the plan's time.
+            wordIndex.reserveCapacity(named.count * 2)
+            gates.reserveCapacity(named.count)
             for r in named {
                 for k in rules[r].keywords {
                     let index = wordIndex[k] ?? { words.append(k); wordIndex[k] = words.count - 1; return words.count - 1 }()
@@ -214,8 +232,11 @@ public final class CompiledRules: Sendable {
         // Each provider once (rules share them), split by `Words` (bytes for ASCII names: Character's letter
         // and number properties over every rule's provider cost a one-file scan about a millisecond of start-up).
         // (By index: `for r in rules` copied every rule, retaining each of its many fields.)
-        var seen = Set<String>()
-        for i in rules.indices where seen.insert(rules[i].provider).inserted {
+        // Sized once, and a rule with the provider of the rule before it (rules of one provider stand together)
+        // is passed over without hashing it: growing the sets and hashing each provider was most of this time.
+        var seen = Set<String>(minimumCapacity: rules.count)
+        out.reserveCapacity(rules.count)
+        for i in rules.indices where (i == 0 || rules[i].provider != rules[i - 1].provider) && seen.insert(rules[i].provider).inserted {
             for part in Words.lowercased(rules[i].provider) where part.count >= 3 && !ignored.contains(part) { out.insert(part) }
         }
         return out

@@ -1,5 +1,5 @@
 import Foundation
-import Hashing
+@testable import Hashing
 import Testing
 
 /// The cache folder is used only when it can be trusted, and every file in it is authenticated.
@@ -18,6 +18,16 @@ import Testing
         #expect(cache.read("rules.bin") == Array("payload".utf8))
         #expect(stat(dir + "/keywarden/rules.bin", &info) == 0 && info.st_mode & 0o777 == 0o600)
         #expect(stat(dir + "/keywarden/.key", &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func aLargeFileReadsBackWhole() throws {
+        let dir = place()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = try #require(CacheFolder.trusted(dir))
+        // Past the size from which the buffer is populated before the read, and not a whole number of pages.
+        let payload = (0..<(CacheFolder.prefaultFrom * 3 + 123)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        cache.write("big.bin", payload)
+        #expect(cache.read("big.bin") == payload)
     }
 
     @Test func aSwappedOrTamperedFileIsNotTrusted() throws {

@@ -156,3 +156,44 @@ import Testing
         }
     }
 }
+
+@testable import PatternMatching
+
+@Suite struct VectorscanMemoryTests {
+    /// Databases from the mapping threshold on are mapped (populated) blocks, smaller ones malloc blocks;
+    /// both are aligned for any type, writable to their end, and freed by the matching call.
+    @Test func largeAndSmallBlocksAreUsableAndFreed() throws {
+        for size in [1, 100, VectorscanMemory.mappedFrom - 1, VectorscanMemory.mappedFrom, 3 << 20] {
+            let block = try #require(VectorscanMemory.allocate(size))
+            #expect(Int(bitPattern: block) % 16 == 0)
+            let kind = (block - VectorscanMemory.header).load(as: Int.self)
+            #expect(kind == (size >= VectorscanMemory.mappedFrom ? 1 : 0), "size \(size)")
+            let bytes = block.assumingMemoryBound(to: UInt8.self)
+            for i in stride(from: 0, to: size, by: 4096) { bytes[i] = 0xA5 }
+            bytes[size - 1] = 0x5A
+            #expect((size == 1 || bytes[0] == 0xA5) && bytes[size - 1] == 0x5A)
+            VectorscanMemory.release(block)
+        }
+        VectorscanMemory.release(nil)
+    }
+
+    /// A database large enough to be mapped is built, stored and loaded back through these blocks and scans alike.
+    @Test func aMappedDatabaseScansLikeABuiltOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kw-vsmem-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let patterns = (0..<400).map { Prefilter.Pattern("tok\($0)x_[a-z0-9]{6,40}(?:[a-f0-9]{8}|[A-Z]{5})") }
+        let built = try Prefilter(patterns: patterns, cacheDirectory: dir)
+        let loaded = try Prefilter(patterns: patterns, cacheDirectory: dir)
+        #expect(built.origin == .compiled && loaded.origin == .cache)
+        let file = dir.appendingPathComponent("prefilter-\(Prefilter.cacheKey(patterns)).db")
+        let stored = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+        #expect(stored >= VectorscanMemory.mappedFrom, "the database is large enough to be a mapped block")
+        let text = Array("a tok123x_abcdef12345678 b tok7x_zzzzzzABCDE".utf8)
+        func hits(_ p: Prefilter) throws -> [Int] {
+            var found = Set<Int>()
+            try text.withUnsafeBytes { raw in try p.scan(raw, scratch: p.makeScratch()) { index, _ in found.insert(index) } }
+            return found.sorted()
+        }
+        #expect(try hits(built) == [7, 123] && hits(loaded) == [7, 123])
+    }
+}

@@ -178,6 +178,10 @@ import Foundation
         }
         #expect(cached.rules.contains { $0.prefilter == .keywords }, "the prefilter mode travels through the cache")
         #expect(cached.rules.contains { $0.named?.vendorScope == .near }, "the named-value fields travel through the cache")
+        // The examples stay encoded until read, and read back as they were written: the set's digest (its
+        // whole serialised form, examples included) is the parsed set's.
+        #expect(cached.rules.allSatisfy { if case .encoded = $0.exampleTexts { true } else { false } })
+        #expect(cached.digest == parsed.digest)
         // A damaged cache is not trusted.
         let file = dir.appendingPathComponent(RuleSetCache.name())
         var bytes = try Data(contentsOf: file)
@@ -189,6 +193,32 @@ import Foundation
         bytes[bytes.count - 1] ^= 0xFF
         try bytes.write(to: file)
         #expect(RuleSetCache.load(from: dir) == nil)
+    }
+}
+
+extension RuleSetCacheTests {
+    @Test func aCacheWhoseExamplesRunPastItsEndIsNotTrusted() throws {
+        var rule = Rule(id: "acme-key", regex: "acme_[a-z]{8}")
+        rule.examples = ["acme_abcdefgh"]
+        rule.negativeExamples = ["acme_short", "nothing here"]
+        var w = RuleSetCache.Writer()
+        w.u32(RuleSetCache.formatVersion)
+        w.ruleSet(RuleSet(rules: [rule]))
+        var reader = RuleSetCache.Reader(bytes: w.bytes)
+        let version = reader.u32(), decoded = reader.ruleSet()
+        #expect(version == RuleSetCache.formatVersion)
+        let whole = try #require(decoded)
+        #expect(whole.rules.map(\.examples) == [["acme_abcdefgh"]] && whole.rules.map(\.negativeExamples) == [["acme_short", "nothing here"]])
+        // The length of the second negative example, made to run past the end of the file: the record is
+        // refused when the cache is read (not when a check reads the examples), so the set is parsed again.
+        let text = Array("nothing here".utf8)
+        let at = try #require((0...(w.bytes.count - text.count)).first { Array(w.bytes[$0..<($0 + text.count)]) == text }) - 4
+        var damaged = w.bytes
+        damaged.replaceSubrange(at..<(at + 4), with: [0xF0, 0xFF, 0xFF, 0x00])
+        var bad = RuleSetCache.Reader(bytes: damaged)
+        _ = bad.u32()
+        let refused = bad.ruleSet()
+        #expect(refused == nil)
     }
 }
 

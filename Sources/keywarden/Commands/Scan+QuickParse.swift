@@ -7,8 +7,6 @@ import ArgumentParser
 /// falls back to argument-parser, which then gives its usual answer or message. A test compares the
 /// result with argument-parser's for every option, so the two cannot drift apart silently.
 extension Keywarden.Scan {
-    private enum Slot { case flag(WritableKeyPath<QuickValues, Bool>), text(WritableKeyPath<QuickValues, String?>), number(WritableKeyPath<QuickValues, Int?>) }
-
     /// Every value `scan` takes, before defaults are applied.
     struct QuickValues {
         var paths: [String] = []
@@ -20,21 +18,60 @@ extension Keywarden.Scan {
         var exitCode: Int?, threads: Int?, archiveDepth: Int?
     }
 
-    private static var slots: [String: Slot] { [
-        "--no-git": .flag(\.noGit), "--show-secrets": .flag(\.showSecrets), "--include-binary": .flag(\.includeBinary),
-        "--follow-symlinks": .flag(\.followSymlinks), "--verify": .flag(\.verify), "--staged": .flag(\.staged),
-        "--history": .flag(\.history), "--ci": .flag(\.ci), "--recurse-submodules": .flag(\.recurseSubmodules), "--no-archives": .flag(\.noArchives),
-        "--archive-depth": .number(\.archiveDepth), "--max-archive-size": .text(\.maxArchiveSize), "--no-cache": .flag(\.noCache),
-        "--migrate-fingerprints": .flag(\.migrateFingerprints),
-        "--format": .text(\.format), "--output": .text(\.output), "-o": .text(\.output), "--baseline": .text(\.baseline),
-        "--ignore-file": .text(\.ignoreFile), "--max-file-size": .text(\.maxFileSize), "--ledger": .text(\.ledger),
-        "--range": .text(\.range), "--since": .text(\.since), "--branch": .text(\.branch), "--config": .text(\.config),
-        "--exit-code": .number(\.exitCode), "--threads": .number(\.threads),
-    ] }
+    /// Sets option `name` (`--format`, `-o`): a flag from nothing, any other from `inline` (`--name=value`) or
+    /// else from `next()` (the next argument). False when `name` is not one of scan's, a flag is given a
+    /// value, a value is missing or a number is not one.
+    /// (A switch, not a table of key paths: making the table's key paths cost a one-file scan about half a
+    /// millisecond of start-up.)
+    private static func set(_ name: String, inline: String?, next: () -> String?, in values: inout QuickValues) -> Bool {
+        func flag(_ value: inout Bool) -> Bool {
+            guard inline == nil else { return false }
+            value = true
+            return true
+        }
+        func text(_ value: inout String?) -> Bool {
+            guard let given = inline ?? next() else { return false }
+            value = given
+            return true
+        }
+        func number(_ value: inout Int?) -> Bool {
+            guard let given = inline ?? next(), let n = Int(given) else { return false }
+            value = n
+            return true
+        }
+        switch name {
+        case "--no-git": return flag(&values.noGit)
+        case "--show-secrets": return flag(&values.showSecrets)
+        case "--include-binary": return flag(&values.includeBinary)
+        case "--follow-symlinks": return flag(&values.followSymlinks)
+        case "--verify": return flag(&values.verify)
+        case "--staged": return flag(&values.staged)
+        case "--history": return flag(&values.history)
+        case "--ci": return flag(&values.ci)
+        case "--recurse-submodules": return flag(&values.recurseSubmodules)
+        case "--no-archives": return flag(&values.noArchives)
+        case "--no-cache": return flag(&values.noCache)
+        case "--migrate-fingerprints": return flag(&values.migrateFingerprints)
+        case "--archive-depth": return number(&values.archiveDepth)
+        case "--exit-code": return number(&values.exitCode)
+        case "--threads": return number(&values.threads)
+        case "--max-archive-size": return text(&values.maxArchiveSize)
+        case "--format": return text(&values.format)
+        case "--output", "-o": return text(&values.output)
+        case "--baseline": return text(&values.baseline)
+        case "--ignore-file": return text(&values.ignoreFile)
+        case "--max-file-size": return text(&values.maxFileSize)
+        case "--ledger": return text(&values.ledger)
+        case "--range": return text(&values.range)
+        case "--since": return text(&values.since)
+        case "--branch": return text(&values.branch)
+        case "--config": return text(&values.config)
+        default: return false
+        }
+    }
 
     /// The scan command for `arguments` (those after `scan`), or nil when argument-parser must decide.
     static func quickParse(_ arguments: [String]) -> Keywarden.Scan? {
-        let slots = Self.slots
         var values = QuickValues()
         var seen = Set<String>()
         var index = 0
@@ -53,29 +90,13 @@ extension Keywarden.Scan {
                 name = String(argument[..<equals])
                 inline = String(argument[argument.index(after: equals)...])
             }
-            let canonical = name == "-o" ? "--output" : name
-            guard let slot = slots[name], seen.insert(canonical).inserted else { return nil }
-            switch slot {
-            case .flag(let key):
-                guard inline == nil else { return nil }
-                values[keyPath: key] = true
-            case .text, .number:
-                let value: String
-                if let inline {
-                    value = inline
-                } else {
-                    guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
-                    value = arguments[index]
-                    index += 1
-                }
-                switch slot {
-                case .text(let key): values[keyPath: key] = value
-                case .number(let key):
-                    guard let number = Int(value) else { return nil }
-                    values[keyPath: key] = number
-                case .flag: return nil
-                }
+            guard seen.insert(name == "-o" ? "--output" : name).inserted else { return nil }
+            let next = { () -> String? in
+                guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
+                index += 1
+                return arguments[index - 1]
             }
+            guard Self.set(name, inline: inline, next: next, in: &values) else { return nil }
         }
         return Keywarden.Scan(values)
     }

@@ -39,6 +39,9 @@ struct RuleOptions: ParsableArguments {
     /// - Parameter printWarnings: false when the loader's warnings go into the scan's own report instead.
     static func compiledRules(config: String?, context: ProjectContext, compileEverything: Bool = false,
                               printWarnings: Bool = true) throws -> CompiledRules {
+        // The matching database these rules used last time loads on another thread while they load here.
+        let source = config.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? context.settings.path ?? ""
+        let prefetch = PrefilterPrefetch.start(cacheDirectory: context.cacheDirectory, rules: source)
         let set = try loadRules(config: config, context: context, printWarnings: printWarnings)
         guard !set.rules.isEmpty else {
             throw CommandFailure("\(config ?? context.settings.path ?? "the rules"): no rule is active, so a scan would find nothing "
@@ -47,7 +50,7 @@ struct RuleOptions: ParsableArguments {
         do {
             let line = CompileProgressLine()
             let built = Result { try CompiledRules(set, cacheDirectory: context.cacheDirectory, deferBuiltInPatterns: !compileEverything,
-                                                   progress: line?.progress) }
+                                                   progress: line?.progress, prefetched: prefetch) }
             line?.finish()
             let compiled = try built.get()
             for p in compiled.problems { Terminal.warn("keywarden: error: \(p); that rule is skipped") }
