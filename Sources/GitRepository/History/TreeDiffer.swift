@@ -48,12 +48,14 @@ final class TreeDiffer {
     private var pathNumbers: [String: Int32] = [:]
 
     /// Recently read trees, in two generations: a commit's trees are read again as its child's
-    /// parent trees, usually a few commits later. Bounded by their bytes: at most 2 × `treeCacheBytes`
-    /// (a count of 4,096 trees held 120 MB or more per worker on git/git, whose large trees are read most).
+    /// parent trees, usually a few commits later. Bounded by count and by bytes: a generation ends at
+    /// `treeCacheLimit` trees or `treeCacheBytes` (the count alone held 120 MB or more per worker on git/git,
+    /// whose large trees are read most; the bytes alone let a history of small trees keep more than before).
     private var recentTrees: [ObjectID: RawObject] = [:]
     private var olderTrees: [ObjectID: RawObject] = [:]
     private var recentBytes = 0
     static let treeCacheBytes = 16 << 20
+    static let treeCacheLimit = 4096
 
     func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
         if let tree = recentTrees[id] { return tree }
@@ -63,7 +65,7 @@ final class TreeDiffer {
         case .success(let object): tree = object
         case .failure(let error): output.errors.append(error); return nil
         }
-        if recentBytes >= Self.treeCacheBytes {
+        if recentBytes >= Self.treeCacheBytes || recentTrees.count >= Self.treeCacheLimit {
             olderTrees = recentTrees
             recentTrees = [:]
             recentBytes = 0
