@@ -159,10 +159,6 @@ public struct CacheFolder: Sendable {
         return bytes + mac
     }
 
-    /// A regular file's bytes, opened with `O_NOFOLLOW` and `O_NONBLOCK`; nil for a link, a non-regular
-    /// file or an error. Non-blocking because the file is checked only once it is open: opening a FIFO
-    /// put at a cache path would otherwise wait forever for a writer (and reading a regular file does not
-    /// block anyway).
     /// Buffers from this size on are populated before the file is read into them.
     static let prefaultFrom = 256 << 10
 
@@ -179,6 +175,10 @@ public struct CacheFolder: Sendable {
         #endif
     }
 
+    /// A regular file's bytes, opened with `O_NOFOLLOW` and `O_NONBLOCK`; nil for a link, a non-regular
+    /// file or an error. Non-blocking because the file is checked only once it is open: opening a FIFO
+    /// put at a cache path would otherwise wait forever for a writer (and reading a regular file does not
+    /// block anyway).
     static func readRegular(_ file: String) -> [UInt8]? {
         let fd = posixOpen(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
