@@ -11,7 +11,7 @@ public enum Base64 {
     }()
 
     /// The 6-bit value of a character of either alphabet, or -1 for any other byte.
-    public static func sextet(_ c: UInt8) -> Int8 { table[Int(c)] }
+    private static func sextet(_ c: UInt8) -> Int8 { table[Int(c)] }
 
     /// Encodes `bytes`; `urlSafe` picks the base64url alphabet (and then no padding is written).
     public static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false) -> String {
@@ -38,23 +38,43 @@ public enum Base64 {
 
     /// Decodes either alphabet, padded or not; nil on any character outside them or a bad length.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var chars = Array(text.utf8)
-        while chars.last == UInt8(ascii: "=") { chars.removeLast() }
-        guard chars.count % 4 != 1 else { return nil }
+        Array(text.utf8).withUnsafeBytes { decode($0) { _ in true } }
+    }
+
+    /// How many bytes `chars` decode to (trailing `=` dropped), or nil for a length no base64 text has.
+    public static func decodedCount(_ chars: UnsafeRawBufferPointer) -> Int? {
+        let n = unpaddedCount(chars)
+        return n % 4 == 1 ? nil : n * 6 / 8
+    }
+
+    /// Decodes `chars` as `decode(_:)` does, handing each byte to `accept` as it comes: nil as soon as `accept`
+    /// says no (a caller judging the decoded bytes stops there, without decoding the rest).
+    public static func decode(_ chars: UnsafeRawBufferPointer, accepting accept: (UInt8) -> Bool) -> [UInt8]? {
+        let n = unpaddedCount(chars)
+        guard n % 4 != 1 else { return nil }
         var out = [UInt8]()
-        out.reserveCapacity(chars.count * 3 / 4)
+        out.reserveCapacity(n * 3 / 4)
         var acc: UInt32 = 0
         var bits = 0
-        for c in chars {
+        for c in chars[0..<n] {
             let v = sextet(c)
             guard v >= 0 else { return nil }
             acc = acc << 6 | UInt32(v)
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+                let b = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                guard accept(b) else { return nil }
+                out.append(b)
             }
         }
         return out
+    }
+
+    /// The length of `chars` without its trailing `=`.
+    private static func unpaddedCount(_ chars: UnsafeRawBufferPointer) -> Int {
+        var n = chars.count
+        while n > 0, chars[n - 1] == UInt8(ascii: "=") { n -= 1 }
+        return n
     }
 }

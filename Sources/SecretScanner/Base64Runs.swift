@@ -64,33 +64,19 @@ enum Base64Runs {
             if upper && lower { break }
         }
         guard upper && lower else { return nil }
-        // Decoded and judged in one pass (`Base64.decode`'s rules: trailing `=` dropped, either alphabet), which
-        // stops at a NUL or once more bytes than 5% of the whole are not text: most long runs of source code
-        // are identifiers or binary data, and their decoding ends within a few bytes.
-        var n = run.count
-        while n > 0, run[n - 1] == UInt8(ascii: "=") { n -= 1 }
-        guard n % 4 != 1 else { return nil }
-        let total = n * 6 / 8
-        guard total >= 16 else { return nil }
+        // Decoded and judged in one pass, which stops at a NUL or once more bytes than 5% of the whole are not
+        // text: most long runs of source code are identifiers or binary data, and their decoding ends within a
+        // few bytes.
+        guard let total = Base64.decodedCount(run), total >= 16 else { return nil }
         let allowed = total * 5 / 100
-        var out = [UInt8]()
-        out.reserveCapacity(total)
-        var acc: UInt32 = 0, bits = 0, other = 0
-        for k in 0..<n {
-            let v = Base64.sextet(run[k])
-            guard v >= 0 else { return nil }
-            acc = acc << 6 | UInt32(v)
-            bits += 6
-            guard bits >= 8 else { continue }
-            bits -= 8
-            let b = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
-            if b == 0 { return nil }
+        var other = 0
+        return Base64.decode(run) { b in
+            if b == 0 { return false }
             if !((b >= 0x20 && b < 0x7F) || b == 0x09 || b == 0x0A || b == 0x0D) {
                 other += 1
-                if other > allowed { return nil }
+                return other <= allowed
             }
-            out.append(b)
+            return true
         }
-        return out
     }
 }
