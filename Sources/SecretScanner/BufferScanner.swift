@@ -247,7 +247,7 @@ public final class BufferScanner {
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
-        let gatedFrom = ruleCount + compiled.gateWords.count
+        let gatedFrom = compiled.gatedKeywordsFrom
         var gatedHits = [Int]()
         if !gateHits.isEmpty { for i in gateHits.indices { gateHits[i] = false } }
         gateEnds.removeAll(keepingCapacity: true)

@@ -103,9 +103,8 @@ public final class CompiledRules: Sendable {
         self.namedRules = named
         self.gateWords = gateWords.map { Array($0.utf8) }
         self.ruleGates = ruleGates
-        var gateRules = [[Int]](repeating: [], count: gateWords.count)
-        for r in named { for g in ruleGates[r] ?? [] where gateRules[g].last != r { gateRules[g].append(r) } }
-        self.gateRules = gateRules
+        self.gateRules = plan.gateRules
+        self.gatedKeywordsFrom = withRegex.count + gateWords.count
         self.ungatedNamedRules = named.filter { ruleGates[$0] == nil }
         self.rules = compiled
         self.pathOnlyRules = compiled.indices.filter { compiled[$0].regex == nil && compiled[$0].named == nil && compiled[$0].path != nil }
@@ -138,54 +137,61 @@ public final class CompiledRules: Sendable {
         let named: [Int]
         let gateWords: [String]
         let ruleGates: [Int: [Int]]
+        /// For each gate word, the named-value rules it gates (ascending).
+        let gateRules: [[Int]]
         let patterns: [Prefilter.Pattern]
 
         init(_ rules: [Rule]) {
             withRegex = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil && rules[$0].prefilter != .keywords }
             keywordGated = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil && rules[$0].prefilter == .keywords }
-            var gated = [String]()
-            var gatedIndex = [String: Int]()
-            var served = [[Int]]()
-            for r in keywordGated {
-                for k in rules[r].keywords where !k.isEmpty {
-                    let index = gatedIndex[k] ?? { gated.append(k); served.append([]); gatedIndex[k] = gated.count - 1; return gated.count - 1 }()
-                    if served[index].last != r { served[index].append(r) }
-                }
-            }
-            gatedWords = gated
-            gatedWordRules = served
+            let gated = Self.numberKeywords(rules, keywordGated)
+            gatedWords = gated.words
+            gatedWordRules = Self.rulesPerWord(gated.perRule, of: keywordGated, words: gated.words.count)
             pathScoped = rules.indices.filter { rules[$0].regex != nil && rules[$0].path != nil }
             named = rules.indices.filter { rules[$0].named != nil }
+            (gateWords, ruleGates) = Self.numberKeywords(rules, named)
+            gateRules = Self.rulesPerWord(ruleGates, of: named, words: gateWords.count)
+            patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
+                + (gateWords + gatedWords).map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
+        }
+
+        /// The keywords of the rules `which`, each once in the order first met, and for each of those rules the
+        /// numbers of its keywords.
+        static func numberKeywords(_ rules: [Rule], _ which: [Int]) -> (words: [String], perRule: [Int: [Int]]) {
             var words = [String]()
-            var wordIndex = [String: Int]()
-            var gates = [Int: [Int]]()
+            var number = [String: Int]()
+            var perRule = [Int: [Int]]()
             // Sized once: growing them word by word was a third of the plan's time.
-            wordIndex.reserveCapacity(named.count * 2)
-            gates.reserveCapacity(named.count)
-            for r in named {
+            number.reserveCapacity(which.count * 2)
+            perRule.reserveCapacity(which.count)
+            for r in which {
                 for k in rules[r].keywords {
-                    let index = wordIndex[k] ?? { words.append(k); wordIndex[k] = words.count - 1; return words.count - 1 }()
-                    gates[r, default: []].append(index)
+                    let n = number[k] ?? { words.append(k); number[k] = words.count - 1; return words.count - 1 }()
+                    perRule[r, default: []].append(n)
                 }
             }
-            gateWords = words
-            ruleGates = gates
-            patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
-                + words.map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
-                + gated.map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
+            return (words, perRule)
+        }
+
+        /// For each of `words` keywords, the rules of `which` (ascending) that hold it, each once.
+        static func rulesPerWord(_ perRule: [Int: [Int]], of which: [Int], words: Int) -> [[Int]] {
+            var out = [[Int]](repeating: [], count: words)
+            for r in which { for w in perRule[r] ?? [] where out[w].last != r { out[w].append(r) } }
+            return out
         }
     }
 
     /// Rules whose pattern is looked for only in inputs holding one of their keywords (`Rule.prefilter`).
     let keywordGatedRules: [Int]
-    /// For each keyword of those rules (prefilter patterns from `prefilterToRule.count + gateWords.count` on), the
-    /// rules it serves.
+    /// The first prefilter pattern that is a keyword of those rules (after the rules' patterns and the gate words).
+    let gatedKeywordsFrom: Int
+    /// For each keyword of those rules (prefilter patterns from `gatedKeywordsFrom` on), the rules it serves.
     let gatedWordRules: [[Int]]
     /// Each such rule's own matching database (one pattern), made on first use.
     let gatedPrefilters: [Int: GatedPrefilter]
 
-    /// Maps a prefilter pattern index to a rule index. Pattern indices from `prefilterToRule.count` on are
-    /// the gate words of named-value rules, in the order of `gateWords`.
+    /// Maps a prefilter pattern index to a rule index. Pattern indices from `prefilterToRule.count` to
+    /// `gatedKeywordsFrom` are the gate words of named-value rules, in the order of `gateWords`.
     let prefilterToRule: [Int]
     /// Indices of the named-value rules.
     let namedRules: [Int]

@@ -18,8 +18,7 @@ extension BufferScanner {
         path.withUTF8 { raw in
             let bytes = UnsafeRawBufferPointer(raw)
             try? compiled.prefilter.scan(bytes, scratch: prefilterScratch) { pattern, end in
-                // (Patterns past the gate words are the keywords of rules looked for only where those occur.)
-                guard pattern >= ruleCount, pattern - ruleCount < inPath.count else { return }
+                guard pattern >= ruleCount, pattern < compiled.gatedKeywordsFrom else { return }
                 let gate = pattern - ruleCount
                 if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath[gate] = true }
             }
