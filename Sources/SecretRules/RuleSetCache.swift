@@ -137,10 +137,13 @@ enum RuleSetCache {
             }
             return .encoded(bytes: bytes, start: start)
         }
-        mutating func optional() -> String? {
-            guard at < bytes.count else { failed = true; return nil }
+        mutating func byte() -> UInt8 {
+            guard at < bytes.count else { failed = true; return 0 }
             at += 1
-            return bytes[at - 1] == 0 ? nil : string()
+            return bytes[at - 1]
+        }
+        mutating func optional() -> String? {
+            byte() == 0 ? nil : string()
         }
 
         mutating func allowlist() -> Allowlist {
@@ -184,11 +187,8 @@ enum RuleSetCache {
                     r.pair = PairMembership(id: pairID, role: role)
                 }
                 r.reference = optional()
-                guard at + 1 < bytes.count else { return nil }
-                r.prefilter = bytes[at] == 1 ? .keywords : .pattern
-                at += 1
-                at += 1
-                if bytes[at - 1] == 1 {
+                r.prefilter = byte() == 1 ? .keywords : .pattern
+                if byte() == 1 {
                     var n = NamedSpec(names: strings())
                     n.vendor = strings()
                     guard let scope = NamedSpec.Scope(rawValue: string()) else { return nil }
