@@ -21,8 +21,7 @@ final class TreeDiffer {
 
     func run(commits: ArraySlice<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
         output = Output()
-        pathNumbers = [:]
-        defer { pathNumbers = [:] }
+        defer { pathNumbers = [:] }   // (each run numbers its own paths)
         for c in commits {
             currentCommit = c
             let parent = Int(firstParent[c])
