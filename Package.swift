@@ -29,6 +29,9 @@ let package = Package(
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .target(name: "CLibArchive", dependencies: ["CLibraryLoader"]),
+        // libdeflate inflates pack entries for history scans; linked from its static archive (the module map
+        // names no library), so the binary needs no libdeflate at run time.
+        .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.
@@ -37,7 +40,8 @@ let package = Package(
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["COpenSSL", "SystemSupport"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
-        .target(name: "GitRepository", dependencies: ["CLibGit2", "SystemSupport"], swiftSettings: strict),
+        .target(name: "GitRepository", dependencies: ["CLibGit2", "CDeflate", "SystemSupport"], swiftSettings: strict,
+                linkerSettings: [.linkedLibrary(":libdeflate.a")]),
         // Archive members (zip, tar, gzip, container image tarballs) read from memory with libarchive.
         .target(name: "Archives", dependencies: ["CLibArchive", "SystemSupport"], swiftSettings: strict),
         // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.

@@ -13,7 +13,7 @@ for arg in "$@"; do
     *) echo "keywarden: install-deps.sh: unknown option $arg (usage: scripts/install-deps.sh [--build-only])" >&2; exit 2 ;;
   esac
 done
-packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev libarchive-dev pkg-config git)
+packages=(libgit2-dev libssl-dev libvectorscan-dev libpcre2-dev libarchive-dev libdeflate-dev pkg-config git)
 # chromium: the headless browser that Tests/Browser/report_browser_test.py drives (keys report).
 $build_only || packages+=(chromium)
 missing=()

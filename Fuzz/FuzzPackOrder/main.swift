@@ -2,9 +2,9 @@ import FuzzSupport
 import Foundation
 @testable import GitRepository
 
-/// The pack reader behind the history scan's reading order: `.idx` files (fan-out, names, 32- and 64-bit
-/// offsets) and the entry headers of `.pack` files (object type, size, OFS_DELTA distance, REF_DELTA
-/// base). Random bytes rarely make an index the reader accepts, so the input fills the fields of one:
+/// The pack readers behind history scans, the reading order and the object reader: `.idx` files (fan-out,
+/// names, 32- and 64-bit offsets) and the entries of `.pack` files (object type, size, OFS_DELTA distance,
+/// REF_DELTA base, compressed data, deltas). Random bytes rarely make an index the reader accepts, so the input fills the fields of one:
 ///
 ///   byte 0       number of objects - 1 (mod 32)
 ///   2 per object the first and last byte of its id (ids are sorted and made distinct)
@@ -59,6 +59,18 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
     wanted.append([UInt8](repeating: 0xEE, count: 20).withUnsafeBytes { ObjectID(bytes: $0) })
     let order = PackOrder(objectsDirectory: folder).readingOrder(wanted)
     precondition(order.sorted() == Array(wanted.indices), "not a permutation of the ids")
+    // The pack reader over the same pack, in that order and with a cache small enough to evict: it must
+    // neither crash nor hand over more bytes than the limit, whatever the entries claim.
+    let packs = PackedObjects(objectsDirectory: folder)
+    guard let reader = PackedObjectReader(packs, cacheLimit: 4096) else { return }
+    for i in order {
+        for type in [PackedObjectReader.ObjectType.blob, .tree] {
+            var handed = 0
+            let outcome = reader.withObject(wanted[i], type: type, sizeLimit: 1 << 16) { handed = $0.count }
+            precondition(handed <= 1 << 16, "more than the size limit handed over")
+            if case .read = outcome {} else { precondition(handed == 0, "bytes handed over without a read") }
+        }
+    }
 }
 
 FuzzSupport.run(fuzzOne)

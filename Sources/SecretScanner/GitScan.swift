@@ -105,8 +105,9 @@ extension ScanSession {
         let blobs = plan.blobs
         var work = HistoryWork(count: blobs.count)
         if let previous { work.plan(blobs, from: previous) } else { work.toRead = Array(blobs.indices) }
-        var packNotes: [String] = []
-        let order = plan.readingOrder(work.toRead, notes: &packNotes)
+        let packs = plan.packedObjects()
+        let packNotes = packs.notes
+        let order = plan.readingOrder(work.toRead, packs: packs)
         ticker?.commits.store(plan.commitCount, ordering: .relaxed)
         ticker?.blobsTotal.store(order.count, ordering: .relaxed)
         ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
@@ -123,16 +124,62 @@ extension ScanSession {
             }
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             scanner.fingerprintsSideBySide = false   // one of several workers
+            // Blobs in packs are read by keywarden's own reader; loose ones, and any it cannot read exactly,
+            // through libgit2.
+            let reader = PackedObjectReader(packs)
             var found: [(Int, String, [Finding])] = []
             var skipped: [ScanNote] = [], errors: [ScanNote] = [], warnings: [ScanNote] = []
             var status: [(Int, HistoryCache.Status)] = []
             var files = 0, bytes = 0
+            /// Scans blob `i`'s content at each of its paths (still to scan); returns what the cache should remember.
+            func scan(_ buffer: UnsafeRawBufferPointer, _ i: Int, _ blob: HistoryBlob) -> HistoryCache.Status {
+                if buffer.count > opts.sizeLimit {
+                    skipped.append(ScanSession.historySkipNote(.tooLarge, blob, detail: opts.tooLargeDetail(buffer.count)))
+                    return .tooLarge
+                }
+                // UTF-16 text and archives look binary but are read (decoded, member by member).
+                let readable = UTF16Text.order(of: buffer) != nil || (opts.archives.depth > 0 && ArchiveSignature.isArchive(buffer))
+                if !opts.includeBinary, !readable, ScanSession.looksBinary(buffer) {
+                    skipped.append(ScanSession.historySkipNote(.binary, blob)); return .binary
+                }
+                if BlobContent.isLFSPointer(buffer.prefix(64)) {
+                    skipped.append(ScanSession.historySkipNote(.lfsPointer, blob)); return .lfsPointer
+                }
+                files += 1; bytes += buffer.count
+                ticker?.bytes.add(buffer.count, ordering: .relaxed)
+                var outcome = HistoryCache.Status.scanned
+                for path in partial[i] ?? blob.paths {
+                    let notesBefore = scanner.warnings.count
+                    let content = ScanSession.scanContent(buffer, InputContext(path: path), scanner: scanner, options: opts)
+                    if !content.findings.isEmpty { found.append((i, path, content.findings)) }
+                    if scanner.warnings.count != notesBefore { outcome = .unknown }
+                    // A blob whose scan left a note (an archive member skipped, a rule that gave up) is not
+                    // remembered as scanned: the next scan reads it again and says so again.
+                    if !content.skipped.isEmpty || !content.warnings.isEmpty || !content.errors.isEmpty { outcome = .unknown }
+                    skipped += content.skipped
+                    warnings += content.warnings
+                    errors += content.errors.map { ScanNote($0.reason, path: "\($0.path ?? path) (blob \(blob.id.hex.prefix(12)))", $0.detail) }
+                }
+                return outcome
+            }
             while let claimed = claim() {
                 for k in claimed {
                     let i = order[k]
                     let blob = blobs[i]
                     var outcome = HistoryCache.Status.unknown
-                    defer { status.append((i, outcome)) }
+                    defer {
+                        status.append((i, outcome))
+                        ticker?.blobsDone.add(1, ordering: .relaxed)
+                    }
+                    switch reader?.withObject(blob.id, type: .blob, sizeLimit: opts.sizeLimit, { outcome = scan($0, i, blob) }) {
+                    case .read?:
+                        continue
+                    case .tooLarge(let size)?:
+                        skipped.append(ScanSession.historySkipNote(.tooLarge, blob, detail: opts.tooLargeDetail(size))); outcome = .tooLarge
+                        continue
+                    case .unavailable?, nil:
+                        break
+                    }
                     do {
                         // The size from the object header first: a blob over the limit is never inflated.
                         let size = try worker.blobSize(blob.id)
@@ -140,39 +187,10 @@ extension ScanSession {
                             skipped.append(ScanSession.historySkipNote(.tooLarge, blob, detail: opts.tooLargeDetail(size))); outcome = .tooLarge
                             continue
                         }
-                        try worker.withBlob(blob.id) { (buffer) throws(GitError) in
-                            if buffer.count > opts.sizeLimit {
-                                skipped.append(ScanSession.historySkipNote(.tooLarge, blob, detail: opts.tooLargeDetail(buffer.count)))
-                                outcome = .tooLarge; return
-                            }
-                            // UTF-16 text and archives look binary but are read (decoded, member by member).
-                            let readable = UTF16Text.order(of: buffer) != nil || (opts.archives.depth > 0 && ArchiveSignature.isArchive(buffer))
-                            if !opts.includeBinary, !readable, ScanSession.looksBinary(buffer) {
-                                skipped.append(ScanSession.historySkipNote(.binary, blob)); outcome = .binary; return
-                            }
-                            if BlobContent.isLFSPointer(buffer.prefix(64)) {
-                                skipped.append(ScanSession.historySkipNote(.lfsPointer, blob)); outcome = .lfsPointer; return
-                            }
-                            files += 1; bytes += buffer.count
-                            ticker?.bytes.add(buffer.count, ordering: .relaxed)
-                            outcome = .scanned
-                            for path in partial[i] ?? blob.paths {
-                                let notesBefore = scanner.warnings.count
-                                let content = ScanSession.scanContent(buffer, InputContext(path: path), scanner: scanner, options: opts)
-                                if !content.findings.isEmpty { found.append((i, path, content.findings)) }
-                                if scanner.warnings.count != notesBefore { outcome = .unknown }
-                                // A blob whose scan left a note (an archive member skipped, a rule that gave up) is not
-                                // remembered as scanned: the next scan reads it again and says so again.
-                                if !content.skipped.isEmpty || !content.warnings.isEmpty || !content.errors.isEmpty { outcome = .unknown }
-                                skipped += content.skipped
-                                warnings += content.warnings
-                                errors += content.errors.map { ScanNote($0.reason, path: "\($0.path ?? path) (blob \(blob.id.hex.prefix(12)))", $0.detail) }
-                            }
-                        }
+                        try worker.withBlob(blob.id) { (buffer) throws(GitError) in outcome = scan(buffer, i, blob) }
                     } catch {
                         errors.append(ScanNote(.git, "\(error)"))
                     }
-                    ticker?.blobsDone.add(1, ordering: .relaxed)
                 }
             }
             let w = scanner.warnings + warnings

@@ -40,7 +40,7 @@ public struct Provenance: Sendable {
 /// Memory grows with the number of commits, unique blobs, paths and changes, not with tree sizes.
 public struct HistoryPlan: Sendable {
     /// Every unique blob, once, in the order the walk first met it. Read them in
-    /// ``readingOrder(_:)``: a delta's base is then in libgit2's cache.
+    /// ``readingOrder(_:packs:)``: a delta's base is then in the reader's cache.
     public let blobs: [HistoryBlob]
     /// Commits walked.
     public var commitCount: Int { commitIDs.count }
@@ -70,13 +70,17 @@ public struct HistoryPlan: Sendable {
     let firstIntroduction: [UInt64: Int32]
     let objectsDirectory: String
 
+    /// The pack files of the repository, opened for reading the blobs (shared by the workers; each reads
+    /// through its own ``PackedObjectReader``). Its notes name each pack index that could not be used.
+    public func packedObjects() -> PackedObjects {
+        PackedObjects(objectsDirectory: objectsDirectory)
+    }
+
     /// The indices of `indices` (into ``blobs``) reordered for reading: depth first over each pack's delta
-    /// forest, each delta before its base, then loose objects.
-    /// `notes`: each pack index that could not be used (truncated, oversized, not an index), with why;
-    /// its blobs are still read, in plain order.
-    public func readingOrder(_ indices: [Int], notes: inout [String]) -> [Int] {
-        let order = PackOrder(objectsDirectory: objectsDirectory)
-        notes += order.notes
+    /// forest, each delta before its base, then loose objects. A pack whose index could not be used
+    /// (`packs.notes`) is not in the order; its blobs are still read, in plain order.
+    public func readingOrder(_ indices: [Int], packs: PackedObjects) -> [Int] {
+        let order = PackOrder(packs: packs.packs)
         return order.readingOrder(indices.map { blobs[$0].id }).map { indices[$0] }
     }
 

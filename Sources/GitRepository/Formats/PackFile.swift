@@ -1,0 +1,183 @@
+internal import Foundation
+
+/// A pack's index (read into memory once: it is small and searched often) and its data file, read only
+/// with `pread` (entry headers for ``PackOrder``, whole entries for ``PackedObjectReader``), so that the pack's pages are not mapped into the process (a history
+/// scan would otherwise count the whole pack in its memory).
+final class PackFile: Sendable {
+    let index: Data
+    let descriptor: Int32
+    let size: Int
+    let count: Int
+
+    init(index: Data, descriptor: Int32, size: Int, count: Int) {
+        self.index = index
+        self.descriptor = descriptor
+        self.size = size
+        self.count = count
+    }
+
+    deinit { close(descriptor) }
+
+    /// Up to 32 bytes at `offset`: enough for any entry header and a REF_DELTA base id.
+    func header(at offset: UInt64) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 32, off_t(offset)) }
+        return n > 0 ? Array(bytes[0..<n]) : []
+    }
+
+    struct Problem: Error { let reason: String }
+
+    /// The packs of `objectsDirectory` that can be used, in name order; each that cannot, with why, in `notes`.
+    static func openAll(objectsDirectory: String, notes: inout [String]) -> [PackFile] {
+        let packDir = objectsDirectory + "/pack"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: packDir) else { return [] }
+        var packs: [PackFile] = []
+        for name in names.filter({ $0.hasSuffix(".idx") }).sorted() {
+            let base = packDir + "/" + String(name.dropLast(4))
+            switch open(base) {
+            case .success(let pack): packs.append(pack)
+            case .failure(let problem):
+                notes.append("pack index \(base).idx not used (its objects are read through libgit2, in plain order): \(problem.reason)")
+            }
+        }
+        return packs
+    }
+
+    /// The version 2 index of `<base>.pack`, read (never mapped: a file truncated while mapped raises
+    /// SIGBUS on the next touch of a page past its new end, and the repository is untrusted input). The
+    /// index is read only when its size is what its pack's object count allows, so a huge file is never
+    /// loaded; a file that is shorter than its own header says (truncated, even while being read) is
+    /// refused.
+    static func open(_ base: String) -> Result<PackFile, Problem> {
+        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(Problem(reason: "its pack cannot be opened")) }
+        var packInfo = stat()
+        var packHeader = [UInt8](repeating: 0, count: 12)
+        guard fstat(descriptor, &packInfo) == 0, packInfo.st_size >= 12,
+              packHeader.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, 12, 0) }) == 12,
+              packHeader.prefix(4).elementsEqual("PACK".utf8) else {
+            close(descriptor)
+            return .failure(Problem(reason: "its pack is not a pack file"))
+        }
+        // Every entry takes at least a byte of the pack, whatever its header claims.
+        let packObjects = min(packHeader.withUnsafeBytes { Int(bigEndian32($0, 8)) }, Int(packInfo.st_size))
+        // 8 header bytes, the 1,024-byte fan-out table, per object a 20-byte id, a CRC and a 4-byte offset
+        // (and at most one 8-byte large offset), then the two 20-byte checksums.
+        let largest = 8 + 1024 + packObjects * (20 + 4 + 4 + 8) + 40
+        let index: [UInt8]
+        switch readIndex(base + ".idx", atMost: largest) {
+        case .success(let bytes): index = bytes
+        case .failure(let problem):
+            close(descriptor)
+            return .failure(problem)
+        }
+        guard index.count >= 8 + 1024, index.prefix(8).elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else {
+            close(descriptor)
+            return .failure(Problem(reason: index.count < 8 + 1024 ? "it is truncated (\(index.count) bytes)" : "it is not a version 2 pack index"))
+        }
+        let count = index.withUnsafeBytes { Int(bigEndian32($0, 8 + 255 * 4)) }
+        guard index.count >= 8 + 1024 + count * 28 else {
+            close(descriptor)
+            return .failure(Problem(reason: "it is truncated (\(index.count) bytes for \(count) objects)"))
+        }
+        return .success(PackFile(index: Data(index), descriptor: descriptor, size: Int(packInfo.st_size), count: count))
+    }
+
+    /// The bytes of the regular file `path` (opened without following a link), when it holds at most
+    /// `limit` bytes; read to its end, so a file truncated meanwhile gives fewer bytes, never a signal.
+    private static func readIndex(_ path: String, atMost limit: Int) -> Result<[UInt8], Problem> {
+        let fd = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(Problem(reason: "it cannot be opened (\(String(cString: strerror(errno))))")) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .failure(Problem(reason: "it is not a regular file")) }
+        guard Int(info.st_size) <= limit else {
+            return .failure(Problem(reason: "it is larger (\(info.st_size) bytes) than its pack's object count allows (\(limit) bytes)"))
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            done += n
+        }
+        return .success(Array(bytes.prefix(done)))
+    }
+
+    private static func bigEndian32(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
+        let a = UInt32(raw[at]) << 24, b = UInt32(raw[at + 1]) << 16
+        let c = UInt32(raw[at + 2]) << 8, d = UInt32(raw[at + 3])
+        return a | b | c | d
+    }
+
+    func offset(of target: [UInt8]) -> UInt64? {
+        index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
+            func u32(_ at: Int) -> UInt32 { Self.bigEndian32(raw, at) }
+            let first = Int(target[0])
+            var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
+            var high = Int(u32(8 + first * 4))
+            let names = 8 + 1024
+            guard high <= count, low <= high else { return nil }
+            while low < high {
+                let mid = (low + high) / 2
+                let base = names + mid * 20
+                var order = 0
+                for k in 0..<20 where order == 0 {
+                    let a = raw[base + k], b = target[k]
+                    if a != b { order = a < b ? -1 : 1 }
+                }
+                if order == 0 {
+                    let offsets = names + count * 24
+                    var offset = UInt64(u32(offsets + mid * 4))
+                    if offset & 0x8000_0000 != 0 {
+                        let at = offsets + count * 4 + Int(offset & 0x7FFF_FFFF) * 8
+                        guard at + 8 <= raw.count else { return nil }
+                        offset = UInt64(u32(at)) << 32 | UInt64(u32(at + 4))
+                    }
+                    // An entry lies inside its pack after the 12-byte header. A larger offset is corrupt, and
+                    // one of 2^48 or more would also spill into the pack number of `readingOrder`'s node keys
+                    // (found by fuzzing: an index out of range).
+                    return offset >= 12 && offset < UInt64(size) ? offset : nil
+                }
+                if order < 0 { low = mid + 1 } else { high = mid }
+            }
+            return nil
+        }
+    }
+
+    /// The offset of every entry, in increasing order, then where the entries end (the pack's trailing
+    /// 20-byte checksum): an entry's data runs to the next offset. Offsets outside the pack are left out.
+    func entryOffsets() -> [UInt64] {
+        index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [UInt64] in
+            let table = 8 + 1024 + count * 24
+            let large = table + count * 4
+            var offsets: [UInt64] = []
+            offsets.reserveCapacity(count + 1)
+            for i in 0..<count {
+                var offset = UInt64(Self.bigEndian32(raw, table + i * 4))
+                if offset & 0x8000_0000 != 0 {
+                    let at = large + Int(offset & 0x7FFF_FFFF) * 8
+                    guard at + 8 <= raw.count else { continue }
+                    offset = UInt64(Self.bigEndian32(raw, at)) << 32 | UInt64(Self.bigEndian32(raw, at + 4))
+                }
+                if offset >= 12, offset < UInt64(size) { offsets.append(offset) }
+            }
+            offsets.sort()
+            offsets.append(UInt64(max(12, size - 20)))
+            return offsets
+        }
+    }
+
+    /// Reads `count` bytes at `offset` into `buffer` (which must hold them); false when the file is shorter.
+    func readBytes(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) -> Bool {
+        var done = 0
+        while done < count {
+            let n = pread(descriptor, buffer + done, count - done, off_t(offset) + off_t(done))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
+    }
+}

@@ -1,0 +1,340 @@
+internal import CDeflate
+internal import Foundation
+
+/// The pack files of a repository's object directory, opened once and shared by every worker that reads
+/// from them (each through its own ``PackedObjectReader``). Nothing here is mapped: entries are read with
+/// `pread`, so reading a pack never counts the pack in the process's memory.
+public final class PackedObjects: Sendable {
+    let packs: [PackFile]
+    /// Per pack, its entries' offsets in increasing order and then where the entries end.
+    let offsets: [[UInt64]]
+    /// The pack indexes that were not used, each with why (their objects are read through libgit2).
+    public let notes: [String]
+
+    public convenience init(objectsDirectory: String) {
+        var notes: [String] = []
+        let packs = PackFile.openAll(objectsDirectory: objectsDirectory, notes: &notes)
+        self.init(packs: packs, notes: notes)
+    }
+
+    init(packs: [PackFile], notes: [String]) {
+        self.packs = packs
+        self.offsets = packs.map { $0.entryOffsets() }
+        self.notes = notes
+    }
+
+    /// Where the entry of `id` is: (pack, offset), the first pack that lists it.
+    func locate(_ id: [UInt8]) -> (pack: Int, offset: UInt64)? {
+        for (p, pack) in packs.enumerated() {
+            if let offset = pack.offset(of: id) { return (p, offset) }
+        }
+        return nil
+    }
+
+    /// Where the entry at `offset` of pack `p` ends (the next entry's offset); nil for an offset that is not an entry's.
+    func end(of offset: UInt64, in p: Int) -> UInt64? {
+        let list = offsets[p]
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] <= offset { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, low < list.count, list[low - 1] == offset else { return nil }
+        return list[low]
+    }
+}
+
+/// Reads objects from pack files without libgit2: entry headers and data with `pread`, inflated with
+/// libdeflate, deltas applied here, and the bases a chain rebuilds kept in a cache bounded by bytes, so that
+/// reading in ``PackOrder``'s order (each delta before its base) rebuilds each base once.
+///
+/// It answers only what it can answer exactly: an object that is not in a pack (a loose object), a delta
+/// whose base is in another pack, an entry that does not inflate to its declared size, a delta that does not
+/// apply cleanly, or a chain longer than any real one, is `unavailable`, and the caller reads it through
+/// libgit2, which reports the problem in its own words. A hostile pack can therefore make a scan slower, not
+/// wrong. Not shared between threads: one per worker.
+public final class PackedObjectReader {
+    public enum Outcome: Equatable {
+        /// The object was read and handed to the body.
+        case read
+        /// Its size (as the pack declares it) is over the limit; nothing was inflated beyond its delta.
+        case tooLarge(Int)
+        /// Read it another way (see the type's comment).
+        case unavailable
+    }
+
+    /// The git object types of pack entries (`OBJ_BLOB` = 3 and so on).
+    public enum ObjectType: UInt8 { case commit = 1, tree = 2, blob = 3, tag = 4 }
+
+    private let objects: PackedObjects
+    private let decompressor: OpaquePointer
+    /// Compressed bytes of the entry being inflated, and the inflated delta being applied.
+    private let input = Buffer()
+    private let delta = Buffer()
+    /// The object handed to the body.
+    private let output = Buffer()
+    /// Rebuilt bases, keyed by pack << 48 | offset, with their object type and when each was last used.
+    private var cache: [UInt64: (bytes: [UInt8], type: UInt8, used: Int)] = [:]
+    private var cacheBytes = 0
+    private var clock = 0
+    private let cacheLimit: Int
+
+    /// The longest delta chain followed (git's own default is 50, its maximum 4,095).
+    static let longestChain = 10_000
+
+    public init?(_ objects: PackedObjects, cacheLimit: Int = 32 << 20) {
+        guard !objects.packs.isEmpty, let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        self.objects = objects
+        self.decompressor = decompressor
+        self.cacheLimit = cacheLimit
+    }
+
+    deinit { libdeflate_free_decompressor(decompressor) }
+
+    /// Reads object `id`, which must be of `type` and at most `sizeLimit` bytes, and hands its content to
+    /// `body` (valid only during the call).
+    public func withObject(_ id: ObjectID, type: ObjectType, sizeLimit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Outcome {
+        var raw: [UInt8] = []
+        id.appendRaw(to: &raw)
+        guard let (p, offset) = objects.locate(raw) else { return .unavailable }
+        // The chain from the object down to a whole object or a cached base.
+        var chain: [Entry] = []
+        var at = offset
+        var cached: (bytes: [UInt8], type: UInt8)? = nil
+        while true {
+            if let hit = cache[key(p, at)] {
+                clock += 1
+                cache[key(p, at)]?.used = clock
+                cached = (hit.bytes, hit.type)
+                break
+            }
+            guard chain.count < Self.longestChain, let entry = self.entry(at: at, in: p) else { return .unavailable }
+            chain.append(entry)
+            guard let next = entry.base else { break }
+            at = next
+        }
+        // A delta's object has its chain's root's type.
+        guard (cached?.type ?? chain.last?.type) == type.rawValue else { return .unavailable }
+        // A bound for the bases rebuilt on the way, which may be larger than the object wanted (beyond it,
+        // libgit2 reads the object).
+        let baseLimit = sizeLimit >= Int.max / 4 ? Int.max / 2 : max(sizeLimit * 2, 64 << 20)
+        var current: [UInt8]
+        if let cached {
+            if chain.isEmpty {
+                // The object itself was rebuilt as a base of one read before it (the reading order puts deltas first).
+                if cached.bytes.count > sizeLimit { return .tooLarge(cached.bytes.count) }
+                cached.bytes.withUnsafeBytes { body($0) }
+                return .read
+            }
+            current = cached.bytes
+        } else {
+            let root = chain.removeLast()
+            if chain.isEmpty {
+                // A whole object: its size is known before anything is inflated.
+                if root.size > sizeLimit { return .tooLarge(root.size) }
+                guard root.isPlausible, inflate(root, in: p, into: output) else { return .unavailable }
+                body(UnsafeRawBufferPointer(start: output.pointer, count: root.size))
+                return .read
+            }
+            guard root.size <= baseLimit, root.isPlausible else { return .unavailable }
+            current = [UInt8](repeating: 0, count: root.size)
+            guard current.withUnsafeMutableBytes({ inflate(root, in: p, to: $0) }) else { return .unavailable }
+            remember(current, type: root.type, at: key(p, root.offset))
+        }
+        // Apply the deltas from the base up; every object rebuilt on the way is itself a base: kept.
+        while let entry = chain.popLast() {
+            guard entry.size <= baseLimit, entry.isPlausible, inflate(entry, in: p, into: delta) else { return .unavailable }
+            let instructions = UnsafeRawBufferPointer(start: delta.pointer, count: entry.size)
+            guard let target = Self.sizes(instructions)?.target else { return .unavailable }
+            if chain.isEmpty {
+                if target > sizeLimit { return .tooLarge(target) }
+                output.reserve(target)
+                guard Self.apply(delta: instructions, to: current, into: output.pointer, count: target) else { return .unavailable }
+                body(UnsafeRawBufferPointer(start: output.pointer, count: target))
+                return .read
+            }
+            guard target <= baseLimit else { return .unavailable }
+            var next = [UInt8](repeating: 0, count: target)
+            guard next.withUnsafeMutableBytes({ Self.apply(delta: instructions, to: current, into: $0.baseAddress!, count: target) })
+            else { return .unavailable }
+            remember(next, type: type.rawValue, at: key(p, entry.offset))
+            current = next
+        }
+        return .unavailable
+    }
+
+    /// A pack entry's header.
+    struct Entry {
+        let offset: UInt64
+        /// 1-4 for whole objects, 6 OFS_DELTA, 7 REF_DELTA.
+        let type: UInt8
+        /// The inflated size of the entry's data (for a delta, of the delta itself).
+        let size: Int
+        /// Where its compressed data starts and ends.
+        let dataStart: UInt64
+        let dataEnd: UInt64
+        /// The offset of its delta base in the same pack (nil for a whole object).
+        let base: UInt64?
+
+        /// Whether its compressed length fits its declared size: deflate expands incompressible data by a few
+        /// bytes per 64 KiB block and compresses at most about 1,032 to 1. Checked before any memory is
+        /// taken for the entry, so a header claiming gigabytes costs nothing.
+        var isPlausible: Bool {
+            let length = dataEnd - dataStart
+            let size = UInt64(self.size)
+            return length <= size + size / 16 + 1024 && size <= length * 1100 + 1024
+        }
+    }
+
+    private func key(_ p: Int, _ offset: UInt64) -> UInt64 { UInt64(p) << 48 | offset }
+
+    /// The header of the entry at `offset` of pack `p`, or nil when it is not one keywarden can follow.
+    func entry(at offset: UInt64, in p: Int) -> Entry? {
+        let pack = objects.packs[p]
+        guard let end = objects.end(of: offset, in: p) else { return nil }
+        let raw = pack.header(at: offset)
+        var at = 0
+        guard !raw.isEmpty else { return nil }
+        var byte = raw[0]; at = 1
+        let type = (byte >> 4) & 7
+        var size = Int(byte & 0x0F)
+        var shift = 4
+        while byte & 0x80 != 0 {
+            guard at < raw.count, shift <= 56 else { return nil }
+            byte = raw[at]; at += 1
+            size |= Int(byte & 0x7F) << shift
+            shift += 7
+        }
+        guard size >= 0 else { return nil }
+        var base: UInt64? = nil
+        switch type {
+        case 1, 2, 3, 4: break
+        case 6:
+            guard at < raw.count else { return nil }
+            byte = raw[at]; at += 1
+            var distance = UInt64(byte & 0x7F)
+            while byte & 0x80 != 0 {
+                guard at < raw.count, distance <= offset else { return nil }
+                byte = raw[at]; at += 1
+                distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
+            }
+            guard distance > 0, distance <= offset else { return nil }
+            base = offset - distance
+        case 7:
+            guard at + 20 <= raw.count, let found = pack.offset(of: Array(raw[at..<(at + 20)])) else { return nil }
+            at += 20
+            base = found
+        default:
+            return nil
+        }
+        let dataStart = offset + UInt64(at)
+        guard dataStart < end else { return nil }
+        return Entry(offset: offset, type: type, size: size, dataStart: dataStart, dataEnd: end, base: base)
+    }
+
+    /// Inflates `entry`'s data into `buffer` (grown to its size); false unless it inflates to exactly that.
+    private func inflate(_ entry: Entry, in p: Int, into buffer: Buffer) -> Bool {
+        buffer.reserve(entry.size)
+        return inflate(entry, in: p, to: UnsafeMutableRawBufferPointer(start: buffer.pointer, count: entry.size))
+    }
+
+    private func inflate(_ entry: Entry, in p: Int, to out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard entry.isPlausible else { return false }
+        let length = Int(entry.dataEnd - entry.dataStart)
+        input.reserve(length)
+        guard objects.packs[p].readBytes(into: input.pointer, count: length, at: entry.dataStart) else { return false }
+        var consumed = 0
+        let result = libdeflate_zlib_decompress_ex(decompressor, input.pointer, length, out.baseAddress, entry.size, &consumed, nil)
+        return result == LIBDEFLATE_SUCCESS
+    }
+
+    private func remember(_ bytes: [UInt8], type: UInt8, at key: UInt64) {
+        guard bytes.count <= cacheLimit / 4 else { return }
+        clock += 1
+        cache[key] = (bytes, type, clock)
+        cacheBytes += bytes.count
+        guard cacheBytes > cacheLimit else { return }
+        // Forget the least recently used until a quarter of the room is free.
+        for (k, value) in cache.sorted(by: { $0.value.used < $1.value.used }) {
+            guard cacheBytes > cacheLimit * 3 / 4 else { break }
+            cache[k] = nil
+            cacheBytes -= value.bytes.count
+        }
+    }
+
+    /// A delta starts with two sizes (little-endian base-128): its base's, then its result's.
+    private static func sizes(_ delta: UnsafeRawBufferPointer) -> (base: Int, target: Int, at: Int)? {
+        var at = 0
+        func varint() -> Int? {
+            var value = 0, shift = 0
+            while at < delta.count, shift <= 56 {
+                let byte = delta[at]; at += 1
+                value |= Int(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        guard let base = varint(), let target = varint() else { return nil }
+        return (base, target, at)
+    }
+
+    /// Applies `delta` to `base`, writing exactly `count` bytes to `out`; false when the delta does not fit its
+    /// base or its declared result.
+    static func apply(delta: UnsafeRawBufferPointer, to base: [UInt8], into out: UnsafeMutableRawPointer, count: Int) -> Bool {
+        guard let (baseSize, target, start) = sizes(delta), baseSize == base.count, target == count else { return false }
+        var at = start, written = 0
+        return base.withUnsafeBytes { source in
+            while at < delta.count {
+                let op = delta[at]; at += 1
+                if op & 0x80 != 0 {
+                    // Copy from the base: up to four offset bytes and three size bytes, each present when its bit is set.
+                    var offset = 0, length = 0
+                    for i in 0..<4 where op & (1 << i) != 0 {
+                        guard at < delta.count else { return false }
+                        offset |= Int(delta[at]) << (8 * i); at += 1
+                    }
+                    for i in 0..<3 where op & (0x10 << i) != 0 {
+                        guard at < delta.count else { return false }
+                        length |= Int(delta[at]) << (8 * i); at += 1
+                    }
+                    if length == 0 { length = 0x10000 }
+                    guard offset + length <= source.count, written + length <= count else { return false }
+                    (out + written).copyMemory(from: source.baseAddress! + offset, byteCount: length)
+                    written += length
+                } else if op != 0 {
+                    // Insert the next `op` bytes of the delta.
+                    let length = Int(op)
+                    guard at + length <= delta.count, written + length <= count else { return false }
+                    (out + written).copyMemory(from: delta.baseAddress! + at, byteCount: length)
+                    written += length
+                    at += length
+                } else {
+                    return false   // reserved
+                }
+            }
+            return written == count
+        }
+    }
+
+    /// A growable raw buffer, reused from object to object so that reading allocates only when an object is
+    /// larger than any before it.
+    final class Buffer {
+        private(set) var pointer: UnsafeMutableRawPointer
+        private var capacity: Int
+
+        init() {
+            capacity = 64 << 10
+            pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+
+        deinit { pointer.deallocate() }
+
+        func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            pointer.deallocate()
+            capacity = max(count, capacity * 2)
+            pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+    }
+}
