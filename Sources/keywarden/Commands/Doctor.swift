@@ -11,6 +11,7 @@ extension Keywarden {
     /// failing line; `--fix` makes the safe changes.
     struct Doctor: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Check a repository's secrets hygiene: .gitignore, tracked secret files, the hook, the key ledger, .env files.",
             discussion: """
                 Each check prints PASS, FAIL (with the exact fix) or SKIP (with why it does not apply). \

@@ -5,6 +5,7 @@ import SecretScanner
 extension Keywarden {
     struct Ignore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ignore",
             abstract: "Manage .keywardenignore, the list of fingerprints that are not secrets.",
             subcommands: [Add.self, List.self, Remove.self]
         )
@@ -31,6 +32,7 @@ struct IgnoreFileOption: ParsableArguments {
 extension Keywarden.Ignore {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Ignore a finding by its fingerprint (as printed by scan).",
             discussion: "A fingerprint already listed with the same expiry is left as it is; with another --expires date (a renewal) its entry is replaced."
         )
@@ -69,6 +71,7 @@ extension Keywarden.Ignore {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the ignore file's entries: fingerprint, expiry, reason; expired entries are marked.",
             discussion: "Exit codes: 0 listed (also when empty), 1 some entries have expired, 2 error (unreadable or malformed file)."
         )
@@ -106,6 +109,7 @@ extension Keywarden.Ignore {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a fingerprint from the ignore file (its findings are reported again).",
             discussion: "FINGERPRINT may be a unique prefix of at least 8 hex digits. Exit codes: 0 removed, 2 not listed or error."
         )

@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys add ID`: start tracking a key.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Start tracking a key: its provider, environment, owner, dates and fingerprint.",
             discussion: """
                 The key is read only to fingerprint it. Without --provider, the scanner's own rules recognise \

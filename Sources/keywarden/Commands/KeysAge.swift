@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys age`: a MaintainX key's age, read from the key itself.
     struct Age: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "age",
             abstract: "Tell a key's age without a ledger entry (MaintainX keys carry their creation time in iat)."
         )
 

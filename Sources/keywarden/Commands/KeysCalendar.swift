@@ -6,6 +6,7 @@ extension Keywarden.Keys {
     /// `keywarden keys calendar`: the due dates as an iCalendar file.
     struct Calendar: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "calendar",
             abstract: "Write an iCalendar (.ics) file with one all-day event per active key on its due date.",
             discussion: """
                 Events keep their UID from one export to the next; when --output names an earlier export, an \

@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys check`: the CI gate.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "For CI: exit 1 when an active key is overdue or leaked, or one key value is used in two environments.",
             discussion: "Keys due soon or due today are warnings (exit 0). Exit 2 when the ledger cannot be read."
         )

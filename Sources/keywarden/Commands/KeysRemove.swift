@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys remove ID`.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Delete a key and its history from the ledger (use revoke to keep the record)."
         )
 

@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys revoke ID`.
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revoke",
             abstract: "Record that a key was revoked (it stays in the ledger with its history)."
         )
 

@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys rotated ID`: record a rotation.
     struct Rotated: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotated",
             abstract: "Record that a key was rotated; refuses the old key (the fingerprint must change).",
             discussion: "The rotation date is --date, else a MaintainX key's iat, else today."
         )

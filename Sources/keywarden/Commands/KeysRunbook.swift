@@ -6,6 +6,7 @@ extension Keywarden.Keys {
     /// `keywarden keys runbook PROVIDER`: how to rotate.
     struct Runbook: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "runbook",
             abstract: "Print the rotation steps for a provider (maintainx, mindtickle; a generic runbook otherwise)."
         )
 

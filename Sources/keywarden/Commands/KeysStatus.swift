@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys status`: every key, soonest due first.
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show every key, soonest due first: ok, due soon, due, overdue, leaked, revoked."
         )
 

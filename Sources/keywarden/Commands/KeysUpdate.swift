@@ -5,6 +5,7 @@ extension Keywarden.Keys {
     /// `keywarden keys update ID`: change what the ledger says about a key, other than its value.
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change a key's owner, rotation interval, warning window, location or scopes (recorded in its history).",
             discussion: "A new key value is recorded with 'keys rotated', not here. Exit codes: 0 changed (or nothing to change), 2 error."
         )

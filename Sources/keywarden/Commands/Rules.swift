@@ -9,6 +9,7 @@ import Verification
 extension Keywarden {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rules",
             abstract: "List the rules, or check them against their own examples.",
             subcommands: [List.self, Check.self]
         )
@@ -18,6 +19,7 @@ extension Keywarden {
 extension Keywarden.Rules {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the rules in use (built-in, or from --config).",
             discussion: "--format providers prints the provider table of docs/rules.md (Markdown): each provider's rules, "
                 + "forms (prefixed, keyword-anchored, pair), verifier and where its format facts come from."
@@ -82,6 +84,7 @@ extension Keywarden.Rules {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Run every rule's examples (must be found) and negative examples (must not) through the real engine.",
             discussion: "Exit 0 when every rule passes, 1 when one fails, 2 when the rules cannot be loaded."
         )

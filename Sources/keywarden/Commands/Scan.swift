@@ -9,6 +9,7 @@ import SecretScanner
 extension Keywarden {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Scan files for secrets.",
             discussion: """
                 Without PATH, scans the current directory. Use '-' to read standard input.

@@ -9,6 +9,7 @@ extension Keywarden {
     /// standard input, sent only to the provider's own API host, and never printed.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Ask the provider whether a key is live (valid) or dead (invalid).",
             discussion: """
                 Providers: \(Verifiers.all.map(\.provider).joined(separator: ", ")).

@@ -6,6 +6,7 @@ extension Keywarden {
     /// `keywarden webhook …`: webhook signature tools.
     struct Webhook: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "webhook",
             abstract: "Verify webhook signatures (MaintainX, Makini, GitHub, Stripe, Slack, generic HMAC-SHA256).",
             subcommands: [Verify.self]
         )
@@ -16,6 +17,7 @@ extension Keywarden.Webhook {
     /// `keywarden webhook verify`: checks one delivery's signature against a secret.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Verify one webhook delivery: the raw body on standard input, the signature as an option.",
             discussion: """
                 Schemes: \(WebhookScheme.allCases.map(\.rawValue).joined(separator: ", ")).
