@@ -32,13 +32,15 @@ let package = Package(
         // libdeflate inflates pack entries for history scans; linked from its static archive (the module map
         // names no library), so the binary needs no libdeflate at run time.
         .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
+        // PBKDF2-HMAC-SHA256 rounds for two passwords at once on the CPU's SHA extensions (Hashing's fingerprints).
+        .target(name: "CDigestLanes"),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.
         .target(name: "SystemSupport", swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
-        .target(name: "Hashing", dependencies: ["COpenSSL", "SystemSupport"], swiftSettings: strict),
+        .target(name: "Hashing", dependencies: ["CDigestLanes", "COpenSSL", "SystemSupport"], swiftSettings: strict),
         .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
         .target(name: "GitRepository", dependencies: ["CLibGit2", "CDeflate", "SystemSupport"], swiftSettings: strict,
                 linkerSettings: [.linkedLibrary(":libdeflate.a")]),

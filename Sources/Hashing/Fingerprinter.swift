@@ -60,29 +60,36 @@ public struct Fingerprinter: Sendable {
     public func fingerprint(bytes: [UInt8]) -> String {
         let id = Digest.sha256(bytes)
         if let known = shared.state.withLock({ $0.cache[id] }) { return known }
+        return derive([bytes], ids: [id])[0]
+    }
+
+    /// Derives the fingerprints of `secrets` (whose SHA-256 digests are `ids`) together and caches them.
+    private func derive(_ secrets: [[UInt8]], ids: [[UInt8]]) -> [String] {
         let salt = shared.salt()
-        let derived = Digest.pbkdf2SHA256(password: bytes, salt: Self.label + (salt?.bytes ?? []), iterations: Self.iterations)
-        let out = Hex.encode(key.map { Digest.hmacSHA256(key: $0, message: derived) } ?? derived)
-        shared.state.withLock { $0.cache[id] = out }
+        let derived = Digest.pbkdf2SHA256(passwords: secrets, salt: Self.label + (salt?.bytes ?? []), iterations: Self.iterations)
+        let out = derived.map { bytes in Hex.encode(key.map { Digest.hmacSHA256(key: $0, message: bytes) } ?? bytes) }
+        shared.state.withLock { state in for (id, fingerprint) in zip(ids, out) { state.cache[id] = fingerprint } }
         return out
     }
 
-    /// Derives the fingerprints of those `secrets` not derived yet, one per core at a time, so that a buffer
-    /// holding several secrets does not wait for each derivation in turn (a pre-commit hook's file with seven
-    /// keys spent about 7 ms in them, one after the other). Later `fingerprint` calls find them in the cache.
+    /// Derives the fingerprints of those `secrets` not derived yet, so that a buffer holding several secrets
+    /// does not wait for each derivation in turn (a pre-commit hook's file with seven keys spent about 7 ms in
+    /// them, one after the other): two at a time side by side on one core (`Digest.pbkdf2SHA256(passwords:…)`),
+    /// and the pairs on every core. Later `fingerprint` calls find them in the cache.
     public func prepare(_ secrets: some Sequence<String>) {
         var seen = Set<[UInt8]>()
-        var pending = [String]()
+        var pending: [(bytes: [UInt8], id: [UInt8])] = []
         shared.state.withLock { state in
             for secret in secrets {
-                let id = Digest.sha256(Array(secret.utf8))
-                if state.cache[id] == nil, seen.insert(id).inserted { pending.append(secret) }
+                let bytes = Array(secret.utf8)
+                let id = Digest.sha256(bytes)
+                if state.cache[id] == nil, seen.insert(id).inserted { pending.append((bytes, id)) }
             }
         }
-        guard pending.count > 1 else { return }
-        let work = pending
-        WorkerPool(atMost: work.count).run(count: work.count) { _, claim in
-            while let range = claim() { for i in range { _ = fingerprint(work[i]) } }
+        guard !pending.isEmpty else { return }
+        let work = pending, pair = 2
+        WorkerPool(atMost: (work.count + pair - 1) / pair).run(count: work.count, chunk: pair) { _, claim in
+            while let range = claim() { _ = derive(work[range].map(\.bytes), ids: work[range].map(\.id)) }
         }
     }
 

@@ -76,6 +76,41 @@ import Testing
                 == Digest.opensslPBKDF2SHA256(password: secret, salt: salt, iterations: 10_000))
     }
 
+    /// Several passwords derived together (two at a time side by side on the SHA extensions, where the CPU
+    /// has them) give, in order, what OpenSSL's `PKCS5_PBKDF2_HMAC` and the one-at-a-time rounds give: odd and
+    /// even batch sizes (a pair and a lone last lane), passwords on both sides of the 64-byte HMAC block, and
+    /// one, two and many rounds.
+    @Test func pbkdf2OfSeveralPasswordsMatchesOneByOne() {
+        let lengths = [0, 1, 7, 31, 32, 63, 64, 65, 100, 200]
+        let passwords = lengths.enumerated().map { i, length in (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ i &* 53 &+ 3) } }
+        for saltLength in [0, 25, 57] {
+            let salt = (0..<saltLength).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 7) }
+            for iterations in [1, 2, 3, 1000] {
+                for count in [1, 2, 3, 5, passwords.count] {
+                    let batch = Array(passwords.prefix(count))
+                    let together = Digest.pbkdf2SHA256(passwords: batch, salt: salt, iterations: iterations)
+                    let apart = Digest.pbkdf2SHA256(passwords: batch, salt: salt, iterations: iterations, sideBySide: false)
+                    let openssl = batch.map { Digest.opensslPBKDF2SHA256(password: $0, salt: salt, iterations: iterations) }
+                    #expect(together == openssl, "\(count) passwords, salt \(saltLength) bytes, \(iterations) rounds")
+                    #expect(apart == openssl, "\(count) passwords one by one, salt \(saltLength) bytes, \(iterations) rounds")
+                }
+            }
+        }
+        let secrets = ["not-a-real-secret-0123456789", "another-fake-value", "x"].map { Array($0.utf8) }
+        let salt = Array("keywarden fingerprint v2".utf8) + [0] + [UInt8](repeating: 0xA5, count: 32)
+        #expect(Digest.pbkdf2SHA256(passwords: secrets, salt: salt, iterations: 10_000)
+                == secrets.map { Digest.opensslPBKDF2SHA256(password: $0, salt: salt, iterations: 10_000) })
+    }
+
+    #if arch(x86_64)
+    /// The machines keywarden is benchmarked and tested on have SHA-NI: the side-by-side path above is the
+    /// one exercised there, not only the portable one.
+    @Test(.enabled(if: (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.contains(" sha_ni") ?? false))
+    func shaExtensionsAreFoundWhereTheCPUHasThem() {
+        #expect(Digest.hasSHAExtensions)
+    }
+    #endif
+
     @Test func hexRoundTripAndRejects() {
         #expect(Hex.decode("00ffA0") == [0, 255, 160])
         #expect(Hex.decode("0") == nil)
