@@ -100,12 +100,16 @@ extension ScanSession {
                                             notes: &cacheNotes)
         }
         let store = opened?.store, previous = opened?.previous
+        // The packs are opened, and every entry's delta base read, on another thread while the plan's commit
+        // walk (one thread) runs: the reading order then reads no pack header of its own.
+        let objectsDirectory = repository.objectsDirectory
+        let opening = BackgroundResult<PackedObjects, Never> { PackedObjects(objectsDirectory: objectsDirectory) }
         let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot)
         let planned = Date()
         let blobs = plan.blobs
         var work = HistoryWork(count: blobs.count)
         if let previous { work.plan(blobs, from: previous) } else { work.toRead = Array(blobs.indices) }
-        let packs = plan.packedObjects()
+        let packs = opening.result()
         let packNotes = packs.notes
         let order = plan.readingOrder(work.toRead, packs: packs)
         ticker?.commits.store(plan.commitCount, ordering: .relaxed)

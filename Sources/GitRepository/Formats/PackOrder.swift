@@ -10,6 +10,8 @@ internal import Foundation
 /// `.pack` files (no inflating). Loose objects, and anything that cannot be located, go last.
 struct PackOrder {
     private var packs: [PackFile] = []
+    /// Delta bases read ahead for every entry (see ``PackedObjects``); nil: read from the entry headers here.
+    private var known: PackedObjects? = nil
     /// The pack indexes that were not used, each with why (the history is still read, in plain order).
     private(set) var notes: [String] = []
 
@@ -17,9 +19,10 @@ struct PackOrder {
         packs = PackFile.openAll(objectsDirectory: objectsDirectory, notes: &notes)
     }
 
-    /// The order over packs already open (their notes are the opener's).
-    init(packs: [PackFile]) {
-        self.packs = packs
+    /// The order over the packs of `objects`, whose entries' delta bases it already knows.
+    init(packs objects: PackedObjects) {
+        packs = objects.packs
+        known = objects
     }
 
     /// `ids` reordered for reading: depth first over each pack's delta forest, then everything else.
@@ -45,7 +48,8 @@ struct PackOrder {
         var seen = Set(pending)
         while let current = pending.popLast() {
             let p = Int(current >> 48), offset = current & 0xFFFF_FFFF_FFFF
-            if let base = Self.deltaBase(at: offset, in: packs[p], packs: packs).map({ node(p, $0) }) {
+            let base = known.map { $0.deltaBase(of: offset, in: p) } ?? Self.deltaBase(at: offset, in: packs[p])
+            if let base = base.map({ node(p, $0) }) {
                 children[base, default: []].append(current)
                 if seen.insert(base).inserted { pending.append(base) }
             } else {
@@ -74,7 +78,7 @@ struct PackOrder {
     }
 
     /// The offset of the delta base of the entry at `offset`, or nil for a whole object.
-    private static func deltaBase(at offset: UInt64, in pack: PackFile, packs: [PackFile]) -> UInt64? {
+    static func deltaBase(at offset: UInt64, in pack: PackFile) -> UInt64? {
         guard offset < UInt64(pack.size) else { return nil }
         let raw = pack.header(at: offset)
         var at = 0

@@ -8,6 +8,10 @@ public final class PackedObjects: Sendable {
     let packs: [PackFile]
     /// Per pack, its entries' offsets in increasing order and then where the entries end.
     let offsets: [[UInt64]]
+    /// Per pack and entry (as in `offsets`), the offset of its delta base; -1 for a whole object (or one whose
+    /// header cannot be read). Read once, here, so that ``PackOrder`` reads no header of its own: a history
+    /// scan opens the packs on another thread while its single-threaded commit walk runs.
+    let bases: [[Int64]]
     /// The pack indexes that were not used, each with why (their objects are read through libgit2).
     public let notes: [String]
 
@@ -19,8 +23,30 @@ public final class PackedObjects: Sendable {
 
     init(packs: [PackFile], notes: [String]) {
         self.packs = packs
-        self.offsets = packs.map { $0.entryOffsets() }
+        let offsets = packs.map { $0.entryOffsets() }
+        self.offsets = offsets
+        self.bases = zip(packs, offsets).map { pack, list in
+            list.dropLast().map { offset in PackOrder.deltaBase(at: offset, in: pack).map { Int64($0) } ?? -1 }
+        }
         self.notes = notes
+    }
+
+    /// The delta base of the entry at `offset` of pack `p` (nil: a whole object, or not an entry).
+    func deltaBase(of offset: UInt64, in p: Int) -> UInt64? {
+        guard let i = index(of: offset, in: p), bases[p][i] >= 0 else { return nil }
+        return UInt64(bases[p][i])
+    }
+
+    /// The position of the entry at `offset` in `offsets[p]`.
+    private func index(of offset: UInt64, in p: Int) -> Int? {
+        let list = offsets[p]
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] <= offset { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, low < list.count, list[low - 1] == offset else { return nil }
+        return low - 1
     }
 
     /// Where the entry of `id` is: (pack, offset), the first pack that lists it.
@@ -33,14 +59,7 @@ public final class PackedObjects: Sendable {
 
     /// Where the entry at `offset` of pack `p` ends (the next entry's offset); nil for an offset that is not an entry's.
     func end(of offset: UInt64, in p: Int) -> UInt64? {
-        let list = offsets[p]
-        var low = 0, high = list.count
-        while low < high {
-            let mid = (low + high) / 2
-            if list[mid] <= offset { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0, low < list.count, list[low - 1] == offset else { return nil }
-        return list[low]
+        index(of: offset, in: p).map { offsets[p][$0 + 1] }
     }
 }
 

@@ -270,8 +270,8 @@ extension GitRepository {
         PathUtilities.trimmingTrailingSlash(kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory)
     }
 
-    /// The object directory (shared by linked work trees).
-    var objectsDirectory: String {
+    /// The object directory (shared by linked work trees), where ``PackedObjects`` finds the packs.
+    public var objectsDirectory: String {
         let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
         return PathUtilities.trimmingTrailingSlash(common) + "/objects"
     }

@@ -70,17 +70,11 @@ public struct HistoryPlan: Sendable {
     let firstIntroduction: [UInt64: Int32]
     let objectsDirectory: String
 
-    /// The pack files of the repository, opened for reading the blobs (shared by the workers; each reads
-    /// through its own ``PackedObjectReader``). Its notes name each pack index that could not be used.
-    public func packedObjects() -> PackedObjects {
-        PackedObjects(objectsDirectory: objectsDirectory)
-    }
-
     /// The indices of `indices` (into ``blobs``) reordered for reading: depth first over each pack's delta
     /// forest, each delta before its base, then loose objects. A pack whose index could not be used
     /// (`packs.notes`) is not in the order; its blobs are still read, in plain order.
     public func readingOrder(_ indices: [Int], packs: PackedObjects) -> [Int] {
-        let order = PackOrder(packs: packs.packs)
+        let order = PackOrder(packs: packs)
         return order.readingOrder(indices.map { blobs[$0].id }).map { indices[$0] }
     }
 
