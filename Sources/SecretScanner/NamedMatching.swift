@@ -13,19 +13,21 @@ extension BufferScanner {
         // Which gate words the file's path holds: the path goes through the same prefilter database (one short
         // scan; searching the path for each of a thousand gate words was a fifth of a scan's time).
         var path = input.path
-        var inPath = [Bool](repeating: false, count: compiled.gateWords.count)
+        var inPath = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         path.withUTF8 { raw in
             let bytes = UnsafeRawBufferPointer(raw)
             try? compiled.prefilter.scan(bytes, scratch: prefilterScratch) { pattern, end in
                 guard pattern >= ruleCount, pattern < compiled.gatedKeywordsFrom else { return }
                 let gate = pattern - ruleCount
-                if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath[gate] = true }
+                if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath.append(gate) }
             }
         }
-        // The rules of the gate words present (a file holds few), then those without keywords, in rule order.
+        // The rules of the gate words present (a file holds few), then those without keywords, in rule order (a
+        // rule named by several of them is taken once, below).
         var candidates = compiled.ungatedNamedRules
-        for g in inPath.indices where (anyGate && gateHits[g]) || inPath[g] { candidates += compiled.gateRules[g] }
+        if anyGate { for g in hitGates { candidates += compiled.gateRules[g] } }
+        for g in inPath { candidates += compiled.gateRules[g] }
         if candidates.count > compiled.ungatedNamedRules.count { candidates.sort() }
         var applicable = [Int]()
         for r in candidates where applicable.last != r && ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
