@@ -14,6 +14,8 @@ struct Assignments {
     private var aliases = [String: String]()
     private var section = [String]()
     private var stack = [Frame]()
+    /// `currentPath` as last made, until the section or the stack changes (nil: to be made again).
+    private var pathCache: [String]?
     private var braceDepth = 0
     private var pending: Pending?
     /// String constants seen so far, for template literals that join them (`${HEAD}${TAIL}`).
@@ -88,11 +90,12 @@ struct Assignments {
             if inner.kind == .word || inner.kind == .string, n == 3 || (tokens[at + 1].isOp("[") && tokens[at + 3].isOp("]")) {
                 section = inner.text.split(separator: ".").map(String.init)
                 stack.removeAll()
+                pathCache = nil
                 braceDepth = 0
                 return
             }
         }
-        if !comment { stack.removeAll { $0.kind == .indent && $0.indent >= first.column } }
+        if !comment { dropFrames { $0.kind == .indent && $0.indent >= first.column } }
         registerAlias(r)
         for k in r {
             let t = tokens[k]
@@ -100,10 +103,11 @@ struct Assignments {
             case .op where t.text == "{" || t.text == "[":
                 braceDepth += 1
                 let labels = openerLabels(k, lineStart: r.lowerBound)
-                if !labels.isEmpty { stack.append(Frame(kind: .brace, depth: braceDepth, indent: 0, labels: labels)) }
+                if !labels.isEmpty { push(Frame(kind: .brace, depth: braceDepth, indent: 0, labels: labels)) }
             case .op where t.text == "}" || t.text == "]":
                 braceDepth = max(0, braceDepth - 1)
-                stack.removeAll { $0.kind == .brace && $0.depth > braceDepth }
+                let depth = braceDepth
+                dropFrames { $0.kind == .brace && $0.depth > depth }
             case .string, .bare:
                 value(k, line: r)
             default:
@@ -111,7 +115,7 @@ struct Assignments {
             }
         }
         if !comment, let labels = blockOpener(r) {
-            stack.append(Frame(kind: .indent, depth: 0, indent: first.column, labels: labels))
+            push(Frame(kind: .indent, depth: 0, indent: first.column, labels: labels))
         }
     }
 
@@ -177,7 +181,28 @@ struct Assignments {
         }
     }
 
-    private var currentPath: [String] { section + stack.flatMap(\.labels) }
+    /// The section and the labels of the open blocks, outermost first: made once while they stay the same (a
+    /// file's values are many, its blocks few).
+    private var currentPath: [String] {
+        mutating get {
+            if let known = pathCache { return known }
+            let made = section + stack.flatMap(\.labels)
+            pathCache = made
+            return made
+        }
+    }
+
+    private mutating func push(_ frame: Frame) {
+        stack.append(frame)
+        pathCache = nil
+    }
+
+    /// Closes the blocks that `shouldClose` says end here (most lines close none: the path stays made).
+    private mutating func dropFrames(where shouldClose: (Frame) -> Bool) {
+        guard stack.contains(where: shouldClose) else { return }
+        stack.removeAll(where: shouldClose)
+        pathCache = nil
+    }
 
     // MARK: values
 

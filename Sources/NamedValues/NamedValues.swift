@@ -36,20 +36,34 @@ public enum NamedValues {
         if !outer.isEmpty {
             for i in found.indices { found[i].path = outer + found[i].path }
         }
-        // One value per place and name: the first extractor that saw it wins (the specialised ones run first).
-        var seen = Set<Place>()
+        return firstPerPlace(found)
+    }
+
+    /// One value per place and name (normalized): the first extractor that saw it wins (the specialised ones run
+    /// first). Names are normalized only where a place was seen before: most places hold one value, and a set
+    /// of places and names hashed a string for every value of every file.
+    static func firstPerPlace(_ found: [NamedValue]) -> [NamedValue] {
         var out = [NamedValue]()
         out.reserveCapacity(found.count)
-        for v in found where seen.insert(Place(offset: v.range.lowerBound, name: NamedValue.normalize(v.name))).inserted {
+        // Per offset, the last value kept there (an index into `out`); per value kept, the one kept there before.
+        var lastAt = [Int: Int](minimumCapacity: found.count)
+        var before = [Int]()
+        before.reserveCapacity(found.count)
+        for v in found {
+            let offset = v.range.lowerBound
+            if let last = lastAt[offset] {
+                let name = NamedValue.normalize(v.name)
+                var k = last
+                while k >= 0, NamedValue.normalize(out[k].name) != name { k = before[k] }
+                guard k < 0 else { continue }
+                before.append(last)
+            } else {
+                before.append(-1)
+            }
+            lastAt[offset] = out.count
             out.append(v)
         }
         return out
-    }
-
-    /// Where a value is and its normalized name: one value is kept per place.
-    private struct Place: Hashable {
-        let offset: Int
-        let name: String
     }
 
     /// True for a file whose lines may name a value with blanks alone: `.properties` (`Properties`), Dockerfiles,

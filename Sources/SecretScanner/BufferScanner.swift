@@ -46,6 +46,9 @@ public final class BufferScanner {
     private var gatedScratch: [Int: PrefilterScratch] = [:]
     /// Which gate words of named-value rules the last prefilter pass saw, and where (end offsets).
     var gateHits: [Bool]
+    /// The gate words set in `gateHits`, in the order seen (a buffer holds few of the thousand: clearing and
+    /// reading them through this list costs a buffer nothing per gate word it does not hold).
+    var hitGates: [Int] = []
     var gateEnds: [Int] = []
     /// Per gate word: true when it is short enough to count only at the start of a word (``startsWord``).
     let gateNeedsWordStart: [Bool]
@@ -249,7 +252,8 @@ public final class BufferScanner {
         var anyGate = false
         let gatedFrom = compiled.gatedKeywordsFrom
         var gatedHits = [Int]()
-        if !gateHits.isEmpty { for i in gateHits.indices { gateHits[i] = false } }
+        for g in hitGates { gateHits[g] = false }
+        hitGates.removeAll(keepingCapacity: true)
         gateEnds.removeAll(keepingCapacity: true)
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
@@ -280,6 +284,7 @@ public final class BufferScanner {
                     // "use this client secret: ...", and a vendor's header name sits near the secret it signs.)
                     if gateNeedsSecretWord[gate], !gateHits[gate],
                        !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
+                    if !gateHits[gate] { hitGates.append(gate) }
                     gateHits[gate] = true
                     anyGate = true
                     if gateEnds.count < 4096 { gateEnds.append(end) }

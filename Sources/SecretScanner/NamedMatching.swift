@@ -13,19 +13,21 @@ extension BufferScanner {
         // Which gate words the file's path holds: the path goes through the same prefilter database (one short
         // scan; searching the path for each of a thousand gate words was a fifth of a scan's time).
         var path = input.path
-        var inPath = [Bool](repeating: false, count: compiled.gateWords.count)
+        var inPath = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         path.withUTF8 { raw in
             let bytes = UnsafeRawBufferPointer(raw)
             try? compiled.prefilter.scan(bytes, scratch: prefilterScratch) { pattern, end in
                 guard pattern >= ruleCount, pattern < compiled.gatedKeywordsFrom else { return }
                 let gate = pattern - ruleCount
-                if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath[gate] = true }
+                if !gateNeedsWordStart[gate] || Self.startsWord(bytes, at: end - compiled.gateWords[gate].count) { inPath.append(gate) }
             }
         }
-        // The rules of the gate words present (a file holds few), then those without keywords, in rule order.
+        // The rules of the gate words present (a file holds few), then those without keywords, in rule order (a
+        // rule named by several of them is taken once, below).
         var candidates = compiled.ungatedNamedRules
-        for g in inPath.indices where (anyGate && gateHits[g]) || inPath[g] { candidates += compiled.gateRules[g] }
+        if anyGate { for g in hitGates { candidates += compiled.gateRules[g] } }
+        for g in inPath { candidates += compiled.gateRules[g] }
         if candidates.count > compiled.ungatedNamedRules.count { candidates.sort() }
         var applicable = [Int]()
         for r in candidates where applicable.last != r && ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
@@ -64,7 +66,13 @@ extension BufferScanner {
             }
         }
         let inCode = Self.isSourceCode(lowerPath)
+        // When every rule that applies wants its vendor in the key path, a value whose key path holds none of
+        // their vendor words is reported by none of them: it is passed over before it is judged (most values
+        // of a file opened by a common vendor word, `column:` in code).
+        let vendorWords = Self.keyPathVendorWords(applicable.map { compiled.rules[$0] })
+        var squeezed = [UInt8]()
         for v in values where !v.name.isEmpty {
+            if let vendorWords, !Self.keyPathMayHold(vendorWords, v, squeezed: &squeezed) { continue }
             let judged = NamedJudgement(value: v)
             guard judged.plausible, !Self.continuesAsTemplate(buffer, value: v) else { continue }
             let unquotedInCode = inCode && !v.derived && !Self.quoted(buffer, v.range)
@@ -78,6 +86,35 @@ extension BufferScanner {
             }
         }
         findings += out
+    }
+
+    /// The vendor words of `rules` when every one of them wants its vendor in the value's key path (scope
+    /// `name`, a vendor given): a value is attributed to such a rule only when a word of its vendor is part
+    /// of the key path's letters and digits (``attributed``). Nil when one of them may be attributed otherwise.
+    static func keyPathVendorWords(_ rules: [CompiledRule]) -> [[UInt8]]? {
+        var words = [[UInt8]]()
+        for rule in rules {
+            guard let spec = rule.named?.spec, !spec.vendor.isEmpty, spec.vendorScope == .name else { return nil }
+            for w in spec.vendor where !words.contains(Array(w.utf8)) { words.append(Array(w.utf8)) }
+        }
+        return words
+    }
+
+    /// False when no word of `vendorWords` occurs in the letters and digits of `v`'s key path (its parents and
+    /// its name), lowercased and run together: `NamedJudgement.squeezed`, in which ``attributed`` looks for a
+    /// long vendor word and whose words hold a short one. `squeezed` is scratch space, reused between values.
+    static func keyPathMayHold(_ vendorWords: [[UInt8]], _ v: NamedValue, squeezed: inout [UInt8]) -> Bool {
+        squeezed.removeAll(keepingCapacity: true)
+        func add(_ part: String) {
+            for c in part.utf8 {
+                if c >= 65 && c <= 90 { squeezed.append(c + 32) } else if (c >= 97 && c <= 122) || (c >= 48 && c <= 57) { squeezed.append(c) }
+            }
+        }
+        for p in v.path { add(p) }
+        add(v.name)
+        return squeezed.withUnsafeBytes { text in
+            vendorWords.contains { w in w.withUnsafeBytes { ByteSearch.occurs($0, in: text) } }
+        }
     }
 
     /// True when the bytes right after a value start a template (`pypi-{{base64:40}}`, `pw_${PASSWORD}`,

@@ -88,6 +88,14 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("services:\n  api:\n    environment:\n      - MAKINI_SECRET=\(v)\n", "services.api.environment.MAKINI_SECRET")
     }
 
+    /// A value after a block closes is under the blocks still open only (the path is made once per block).
+    @Test func aClosedBlockLeavesThePath() {
+        expectFound("makini:\n  webhook:\n    secret: \"\(v)\"\n  client_secret: \"\(v)x\"\nother_secret: \(v)\n", "other_secret")
+        expectFound("makini:\n  webhook:\n    secret: \"\(v)x\"\n  client_secret: \(v)\n", "makini.client_secret")
+        expectFound("{\"makini\": {\"webhook\": {\"secret\": \"\(v)x\"}, \"client_secret\": \"\(v)\"}}", "makini.client_secret")
+        expectFound("{\"makini\": {\"webhook\": {\"secret\": \"\(v)x\"}}, \"other_secret\": \"\(v)\"}", "other_secret")
+    }
+
     @Test func jsonPaths() {
         expectFound("{\n  \"Makini\": {\n    \"Webhooks\": {\n      \"SigningSecret\": \"\(v)\"\n    }\n  }\n}", "Makini.Webhooks.SigningSecret")
         expectFound("{\"values\": [{\"key\": \"MAKINI_TOKEN\", \"value\": \"\(v)\", \"enabled\": true}]}", "values.MAKINI_TOKEN")

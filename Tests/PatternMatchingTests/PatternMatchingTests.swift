@@ -106,6 +106,37 @@ import Testing
     }
 }
 
+/// `matches` answers as a search for the first match does, on a worker's scratch whatever it was used for before.
+@Suite struct RegexMatchesTests {
+    @Test func matchesAnswersAsTheFirstMatchOfASearch() throws {
+        let texts = ["", "a", ".netrc", "home/u/.netrc", "x/.NETRC", "pip.conf", "config/master.key", "k=v\n", "caf\u{e9}/pip.ini",
+                     String(repeating: "ab", count: 300) + "/.pgpass", "deploy/a.kubeconfig", "settings.py", "one two\nthree"]
+        let patterns = ["(?:^|/)[._]?netrc$", "(?i)(?:^|/)pip\\.(?:conf|ini)$", "(?:^|/)config/(?:master|credentials/[A-Za-z0-9_-]+)\\.key$",
+                        "^$", "x*", "(?i)\\.py$", "(?m)^three$", "(?<=/)\\.pgpass$", "[^/]*\\.kubeconfig"]
+        let scratch = MatchScratch()
+        var yes = 0
+        for pattern in patterns {
+            let regex = try CompiledRegex(pattern)
+            for text in texts {
+                var first = false
+                try Array(text.utf8).withUnsafeBytes { buf in
+                    try regex.forEachMatch(in: buf, range: 0..<buf.count, scratch: MatchScratch()) { _ in first = true; return false }
+                }
+                // The shared scratch was last used by a search allowed to start at offset 0 only.
+                let budget = RegexBudget(seconds: 60, startsPerCall: 1)
+                budget.begin()
+                try Array("zz".utf8).withUnsafeBytes { buf in
+                    try regex.forEachMatch(in: buf, range: 0..<buf.count, scratch: scratch, budget: budget, lastStart: 0) { _ in false }
+                }
+                budget.end()
+                #expect(try regex.matches(text, scratch: scratch) == first, "\(pattern) on \(text.debugDescription)")
+                if first { yes += 1 }
+            }
+        }
+        #expect(yes >= 20 && yes < texts.count * patterns.count - 25)
+    }
+}
+
 /// A rule's time budget per input (issue 14): PCRE2's match limit starts again at every start position, so
 /// only a cumulative budget bounds a catastrophic pattern over a whole file.
 @Suite struct RegexBudgetTests {

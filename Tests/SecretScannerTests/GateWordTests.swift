@@ -81,6 +81,17 @@ import Testing
         #expect(try gateHit("github token - x\n", path: "notes.txt", word: "github"))
     }
 
+    /// A scanner keeps the gate words of the buffer it scans last only, listed as they are marked.
+    @Test func theGateWordsOfOneBufferDoNotCarryOverToTheNext() throws {
+        let scanner = BufferScanner(Engine.builtIn.rules, fingerprinter: Engine.builtIn.fingerprinter)
+        func scan(_ text: String) throws { _ = try Array(text.utf8).withUnsafeBytes { try scanner.scan($0, InputContext(path: "app.env")) } }
+        func marked() -> [Int] { scanner.gateHits.indices.filter { scanner.gateHits[$0] } }
+        try scan("GITHUB_CLIENT_SECRET=x\nCOLUMN_API_KEY=y\n")
+        #expect(marked().count >= 2 && scanner.hitGates.sorted() == marked())
+        try scan("PORT=8080\n")
+        #expect(marked().isEmpty && scanner.hitGates.isEmpty)
+    }
+
     /// A pattern finding learns the name it is assigned to whether or not any named-value rule read the file.
     @Test func aPatternFindingLearnsItsNameWithoutTheNamedLayer() throws {
         let token = FakeKeys.githubToken()

@@ -21,12 +21,15 @@ public struct RegexMatch: Sendable, Equatable {
 /// of the hundreds of built-in patterns, and compiling them all cost it more than the scan.
 public final class CompiledRegex: @unchecked Sendable {
     // @unchecked: `code`, `compiledCaptureCount`, `failure` and `jitDone` are written only under `lock`,
-    // once; PCRE2 allows concurrent matching on one code object once it is compiled and JIT-compiled.
+    // once, before `ready` is set; PCRE2 allows concurrent matching on one code object once it is compiled
+    // and JIT-compiled.
     private var code: OpaquePointer?
     private var compiledCaptureCount = 0
     private var failure: PatternError?
     private var jitDone = false
     private let lock = Mutex<Void>(())
+    /// Set (after `code` and `jitDone`, under `lock`) once the pattern is compiled and JIT-compiled.
+    private let ready = Atomic<Bool>(false)
     private let options: UInt32
 
     /// The pattern text as given.
@@ -57,6 +60,8 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// The compiled code and its number of groups, compiling (and, when asked, JIT-compiling) it first.
     private func compiled(jit: Bool) throws(PatternError) -> (code: OpaquePointer, captures: Int) {
+        // Once compiled and JIT-compiled nothing changes: read without the lock (every match asks).
+        if ready.load(ordering: .acquiring), let code { return (code, compiledCaptureCount) }
         let state: (code: OpaquePointer?, captures: Int, failure: PatternError?) = lock.withLock { _ in
             if code == nil, self.failure == nil {
                 var errorCode: Int32 = 0
@@ -80,6 +85,7 @@ public final class CompiledRegex: @unchecked Sendable {
                 // A JIT failure is harmless: pcre2_match falls back to the interpreter.
                 _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
                 jitDone = true
+                ready.store(true, ordering: .releasing)
             }
             return (code, compiledCaptureCount, self.failure)
         }
@@ -160,20 +166,30 @@ public final class CompiledRegex: @unchecked Sendable {
         }
     }
 
-    /// True when the pattern matches anywhere in `text`.
+    /// True when the pattern matches anywhere in `text`: one PCRE2 call on the string's own bytes, without the
+    /// copy of them, the match's groups and the loop of `forEachMatch` (a path is tested against every
+    /// path-scoped rule, a value's name against every named rule's names).
     public func matches(_ text: String, scratch: MatchScratch) throws(PatternError) -> Bool {
-        var found = false
-        var failure: PatternError?
-        Array(text.utf8).withUnsafeBytes { buf in
-            do {
-                try forEachMatch(in: buf, range: 0..<buf.count, scratch: scratch) { _ in
-                    found = true
-                    return false
-                }
-            } catch let error as PatternError { failure = error } catch {}
+        let (code, captureCount) = try compiled(jit: true)
+        guard let context = scratch.context, let data = scratch.matchData(pairs: captureCount + 1) else {
+            throw PatternError(.engine, "PCRE2 could not allocate its match state")
         }
-        if let failure { throw failure }
-        return found
+        // (A budgeted search may have left an offset limit in the worker's context.)
+        pcre2_set_offset_limit_8(context, Self.unset)
+        var text = text
+        let rc: Int32 = text.withUTF8 { u in
+            if let base = u.baseAddress { return pcre2_match_8(code, base, u.count, 0, 0, data, context) }
+            // An empty text is matched too (a pattern may match the empty string): at an address of no bytes.
+            var none: UInt8 = 0
+            return pcre2_match_8(code, &none, 0, 0, 0, data, context)
+        }
+        if rc == PCRE2_ERROR_NOMATCH { return false }
+        if rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT
+            || rc == PCRE2_ERROR_JIT_STACKLIMIT {
+            throw PatternError(.matchLimit, "pattern exceeded its backtracking limit")
+        }
+        if rc < 0 { throw PatternError(.engine, Self.message(for: rc)) }
+        return true
     }
 
     /// PCRE2_UNSET (~(size_t)0) as Swift imports size_t.
