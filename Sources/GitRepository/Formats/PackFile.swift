@@ -112,9 +112,15 @@ final class PackFile: Sendable {
     }
 
     func offset(of target: [UInt8]) -> UInt64? {
+        target.withUnsafeBytes { offset(of: ObjectID(bytes: $0)) }
+    }
+
+    /// The offset of object `id` in the pack, found in the index (names compared as three big-endian words,
+    /// which order as their bytes do); nil when the index does not list it or lists an offset outside the pack.
+    func offset(of id: ObjectID) -> UInt64? {
         index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
             func u32(_ at: Int) -> UInt32 { Self.bigEndian32(raw, at) }
-            let first = Int(target[0])
+            let first = Int(id.high >> 56)
             var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
             var high = Int(u32(8 + first * 4))
             let names = 8 + 1024
@@ -122,11 +128,11 @@ final class PackFile: Sendable {
             while low < high {
                 let mid = (low + high) / 2
                 let base = names + mid * 20
-                var order = 0
-                for k in 0..<20 where order == 0 {
-                    let a = raw[base + k], b = target[k]
-                    if a != b { order = a < b ? -1 : 1 }
-                }
+                let name = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt64.self)),
+                            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self)),
+                            UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: base + 16, as: UInt32.self)))
+                let wanted = (id.high, id.middle, id.low)
+                let order = name < wanted ? -1 : name == wanted ? 0 : 1
                 if order == 0 {
                     let offsets = names + count * 24
                     var offset = UInt64(u32(offsets + mid * 4))

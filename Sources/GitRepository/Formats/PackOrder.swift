@@ -32,10 +32,9 @@ struct PackOrder {
         var located: [UInt64: [Int]] = [:]   // node -> indices into ids
         var loose: [Int] = []
         for (i, id) in ids.enumerated() {
-            let target = id.bytes
             var found = false
             for (p, pack) in packs.enumerated() {
-                if let offset = pack.offset(of: target) {
+                if let offset = pack.offset(of: id) {
                     located[node(p, offset), default: []].append(i); found = true; break
                 }
             }

@@ -50,7 +50,7 @@ public final class PackedObjects: Sendable {
     }
 
     /// Where the entry of `id` is: (pack, offset), the first pack that lists it.
-    func locate(_ id: [UInt8]) -> (pack: Int, offset: UInt64)? {
+    func locate(_ id: ObjectID) -> (pack: Int, offset: UInt64)? {
         for (p, pack) in packs.enumerated() {
             if let offset = pack.offset(of: id) { return (p, offset) }
         }
@@ -113,9 +113,7 @@ public final class PackedObjectReader {
     /// Reads object `id`, which must be of `type` and at most `sizeLimit` bytes, and hands its content to
     /// `body` (valid only during the call).
     public func withObject(_ id: ObjectID, type: ObjectType, sizeLimit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Outcome {
-        var raw: [UInt8] = []
-        id.appendRaw(to: &raw)
-        guard let (p, offset) = objects.locate(raw) else { return .unavailable }
+        guard let (p, offset) = objects.locate(id) else { return .unavailable }
         // The chain from the object down to a whole object or a cached base.
         var chain: [Entry] = []
         var at = offset
