@@ -25,6 +25,59 @@ final class PackFile: Sendable {
         return n > 0 ? Array(bytes[0..<n]) : []
     }
 
+    /// A pack entry's header: its type (1-4 whole objects, 6 OFS_DELTA, 7 REF_DELTA), the inflated size of its
+    /// data (for a delta, of the delta itself), the header's length, and for a delta its base's offset in
+    /// this pack.
+    struct EntryHeader {
+        let type: UInt8
+        let size: Int
+        let length: Int
+        let base: UInt64?
+    }
+
+    /// The header of the entry at `offset`; nil when it is not one keywarden can follow: cut short, a size
+    /// that overflows, an unknown type, a base distance of zero or past the start of the pack, a reference
+    /// base this pack does not hold.
+    func entryHeader(at offset: UInt64) -> EntryHeader? {
+        let raw = header(at: offset)
+        guard !raw.isEmpty else { return nil }
+        var byte = raw[0]
+        var at = 1
+        let type = (byte >> 4) & 7
+        var size = Int(byte & 0x0F)
+        var shift = 4
+        while byte & 0x80 != 0 {
+            guard at < raw.count, shift <= 56 else { return nil }
+            byte = raw[at]; at += 1
+            size |= Int(byte & 0x7F) << shift
+            shift += 7
+        }
+        guard size >= 0 else { return nil }
+        switch type {
+        case 1, 2, 3, 4:
+            return EntryHeader(type: type, size: size, length: at, base: nil)
+        case 6:
+            // The base is `distance` bytes before; a distance past the start of the pack is corrupt, and
+            // stopping there also keeps it from overflowing.
+            guard at < raw.count else { return nil }
+            byte = raw[at]; at += 1
+            var distance = UInt64(byte & 0x7F)
+            while byte & 0x80 != 0 {
+                guard at < raw.count, distance <= offset else { return nil }
+                byte = raw[at]; at += 1
+                distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
+            }
+            guard distance > 0, distance <= offset else { return nil }
+            return EntryHeader(type: type, size: size, length: at, base: offset - distance)
+        case 7:
+            // The base is named by id, looked up in this pack.
+            guard at + 20 <= raw.count, let base = self.offset(of: Array(raw[at..<(at + 20)])) else { return nil }
+            return EntryHeader(type: type, size: size, length: at + 20, base: base)
+        default:
+            return nil
+        }
+    }
+
     struct Problem: Error { let reason: String }
 
     /// The packs of `objectsDirectory` that can be used, in name order; each that cannot, with why, in `notes`.

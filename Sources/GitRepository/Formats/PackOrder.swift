@@ -76,32 +76,10 @@ struct PackOrder {
         return order + loose
     }
 
-    /// The offset of the delta base of the entry at `offset`, or nil for a whole object.
+    /// The offset of the delta base of the entry at `offset`, or nil for a whole object (or a header that
+    /// cannot be followed).
     static func deltaBase(at offset: UInt64, in pack: PackFile) -> UInt64? {
         guard offset < UInt64(pack.size) else { return nil }
-        let raw = pack.header(at: offset)
-        var at = 0
-        guard at < raw.count else { return nil }
-        var byte = raw[at]; at += 1
-        let type = (byte >> 4) & 7
-        while byte & 0x80 != 0, at < raw.count { byte = raw[at]; at += 1 }   // size varint
-        switch type {
-        case 6: // OFS_DELTA: base is `distance` bytes before.
-            guard at < raw.count else { return nil }
-            byte = raw[at]; at += 1
-            var distance = UInt64(byte & 0x7F)
-            while byte & 0x80 != 0, at < raw.count {
-                // A distance past the start of the pack is corrupt; stopping there also keeps it from overflowing.
-                guard distance <= offset else { return nil }
-                byte = raw[at]; at += 1
-                distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
-            }
-            return distance <= offset ? offset - distance : nil
-        case 7: // REF_DELTA: base named by id, looked up in the same pack.
-            guard at + 20 <= raw.count else { return nil }
-            return pack.offset(of: Array(raw[at..<(at + 20)]))
-        default:
-            return nil
-        }
+        return pack.entryHeader(at: offset)?.base
     }
 }

@@ -205,48 +205,13 @@ public final class PackedObjectReader {
 
     private func key(_ p: Int, _ offset: UInt64) -> UInt64 { UInt64(p) << 48 | offset }
 
-    /// The header of the entry at `offset` of pack `p`, or nil when it is not one keywarden can follow.
+    /// The entry at `offset` of pack `p`, or nil when it is not one keywarden can follow
+    /// (``PackFile/entryHeader(at:)``) or not an entry of the index.
     func entry(at offset: UInt64, in p: Int) -> Entry? {
-        let pack = objects.packs[p]
-        guard let end = objects.end(of: offset, in: p) else { return nil }
-        let raw = pack.header(at: offset)
-        var at = 0
-        guard !raw.isEmpty else { return nil }
-        var byte = raw[0]; at = 1
-        let type = (byte >> 4) & 7
-        var size = Int(byte & 0x0F)
-        var shift = 4
-        while byte & 0x80 != 0 {
-            guard at < raw.count, shift <= 56 else { return nil }
-            byte = raw[at]; at += 1
-            size |= Int(byte & 0x7F) << shift
-            shift += 7
-        }
-        guard size >= 0 else { return nil }
-        var base: UInt64? = nil
-        switch type {
-        case 1, 2, 3, 4: break
-        case 6:
-            guard at < raw.count else { return nil }
-            byte = raw[at]; at += 1
-            var distance = UInt64(byte & 0x7F)
-            while byte & 0x80 != 0 {
-                guard at < raw.count, distance <= offset else { return nil }
-                byte = raw[at]; at += 1
-                distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
-            }
-            guard distance > 0, distance <= offset else { return nil }
-            base = offset - distance
-        case 7:
-            guard at + 20 <= raw.count, let found = pack.offset(of: Array(raw[at..<(at + 20)])) else { return nil }
-            at += 20
-            base = found
-        default:
-            return nil
-        }
-        let dataStart = offset + UInt64(at)
+        guard let end = objects.end(of: offset, in: p), let header = objects.packs[p].entryHeader(at: offset) else { return nil }
+        let dataStart = offset + UInt64(header.length)
         guard dataStart < end else { return nil }
-        return Entry(offset: offset, type: type, size: size, dataStart: dataStart, dataEnd: end, base: base)
+        return Entry(offset: offset, type: header.type, size: header.size, dataStart: dataStart, dataEnd: end, base: header.base)
     }
 
     /// Inflates `entry`'s data into `buffer` (grown to its size); false unless it inflates to exactly that.
