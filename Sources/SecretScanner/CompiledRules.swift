@@ -366,9 +366,13 @@ struct CompiledNamed: Sendable {
     /// (whole words of the key path only).
     let longVendor: [[UInt8]]
     let shortVendor: Set<String>
+    /// Whether the rule's value shape is a UUID (``takesUUIDs(_:)``): the named-value layer passes UUIDs over
+    /// (most are ids), except to such a rule, which names its vendor and asks for one.
+    let takesUUIDs: Bool
 
     init(_ spec: NamedSpec, deferPatterns: Bool = false) throws {
         self.spec = spec
+        takesUUIDs = !spec.vendor.isEmpty && Self.takesUUIDs(spec.value)
         func make(_ pattern: String) throws -> CompiledRegex {
             deferPatterns ? CompiledRegex(deferring: pattern) : try CompiledRegex(pattern)
         }
@@ -376,6 +380,17 @@ struct CompiledNamed: Sendable {
         value = try spec.value.map { try make("^(?:\($0))$") }
         longVendor = spec.vendor.filter { $0.utf8.count > 3 }.map { Array($0.utf8) }
         shortVendor = Set(spec.vendor.filter { $0.utf8.count <= 3 })
+    }
+
+    /// True when `value` is the canonical UUID shape, five groups of 8, 4, 4, 4 and 12 hexadecimal digits
+    /// joined by `-`, each group written as a class of hex digits (`[0-9a-f]`, `[a-fA-F0-9]`, ...) and a count.
+    /// Read from the pattern's text, so that no pattern is compiled to decide (rules compile on first use).
+    static func takesUUIDs(_ value: String?) -> Bool {
+        guard var shape = value else { return false }
+        for spelling in ["[0-9a-f]", "[a-f0-9]", "[0-9a-fA-F]", "[0-9A-Fa-f]", "[a-fA-F0-9]", "[A-Fa-f0-9]"] {
+            shape = shape.replacingOccurrences(of: spelling, with: "H")
+        }
+        return shape == "H{8}-H{4}-H{4}-H{4}-H{12}"
     }
 }
 

@@ -77,6 +77,8 @@ extension BufferScanner {
             guard judged.plausible, !Self.continuesAsTemplate(buffer, value: v) else { continue }
             let unquotedInCode = inCode && !v.derived && !Self.quoted(buffer, v.range)
             for r in applicable {
+                // A UUID is judged only by the rules whose value shape is one (a vendor's UUID key).
+                if judged.isUUID, compiled.rules[r].named?.takesUUIDs != true { continue }
                 // A rule tagged `quoted-in-code` (passwords) takes only string literals from source code: an
                 // unquoted value there is code (`password: Sendable`, `pass = absl::Near(...)`).
                 if unquotedInCode, compiled.rules[r].rule.tags.contains("quoted-in-code") { continue }
@@ -340,8 +342,10 @@ struct NamedJudgement {
     let joined: String
     let squeezed: String
     let classes: Int
-    /// False for values no named rule reports: placeholders, references, masked values, UUIDs, code.
+    /// False for values no named rule reports: placeholders, references, masked values, code.
     let plausible: Bool
+    /// The value is a UUID: only a rule that asks for one judges it (``CompiledNamed/takesUUIDs``).
+    let isUUID: Bool
 
     /// Last words of a name that say the value is not the secret itself.
     static let notSecretSuffixes: Set<String> = [
@@ -358,15 +362,16 @@ struct NamedJudgement {
         self.value = value
         // Most values of a file are short (numbers, flags, words): judged out before any string work.
         guard value.value.utf8.count >= 8, !value.name.isEmpty else {
-            candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false
+            candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false; isUUID = false
             return
         }
         let leaf = NamedValue.normalize(value.name)
         // (A normalized name has no empty word: its last word is what follows its last `_`.)
         let last = leaf.utf8.lastIndex(of: 95).map { String(leaf[leaf.utf8.index(after: $0)...]) } ?? leaf
         // The checks of the value come before the work on its key path: few values of a file pass them.
-        guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value) else {
-            candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false
+        let uuid = value.value.utf8.count == 36 && GenericValue.isUUID(Array(value.value.utf8))
+        guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value, uuid: uuid) else {
+            candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false; isUUID = false
             return
         }
         let parents = value.path.suffix(3).reversed().map(NamedValue.normalize).filter { !$0.isEmpty }
@@ -387,6 +392,7 @@ struct NamedJudgement {
         }
         classes = [lower, upper, digit, other].filter { $0 }.count
         plausible = !all.contains("encrypted_data")
+        isUUID = uuid
     }
 
     static let referencePrefixes = [
@@ -430,12 +436,14 @@ struct NamedJudgement {
         }
     }
 
-    static func plausibleValue(_ v: String) -> Bool {
+    /// Whether `v` can be a secret at all. A UUID (`uuid`: the caller has checked) passes, to be judged only by
+    /// the rules that ask for one; the placeholder checks still apply to it.
+    static func plausibleValue(_ v: String, uuid: Bool = false) -> Bool {
         let u = Array(v.utf8)
         guard u.count >= 8 else { return false }
         // Cheap byte tests first: most values of code are messages and identifiers.
         if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
-        if GenericValue.isUUID(u) { return false }
+        if !uuid, GenericValue.isUUID(u) { return false }
         if u.allSatisfy({ $0 < 0x80 }) {
             // ASCII, nearly every value: the prefixes compared on bytes, without a lowercased copy.
             if referencePrefixBytes.contains(where: { p in

@@ -92,4 +92,32 @@ import TestSupport
         let found = try Engine.scan(text)
         #expect(!found.contains { $0.provider == "makini" }, "\(found.map(\.ruleID))")
     }
+
+    /// A vendor whose keys are UUIDs is found in every syntax the named-value layer reads, not only where a
+    /// pattern expects the vendor's word right before the key word.
+    @Test(arguments: [
+        ("const hapikey = '{uuid}';\n", "src/hubspot.js"),
+        ("<?php\n$config = [\n  'hubspot' => [\n    'api_key' => '{uuid}',\n  ],\n];\n", "config/services.php"),
+        ("{\"hubspot\": {\"auth\": {\"secret\": \"{uuid}\"}}}\n", "settings.json"),
+        ("hubspot:\n  token: \"{uuid}\"\n", "values.yaml"),
+        ("HUBSPOT_API_KEY={uuid}\n", ".env"),
+    ])
+    func aUUIDKeyIsFoundInAnySyntax(template: String, path: String) throws {
+        let key = FakeKeys.uuid()
+        let found = try Engine.scan(template.replacingOccurrences(of: "{uuid}", with: key), path: path)
+        #expect(found.contains { $0.ruleID == "hubspot-api-key-named" && $0.secret == key }, "\(found.map(\.ruleID))")
+    }
+
+    /// UUIDs are still passed over by the rules that do not ask for one: a vendor's rule of another shape, and the
+    /// rules of any vendor.
+    @Test func aUUIDIsJudgedOnlyByTheRulesThatAskForOne() throws {
+        let id = FakeKeys.uuid()
+        for text in ["MAKINI_CLIENT_SECRET=\(id)\n", "makini:\n  webhook_secret: \"\(id)\"\n", "API_SECRET=\(id)\n", "db:\n  password: \"\(id)\"\n"] {
+            let found = try Engine.scan(text, path: "config.yaml")
+            #expect(found.isEmpty, "\(text): \(found.map(\.ruleID))")
+        }
+        // A UUID-shaped value that is not hexadecimal is not a UUID key.
+        let fake = FakeKeys.random(Array("ghijklmnopqrstuvwxyz"), 8) + "-" + FakeKeys.random(Array("ghijklmnopqrstuvwxyz"), 4) + "-4" + FakeKeys.random(Array("0123456789"), 3) + "-a" + FakeKeys.random(Array("0123456789"), 3) + "-" + FakeKeys.random(Array("ghijklmnopqrstuvwxyz0123456789"), 12)
+        #expect(try Engine.scan("HUBSPOT_API_KEY=\(fake)\n").allSatisfy { $0.ruleID != "hubspot-api-key-named" })
+    }
 }
