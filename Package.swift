@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "SecretScannerTests", dependencies: ["SecretScanner", "TestSupport", "Credentials"], exclude: ["Fixtures/gitleaks"]),
         .testTarget(name: "KeyAgeTests", dependencies: ["KeyAge", "TestSupport"]),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
-        .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "TestSupport"]),
+        .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "SystemSupport", "TestSupport"]),
         .testTarget(name: "HygieneTests", dependencies: ["Hygiene", "KeyAge", "GitRepository", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Hashing"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),

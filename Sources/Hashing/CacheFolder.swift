@@ -159,21 +159,10 @@ public struct CacheFolder: Sendable {
         return bytes + mac
     }
 
-    /// Buffers from this size on are populated before the file is read into them.
-    static let prefaultFrom = 256 << 10
-
-    /// Populates the pages of a fresh buffer in one call (`MADV_POPULATE_WRITE`, Linux 5.14), instead of a page
-    /// fault for each as the read fills it: the prefilter database is megabytes, and its 500 or so faults were
-    /// about a quarter of a millisecond of a one-file scan's start-up. Where the call is not known, nothing.
-    static func prefault(_ base: UnsafeMutableRawPointer, _ size: Int) {
-        #if os(Linux)
-        let page = Int(getpagesize())
-        let start = (Int(bitPattern: base) + page - 1) / page * page
-        let end = (Int(bitPattern: base) + size) / page * page
-        guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(first, end - start, 23)   // MADV_POPULATE_WRITE; EINVAL on older kernels
-        #endif
-    }
+    /// Buffers from this size on are populated before the file is read into them (`FreshMemory`): the
+    /// prefilter database is megabytes, and its 500 or so page faults were about a quarter of a millisecond of
+    /// a one-file scan's start-up.
+    static let prefaultFrom = FreshMemory.populateFrom
 
     /// A regular file's bytes, opened with `O_NOFOLLOW` and `O_NONBLOCK`; nil for a link, a non-regular
     /// file or an error. Non-blocking because the file is checked only once it is open: opening a FIFO
@@ -189,7 +178,7 @@ public struct CacheFolder: Sendable {
         var complete = true
         // Not zero-filled first: every byte is read into it (or the whole is discarded).
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            if size >= Self.prefaultFrom, let base = buffer.baseAddress { Self.prefault(base, size) }
+            if let base = buffer.baseAddress { FreshMemory.populate(base, size) }
             var offset = 0
             while offset < size, let base = buffer.baseAddress {
                 let n = posixRead(fd, base + offset, size - offset)

@@ -1,5 +1,7 @@
 import Foundation
 @testable import GitRepository
+import SystemSupport
+import TestSupport
 import Testing
 
 /// Malformed `.git/index` files the fuzz target (Fuzz/FuzzGitIndex) found or aimed at: each is refused
@@ -124,5 +126,66 @@ extension IndexFileTests {
         #expect(index.entries.map { String(decoding: index.path($0), as: UTF8.self) } == names)
         let listed = try f.git("ls-files", "-s").split(separator: "\n").map { $0.split(separator: " ")[1] }
         #expect(index.entries.map { $0.id.description } == listed.map(String.init))
+    }
+}
+
+/// What `IndexFile` keeps of each entry (mode, id, stage, intent to add) is what git itself lists, also for an
+/// index large enough that its buffer and entry table are populated before they are filled (`FreshMemory`).
+@Suite struct IndexFileEntryTests {
+    /// `git ls-files -s`: mode, id, stage and path of every entry.
+    func listed(_ f: Fixture) throws -> [String] {
+        try f.git("ls-files", "-s").split(separator: "\n").map(String.init)
+    }
+
+    func ours(_ index: IndexFile) -> [String] {
+        index.entries.map { e in
+            "\(String(e.mode, radix: 8)) \(e.id) \(e.stage)\t\(String(decoding: index.path(e), as: UTF8.self))"
+        }
+    }
+
+    @Test func stagesModesAndIntentToAddAreGits() throws {
+        let f = try Fixture()
+        try f.write("base.txt", "one\n")
+        try f.write("tool.sh", "#!/bin/sh\n")
+        try f.git("add", "base.txt", "tool.sh")
+        try f.git("update-index", "--chmod=+x", "tool.sh")
+        let blob = try f.git("rev-parse", ":base.txt").trimmingCharacters(in: .whitespacesAndNewlines)
+        // A conflict: the three stages of one path, as a merge leaves them.
+        let info = f.directory.path("info.txt")
+        try f.write("info.txt", (1...3).map { "100644 \(blob) \($0)\tmerged.txt\n" }.joined())
+        _ = try Run.program("/bin/sh", ["-c", "git update-index --index-info < '\(info)'"], in: f.root)
+        try f.write("later.txt", "two\n")
+        try f.git("add", "-N", "later.txt")
+        let index = try #require(IndexFile(contentsOf: f.directory.path(".git/index")))
+        #expect(ours(index) == (try listed(f)))
+        #expect(index.hasConflicts)
+        #expect(index.entries.map(\.stage).sorted() == [0, 0, 0, 1, 2, 3])
+        let named = Dictionary(index.entries.map { (String(decoding: index.path($0), as: UTF8.self), $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(named["later.txt"]?.intentToAdd == true)
+        #expect(named["base.txt"]?.intentToAdd == false)
+        #expect(named["tool.sh"]?.mode == 0o100755)
+    }
+
+    @Test(arguments: ["2", "4"])
+    func aLargeIndexIsReadWhole(_ version: String) throws {
+        let f = try Fixture()
+        try f.write("seed.txt", "x\n")
+        try f.git("add", "seed.txt")
+        let blob = try f.git("rev-parse", ":seed.txt").trimmingCharacters(in: .whitespacesAndNewlines)
+        // 9,000 entries: the file and the entry table are both over `FreshMemory.populateFrom`.
+        let count = 9_000
+        let info = (0..<count).map { "100644 \(blob)\tdir\($0 % 37)/sub\($0 % 11)/file-\($0).txt\n" }.joined()
+        try f.write("info.txt", info)
+        _ = try Run.program("/bin/sh", ["-c", "git update-index --add --index-info < info.txt"], in: f.root)
+        try f.git("update-index", "--index-version", version)
+        let path = f.directory.path(".git/index")
+        let index = try #require(IndexFile(contentsOf: path))
+        #expect(index.entries.count == count + 1)
+        #expect(index.entries.count * MemoryLayout<IndexFile.Entry>.stride >= FreshMemory.populateFrom)
+        if version == "2" {
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            #expect(size >= FreshMemory.populateFrom)
+        }
+        #expect(ours(index) == (try listed(f)))
     }
 }

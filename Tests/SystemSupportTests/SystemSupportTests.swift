@@ -126,3 +126,19 @@ private func mode(_ path: String) -> mode_t {
         #expect(TerminalStyle.dim.apply("x", enabled: false) == "x")
     }
 }
+
+/// Populating fresh memory only faults its pages in: what is already there stays, whatever the size and alignment.
+@Suite struct FreshMemoryTests {
+    @Test(arguments: [FreshMemory.populateFrom - 1, FreshMemory.populateFrom, FreshMemory.populateFrom * 4 + 123])
+    func populatingKeepsTheContents(_ size: Int) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: size + 1, alignment: 1)
+        defer { raw.deallocate() }
+        // One byte in: the buffer does not start on a page boundary.
+        let base = raw + 1
+        for i in 0..<size { base.storeBytes(of: UInt8(truncatingIfNeeded: i &* 31 &+ i >> 9), toByteOffset: i, as: UInt8.self) }
+        FreshMemory.populate(base, size)
+        var same = true
+        for i in 0..<size where base.load(fromByteOffset: i, as: UInt8.self) != UInt8(truncatingIfNeeded: i &* 31 &+ i >> 9) { same = false }
+        #expect(same)
+    }
+}

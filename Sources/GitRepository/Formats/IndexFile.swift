@@ -1,4 +1,5 @@
 internal import Foundation
+internal import SystemSupport
 
 /// A read-only parse of a git index file (versions 2, 3 and 4) and its cached trees (`TREE`).
 ///
@@ -11,13 +12,29 @@ internal import Foundation
 /// one entry for each directory outside the sparse cone: mode `040000`, its path ending in `/`, and
 /// the id of the tree it stands for. ``isSparse`` is set and those entries are kept as they are.
 struct IndexFile {
+    /// 40 bytes (it was 64 with `Int` offsets and stage): a 27,000-entry index's table is a megabyte of fresh
+    /// memory, and each of its pages costs a fault.
     struct Entry {
-        let pathStart: Int
-        let pathLength: Int
-        let mode: UInt32
         let id: ObjectID
-        let stage: Int
+        private let start: UInt32
+        private let length: UInt32
+        let mode: UInt32
+        private let stageBits: UInt8
         let intentToAdd: Bool
+
+        init(pathStart: Int, pathLength: Int, mode: UInt32, id: ObjectID, stage: Int, intentToAdd: Bool) {
+            // (The file is under 2 GB, and the rebuilt paths of version 4 are checked against the same bound.)
+            start = UInt32(pathStart)
+            length = UInt32(pathLength)
+            self.mode = mode
+            self.id = id
+            stageBits = UInt8(stage)
+            self.intentToAdd = intentToAdd
+        }
+
+        var pathStart: Int { Int(start) }
+        var pathLength: Int { Int(length) }
+        var stage: Int { Int(stageBits) }
 
         /// A sparse directory entry: a whole tree outside the sparse checkout cone.
         var isSparseDirectory: Bool { mode == 0o040000 }
@@ -65,6 +82,7 @@ struct IndexFile {
         var complete = false
         let bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
+            FreshMemory.populate(base, buffer.count)
             while initialized < buffer.count {
                 let n = read(fd, base + initialized, buffer.count - initialized)
                 if n < 0, errno == EINTR { continue }
@@ -104,39 +122,41 @@ struct IndexFile {
         // Every entry takes at least 62 bytes: a count the file cannot hold is malformed, and must not size
         // the arrays below (a header claiming 4 billion entries asked for 200 GB; found by fuzzing).
         guard count <= (end - at) / 62 else { return false }
-        entries.reserveCapacity(count)
         // Version 4 compresses paths, which are rebuilt into `storage`; versions 2 and 3 point into the file.
         if version == 4 { storage.reserveCapacity(count * 48) }
         var previous: (start: Int, length: Int) = (0, 0)
-        for _ in 0..<count {
+        /// The entry at `at` (which moves past it); nil when it is malformed.
+        func nextEntry() -> Entry? {
             let start = at
-            guard at + 62 <= end else { return false }
+            guard at + 62 <= end else { return nil }
             let mode = Self.u32(b, at + 24)
             let id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[(at + 40)..<(at + 60)]))
             let flags = UInt16(b[at + 60]) << 8 | UInt16(b[at + 61])
             at += 62
             var extended: UInt16 = 0
             if flags & 0x4000 != 0 {
-                guard version >= 3, at + 2 <= end else { return false }
+                guard version >= 3, at + 2 <= end else { return nil }
                 extended = UInt16(b[at]) << 8 | UInt16(b[at + 1])
                 at += 2
             }
             var pathStart = storage.count, length = 0
             if version == 4 {
                 // Prefix compression: drop `strip` bytes from the previous path, then append the suffix.
-                guard at < end else { return false }
+                guard at < end else { return nil }
                 var c = b[at]; at += 1
                 var strip = Int(c & 0x7F)
                 while c & 0x80 != 0 {
                     // Checked on every byte: a long varint would overflow into a negative count (found by fuzzing).
-                    guard at < end, strip <= previous.length else { return false }
+                    guard at < end, strip <= previous.length else { return nil }
                     c = b[at]; at += 1
                     strip = ((strip + 1) << 7) | Int(c & 0x7F)
                 }
-                guard strip >= 0, strip <= previous.length else { return false }
+                guard strip >= 0, strip <= previous.length else { return nil }
                 storage.append(contentsOf: storage[previous.start..<(previous.start + previous.length - strip)])
-                guard let nul = Self.nul(b, from: at, end: end) else { return false }
+                guard let nul = Self.nul(b, from: at, end: end) else { return nil }
                 storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+                // (Entries keep offsets in 32 bits: paths rebuilt past 4 GB are not a real index.)
+                guard storage.count <= Int(UInt32.max) else { return nil }
                 at = nul + 1
                 length = storage.count - pathStart
             } else {
@@ -146,21 +166,32 @@ struct IndexFile {
                 if stated < 0x0FFF, at + stated < end, b[at + stated] == 0 {
                     nul = at + stated
                 } else {
-                    guard let found = Self.nul(b, from: at, end: end) else { return false }
+                    guard let found = Self.nul(b, from: at, end: end) else { return nil }
                     nul = found
                 }
                 pathStart = at
                 length = nul - at
                 // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
                 at = start + ((nul - start) + 8) & ~7
-                guard at <= end else { return false }
+                guard at <= end else { return nil }
             }
             previous = (pathStart, length)
             let stage = Int((flags >> 12) & 3)
             if stage != 0 { hasConflicts = true }
-            entries.append(Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id, stage: stage,
-                                 intentToAdd: extended & 0x2000 != 0))
+            return Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id, stage: stage,
+                         intentToAdd: extended & 0x2000 != 0)
         }
+        // Written in place into a table whose pages are populated first (`FreshMemory`).
+        var complete = true
+        entries = [Entry](unsafeUninitializedCapacity: count) { table, initialized in
+            if let base = table.baseAddress { FreshMemory.populate(base, count * MemoryLayout<Entry>.stride) }
+            while initialized < count {
+                guard let entry = nextEntry() else { complete = false; return }
+                table.initializeElement(at: initialized, to: entry)
+                initialized += 1
+            }
+        }
+        guard complete else { return false }
         // Extensions.
         while at + 8 <= end {
             let signature = (b[at], b[at + 1], b[at + 2], b[at + 3])
