@@ -40,21 +40,48 @@ struct IndexFile {
         var isSparseDirectory: Bool { mode == 0o040000 }
     }
 
-    /// A node of the cached-tree extension: a directory whose tree id is known unless invalidated.
-    final class CachedTree {
-        let name: [UInt8]
+    /// A node of the cached-tree extension: a directory whose tree id is known unless invalidated. A view
+    /// into one table of every node (`CachedTrees`): the monorepo's thousands of directories were each an
+    /// object with its own name array and child array, a few hundred page faults and as many allocations.
+    struct CachedTree {
+        let trees: CachedTrees
+        let node: Int
+
+        var name: ArraySlice<UInt8> { trees.name(node) }
         /// Index entries covered; -1 when invalidated (something under it changed since the last write-tree).
-        let entryCount: Int
-        let id: ObjectID?
-        var children: [CachedTree] = []
+        var entryCount: Int { trees.nodes[node].entryCount }
+        var id: ObjectID? { trees.nodes[node].id }
 
-        init(name: [UInt8], entryCount: Int, id: ObjectID?) {
-            self.name = name
-            self.entryCount = entryCount
-            self.id = id
+        /// The child directory called `name`.
+        func child(_ name: ArraySlice<UInt8>) -> CachedTree? {
+            var child = node + 1
+            let end = node + Int(trees.nodes[node].subtree)
+            while child < end {
+                if trees.name(child) == name { return CachedTree(trees: trees, node: child) }
+                child += Int(trees.nodes[child].subtree)
+            }
+            return nil
         }
+    }
 
-        func child(_ name: ArraySlice<UInt8>) -> CachedTree? { children.first { $0.name[...] == name } }
+    /// Every cached tree in the order the extension lists them (each directory before its subdirectories), with
+    /// their names in one buffer.
+    final class CachedTrees {
+        struct Node {
+            let id: ObjectID?
+            let nameStart: UInt32
+            let nameLength: UInt32
+            let entryCount: Int
+            /// This node and all below it: the next sibling is this many nodes on.
+            var subtree: UInt32
+        }
+        var nodes: [Node] = []
+        var names: [UInt8] = []
+
+        func name(_ node: Int) -> ArraySlice<UInt8> {
+            let n = nodes[node]
+            return names[Int(n.nameStart)..<Int(n.nameStart + n.nameLength)]
+        }
     }
 
     /// The bytes entries' paths point into: the file itself for versions 2 and 3 (paths are not copied: the
@@ -201,7 +228,8 @@ struct IndexFile {
             switch signature {
             case (0x54, 0x52, 0x45, 0x45): // TREE
                 var cursor = body
-                cachedTree = Self.parseTree(b, &cursor, body + size)
+                let trees = CachedTrees()
+                cachedTree = Self.parseTree(b, &cursor, body + size, into: trees) ? CachedTree(trees: trees, node: 0) : nil
             case (0x73, 0x64, 0x69, 0x72): // sdir: a sparse index (the directory entries say the rest)
                 isSparse = true
             case (0x6C, 0x69, 0x6E, 0x6B): // link: a split index, whose entries are in another file
@@ -218,9 +246,13 @@ struct IndexFile {
     /// exhaust the stack on a crafted extension).
     static let maxTreeDepth = 1024
 
-    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int, depth: Int = 0) -> CachedTree? {
-        guard depth <= maxTreeDepth, let nul = nul(b, from: at, end: end) else { return nil }
-        let name = Array(UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+    /// Appends the cached tree at `at` and all below it to `trees`; false when it is malformed.
+    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int, into trees: CachedTrees,
+                                  depth: Int = 0) -> Bool {
+        guard depth <= maxTreeDepth, let nul = nul(b, from: at, end: end) else { return false }
+        // (Name offsets and subtree sizes are kept in 32 bits: the extension lies in a file under 2 GB.)
+        let nameStart = trees.names.count, nameLength = nul - at
+        trees.names.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
         at = nul + 1
         func number(until terminator: UInt8) -> Int? {
             var negative = false, value = 0, digits = 0
@@ -236,18 +268,20 @@ struct IndexFile {
             at += 1
             return negative ? -value : value
         }
-        guard let entryCount = number(until: 32), let subtrees = number(until: 10), subtrees >= 0 else { return nil }
+        guard let entryCount = number(until: 32), let subtrees = number(until: 10), subtrees >= 0 else { return false }
         var id: ObjectID?
         if entryCount >= 0 {
-            guard at + 20 <= end else { return nil }
+            guard at + 20 <= end else { return false }
             id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[at..<(at + 20)]))
             at += 20
         }
-        let node = CachedTree(name: name, entryCount: entryCount, id: id)
+        let index = trees.nodes.count
+        trees.nodes.append(CachedTrees.Node(id: id, nameStart: UInt32(nameStart), nameLength: UInt32(nameLength),
+                                            entryCount: entryCount, subtree: 1))
         for _ in 0..<subtrees {
-            guard let child = parseTree(b, &at, end, depth: depth + 1) else { return nil }
-            node.children.append(child)
+            guard parseTree(b, &at, end, into: trees, depth: depth + 1) else { return false }
         }
-        return node
+        trees.nodes[index].subtree = UInt32(trees.nodes.count - index)
+        return true
     }
 }
