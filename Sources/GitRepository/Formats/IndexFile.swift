@@ -152,69 +152,66 @@ struct IndexFile {
         // Version 4 compresses paths, which are rebuilt into `storage`; versions 2 and 3 point into the file.
         if version == 4 { storage.reserveCapacity(count * 48) }
         var previous: (start: Int, length: Int) = (0, 0)
-        /// The entry at `at` (which moves past it); nil when it is malformed.
-        func nextEntry() -> Entry? {
-            let start = at
-            guard at + 62 <= end else { return nil }
-            let mode = Self.u32(b, at + 24)
-            let id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[(at + 40)..<(at + 60)]))
-            let flags = UInt16(b[at + 60]) << 8 | UInt16(b[at + 61])
-            at += 62
-            var extended: UInt16 = 0
-            if flags & 0x4000 != 0 {
-                guard version >= 3, at + 2 <= end else { return nil }
-                extended = UInt16(b[at]) << 8 | UInt16(b[at + 1])
-                at += 2
-            }
-            var pathStart = storage.count, length = 0
-            if version == 4 {
-                // Prefix compression: drop `strip` bytes from the previous path, then append the suffix.
-                guard at < end else { return nil }
-                var c = b[at]; at += 1
-                var strip = Int(c & 0x7F)
-                while c & 0x80 != 0 {
-                    // Checked on every byte: a long varint would overflow into a negative count (found by fuzzing).
-                    guard at < end, strip <= previous.length else { return nil }
-                    c = b[at]; at += 1
-                    strip = ((strip + 1) << 7) | Int(c & 0x7F)
-                }
-                guard strip >= 0, strip <= previous.length else { return nil }
-                storage.append(contentsOf: storage[previous.start..<(previous.start + previous.length - strip)])
-                guard let nul = Self.nul(b, from: at, end: end) else { return nil }
-                storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
-                // (Entries keep offsets in 32 bits: paths rebuilt past 4 GB are not a real index.)
-                guard storage.count <= Int(UInt32.max) else { return nil }
-                at = nul + 1
-                length = storage.count - pathStart
-            } else {
-                // The flags hold the name's length when it is under 0xFFF; else search for its NUL.
-                let stated = Int(flags & 0x0FFF)
-                let nul: Int
-                if stated < 0x0FFF, at + stated < end, b[at + stated] == 0 {
-                    nul = at + stated
-                } else {
-                    guard let found = Self.nul(b, from: at, end: end) else { return nil }
-                    nul = found
-                }
-                pathStart = at
-                length = nul - at
-                // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
-                at = start + ((nul - start) + 8) & ~7
-                guard at <= end else { return nil }
-            }
-            previous = (pathStart, length)
-            let stage = Int((flags >> 12) & 3)
-            if stage != 0 { hasConflicts = true }
-            return Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id, stage: stage,
-                         intentToAdd: extended & 0x2000 != 0)
-        }
-        // Written in place into a table whose pages are populated first (`FreshMemory`).
+        // Written in place into a table whose pages are populated first (`FreshMemory`). (The loop is this
+        // closure's own code: in a nested function, every access to the position and the paths it moves was
+        // checked for exclusivity at run time.)
         var complete = true
         entries = [Entry](unsafeUninitializedCapacity: count) { table, initialized in
             if let base = table.baseAddress { FreshMemory.populate(base, count * MemoryLayout<Entry>.stride) }
             while initialized < count {
-                guard let entry = nextEntry() else { complete = false; return }
-                table.initializeElement(at: initialized, to: entry)
+                let start = at
+                guard at + 62 <= end else { complete = false; return }
+                let mode = Self.u32(b, at + 24)
+                let id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[(at + 40)..<(at + 60)]))
+                let flags = UInt16(b[at + 60]) << 8 | UInt16(b[at + 61])
+                at += 62
+                var extended: UInt16 = 0
+                if flags & 0x4000 != 0 {
+                    guard version >= 3, at + 2 <= end else { complete = false; return }
+                    extended = UInt16(b[at]) << 8 | UInt16(b[at + 1])
+                    at += 2
+                }
+                var pathStart = storage.count, length = 0
+                if version == 4 {
+                    // Prefix compression: drop `strip` bytes from the previous path, then append the suffix.
+                    guard at < end else { complete = false; return }
+                    var c = b[at]; at += 1
+                    var strip = Int(c & 0x7F)
+                    while c & 0x80 != 0 {
+                        // Checked on every byte: a long varint would overflow into a negative count (found by fuzzing).
+                        guard at < end, strip <= previous.length else { complete = false; return }
+                        c = b[at]; at += 1
+                        strip = ((strip + 1) << 7) | Int(c & 0x7F)
+                    }
+                    guard strip >= 0, strip <= previous.length else { complete = false; return }
+                    storage.append(contentsOf: storage[previous.start..<(previous.start + previous.length - strip)])
+                    guard let nul = Self.nul(b, from: at, end: end) else { complete = false; return }
+                    storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+                    // (Entries keep offsets in 32 bits: paths rebuilt past 4 GB are not a real index.)
+                    guard storage.count <= Int(UInt32.max) else { complete = false; return }
+                    at = nul + 1
+                    length = storage.count - pathStart
+                } else {
+                    // The flags hold the name's length when it is under 0xFFF; else search for its NUL.
+                    let stated = Int(flags & 0x0FFF)
+                    let nul: Int
+                    if stated < 0x0FFF, at + stated < end, b[at + stated] == 0 {
+                        nul = at + stated
+                    } else {
+                        guard let found = Self.nul(b, from: at, end: end) else { complete = false; return }
+                        nul = found
+                    }
+                    pathStart = at
+                    length = nul - at
+                    // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
+                    at = start + ((nul - start) + 8) & ~7
+                    guard at <= end else { complete = false; return }
+                }
+                previous = (pathStart, length)
+                let stage = Int((flags >> 12) & 3)
+                if stage != 0 { hasConflicts = true }
+                table.initializeElement(at: initialized, to: Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id,
+                                                                   stage: stage, intentToAdd: extended & 0x2000 != 0))
                 initialized += 1
             }
         }
