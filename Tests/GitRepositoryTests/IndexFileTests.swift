@@ -189,3 +189,30 @@ extension IndexFileTests {
         #expect(ours(index) == (try listed(f)))
     }
 }
+
+/// The cached trees (`TREE`) as git wrote them: each directory's tree id and entry count, found by name under its
+/// parent only (not among the parent's deeper descendants).
+@Suite struct CachedTreeTests {
+    @Test func everyDirectoryIsFoundUnderItsParentWithGitsIdAndCount() throws {
+        let f = try Fixture()
+        let files = ["a/b/c/one.txt", "a/b/c/two.txt", "a/b/three.txt", "a/d/four.txt", "a/x/c/five.txt", "e/six.txt", "seven.txt"]
+        try f.commit("tree", Dictionary(uniqueKeysWithValues: files.map { ($0, "\($0)\n") }))
+        let index = try #require(IndexFile(contentsOf: f.directory.path(".git/index")))
+        let root = try #require(index.cachedTree)
+        #expect(root.entryCount == files.count)
+        for directory in ["a", "a/b", "a/b/c", "a/d", "a/x", "a/x/c", "e"] {
+            var node = root
+            for part in directory.split(separator: "/") {
+                node = try #require(node.child(ArraySlice(part.utf8)), "\(directory): no \(part)")
+            }
+            #expect(String(decoding: node.name, as: UTF8.self) == String(directory.split(separator: "/").last!))
+            #expect(node.id?.description == (try f.git("rev-parse", "HEAD:" + directory)).trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(node.entryCount == files.filter { $0.hasPrefix(directory + "/") }.count)
+        }
+        // Only direct children: `c` lies under a/b and a/x, not directly under a; nothing is called `f`.
+        let a = try #require(root.child(ArraySlice("a".utf8)))
+        #expect(a.child(ArraySlice("c".utf8)) == nil)
+        #expect(root.child(ArraySlice("b".utf8)) == nil)
+        #expect(root.child(ArraySlice("f".utf8)) == nil)
+    }
+}

@@ -40,21 +40,48 @@ struct IndexFile {
         var isSparseDirectory: Bool { mode == 0o040000 }
     }
 
-    /// A node of the cached-tree extension: a directory whose tree id is known unless invalidated.
-    final class CachedTree {
-        let name: [UInt8]
+    /// A node of the cached-tree extension: a directory whose tree id is known unless invalidated. A view
+    /// into one table of every node (`CachedTrees`): the monorepo's thousands of directories were each an
+    /// object with its own name array and child array, a few hundred page faults and as many allocations.
+    struct CachedTree {
+        let trees: CachedTrees
+        let node: Int
+
+        var name: ArraySlice<UInt8> { trees.name(node) }
         /// Index entries covered; -1 when invalidated (something under it changed since the last write-tree).
-        let entryCount: Int
-        let id: ObjectID?
-        var children: [CachedTree] = []
+        var entryCount: Int { trees.nodes[node].entryCount }
+        var id: ObjectID? { trees.nodes[node].id }
 
-        init(name: [UInt8], entryCount: Int, id: ObjectID?) {
-            self.name = name
-            self.entryCount = entryCount
-            self.id = id
+        /// The child directory called `name`.
+        func child(_ name: ArraySlice<UInt8>) -> CachedTree? {
+            var child = node + 1
+            let end = node + Int(trees.nodes[node].subtree)
+            while child < end {
+                if trees.name(child) == name { return CachedTree(trees: trees, node: child) }
+                child += Int(trees.nodes[child].subtree)
+            }
+            return nil
         }
+    }
 
-        func child(_ name: ArraySlice<UInt8>) -> CachedTree? { children.first { $0.name[...] == name } }
+    /// Every cached tree in the order the extension lists them (each directory before its subdirectories), with
+    /// their names in one buffer.
+    final class CachedTrees {
+        struct Node {
+            let id: ObjectID?
+            let nameStart: UInt32
+            let nameLength: UInt32
+            let entryCount: Int
+            /// This node and all below it: the next sibling is this many nodes on.
+            var subtree: UInt32
+        }
+        var nodes: [Node] = []
+        var names: [UInt8] = []
+
+        func name(_ node: Int) -> ArraySlice<UInt8> {
+            let n = nodes[node]
+            return names[Int(n.nameStart)..<Int(n.nameStart + n.nameLength)]
+        }
     }
 
     /// The bytes entries' paths point into: the file itself for versions 2 and 3 (paths are not copied: the
@@ -125,69 +152,66 @@ struct IndexFile {
         // Version 4 compresses paths, which are rebuilt into `storage`; versions 2 and 3 point into the file.
         if version == 4 { storage.reserveCapacity(count * 48) }
         var previous: (start: Int, length: Int) = (0, 0)
-        /// The entry at `at` (which moves past it); nil when it is malformed.
-        func nextEntry() -> Entry? {
-            let start = at
-            guard at + 62 <= end else { return nil }
-            let mode = Self.u32(b, at + 24)
-            let id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[(at + 40)..<(at + 60)]))
-            let flags = UInt16(b[at + 60]) << 8 | UInt16(b[at + 61])
-            at += 62
-            var extended: UInt16 = 0
-            if flags & 0x4000 != 0 {
-                guard version >= 3, at + 2 <= end else { return nil }
-                extended = UInt16(b[at]) << 8 | UInt16(b[at + 1])
-                at += 2
-            }
-            var pathStart = storage.count, length = 0
-            if version == 4 {
-                // Prefix compression: drop `strip` bytes from the previous path, then append the suffix.
-                guard at < end else { return nil }
-                var c = b[at]; at += 1
-                var strip = Int(c & 0x7F)
-                while c & 0x80 != 0 {
-                    // Checked on every byte: a long varint would overflow into a negative count (found by fuzzing).
-                    guard at < end, strip <= previous.length else { return nil }
-                    c = b[at]; at += 1
-                    strip = ((strip + 1) << 7) | Int(c & 0x7F)
-                }
-                guard strip >= 0, strip <= previous.length else { return nil }
-                storage.append(contentsOf: storage[previous.start..<(previous.start + previous.length - strip)])
-                guard let nul = Self.nul(b, from: at, end: end) else { return nil }
-                storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
-                // (Entries keep offsets in 32 bits: paths rebuilt past 4 GB are not a real index.)
-                guard storage.count <= Int(UInt32.max) else { return nil }
-                at = nul + 1
-                length = storage.count - pathStart
-            } else {
-                // The flags hold the name's length when it is under 0xFFF; else search for its NUL.
-                let stated = Int(flags & 0x0FFF)
-                let nul: Int
-                if stated < 0x0FFF, at + stated < end, b[at + stated] == 0 {
-                    nul = at + stated
-                } else {
-                    guard let found = Self.nul(b, from: at, end: end) else { return nil }
-                    nul = found
-                }
-                pathStart = at
-                length = nul - at
-                // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
-                at = start + ((nul - start) + 8) & ~7
-                guard at <= end else { return nil }
-            }
-            previous = (pathStart, length)
-            let stage = Int((flags >> 12) & 3)
-            if stage != 0 { hasConflicts = true }
-            return Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id, stage: stage,
-                         intentToAdd: extended & 0x2000 != 0)
-        }
-        // Written in place into a table whose pages are populated first (`FreshMemory`).
+        // Written in place into a table whose pages are populated first (`FreshMemory`). (The loop is this
+        // closure's own code: in a nested function, every access to the position and the paths it moves was
+        // checked for exclusivity at run time.)
         var complete = true
         entries = [Entry](unsafeUninitializedCapacity: count) { table, initialized in
             if let base = table.baseAddress { FreshMemory.populate(base, count * MemoryLayout<Entry>.stride) }
             while initialized < count {
-                guard let entry = nextEntry() else { complete = false; return }
-                table.initializeElement(at: initialized, to: entry)
+                let start = at
+                guard at + 62 <= end else { complete = false; return }
+                let mode = Self.u32(b, at + 24)
+                let id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[(at + 40)..<(at + 60)]))
+                let flags = UInt16(b[at + 60]) << 8 | UInt16(b[at + 61])
+                at += 62
+                var extended: UInt16 = 0
+                if flags & 0x4000 != 0 {
+                    guard version >= 3, at + 2 <= end else { complete = false; return }
+                    extended = UInt16(b[at]) << 8 | UInt16(b[at + 1])
+                    at += 2
+                }
+                var pathStart = storage.count, length = 0
+                if version == 4 {
+                    // Prefix compression: drop `strip` bytes from the previous path, then append the suffix.
+                    guard at < end else { complete = false; return }
+                    var c = b[at]; at += 1
+                    var strip = Int(c & 0x7F)
+                    while c & 0x80 != 0 {
+                        // Checked on every byte: a long varint would overflow into a negative count (found by fuzzing).
+                        guard at < end, strip <= previous.length else { complete = false; return }
+                        c = b[at]; at += 1
+                        strip = ((strip + 1) << 7) | Int(c & 0x7F)
+                    }
+                    guard strip >= 0, strip <= previous.length else { complete = false; return }
+                    storage.append(contentsOf: storage[previous.start..<(previous.start + previous.length - strip)])
+                    guard let nul = Self.nul(b, from: at, end: end) else { complete = false; return }
+                    storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+                    // (Entries keep offsets in 32 bits: paths rebuilt past 4 GB are not a real index.)
+                    guard storage.count <= Int(UInt32.max) else { complete = false; return }
+                    at = nul + 1
+                    length = storage.count - pathStart
+                } else {
+                    // The flags hold the name's length when it is under 0xFFF; else search for its NUL.
+                    let stated = Int(flags & 0x0FFF)
+                    let nul: Int
+                    if stated < 0x0FFF, at + stated < end, b[at + stated] == 0 {
+                        nul = at + stated
+                    } else {
+                        guard let found = Self.nul(b, from: at, end: end) else { complete = false; return }
+                        nul = found
+                    }
+                    pathStart = at
+                    length = nul - at
+                    // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
+                    at = start + ((nul - start) + 8) & ~7
+                    guard at <= end else { complete = false; return }
+                }
+                previous = (pathStart, length)
+                let stage = Int((flags >> 12) & 3)
+                if stage != 0 { hasConflicts = true }
+                table.initializeElement(at: initialized, to: Entry(pathStart: pathStart, pathLength: length, mode: mode, id: id,
+                                                                   stage: stage, intentToAdd: extended & 0x2000 != 0))
                 initialized += 1
             }
         }
@@ -201,7 +225,8 @@ struct IndexFile {
             switch signature {
             case (0x54, 0x52, 0x45, 0x45): // TREE
                 var cursor = body
-                cachedTree = Self.parseTree(b, &cursor, body + size)
+                let trees = CachedTrees()
+                cachedTree = Self.parseTree(b, &cursor, body + size, into: trees) ? CachedTree(trees: trees, node: 0) : nil
             case (0x73, 0x64, 0x69, 0x72): // sdir: a sparse index (the directory entries say the rest)
                 isSparse = true
             case (0x6C, 0x69, 0x6E, 0x6B): // link: a split index, whose entries are in another file
@@ -218,9 +243,13 @@ struct IndexFile {
     /// exhaust the stack on a crafted extension).
     static let maxTreeDepth = 1024
 
-    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int, depth: Int = 0) -> CachedTree? {
-        guard depth <= maxTreeDepth, let nul = nul(b, from: at, end: end) else { return nil }
-        let name = Array(UnsafeRawBufferPointer(rebasing: b[at..<nul]))
+    /// Appends the cached tree at `at` and all below it to `trees`; false when it is malformed.
+    private static func parseTree(_ b: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int, into trees: CachedTrees,
+                                  depth: Int = 0) -> Bool {
+        guard depth <= maxTreeDepth, let nul = nul(b, from: at, end: end) else { return false }
+        // (Name offsets and subtree sizes are kept in 32 bits: the extension lies in a file under 2 GB.)
+        let nameStart = trees.names.count, nameLength = nul - at
+        trees.names.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[at..<nul]))
         at = nul + 1
         func number(until terminator: UInt8) -> Int? {
             var negative = false, value = 0, digits = 0
@@ -236,18 +265,20 @@ struct IndexFile {
             at += 1
             return negative ? -value : value
         }
-        guard let entryCount = number(until: 32), let subtrees = number(until: 10), subtrees >= 0 else { return nil }
+        guard let entryCount = number(until: 32), let subtrees = number(until: 10), subtrees >= 0 else { return false }
         var id: ObjectID?
         if entryCount >= 0 {
-            guard at + 20 <= end else { return nil }
+            guard at + 20 <= end else { return false }
             id = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: b[at..<(at + 20)]))
             at += 20
         }
-        let node = CachedTree(name: name, entryCount: entryCount, id: id)
+        let index = trees.nodes.count
+        trees.nodes.append(CachedTrees.Node(id: id, nameStart: UInt32(nameStart), nameLength: UInt32(nameLength),
+                                            entryCount: entryCount, subtree: 1))
         for _ in 0..<subtrees {
-            guard let child = parseTree(b, &at, end, depth: depth + 1) else { return nil }
-            node.children.append(child)
+            guard parseTree(b, &at, end, into: trees, depth: depth + 1) else { return false }
         }
-        return node
+        trees.nodes[index].subtree = UInt32(trees.nodes.count - index)
+        return true
     }
 }
