@@ -9,7 +9,10 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
     var pending = index.cachedTree.map { [$0] } ?? []
     while let node = pending.popLast() {
         _ = node.child(node.name[...])
-        pending += node.children
+        let children = node.children
+        // Every direct child is found again by its name (the lookup skips whole subtrees).
+        for c in children where node.child(c.name) == nil { fatalError("a cached tree's child is not found by its name") }
+        pending += children
     }
 }
 

@@ -214,5 +214,8 @@ extension IndexFileTests {
         #expect(a.child(ArraySlice("c".utf8)) == nil)
         #expect(root.child(ArraySlice("b".utf8)) == nil)
         #expect(root.child(ArraySlice("f".utf8)) == nil)
+        // The direct children, in git's order.
+        #expect(root.children.map { String(decoding: $0.name, as: UTF8.self) } == ["a", "e"])
+        #expect(a.children.map { String(decoding: $0.name, as: UTF8.self) } == ["b", "d", "x"])
     }
 }

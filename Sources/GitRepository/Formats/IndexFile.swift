@@ -52,6 +52,18 @@ struct IndexFile {
         var entryCount: Int { trees.nodes[node].entryCount }
         var id: ObjectID? { trees.nodes[node].id }
 
+        /// The direct subdirectories, in the extension's order.
+        var children: [CachedTree] {
+            var out: [CachedTree] = []
+            var child = node + 1
+            let end = node + Int(trees.nodes[node].subtree)
+            while child < end {
+                out.append(CachedTree(trees: trees, node: child))
+                child += Int(trees.nodes[child].subtree)
+            }
+            return out
+        }
+
         /// The child directory called `name`.
         func child(_ name: ArraySlice<UInt8>) -> CachedTree? {
             var child = node + 1
