@@ -369,8 +369,9 @@ struct NamedJudgement {
         // (A normalized name has no empty word: its last word is what follows its last `_`.)
         let last = leaf.utf8.lastIndex(of: 95).map { String(leaf[leaf.utf8.index(after: $0)...]) } ?? leaf
         // The checks of the value come before the work on its key path: few values of a file pass them.
+        // A UUID passes (most are ids: only the rules that ask for one judge it, see `isUUID`).
         let uuid = value.value.utf8.count == 36 && GenericValue.isUUID(Array(value.value.utf8))
-        guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value, uuid: uuid) else {
+        guard !leaf.isEmpty, !Self.notSecretSuffixes.contains(last), Self.plausibleValue(value.value) else {
             candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false; isUUID = false
             return
         }
@@ -436,14 +437,12 @@ struct NamedJudgement {
         }
     }
 
-    /// Whether `v` can be a secret at all. A UUID (`uuid`: the caller has checked) passes, to be judged only by
-    /// the rules that ask for one; the placeholder checks still apply to it.
-    static func plausibleValue(_ v: String, uuid: Bool = false) -> Bool {
+    /// Whether `v` can be a secret at all (a UUID can: which rules judge one is decided by the caller).
+    static func plausibleValue(_ v: String) -> Bool {
         let u = Array(v.utf8)
         guard u.count >= 8 else { return false }
         // Cheap byte tests first: most values of code are messages and identifiers.
         if u.contains(where: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 10 }) { return false }
-        if !uuid, GenericValue.isUUID(u) { return false }
         if u.allSatisfy({ $0 < 0x80 }) {
             // ASCII, nearly every value: the prefixes compared on bytes, without a lowercased copy.
             if referencePrefixBytes.contains(where: { p in
