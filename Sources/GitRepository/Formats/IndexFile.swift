@@ -53,26 +53,17 @@ struct IndexFile {
         var id: ObjectID? { trees.nodes[node].id }
 
         /// The direct subdirectories, in the extension's order.
-        var children: [CachedTree] {
-            var out: [CachedTree] = []
-            var child = node + 1
-            let end = node + Int(trees.nodes[node].subtree)
-            while child < end {
-                out.append(CachedTree(trees: trees, node: child))
-                child += Int(trees.nodes[child].subtree)
-            }
-            return out
-        }
+        var children: [CachedTree] { childNodes.map { CachedTree(trees: trees, node: $0) } }
 
         /// The child directory called `name`.
         func child(_ name: ArraySlice<UInt8>) -> CachedTree? {
-            var child = node + 1
-            let end = node + Int(trees.nodes[node].subtree)
-            while child < end {
-                if trees.name(child) == name { return CachedTree(trees: trees, node: child) }
-                child += Int(trees.nodes[child].subtree)
-            }
-            return nil
+            childNodes.first { trees.name($0) == name }.map { CachedTree(trees: trees, node: $0) }
+        }
+
+        /// The table positions of the direct subdirectories: each sibling lies past the whole subtree before it.
+        private var childNodes: some Sequence<Int> {
+            let trees = self.trees, end = node + Int(trees.nodes[node].subtree)
+            return sequence(first: node + 1) { $0 + Int(trees.nodes[$0].subtree) }.prefix { $0 < end }
         }
     }
 
