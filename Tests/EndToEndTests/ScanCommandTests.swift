@@ -48,6 +48,12 @@ import TestSupport
         #expect(summary["errors"] as? [String] == [])
         let shown = try Run.keywarden(["scan", "--no-git", "--format", "json", "--show-secrets", dir.path("src")], environment: cacheEnv)
         #expect(shown.stdout.contains(key))
+        // `--output -` is standard output, not a file named "-" in the current directory.
+        let dash = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", "-", "src"], in: dir.path(), environment: cacheEnv)
+        #expect(dash.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("-")))
+        let dashed = try #require(try JSONSerialization.jsonObject(with: Data(dash.stdout.utf8)) as? [String: Any])
+        #expect((dashed["findings"] as? [[String: Any]])?.count == 1)
     }
 
     @Test func standardInputIsScanned() throws {

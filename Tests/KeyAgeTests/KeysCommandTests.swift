@@ -306,6 +306,9 @@ import TestSupport
         #expect(text2.contains("UID:\(RotationCalendar.uid(for: "mx"))\r\n"))
         let stdout = try keys(["calendar"], today: "2026-12-01")
         #expect(stdout.status == 0 && stdout.stdout.contains("BEGIN:VEVENT"))
+        let dash = try Run.keywarden(["keys", "calendar", "--output", "-", "--ledger", ledger], in: dir.path(),
+                                     environment: ["KEYWARDEN_TODAY": "2026-12-01"])
+        #expect(dash.status == 0 && dash.stdout.contains("BEGIN:VEVENT") && !FileManager.default.fileExists(atPath: dir.path("-")))
     }
 
     @Test func anOverdueKeysEventIsDatedTodaySoItsAlarmFires() throws {

@@ -28,6 +28,8 @@ import TestSupport
         let written = try Run.keywarden(["keys", "report", "--output", file, "--ledger", ledger], environment: env)
         #expect(written.status == 0 && written.stderr.contains("Wrote the rotation timeline of 1 key"))
         #expect(try String(contentsOfFile: file, encoding: .utf8) == html)
+        let dash = try Run.keywarden(["keys", "report", "--output", "-", "--ledger", ledger], in: dir.path(), environment: env)
+        #expect(dash.status == 0 && dash.stdout == html && !FileManager.default.fileExists(atPath: dir.path("-")))
         #expect(try Run.keywarden(["keys", "report", "--output", dir.path("no/such/dir/r.html"), "--ledger", ledger], environment: env).status == 2)
         #expect(try Run.keywarden(["keys", "report", "--ledger", dir.path("missing.toml")], environment: env).status == 2)
     }

@@ -14,14 +14,14 @@ extension Keywarden.Keys {
                 """
         )
 
-        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output (`-`: standard output).", valueName: "file"))
         var output: String?
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
             let today = try ledger.currentDate()
             let keys = try ledger.load()
-            guard let output else {
+            guard let output, output != "-" else {
                 print(RotationCalendar(ledger: keys, today: today).text, terminator: "")
                 return
             }

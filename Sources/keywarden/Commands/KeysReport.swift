@@ -14,7 +14,7 @@ extension Keywarden.Keys {
                 """
         )
 
-        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        @Option(name: .customLong("output"), help: ArgumentHelp("Write to this file instead of standard output (`-`: standard output).", valueName: "file"))
         var output: String?
         @Option(name: .customLong("title"), help: "The page title (default 'Key rotations').") var title: String = "Key rotations"
         @OptionGroup var ledger: LedgerOptions
@@ -23,7 +23,7 @@ extension Keywarden.Keys {
             let today = try ledger.currentDate()
             let keys = try ledger.load()
             let report = RotationReport(ledger: keys, today: today, title: title)
-            guard let output else {
+            guard let output, output != "-" else {
                 print(report.html, terminator: "")
                 return
             }

@@ -33,7 +33,7 @@ extension Keywarden {
         @Option(name: .long, help: "Exit code when there are findings (default 1; 0 reports without failing; 2 is kept for errors).")
         var exitCode: Int = 1
 
-        @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output.")
+        @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output (`-`: standard output).")
         var output: String?
 
         @Flag(name: .long, help: "Show secrets in full in the text and json reports (redacted by default; the CI formats, jsonl included, always redact).")
@@ -215,6 +215,8 @@ extension Keywarden {
             report.keysLeftMachine = git.ci
             if verify { announceVerification(report) }
             let fmt = ReportFormat(rawValue: format) ?? .text
+            // `--output -` is standard output, as for most command-line tools (not a file named "-").
+            let output = self.output == "-" ? nil : self.output
             let colour = output == nil && Terminal.colourEnabled()
             let rendered = fmt.render(report, colour: colour)
             if let output {
