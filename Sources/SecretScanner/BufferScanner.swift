@@ -94,6 +94,7 @@ public final class BufferScanner {
         if quoted { i += 1 }
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
         guard i < buffer.count else { return true }
+        if !quoted { i = afterDeclaredType(buffer, at: i) }
         switch buffer[i] {
         // = : > < , ] } | ? \ & and line ends
         case 0x3D, 0x3A, 0x3E, 0x3C, 0x2C, 0x5D, 0x7D, 0x7C, 0x3F, 0x5C, 0x26, 0x0A, 0x0D: return true
@@ -130,12 +131,30 @@ public final class BufferScanner {
         if opener == 0x5B && buffer[i] == 0x5D {   // [name] as a section header: the line ends after it
             return i + 1 >= buffer.count || buffer[i + 1] == 0x0A || buffer[i + 1] == 0x0D
         }
-        if buffer[i] == 0x22 || buffer[i] == 0x27 { i += 1 }   // a quoted name's closing quote
+        let quoted = buffer[i] == 0x22 || buffer[i] == 0x27
+        if quoted { i += 1 }   // a quoted name's closing quote
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
         guard i < buffer.count else { return false }
+        if !quoted { i = afterDeclaredType(buffer, at: i) }
         if buffer[i] == 0x3D { return true }
         return buffer[i] == 0x3A && !(i + 1 < buffer.count && buffer[i + 1] == 0x2F)
     }
+
+    /// Go declares a constant or variable with its type between the name and the `=` (`const apiKey string =
+    /// "..."`, `var token string = ...`): where `string` and blanks stand at `i` before an `=`, the index of that
+    /// `=`; otherwise `i`. (Only `string`: the type a key is declared with; `apiKey string` alone, a struct field
+    /// or a parameter, names no value.)
+    static func afterDeclaredType(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Int {
+        let word = stringTypeWord
+        guard i + word.count < buffer.count else { return i }
+        for k in 0..<word.count where buffer[i + k] != word[k] { return i }
+        var j = i + word.count
+        while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+        guard j > i + word.count, j < buffer.count, buffer[j] == 0x3D else { return i }
+        return j + 1 < buffer.count && buffer[j + 1] == 0x3D ? i : j   // not `==`
+    }
+
+    static let stringTypeWord = Array("string".utf8)
 
     /// The attribute that follows a quoted name in a key/value pair (`key="DbPassword" value="..."`), made once
     /// rather than on every gate hit.

@@ -118,6 +118,7 @@ import Testing
         ("- name: DB_PASSWORD\n  value: x", "_pass"), ("<add key=\"DbPassword\" value=\"x\" />", "Passw"),
         ("process.env.DB_PASSWORD || \"x\"", "_PASS"), ("password := \"x\"", "passw"), ("PASSWORD ?= x", "PASSW"),
         ("spring.datasource.password=x", ".pass"), ("password", "passw"),
+        ("const dbPassword string = \"x\"", "Passw"), ("var DB_PASS\tstring = x", "_PASS"),
     ])
     func aNameFollowedByItsValueCounts(text: String, word: String) {
         #expect(namesAValue(text, word), "\(text)")
@@ -127,6 +128,8 @@ import Testing
         ("// first pass over the data", "pass "), ("we bypass the cache", "pass "), ("cd \"$(pwd)\"", "pwd"),
         ("throw ERR_R_PASSED_NULL_PARAMETER)", "_PASS"), ("conn.setPassword(value)", "Passw"),
         ("typedef int pem_password_cb *cb;", "_passw"), ("Enter your password to continue", "passw"),
+        ("func login(password string) error {", "passw"), ("if password string == x {", "passw"),
+        ("type Config struct { Password string `json:\"p\"` }", "Passw"), ("password stringent = 1", "passw"),
     ])
     func proseAndCallsDoNotCount(text: String, word: String) {
         #expect(!namesAValue(text, word), "\(text)")

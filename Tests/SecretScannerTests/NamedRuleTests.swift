@@ -101,11 +101,29 @@ import TestSupport
         ("{\"hubspot\": {\"auth\": {\"secret\": \"{uuid}\"}}}\n", "settings.json"),
         ("hubspot:\n  token: \"{uuid}\"\n", "values.yaml"),
         ("HUBSPOT_API_KEY={uuid}\n", ".env"),
+        ("package crm\n\nconst hubspotKey string = \"{uuid}\"\n", "crm/client.go"),
+        ("package crm\n\nvar (\n\thubspotToken string = \"{uuid}\"\n)\n", "crm/vars.go"),
     ])
     func aUUIDKeyIsFoundInAnySyntax(template: String, path: String) throws {
         let key = FakeKeys.uuid()
         let found = try Engine.scan(template.replacingOccurrences(of: "{uuid}", with: key), path: path)
         #expect(found.contains { $0.ruleID == "hubspot-api-key-named" && $0.secret == key }, "\(found.map(\.ruleID))")
+    }
+
+    /// Go declares a key with its type between name and value (`const discordSecret string = "..."`): found like
+    /// the untyped declaration, for vendor rules and for the vendor-less password rule; a parameter or struct field
+    /// of type string names no value.
+    @Test func goTypedDeclarationsAreFound() throws {
+        let secret = FakeKeys.hex(64), password = FakeKeys.alnum(12) + "#" + FakeKeys.alnum(6)
+        for text in ["const discordSecret string = \"\(secret)\"\n", "var discordToken string = \"\(secret)\"\n",
+                     "var (\n\tdiscordSecret   string = \"\(secret)\"\n)\n"] {
+            let found = try Engine.scan("package bot\n\n" + text, path: "bot/config.go")
+            #expect(found.contains { $0.ruleID == "discord-secret-named" && $0.secret == secret }, "\(text): \(found.map(\.ruleID))")
+        }
+        let typed = try Engine.scan("package db\n\nconst dbPassword string = \"\(password)\"\n", path: "db/conn.go")
+        #expect(typed.contains { $0.secret == password }, "\(typed.map(\.ruleID))")
+        let field = try Engine.scan("package bot\n\ntype Discord struct {\n\tdiscordSecret string\n}\n\nfunc connect(discordSecret string) {}\n", path: "bot/types.go")
+        #expect(field.isEmpty, "\(field.map(\.ruleID))")
     }
 
     /// UUIDs are still passed over by the rules that do not ask for one: a vendor's rule of another shape, and the
