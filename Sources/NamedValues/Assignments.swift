@@ -349,7 +349,7 @@ struct Assignments {
         switch op.kind {
         case .op:
             switch op.text {
-            case "=", ":", ":=", "=>", "?=", "||=", "??=", "::=":
+            case "=", ":", ":=", "=>", "?=", "||=", "??=", "::=", "<-", "<<-":
                 guard let (raw, index) = assignedName(before: j) else { return nil }
                 nameColumn = tokens[index].column
                 var name = raw
@@ -470,11 +470,17 @@ struct Assignments {
             var m = j - 1
             while m > 0, m >= j - 7 {
                 let u = tokens[m]
-                if u.isOp(":"), tokens[m - 1].isNameLike { return (tokens[m - 1].text, m - 1) }
+                if u.isOp(":"), tokens[m - 1].isNameLike {
+                    // PowerShell `$env:NAME = "..."` is the variable NAME, not a `name: Type =` declaration.
+                    if m == j - 2, tokens[m - 1].text.lowercased() == "$env" { return (t.text, j - 1) }
+                    return (tokens[m - 1].text, m - 1)
+                }
                 if u.kind == .newline || (u.kind == .op && [",", "(", ";", "{", "=", ":="].contains(u.text)) { break }
                 m -= 1
             }
             if Self.typeWords.contains(t.text), j >= 2, tokens[j - 2].isWordLike, !Self.typeWords.contains(tokens[j - 2].text) {
+                // Visual Basic `Dim name As String =`: the name is before `As`.
+                if j >= 3, tokens[j - 2].text == "As" || tokens[j - 2].text == "AS", tokens[j - 3].isNameLike { return (tokens[j - 3].text, j - 3) }
                 return (tokens[j - 2].text, j - 2)
             }
         }

@@ -116,6 +116,10 @@ struct Tokenizer {
                 }
                 // `:-` of `${X:-v}` keeps its dash.
                 if i < n, bytes[i] == 45, bytes[i - 1] == 58, i - start == 1 { i += 1 }
+                // R's `name <- "value"` and `<<-`: one assignment operator when a blank or a quote follows (`a<-1`,
+                // a comparison with a negative number elsewhere, stays apart).
+                else if i < n, bytes[i] == 45, bytes[i - 1] == 60, i - start <= 2,
+                        bytes[start..<i].allSatisfy({ $0 == 60 }), i + 1 < n, Self.isSpace(bytes[i + 1]) || bytes[i + 1] == 34 || bytes[i + 1] == 39 { i += 1 }
                 let text = String(decoding: bytes[start..<i], as: UTF8.self)
                 add(.op, start..<i, text)
                 // `Authorization:Bearer v` (httpie) and `X-Api-Key:v`: a header's colon needs no space.

@@ -91,10 +91,11 @@ public final class BufferScanner {
         var i = nameEnd(buffer, start: start)
         guard i < min(buffer.count, start + Self.nameReach) else { return true }
         let quoted = buffer[i] == 0x22 || buffer[i] == 0x27 || buffer[i] == 0x60  // " ' `
-        if quoted { i += 1 }
+        if quoted { i += 1 } else if let close = arraySuffixEnd(buffer, at: i) { return equalsAfter(buffer, close) }
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
         guard i < buffer.count else { return true }
         if !quoted { i = afterDeclaredType(buffer, at: i) }
+        if quoted && buffer[i] == 0x7B { return true }   // `variable "db_password" {`
         switch buffer[i] {
         // = : > < , ] } | ? \ & and line ends
         case 0x3D, 0x3A, 0x3E, 0x3C, 0x2C, 0x5D, 0x7D, 0x7C, 0x3F, 0x5C, 0x26, 0x0A, 0x0D: return true
@@ -132,27 +133,102 @@ public final class BufferScanner {
             return i + 1 >= buffer.count || buffer[i + 1] == 0x0A || buffer[i + 1] == 0x0D
         }
         let quoted = buffer[i] == 0x22 || buffer[i] == 0x27
-        if quoted { i += 1 }   // a quoted name's closing quote
+        if quoted {
+            i += 1   // a quoted name's closing quote
+            // `os.environ["NAME"] =`, `$_ENV['NAME'] =`: a quoted key in brackets, assigned.
+            if i < buffer.count, buffer[i] == 0x5D { return equalsAfter(buffer, i + 1) }
+        } else if let close = arraySuffixEnd(buffer, at: i) {
+            return equalsAfter(buffer, close)   // `char kName[] = "..."`
+        }
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
         guard i < buffer.count else { return false }
         if !quoted { i = afterDeclaredType(buffer, at: i) }
         if buffer[i] == 0x3D { return true }
+        if quoted {
+            // `os.Setenv("NAME", "...")`, `define('NAME', ...)`, `props.put("name", ...)`: a call's first argument
+            // names its second.
+            if buffer[i] == 0x2C { return opensCall(buffer, nameStart: start) }
+            // `variable "name" {` (Terraform, HCL): a block labelled with the name.
+            if buffer[i] == 0x7B { return true }
+        } else if rAssignment(buffer, at: i) {
+            return true
+        }
         return buffer[i] == 0x3A && !(i + 1 < buffer.count && buffer[i + 1] == 0x2F)
     }
 
-    /// Go declares a constant or variable with its type between the name and the `=` (`const apiKey string =
-    /// "..."`, `var token string = ...`): where `string` and blanks stand at `i` before an `=`, the index of that
-    /// `=`; otherwise `i`. (Only `string`: the type a key is declared with; `apiKey string` alone, a struct field
-    /// or a parameter, names no value.)
-    static func afterDeclaredType(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Int {
-        let word = stringTypeWord
-        guard i + word.count < buffer.count else { return i }
-        for k in 0..<word.count where buffer[i + k] != word[k] { return i }
-        var j = i + word.count
+    /// The index after `[]` or `[digits]` at `i` (an array's declared size), or nil.
+    static func arraySuffixEnd(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        guard i < buffer.count, buffer[i] == 0x5B else { return nil }
+        var j = i + 1
+        while j < buffer.count, j - i < 8, buffer[j] >= 48 && buffer[j] <= 57 { j += 1 }
+        return j < buffer.count && buffer[j] == 0x5D ? j + 1 : nil
+    }
+
+    /// True when blanks and then a single `=` (not `==`) follow `i`.
+    static func equalsAfter(_ buffer: UnsafeRawBufferPointer, _ i: Int) -> Bool {
+        var j = i
         while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
-        guard j > i + word.count, j < buffer.count, buffer[j] == 0x3D else { return i }
+        return j < buffer.count && buffer[j] == 0x3D && !(j + 1 < buffer.count && buffer[j + 1] == 0x3D)
+    }
+
+    /// R's assignment `name <- "value"` (and `<<-`) at `i`: a blank or a quote after it (`x <-1` compares).
+    static func rAssignment(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        guard i + 2 < buffer.count, buffer[i] == 0x3C else { return false }
+        let dash = buffer[i + 1] == 0x2D ? i + 1 : (buffer[i + 1] == 0x3C && buffer[i + 2] == 0x2D ? i + 2 : nil)
+        guard let dash, dash + 1 < buffer.count else { return false }
+        let next = buffer[dash + 1]
+        return next == 0x20 || next == 0x09 || next == 0x22 || next == 0x27
+    }
+
+    /// True when the quoted name holding `nameStart` is a call's first argument: its opening quote follows `(`.
+    static func opensCall(_ buffer: UnsafeRawBufferPointer, nameStart: Int) -> Bool {
+        var i = nameStart
+        while i > 0, nameStart - i < nameReach {
+            let c = buffer[i - 1]
+            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
+            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
+            i -= 1
+        }
+        guard i > 0, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 else { return false }
+        i -= 1
+        while i > 0, buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { i -= 1 }
+        return i > 0 && buffer[i - 1] == 0x28
+    }
+
+    /// Go declares a constant or variable with its type between the name and the `=` (`const apiKey string =
+    /// "..."`, `var token string = ...`), Visual Basic with `As Type` (`Dim apiKey As String = "..."`): where
+    /// such a type and blanks stand at `i` before an `=`, the index of that `=`; otherwise `i`. (In Go only
+    /// `string`, the type a key is declared with; `apiKey string` alone, a struct field or a parameter, names no
+    /// value.)
+    static func afterDeclaredType(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Int {
+        var j = i
+        if matches(stringTypeWord, buffer, at: i) {
+            j = i + stringTypeWord.count
+        } else if matches(asWord, buffer, at: i) || matches(asWordUpper, buffer, at: i) {
+            // Visual Basic: `Dim apiKey As String = "..."`.
+            j = i + asWord.count
+            let blanks = j
+            while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+            guard j > blanks else { return i }
+            let typeStart = j
+            while j < buffer.count, (buffer[j] | 0x20) >= 97 && (buffer[j] | 0x20) <= 122 { j += 1 }
+            guard j > typeStart else { return i }
+        } else {
+            return i
+        }
+        let end = j
+        while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+        guard j > end, j < buffer.count, buffer[j] == 0x3D else { return i }
         return j + 1 < buffer.count && buffer[j + 1] == 0x3D ? i : j   // not `==`
     }
+
+    private static func matches(_ word: [UInt8], _ buffer: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        guard i + word.count < buffer.count else { return false }
+        for k in 0..<word.count where buffer[i + k] != word[k] { return false }
+        return true
+    }
+
+    static let asWord = Array("As".utf8), asWordUpper = Array("AS".utf8)
 
     static let stringTypeWord = Array("string".utf8)
 

@@ -34,6 +34,10 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         ("buildConfigField(\"String\", \"MAKINI_SECRET\", \"\\\"\(v)\\\"\")", "MAKINI_SECRET"),
         ("client = Client(client_secret=\"\(v)\")", "client_secret"),
         ("MAKINI_CLIENT_SECRET: \(v)", "MAKINI_CLIENT_SECRET"),
+        ("makini_secret <- \"\(v)\"", "makini_secret"),
+        ("makini_secret <<- '\(v)'", "makini_secret"),
+        ("Dim makiniSecret As String = \"\(v)\"", "makiniSecret"),
+        ("$env:MAKINI_SECRET = \"\(v)\"", "MAKINI_SECRET"),
     ])
     func assignment(text: String, name: String) {
         expectFound(text, name)

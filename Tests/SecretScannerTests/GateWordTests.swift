@@ -119,6 +119,8 @@ import Testing
         ("process.env.DB_PASSWORD || \"x\"", "_PASS"), ("password := \"x\"", "passw"), ("PASSWORD ?= x", "PASSW"),
         ("spring.datasource.password=x", ".pass"), ("password", "passw"),
         ("const dbPassword string = \"x\"", "Passw"), ("var DB_PASS\tstring = x", "_PASS"),
+        ("static const char DB_PASSWORD[] = \"x\";", "_PASS"), ("Dim dbPassword As String = \"x\"", "Passw"),
+        ("variable \"db_password\" {", "_passw"),
     ])
     func aNameFollowedByItsValueCounts(text: String, word: String) {
         #expect(namesAValue(text, word), "\(text)")
@@ -130,9 +132,37 @@ import Testing
         ("typedef int pem_password_cb *cb;", "_passw"), ("Enter your password to continue", "passw"),
         ("func login(password string) error {", "passw"), ("if password string == x {", "passw"),
         ("type Config struct { Password string `json:\"p\"` }", "Passw"), ("password stringent = 1", "passw"),
+        ("if passwords[i] == x {", "passw"), ("Dim password As New Prompt()", "passw"),
     ])
     func proseAndCallsDoNotCount(text: String, word: String) {
         #expect(!namesAValue(text, word), "\(text)")
+    }
+
+    func namesAValueStrictly(_ text: String, _ word: String) -> Bool {
+        at(text, word) { b, s, _ in BufferScanner.namesAValueStrictly(b, start: s) }
+    }
+
+    /// A vendor's name counts where it is part of a name given a value, in every syntax that gives one.
+    @Test(arguments: [
+        ("GITHUB_TOKEN=x", "GITHUB"), ("\"github\": {", "github"), ("<github>", "github"),
+        ("const githubToken string = \"x\"", "github"), ("Dim githubToken As String = \"x\"", "github"),
+        ("os.environ[\"GITHUB_TOKEN\"] = \"x\"", "GITHUB"), ("$_ENV['GITHUB_TOKEN'] = 'x';", "GITHUB"),
+        ("os.Setenv(\"GITHUB_TOKEN\", \"x\")", "GITHUB"), ("define( 'GITHUB_TOKEN', 'x' );", "GITHUB"),
+        ("props.put(\"my.github.token\", \"x\");", "github"), ("constexpr char kGithubToken[] = \"x\";", "Github"),
+        ("variable \"github_token\" {", "github"), ("github_token <- \"x\"", "github"), ("github_pat <<- 'x'", "github"),
+    ])
+    func aVendorNameGivenAValueCounts(text: String, word: String) {
+        #expect(namesAValueStrictly(text, word), "\(text)")
+    }
+
+    @Test(arguments: [
+        ("See https://github.com/org/repo", "github"), ("on GitHub, open a PR", "GitHub"), ("${{ github.token }}", "github"),
+        ("if (tokens[\"github\"] == x) {", "github"), ("providers = [\"github\", \"gitlab\"]", "github"),
+        ("log(x, \"github\", y)", "github"), ("githubTokens[i] == x", "github"), ("if github_count <-1 {", "github"),
+        ("Dim github As New Client()", "github"),
+    ])
+    func aVendorNameInProseOrExpressionsDoesNotCount(text: String, word: String) {
+        #expect(!namesAValueStrictly(text, word), "\(text)")
     }
 
     /// `.properties` separates a name from its value with a blank alone: there a password word always counts,

@@ -112,8 +112,8 @@ import TestSupport
 
     /// Go declares a key with its type between name and value (`const discordSecret string = "..."`): found like
     /// the untyped declaration, for vendor rules and for the vendor-less password rule; a parameter or struct field
-    /// of type string names no value.
-    @Test func goTypedDeclarationsAreFound() throws {
+    /// of type string names no value. So are the other languages' forms below.
+    @Test func typedDeclarationsAndOtherLanguagesFormsAreFound() throws {
         let secret = FakeKeys.hex(64), password = FakeKeys.alnum(12) + "#" + FakeKeys.alnum(6)
         for text in ["const discordSecret string = \"\(secret)\"\n", "var discordToken string = \"\(secret)\"\n",
                      "var (\n\tdiscordSecret   string = \"\(secret)\"\n)\n"] {
@@ -122,6 +122,16 @@ import TestSupport
         }
         let typed = try Engine.scan("package db\n\nconst dbPassword string = \"\(password)\"\n", path: "db/conn.go")
         #expect(typed.contains { $0.secret == password }, "\(typed.map(\.ruleID))")
+        // Other languages' assignments and calls that name a value (R, Visual Basic, PowerShell, C arrays, environment
+        // maps, setter calls, Terraform variables).
+        for (text, path) in [("discord_secret <- \"\(secret)\"\n", "bot.R"), ("Dim discordSecret As String = \"\(secret)\"\n", "Bot.vb"),
+                             ("$env:DISCORD_SECRET = \"\(secret)\"\n", "setup.ps1"), ("constexpr char kDiscordSecret[] = \"\(secret)\";\n", "bot.cpp"),
+                             ("os.environ[\"DISCORD_SECRET\"] = \"\(secret)\"\n", "conftest.py"), ("os.Setenv(\"DISCORD_SECRET\", \"\(secret)\")\n", "main_test.go"),
+                             ("define('DISCORD_SECRET', '\(secret)');\n", "wp-config.php"), ("System.setProperty(\"discord.secret\", \"\(secret)\");\n", "Bot.java"),
+                             ("variable \"discord_secret\" {\n  default = \"\(secret)\"\n}\n", "variables.tf")] {
+            let found = try Engine.scan(text, path: path)
+            #expect(found.contains { $0.ruleID == "discord-secret-named" && $0.secret == secret }, "\(path): \(found.map(\.ruleID))")
+        }
         let field = try Engine.scan("package bot\n\ntype Discord struct {\n\tdiscordSecret string\n}\n\nfunc connect(discordSecret string) {}\n", path: "bot/types.go")
         #expect(field.isEmpty, "\(field.map(\.ruleID))")
     }
