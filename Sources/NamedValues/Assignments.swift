@@ -371,15 +371,24 @@ struct Assignments {
                 if op.text == "=" || op.text == ":=", let env = environmentName(in: (j + 1)..<k) { return (env, []) }
                 name = raw
                 return split(name)
+            case "{":
+                // Ruby `ENV.fetch("NAME") { "v" }`: the block gives the default of the variable named.
+                if j >= 4, tokens[j - 1].isOp(")"), tokens[j - 2].kind == .string, tokens[j - 3].isOp("("),
+                   tokens[j - 4].text.hasSuffix("fetch"), isIdentifier(tokens[j - 2].text) {
+                    return (tokens[j - 2].text, [])
+                }
+                return nil
             case "||", "??", "?:", "|", "?", ",", ":-", "-", "//", "or":
                 if let env = environmentName(in: statementStart(j)..<j) { return (env, []) }
                 var a = j - 1
                 while a > 0, tokens[a].kind == .newline { a -= 1 }
                 var b = a - 1
                 while b > 0, tokens[b].kind == .newline { b -= 1 }
-                // `lookup("NAME", "v")`: the first argument names the second. (Not in lists: `["a", "b"]`.)
+                // `lookup("NAME", "v")`: the first argument names the second, as the first of a pair in braces
+                // does (C# `{ "Name", "v" }`). (Not in lists: `["a", "b"]`.)
                 if op.text == ",", a >= 1, b >= 0, tokens[a].kind == .string, isIdentifier(tokens[a].text),
-                   tokens[b].isOp("(") || (tokens[b].isOp(",") && isConfigFieldCall(before: b)) {
+                   tokens[b].isOp("(") || (tokens[b].isOp("{") && k + 1 < tokens.count && tokens[k + 1].isOp("}"))
+                    || (tokens[b].isOp(",") && isConfigFieldCall(before: b)) {
                     return (tokens[a].text, [])
                 }
                 return nil

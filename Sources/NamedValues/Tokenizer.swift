@@ -125,6 +125,15 @@ struct Tokenizer {
                 // `Authorization:Bearer v` (httpie) and `X-Api-Key:v`: a header's colon needs no space.
                 let header = text == ":" && out.count >= 2 && out[out.count - 2].kind == .word
                     && (out[out.count - 2].text.lowercased() == "authorization" || out[out.count - 2].text.lowercased().hasPrefix("x-"))
+                // A YAML block scalar (`secret: |` or `>-`, the value on the indented line below): that line.
+                if text == ":", !header, let block = blockScalar(after: i, lineStart: lineStart) {
+                    // (A block of no single line has no value here, not its `|`.)
+                    guard let content = block.content else { continue }
+                    line += block.lines; lineStart = block.lineStart
+                    add(.bare, content, String(decoding: bytes[content], as: UTF8.self))
+                    i = content.upperBound
+                    continue
+                }
                 if isSeparator(text), let bare = readBare(after: i, colon: text == ":" && !header) {
                     add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
                     i = bare.upperBound
@@ -158,6 +167,49 @@ struct Tokenizer {
             break
         }
         return i
+    }
+
+    /// A YAML block scalar's one line of content: after `key:` at `index`, a blank, `|` or `>` with up to two
+    /// indicators (`-`, `+`, a digit), the line's end (or a comment), maybe blank lines, then one line indented
+    /// deeper than the key's line. Returns the content (trimmed; nil for a block of no line or of more lines,
+    /// which is not one value), the newlines crossed and where the content's line starts; nil when no block
+    /// scalar starts at `index`.
+    private func blockScalar(after index: Int, lineStart: Int) -> (content: Range<Int>?, lines: Int, lineStart: Int)? {
+        let n = bytes.count
+        var i = index
+        guard i < n, Self.isSpace(bytes[i]) else { return nil }
+        while i < n, Self.isSpace(bytes[i]) { i += 1 }
+        guard i < n, bytes[i] == 124 || bytes[i] == 62 else { return nil }
+        i += 1
+        var indicators = 0
+        while i < n, indicators < 2, bytes[i] == 45 || bytes[i] == 43 || (bytes[i] >= 49 && bytes[i] <= 57) { i += 1; indicators += 1 }
+        while i < n, Self.isSpace(bytes[i]) { i += 1 }
+        if i < n, bytes[i] == 35 { while i < n, bytes[i] != 10 { i += 1 } }
+        guard i < n, bytes[i] == 10 else { return nil }
+        var keyIndent = 0
+        while lineStart + keyIndent < n, bytes[lineStart + keyIndent] == 32 { keyIndent += 1 }
+        // Content lines: (start, indent, end without trailing blanks); blank lines are passed over.
+        var contentStart = -1, content: Range<Int>? = nil
+        while i < n, bytes[i] == 10 {
+            i += 1
+            let start = i
+            while i < n, bytes[i] == 32 { i += 1 }
+            var end = i
+            while end < n, bytes[end] != 10 { end += 1 }
+            var trimmed = end
+            while trimmed > i, Self.isSpace(bytes[trimmed - 1]) { trimmed -= 1 }
+            if trimmed == i { i = end; continue }   // a blank line
+            guard i - start > keyIndent else { break }   // the block has ended
+            guard content == nil else { return (nil, 0, lineStart) }   // a second line: not one value
+            content = i..<trimmed
+            contentStart = start
+            i = end
+        }
+        guard let content else { return (nil, 0, lineStart) }
+        // Newlines crossed up to the content's line.
+        var crossed = 0
+        for k in index..<contentStart where bytes[k] == 10 { crossed += 1 }
+        return (content, crossed, contentStart)
     }
 
     /// An unquoted value after a separator, up to whitespace or a delimiter. After `:` a space must come

@@ -150,10 +150,62 @@ public final class BufferScanner {
             if buffer[i] == 0x2C { return opensCall(buffer, nameStart: start) }
             // `variable "name" {` (Terraform, HCL): a block labelled with the name.
             if buffer[i] == 0x7B { return true }
+            // `<entry key="name">value</entry>`: an attribute naming the element's text.
+            if buffer[i] == 0x3E { return true }
+            if buffer[i] == 0x0A || buffer[i] == 0x0D { return followsNameKey(buffer, nameStart: start) }
+            // Ruby `ENV.fetch("NAME") { "..." }`.
+            if buffer[i] == 0x29 {
+                var j = i + 1
+                while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+                return j < buffer.count && buffer[j] == 0x7B
+            }
         } else if rAssignment(buffer, at: i) {
             return true
+        } else if buffer[i] == 0x7B || buffer[i] == 0x0A || buffer[i] == 0x0D {
+            // `discord {` opening an HCL block on a line of its own, and Kubernetes' `- name: DISCORD_TOKEN`
+            // (its value is on the next line).
+            return buffer[i] == 0x7B ? startsLine(buffer, nameStart: start) && endsLine(buffer, i + 1)
+                                     : followsNameKey(buffer, nameStart: start)
         }
         return buffer[i] == 0x3A && !(i + 1 < buffer.count && buffer[i + 1] == 0x2F)
+    }
+
+    /// The start of the name (letters, digits, `_`, `.`, `-`) holding the byte at `index`.
+    static func nameStart(_ buffer: UnsafeRawBufferPointer, holding index: Int) -> Int {
+        var i = index
+        while i > 0, index - i < nameReach {
+            let c = buffer[i - 1]
+            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
+            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
+            i -= 1
+        }
+        return i
+    }
+
+    /// True when only blanks stand between the line's start and the name holding `nameStart`.
+    static func startsLine(_ buffer: UnsafeRawBufferPointer, nameStart: Int) -> Bool {
+        var i = Self.nameStart(buffer, holding: nameStart)
+        while i > 0, buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { i -= 1 }
+        return i == 0 || buffer[i - 1] == 0x0A
+    }
+
+    /// True when only blanks (or a `#` comment) stand between `i` and the line's end.
+    static func endsLine(_ buffer: UnsafeRawBufferPointer, _ i: Int) -> Bool {
+        var j = i
+        while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 || buffer[j] == 0x0D { j += 1 }
+        return j >= buffer.count || buffer[j] == 0x0A || buffer[j] == 0x23
+    }
+
+    /// True when the name holding `nameStart` is the value of a `name:` key (`- name: DISCORD_TOKEN`), maybe
+    /// quoted: the list entry whose `value:` follows.
+    static func followsNameKey(_ buffer: UnsafeRawBufferPointer, nameStart: Int) -> Bool {
+        var i = Self.nameStart(buffer, holding: nameStart)
+        if i > 0, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 { i -= 1 }
+        while i > 0, buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { i -= 1 }
+        guard i >= 5, buffer[i - 1] == 0x3A else { return false }
+        let key = Array("name".utf8)
+        for k in 0..<4 where buffer[i - 5 + k] | 0x20 != key[k] { return false }
+        return i == 5 || !((buffer[i - 6] | 0x20) >= 97 && (buffer[i - 6] | 0x20) <= 122) && buffer[i - 6] != 0x5F
     }
 
     /// The index after `[]` or `[digits]` at `i` (an array's declared size), or nil.
@@ -180,19 +232,14 @@ public final class BufferScanner {
         return next == 0x20 || next == 0x09 || next == 0x22 || next == 0x27
     }
 
-    /// True when the quoted name holding `nameStart` is a call's first argument: its opening quote follows `(`.
+    /// True when the quoted name holding `nameStart` is a call's first argument (its opening quote follows `(`),
+    /// or the first of a pair in braces (C# `{ "Name", "..." }`).
     static func opensCall(_ buffer: UnsafeRawBufferPointer, nameStart: Int) -> Bool {
-        var i = nameStart
-        while i > 0, nameStart - i < nameReach {
-            let c = buffer[i - 1]
-            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
-            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
-            i -= 1
-        }
+        var i = Self.nameStart(buffer, holding: nameStart)
         guard i > 0, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 else { return false }
         i -= 1
         while i > 0, buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { i -= 1 }
-        return i > 0 && buffer[i - 1] == 0x28
+        return i > 0 && (buffer[i - 1] == 0x28 || buffer[i - 1] == 0x7B)
     }
 
     /// Go declares a constant or variable with its type between the name and the `=` (`const apiKey string =

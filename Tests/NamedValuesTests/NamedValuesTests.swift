@@ -38,9 +38,17 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         ("makini_secret <<- '\(v)'", "makini_secret"),
         ("Dim makiniSecret As String = \"\(v)\"", "makiniSecret"),
         ("$env:MAKINI_SECRET = \"\(v)\"", "MAKINI_SECRET"),
+        ("var c = new Dictionary<string, string> { { \"MakiniSecret\", \"\(v)\" } };", "MakiniSecret"),
     ])
     func assignment(text: String, name: String) {
         expectFound(text, name)
+    }
+
+    /// Ruby's `ENV.fetch("NAME") { "default" }`: the block's value is named after the variable.
+    @Test func rubyFetchBlockDefault() {
+        let found = names("MAKINI_SECRET = ENV.fetch(\"MAKINI_CLIENT_SECRET\") { \"\(v)\" }\n", path: "config/app.rb")
+        #expect(found.contains { $0.0.hasSuffix("MAKINI_CLIENT_SECRET") && $0.1 == v }, "\(found)")
+        #expect(!names("items.each { \"\(v)\" }\n").contains { $0.1 == v })
     }
 
     @Test(arguments: [
@@ -90,6 +98,21 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("makini:\n  webhook:\n    # rotated monthly\n    secret: \"\(v)\"\n  base_url: https://api.makini.io\n", "makini.webhook.secret")
         expectFound("env:\n  - name: MAKINI_CLIENT_SECRET\n    value: \"\(v)\"\n", "env.MAKINI_CLIENT_SECRET")
         expectFound("services:\n  api:\n    environment:\n      - MAKINI_SECRET=\(v)\n", "services.api.environment.MAKINI_SECRET")
+    }
+
+    /// A YAML block scalar of one line (`secret: |`, `>-`) holds that line; the keys after it are read as before.
+    @Test func yamlBlockScalars() {
+        expectFound("makini:\n  client_secret: |\n    \(v)\n  base_url: https://api.makini.io\n", "makini.client_secret")
+        expectFound("makini:\n  client_secret: >-  # folded\n\n    \(v)\nother_secret: \(v)\n", "makini.client_secret")
+        expectFound("makini:\n  client_secret: |-\n    \(v)\nother_secret: \(v)\n", "other_secret")
+        let multi = names("makini:\n  client_secret: |\n    \(v)\n    second line\n")
+        #expect(!multi.contains { $0.1 == v || $0.1 == "|" }, "\(multi)")
+        // Not deeper than the key: the block is empty, and the next key is no value of it.
+        #expect(!names("client_secret: |\nother: \(v)x\n").contains { $0.0 == "client_secret" })
+        // The value's range is its own line's text.
+        let text = "a: 1\nmakini_secret: >\n  \(v)\n"
+        let found = NamedValues.extract(text).first { $0.value == v }
+        #expect(found?.range == (text.utf8.count - v.utf8.count - 1)..<(text.utf8.count - 1))
     }
 
     /// A value after a block closes is under the blocks still open only (the path is made once per block).

@@ -150,6 +150,9 @@ import Testing
         ("os.Setenv(\"GITHUB_TOKEN\", \"x\")", "GITHUB"), ("define( 'GITHUB_TOKEN', 'x' );", "GITHUB"),
         ("props.put(\"my.github.token\", \"x\");", "github"), ("constexpr char kGithubToken[] = \"x\";", "Github"),
         ("variable \"github_token\" {", "github"), ("github_token <- \"x\"", "github"), ("github_pat <<- 'x'", "github"),
+        ("github {\n  token = \"x\"\n}", "github"), ("<entry key=\"github.token\">x</entry>", "github"),
+        ("env:\n  - name: GITHUB_TOKEN\n    value: x", "GITHUB"), ("- name: \"GITHUB_TOKEN\"\n  value: x", "GITHUB"),
+        ("token = ENV.fetch(\"GITHUB_TOKEN\") { \"x\" }", "GITHUB"), ("{ { \"GithubToken\", \"x\" } }", "Github"),
     ])
     func aVendorNameGivenAValueCounts(text: String, word: String) {
         #expect(namesAValueStrictly(text, word), "\(text)")
@@ -160,6 +163,7 @@ import Testing
         ("if (tokens[\"github\"] == x) {", "github"), ("providers = [\"github\", \"gitlab\"]", "github"),
         ("log(x, \"github\", y)", "github"), ("githubTokens[i] == x", "github"), ("if github_count <-1 {", "github"),
         ("Dim github As New Client()", "github"),
+        ("if github {", "github"), ("github {}", "github"), ("username: GITHUB_TOKEN\n", "GITHUB"), ("notify(\"github\")", "github"),
     ])
     func aVendorNameInProseOrExpressionsDoesNotCount(text: String, word: String) {
         #expect(!namesAValueStrictly(text, word), "\(text)")

@@ -128,7 +128,13 @@ import TestSupport
                              ("$env:DISCORD_SECRET = \"\(secret)\"\n", "setup.ps1"), ("constexpr char kDiscordSecret[] = \"\(secret)\";\n", "bot.cpp"),
                              ("os.environ[\"DISCORD_SECRET\"] = \"\(secret)\"\n", "conftest.py"), ("os.Setenv(\"DISCORD_SECRET\", \"\(secret)\")\n", "main_test.go"),
                              ("define('DISCORD_SECRET', '\(secret)');\n", "wp-config.php"), ("System.setProperty(\"discord.secret\", \"\(secret)\");\n", "Bot.java"),
-                             ("variable \"discord_secret\" {\n  default = \"\(secret)\"\n}\n", "variables.tf")] {
+                             ("variable \"discord_secret\" {\n  default = \"\(secret)\"\n}\n", "variables.tf"),
+                             ("discord {\n  secret = \"\(secret)\"\n}\n", "bot.hcl"),
+                             ("<properties>\n  <entry key=\"discord.secret\">\(secret)</entry>\n</properties>\n", "bot.xml"),
+                             ("env:\n  - name: DISCORD_SECRET\n    value: \"\(secret)\"\n", "deploy/bot.yaml"),
+                             ("discord:\n  secret: |\n    \(secret)\n  guild: 42\n", "config/bot.yml"),
+                             ("DISCORD = ENV.fetch(\"DISCORD_SECRET\") { \"\(secret)\" }\n", "config/initializers/bot.rb"),
+                             ("var cfg = new Dictionary<string, string> { { \"DiscordSecret\", \"\(secret)\" } };\n", "Bot.cs")] {
             let found = try Engine.scan(text, path: path)
             #expect(found.contains { $0.ruleID == "discord-secret-named" && $0.secret == secret }, "\(path): \(found.map(\.ruleID))")
         }
