@@ -324,10 +324,12 @@ struct Assignments {
         return tokens[b - 3].text == "buildConfigField" || tokens[b - 3].text == "resValue"
     }
 
-    /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators.
+    /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators, each starting with a
+    /// letter (a UUID's groups, `a0b1c2d3-24d2-...`, are no words: such a value under `key` is a key, not the name
+    /// of the next value).
     static func looksLikeName(_ s: String) -> Bool {
         let parts = s.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." || $0 == ":" })
-        return parts.count >= 2 && parts.allSatisfy { $0.count <= 20 }
+        return parts.count >= 2 && parts.allSatisfy { $0.count <= 20 && $0.first?.isLetter == true }
     }
 
     private func isIdentifier(_ s: String) -> Bool {

@@ -1,3 +1,4 @@
+import NamedValues
 import SecretScanner
 import Testing
 import TestSupport
@@ -140,6 +141,21 @@ import TestSupport
         }
         let field = try Engine.scan("package bot\n\ntype Discord struct {\n\tdiscordSecret string\n}\n\nfunc connect(discordSecret string) {}\n", path: "bot/types.go")
         #expect(field.isEmpty, "\(field.map(\.ruleID))")
+    }
+
+    /// A UUID key under the name `key` (also the name of `{key, value}` pairs) is the key whatever its first
+    /// digit: one starting with a letter was once taken for the name of the next value and lost.
+    @Test func aUUIDUnderKeyIsAKeyWhateverItStartsWith() throws {
+        for first in ["a", "f", "0", "9"] {
+            let key = first + String(FakeKeys.uuid().dropFirst())
+            for text in ["loggly key = '\(key)' url = 'https://logs-01.loggly.com/inputs/'\n", "loggly key = '\(key)'\n"] {
+                let found = try Engine.scan(text, path: "notes/logging.py")
+                #expect(found.contains { $0.ruleID == "loggly-customer-token" && $0.secret == key }, "\(text): \(found.map(\.ruleID))")
+            }
+        }
+        // The pair form still names the next value.
+        let pair = NamedValues.extract("[{\"key\": \"loggly_api_token\", \"value\": \"x\"}]")
+        #expect(pair.contains { $0.name == "loggly_api_token" && $0.value == "x" }, "\(pair)")
     }
 
     /// UUIDs are still passed over by the rules that do not ask for one: a vendor's rule of another shape, and the
