@@ -318,10 +318,13 @@ struct Assignments {
         return sawSeparator
     }
 
-    /// Android's `buildConfigField("String", "NAME", "\"v\"")` and `resValue(...)`, whose second argument names the third.
+    /// Android's `buildConfigField("String", "NAME", "\"v\"")` and `resValue(...)`, whose second argument names the
+    /// third; Groovy writes them without parentheses (`buildConfigField "String", "NAME", "..."`).
     private func isConfigFieldCall(before b: Int) -> Bool {
-        guard b >= 3, tokens[b - 1].kind == .string, tokens[b - 2].isOp("("), tokens[b - 3].isWordLike else { return false }
-        return tokens[b - 3].text == "buildConfigField" || tokens[b - 3].text == "resValue"
+        guard b >= 2, tokens[b - 1].kind == .string else { return false }
+        let call = tokens[b - 2].isOp("(") && b >= 3 ? b - 3 : b - 2
+        guard tokens[call].isWordLike else { return false }
+        return tokens[call].text == "buildConfigField" || tokens[call].text == "resValue"
     }
 
     /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators, each starting with a

@@ -147,18 +147,28 @@ public final class BufferScanner {
         if quoted {
             // `os.Setenv("NAME", "...")`, `define('NAME', ...)`, `props.put("name", ...)`: a call's first argument
             // names its second.
-            if buffer[i] == 0x2C { return opensCall(buffer, nameStart: start) }
+            if buffer[i] == 0x2C {
+                return opensCall(buffer, nameStart: start) || followsNameKey(buffer, nameStart: start)
+                    || afterConfigField(buffer, nameStart: start)
+            }
             // `variable "name" {` (Terraform, HCL): a block labelled with the name.
             if buffer[i] == 0x7B { return true }
             // `<entry key="name">value</entry>`: an attribute naming the element's text.
             if buffer[i] == 0x3E { return true }
             if buffer[i] == 0x0A || buffer[i] == 0x0D { return followsNameKey(buffer, nameStart: start) }
-            // Ruby `ENV.fetch("NAME") { "..." }`.
+            // A lookup's default: Ruby `ENV.fetch("NAME") { "..." }`, Kotlin `getenv("NAME") ?: "..."`, `|| "..."`,
+            // `?? "..."`.
             if buffer[i] == 0x29 {
                 var j = i + 1
                 while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
-                return j < buffer.count && buffer[j] == 0x7B
+                guard j < buffer.count else { return false }
+                if buffer[j] == 0x7B { return true }
+                guard j + 1 < buffer.count else { return false }
+                let a = buffer[j], b = buffer[j + 1]
+                return (a == 0x3F && (b == 0x3A || b == 0x3F)) || (a == 0x7C && b == 0x7C)
             }
+            // `resource "discord_bot" "main" {` (Terraform): a block's first label.
+            if buffer[i] == 0x22, hclSecondLabelOpensBlock(buffer, at: i) { return true }
         } else if rAssignment(buffer, at: i) {
             return true
         } else if buffer[i] == 0x7B || buffer[i] == 0x0A || buffer[i] == 0x0D {
@@ -202,10 +212,46 @@ public final class BufferScanner {
         var i = Self.nameStart(buffer, holding: nameStart)
         if i > 0, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 { i -= 1 }
         while i > 0, buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { i -= 1 }
-        guard i >= 5, buffer[i - 1] == 0x3A else { return false }
-        let key = Array("name".utf8)
-        for k in 0..<4 where buffer[i - 5 + k] | 0x20 != key[k] { return false }
-        return i == 5 || !((buffer[i - 6] | 0x20) >= 97 && (buffer[i - 6] | 0x20) <= 122) && buffer[i - 6] != 0x5F
+        guard i > 0, buffer[i - 1] == 0x3A else { return false }
+        i -= 1
+        if i > 0, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 { i -= 1 }   // JSON's `"name":`
+        for key in pairKeyWords where i >= key.count {
+            var same = true
+            for k in 0..<key.count where buffer[i - key.count + k] | 0x20 != key[k] { same = false; break }
+            guard same else { continue }
+            let before = i - key.count
+            return before == 0 || !((buffer[before - 1] | 0x20) >= 97 && (buffer[before - 1] | 0x20) <= 122) && buffer[before - 1] != 0x5F
+        }
+        return false
+    }
+
+    /// The keys whose value names the pair's other value (`{"name": N, "value": V}`, Postman's `"key"`).
+    static let pairKeyWords = [Array("name".utf8), Array("key".utf8)]
+
+    /// True when a quoted name is the second argument of Gradle's `buildConfigField "String", "NAME", "..."` (or
+    /// `resValue`), written without parentheses in Groovy: the call's name is earlier on the line.
+    static func afterConfigField(_ buffer: UnsafeRawBufferPointer, nameStart: Int) -> Bool {
+        var lo = Self.nameStart(buffer, holding: nameStart)
+        let floor = max(0, lo - 200)
+        while lo > floor, buffer[lo - 1] != 0x0A { lo -= 1 }
+        let end = Self.nameStart(buffer, holding: nameStart)
+        return configFieldCalls.contains { containsCaseless($0, in: buffer, range: lo..<end) }
+    }
+
+    static let configFieldCalls = [Array("buildconfigfield".utf8), Array("resvalue".utf8)]
+
+    /// True when a quoted HCL label starts at `i` and `{` follows it (`"main" {`).
+    static func hclSecondLabelOpensBlock(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        var j = i + 1
+        while j < buffer.count, j - i < 128, buffer[j] != 0x22, buffer[j] != 0x0A { j += 1 }
+        guard j < buffer.count, buffer[j] == 0x22 else { return false }
+        return Self.opensBlock(buffer, after: j + 1)
+    }
+
+    static func opensBlock(_ buffer: UnsafeRawBufferPointer, after i: Int) -> Bool {
+        var j = i
+        while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+        return j < buffer.count && buffer[j] == 0x7B
     }
 
     /// The index after `[]` or `[digits]` at `i` (an array's declared size), or nil.

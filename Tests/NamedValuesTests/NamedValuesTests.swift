@@ -39,6 +39,7 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         ("Dim makiniSecret As String = \"\(v)\"", "makiniSecret"),
         ("$env:MAKINI_SECRET = \"\(v)\"", "MAKINI_SECRET"),
         ("var c = new Dictionary<string, string> { { \"MakiniSecret\", \"\(v)\" } };", "MakiniSecret"),
+        ("buildConfigField \"String\", \"MAKINI_SECRET\", \"\\\"\(v)\\\"\"", "MAKINI_SECRET"),
     ])
     func assignment(text: String, name: String) {
         expectFound(text, name)

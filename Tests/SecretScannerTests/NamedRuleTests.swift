@@ -135,7 +135,11 @@ import TestSupport
                              ("env:\n  - name: DISCORD_SECRET\n    value: \"\(secret)\"\n", "deploy/bot.yaml"),
                              ("discord:\n  secret: |\n    \(secret)\n  guild: 42\n", "config/bot.yml"),
                              ("DISCORD = ENV.fetch(\"DISCORD_SECRET\") { \"\(secret)\" }\n", "config/initializers/bot.rb"),
-                             ("var cfg = new Dictionary<string, string> { { \"DiscordSecret\", \"\(secret)\" } };\n", "Bot.cs")] {
+                             ("var cfg = new Dictionary<string, string> { { \"DiscordSecret\", \"\(secret)\" } };\n", "Bot.cs"),
+                             ("val s = System.getenv(\"DISCORD_SECRET\") ?: \"\(secret)\"\n", "Bot.kt"),
+                             ("resource \"discord_bot\" \"main\" {\n  secret = \"\(secret)\"\n}\n", "main.tf"),
+                             ("{\"containerDefinitions\": [{\"environment\": [{\"name\": \"DISCORD_SECRET\", \"value\": \"\(secret)\"}]}]}\n", "task-definition.json"),
+                             ("android {\n  defaultConfig {\n    buildConfigField \"String\", \"DISCORD_SECRET\", \"\\\"\(secret)\\\"\"\n  }\n}\n", "app/build.gradle")] {
             let found = try Engine.scan(text, path: path)
             #expect(found.contains { $0.ruleID == "discord-secret-named" && $0.secret == secret }, "\(path): \(found.map(\.ruleID))")
         }
