@@ -1173,6 +1173,172 @@ def k8s_configmap(p):
 FAMILY = "assignment"
 
 
+# -- more languages: typed Go constants, R, Visual Basic, PowerShell, C arrays, setters, Terraform -----------
+
+@template
+def go_typed_const(p):
+    n = names(p)
+    return "internal/bridge/settings.go", fill('''
+        package bridge
+
+        // «comment»
+        const «sec»BaseURL string = "«base»"
+
+        var (
+        	«sec»«LeafPascal» string = "«v»"
+        	retryLimit int = 3
+        )
+        ''', **n)
+
+
+@template
+def r_script(p):
+    n = names(p)
+    return "analysis/pull_work_orders.R", fill('''
+        library(httr)
+
+        # «comment»
+        base_url <- "«base»"
+        «env_snake» <- "«v»"
+        res <- GET(paste0(base_url, "/«endpoint»"))
+        ''', **n)
+
+
+@template
+def vb_dim(p):
+    n = names(p)
+    return "Integrations/BridgeSettings.vb", fill('''
+        Public Module BridgeSettings
+            \' «comment»
+            Public Const BaseUrl As String = "«base»"
+            Dim «envCamel» As String = "«v»"
+        End Module
+        ''', **n)
+
+
+@template
+def powershell_env(p):
+    n = names(p)
+    return "scripts/Set-BridgeEnv.ps1", fill('''
+        # «comment»
+        $env:«SEC»_BASE_URL = "«base»"
+        $env:«ENV» = "«v»"
+        & ./bridge.exe --sync
+        ''', **n)
+
+
+@template
+def cpp_char_array(p):
+    n = names(p)
+    return "firmware/bridge_config.h", fill('''
+        #pragma once
+        // «comment»
+        static const char k«EnvPascal»[] = "«v»";
+        static const int kRetryLimit = 3;
+        ''', **n)
+
+
+@template
+def test_setup_environ(p):
+    n = names(p)
+    return "tests/conftest.py", fill('''
+        import os
+
+        import pytest
+
+
+        @pytest.fixture(autouse=True)
+        def bridge_env():
+            os.environ["«SEC»_BASE_URL"] = "«base»"
+            os.environ["«ENV»"] = "«v»"
+            yield
+        ''', **n)
+
+
+@template
+def go_test_setenv(p):
+    n = names(p)
+    return "internal/bridge/client_test.go", fill('''
+        package bridge
+
+        import (
+        	"os"
+        	"testing"
+        )
+
+        func TestMain(m *testing.M) {
+        	os.Setenv("«ENV»", "«v»")
+        	os.Exit(m.Run())
+        }
+        ''', **n)
+
+
+@template
+def php_define(p):
+    n = names(p)
+    return "wp-content/plugins/bridge/config.php", fill('''
+        <?php
+        // «comment»
+        define('«SEC»_BASE_URL', '«base»');
+        define('«ENV»', '«v»');
+        ''', **n)
+
+
+@template
+def terraform_variable_default(p):
+    n = names(p)
+    return "infra/variables.tf", fill('''
+        variable "«env_snake»" {
+          type      = string
+          sensitive = true
+          default   = "«v»"
+        }
+        ''', **n)
+
+
+@template
+def ecs_task_definition(p):
+    n = names(p)
+    return "deploy/task-definition.json", fill('''
+        {
+          "family": "bridge",
+          "containerDefinitions": [{
+            "name": "bridge",
+            "image": "registry.example.com/bridge:1.4.2",
+            "environment": [
+              {"name": "LOG_LEVEL", "value": "info"},
+              {"name": "«ENV»", "value": «vj»}
+            ]
+          }]
+        }
+        ''', vj=jstr(p.v), **n)
+
+
+@template
+def gradle_groovy_build_config(p):
+    n = names(p)
+    return "app/build.gradle", fill('''
+        android {
+            defaultConfig {
+                applicationId "com.example.bridge"
+                buildConfigField "String", "«ENV»", "\\"«v»\\""
+            }
+        }
+        ''', **n)
+
+
+@template
+def yaml_block_scalar(p):
+    n = names(p)
+    return "config/bridge.yml", fill('''
+        «sec»:
+          base_url: «base»
+          «leaf»: |
+            «v»
+          timeout_seconds: 30
+        ''', **n)
+
+
 # -- split values -------------------------------------------------------------------------------------
 
 FAMILY = "split"
