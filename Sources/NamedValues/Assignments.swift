@@ -121,6 +121,11 @@ struct Assignments {
 
     /// `key:` (YAML), `class X:` / `def f():` (Python): a line that opens an indented block.
     private func blockOpener(_ r: Range<Int>) -> [String]? {
+        // Ruby `Discord.configure do |config|`: the block is the call's.
+        if let d = r.last(where: { tokens[$0].kind == .word && tokens[$0].text == "do" }), d > r.lowerBound,
+           tokens[d - 1].isNameLike, d + 1 == r.upperBound || (tokens[d + 1].isOp("|") && tokens[r.upperBound - 1].isOp("|")) {
+            return [tokens[d - 1].text]
+        }
         var last = r.upperBound - 1
         if tokens[last].kind == .bare {
             let b = tokens[last].text
@@ -150,6 +155,11 @@ struct Assignments {
         if before.kind == .op, before.text == ":" || before.text == "=" || before.text == ":=" || before.text == "=>" {
             if let (name, _) = assignedName(before: k - 1) { return [name] }
             return []
+        }
+        // `new Discord({ secret: ... })`, `Client({...})`: an object literal passed to a call is labelled by it.
+        if tokens[k].text == "{", before.isOp("("), k >= 2, k - 2 >= lineStart, tokens[k - 2].isNameLike,
+           !Self.controlWords.contains(tokens[k - 2].text) {
+            return [tokens[k - 2].text]
         }
         guard tokens[k].text == "{", before.isNameLike || before.isOp(")") else { return [] }
         if Self.controlWords.contains(tokens[lineStart].text) || tokens[lineStart].isOp("}") {
@@ -375,6 +385,14 @@ struct Assignments {
                 }
                 if op.text == "=" || op.text == ":=", let env = environmentName(in: (j + 1)..<k) { return (env, []) }
                 name = raw
+                // A keyword argument (`discord.Client(secret="...")`, Swift's `Client(secret: "...")`): under the call.
+                var before = index - 1
+                while before >= 0, tokens[before].kind == .newline { before -= 1 }
+                if op.text == "=" || op.text == ":", before >= 0, tokens[before].isOp("(") || tokens[before].isOp(","),
+                   let callee = callee(enclosing: before) {
+                    let (last, parts) = split(name)
+                    return (last, [callee] + parts)
+                }
                 return split(name)
             case "{":
                 // Ruby `ENV.fetch("NAME") { "v" }`: the block gives the default of the variable named.
@@ -415,6 +433,31 @@ struct Assignments {
         default:
             return nil
         }
+    }
+
+    /// The name of the call whose parentheses hold token `j` (a `(` or a `,` between its arguments), or nil when
+    /// `j` is in braces or brackets first (a dictionary or list), or the call is a keyword (`if (`).
+    private func callee(enclosing j: Int) -> String? {
+        var depth = 0, m = j
+        while m >= 0, j - m < 96 {
+            let t = tokens[m]
+            if t.kind == .op {
+                switch t.text {
+                case ")", "]", "}": depth += 1
+                case "[", "{": if depth == 0 { return nil }; depth -= 1
+                case "(":
+                    if depth == 0 {
+                        guard m >= 1, tokens[m - 1].isNameLike, !Self.controlWords.contains(tokens[m - 1].text) else { return nil }
+                        return tokens[m - 1].text
+                    }
+                    depth -= 1
+                case ";": if depth == 0 { return nil }
+                default: break
+                }
+            }
+            m -= 1
+        }
+        return nil
     }
 
     private func endOfLine(_ j: Int) -> Int {

@@ -139,6 +139,12 @@ public final class BufferScanner {
             if i < buffer.count, buffer[i] == 0x5D { return equalsAfter(buffer, i + 1) }
         } else if let close = arraySuffixEnd(buffer, at: i) {
             return equalsAfter(buffer, close)   // `char kName[] = "..."`
+        } else if buffer[i] == 0x28 || buffer[i] == 0x7B {
+            // A client made or configured under the vendor's name, its key an argument or field:
+            // `discord.Client(secret="...")`, `new Discord({ secret })`, `discord.Config{Secret: ...}`.
+            return true
+        } else if doBlock(buffer, at: i) {
+            return true   // Ruby `Discord.configure do |config|`
         }
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
         guard i < buffer.count else { return false }
@@ -174,8 +180,11 @@ public final class BufferScanner {
         } else if buffer[i] == 0x7B || buffer[i] == 0x0A || buffer[i] == 0x0D {
             // `discord {` opening an HCL block on a line of its own, and Kubernetes' `- name: DISCORD_TOKEN`
             // (its value is on the next line).
-            return buffer[i] == 0x7B ? startsLine(buffer, nameStart: start) && endsLine(buffer, i + 1)
-                                     : followsNameKey(buffer, nameStart: start)
+            guard buffer[i] == 0x7B else { return followsNameKey(buffer, nameStart: start) }
+            // (Ruby's `Discord.configure { |c| ... }` too.)
+            var j = i + 1
+            while j < buffer.count, buffer[j] == 0x20 { j += 1 }
+            return (j < buffer.count && buffer[j] == 0x7C) || startsLine(buffer, nameStart: start) && endsLine(buffer, i + 1)
         }
         return buffer[i] == 0x3A && !(i + 1 < buffer.count && buffer[i + 1] == 0x2F)
     }
@@ -252,6 +261,14 @@ public final class BufferScanner {
         var j = i
         while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
         return j < buffer.count && buffer[j] == 0x7B
+    }
+
+    /// True when ` do` and then `|` or the line's end follow at `i` (a Ruby block).
+    static func doBlock(_ buffer: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        guard i + 3 <= buffer.count, buffer[i] == 0x20, buffer[i + 1] == 0x64, buffer[i + 2] == 0x6F else { return false }
+        var j = i + 3
+        while j < buffer.count, buffer[j] == 0x20 { j += 1 }
+        return j >= buffer.count || buffer[j] == 0x0A || buffer[j] == 0x0D || buffer[j] == 0x7C
     }
 
     /// The index after `[]` or `[digits]` at `i` (an array's declared size), or nil.

@@ -32,7 +32,11 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         ("const Secret string = \"\(v)\"", "Secret"),
         ("static const char MAKINI_SECRET[] = \"\(v)\";", "MAKINI_SECRET"),
         ("buildConfigField(\"String\", \"MAKINI_SECRET\", \"\\\"\(v)\\\"\")", "MAKINI_SECRET"),
-        ("client = Client(client_secret=\"\(v)\")", "client_secret"),
+        ("client = Client(client_secret=\"\(v)\")", "Client.client_secret"),
+        ("client = discord.Client(\n    intents=intents,\n    secret=\"\(v)\",\n)", "discord.Client.secret"),
+        ("let c = Client(id: 42, secret: \"\(v)\")", "Client.secret"),
+        ("const d = new Discord({ secret: \"\(v)\" });", "Discord.secret"),
+        ("Discord.configure do |config|\n  config.secret = \"\(v)\"\nend", "Discord.configure.config.secret"),
         ("MAKINI_CLIENT_SECRET: \(v)", "MAKINI_CLIENT_SECRET"),
         ("makini_secret <- \"\(v)\"", "makini_secret"),
         ("makini_secret <<- '\(v)'", "makini_secret"),
@@ -43,6 +47,15 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
     ])
     func assignment(text: String, name: String) {
         expectFound(text, name)
+    }
+
+    /// A keyword argument is under its call, and an object literal passed to a call is too; a dictionary's key
+    /// inside a list argument is not a keyword argument, and `if (` is no call.
+    @Test func keywordArgumentsAreUnderTheirCall() {
+        let found = names("send({\"secret\": \"\(v)\"})\nif (ok) { token = \"\(v)x\" }\npost([{\"key\": 1, \"pw\": \"\(v)y\"}])\n")
+        #expect(found.contains { $0.0 == "send.secret" && $0.1 == v }, "\(found)")
+        #expect(found.contains { $0.0 == "token" && $0.1 == v + "x" }, "\(found)")
+        #expect(found.contains { $0.0 == "pw" && $0.1 == v + "y" }, "\(found)")
     }
 
     /// Ruby's `ENV.fetch("NAME") { "default" }`: the block's value is named after the variable.

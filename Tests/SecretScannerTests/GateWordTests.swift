@@ -155,7 +155,8 @@ import Testing
         ("token = ENV.fetch(\"GITHUB_TOKEN\") { \"x\" }", "GITHUB"), ("{ { \"GithubToken\", \"x\" } }", "Github"),
         ("System.getenv(\"GITHUB_TOKEN\") ?: \"x\"", "GITHUB"), ("env(\"GITHUB_TOKEN\") || \"x\"", "GITHUB"),
         ("resource \"github_app\" \"main\" {", "github"), ("[{\"name\": \"GITHUB_TOKEN\", \"value\": \"x\"}]", "GITHUB"),
-        ("{\"key\": \"github_token\", \"value\": \"x\"}", "github"), ("buildConfigField \"String\", \"GITHUB_TOKEN\", \"x\"", "GITHUB"),
+        ("{\"key\": \"github_token\", \"value\": \"x\"}", "github"), ("g = github.Client(token=\"x\")", "github"),
+        ("new GitHub({ token: \"x\" })", "GitHub"), ("GitHub.configure do |c|", "GitHub"), ("GitHub.configure { |c| c.token = 1 }", "GitHub"), ("buildConfigField \"String\", \"GITHUB_TOKEN\", \"x\"", "GITHUB"),
     ])
     func aVendorNameGivenAValueCounts(text: String, word: String) {
         #expect(namesAValueStrictly(text, word), "\(text)")
@@ -167,7 +168,7 @@ import Testing
         ("log(x, \"github\", y)", "github"), ("githubTokens[i] == x", "github"), ("if github_count <-1 {", "github"),
         ("Dim github As New Client()", "github"),
         ("if github {", "github"), ("github {}", "github"), ("username: GITHUB_TOKEN\n", "GITHUB"), ("notify(\"github\")", "github"),
-        ("[{\"label\": \"github\", \"id\": 1}]", "github"), ("f(\"github\") + g", "github"), ("s = \"github\" \"x\"", "github"),
+        ("[{\"label\": \"github\", \"id\": 1}]", "github"), ("GitHub (the host) is down", "GitHub"), ("github do not", "github"), ("f(\"github\") + g", "github"), ("s = \"github\" \"x\"", "github"),
     ])
     func aVendorNameInProseOrExpressionsDoesNotCount(text: String, word: String) {
         #expect(!namesAValueStrictly(text, word), "\(text)")

@@ -139,6 +139,11 @@ import TestSupport
                              ("val s = System.getenv(\"DISCORD_SECRET\") ?: \"\(secret)\"\n", "Bot.kt"),
                              ("resource \"discord_bot\" \"main\" {\n  secret = \"\(secret)\"\n}\n", "main.tf"),
                              ("{\"containerDefinitions\": [{\"environment\": [{\"name\": \"DISCORD_SECRET\", \"value\": \"\(secret)\"}]}]}\n", "task-definition.json"),
+                             ("import discord\n\nclient = discord.Client(secret=\"\(secret)\")\n", "bot.py"),
+                             ("const bot = new Discord({ secret: \"\(secret)\" });\n", "bot.js"),
+                             ("Discord.configure do |config|\n  config.secret = \"\(secret)\"\nend\n", "config/initializers/discord.rb"),
+                             ("Discord.configure { |c| c.secret = '\(secret)' }\n", "config/initializers/discord.rb"),
+                             ("s := discord.New(discord.Config{Secret: \"\(secret)\"})\n", "bot/main.go"),
                              ("android {\n  defaultConfig {\n    buildConfigField \"String\", \"DISCORD_SECRET\", \"\\\"\(secret)\\\"\"\n  }\n}\n", "app/build.gradle")] {
             let found = try Engine.scan(text, path: path)
             #expect(found.contains { $0.ruleID == "discord-secret-named" && $0.secret == secret }, "\(path): \(found.map(\.ruleID))")
