@@ -383,14 +383,31 @@ struct CompiledNamed: Sendable {
     }
 
     /// True when `value` is the canonical UUID shape, five groups of 8, 4, 4, 4 and 12 hexadecimal digits
-    /// joined by `-`, each group written as a class of hex digits (`[0-9a-f]`, `[a-fA-F0-9]`, ...) and a count.
-    /// Read from the pattern's text, so that no pattern is compiled to decide (rules compile on first use).
+    /// joined by `-`, each group written as a class of hex digits (`[0-9a-f]`, `[a-fA-F0-9]`, ...) or a
+    /// literal `H`, and a count. Read from the pattern's bytes, so that no pattern is compiled to decide (rules
+    /// compile on first use); it runs for every named rule at start-up, so it makes no string copies.
     static func takesUUIDs(_ value: String?) -> Bool {
-        guard var shape = value else { return false }
-        for spelling in ["[0-9a-f]", "[a-f0-9]", "[0-9a-fA-F]", "[0-9A-Fa-f]", "[a-fA-F0-9]", "[A-Fa-f0-9]"] {
-            shape = shape.replacingOccurrences(of: spelling, with: "H")
+        guard let value else { return false }
+        return value.utf8.withContiguousStorageIfAvailable(takesUUIDs) ?? Array(value.utf8).withUnsafeBufferPointer(takesUUIDs)
+    }
+
+    /// The spellings a UUID group may take in ``takesUUIDs(_:)``; none is a prefix of another.
+    private static let hexGroups: [StaticString] = ["H", "[0-9a-f]", "[a-f0-9]", "[0-9a-fA-F]", "[0-9A-Fa-f]", "[a-fA-F0-9]", "[A-Fa-f0-9]"]
+    /// What follows each of the five groups.
+    private static let groupCounts: [StaticString] = ["{8}-", "{4}-", "{4}-", "{4}-", "{12}"]
+
+    private static func takesUUIDs(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var at = 0
+        func take(_ text: StaticString) -> Bool {
+            let n = text.utf8CodeUnitCount
+            guard bytes.count - at >= n, memcmp(bytes.baseAddress! + at, text.utf8Start, n) == 0 else { return false }
+            at += n
+            return true
         }
-        return shape == "H{8}-H{4}-H{4}-H{4}-H{12}"
+        for count in groupCounts {
+            guard hexGroups.contains(where: take), take(count) else { return false }
+        }
+        return at == bytes.count
     }
 }
 

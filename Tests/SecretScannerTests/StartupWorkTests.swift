@@ -79,4 +79,31 @@ import Testing
         #expect(AccessFacts.unnamed("(?<host>[a-z]+):(?P<port>\\d+)") == "([a-z]+):(\\d+)")
         #expect(AccessFacts.unnamed("(?<=key=)(?<!x)abc") == "(?<=key=)(?<!x)abc")
     }
+    /// What `CompiledNamed.takesUUIDs` gave with Foundation's `replacingOccurrences`.
+    func foundationTakesUUIDs(_ value: String?) -> Bool {
+        guard var shape = value else { return false }
+        for spelling in ["[0-9a-f]", "[a-f0-9]", "[0-9a-fA-F]", "[0-9A-Fa-f]", "[a-fA-F0-9]", "[A-Fa-f0-9]"] {
+            shape = shape.replacingOccurrences(of: spelling, with: "H")
+        }
+        return shape == "H{8}-H{4}-H{4}-H{4}-H{12}"
+    }
+
+    @Test func uuidShapesAreTheSame() throws {
+        let values = try RuleLoader.builtIn().rules.compactMap { $0.named?.value }
+        let hex = ["[0-9a-f]", "[A-Fa-f0-9]", "H", "[0-9a-fA-F]", "[0-9A-F]", "[a-f0-9]", "[0-9A-Fa-f]"]
+        var odd: [String?] = [nil, "", "H", "H{8}", "[0-9a-f]{8}-", "é{8}-H{4}-H{4}-H{4}-H{12}", "H{8}-H{4}-H{4}-H{4}-H{12}é"]
+        for i in 0..<200 {
+            // Five groups in various spellings; some with a wrong count, a missing dash or a trailing character.
+            let counts = i % 11 == 3 ? ["8", "4", "4", "4", "11"] : ["8", "4", "4", "4", "12"]
+            var text = (0..<5).map { g in hex[(i * 3 + g * (i % 5 + 1)) % hex.count] + "{\(counts[g])}" }.joined(separator: i % 13 == 7 ? "_" : "-")
+            if i % 17 == 5 { text += "x" }
+            if i % 19 == 2 { text = "(" + text + ")" }
+            odd.append(text)
+        }
+        #expect(values.count > 5)
+        #expect(odd.filter { foundationTakesUUIDs($0) }.count > 20 && odd.filter { !foundationTakesUUIDs($0) }.count > 20)
+        for v in values.map(Optional.some) + odd { #expect(CompiledNamed.takesUUIDs(v) == foundationTakesUUIDs(v), "\(v ?? "nil")") }
+        #expect(CompiledNamed.takesUUIDs("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
+        #expect(!CompiledNamed.takesUUIDs("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}+"))
+    }
 }
