@@ -131,6 +131,8 @@ struct Assignments {
             let b = tokens[last].text
             guard b == "|" || b == ">" || b == "|-" || b == ">-" || b == "|+" || b.hasPrefix("&") else { return nil }
             last -= 1
+        } else if last - 2 >= r.lowerBound, tokens[last].kind == .word, tokens[last - 1].isOp("&"), tokens[last - 2].isOp(":") {
+            last -= 2   // a YAML anchor: `base: &base`
         }
         guard last >= r.lowerBound, tokens[last].isOp(":") else { return nil }
         if r.contains(where: { tokens[$0].kind == .op && tokens[$0].text.contains("=") }) { return nil }

@@ -222,6 +222,17 @@ struct Tokenizer {
         }
         while i < n, Self.isSpace(bytes[i]) { i += 1 }
         guard i < n else { return nil }
+        // A YAML anchor or core tag before the value (`secret: &prod v`, `secret: !!str v`) is not part of it.
+        // (Not Rust's `X: &str = "..."`, whose `=` follows.)
+        if colon, bytes[i] == 38 || (bytes[i] == 33 && i + 1 < n && bytes[i + 1] == 33) {
+            var k = i + (bytes[i] == 33 ? 2 : 1)
+            let body = k
+            while k < n, Self.isWordByte(bytes[k]) || bytes[k] == 45 { k += 1 }
+            guard k > body, k < n, Self.isSpace(bytes[k]) else { return nil }
+            while k < n, Self.isSpace(bytes[k]) { k += 1 }
+            guard k < n, bytes[k] != 61 else { return nil }
+            i = k
+        }
         let c = bytes[i]
         if c == 10 || c == 34 || c == 39 || c == 96 || c == 123 || c == 91 || c == 40 || c == 35 || c == 47 && colon { return nil }
         // A `${X:-v}` expansion is read by the expansion scanner, not as a bare value.

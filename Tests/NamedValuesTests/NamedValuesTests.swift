@@ -129,6 +129,14 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         #expect(found?.range == (text.utf8.count - v.utf8.count - 1)..<(text.utf8.count - 1))
     }
 
+    /// A YAML anchor or tag before a value is not part of it; an anchor alone opens a block as before.
+    @Test func yamlAnchorsAndTags() {
+        expectFound("makini:\n  client_secret: &prod \(v)\n", "makini.client_secret")
+        expectFound("makini:\n  client_secret: !!str \(v)\n", "makini.client_secret")
+        expectFound("base: &base\n  makini_secret: \(v)\n", "base.makini_secret")
+        #expect(!names("makini_secret: &anchor\n").contains { $0.1.contains("anchor") })
+    }
+
     /// A value after a block closes is under the blocks still open only (the path is made once per block).
     @Test func aClosedBlockLeavesThePath() {
         expectFound("makini:\n  webhook:\n    secret: \"\(v)\"\n  client_secret: \"\(v)x\"\nother_secret: \(v)\n", "other_secret")
