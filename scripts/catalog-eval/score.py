@@ -28,18 +28,21 @@ from pathlib import Path
 PEERS = Path(os.environ.get("BENCH_HOME", Path.home() / ".cache" / "keywarden-bench")) / "peers" / "bin"
 
 
-def run(cmd, out):
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def run(cmd, out, cwd=None):
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     # exit codes differ (kingfisher: 200 with findings); a report file is what counts
     if r.returncode < 0 or not Path(out).exists():
         sys.exit(f"score: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode()[-400:]}")
 
 
 def scan_keywarden(kw, config, samples, out):
-    cmd = [kw, "scan", "--no-git", "--show-secrets", "--format", "json", "--output", out, str(samples)]
+    cmd = [kw, "scan", "--no-git", "--show-secrets", "--format", "json", "--output", out, str(Path(samples).resolve())]
     if config:
-        cmd[2:2] = ["--config", config]
-    run(cmd, out)
+        cmd[2:2] = ["--config", str(Path(config).resolve())]
+    # From an empty directory of its own: run from a repository, keywarden would apply that repository's
+    # .keywardenignore and .keywarden.toml (keywarden's own ignore list hides some peers' negatives).
+    with tempfile.TemporaryDirectory(prefix="catalog-eval-cwd-") as cwd:
+        run(cmd, out, cwd=cwd)
     return [(f["path"], f.get("secret", ""), f["rule_id"]) for f in json.load(open(out))["findings"]]
 
 
