@@ -168,7 +168,8 @@ import Testing
         ("log(x, \"github\", y)", "github"), ("githubTokens[i] == x", "github"), ("if github_count <-1 {", "github"),
         ("Dim github As New Client()", "github"),
         ("if github {", "github"), ("github {}", "github"), ("username: GITHUB_TOKEN\n", "GITHUB"), ("notify(\"github\")", "github"),
-        ("[{\"label\": \"github\", \"id\": 1}]", "github"), ("GitHub (the host) is down", "GitHub"), ("github do not", "github"), ("f(\"github\") + g", "github"), ("s = \"github\" \"x\"", "github"),
+        ("[{\"label\": \"github\", \"id\": 1}]", "github"), ("GitHub (the host) is down", "GitHub"), ("github do not", "github"),
+        ("github.send(message)", "github"), ("if github.enabled() == x {", "github"), ("github.Compare(a == b)", "github"), ("f(\"github\") + g", "github"), ("s = \"github\" \"x\"", "github"),
     ])
     func aVendorNameInProseOrExpressionsDoesNotCount(text: String, word: String) {
         #expect(!namesAValueStrictly(text, word), "\(text)")
