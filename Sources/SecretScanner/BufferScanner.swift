@@ -111,13 +111,14 @@ public final class BufferScanner {
     static func nameEnd(_ buffer: UnsafeRawBufferPointer, start: Int) -> Int {
         var i = start
         let limit = min(buffer.count, start + nameReach)
-        while i < limit {
-            let c = buffer[i]
-            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
-            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
-            i += 1
-        }
+        while i < limit, isNameByte(buffer[i]) { i += 1 }
         return i
+    }
+
+    /// A byte of a name as `nameEnd` and `nameStart` read it: a letter, a digit, `_`, `.` or `-`.
+    static func isNameByte(_ c: UInt8) -> Bool {
+        let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
+        return letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45
     }
 
     /// Stricter than `namesAValue`, for a vendor's name that its rules want in a key path: the name holding the
@@ -194,12 +195,7 @@ public final class BufferScanner {
     /// The start of the name (letters, digits, `_`, `.`, `-`) holding the byte at `index`.
     static func nameStart(_ buffer: UnsafeRawBufferPointer, holding index: Int) -> Int {
         var i = index
-        while i > 0, index - i < nameReach {
-            let c = buffer[i - 1]
-            let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
-            guard letter || (c >= 48 && c <= 57) || c == 95 || c == 46 || c == 45 else { break }
-            i -= 1
-        }
+        while i > 0, index - i < nameReach, isNameByte(buffer[i - 1]) { i -= 1 }
         return i
     }
 
@@ -242,10 +238,10 @@ public final class BufferScanner {
     /// True when a quoted name is the second argument of Gradle's `buildConfigField "String", "NAME", "..."` (or
     /// `resValue`), written without parentheses in Groovy: the call's name is earlier on the line.
     static func afterConfigField(_ buffer: UnsafeRawBufferPointer, nameStart: Int) -> Bool {
-        var lo = Self.nameStart(buffer, holding: nameStart)
+        let end = Self.nameStart(buffer, holding: nameStart)
+        var lo = end
         let floor = max(0, lo - 200)
         while lo > floor, buffer[lo - 1] != 0x0A { lo -= 1 }
-        let end = Self.nameStart(buffer, holding: nameStart)
         return configFieldCalls.contains { containsCaseless($0, in: buffer, range: lo..<end) }
     }
 
