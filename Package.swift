@@ -24,7 +24,11 @@ let package = Package(
         // holding their headers and forwarders to the library loaded on first use (dlopen), so a run that
         // opens no repository (or no archive) never loads it or the libraries it pulls in.
         .target(name: "CLibraryLoader"),
-        .target(name: "CLibGit2", dependencies: ["CLibraryLoader"]),
+        // ca_bundle.c's two stand-ins must be visible to the dynamic linker from whatever executable links
+        // this target (the keywarden binary, the test bundle) for libgit2 to bind to them.
+        .target(name: "CLibGit2", dependencies: ["CLibraryLoader"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file",
+                                               "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_path"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),

@@ -31,7 +31,12 @@ public final class PrefilterPrefetch: Sendable {
         pointerName = "prefilter-for-" + String(Hex.encode(Digest.sha256(Array(rules.utf8))).prefix(32))
         let recorded = CacheFolder.trusted(directory.path)?.read(pointerName).map { String(decoding: $0, as: UTF8.self) }
         key = recorded
-        loading = recorded.map { key in BackgroundResult<Prefilter?, Never> { Prefilter(cachedKey: key, cacheDirectory: directory) } }
+        loading = recorded.map { key in
+            BackgroundResult<Prefilter?, Never> {
+                defer { PhaseClock.mark("prefilter loaded (background)") }
+                return Prefilter(cachedKey: key, cacheDirectory: directory)
+            }
+        }
     }
 
     /// The database loaded for `key`, nil when another key was recorded or it did not load (waits for it).

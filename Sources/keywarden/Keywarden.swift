@@ -43,6 +43,7 @@ struct Keywarden: ParsableCommand {
     /// Parses, runs, and maps every outcome onto keywarden's exit codes: `FindingsExit` is 1, an explicit
     /// `ExitCode` is itself, and everything else, argument-parser's usage errors (64) included, is 2.
     static func main() {
+        PhaseClock.mark("main")
         MappedFileGuard.install()
         // The cache folder's warnings no scan summary took (commands other than scan) are printed at the end.
         atexit { for w in CacheFolder.takeWarnings() { Terminal.warn("keywarden: warning: \(w)") } }
@@ -72,6 +73,7 @@ struct Keywarden: ParsableCommand {
             } else {
                 command = try parseAsRoot()
             }
+            PhaseClock.mark("arguments parsed")
             try command.run()
             try flushStandardOutput()
         } catch is FindingsExit {

@@ -243,3 +243,55 @@ import TestSupport
         #expect(other.status == 1 && !other.stdout.contains("tracked key"))
     }
 }
+
+/// `KEYWARDEN_TIMING`: where a scan's time goes, on standard error, only when asked for.
+@Suite struct ScanTimingTests {
+    let cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+
+    /// The phases' times in the timing line, by name.
+    func phases(_ stderr: String) throws -> [(String, Double)] {
+        let line = try #require(stderr.split(separator: "\n").first { $0.hasPrefix("keywarden: timing: ms since main: ") })
+        return try line.dropFirst("keywarden: timing: ms since main: ".count).split(separator: ", ").map { part in
+            let words = part.split(separator: " ")
+            let last = try #require(words.last)
+            let ms = try #require(Double(last), "not a time: \(part)")
+            return (words.dropLast().joined(separator: " "), ms)
+        }
+    }
+
+    @Test func aScanSaysWhenEachPhaseEndedOnlyWhenAsked() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("app/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        let timed = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", dir.path("r.json"), dir.path("app")],
+                                      environment: cacheEnv.merging(["KEYWARDEN_TIMING": "1"]) { $1 })
+        #expect(timed.status == 1)
+        let marks = try phases(timed.stderr)
+        let names = marks.map(\.0)
+        for phase in ["arguments parsed", "rules loaded", "rules ready", "scanned", "report written"] {
+            #expect(names.contains(phase), "no \(phase) in \(names)")
+        }
+        // The main thread's phases come in order, at times that never go back.
+        let main = marks.filter { !$0.0.hasSuffix("(background)") }
+        #expect(main.map(\.0).firstIndex(of: "rules loaded")! < main.map(\.0).firstIndex(of: "scanned")!)
+        #expect(zip(main, main.dropFirst()).allSatisfy { $0.1 <= $1.1 })
+        #expect(!timed.stdout.contains("timing"))
+
+        let untimed = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", dir.path("r2.json"), dir.path("app")],
+                                        environment: cacheEnv)
+        #expect(untimed.status == 1)
+        #expect(!untimed.stderr.contains("timing"))
+    }
+
+    @Test func aStagedScanTimesLibgit2AndTheStagedRead() throws {
+        let dir = try TemporaryDirectory()
+        try Run.git(["init", "-q", "-b", "main"], in: dir.path())
+        try dir.write("config.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try Run.git(["add", "config.env"], in: dir.path())
+        let timed = try Run.keywarden(["scan", "--staged"], in: dir.path(), environment: cacheEnv.merging(["KEYWARDEN_TIMING": "1"]) { $1 })
+        #expect(timed.status == 1)
+        let names = try phases(timed.stderr).map(\.0)
+        for phase in ["libgit2 loaded", "staged changes read (background)", "scanned"] {
+            #expect(names.contains(phase), "no \(phase) in \(names)")
+        }
+    }
+}

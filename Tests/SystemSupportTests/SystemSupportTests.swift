@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import SystemSupport
+@testable import SystemSupport
 import Testing
 
 private func scratch() throws -> String {
@@ -140,5 +140,14 @@ private func mode(_ path: String) -> mode_t {
         var same = true
         for i in 0..<size where base.load(fromByteOffset: i, as: UInt8.self) != UInt8(truncatingIfNeeded: i &* 31 &+ i >> 9) { same = false }
         #expect(same)
+    }
+}
+
+@Suite struct PhaseClockTests {
+    @Test func theLineGivesEachMarkSinceTheFirstInMilliseconds() {
+        let line = PhaseClock.line([("main", 10.0), ("parsed", 10.0004), ("rules loaded", 10.0123), ("scanned", 10.02)])
+        #expect(line == "ms since main: parsed 0.4, rules loaded 12.3, scanned 20.0")
+        #expect(PhaseClock.line([]) == nil)
+        #expect(PhaseClock.line([("main", 1.0)]) == "ms since main:")
     }
 }

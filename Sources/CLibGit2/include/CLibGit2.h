@@ -21,6 +21,11 @@ int keywarden_git_probe(const char *soname, char *why, size_t size);
 KW_GIT2_FUNCTIONS(KW_GIT2_DECLARE)
 #undef KW_GIT2_DECLARE
 
+/// How many times libgit2 asked mbedTLS to load CA certificates and was answered by keywarden's no-op
+/// stand-ins (ca_bundle.c) instead: 1 after the first repository is opened when libgit2 is built on mbedTLS,
+/// 0 when it is built on OpenSSL. For tests.
+long keywarden_git_skipped_ca_loads(void);
+
 /// git_libgit2_opts is variadic, which Swift cannot call: one fixed-signature wrapper per option used.
 
 /// Turns off re-hashing every object read from the object database (git itself does not re-hash on

@@ -1,4 +1,5 @@
 internal import CLibGit2
+import SystemSupport
 
 /// The one place that initialises libgit2 and turns its return codes into `GitError`s.
 enum LibGit2 {
@@ -19,11 +20,16 @@ enum LibGit2 {
         // Small windows and a mapped-bytes cap keep memory flat whatever the repository's size.
         _ = keywarden_git_set_mwindow_size(Self.packWindowBytes)
         _ = keywarden_git_set_mwindow_mapped_limit(Self.packMappedLimitBytes)
+        PhaseClock.mark("libgit2 loaded")
         return nil
     }()
 
     static let packWindowBytes = 8 << 20
     static let packMappedLimitBytes = 64 << 20
+
+    /// How many CA-certificate loads libgit2 asked of mbedTLS that keywarden's stand-ins answered without
+    /// loading anything (CLibGit2's ca_bundle.c): at least 1 once libgit2 built on mbedTLS is initialised.
+    static var skippedCertificateLoads: Int { Int(keywarden_git_skipped_ca_loads()) }
 
     /// Loads and sets up libgit2 (once); throws when it cannot be loaded.
     static func ensureInitialized() throws(GitError) {

@@ -12,6 +12,8 @@ public final class StagedPrefetch: Sendable {
     public init(paths: [String], maxBlobSize: Int, directory: String? = nil) {
         reading = BackgroundResult { () throws(GitError) in
             let repository = try GitRepository.open(currentDirectory: directory)
+            PhaseClock.mark("repository opened (background)")
+            defer { PhaseClock.mark("staged changes read (background)") }
             return (repository, try repository.stagedChanges(paths: paths, currentDirectory: directory, maxBlobSize: maxBlobSize))
         }
     }

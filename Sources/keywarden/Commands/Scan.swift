@@ -5,6 +5,7 @@ import Hashing
 import KeyAge
 import ScanReporting
 import SecretScanner
+import SystemSupport
 
 extension Keywarden {
     struct Scan: ParsableCommand {
@@ -109,6 +110,7 @@ extension Keywarden {
 
         func run() throws {
             var context = try ProjectContext.current(printWarnings: false)
+            PhaseClock.mark("project settings read")
             let environment = context.environment
             var request = try self.request(environment: environment)
             // --ci on a range: the settings of the base commit, and a finding for each change to them.
@@ -134,6 +136,7 @@ extension Keywarden {
             // Kept until the process exits: freeing a thousand compiled rules one by one at the end of the run
             // cost a one-file scan about 0.7 ms, and the process's exit frees them at once.
             _ = Unmanaged.passRetained(compiled)
+            PhaseClock.mark("rules ready")
             // In CI a missing salt is not made: a new random one in every job would change every fingerprint
             // (and each code-scanning alert) from run to run, and the checkout is not the place to write.
             let ciWithoutSalt = git.ci && access(context.saltFile, F_OK) != 0
@@ -142,6 +145,7 @@ extension Keywarden {
                               + "(the same in every run) and none is created here; commit the one a local scan creates to salt them")
             }
             let session = ScanSession(rules: compiled, fingerprinter: try context.fingerprinter(create: !ciWithoutSalt), options: options)
+            PhaseClock.mark("fingerprint salt read")
 
             request.options = options
             request.followSymlinks = followSymlinks
@@ -173,6 +177,7 @@ extension Keywarden {
                 throw CommandFailure(error.message)
             }
             if request.historyProgress != nil { Terminal.rewriteLine("") }
+            PhaseClock.mark("scanned")
             try finish(outcome, environment: environment, prefilter: (compiled.prefilterOrigin, compiled.prefilterSeconds))
         }
 
@@ -237,7 +242,9 @@ extension Keywarden {
                     report.result.warnings.append(ScanNote(.other, "\(error)"))
                 }
             }
+            PhaseClock.mark("report written")
             Summary.print(report)
+            if let timing = PhaseClock.report() { Terminal.warn("keywarden: timing: " + timing) }
             // A rule that gave up on part of a file leaves the scan incomplete: not a clean result.
             if !report.result.errors.isEmpty || report.result.isIncomplete { throw ExitCode(2) }
             if !report.findings.isEmpty { throw exitCode == 1 ? FindingsExit() : ExitCode(Int32(exitCode)) }

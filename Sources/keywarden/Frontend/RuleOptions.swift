@@ -3,6 +3,7 @@ import Foundation
 import Hashing
 import SecretRules
 import SecretScanner
+import SystemSupport
 
 /// Options shared by every command that loads rules.
 struct RuleOptions: ParsableArguments {
@@ -43,6 +44,7 @@ struct RuleOptions: ParsableArguments {
         let source = config.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 } ?? context.settings.path ?? ""
         let prefetch = PrefilterPrefetch.start(cacheDirectory: context.cacheDirectory, rules: source)
         let set = try loadRules(config: config, context: context, printWarnings: printWarnings)
+        PhaseClock.mark("rules loaded")
         guard !set.rules.isEmpty else {
             throw CommandFailure("\(config ?? context.settings.path ?? "the rules"): no rule is active, so a scan would find nothing "
                                  + "(a config without [extend] useDefault = true replaces the built-in rules)")
