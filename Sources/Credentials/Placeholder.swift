@@ -64,7 +64,9 @@ public enum Placeholder {
     }
 
     /// True when the value contains a run of 8 or more consecutive ascending or descending characters
-    /// (`0123456789`, `abcdefgh`) or one character repeated 8 times.
+    /// (`0123456789`, `abcdefgh`), one character repeated 8 times, or two ascending sequences interleaved
+    /// over 10 characters or more, separators aside (`1a2b3c4d5e`, `a1b2-c3d4-e5f6`): in a random key each
+    /// character continues such a pattern about once in 36, so 8 in a row practically never happen.
     static func hasLongSequence(_ bytes: [UInt8]) -> Bool {
         guard bytes.count >= 8 else { return false }
         var up = 1, down = 1, same = 1
@@ -74,6 +76,20 @@ public enum Placeholder {
             down = b == a - 1 ? down + 1 : 1
             same = b == a ? same + 1 : 1
             if up >= 8 || down >= 8 || same >= 8 { return true }
+        }
+        return hasInterleavedSequence(bytes)
+    }
+
+    /// Two ascending sequences interleaved (`1a2b3c4d5e`): 8 characters in a row, separators (`-`, `_`, `.`)
+    /// skipped, each one more than the character two before it, after two that start the pattern.
+    static func hasInterleavedSequence(_ bytes: [UInt8]) -> Bool {
+        var previous: (Int, Int) = (-10, -10)
+        var run = 0
+        for byte in bytes where byte != 45 && byte != 95 && byte != 46 {
+            let b = Int(byte)
+            run = b == previous.0 + 1 ? run + 1 : 0
+            if run >= 8 { return true }
+            previous = (previous.1, b)
         }
         return false
     }

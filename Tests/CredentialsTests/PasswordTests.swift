@@ -68,6 +68,23 @@ import TestSupport
         #expect(!Placeholder.isPlaceholder("héllo-wörld-" + FakeKeys.alnum(16)))
     }
 
+    /// Two ascending sequences interleaved (`1a2b3c4d…`), as hand-made dummy keys are written, with or without
+    /// separators and in any case; nine characters of the pattern are not enough, and random keys never are.
+    @Test func interleavedSequencesArePlaceholders() {
+        let digits = Array("1234567890"), letters = Array("abcdefghijklmnop")
+        let interleaved = String((0..<10).flatMap { [digits[$0], letters[$0]] })        // 1a2b3c...0j
+        for value in [interleaved, "a1b2c3d4e5f6", interleaved.uppercased(), "1a2b3C4d-5E6f-7g8H-9i0J-k1l2",
+                      "x" + String(interleaved.prefix(10)) + "Q"] {
+            #expect(Placeholder.isPlaceholder(value), "\(value)")
+            #expect(Placeholder.hasInterleavedSequence(Array(value.lowercased().utf8)), "\(value)")
+        }
+        #expect(!Placeholder.hasInterleavedSequence(Array("1a2b3c4dZq".utf8)))   // 8 of the pattern, not 10
+        for _ in 0..<200 {
+            let value = FakeKeys.alnum(40)
+            #expect(!Placeholder.hasInterleavedSequence(Array(value.utf8)), "\(value)")
+        }
+    }
+
     @Test func distinctBytesCountsEachByteValueOnce() {
         #expect(Placeholder.distinctBytes(Array("aabbcc".utf8), atMost: 3))
         #expect(!Placeholder.distinctBytes(Array("aabbccd".utf8), atMost: 3))
