@@ -75,8 +75,9 @@ public struct Fingerprinter: Sendable {
     /// Derives the fingerprints of those `secrets` not derived yet, so that a buffer holding several secrets
     /// does not wait for each derivation in turn (a pre-commit hook's file with seven keys spent about 7 ms in
     /// them, one after the other): two at a time side by side on one core (`Digest.pbkdf2SHA256(passwords:…)`),
-    /// and the pairs on every core. Later `fingerprint` calls find them in the cache.
-    public func prepare(_ secrets: some Sequence<String>) {
+    /// and the pairs on every core (with `onEveryCore` false, on this thread only: the caller is one of several
+    /// workers already). Later `fingerprint` calls find them in the cache.
+    public func prepare(_ secrets: some Sequence<String>, onEveryCore: Bool = true) {
         var seen = Set<[UInt8]>()
         var pending: [(bytes: [UInt8], id: [UInt8])] = []
         shared.state.withLock { state in
@@ -88,6 +89,13 @@ public struct Fingerprinter: Sendable {
         }
         guard !pending.isEmpty else { return }
         let work = pending, pair = 2
+        guard onEveryCore else {
+            for start in stride(from: 0, to: work.count, by: pair) {
+                let range = start..<min(start + pair, work.count)
+                _ = derive(work[range].map(\.bytes), ids: work[range].map(\.id))
+            }
+            return
+        }
         WorkerPool(atMost: (work.count + pair - 1) / pair).run(count: work.count, chunk: pair) { _, claim in
             while let range = claim() { _ = derive(work[range].map(\.bytes), ids: work[range].map(\.id)) }
         }

@@ -27,7 +27,8 @@ public final class BufferScanner {
     public let fingerprinter: Fingerprinter
     /// Derive a buffer's fingerprints on several cores at once (`Fingerprinter.prepare`): for a scanner that
     /// has the machine to itself (one file, a hook's staged files). Off for one of several workers, which
-    /// already keep the cores busy: threads started under them only cost switches and memory.
+    /// already keep the cores busy (threads started under them only cost switches and memory): their
+    /// buffers' secrets are still derived two at a time, on the worker's own thread.
     public var fingerprintsSideBySide = true
     let prefilterScratch: PrefilterScratch
     let matchScratch = MatchScratch()
@@ -455,7 +456,11 @@ public final class BufferScanner {
     private func fillFingerprints(_ findings: inout [Finding]) {
         let missing = findings.indices.filter { findings[$0].fingerprint.isEmpty }
         guard !missing.isEmpty else { return }
-        if fingerprintsSideBySide { fingerprinter.prepare(missing.map { findings[$0].secret }) }
+        // Two derivations side by side cost about what one does: a buffer's secrets are derived in pairs, on
+        // every core when this is the only worker, else on this worker's thread.
+        if missing.count > 1 || fingerprintsSideBySide {
+            fingerprinter.prepare(missing.map { findings[$0].secret }, onEveryCore: fingerprintsSideBySide)
+        }
         for i in missing { findings[i].fingerprint = fingerprinter.fingerprint(findings[i].secret) }
     }
 

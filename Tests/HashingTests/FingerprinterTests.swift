@@ -38,12 +38,12 @@ import TestSupport
 
     /// `prepare` derives several secrets side by side: each comes out as it does one by one, a repeated
     /// secret once, and a pending salt file is created once and used by all of them.
-    @Test func preparedFingerprintsAreTheOnesDerivedOneByOne() throws {
+    @Test(arguments: [true, false]) func preparedFingerprintsAreTheOnesDerivedOneByOne(onEveryCore: Bool) throws {
         let dir = try TemporaryDirectory()
         let path = dir.path(FingerprintSalt.fileName)
         let secrets = (0..<9).map { _ in FakeKeys.alnum(32) }
         let fingerprinter = Fingerprinter(environment: [:], creatingSaltAt: path)
-        fingerprinter.prepare(secrets + secrets.prefix(3))
+        fingerprinter.prepare(secrets + secrets.prefix(3), onEveryCore: onEveryCore)
         let written = try #require(try FingerprintSalt.load(path: path))
         let oneByOne = Fingerprinter(key: nil, salt: written)
         #expect(secrets.map(fingerprinter.fingerprint) == secrets.map(oneByOne.fingerprint))
