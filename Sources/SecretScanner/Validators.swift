@@ -16,13 +16,13 @@ public enum Validators {
     /// The names of every validator this build knows.
     public static let names: Set<String> = [
         "maintainx-jwt", "maintainx-jwt-split", "jwt", "github-checksum", "npm-checksum", "not-placeholder", "generic-value",
-        "password", "password-hash", "credential-value", "wordpress-salt", "base64-blob", "basic-auth-base64", "base64-password", "winscp-password",
+        "password", "password-hash", "credential-value", "wordpress-salt", "base64-blob", "basic-auth-base64", "base64-password", "winscp-password", "annotated-key",
     ]
 
     /// Validators that judge placeholders themselves (the scanner's placeholder filter would drop a crypt
     /// hash, which starts with `$`).
     public static func judgesPlaceholders(_ name: String?) -> Bool {
-        name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value" || name == "wordpress-salt" || name == "base64-blob"
+        name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value" || name == "wordpress-salt" || name == "base64-blob" || name == "annotated-key"
     }
 
     /// Runs validator `name` on `secret`; `facts` are what the rule's groups and context found around it
@@ -45,6 +45,15 @@ public enum Validators {
             let lower = secret.lowercased()
             guard Set(secret.utf8).count >= 16, !lower.contains("unique phrase"), !lower.contains("put your") else { return .reject }
             return .accept(extra: [:], severity: .keep)
+        case "annotated-key":
+            // Microsoft's common annotated keys (84 characters: 52 random, the JQQJ signature, then fixed fields
+            // whose reserved bytes are zero runs, `AAAAAAAAAAAAA`, and the provider's mark such as AZDO): only the
+            // random part can be a placeholder. A key without the signature is judged whole.
+            let u = Array(secret.utf8)
+            if u.count == 84, u[52...55].elementsEqual("JQQJ".utf8) {
+                return Placeholder.isPlaceholder(String(decoding: u[..<52], as: UTF8.self)) ? .reject : .accept(extra: [:], severity: .keep)
+            }
+            return Placeholder.isPlaceholder(secret) ? .reject : .accept(extra: [:], severity: .keep)
         case "base64-blob":
             // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.
             guard let bytes = Base64.decode(secret), bytes.count >= 16, Set(bytes).count >= 8 else { return .reject }
