@@ -38,6 +38,8 @@ let package = Package(
         .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         // PBKDF2-HMAC-SHA256 rounds for two passwords at once on the CPU's SHA extensions (Hashing's fingerprints).
         .target(name: "CDigestLanes"),
+        // Byte-class scans in vector code (SSE2): where base64 runs may be (SecretScanner's Base64Runs).
+        .target(name: "CByteScan"),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.
@@ -65,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "SecretScanner",
-            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport", "NamedValues", "Archives"],
+            dependencies: ["SecretRules", "PatternMatching", "Hashing", "Credentials", "GitRepository", "KeyAge", "Verification", "SystemSupport", "NamedValues", "Archives", "CByteScan"],
             swiftSettings: strict
         ),
         .target(

@@ -1,3 +1,4 @@
+import CByteScan
 import Credentials
 
 /// Finds base64-encoded text in a buffer, cheaply: one pass with a lookup table, then a decode only for
@@ -21,24 +22,20 @@ enum Base64Runs {
 
     /// Byte ranges of base64 runs (padding included) delimited by non-base64 bytes.
     ///
-    /// Runs shorter than `minimumLength` are the common case (identifiers, words), so the search looks
-    /// at every (`minimumLength` - 2)-th byte first and only walks the runs that reach one of those bytes.
+    /// Runs shorter than `minimumLength` are the common case (identifiers, words). A run long enough holds at
+    /// least `minimumLength` - 2 characters of the alphabet (its length counts up to two `=`): CByteScan finds
+    /// such runs 16 bytes at a time with vector compares, and only those are walked here. (The byte-by-byte
+    /// probe this replaced walked every identifier it landed in: a twentieth of a directory scan's time.)
     static func find(in buffer: UnsafeRawBufferPointer) -> [Range<Int>] {
         var out = [Range<Int>]()
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count >= minimumLength else { return out }
         let n = buffer.count
         let t = table
-        let step = minimumLength - 2   // a run counts up to two "=" of padding in its length
-        var floor = 0                   // nothing before this offset belongs to an unseen run
-        var i = step - 1
-        while i < n && out.count < maximumRuns {
-            if t[Int(base[i])] == 0 {
-                i += step
-                continue
-            }
-            var start = i
-            while start > floor && t[Int(base[start - 1])] != 0 { start -= 1 }
-            var stop = i + 1
+        var from = 0                    // nothing before this offset belongs to an unseen run
+        while from < n && out.count < maximumRuns {
+            let start = keywarden_next_base64_run(base, n, from, minimumLength - 2)
+            guard start < n else { break }
+            var stop = start
             while stop < n && t[Int(base[stop])] != 0 { stop += 1 }
             var end = stop
             while end < n && end - stop < 2 && base[end] == UInt8(ascii: "=") { end += 1 }
@@ -49,8 +46,7 @@ enum Base64Runs {
             if length >= minimumLength && length <= maximumLength && delimited && length % 4 != 1 {
                 out.append(start..<end)
             }
-            floor = end
-            i = end + step - 1   // a run may start right at `end` (after padding)
+            from = end                  // a run may start right at `end` (after padding)
         }
         return out
     }

@@ -28,9 +28,13 @@ import Testing
 
     @Test func findsExactlyTheRunsOfTheNaiveDefinition() {
         var rng = SystemRandomNumberGenerator()
+        // Runs of every length around the 30 alphabet characters a run needs, at every offset (the search
+        // tests aligned 8-byte blocks), and bytes outside ASCII.
         let pieces: [[UInt8]] = [Array(" ".utf8), Array("\n".utf8), Array("=".utf8), Array("-".utf8), Array(".".utf8),
-                                 Array("abc".utf8), Array("Zm9vYmFy".utf8), Array("+/".utf8), Array("ABCDEFGHIJKLMNOP".utf8)]
-        for _ in 0..<3000 {
+                                 Array("abc".utf8), Array("Zm9vYmFy".utf8), Array("+/".utf8), Array("ABCDEFGHIJKLMNOP".utf8),
+                                 Array(String(repeating: "q", count: 29).utf8), Array(String(repeating: "Q9", count: 15).utf8),
+                                 Array(String(repeating: "z", count: 31).utf8), [0xC3, 0xA9], [0x7B], [0x40], [0x60]]
+        for _ in 0..<6000 {
             var bytes = [UInt8]()
             for _ in 0..<Int.random(in: 0...120, using: &rng) { bytes += pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
             let fast = bytes.withUnsafeBytes { Base64Runs.find(in: $0) }
