@@ -15,6 +15,8 @@ What is taken from each:
                          helpers). `utils.GenerateSampleSecrets(word, secret)` stands for a secret written
                          under a name made of the word in several syntaxes; the syntaxes used here are
                          this script's own (CONTEXTS below), so the expected secret is known exactly.
+                         A negative the rule file's own comment calls a false negative (a real secret the
+                         rule misses) is marked `ambiguous`, as below.
   kingfisher             data/rules/*.yml: each rule's `examples` (positive) and `negative_examples`.
   trufflehog             pkg/detectors/*/*_test.go (not the integration tests): each test case's `input`,
                          positive when its `want` is non-empty (and then the wanted values are expected),
@@ -455,12 +457,29 @@ def as_cases(values, kind):
     return out
 
 
+def called_false_negative(source, value):
+    """True when the rule file's own comment calls this negative case a false negative (a real secret the
+    rule misses, listed among the negatives so that its test passes): it is left out of the false-positive
+    rate, like trufflehog's ambiguous negatives."""
+    probe = value.strip().splitlines()[0][:40] if value.strip() else ""
+    if not probe:
+        return False
+    lines = source.splitlines()
+    for n, line in enumerate(lines):
+        if probe in line:
+            here = line + " " + (lines[n - 1] if n else "")
+            if re.search(r"(?i)false[ -]?negative", here):
+                return True
+    return False
+
+
 def extract_gitleaks_like(repo, rng):
     cases, skipped = [], 0
     for path in list_files(repo, "cmd/generate/config/rules/"):
         if not path.endswith(".go") or path.endswith("_test.go"):
             continue
-        toks = tokenize(show(repo, path))
+        source = show(repo, path)
+        toks = tokenize(source)
         for i, (kind, text) in enumerate(toks):
             if not (kind == "id" and text == "func"):
                 continue
@@ -479,6 +498,8 @@ def extract_gitleaks_like(repo, rng):
             for var, kind_ in (("tps", "pos"), ("fps", "neg")):
                 if var in env:
                     for c in as_cases(env[var], kind_):
+                        if kind_ == "neg" and called_false_negative(source, c[1]):
+                            c = (c[0], c[1], "neg-ambiguous", c[3])
                         cases.append((rule, *c))
                 elif var + "!failed" in env:
                     skipped += 1
