@@ -77,7 +77,30 @@ public enum Placeholder {
             same = b == a ? same + 1 : 1
             if up >= 8 || down >= 8 || same >= 8 { return true }
         }
-        return hasInterleavedSequence(bytes)
+        return hasInterleavedSequence(bytes) || isMostlyStepwise(bytes)
+    }
+
+    /// Values of 16 characters or more whose letters, taken alone, and whose digits, taken alone, each run in
+    /// order for at least three steps in four (`z` to `a` and `9` to `0` count as steps), with 12 such
+    /// characters at least: the hand-typed dummies `abc123def456ghi789`, `ABCD1234EFGH5678`, `aB1cD2eF3gH4`
+    /// (folded to lower case by the caller), `abcdefabcdef`. In a random key a letter follows the one before
+    /// it about once in 26 (a hex digit once in 6), so three steps in four practically never happen.
+    static func isMostlyStepwise(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 16 else { return false }
+        var counted = 0
+        for (low, high) in [(UInt8(ascii: "a"), UInt8(ascii: "z")), (UInt8(ascii: "0"), UInt8(ascii: "9"))] {
+            var members = 0, steps = 0
+            var previous: UInt8?
+            for b in bytes where b >= low && b <= high {
+                if let p = previous, b == p + 1 || (p == high && b == low) { steps += 1 }
+                previous = b
+                members += 1
+            }
+            guard members >= 4 else { continue }
+            if steps * 4 < (members - 1) * 3 { return false }
+            counted += members
+        }
+        return counted >= 12
     }
 
     /// Two ascending sequences interleaved (`1a2b3c4d5e`): 8 characters in a row, separators (`-`, `_`, `.`)

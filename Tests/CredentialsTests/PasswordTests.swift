@@ -79,9 +79,18 @@ import TestSupport
             #expect(Placeholder.hasInterleavedSequence(Array(value.lowercased().utf8)), "\(value)")
         }
         #expect(!Placeholder.hasInterleavedSequence(Array("1a2b3c4dZq".utf8)))   // 8 of the pattern, not 10
+        // Letters and digits each in order, in groups: also dummies.
+        for value in ["abc123def456ghi789jkl012", "ABCD1234EFGH5678IJKL9012", "aB1cD2eF3gH4iJ5kL6mN7oP8", "abcdefabcdefabcdefabcd"] {
+            #expect(Placeholder.isPlaceholder(value), "\(value)")
+            #expect(Placeholder.isMostlyStepwise(Array(value.lowercased().utf8)), "\(value)")
+        }
+        #expect(!Placeholder.isMostlyStepwise(Array("abc123def456".utf8)))   // shorter than 16
         for _ in 0..<200 {
             let value = FakeKeys.alnum(40)
             #expect(!Placeholder.hasInterleavedSequence(Array(value.utf8)), "\(value)")
+            #expect(!Placeholder.isMostlyStepwise(Array(value.lowercased().utf8)), "\(value)")
+            let hex = FakeKeys.hex(32)
+            #expect(!Placeholder.isMostlyStepwise(Array(hex.utf8)), "\(hex)")
         }
     }
 
