@@ -10,7 +10,10 @@ Each tool scans DATA/<source>/samples once (one file per case); its report is re
                  gitleaks literal samples)
   negative case  a false positive when the tool reports anything in that file; cases marked ambiguous
                  (a value the same test file calls valid elsewhere) are left out
-Prints recall and false-positive rate per source for keywarden and each peer, and keywarden's misses
+Prints recall and false-positive rate per source for keywarden and each peer, also the recall on the positive
+cases that are not hand-typed dummies (`DUMMY` below: runs such as 1234/abcd, a1b2 alternation, four of one
+character, marker words; it is this script's own test, independent of keywarden's filters, and it errs on
+the side of calling a case a dummy), and keywarden's misses
 per provider; --misses writes those misses as Markdown (provider, source, sample shape), --json the
 whole result. Peers come from ~/.cache/keywarden-bench/peers/bin (gitleaks, betterleaks, kingfisher,
 trufflehog when present); each runs with validation off.
@@ -109,11 +112,27 @@ def score(cases, findings, samples):
     return rows
 
 
-def summary(rows):
+# Hand-typed dummy values, by a test of this script's own (independent of keywarden's placeholder filter):
+# runs of four in order (`1234`, `abcd`, `9876`), `a1b2`-style alternation, four of one character, and the
+# marker words. A positive case whose expected value (or, without one, whose sample) matches is a dummy.
+DUMMY = re.compile(r"(?i)(0123|1234|2345|3456|4567|5678|6789|7890|9876|abcd|bcde|cdef|defg|wxyz|zyxw|qwer"
+                   r"|a1b2|1a2b|b2c3|(.)\2\2\2|example|dummy|fake|your|sample|placeholder)")
+
+
+def is_dummy(case, samples):
+    text = "".join(case["expect"]) or (Path(samples) / Path(case["file"]).name).read_text(errors="replace")
+    return DUMMY.search(text) is not None
+
+
+def summary(rows, samples=None):
     pos = [h for c, h, _ in rows if c["kind"] == "pos"]
     neg = [h for c, h, _ in rows if c["kind"] == "neg" and not c["ambiguous"]]
-    return {"pos": len(pos), "found": sum(pos), "recall": sum(pos) / len(pos) if pos else None,
-            "neg": len(neg), "fp": sum(neg), "fp_rate": sum(neg) / len(neg) if neg else None}
+    out = {"pos": len(pos), "found": sum(pos), "recall": sum(pos) / len(pos) if pos else None,
+           "neg": len(neg), "fp": sum(neg), "fp_rate": sum(neg) / len(neg) if neg else None}
+    if samples is not None:
+        real = [h for c, h, _ in rows if c["kind"] == "pos" and not is_dummy(c, samples)]
+        out.update({"pos_not_dummy": len(real), "recall_not_dummy": sum(real) / len(real) if real else None})
+    return out
 
 
 def fmt(x):
@@ -155,19 +174,20 @@ def main():
             per = collections.defaultdict(list)
             for row in rows:
                 per[row[0]["provider"]].append(row)
-            results[source][tool] = {"all": summary(rows), "providers": {p: summary(r) for p, r in per.items()}}
+            results[source][tool] = {"all": summary(rows, d / "samples"), "providers": {p: summary(r) for p, r in per.items()}}
             if tool == "keywarden":
                 for c, hit, rules in rows:
                     if c["kind"] == "pos" and not hit:
                         misses[(c["provider"], source)].append(c)
                     if c["kind"] == "neg" and not c["ambiguous"] and hit:
                         fps.append((source, c, rules))
-    print("| source | tool | positives | recall | negatives | FP rate |")
-    print("|---|---|---|---|---|---|")
+    print("| source | tool | positives | recall | negatives | FP rate | recall without dummies |")
+    print("|---|---|---|---|---|---|---|")
     for source, by_tool in results.items():
         for tool, r in by_tool.items():
             s = r["all"]
-            print(f"| {source} | {tool} | {s['pos']} | {fmt(s['recall'])} | {s['neg']} | {fmt(s['fp_rate'])} |")
+            print(f"| {source} | {tool} | {s['pos']} | {fmt(s['recall'])} | {s['neg']} | {fmt(s['fp_rate'])} "
+                  f"| {fmt(s['recall_not_dummy'])} ({s['pos_not_dummy']}) |")
     ranked = sorted(misses.items(), key=lambda kv: -len(kv[1]))
     print(f"\nkeywarden's biggest misses (provider, source, missed/positives):")
     for (prov, source), cs in ranked[:a.top]:
