@@ -89,14 +89,8 @@ public struct Fingerprinter: Sendable {
         }
         guard !pending.isEmpty else { return }
         let work = pending, pair = 2
-        guard onEveryCore else {
-            for start in stride(from: 0, to: work.count, by: pair) {
-                let range = start..<min(start + pair, work.count)
-                _ = derive(work[range].map(\.bytes), ids: work[range].map(\.id))
-            }
-            return
-        }
-        WorkerPool(atMost: (work.count + pair - 1) / pair).run(count: work.count, chunk: pair) { _, claim in
+        // One worker runs on this thread (WorkerPool), still two derivations side by side.
+        WorkerPool(threads: onEveryCore ? 0 : 1, atMost: (work.count + pair - 1) / pair).run(count: work.count, chunk: pair) { _, claim in
             while let range = claim() { _ = derive(work[range].map(\.bytes), ids: work[range].map(\.id)) }
         }
     }

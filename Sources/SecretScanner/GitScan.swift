@@ -232,7 +232,7 @@ extension ScanSession {
                 + "\(order.count) blob\(order.count == 1 ? "" : "s") read (\(work.rescans) again for their findings)"
         }
         result.seconds = Date().timeIntervalSince(start)
-        if ProcessInfo.processInfo.environment["KEYWARDEN_TIMING"] != nil {
+        if PhaseClock.isEnabled {
             let phases = String(format: "plan %.2f s, read and scan %.2f s, provenance %.2f s",
                                 planned.timeIntervalSince(start), scanned.timeIntervalSince(planned), Date().timeIntervalSince(scanned))
             result.warnings.append(ScanNote(.other, "timing: " + phases))

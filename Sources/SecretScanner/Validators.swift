@@ -50,10 +50,8 @@ public enum Validators {
             // whose reserved bytes are zero runs, `AAAAAAAAAAAAA`, and the provider's mark such as AZDO): only the
             // random part can be a placeholder. A key without the signature is judged whole.
             let u = Array(secret.utf8)
-            if u.count == 84, u[52...55].elementsEqual("JQQJ".utf8) {
-                return Placeholder.isPlaceholder(String(decoding: u[..<52], as: UTF8.self)) ? .reject : .accept(extra: [:], severity: .keep)
-            }
-            return Placeholder.isPlaceholder(secret) ? .reject : .accept(extra: [:], severity: .keep)
+            let judged = u.count == 84 && u[52...55].elementsEqual("JQQJ".utf8) ? String(decoding: u[..<52], as: UTF8.self) : secret
+            return Filters.isPlaceholder(judged) ? .reject : .accept(extra: [:], severity: .keep)
         case "base64-blob":
             // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.
             guard let bytes = Base64.decode(secret), bytes.count >= 16, Set(bytes).count >= 8 else { return .reject }
