@@ -436,7 +436,7 @@ public final class BufferScanner {
     /// - Parameter postprocess: merge overlapping findings and Mindtickle pairs (off only for `rules check`).
     public func scan(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, postprocess: Bool = true) throws(ScanError) -> [Finding] {
         let path = input.path
-        if compiled.globalAllowlists.contains(where: { $0.allowsWholePath(path, scratch: matchScratch) }) { return [] }
+        if globallyAllowed(path) { return [] }
         budgets.removeAll(keepingCapacity: true)
         gaveUp.removeAll(keepingCapacity: true)
         inputSize = buffer.count
@@ -783,9 +783,15 @@ public final class BufferScanner {
         return (secret, severity, extra, inlineAllowed)
     }
 
-    /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too.
+    /// Whether a global allowlist's `paths` take the whole file out of the scan.
+    private func globallyAllowed(_ path: String) -> Bool {
+        compiled.globalAllowlists.contains { $0.allowsWholePath(path, scratch: matchScratch) }
+    }
+
+    /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too,
+    /// except where a global allowlist takes the path out (as `scan` does for text).
     public func pathFindings(_ path: String) -> [Finding] {
-        guard !compiled.pathOnlyRules.isEmpty else { return [] }
+        guard !compiled.pathOnlyRules.isEmpty, !globallyAllowed(path) else { return [] }
         var found = compiled.pathOnlyRules.map { compiled.rules[$0] }.filter { ruleApplies($0, to: path) }.map { pathFinding($0, path: path) }
         PathContext.apply(to: &found, path: path)
         return found

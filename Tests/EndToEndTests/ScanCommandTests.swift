@@ -295,3 +295,23 @@ import TestSupport
         }
     }
 }
+
+/// A global allowlist's `paths` take a file out of the scan whatever its content: a binary key store under
+/// such a path is not reported by name either.
+@Suite struct GlobalPathAllowlistTests {
+    @Test func aKeyStoreUnderAnAllowlistedPathIsNotReported() throws {
+        let dir = try TemporaryDirectory()
+        let binary = Data([0x30, 0x82, 0x0A, 0x00, 0x00, 0x01, 0x02, 0x03, 0x00, 0xFF])
+        try dir.write("certs/server.p12", data: binary)
+        try dir.write("vendor/lib/client.p12", data: binary)
+        try dir.write(".keywarden.toml", "[[allowlists]]\npaths = ['''^vendor/''']\n")
+        let cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let run = try Run.keywarden(["scan", "--no-git", "--format", "json", "--output", dir.path("r.json"), "."],
+                                    in: dir.path(), environment: cacheEnv)
+        #expect(run.status == 1, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("r.json")))) as? [String: Any])
+        let paths = try #require(report["findings"] as? [[String: Any]]).compactMap { $0["path"] as? String }
+        #expect(paths.contains { $0.hasSuffix("certs/server.p12") }, "\(paths)")
+        #expect(!paths.contains { $0.contains("vendor/") }, "\(paths)")
+    }
+}
