@@ -153,7 +153,8 @@ public final class BufferScanner {
         while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
         guard i < buffer.count else { return false }
         if !quoted { i = afterDeclaredType(buffer, at: i) }
-        if buffer[i] == 0x3D { return true }
+        // (`==` compares: `if: ${{ github.event_name == 'push' }}` names nothing.)
+        if buffer[i] == 0x3D { return !(i + 1 < buffer.count && buffer[i + 1] == 0x3D) }
         if quoted {
             // `os.Setenv("NAME", "...")`, `define('NAME', ...)`, `props.put("name", ...)`: a call's first argument
             // names its second.
@@ -191,6 +192,37 @@ public final class BufferScanner {
             return (j < buffer.count && buffer[j] == 0x7C) || startsLine(buffer, nameStart: start) && endsLine(buffer, i + 1)
         }
         return buffer[i] == 0x3A && !(i + 1 < buffer.count && buffer[i + 1] == 0x2F)
+    }
+
+    /// True when the name holding the word at `start` is assigned or labelled (`=`, `:=`, `=>`, `:`) with
+    /// nothing on the rest of its line that can hold a literal: no quote or backtick, no `{`, `[` or `(` right
+    /// after the operator, and something other than blanks after it (a value on the next lines is not judged
+    /// here). In source code that is code (`let column = tokens[k].column`, `func f(column: Int)`), not a value
+    /// a rule could take.
+    static func assignsOnlyCode(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
+        var i = nameEnd(buffer, start: start)
+        while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
+        guard i < buffer.count else { return false }
+        let op = buffer[i]
+        guard op == 0x3D || op == 0x3A else { return false }
+        // `Column::Client`: a path, not a label.
+        if op == 0x3A, i + 1 < buffer.count, buffer[i + 1] == 0x3A { return false }
+        i += 1
+        if i < buffer.count, buffer[i] == 0x3D || buffer[i] == 0x3E { i += 1 }
+        var sawValue = false
+        while i < buffer.count, buffer[i] != 0x0A {
+            switch buffer[i] {
+            case 0x22, 0x27, 0x60: return false
+            case 0x20, 0x09, 0x0D: break
+            // An object, a list or a parenthesised value given to the name (`github = {`, `github: [`, Python's
+            // `GITHUB_TOKEN = (` before implicitly joined literals); a subscript or a call later on the line
+            // (`tokens[k]`, `f(x)`) opens none.
+            case 0x7B where !sawValue, 0x5B where !sawValue, 0x28 where !sawValue: return false
+            default: sawValue = true
+            }
+            i += 1
+        }
+        return sawValue
     }
 
     /// The start of the name (letters, digits, `_`, `.`, `-`) holding the byte at `index`.
@@ -471,6 +503,7 @@ public final class BufferScanner {
         // (Both worked out from the path on first need: most buffers have no gate word that asks.)
         var blankSeparated: Bool?
         var standAlone: Bool?
+        var sourceCode: Bool?
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
@@ -498,9 +531,19 @@ public final class BufferScanner {
                     }
                     // A vendor's name that its rules want in the value's key path counts only where it is part of a
                     // name (`GITHUB_CLIENT_SECRET=`, `github:`, `"github": {`, `<github>`): not in a URL or prose.
-                    if gateNeedsName[gate], !gateHits[gate], !Self.namesAValueStrictly(buffer, start: end - compiled.gateWords[gate].count) {
-                        if standAlone == nil { standAlone = Self.namesStandAlone(path) }
-                        if standAlone == false { return }
+                    if gateNeedsName[gate], !gateHits[gate] {
+                        let start = end - compiled.gateWords[gate].count
+                        var named = Self.namesAValueStrictly(buffer, start: start)
+                        // In source code a name given only code (`let column = tokens[k].column`, `column: Int`)
+                        // names no literal: the vendor's rules have nothing there to judge.
+                        if named, Self.assignsOnlyCode(buffer, start: start) {
+                            if sourceCode == nil { sourceCode = Self.isSourceCode(path.lowercased()) }
+                            named = sourceCode == false
+                        }
+                        if !named {
+                            if standAlone == nil { standAlone = Self.namesStandAlone(path) }
+                            if standAlone == false { return }
+                        }
                     }
                     // A vendor's name (semaphore, linear, square, fileio) counts only with a secret word near it:
                     // the named-value rules it gates report values under such words, and the bare word is common.

@@ -169,10 +169,41 @@ import Testing
         ("Dim github As New Client()", "github"),
         ("if github {", "github"), ("github {}", "github"), ("username: GITHUB_TOKEN\n", "GITHUB"), ("notify(\"github\")", "github"),
         ("[{\"label\": \"github\", \"id\": 1}]", "github"), ("GitHub (the host) is down", "GitHub"), ("github do not", "github"),
-        ("github.send(message)", "github"), ("if github.enabled() == x {", "github"), ("github.Compare(a == b)", "github"), ("f(\"github\") + g", "github"), ("s = \"github\" \"x\"", "github"),
+        ("github.send(message)", "github"), ("if github.enabled() == x {", "github"), ("if: ${{ github.event_name == 'push' }}", "github"), ("github.Compare(a == b)", "github"), ("f(\"github\") + g", "github"), ("s = \"github\" \"x\"", "github"),
     ])
     func aVendorNameInProseOrExpressionsDoesNotCount(text: String, word: String) {
         #expect(!namesAValueStrictly(text, word), "\(text)")
+    }
+
+    /// In source code, a vendor's name given only code on its line (`let column = tokens[k].column`, a
+    /// parameter `column: Int`) names no literal; one given a string, an object or a value on later lines does.
+    @Test(arguments: [
+        ("let column = tokens[k].column", "column"), ("func f(column: Int, line: Int)", "column"),
+        ("    column: UInt = #column", "column"), ("let square = side * side", "square"), ("github := client.New()", "github"),
+    ])
+    func aVendorNameGivenOnlyCodeIsCode(text: String, word: String) {
+        #expect(at(text, word) { b, s, _ in BufferScanner.assignsOnlyCode(b, start: s) }, "\(text)")
+    }
+
+    @Test(arguments: [
+        ("let githubToken = \"x\"", "github"), ("github:\n  token: x", "github"),
+        ("github = {", "github"), ("github: [", "github"), ("let github_token = String::from(\"x\")", "github"),
+        ("github_token = `x`", "github"), ("GITHUB_TOKEN = (\n    \"x\"\n    \"y\"\n)", "GITHUB"), ("GitHub::Client.new(token: x)", "GitHub"), ("github_token =\n  \"x\"", "github"),
+    ])
+    func aVendorNameGivenALiteralIsNotCode(text: String, word: String) {
+        #expect(!at(text, word) { b, s, _ in BufferScanner.assignsOnlyCode(b, start: s) }, "\(text)")
+    }
+
+    /// Only in source code does a name given code not count: a `.env` or YAML value is unquoted (`COLUMN_API_KEY=v`
+    /// would be code in Python), and a key assigned in a Swift or Python file as a string literal is still found.
+    @Test func aVendorKeyIsFoundInCodeAndConfigButCodeAloneOpensNothing() throws {
+        let key = "live_" + FakeKeys.alnum(27)
+        for (text, path) in [("COLUMN_API_KEY=\(key)\n", "deploy/.env"), ("column:\n  api_key: \(key)\n", "config/app.yaml"),
+                             ("let columnApiKey = \"\(key)\"\n", "Sources/App/Keys.swift"),
+                             ("COLUMN_API_KEY = \"\(key)\"\n", "app/settings.py")] {
+            let found = try Engine.scan(text, path: path).filter { $0.provider == "column" }
+            #expect(found.map(\.secret) == [key], "\(path): \(found.map(\.ruleID))")
+        }
     }
 
     /// `.properties` separates a name from its value with a blank alone: there a password word always counts,
