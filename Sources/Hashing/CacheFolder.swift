@@ -95,11 +95,61 @@ public struct CacheFolder: Sendable {
     /// the next ``write(_:_:)`` replaces it.
     public func read(_ name: String) -> [UInt8]? {
         guard !name.contains("/") else { return nil }
-        guard var bytes = Self.readRegular(path + "/" + name) else {
+        guard var bytes = Self.readRegular(path + "/" + name, markUsedAfter: Self.usedMarkInterval) else {
             Self.warnIfNotRegular(path + "/" + name)
             return nil
         }
         return Self.checked(&bytes, name: name, key: key) ? bytes : nil
+    }
+
+    /// A file read from the folder whose modification time is older than this is given the current time: its
+    /// time says when it was last used (a day's precision is enough), which is what ``prune`` goes by.
+    static let usedMarkInterval: Int = 24 * 3600
+    /// Files not used for this long are removed when a new file is written (a rule set of an older release, a
+    /// rule file edited since).
+    public static let unusedLifetime: Int = 30 * 24 * 3600
+    /// When the folder's files together are larger than this, the least recently used are removed (a rule
+    /// file edited many times in a day leaves a prefilter database of about 2 MB each time).
+    public static let sizeLimit: Int = 256 << 20
+
+    /// Removes the cache files (every file whose name does not start with `.`: not the key, not a writer's
+    /// temporary) not used for `unusedLifetime` seconds, then, while the rest take more than `sizeLimit`
+    /// bytes, the least recently used, never `keeping` (the file just written). Returns the names removed.
+    /// Called after each write: a write follows a rule change, so the folder is read about that often. A file
+    /// another run is reading stays readable by it (it is open); the next run that wants it compiles again.
+    @discardableResult
+    public func prune(keeping: String, now: Int? = nil, unusedLifetime: Int = CacheFolder.unusedLifetime,
+                      sizeLimit: Int = CacheFolder.sizeLimit) -> [String] {
+        let now = now ?? Int(time(nil))
+        guard let dir = opendir(path) else { return [] }
+        var files: [(name: String, used: Int, size: Int)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard !name.hasPrefix("."), name != keeping else { continue }
+            var info = stat()
+            guard lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            files.append((name, Int(info.st_mtim.tv_sec), Int(info.st_size)))
+        }
+        closedir(dir)
+        var removed = [String]()
+        var kept = [(name: String, used: Int, size: Int)]()
+        for file in files {
+            if now - file.used > unusedLifetime, unlink(path + "/" + file.name) == 0 { removed.append(file.name) } else { kept.append(file) }
+        }
+        var keptSize = 0
+        if let info = Self.size(path + "/" + keeping) { keptSize = info }
+        var total = kept.reduce(keptSize) { $0 + $1.size }
+        for file in kept.sorted(by: { $0.used < $1.used }) where total > sizeLimit {
+            if unlink(path + "/" + file.name) == 0 { removed.append(file.name); total -= file.size }
+        }
+        return removed
+    }
+
+    private static func size(_ file: String) -> Int? {
+        var info = stat()
+        return lstat(file, &info) == 0 ? Int(info.st_size) : nil
     }
 
     /// A warning (once per file and process) when `file` exists but is not a regular file.
@@ -137,6 +187,7 @@ public struct CacheFolder: Sendable {
         do {
             try AtomicFile.write(Self.tagged(bytes, name: name, key: key), to: path + "/" + name,
                                  options: AtomicFile.Options(mode: .exactly(0o600)))
+            prune(keeping: name)
         } catch {
             let reason = error.reason
             let folder = path
@@ -168,12 +219,18 @@ public struct CacheFolder: Sendable {
     /// file or an error. Non-blocking because the file is checked only once it is open: opening a FIFO
     /// put at a cache path would otherwise wait forever for a writer (and reading a regular file does not
     /// block anyway).
-    static func readRegular(_ file: String) -> [UInt8]? {
+    /// With `markUsedAfter`, a file whose modification time is older than that many seconds is given the current
+    /// time when it is opened (``prune`` keeps what is used).
+    static func readRegular(_ file: String, markUsedAfter: Int? = nil) -> [UInt8]? {
         let fd = posixOpen(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size >= 0, info.st_size < 1 << 30 else { return nil }
+        if let markUsedAfter, Int(time(nil)) - Int(info.st_mtim.tv_sec) > markUsedAfter {
+            // Best effort: a folder on a read-only mount keeps its times, and nothing is pruned there either.
+            _ = futimens(fd, nil)
+        }
         let size = Int(info.st_size)
         var complete = true
         // Not zero-filled first: every byte is read into it (or the whole is discarded).

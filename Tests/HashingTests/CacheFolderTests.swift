@@ -20,6 +20,58 @@ import Testing
         #expect(stat(dir + "/keywarden/.key", &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
 
+    /// Sets `file`'s modification time to `daysAgo` days before now.
+    private func age(_ file: String, daysAgo: Int) {
+        var times = [timespec(tv_sec: time(nil) - daysAgo * 86_400, tv_nsec: 0), timespec(tv_sec: time(nil) - daysAgo * 86_400, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, file, &times, 0) == 0)
+    }
+
+    private func modified(_ file: String) -> Int {
+        var info = stat()
+        return stat(file, &info) == 0 ? Int(info.st_mtim.tv_sec) : -1
+    }
+
+    /// Each rule change leaves a prefilter database of about 2 MB: a write removes the files not used for 30 days
+    /// (never the key, a writer's temporary or the file just written), and a read marks an old file as used.
+    @Test func aWriteRemovesFilesNotUsedForAMonthAndAReadKeepsOneInUse() throws {
+        let dir = place()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = try #require(CacheFolder.trusted(dir))
+        for name in ["prefilter-old.db", "rules-old.bin", "prefilter-used.db", "prefilter-recent.db"] {
+            cache.write(name, Array(name.utf8))
+        }
+        FileManager.default.createFile(atPath: dir + "/.rules-other.bin.keywarden-x.tmp", contents: Data("partial".utf8))
+        for name in ["prefilter-old.db", "rules-old.bin", "prefilter-used.db", ".key", ".rules-other.bin.keywarden-x.tmp"] {
+            age(dir + "/" + name, daysAgo: 40)
+        }
+        age(dir + "/prefilter-recent.db", daysAgo: 10)
+        // Read 40 days after its last use: marked as used now.
+        #expect(cache.read("prefilter-used.db") == Array("prefilter-used.db".utf8))
+        #expect(time(nil) - modified(dir + "/prefilter-used.db") < 60)
+        cache.write("prefilter-new.db", Array("new".utf8))
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        #expect(left == [".key", ".rules-other.bin.keywarden-x.tmp", "prefilter-used.db", "prefilter-recent.db", "prefilter-new.db"])
+        #expect(cache.read("prefilter-recent.db") == Array("prefilter-recent.db".utf8))
+    }
+
+    /// Over the size limit, the least recently used files go first, until the rest fit; the file just written stays.
+    @Test func overTheSizeLimitTheLeastRecentlyUsedGoFirst() throws {
+        let dir = place()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = try #require(CacheFolder.trusted(dir))
+        let payload = [UInt8](repeating: 7, count: 1000)
+        for (n, days) in [(1, 5), (2, 3), (3, 1), (4, 2)] {
+            cache.write("db-\(n)", payload)
+            age(dir + "/db-\(n)", daysAgo: days)
+        }
+        cache.write("db-5", payload)
+        // Five files of 1,032 bytes (payload and tag) with room for three: the two least recently used go.
+        let removed = cache.prune(keeping: "db-5", sizeLimit: 3 * 1032)
+        #expect(removed.sorted() == ["db-1", "db-2"])
+        #expect(cache.read("db-3") == payload && cache.read("db-4") == payload && cache.read("db-5") == payload)
+        #expect(cache.prune(keeping: "db-5", sizeLimit: 3 * 1032).isEmpty)
+    }
+
     @Test func aLargeFileReadsBackWhole() throws {
         let dir = place()
         defer { try? FileManager.default.removeItem(atPath: dir) }
