@@ -77,6 +77,24 @@ import TestSupport
         }
     }
 
+    /// The delta bases read ahead for every entry in windows (``PackFile/deltaBases(ofEntriesAt:windowSize:)``)
+    /// are those each entry's own header gives, whatever the window's size (headers cut by a window's end read
+    /// again from the next), and an offset past the pack's end has none.
+    @Test(arguments: [true, false])
+    func theDeltaBasesReadInWindowsAreTheHeadersOwn(offsetDeltas: Bool) throws {
+        let f = try packedFixture(offsetDeltas: offsetDeltas)
+        let packs = PackedObjects(objectsDirectory: f.root + "/.git/objects")
+        let pack = try #require(packs.packs.first)
+        let offsets = Array(pack.entryOffsets().dropLast())
+        #expect(offsets.count > 40)
+        let expected = offsets.map { pack.entryHeader(at: $0)?.base.map { Int64($0) } ?? -1 }
+        #expect(expected.contains { $0 >= 0 }, "the fixture has deltas")
+        for window in [32, 45, 100, 4096, 256 << 10] {
+            #expect(pack.deltaBases(ofEntriesAt: offsets, windowSize: window) == expected, "window \(window)")
+        }
+        #expect(pack.deltaBases(ofEntriesAt: [UInt64(pack.size) + 10]) == [-1])
+    }
+
     @Test func aBlobOverTheLimitIsTooLargeAndNotHandedOver() throws {
         let f = try packedFixture(offsetDeltas: true)
         let packs = PackedObjects(objectsDirectory: f.root + "/.git/objects")

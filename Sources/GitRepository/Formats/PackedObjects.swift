@@ -25,9 +25,7 @@ public final class PackedObjects: Sendable {
         self.packs = packs
         let offsets = packs.map { $0.entryOffsets() }
         self.offsets = offsets
-        self.bases = zip(packs, offsets).map { pack, list in
-            list.dropLast().map { offset in PackOrder.deltaBase(at: offset, in: pack).map { Int64($0) } ?? -1 }
-        }
+        self.bases = zip(packs, offsets).map { pack, list in pack.deltaBases(ofEntriesAt: list.dropLast()) }
         self.notes = notes
     }
 
