@@ -30,13 +30,18 @@ import TestSupport
         let sha512 = FakeKeys.join("$6$", FakeKeys.random(Self.crypt64, 16), "$", FakeKeys.random(Self.crypt64, 86))
         let md5 = FakeKeys.join("$1$", FakeKeys.random(Self.crypt64, 8), "$", FakeKeys.random(Self.crypt64, 22))
         let argon = FakeKeys.join("$argon2id$v=19$m=65536,t=3,p=4$", FakeKeys.alnum(22), "$", FakeKeys.alnum(43))
+        let cisco8 = FakeKeys.join("$8$", FakeKeys.random(Self.crypt64, 14), "$", FakeKeys.random(Self.crypt64, 43))
+        let cisco9 = FakeKeys.join("$9$", FakeKeys.random(Self.crypt64, 14), "$", FakeKeys.random(Self.crypt64, 43))
         let expected = [(bcrypt, "bcrypt"), (sha512, "sha512-crypt"), (md5, "md5-crypt"), (argon, "argon2"),
-                        ("*" + FakeKeys.hex(40).uppercased(), "mysql-native")]
+                        ("*" + FakeKeys.hex(40).uppercased(), "mysql-native"),
+                        (cisco8, "cisco-pbkdf2-sha256"), (cisco9, "cisco-scrypt")]
         for (hash, scheme) in expected {
             #expect(Password.hashType(hash) == scheme)
             #expect(!Password.isRealLooking(hash), "\(scheme) judged a plaintext password")
         }
         #expect(Password.hashType(FakeKeys.alnum(16)) == nil)
+        // Cisco type 8/9 only with their 14-character salt and 43-character hash.
+        #expect(Password.hashType(FakeKeys.join("$8$", FakeKeys.random(Self.crypt64, 14), "$", FakeKeys.random(Self.crypt64, 30))) == nil)
     }
 
     /// WinSCP's stored form: flag, length, random padding, then user + host + password, each byte ~(b ^ 0xA3).
