@@ -112,11 +112,13 @@ public struct CacheFolder: Sendable {
     /// file edited many times in a day leaves a prefilter database of about 2 MB each time).
     public static let sizeLimit: Int = 256 << 20
 
-    /// Removes the cache files (every file whose name does not start with `.`: not the key, not a writer's
-    /// temporary) not used for `unusedLifetime` seconds, then, while the rest take more than `sizeLimit`
-    /// bytes, the least recently used, never `keeping` (the file just written). Returns the names removed.
-    /// Called after each write: a write follows a rule change, so the folder is read about that often. A file
-    /// another run is reading stays readable by it (it is open); the next run that wants it compiles again.
+    /// Removes the cache files not used for `unusedLifetime` seconds, then, while the rest take more than
+    /// `sizeLimit` bytes, the least recently used, never `keeping` (the file just written). Returns the names
+    /// removed. Only keywarden's own files are touched: regular files of mode `0600` named as keywarden names
+    /// them (``isCacheFileName(_:)``), so a folder given in `KEYWARDEN_CACHE_DIR` that holds other files loses
+    /// none of them (nor the key, nor a writer's temporary). Called after each write: a write follows a rule
+    /// change, so the folder is read about that often. A file another run is reading stays readable by it (it
+    /// is open); the next run that wants it compiles again.
     @discardableResult
     public func prune(keeping: String, now: Int? = nil, unusedLifetime: Int = CacheFolder.unusedLifetime,
                       sizeLimit: Int = CacheFolder.sizeLimit) -> [String] {
@@ -127,9 +129,9 @@ public struct CacheFolder: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard !name.hasPrefix("."), name != keeping else { continue }
+            guard Self.isCacheFileName(name), name != keeping else { continue }
             var info = stat()
-            guard lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            guard lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o777 == 0o600 else { continue }
             files.append((name, Int(info.st_mtim.tv_sec), Int(info.st_size)))
         }
         closedir(dir)
@@ -145,6 +147,22 @@ public struct CacheFolder: Sendable {
             if unlink(path + "/" + file.name) == 0 { removed.append(file.name); total -= file.size }
         }
         return removed
+    }
+
+    /// The names keywarden gives the files it writes here: `prefilter-<hex>.db` (a matching database),
+    /// `prefilter-for-<hex>` (which database a rule source used last) and `rules-<hex>-v<digits>.bin` (decoded rules).
+    public static func isCacheFileName(_ name: String) -> Bool {
+        func hex(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } }
+        if name.hasPrefix("prefilter-for-") { return hex(name.dropFirst(14)) }
+        if name.hasPrefix("prefilter-"), name.hasSuffix(".db") { return hex(name.dropFirst(10).dropLast(3)) }
+        if name.hasPrefix("rules-"), name.hasSuffix(".bin") {
+            let body = name.dropFirst(6).dropLast(4)   // <hex>-v<digits>
+            guard let dash = body.lastIndex(of: "-") else { return false }
+            let version = body[body.index(after: dash)...]
+            return hex(body[..<dash]) && version.first == "v" && version.count > 1
+                && version.dropFirst().utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        }
+        return false
     }
 
     private static func size(_ file: String) -> Int? {

@@ -37,21 +37,29 @@ import Testing
         let dir = place()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cache = try #require(CacheFolder.trusted(dir))
-        for name in ["prefilter-old.db", "rules-old.bin", "prefilter-used.db", "prefilter-recent.db"] {
+        for name in ["prefilter-0a1d.db", "rules-0a1d-v6.bin", "prefilter-05ed.db", "prefilter-0ece.db"] {
             cache.write(name, Array(name.utf8))
         }
         FileManager.default.createFile(atPath: dir + "/.rules-other.bin.keywarden-x.tmp", contents: Data("partial".utf8))
-        for name in ["prefilter-old.db", "rules-old.bin", "prefilter-used.db", ".key", ".rules-other.bin.keywarden-x.tmp"] {
+        // Files keywarden did not write (KEYWARDEN_CACHE_DIR may name a folder that holds others) are never removed,
+        // whatever their age: other names, or a keywarden name without keywarden's mode.
+        for name in ["notes.txt", "prefilter-zz.db", "rules-0a1d-v6.bin.orig"] {
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data("mine".utf8), attributes: [.posixPermissions: 0o600])
+        }
+        FileManager.default.createFile(atPath: dir + "/prefilter-0b.db", contents: Data("mine".utf8), attributes: [.posixPermissions: 0o644])
+        for name in ["prefilter-0a1d.db", "rules-0a1d-v6.bin", "prefilter-05ed.db", ".key", ".rules-other.bin.keywarden-x.tmp",
+                     "notes.txt", "prefilter-zz.db", "rules-0a1d-v6.bin.orig", "prefilter-0b.db"] {
             age(dir + "/" + name, daysAgo: 40)
         }
-        age(dir + "/prefilter-recent.db", daysAgo: 10)
+        age(dir + "/prefilter-0ece.db", daysAgo: 10)
         // Read 40 days after its last use: marked as used now.
-        #expect(cache.read("prefilter-used.db") == Array("prefilter-used.db".utf8))
-        #expect(time(nil) - modified(dir + "/prefilter-used.db") < 60)
-        cache.write("prefilter-new.db", Array("new".utf8))
+        #expect(cache.read("prefilter-05ed.db") == Array("prefilter-05ed.db".utf8))
+        #expect(time(nil) - modified(dir + "/prefilter-05ed.db") < 60)
+        cache.write("prefilter-0e0.db", Array("new".utf8))
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-        #expect(left == [".key", ".rules-other.bin.keywarden-x.tmp", "prefilter-used.db", "prefilter-recent.db", "prefilter-new.db"])
-        #expect(cache.read("prefilter-recent.db") == Array("prefilter-recent.db".utf8))
+        #expect(left == [".key", ".rules-other.bin.keywarden-x.tmp", "prefilter-05ed.db", "prefilter-0ece.db", "prefilter-0e0.db",
+                         "notes.txt", "prefilter-zz.db", "rules-0a1d-v6.bin.orig", "prefilter-0b.db"])
+        #expect(cache.read("prefilter-0ece.db") == Array("prefilter-0ece.db".utf8))
     }
 
     /// Over the size limit, the least recently used files go first, until the rest fit; the file just written stays.
@@ -61,15 +69,25 @@ import Testing
         let cache = try #require(CacheFolder.trusted(dir))
         let payload = [UInt8](repeating: 7, count: 1000)
         for (n, days) in [(1, 5), (2, 3), (3, 1), (4, 2)] {
-            cache.write("db-\(n)", payload)
-            age(dir + "/db-\(n)", daysAgo: days)
+            cache.write("prefilter-0\(n).db", payload)
+            age(dir + "/prefilter-0\(n).db", daysAgo: days)
         }
-        cache.write("db-5", payload)
+        cache.write("prefilter-05.db", payload)
         // Five files of 1,032 bytes (payload and tag) with room for three: the two least recently used go.
-        let removed = cache.prune(keeping: "db-5", sizeLimit: 3 * 1032)
-        #expect(removed.sorted() == ["db-1", "db-2"])
-        #expect(cache.read("db-3") == payload && cache.read("db-4") == payload && cache.read("db-5") == payload)
-        #expect(cache.prune(keeping: "db-5", sizeLimit: 3 * 1032).isEmpty)
+        let removed = cache.prune(keeping: "prefilter-05.db", sizeLimit: 3 * 1032)
+        #expect(removed.sorted() == ["prefilter-01.db", "prefilter-02.db"])
+        #expect(cache.read("prefilter-03.db") == payload && cache.read("prefilter-04.db") == payload && cache.read("prefilter-05.db") == payload)
+        #expect(cache.prune(keeping: "prefilter-05.db", sizeLimit: 3 * 1032).isEmpty)
+    }
+
+    @Test func onlyKeywardensOwnNamesAreCacheFiles() {
+        for name in ["prefilter-0f3a.db", "prefilter-for-00990fe5bf278da83de6b70edc76557d", "rules-7ff087752751a75-v6.bin"] {
+            #expect(CacheFolder.isCacheFileName(name), "\(name)")
+        }
+        for name in [".key", "prefilter-.db", "prefilter-XY.db", "prefilter-0f3a.db.tmp", "prefilter-for-", "rules-7ff0-v.bin",
+                     "rules-7ff0-6.bin", "rules--v6.bin", "notes.txt", "rules-7ff0-v6.bin.bak"] {
+            #expect(!CacheFolder.isCacheFileName(name), "\(name)")
+        }
     }
 
     @Test func aLargeFileReadsBackWhole() throws {
