@@ -827,7 +827,7 @@ public final class BufferScanner {
     }
 
     /// Whether a global allowlist's `paths` take the whole file out of the scan.
-    private func globallyAllowed(_ path: String) -> Bool {
+    func globallyAllowed(_ path: String) -> Bool {
         compiled.globalAllowlists.contains { $0.allowsWholePath(path, scratch: matchScratch) }
     }
 

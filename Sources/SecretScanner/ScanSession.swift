@@ -137,6 +137,14 @@ public struct ScanSession: Sendable {
 
     static func scanOne(_ entry: FileWalker.Entry, scanner: BufferScanner, reader: inout FileReader, options: ScanOptions) -> FileOutcome {
         let context = InputContext(path: entry.displayPath)
+        // A file a global allowlist takes out by its path would give nothing: it is not read at all, so it costs
+        // no time, leaves no note (a binary or too large file under an allowlisted `.build/` or `vendor/`) and is
+        // not counted among the files scanned.
+        if scanner.globallyAllowed(entry.displayPath) {
+            var untouched = ContentOutcome()
+            untouched.scanned = false
+            return .scanned(untouched, 0)
+        }
         switch reader.read(entry.path, limit: options.sizeLimit, wholeUpTo: streamWindow) {
         case .failure(let why): return .failed(why)
         case .tooLarge(let size):

@@ -314,4 +314,30 @@ import TestSupport
         #expect(paths.contains { $0.hasSuffix("certs/server.p12") }, "\(paths)")
         #expect(!paths.contains { $0.contains("vendor/") }, "\(paths)")
     }
+
+    /// A file under an allowlisted path is not read: a binary or too large one there leaves no skip note and is not
+    /// counted as scanned, while the same files elsewhere still are noted, and a key there is not reported.
+    @Test func filesUnderAnAllowlistedPathAreNotReadAndLeaveNoNotes() throws {
+        let dir = try TemporaryDirectory()
+        let big = String(repeating: "filler line of a generated file\n", count: 200)
+        let binary = Data([0x7F, 0x45, 0x4C, 0x46, 0x00, 0x00, 0x01, 0x02])
+        for folder in ["build", "src"] {
+            try dir.write("\(folder)/bundle.txt", big)
+            try dir.write("\(folder)/tool.bin", data: binary)
+        }
+        try dir.write("build/.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
+        try dir.write(".keywarden.toml", "[[allowlists]]\npaths = ['''^build/''']\n")
+        let cacheEnv = ["KEYWARDEN_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("keywarden-e2e-cache").path]
+        let run = try Run.keywarden(["scan", "--no-git", "--max-file-size", "1K", "--format", "json", "--output", dir.path("r.json"), "."],
+                                    in: dir.path(), environment: cacheEnv)
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("r.json")))) as? [String: Any])
+        #expect((report["findings"] as? [[String: Any]])?.isEmpty == true)
+        let summary = try #require(report["summary"] as? [String: Any])
+        let skipped = try #require(summary["skipped"] as? [String])
+        #expect(skipped.contains { $0.contains("src/bundle.txt") } && skipped.contains { $0.contains("src/tool.bin") }, "\(skipped)")
+        #expect(!skipped.contains { $0.contains("build/") }, "\(skipped)")
+        // Read and counted: .keywarden.toml alone (the src files were skipped, the build files not read).
+        #expect(summary["files"] as? Int == 1, "\(summary)")
+    }
 }
