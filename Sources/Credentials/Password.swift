@@ -22,8 +22,9 @@ public enum Password {
             case "y", "gy": return "yescrypt"
             case "7": return "scrypt"
             // Cisco IOS/NX-OS `secret 8` (PBKDF2-SHA256) and `secret 9` (scrypt): a 14-character salt, 43 characters.
-            case "8": return parts.count == 4 && parts[2].utf8.count == 14 && last.count == 43 ? "cisco-pbkdf2-sha256" : nil
-            case "9": return parts.count == 4 && parts[2].utf8.count == 14 && last.count == 43 ? "cisco-scrypt" : nil
+            case "8", "9":
+                guard parts.count == 4, parts[2].utf8.count == 14, last.count == 43 else { return nil }
+                return id == "8" ? "cisco-pbkdf2-sha256" : "cisco-scrypt"
             case "argon2id", "argon2i", "argon2d": return "argon2"
             case "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512": return "pbkdf2"
             case "sha1": return "sha1-crypt"

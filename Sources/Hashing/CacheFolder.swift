@@ -140,9 +140,7 @@ public struct CacheFolder: Sendable {
         for file in files {
             if now - file.used > unusedLifetime, unlink(path + "/" + file.name) == 0 { removed.append(file.name) } else { kept.append(file) }
         }
-        var keptSize = 0
-        if let info = Self.size(path + "/" + keeping) { keptSize = info }
-        var total = kept.reduce(keptSize) { $0 + $1.size }
+        var total = kept.reduce(Self.size(path + "/" + keeping) ?? 0) { $0 + $1.size }
         for file in kept.sorted(by: { $0.used < $1.used }) where total > sizeLimit {
             if unlink(path + "/" + file.name) == 0 { removed.append(file.name); total -= file.size }
         }

@@ -100,13 +100,7 @@ final class PackFile: Sendable {
             let want = min(32, size - Int(offset))
             if offset < start || offset + UInt64(want) > start + UInt64(filled) {
                 start = offset
-                filled = 0
-                while filled < min(windowSize, size - Int(offset)) {
-                    let n = pread(descriptor, window.baseAddress! + filled, windowSize - filled, off_t(offset) + off_t(filled))
-                    if n < 0, errno == EINTR { continue }
-                    guard n > 0 else { break }
-                    filled += n
-                }
+                filled = readPrefix(into: window.baseAddress!, upTo: min(windowSize, size - Int(offset)), at: offset)
             }
             let at = Int(offset - start)
             let available = max(0, min(want, filled - at))
@@ -268,13 +262,19 @@ final class PackFile: Sendable {
 
     /// Reads `count` bytes at `offset` into `buffer` (which must hold them); false when the file is shorter.
     func readBytes(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) -> Bool {
+        readPrefix(into: buffer, upTo: count, at: offset) == count
+    }
+
+    /// Reads up to `count` bytes at `offset` into `buffer`; returns how many were read (fewer at the file's end or
+    /// on an error).
+    private func readPrefix(into buffer: UnsafeMutableRawPointer, upTo count: Int, at offset: UInt64) -> Int {
         var done = 0
         while done < count {
             let n = pread(descriptor, buffer + done, count - done, off_t(offset) + off_t(done))
             if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return false }
+            guard n > 0 else { break }
             done += n
         }
-        return true
+        return done
     }
 }
