@@ -36,6 +36,9 @@ public final class BufferScanner {
     private let userMatchScratch = MatchScratch(matchLimit: RuleBudget.userMatchLimit, depthLimit: RuleBudget.userDepthLimit)
     /// This input's budget per rule (by index), and the rules that gave up on it (each reported once).
     private var budgets: [Int: RegexBudget] = [:]
+    /// The path `globallyAllowed` answered for last, and its answer: a file scan asks for one path up to three
+    /// times in a row (`ScanSession.scanOne`, `scan`, `pathFindings`), and the path regexes run once.
+    private var lastAllowCheck: (path: String, allowed: Bool)?
     private var gaveUp = Set<Int>()
     /// Per rule (by index), once looked at: its pattern's leading run of a class before a group of words.
     private var leadingRuns: [Int: LeadingRun?] = [:]
@@ -477,10 +480,16 @@ public final class BufferScanner {
         var findings = try match(buffer, input, lines: &lines)
         findings += try decodedFindings(buffer, input, lines: &lines)
         PathContext.apply(to: &findings, path: path)
+        let inContent = findings.count
         findings += pathFindings(path)
         fillFingerprints(&findings)
-        guard postprocess else { return findings.filter { !$0.inlineAllowed } }
-        return Postprocess.run(findings, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
+        // A finding of a rule that flags the file by its name is placed at 1:1 with the path as its "secret": it
+        // is not in the buffer, so it is kept out of the merging of overlapping findings (it took a key found
+        // within the path's length of the start of the file for an overlap, and one of the two was dropped).
+        let byPath = Array(findings[inContent...])
+        let content = Array(findings[..<inContent])
+        guard postprocess else { return byPath + content.filter { !$0.inlineAllowed } }
+        return byPath + Postprocess.run(content, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
     }
 
     /// Gives every finding of this buffer its fingerprint. Findings are made without one (`""`), and the
@@ -828,7 +837,11 @@ public final class BufferScanner {
 
     /// Whether a global allowlist's `paths` take the whole file out of the scan.
     func globallyAllowed(_ path: String) -> Bool {
-        compiled.globalAllowlists.contains { $0.allowsWholePath(path, scratch: matchScratch) }
+        if compiled.globalAllowlists.isEmpty { return false }
+        if let last = lastAllowCheck, last.path == path { return last.allowed }
+        let allowed = compiled.globalAllowlists.contains { $0.allowsWholePath(path, scratch: matchScratch) }
+        lastAllowCheck = (path, allowed)
+        return allowed
     }
 
     /// Findings of the rules that flag a file by its path alone (key stores): these apply to binary files too,
