@@ -104,7 +104,7 @@ extension ScanSession {
         // walk (one thread) runs: the reading order then reads no pack header of its own.
         let objectsDirectory = repository.objectsDirectory
         let opening = BackgroundResult<PackedObjects, Never> { PackedObjects(objectsDirectory: objectsDirectory) }
-        let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot)
+        let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot, packs: { opening.result() })
         let planned = Date()
         let blobs = plan.blobs
         var work = HistoryWork(count: blobs.count)

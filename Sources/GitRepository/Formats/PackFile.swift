@@ -44,7 +44,7 @@ final class PackFile: Sendable {
     }
 
     /// The header of the entry at `offset` whose first bytes (up to 32) are `raw`.
-    private func entryHeader(parsing raw: UnsafeRawBufferPointer, at offset: UInt64) -> EntryHeader? {
+    func entryHeader(parsing raw: UnsafeRawBufferPointer, at offset: UInt64) -> EntryHeader? {
         guard !raw.isEmpty else { return nil }
         var byte = raw[0]
         var at = 1
@@ -267,7 +267,7 @@ final class PackFile: Sendable {
 
     /// Reads up to `count` bytes at `offset` into `buffer`; returns how many were read (fewer at the file's end or
     /// on an error).
-    private func readPrefix(into buffer: UnsafeMutableRawPointer, upTo count: Int, at offset: UInt64) -> Int {
+    func readPrefix(into buffer: UnsafeMutableRawPointer, upTo count: Int, at offset: UInt64) -> Int {
         var done = 0
         while done < count {
             let n = pread(descriptor, buffer + done, count - done, off_t(offset) + off_t(done))

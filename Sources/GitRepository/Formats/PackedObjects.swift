@@ -35,6 +35,13 @@ public final class PackedObjects: Sendable {
         return UInt64(bases[p][i])
     }
 
+    /// For the entry at `offset` of pack `p`: where it ends, and its delta base as read when the packs were
+    /// opened (-1: a whole object, or a header that could not be read); nil when `offset` is not an entry's.
+    func entryFacts(at offset: UInt64, in p: Int) -> (end: UInt64, base: Int64)? {
+        guard let i = index(of: offset, in: p) else { return nil }
+        return (offsets[p][i + 1], bases[p][i])
+    }
+
     /// The position of the entry at `offset` in `offsets[p]`.
     private func index(of offset: UInt64, in p: Int) -> Int? {
         let list = offsets[p]
@@ -53,11 +60,6 @@ public final class PackedObjects: Sendable {
             if let offset = pack.offset(of: id) { return (p, offset) }
         }
         return nil
-    }
-
-    /// Where the entry at `offset` of pack `p` ends (the next entry's offset); nil for an offset that is not an entry's.
-    func end(of offset: UInt64, in p: Int) -> UInt64? {
-        index(of: offset, in: p).map { offsets[p][$0 + 1] }
     }
 }
 
@@ -112,8 +114,11 @@ public final class PackedObjectReader {
     /// `body` (valid only during the call).
     public func withObject(_ id: ObjectID, type: ObjectType, sizeLimit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Outcome {
         guard let (p, offset) = objects.locate(id) else { return .unavailable }
-        // The chain from the object down to a whole object or a cached base.
-        var chain: [Entry] = []
+        // The chain from the object down to a whole object or a cached base, by the delta bases read when the
+        // packs were opened: no entry is read until it is inflated, and then header and data in one `pread`
+        // (reading each header on the way down first doubled the system calls, and trees, read by the
+        // thousand in a history's tree diffs, are small enough for one).
+        var chain: [UInt64] = []
         var at = offset
         var cached: (bytes: [UInt8], type: UInt8)? = nil
         while true {
@@ -123,18 +128,18 @@ public final class PackedObjectReader {
                 cached = (hit.bytes, hit.type)
                 break
             }
-            guard chain.count < Self.longestChain, let entry = self.entry(at: at, in: p) else { return .unavailable }
-            chain.append(entry)
-            guard let next = entry.base else { break }
-            at = next
+            guard chain.count < Self.longestChain, let facts = objects.entryFacts(at: at, in: p) else { return .unavailable }
+            chain.append(at)
+            guard facts.base >= 0 else { break }
+            at = UInt64(facts.base)
         }
-        // A delta's object has its chain's root's type.
-        guard (cached?.type ?? chain.last?.type) == type.rawValue else { return .unavailable }
         // A bound for the bases rebuilt on the way, which may be larger than the object wanted (beyond it,
         // libgit2 reads the object).
         let baseLimit = sizeLimit >= Int.max / 4 ? Int.max / 2 : max(sizeLimit * 2, 64 << 20)
         var current: [UInt8]
         if let cached {
+            // A delta's object has its chain's root's type.
+            guard cached.type == type.rawValue else { return .unavailable }
             if chain.isEmpty {
                 // The object itself was rebuilt as a base of one read before it (the reading order puts deltas first).
                 if cached.bytes.count > sizeLimit { return .tooLarge(cached.bytes.count) }
@@ -143,22 +148,28 @@ public final class PackedObjectReader {
             }
             current = cached.bytes
         } else {
-            let root = chain.removeLast()
+            // The root: a whole object, whose header the table of bases agrees with.
+            guard let root = load(at: chain.removeLast(), in: p), root.entry.base == nil,
+                  root.entry.type == type.rawValue else { return .unavailable }
             if chain.isEmpty {
                 // A whole object: its size is known before anything is inflated.
-                if root.size > sizeLimit { return .tooLarge(root.size) }
-                guard root.isPlausible, inflate(root, in: p, into: output) else { return .unavailable }
-                body(UnsafeRawBufferPointer(start: output.pointer, count: root.size))
+                if root.entry.size > sizeLimit { return .tooLarge(root.entry.size) }
+                guard inflate(root, in: p, into: output) else { return .unavailable }
+                body(UnsafeRawBufferPointer(start: output.pointer, count: root.entry.size))
                 return .read
             }
-            guard root.size <= baseLimit, root.isPlausible else { return .unavailable }
-            current = [UInt8](repeating: 0, count: root.size)
+            guard root.entry.size <= baseLimit, root.entry.isPlausible else { return .unavailable }
+            current = [UInt8](repeating: 0, count: root.entry.size)
             guard current.withUnsafeMutableBytes({ inflate(root, in: p, to: $0) }) else { return .unavailable }
-            remember(current, type: root.type, at: key(p, root.offset))
+            remember(current, type: root.entry.type, at: key(p, root.entry.offset))
         }
         // Apply the deltas from the base up; every object rebuilt on the way is itself a base: kept.
-        while let entry = chain.popLast() {
-            guard entry.size <= baseLimit, entry.isPlausible, inflate(entry, in: p, into: delta) else { return .unavailable }
+        var base = at
+        while let next = chain.popLast() {
+            guard let loaded = load(at: next, in: p), loaded.entry.base == base else { return .unavailable }
+            let entry = loaded.entry
+            base = next
+            guard entry.size <= baseLimit, inflate(loaded, in: p, into: delta) else { return .unavailable }
             let instructions = UnsafeRawBufferPointer(start: delta.pointer, count: entry.size)
             guard let target = Self.sizes(instructions)?.target else { return .unavailable }
             if chain.isEmpty {
@@ -169,13 +180,41 @@ public final class PackedObjectReader {
                 return .read
             }
             guard target <= baseLimit else { return .unavailable }
-            var next = [UInt8](repeating: 0, count: target)
-            guard next.withUnsafeMutableBytes({ Self.apply(delta: instructions, to: current, into: $0.baseAddress!, count: target) })
+            var rebuilt = [UInt8](repeating: 0, count: target)
+            guard rebuilt.withUnsafeMutableBytes({ Self.apply(delta: instructions, to: current, into: $0.baseAddress!, count: target) })
             else { return .unavailable }
-            remember(next, type: type.rawValue, at: key(p, entry.offset))
-            current = next
+            remember(rebuilt, type: type.rawValue, at: key(p, entry.offset))
+            current = rebuilt
         }
         return .unavailable
+    }
+
+    /// An entry read for inflating: its header, and whether its compressed data is already in `input` (after the
+    /// header), as it is when the whole entry fits in `loadWindow`.
+    struct Loaded {
+        let entry: Entry
+        let inInput: Bool
+    }
+
+    /// Entries up to this long (header and compressed data) are read in one `pread`; a longer one has its first
+    /// window read for the header, and its data only once it is to be inflated (a blob over the size limit never).
+    static let loadWindow = 64 << 10
+
+    /// Reads the entry at `offset` of pack `p`: nil when it is not one keywarden can follow
+    /// (``PackFile/entryHeader(parsing:at:)``), cannot be read, or has no data.
+    func load(at offset: UInt64, in p: Int) -> Loaded? {
+        guard let facts = objects.entryFacts(at: offset, in: p), facts.end > offset else { return nil }
+        let total = Int(facts.end - offset)
+        let first = min(total, Self.loadWindow)
+        input.reserve(first)
+        let n = objects.packs[p].readPrefix(into: input.pointer, upTo: first, at: offset)
+        guard n == first,
+              let header = objects.packs[p].entryHeader(parsing: UnsafeRawBufferPointer(start: input.pointer, count: min(n, 32)), at: offset)
+        else { return nil }
+        let dataStart = offset + UInt64(header.length)
+        guard dataStart < facts.end else { return nil }
+        let entry = Entry(offset: offset, type: header.type, size: header.size, dataStart: dataStart, dataEnd: facts.end, base: header.base)
+        return Loaded(entry: entry, inInput: first == total)
     }
 
     /// A pack entry's header.
@@ -203,28 +242,26 @@ public final class PackedObjectReader {
 
     private func key(_ p: Int, _ offset: UInt64) -> UInt64 { UInt64(p) << 48 | offset }
 
-    /// The entry at `offset` of pack `p`, or nil when it is not one keywarden can follow
-    /// (``PackFile/entryHeader(at:)``) or not an entry of the index.
-    func entry(at offset: UInt64, in p: Int) -> Entry? {
-        guard let end = objects.end(of: offset, in: p), let header = objects.packs[p].entryHeader(at: offset) else { return nil }
-        let dataStart = offset + UInt64(header.length)
-        guard dataStart < end else { return nil }
-        return Entry(offset: offset, type: header.type, size: header.size, dataStart: dataStart, dataEnd: end, base: header.base)
+    /// Inflates `loaded`'s data into `buffer` (grown to its size); false unless it inflates to exactly that.
+    private func inflate(_ loaded: Loaded, in p: Int, into buffer: Buffer) -> Bool {
+        buffer.reserve(loaded.entry.size)
+        return inflate(loaded, in: p, to: UnsafeMutableRawBufferPointer(start: buffer.pointer, count: loaded.entry.size))
     }
 
-    /// Inflates `entry`'s data into `buffer` (grown to its size); false unless it inflates to exactly that.
-    private func inflate(_ entry: Entry, in p: Int, into buffer: Buffer) -> Bool {
-        buffer.reserve(entry.size)
-        return inflate(entry, in: p, to: UnsafeMutableRawBufferPointer(start: buffer.pointer, count: entry.size))
-    }
-
-    private func inflate(_ entry: Entry, in p: Int, to out: UnsafeMutableRawBufferPointer) -> Bool {
+    private func inflate(_ loaded: Loaded, in p: Int, to out: UnsafeMutableRawBufferPointer) -> Bool {
+        let entry = loaded.entry
         guard entry.isPlausible else { return false }
         let length = Int(entry.dataEnd - entry.dataStart)
-        input.reserve(length)
-        guard objects.packs[p].readBytes(into: input.pointer, count: length, at: entry.dataStart) else { return false }
+        let source: UnsafeRawPointer
+        if loaded.inInput {
+            source = UnsafeRawPointer(input.pointer + Int(entry.dataStart - entry.offset))
+        } else {
+            input.reserve(length)
+            guard objects.packs[p].readBytes(into: input.pointer, count: length, at: entry.dataStart) else { return false }
+            source = UnsafeRawPointer(input.pointer)
+        }
         var consumed = 0
-        let result = libdeflate_zlib_decompress_ex(decompressor, input.pointer, length, out.baseAddress, entry.size, &consumed, nil)
+        let result = libdeflate_zlib_decompress_ex(decompressor, source, length, out.baseAddress, entry.size, &consumed, nil)
         return result == LIBDEFLATE_SUCCESS
     }
 

@@ -14,7 +14,10 @@ extension GitRepository {
     /// - Parameter previous: an earlier walk's ``HistoryPlan/snapshot``: a commit it holds is neither read
     ///   nor diffed again (its parents, tree and changes are taken from it), so only new commits cost
     ///   anything. The plan is the same as without it: same commits in the same order, same changes.
-    public func historyPlan(branch: String? = nil, reusing previous: HistoryPlan.Snapshot? = nil) throws(GitError) -> HistoryPlan {
+    /// - Parameter packs: the repository's packs (``PackedObjects``), asked for once the commit walk is done: the
+    ///   tree diffs read trees from them directly where they can (nil: every tree through libgit2).
+    public func historyPlan(branch: String? = nil, reusing previous: HistoryPlan.Snapshot? = nil,
+                            packs: (() -> PackedObjects?)? = nil) throws(GitError) -> HistoryPlan {
         let tips: [ObjectID]
         let tip: ObjectID?
         if let branch {
@@ -101,7 +104,8 @@ extension GitRepository {
         }
         // Each worker's output in commit order, consumed (and freed) as the log is recorded: concatenating
         // them first held every change twice.
-        var diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent)
+        var diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent,
+                                     packs: pending.isEmpty ? nil : packs?())
         for output in diffed { collector.errors += output.errors }
         var run = 0, next = 0
         // The plan's number of each path of the current run (-1: not looked up yet).
@@ -139,7 +143,8 @@ extension GitRepository {
     /// Diffs the commits `which` (indices in walk order, increasing) against their first parents on
     /// parallel workers (contiguous runs, each worker with its own object database), and returns each
     /// run's changes, the runs in commit order.
-    private func findChanges(_ which: [Int], treeIDs: [ObjectID], firstParent: [Int32]) throws(GitError) -> [TreeDiffer.Output] {
+    private func findChanges(_ which: [Int], treeIDs: [ObjectID], firstParent: [Int32],
+                             packs: PackedObjects?) throws(GitError) -> [TreeDiffer.Output] {
         let count = which.count
         guard count > 0 else { return [] }
         let pool = WorkerPool(threads: count < 256 ? 1 : min(8, WorkerPool.processorCount))
@@ -164,7 +169,7 @@ extension GitRepository {
                 if kw_git_odb_open(&own, spelled) == 0, let own { odb = own }
             }
             defer { if let own { kw_git_odb_free(own) } }
-            let differ = TreeDiffer(odb: odb)
+            let differ = TreeDiffer(odb: odb, packs: packs)
             while let run = claim() {
                 let output = differ.run(commits: which[run], treeIDs: treeIDs, firstParent: firstParent)
                 results.withLock { $0[run.lowerBound] = output }

@@ -3,7 +3,8 @@ internal import Foundation
 
 /// An object read raw from the object database; frees it in `deinit`.
 final class RawObject {
-    private let object: OpaquePointer
+    /// The libgit2 object that holds `bytes`, or nil when they are a copy of this object's own.
+    private let object: OpaquePointer?
     let bytes: UnsafeRawBufferPointer
 
     /// Nil (the caller keeps ownership) when libgit2 hands out no data for a non-empty object.
@@ -15,7 +16,17 @@ final class RawObject {
         bytes = UnsafeRawBufferPointer(start: data, count: size)
     }
 
-    deinit { kw_git_odb_object_free(object) }
+    /// A copy of `content` (an object read by ``PackedObjectReader``, whose buffer lasts only for the read).
+    init(copying content: UnsafeRawBufferPointer) {
+        object = nil
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(content.count, 1), alignment: 1)
+        if let base = content.baseAddress, content.count > 0 { copy.baseAddress!.copyMemory(from: base, byteCount: content.count) }
+        bytes = UnsafeRawBufferPointer(start: copy.baseAddress, count: content.count)
+    }
+
+    deinit {
+        if let object { kw_git_odb_object_free(object) } else { bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).deallocate() } }
+    }
 
     /// Reads object `id` of `type` from `odb`; the error names `what` and the id.
     static func read(_ odb: OpaquePointer, _ id: ObjectID, _ type: git_object_t,
