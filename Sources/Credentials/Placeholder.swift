@@ -10,10 +10,10 @@ public enum Placeholder {
         "os.environ", "getenv", "env[", "secrets.", "vault:", "op://", "secretsmanager",
     ]
 
-    /// Short words that mark a placeholder only as a whole segment (`mx-prod-key-here`, `YOUR_KEY`): as a
-    /// substring they would also hit real random keys (a 40-character key contains "here" about once in 3,000).
-    /// Not "test" or "demo": real keys carry those as fixed prefix segments (`sk_test_`).
-    private static let words: Set<String> = ["your", "here", "fake", "todo", "insert", "replace", "xxx"]
+    /// Short words that mark a placeholder only as a whole segment (`mx-prod-key-here`, `YOUR_KEY`,
+    /// `duffel_test_abc123`): as a substring they would also hit real random keys (a 40-character key contains
+    /// "here" about once in 3,000). Not "test" or "demo": real keys carry those as fixed prefix segments (`sk_test_`).
+    private static let words: Set<String> = ["your", "here", "fake", "todo", "insert", "replace", "xxx", "abc123"]
 
     /// Fragments that mark even a long value (a key block) as a placeholder.
     private static let longFragments = ["...", "<", ">", "${", "{{", "}}", "****", "xxxxxxxx"]

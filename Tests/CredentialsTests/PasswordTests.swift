@@ -63,7 +63,7 @@ import TestSupport
 @Suite struct PlaceholderShapeTests {
     @Test func markerWordsAndTinyAlphabetsArePlaceholders() {
         for value in ["mx-prod-key-here", "YOUR_API_TOKEN", "insert.token.now", "clé-your-valeur", "ab" + "ababab" + "abab",
-                      String(repeating: "0a", count: 60), "é-fake-ü"] {
+                      String(repeating: "0a", count: 60), "é-fake-ü", "duffel_test_abc123", "sk-ABC123-token"] {
             #expect(Placeholder.isPlaceholder(value), "\(value)")
         }
         for _ in 0..<20 {
@@ -71,6 +71,8 @@ import TestSupport
             #expect(!Placeholder.isPlaceholder(value), "\(value)")
         }
         #expect(!Placeholder.isPlaceholder("héllo-wörld-" + FakeKeys.alnum(16)))
+        // "abc123" counts only as a whole segment, not inside a key.
+        #expect(!Placeholder.isPlaceholder(FakeKeys.alnum(10) + "abc123" + FakeKeys.alnum(10)))
     }
 
     /// Two ascending sequences interleaved (`1a2b3c4d…`), as hand-made dummy keys are written, with or without
