@@ -68,4 +68,24 @@ struct TreeCursor {
         position = j + 21
         return TreeEntry(start: start, mode: mode, nameStart: nameStart, nameEnd: j)
     }
+
+    /// Moves this cursor and `other` (at the start of both trees) past the entries the two trees share at their
+    /// start, byte for byte, which hold no change: each such entry is parsed once, in this tree only, instead of in
+    /// both and then compared. A tree whose shared part cannot be parsed is left where it was, to be read (and
+    /// reported malformed) entry by entry.
+    mutating func skipSharedStart(with other: inout TreeCursor) {
+        guard position == 0, other.position == 0, let p = bytes.baseAddress, let q = other.bytes.baseAddress else { return }
+        let n = min(bytes.count, other.bytes.count)
+        var shared = 0
+        while shared + 8 <= n, p.loadUnaligned(fromByteOffset: shared, as: UInt64.self) == q.loadUnaligned(fromByteOffset: shared, as: UInt64.self) {
+            shared += 8
+        }
+        while shared < n, p.load(fromByteOffset: shared, as: UInt8.self) == q.load(fromByteOffset: shared, as: UInt8.self) { shared += 1 }
+        var probe = self
+        var last = 0
+        while let entry = probe.next(), entry.end <= shared { last = entry.end }
+        guard last > 0 else { return }
+        position = last
+        other.position = last
+    }
 }

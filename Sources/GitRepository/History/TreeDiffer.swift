@@ -94,6 +94,7 @@ final class TreeDiffer {
     /// Records what changed from tree `old` to tree `new` (either may be nil).
     func diff(old: RawObject?, new: RawObject?, prefix: String) {
         var a = TreeCursor(old?.bytes), b = TreeCursor(new?.bytes)
+        if old != nil, new != nil { a.skipSharedStart(with: &b) }
         var x = a.next(), y = b.next()
         while x != nil || y != nil {
             if let ex = x, let ey = y {
