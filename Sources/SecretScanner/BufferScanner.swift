@@ -480,16 +480,13 @@ public final class BufferScanner {
         var findings = try match(buffer, input, lines: &lines)
         findings += try decodedFindings(buffer, input, lines: &lines)
         PathContext.apply(to: &findings, path: path)
-        let inContent = findings.count
-        findings += pathFindings(path)
         fillFingerprints(&findings)
-        // A finding of a rule that flags the file by its name is placed at 1:1 with the path as its "secret": it
-        // is not in the buffer, so it is kept out of the merging of overlapping findings (it took a key found
-        // within the path's length of the start of the file for an overlap, and one of the two was dropped).
-        let byPath = Array(findings[inContent...])
-        let content = Array(findings[..<inContent])
-        guard postprocess else { return byPath + content.filter { !$0.inlineAllowed } }
-        return byPath + Postprocess.run(content, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
+        // A finding of a rule that flags the file by its name (fingerprinted already) is placed at 1:1 with the path
+        // as its "secret": it is not in the buffer, so it is kept out of the merging of overlapping findings (it took
+        // a key found within the path's length of the start of the file for an overlap, and one of the two was dropped).
+        let byPath = pathFindings(path)
+        guard postprocess else { return byPath + findings.filter { !$0.inlineAllowed } }
+        return byPath + Postprocess.run(findings, lines: lines, buffer: buffer, pairs: compiled.ruleSet.pairs)
     }
 
     /// Gives every finding of this buffer its fingerprint. Findings are made without one (`""`), and the

@@ -31,8 +31,8 @@ public final class PackedObjects: Sendable {
 
     /// The delta base of the entry at `offset` of pack `p` (nil: a whole object, or not an entry).
     func deltaBase(of offset: UInt64, in p: Int) -> UInt64? {
-        guard let i = index(of: offset, in: p), bases[p][i] >= 0 else { return nil }
-        return UInt64(bases[p][i])
+        guard let facts = entryFacts(at: offset, in: p), facts.base >= 0 else { return nil }
+        return UInt64(facts.base)
     }
 
     /// For the entry at `offset` of pack `p`: where it ends, and its delta base as read when the packs were
@@ -191,7 +191,7 @@ public final class PackedObjectReader {
 
     /// An entry read for inflating: its header, and whether its compressed data is already in `input` (after the
     /// header), as it is when the whole entry fits in `loadWindow`.
-    struct Loaded {
+    private struct Loaded {
         let entry: Entry
         let inInput: Bool
     }
@@ -202,7 +202,7 @@ public final class PackedObjectReader {
 
     /// Reads the entry at `offset` of pack `p`: nil when it is not one keywarden can follow
     /// (``PackFile/entryHeader(parsing:at:)``), cannot be read, or has no data.
-    func load(at offset: UInt64, in p: Int) -> Loaded? {
+    private func load(at offset: UInt64, in p: Int) -> Loaded? {
         guard let facts = objects.entryFacts(at: offset, in: p), facts.end > offset else { return nil }
         let total = Int(facts.end - offset)
         let first = min(total, Self.loadWindow)

@@ -72,9 +72,9 @@ final class TreeDiffer {
     func readTree(_ id: ObjectID, _ path: String) -> RawObject? {
         if let tree = recentTrees[id] { return tree }
         if let tree = olderTrees[id] { recentTrees[id] = tree; return tree }
-        var tree: RawObject! = nil
-        if let packed, packed.withObject(id, type: .tree, sizeLimit: Self.treeLimit, { tree = RawObject(copying: $0) }) == .read {
-            // read from the pack
+        let tree: RawObject
+        if let fromPack = packedTree(id) {
+            tree = fromPack
         } else {
             switch RawObject.read(odb, id, GIT_OBJECT_TREE, path.isEmpty ? "root tree" : "tree '\(path)'") {
             case .success(let object): tree = object
@@ -88,6 +88,14 @@ final class TreeDiffer {
         }
         recentTrees[id] = tree
         recentBytes += tree.bytes.count
+        return tree
+    }
+
+    /// Tree `id` as the pack reader reads it, copied (its buffer lasts only for the read); nil when it cannot.
+    private func packedTree(_ id: ObjectID) -> RawObject? {
+        var tree: RawObject?
+        guard let packed, packed.withObject(id, type: .tree, sizeLimit: Self.treeLimit, { tree = RawObject(copying: $0) }) == .read
+        else { return nil }
         return tree
     }
 
