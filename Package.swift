@@ -29,9 +29,14 @@ let package = Package(
         .target(name: "CLibGit2", dependencies: ["CLibraryLoader"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file",
                                                "-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_path"])]),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CVectorscan", pkgConfig: "libhs", providers: [.apt(["libvectorscan-dev"])]),
-        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        // OpenSSL's libcrypto, for SHA-2 only (Hashing), linked from its static archive; its TLS library is
+        // loaded on first use (CLibSSL) like libgit2 and libarchive.
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CLibSSL", dependencies: ["CLibraryLoader"]),
+        // Vectorscan (its header from <hs/hs.h>) and PCRE2, linked from their static archives by PatternMatching: no
+        // dynamic linking for them at start-up (docs/install.md).
+        .systemLibrary(name: "CVectorscan", providers: [.apt(["libvectorscan-dev"])]),
+        .systemLibrary(name: "CPCRE2", providers: [.apt(["libpcre2-dev"])]),
         .target(name: "CLibArchive", dependencies: ["CLibraryLoader"]),
         // libdeflate inflates pack entries for history scans; linked from its static archive (the module map
         // names no library), so the binary needs no libdeflate at run time.
@@ -46,14 +51,16 @@ let package = Package(
         .target(name: "SystemSupport", swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
-        .target(name: "Hashing", dependencies: ["CDigestLanes", "COpenSSL", "SystemSupport"], swiftSettings: strict),
-        .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict),
+        .target(name: "Hashing", dependencies: ["CDigestLanes", "COpenSSL", "SystemSupport"], swiftSettings: strict,
+                linkerSettings: [.linkedLibrary(":libcrypto.a")]),
+        .target(name: "PatternMatching", dependencies: ["CVectorscan", "CPCRE2", "Hashing", "SystemSupport"], swiftSettings: strict,
+                linkerSettings: [.linkedLibrary(":libhs.a"), .linkedLibrary(":libpcre2-8.a")]),
         .target(name: "GitRepository", dependencies: ["CLibGit2", "CDeflate", "SystemSupport"], swiftSettings: strict,
                 linkerSettings: [.linkedLibrary(":libdeflate.a")]),
         // Archive members (zip, tar, gzip, container image tarballs) read from memory with libarchive.
         .target(name: "Archives", dependencies: ["CLibArchive", "SystemSupport"], swiftSettings: strict),
-        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and OpenSSL.
-        .target(name: "Verification", dependencies: ["COpenSSL", "Credentials", "SystemSupport"], swiftSettings: strict),
+        // Live verification of found keys: a small HTTP/1.1 client over POSIX sockets and the system's libssl.
+        .target(name: "Verification", dependencies: ["CLibSSL", "Credentials", "SystemSupport"], swiftSettings: strict),
 
         // Pure Swift libraries.
         .target(name: "Credentials", swiftSettings: strict),

@@ -1,2 +1,2 @@
 #pragma once
-#include <hs.h>
+#include <hs/hs.h>

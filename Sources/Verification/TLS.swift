@@ -1,4 +1,4 @@
-internal import COpenSSL
+internal import CLibSSL
 import Foundation
 import SystemSupport
 
@@ -8,20 +8,23 @@ final class TLSContext: @unchecked Sendable {  // an SSL_CTX is safe to share on
 
     private init(ctx: OpaquePointer) { self.ctx = ctx }
 
-    deinit { SSL_CTX_free(ctx) }
+    deinit { kw_SSL_CTX_free(ctx) }
 
     /// The process-wide context, made on first use (nil when OpenSSL could not make one).
     static let shared: Result<TLSContext, VerificationError> = make()
 
     private static func make() -> Result<TLSContext, VerificationError> {
-        guard let method = TLS_client_method(), let ctx = SSL_CTX_new(method) else {
+        if let failure = TLS.loadLibrary() {
+            return .failure(VerificationError(.tls, "TLS is not available: \(failure) (Debian: apt install libssl3)"))
+        }
+        guard let method = kw_TLS_client_method(), let ctx = kw_SSL_CTX_new(method) else {
             return .failure(VerificationError(.tls, "cannot create a TLS context: \(TLS.lastError())"))
         }
         let context = TLSContext(ctx: ctx)
-        guard SSL_CTX_set_default_verify_paths(ctx) == 1 else {
+        guard kw_SSL_CTX_set_default_verify_paths(ctx) == 1 else {
             return .failure(VerificationError(.tls, "cannot load the system's trusted certificates: \(TLS.lastError())"))
         }
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        kw_SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
         guard keywarden_ssl_ctx_min_tls12(ctx) == 1 else {
             return .failure(VerificationError(.tls, "cannot require TLS 1.2: \(TLS.lastError())"))
         }
@@ -38,29 +41,29 @@ final class TLS {
     /// Handshakes with `host` over `socket` within `deadline`.
     init(socket: Socket, host: String, deadline: Deadline) throws(VerificationError) {
         let context = try TLSContext.shared.get()
-        ERR_clear_error()
-        guard let ssl = SSL_new(context.ctx) else { throw VerificationError(.tls, "cannot create a TLS session: \(TLS.lastError())") }
+        kw_ERR_clear_error()
+        guard let ssl = kw_SSL_new(context.ctx) else { throw VerificationError(.tls, "cannot create a TLS session: \(TLS.lastError())") }
         self.ssl = ssl
         self.socket = socket
         self.host = host
-        guard SSL_set_fd(ssl, socket.fd) == 1 else { throw VerificationError(.tls, "cannot attach the socket: \(TLS.lastError())") }
+        guard kw_SSL_set_fd(ssl, socket.fd) == 1 else { throw VerificationError(.tls, "cannot attach the socket: \(TLS.lastError())") }
         if Self.isIPAddress(host) {
             // An address is checked against the certificate's IP entries, and is never sent as SNI.
-            guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else {
+            guard kw_X509_VERIFY_PARAM_set1_ip_asc(kw_SSL_get0_param(ssl), host) == 1 else {
                 throw VerificationError(.tls, "cannot set the expected address: \(TLS.lastError())")
             }
         } else {
             guard keywarden_ssl_set_sni(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the server name: \(TLS.lastError())") }
-            guard SSL_set1_host(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the expected host name: \(TLS.lastError())") }
+            guard kw_SSL_set1_host(ssl, host) == 1 else { throw VerificationError(.tls, "cannot set the expected host name: \(TLS.lastError())") }
         }
-        _ = try retrying(deadline: deadline, what: "in the TLS handshake with \(host)") { SSL_connect(ssl) }
-        let verify = SSL_get_verify_result(ssl)
+        _ = try retrying(deadline: deadline, what: "in the TLS handshake with \(host)") { kw_SSL_connect(ssl) }
+        let verify = kw_SSL_get_verify_result(ssl)
         guard verify == Int(X509_V_OK) else {
             throw VerificationError(.tls, "the certificate of \(host) is not trusted: \(TLS.verifyError(verify))")
         }
     }
 
-    deinit { SSL_free(ssl) }
+    deinit { kw_SSL_free(ssl) }
 
     func writeAll(_ bytes: [UInt8], deadline: Deadline) throws(VerificationError) {
         var sent = 0
@@ -68,7 +71,7 @@ final class TLS {
             let offset = sent
             let chunk = Int32(min(bytes.count - offset, 1 << 20))
             let n = try retrying(deadline: deadline, what: "sending the request") {
-                bytes.withUnsafeBytes { raw in raw.baseAddress.map { SSL_write(ssl, $0 + offset, chunk) } ?? 0 }
+                bytes.withUnsafeBytes { raw in raw.baseAddress.map { kw_SSL_write(ssl, $0 + offset, chunk) } ?? 0 }
             }
             sent += Int(n)
         }
@@ -78,7 +81,7 @@ final class TLS {
     func read(max count: Int, deadline: Deadline) throws(VerificationError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)
         let n = try retrying(deadline: deadline, what: "waiting for the response", eofIsZero: true) {
-            buffer.withUnsafeMutableBytes { raw in SSL_read(ssl, raw.baseAddress, Int32(raw.count)) }
+            buffer.withUnsafeMutableBytes { raw in kw_SSL_read(ssl, raw.baseAddress, Int32(raw.count)) }
         }
         return Array(buffer.prefix(Int(max(0, n))))
     }
@@ -87,11 +90,11 @@ final class TLS {
     private func retrying(deadline: Deadline, what: String, eofIsZero: Bool = false,
                           _ call: () -> Int32) throws(VerificationError) -> Int32 {
         while true {
-            ERR_clear_error()
+            kw_ERR_clear_error()
             errno = 0
             let r = call()
             if r > 0 { return r }
-            let err = SSL_get_error(ssl, r)
+            let err = kw_SSL_get_error(ssl, r)
             let savedErrno = errno
             switch err {
             case SSL_ERROR_WANT_READ:
@@ -100,17 +103,27 @@ final class TLS {
                 try socket.wait(for: Int16(POLLOUT), deadline: deadline, what: what)
             case SSL_ERROR_ZERO_RETURN where eofIsZero:
                 return 0
-            case SSL_ERROR_SYSCALL where eofIsZero && ERR_peek_error() == 0 && savedErrno == 0:
+            case SSL_ERROR_SYSCALL where eofIsZero && kw_ERR_peek_error() == 0 && savedErrno == 0:
                 return 0  // the peer closed without close_notify: treat as end of stream (Content-Length guards truncation)
             default:
-                let verify = SSL_get_verify_result(ssl)
+                let verify = kw_SSL_get_verify_result(ssl)
                 if verify != Int(X509_V_OK) {
                     throw VerificationError(.tls, "the certificate of \(host) is not trusted: \(TLS.verifyError(verify))")
                 }
-                let detail = ERR_peek_error() != 0 ? TLS.lastError() : (savedErrno != 0 ? SystemError.reason(savedErrno) : "connection closed")
+                let detail = kw_ERR_peek_error() != 0 ? TLS.lastError() : (savedErrno != 0 ? SystemError.reason(savedErrno) : "connection closed")
                 throw VerificationError(err == SSL_ERROR_SSL || err == SSL_ERROR_SYSCALL ? .tls : .io, "TLS error \(what): \(detail)")
             }
         }
+    }
+
+    /// Loads libssl (the first call; later ones repeat its answer): nil when it is ready, else why not.
+    static func loadLibrary() -> String? { keywarden_ssl_load().map { String(cString: $0) } }
+
+    /// Whether the library named `soname` would serve (nil) or why not; loads nothing for later use.
+    static func probeLibrary(_ soname: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 512)
+        guard keywarden_ssl_probe(soname, &buffer, buffer.count) != 1 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func isIPAddress(_ host: String) -> Bool {
@@ -119,16 +132,16 @@ final class TLS {
 
     /// What a certificate verification result means.
     static func verifyError(_ result: Int) -> String {
-        X509_verify_cert_error_string(result).map { String(cString: $0) } ?? "verification error \(result)"
+        kw_X509_verify_cert_error_string(result).map { String(cString: $0) } ?? "verification error \(result)"
     }
 
     /// OpenSSL's most recent error as text (and clears the queue).
     static func lastError() -> String {
-        let code = ERR_get_error()
-        ERR_clear_error()
+        let code = kw_ERR_get_error()
+        kw_ERR_clear_error()
         guard code != 0 else { return "unknown error" }
         var buffer = [CChar](repeating: 0, count: 256)
-        ERR_error_string_n(code, &buffer, buffer.count)
+        kw_ERR_error_string_n(code, &buffer, buffer.count)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

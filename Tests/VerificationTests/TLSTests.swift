@@ -65,6 +65,28 @@ import Testing
         #expect(r.stdout.contains("valid (HTTP 200)"))
     }
 
+    /// OpenSSL's libssl and libcrypto are not linked (SHA-2 comes from libcrypto's archive, linked in): libssl
+    /// is loaded when the first TLS connection is made, so a scan never maps it, and the connection still
+    /// completes. Vectorscan and PCRE2 are linked in from their archives too.
+    @Test func libsslIsLoadedOnlyWhenATLSConnectionIsMade() throws {
+        let needed = try Run.program("/usr/bin/readelf", ["-d", Run.keywardenPath], in: "/")
+        #expect(needed.status == 0 && needed.stdout.contains("(NEEDED)"), "\(needed.stderr)")
+        for library in ["libssl", "libcrypto", "libhs", "libpcre2"] {
+            #expect(!needed.stdout.contains(library), "the binary links \(library)")
+        }
+        let dir = try TemporaryDirectory()
+        _ = try dir.write("app.env", "MX_API_KEY=\(FakeKeys.maintainX())\n")
+        let plain = try Run.keywarden(["scan", "--no-git", "--format", "json", "app.env"], in: dir.path(),
+                                      environment: ["LD_DEBUG": "files", "KEYWARDEN_CACHE_DIR": dir.path("cache")])
+        #expect(plain.status == 1, "\(plain.stderr.suffix(400))")
+        #expect(!plain.stderr.contains("libssl.so"), "a scan loaded libssl")
+        let server = try TLSServer()
+        let r = try verify(server, extra: ["SSL_CERT_FILE": server.certificate, "LD_DEBUG": "files"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr.suffix(400))")
+        #expect(r.stdout.contains("valid (HTTP 200)"))
+        #expect(r.stderr.contains("libssl.so.3"), "the verification ran without loading libssl?")
+    }
+
     @Test func certificateForAnotherAddressIsRefused() throws {
         let server = try TLSServer(address: "10.9.8.7")
         let r = try verify(server, extra: ["SSL_CERT_FILE": server.certificate])
