@@ -43,12 +43,14 @@ let package = Package(
         .systemLibrary(name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         // PBKDF2-HMAC-SHA256 rounds for two passwords at once on the CPU's SHA extensions (Hashing's fingerprints).
         .target(name: "CDigestLanes"),
+        // Threads started on a core other than their creator's (SystemSupport's worker pool and background work).
+        .target(name: "CThreadStart"),
         // Byte-class scans in vector code (SSE2): where base64 runs may be (SecretScanner's Base64Runs).
         .target(name: "CByteScan"),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.
-        .target(name: "SystemSupport", swiftSettings: strict),
+        .target(name: "SystemSupport", dependencies: ["CThreadStart"], swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["CDigestLanes", "COpenSSL", "SystemSupport"], swiftSettings: strict,

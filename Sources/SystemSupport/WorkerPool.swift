@@ -1,4 +1,3 @@
-internal import Dispatch
 internal import Foundation
 import Synchronization
 
@@ -29,16 +28,26 @@ public struct WorkerPool: Sendable {
     ///     indices, or nil when none are left.
     public func run(count: Int, chunk: Int = 1,
                     _ body: @Sendable (_ worker: Int, _ claim: () -> Range<Int>?) -> Void) {
-        let next = Atomic<Int>(0)
+        let next = ClaimCounter()
         let step = max(1, chunk)
-        @Sendable func claim() -> Range<Int>? {
-            let first = next.add(step, ordering: .relaxed).oldValue
+        let claim: @Sendable () -> Range<Int>? = {
+            let first = next.value.add(step, ordering: .relaxed).oldValue
             return first < count ? first..<min(first + step, count) : nil
         }
         if workers == 1 {
             body(0, claim)
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in body(worker, claim) }
+            // Threads of their own, started on the other cores (SpreadThreads), rather than Dispatch's workers,
+            // which could start a tick late and leave the caller doing all the work alone. Every thread
+            // has returned when `run` does, so `body` does not outlive this call.
+            withoutActuallyEscaping(body) { body in
+                SpreadThreads.run(workers) { worker in body(worker, claim) }
+            }
         }
     }
+}
+
+/// The next index to hand out, shared by the workers of one `run`.
+private final class ClaimCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

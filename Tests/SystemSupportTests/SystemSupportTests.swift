@@ -151,3 +151,40 @@ private func mode(_ path: String) -> mode_t {
         #expect(PhaseClock.line([("main", 1.0)]) == "ms since main:")
     }
 }
+
+/// Threads started on another core than their creator's, then allowed back on every core the process may use.
+@Suite struct SpreadThreadsTests {
+    static func allowedCores() -> [UInt8] { SpreadThreads.allowedCores() }
+
+    @Test(arguments: [1, 2, 5]) func everyCallRunsOnceEachOnItsOwnThreadButTheFirst(count: Int) {
+        let caller = pthread_self()
+        let calls = Mutex<[(index: Int, onCaller: Bool)]>([])
+        SpreadThreads.run(count) { i in
+            let here = pthread_equal(pthread_self(), caller) != 0
+            calls.withLock { $0.append((i, here)) }
+        }
+        let made = calls.withLock { $0 }
+        #expect(made.map(\.index).sorted() == Array(0..<count))
+        #expect(made.filter(\.onCaller).map(\.index) == [0])
+    }
+
+    @Test func aStartedThreadEndsUpAllowedOnTheCallersCores() {
+        let expected = Self.allowedCores()
+        #expect(!expected.isEmpty)
+        let seen = Mutex<[[UInt8]]>([])
+        SpreadThreads.run(3) { i in
+            guard i > 0 else { return }
+            seen.withLock { $0.append(Self.allowedCores()) }
+        }
+        let masks = seen.withLock { $0 }
+        #expect(masks.count == 2)
+        #expect(masks.allSatisfy { $0 == expected }, "a worker kept a narrowed set of cores")
+    }
+
+    @Test func aBackgroundResultIsComputedOnAnotherThread() throws {
+        let caller = pthread_self()
+        let result = BackgroundResult<Bool, Never> { pthread_equal(pthread_self(), caller) == 0 }
+        #expect(result.result())
+        #expect(result.result(), "a second call returns the same value")
+    }
+}
