@@ -41,8 +41,19 @@ int keywarden_thread_start(void *(*body)(void *), void *argument, int detached, 
         if (pthread_attr_setaffinity_np(&attributes, sizeof others, &others) == 0) record->widen = 1;
     }
     int rc = pthread_create(thread, &attributes, trampoline, record);
-    if (rc != 0) free(record);
     pthread_attr_destroy(&attributes);
+    if (rc != 0 && record->widen) {
+        // Refused with the narrowed set of cores (a set the system no longer allows): created plainly instead.
+        record->widen = 0;
+        pthread_attr_t plain;
+        if (pthread_attr_init(&plain) == 0) {
+            if (detached) pthread_attr_setdetachstate(&plain, PTHREAD_CREATE_DETACHED);
+            if (stack_size > 0) pthread_attr_setstacksize(&plain, stack_size);
+            rc = pthread_create(thread, &plain, trampoline, record);
+            pthread_attr_destroy(&plain);
+        }
+    }
+    if (rc != 0) free(record);
     return rc;
 }
 
