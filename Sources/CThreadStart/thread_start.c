@@ -20,39 +20,35 @@ static void *trampoline(void *raw) {
     return record.body(record.argument);
 }
 
-int keywarden_thread_start(void *(*body)(void *), void *argument, int detached, size_t stack_size, pthread_t *thread) {
+// pthread_create with `record` for the trampoline, on `cores` (NULL: wherever the system places it).
+static int create(pthread_t *thread, start_record *record, int detached, const cpu_set_t *cores) {
+    pthread_attr_t attributes;
+    if (pthread_attr_init(&attributes) != 0) return -1;
+    int rc = 0;
+    if (detached) rc = pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (rc == 0 && cores != NULL) rc = pthread_attr_setaffinity_np(&attributes, sizeof *cores, cores);
+    if (rc == 0) rc = pthread_create(thread, &attributes, trampoline, record);
+    pthread_attr_destroy(&attributes);
+    return rc;
+}
+
+int keywarden_thread_start(void *(*body)(void *), void *argument, int detached, pthread_t *thread) {
     start_record *record = malloc(sizeof *record);
     if (record == NULL) return -1;
     record->body = body;
     record->argument = argument;
     record->widen = 0;
-    pthread_attr_t attributes;
-    if (pthread_attr_init(&attributes) != 0) {
-        free(record);
-        return -1;
-    }
-    if (detached) pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    if (stack_size > 0) pthread_attr_setstacksize(&attributes, stack_size);
     int here = sched_getcpu();
     if (here >= 0 && sched_getaffinity(0, sizeof record->allowed, &record->allowed) == 0 && CPU_COUNT(&record->allowed) > 1
         && CPU_ISSET(here, &record->allowed)) {
         cpu_set_t others = record->allowed;
         CPU_CLR(here, &others);
-        if (pthread_attr_setaffinity_np(&attributes, sizeof others, &others) == 0) record->widen = 1;
-    }
-    int rc = pthread_create(thread, &attributes, trampoline, record);
-    pthread_attr_destroy(&attributes);
-    if (rc != 0 && record->widen) {
-        // Refused with the narrowed set of cores (a set the system no longer allows): created plainly instead.
+        record->widen = 1;
+        if (create(thread, record, detached, &others) == 0) return 0;
+        // Refused on the narrowed set of cores (a set the system no longer allows): created plainly instead.
         record->widen = 0;
-        pthread_attr_t plain;
-        if (pthread_attr_init(&plain) == 0) {
-            if (detached) pthread_attr_setdetachstate(&plain, PTHREAD_CREATE_DETACHED);
-            if (stack_size > 0) pthread_attr_setstacksize(&plain, stack_size);
-            rc = pthread_create(thread, &plain, trampoline, record);
-            pthread_attr_destroy(&plain);
-        }
     }
+    int rc = create(thread, record, detached, NULL);
     if (rc != 0) free(record);
     return rc;
 }

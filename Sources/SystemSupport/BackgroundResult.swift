@@ -16,12 +16,7 @@ public final class BackgroundResult<Value, Failure: Error>: @unchecked Sendable 
         }
         // A thread of its own, started on another core (`SpreadThreads`), rather than Dispatch's global queue,
         // whose worker started 1.5 ms or more after the call in a one-file scan's start-up.
-        if !Self.spawn(body) { DispatchQueue.global(qos: .userInitiated).async(execute: body) }
-    }
-
-    /// Runs `body` on a new detached thread; false when none could be made.
-    private static func spawn(_ body: @escaping @Sendable () -> Void) -> Bool {
-        SpreadThreads.start(body, detached: true) != nil
+        if SpreadThreads.start(body, detached: true) == nil { DispatchQueue.global(qos: .userInitiated).async(execute: body) }
     }
 
     /// The value, or the error `work` threw (waits for it; a second call returns at once).

@@ -10,11 +10,10 @@ internal import Glibc
 /// of `WorkerPool`.
 enum SpreadThreads {
     /// Starts `body` on a new thread; its id, or nil when no thread could be made (`body` is not run).
-    @discardableResult
     static func start(_ body: @escaping @Sendable () -> Void, detached: Bool) -> pthread_t? {
         let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
         var thread = pthread_t()
-        guard keywarden_thread_start(threadEntry, box, detached ? 1 : 0, 0, &thread) == 0 else {
+        guard keywarden_thread_start(threadEntry, box, detached ? 1 : 0, &thread) == 0 else {
             Unmanaged<ThreadBody>.fromOpaque(box).release()
             return nil
         }

@@ -121,9 +121,7 @@ final class TLS {
 
     /// Whether the library named `soname` would serve (nil) or why not; loads nothing for later use.
     static func probeLibrary(_ soname: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 512)
-        guard keywarden_ssl_probe(soname, &buffer, buffer.count) != 1 else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        failureMessage { keywarden_ssl_probe(soname, $0, $1) == 1 }
     }
 
     static func isIPAddress(_ host: String) -> Bool {
