@@ -151,6 +151,7 @@ if ProcessInfo.processInfo.environment["KEYWARDEN_FUZZ"] == "1" {
         ("FuzzGitIndex", ["GitRepository"]),
         ("FuzzGitTree", ["GitRepository"]),
         ("FuzzPackOrder", ["GitRepository"]),
+        ("FuzzLineDiff", ["GitRepository"]),
         ("FuzzHTTPResponse", ["Verification"]),
         ("FuzzNamedValues", ["NamedValues"]),
     ]

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzRulesTOML FuzzLedger FuzzJWT FuzzWebhookSignature FuzzGitIndex FuzzGitTree FuzzPackOrder FuzzHTTPResponse FuzzNamedValues)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzRulesTOML FuzzLedger FuzzJWT FuzzWebhookSignature FuzzGitIndex FuzzGitTree FuzzPackOrder FuzzLineDiff FuzzHTTPResponse FuzzNamedValues)
 export KEYWARDEN_FUZZ=1
 # The sanitizer flags come from Package.swift (KEYWARDEN_FUZZ=1), so the build tools stay plain programs.
 for t in "${targets[@]}"; do

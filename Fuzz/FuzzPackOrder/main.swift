@@ -11,7 +11,10 @@ import Foundation
 ///   4 per object its offset (high bit: into the 64-bit table, whose 8-byte entries follow)
 ///   the rest     the pack file after its 12-byte header
 ///
-/// The order must be a permutation of the ids asked for (every id, plus one that is in no pack).
+/// The order must be a permutation of the ids asked for (every id, plus one that is in no pack). The staged
+/// path's reader (``ObjectFiles``) reads the same ids one at a time: it must hand over no more than the limit,
+/// and where both readers read an object they must agree byte for byte. The input is also taken as an
+/// inflated loose object, whose header must never be trusted beyond its bytes.
 let folder: String = {
     var template = Array((NSTemporaryDirectory() + "/keywarden-fuzz-pack-XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else { fatalError("mkdtemp") }
@@ -69,6 +72,28 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
             let outcome = reader.withObject(wanted[i], type: type, sizeLimit: 1 << 16) { handed = $0.count }
             precondition(handed <= 1 << 16, "more than the size limit handed over")
             if case .read = outcome {} else { precondition(handed == 0, "bytes handed over without a read") }
+        }
+    }
+    guard let fresh = PackedObjectReader(packs, cacheLimit: 4096) else { return }
+    fuzzObjectFiles(wanted, fresh, input)
+}
+
+/// Called after the pack reader: the one-at-a-time reader over the same folder.
+func fuzzObjectFiles(_ wanted: [ObjectID], _ packed: PackedObjectReader, _ input: ArraySlice<UInt8>) {
+    let files = ObjectFiles(objectsDirectory: folder)
+    for id in wanted {
+        for type in [PackedObjectReader.ObjectType.blob, .tree] {
+            guard case .read(let bytes) = files.readObject(id, type: type, sizeLimit: 1 << 16) else { continue }
+            precondition(bytes.count <= 1 << 16, "ObjectFiles handed over more than the size limit")
+            var other: [UInt8]?
+            _ = packed.withObject(id, type: type, sizeLimit: 1 << 16) { other = Array($0) }
+            if let other { precondition(other == bytes, "the two pack readers disagree") }
+        }
+    }
+    let loose = Array(input)
+    for type in [PackedObjectReader.ObjectType.blob, .commit] {
+        if case .read(let content) = ObjectFiles.looseContent(loose, count: loose.count, type: type, sizeLimit: 1 << 16) {
+            precondition(content.count < loose.count && content.count <= 1 << 16, "a loose object's content outgrew its bytes")
         }
     }
 }

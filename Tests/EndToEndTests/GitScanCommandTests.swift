@@ -34,15 +34,21 @@ import TestSupport
         try Run.keywarden(["scan", "--format", "json"] + arguments, in: dir.path(), environment: cacheEnv)
     }
 
-    /// libgit2 is not linked: it is loaded (dlopen) when a repository is first opened, so a scan of plain
-    /// files (`--no-git`) never maps it or the libraries it needs; a staged scan loads it and finds the key.
-    @Test func libgit2IsLoadedOnlyWhenARepositoryIsOpened() throws {
+    /// libgit2 is not linked: it is loaded (dlopen) only when something needs it. A scan of plain files
+    /// (`--no-git`) never maps it; neither does a staged scan of an ordinary repository (found, and its
+    /// index, trees and blobs read, by keywarden itself), new and modified files alike. The same staged scan
+    /// with `GIT_DIR` set (discovery left to libgit2) or a history scan loads it, and finds the same.
+    @Test func libgit2IsLoadedOnlyWhenSomethingNeedsIt() throws {
         let needed = try Run.program("/usr/bin/readelf", ["-d", Run.keywardenPath], in: "/")
         #expect(needed.status == 0 && needed.stdout.contains("(NEEDED)"), "\(needed.stderr)")
         #expect(!needed.stdout.contains("libgit2"), "the binary links libgit2")
         let dir = try repository()
+        let old = FakeKeys.maintainX(userID: 6)
+        try dir.write("old.env", "FIRST=1\nMX_API_KEY=\(old)\n")
+        try commit(dir, "an old key")
+        try dir.write("old.env", "FIRST=1\nMX_API_KEY=\(old)\nMX_OTHER_KEY=\(FakeKeys.maintainX(userID: 8))\n")
         try dir.write("app.env", "MX_API_KEY=\(FakeKeys.maintainX(userID: 7))\n")
-        try Run.git(["add", "app.env"], in: dir.path())
+        try Run.git(["add", "app.env", "old.env"], in: dir.path())
         var traced = cacheEnv
         traced["LD_DEBUG"] = "files"
         let plain = try Run.keywarden(["scan", "--no-git", "--format", "json", "app.env"], in: dir.path(), environment: traced)
@@ -50,8 +56,17 @@ import TestSupport
         #expect(!plain.stderr.contains("libgit2.so"), "a scan of plain files loaded libgit2")
         let staged = try Run.keywarden(["scan", "--staged", "--format", "json"], in: dir.path(), environment: traced)
         #expect(staged.status == 1, "\(staged.stderr.suffix(400))")
-        #expect(staged.stderr.contains("libgit2.so"), "the staged scan ran without loading libgit2?")
-        #expect(try findings(staged).map { $0["path"] as? String } == ["app.env"])
+        #expect(!staged.stderr.contains("libgit2.so"), "a staged scan of an ordinary repository loaded libgit2")
+        let expected: [String?] = ["app.env:1", "old.env:3"]
+        #expect(try findings(staged).map { "\($0["path"] as? String ?? ""):\($0["line"] as? Int ?? 0)" } == expected)
+        traced["GIT_DIR"] = ".git"
+        let throughLibgit2 = try Run.keywarden(["scan", "--staged", "--format", "json"], in: dir.path(), environment: traced)
+        #expect(throughLibgit2.status == 1, "\(throughLibgit2.stderr.suffix(400))")
+        #expect(throughLibgit2.stderr.contains("libgit2.so"), "with GIT_DIR set, libgit2 was not used?")
+        #expect(try findings(throughLibgit2).map { "\($0["path"] as? String ?? ""):\($0["line"] as? Int ?? 0)" } == expected)
+        traced["GIT_DIR"] = nil
+        let history = try Run.keywarden(["scan", "--history", "--no-cache", "--format", "json"], in: dir.path(), environment: traced)
+        #expect(history.stderr.contains("libgit2.so"), "a history scan ran without libgit2?")
     }
 
     @Test func stagedScansTheStagedVersionAndOnlyItsAddedLines() throws {

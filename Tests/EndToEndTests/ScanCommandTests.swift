@@ -282,7 +282,9 @@ import TestSupport
         #expect(!untimed.stderr.contains("timing"))
     }
 
-    @Test func aStagedScanTimesLibgit2AndTheStagedRead() throws {
+    /// A staged scan of an ordinary repository times its staged read and never loads libgit2; with `GIT_DIR`
+    /// set, discovery is libgit2's, and its loading is timed too.
+    @Test func aStagedScanTimesTheStagedReadAndLibgit2WhenLoaded() throws {
         let dir = try TemporaryDirectory()
         try Run.git(["init", "-q", "-b", "main"], in: dir.path())
         try dir.write("config.env", "MAINTAINX_API_KEY=\(FakeKeys.alnum(40))\n")
@@ -290,8 +292,16 @@ import TestSupport
         let timed = try Run.keywarden(["scan", "--staged"], in: dir.path(), environment: cacheEnv.merging(["KEYWARDEN_TIMING": "1"]) { $1 })
         #expect(timed.status == 1)
         let names = try phases(timed.stderr).map(\.0)
-        for phase in ["libgit2 loaded", "staged changes read (background)", "scanned"] {
+        for phase in ["repository opened (background)", "staged changes read (background)", "scanned"] {
             #expect(names.contains(phase), "no \(phase) in \(names)")
+        }
+        #expect(!names.contains("libgit2 loaded"), "libgit2 was loaded: \(names)")
+        let viaLibgit2 = try Run.keywarden(["scan", "--staged"], in: dir.path(),
+                                           environment: cacheEnv.merging(["KEYWARDEN_TIMING": "1", "GIT_DIR": ".git"]) { $1 })
+        #expect(viaLibgit2.status == 1)
+        let loaded = try phases(viaLibgit2.stderr).map(\.0)
+        for phase in ["libgit2 loaded", "staged changes read (background)", "scanned"] {
+            #expect(loaded.contains(phase), "no \(phase) in \(loaded)")
         }
     }
 }

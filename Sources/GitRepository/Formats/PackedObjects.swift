@@ -280,7 +280,7 @@ public final class PackedObjectReader {
     }
 
     /// A delta starts with two sizes (little-endian base-128): its base's, then its result's.
-    private static func sizes(_ delta: UnsafeRawBufferPointer) -> (base: Int, target: Int, at: Int)? {
+    static func sizes(_ delta: UnsafeRawBufferPointer) -> (base: Int, target: Int, at: Int)? {
         var at = 0
         func varint() -> Int? {
             var value = 0, shift = 0

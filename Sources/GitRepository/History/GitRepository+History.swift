@@ -209,7 +209,7 @@ extension GitRepository {
 
     /// The commits listed in `shallow` (the boundary of a shallow clone), whose parents are absent.
     func shallowCommits() -> Set<ObjectID> {
-        let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        let common = commonDirectory + "/"
         guard let text = try? String(contentsOfFile: PathUtilities.trimmingTrailingSlash(common) + "/shallow", encoding: .utf8)
         else { return [] }
         return Set(text.split(separator: "\n").compactMap { ObjectID(hex: String($0)) })
@@ -268,17 +268,6 @@ extension GitRepository {
                                      commitCount: counts[key] ?? 0, isInTip: inTip))
         }
         return result
-    }
-
-    /// The git directory shared by linked work trees (the repository's own git directory otherwise).
-    public var commonDirectory: String {
-        PathUtilities.trimmingTrailingSlash(kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory)
-    }
-
-    /// The object directory (shared by linked work trees), where ``PackedObjects`` finds the packs.
-    public var objectsDirectory: String {
-        let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
-        return PathUtilities.trimmingTrailingSlash(common) + "/objects"
     }
 }
 

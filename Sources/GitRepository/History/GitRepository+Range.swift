@@ -35,7 +35,7 @@ extension GitRepository {
                 try walker.push(from)
                 var base = git_oid()
                 var a = from.oid, b = to.oid
-                if kw_git_merge_base(&base, handle, &a, &b) == 0 { try walker.hide(ObjectID(base)) }
+                if kw_git_merge_base(&base, try handle, &a, &b) == 0 { try walker.hide(ObjectID(base)) }
             } else {
                 try walker.hide(from)
             }
@@ -84,7 +84,7 @@ extension GitRepository {
             if let known = parentsOf[id] { return known }
             var oid = id.oid
             var commit: OpaquePointer?
-            guard kw_git_commit_lookup(&commit, handle, &oid) == 0, let commit else { return nil }
+            guard let handle = try? handle, kw_git_commit_lookup(&commit, handle, &oid) == 0, let commit else { return nil }
             defer { kw_git_commit_free(commit) }
             var list: [ObjectID] = []
             if !boundary.contains(id) {

@@ -7,7 +7,7 @@ extension GitRepository {
     public func fileContent(_ path: String, at revision: String) throws(GitError) -> [UInt8]? {
         let commit = try resolveCommit(revision)
         var object: OpaquePointer?
-        let result = kw_git_revparse_single(&object, handle, "\(commit.hex):\(path)")
+        let result = kw_git_revparse_single(&object, try handle, "\(commit.hex):\(path)")
         if result == GIT_ENOTFOUND.rawValue { return nil }
         try LibGit2.check(result, "cannot read \(path) at \(revision)", notFound: .invalidRevision)
         guard let object else { return nil }
@@ -25,12 +25,17 @@ extension GitRepository {
         try LibGit2.check(kw_git_repository_odb(&odb, handle), "cannot open the object database")
         guard let odb else { throw GitError(.corruptObject, "cannot open the object database") }
         defer { kw_git_odb_free(odb) }
+        return try Self.objectSize(odb, id, GIT_OBJECT_BLOB, "blob")
+    }
+
+    /// The size of object `id` of `type` in `odb`, from its header (nothing inflated); `what` names it in errors.
+    static func objectSize(_ odb: OpaquePointer, _ id: ObjectID, _ type: git_object_t, _ what: String) throws(GitError) -> Int {
         var oid = id.oid
         var size = 0
-        var type = GIT_OBJECT_INVALID
-        try LibGit2.check(kw_git_odb_read_header(&size, &type, odb, &oid), "cannot read the header of blob \(id.hex)",
+        var found = GIT_OBJECT_INVALID
+        try LibGit2.check(kw_git_odb_read_header(&size, &found, odb, &oid), "cannot read the header of \(what) \(id.hex)",
                           notFound: .corruptObject)
-        guard type == GIT_OBJECT_BLOB else { throw GitError(.corruptObject, "\(id.hex) is not a blob") }
+        guard found == type else { throw GitError(.corruptObject, "\(id.hex) is not a \(what)") }
         return size
     }
 }

@@ -70,7 +70,6 @@ extension GitRepository {
             let base = workTreeRoot ?? gitDirectory
             return PathUtilities.trimmingTrailingSlash(PathUtilities.absolute(configured, relativeTo: base))
         }
-        guard let common = kw_git_repository_commondir(handle) else { return gitDirectory + "/hooks" }
-        return PathUtilities.trimmingTrailingSlash(String(cString: common)) + "/hooks"
+        return commonDirectory + "/hooks"
     }
 }

@@ -65,7 +65,7 @@ extension GitRepository {
         guard let root = workTreeRoot else {
             throw GitError(.bareRepository, "\(gitDirectory) is a bare repository: it has no work tree")
         }
-        let common = kw_git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory + "/"
+        let common = commonDirectory + "/"
         return IgnoreRules(root: root, commonGitDirectory: common, excludesFile: try configValue("core.excludesFile", path: true),
                            environment: ProcessInfo.processInfo.environment)
     }
@@ -186,6 +186,7 @@ extension GitRepository {
     func repositoryIndex() throws(GitError) -> OpaquePointer {
         if let cachedIndex { return cachedIndex }
         var index: OpaquePointer?
+        let handle = try handle
         let result = kw_git_repository_index(&index, handle)
         if result < 0, let expanded = try Self.expandedSparseIndex(at: indexPath, repository: handle) {
             // libgit2 refuses a sparse index: it gets the expanded copy, for its own lookups too.

@@ -3,14 +3,44 @@ internal import Dispatch
 internal import Foundation
 import SystemSupport
 
-/// An open git repository: the one owner of a libgit2 repository handle.
+/// An open git repository: its locations, and the one owner of its libgit2 repository handle.
+///
+/// In the common case (see ``GitLayout``) the repository is found and its staged changes read without
+/// libgit2, which is then loaded only when something needs it: the first use of ``handle`` opens the
+/// repository through libgit2 from the same starting point, as ``open(at:environment:currentDirectory:)``
+/// would have.
 ///
 /// - Important: a `GitRepository` is confined to one thread (or one task) at a time: libgit2 handles are
 ///   not safe to share, and its last error is thread-local. To read objects in parallel, open one
 ///   repository per worker with ``open(at:environment:)``.
 public final class GitRepository {
-    /// The `git_repository *` this object owns; freed in `deinit`.
-    let handle: OpaquePointer
+    /// The `git_repository *` this object owns once opened; freed in `deinit`.
+    private var openedHandle: OpaquePointer?
+    /// How to open it through libgit2 later (nil once open).
+    private let deferredOpen: (() throws(GitError) -> Opened)?
+    /// The layout found without libgit2 (nil when libgit2 found the repository).
+    let layout: GitLayout?
+
+    /// The libgit2 handle, opened (and libgit2 loaded) on first use.
+    var handle: OpaquePointer {
+        get throws(GitError) {
+            if let openedHandle { return openedHandle }
+            guard let deferredOpen else { throw GitError(.unavailable, "the repository \(gitDirectory) has no libgit2 handle") }
+            let opened = try deferredOpen()
+            // The same repository, or libgit2 and keywarden disagree about which one this is: say so.
+            guard PathUtilities.canonical(opened.gitDirectory) == PathUtilities.canonical(gitDirectory),
+                  opened.workTreeRoot.map(PathUtilities.canonical) == workTreeRoot.map(PathUtilities.canonical) else {
+                kw_git_repository_free(opened.handle)
+                throw GitError(.io, "libgit2 opened \(opened.gitDirectory) where keywarden found \(gitDirectory): "
+                               + "the repository changed while it was being read")
+            }
+            openedHandle = opened.handle
+            return opened.handle
+        }
+    }
+
+    /// Whether libgit2 has been loaded for this repository.
+    var usesLibgit2: Bool { openedHandle != nil }
 
     /// Whether the library named `soname` would serve as libgit2 (nil) or why not; loads nothing for later use.
     public static func probeLibrary(_ soname: String) -> String? {
@@ -29,6 +59,13 @@ public final class GitRepository {
     /// The repository's git directory (`.../.git` or the bare repository), without a trailing slash.
     public let gitDirectory: String
 
+    /// The git directory shared by linked work trees (the repository's own git directory otherwise), without
+    /// a trailing slash.
+    public let commonDirectory: String
+
+    /// The object directory (shared by linked work trees), where ``PackedObjects`` finds the packs.
+    public var objectsDirectory: String { commonDirectory + "/objects" }
+
     /// The absolute, symlink-free top of the work tree; nil for a bare repository.
     public let workTreeRoot: String?
 
@@ -39,21 +76,46 @@ public final class GitRepository {
     public var isBare: Bool { workTreeRoot == nil }
 
     /// True for a shallow clone: some commits' parents are not in the repository.
-    public var isShallow: Bool { kw_git_repository_is_shallow(handle) == 1 }
+    public var isShallow: Bool {
+        if let openedHandle { return kw_git_repository_is_shallow(openedHandle) == 1 }
+        var info = stat()
+        return stat(commonDirectory + "/shallow", &info) == 0 && info.st_size > 0
+    }
 
     /// The index file this repository reads (`GIT_INDEX_FILE`, or `index` in the git directory).
     let indexPath: String
 
-    private init(handle: OpaquePointer, gitDirectory: String, workTreeRoot: String?, indexPath: String) {
-        self.handle = handle
-        self.gitDirectory = gitDirectory
-        self.workTreeRoot = workTreeRoot
+    /// What libgit2's open gives.
+    struct Opened {
+        let handle: OpaquePointer
+        let gitDirectory: String
+        let commonDirectory: String
+        let workTreeRoot: String?
+        let indexPath: String
+    }
+
+    private init(_ opened: Opened) {
+        openedHandle = opened.handle
+        deferredOpen = nil
+        layout = nil
+        gitDirectory = opened.gitDirectory
+        commonDirectory = opened.commonDirectory
+        workTreeRoot = opened.workTreeRoot
+        indexPath = opened.indexPath
+    }
+
+    private init(_ layout: GitLayout, indexPath: String, open: @escaping () throws(GitError) -> Opened) {
+        self.layout = layout
+        deferredOpen = open
+        gitDirectory = layout.gitDirectory
+        commonDirectory = layout.commonDirectory
+        workTreeRoot = layout.workTreeRoot
         self.indexPath = indexPath
     }
 
     deinit {
         if let cachedIndex { kw_git_index_free(cachedIndex) }
-        kw_git_repository_free(handle)
+        if let openedHandle { kw_git_repository_free(openedHandle) }
     }
 
     /// Opens the repository containing `path` (a file or directory; the current directory when nil),
@@ -75,9 +137,50 @@ public final class GitRepository {
     /// - Throws: `GitError` with code `.notARepository` when no repository is found.
     public static func open(at path: String? = nil, environment: [String: String]? = nil,
                             currentDirectory: String? = nil) throws(GitError) -> GitRepository {
-        try LibGit2.ensureInitialized()
+        try open(at: path, environment: environment, currentDirectory: currentDirectory, withoutLibgit2: true)
+    }
+
+    /// `open(at:environment:currentDirectory:)`, with the shortcut without libgit2 allowed or not (tests
+    /// compare the two).
+    static func open(at path: String?, environment: [String: String]?, currentDirectory: String?,
+                     withoutLibgit2: Bool) throws(GitError) -> GitRepository {
         let env = environment ?? ProcessInfo.processInfo.environment
         let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
+        if withoutLibgit2, env["GIT_DIR"].map({ $0.isEmpty }) ?? true {
+            var start = PathUtilities.absolute(path ?? ".", relativeTo: cwd)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: start, isDirectory: &isDirectory), !isDirectory.boolValue {
+                start = (start as NSString).deletingLastPathComponent
+            }
+            if let layout = GitLayout.discover(from: start, environment: env) {
+                var indexPath = layout.gitDirectory + "/index"
+                if let indexFile = env["GIT_INDEX_FILE"], !indexFile.isEmpty {
+                    indexPath = PathUtilities.absolute(indexFile, relativeTo: cwd)
+                    try checkIndexFile(indexPath)
+                }
+                return GitRepository(layout, indexPath: indexPath) { () throws(GitError) -> Opened in
+                    try openWithLibgit2(at: path, environment: env, currentDirectory: cwd)
+                }
+            }
+        }
+        return GitRepository(try openWithLibgit2(at: path, environment: env, currentDirectory: cwd))
+    }
+
+    /// Says what is wrong with the file `GIT_INDEX_FILE` names, if anything (libgit2 opens a missing index as
+    /// an empty one, which would make every staged file look deleted).
+    private static func checkIndexFile(_ absolute: String) throws(GitError) {
+        var st = stat()
+        if stat(absolute, &st) != 0 {
+            throw GitError(.io, "GIT_INDEX_FILE names \(absolute): \(errno == ENOENT ? "no such file" : SystemError.reason(errno))")
+        }
+        if st.st_mode & S_IFMT == S_IFDIR { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), a directory, not an index file") }
+        if st.st_size == 0 { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), an empty file, not an index file") }
+    }
+
+    /// Finds and opens the repository with libgit2 (loading it), by git's rules as described above.
+    private static func openWithLibgit2(at path: String?, environment env: [String: String],
+                                        currentDirectory cwd: String) throws(GitError) -> Opened {
+        try LibGit2.ensureInitialized()
         let gitDirVariable = env["GIT_DIR"].flatMap { $0.isEmpty ? nil : $0 }
 
         var start: String
@@ -125,12 +228,7 @@ public final class GitRepository {
             indexPath = absolute
             // libgit2 opens a missing index as an empty one, which would make every staged file look deleted:
             // say what is wrong with the file instead.
-            var st = stat()
-            if stat(absolute, &st) != 0 {
-                throw GitError(.io, "GIT_INDEX_FILE names \(absolute): \(errno == ENOENT ? "no such file" : SystemError.reason(errno))")
-            }
-            if st.st_mode & S_IFMT == S_IFDIR { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), a directory, not an index file") }
-            if st.st_size == 0 { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), an empty file, not an index file") }
+            try checkIndexFile(absolute)
             var index: OpaquePointer?
             let opened = kw_git_index_open(&index, absolute)
             if opened < 0, let expanded = try expandedSparseIndex(at: absolute, repository: repository) {
@@ -149,9 +247,10 @@ public final class GitRepository {
         if kw_git_repository_is_bare(repository) == 0, let workdir = kw_git_repository_workdir(repository) {
             workTree = PathUtilities.canonical(PathUtilities.trimmingTrailingSlash(String(cString: workdir)))
         }
+        let common = kw_git_repository_commondir(repository).map { PathUtilities.trimmingTrailingSlash(String(cString: $0)) } ?? gitDir
         owner.release()
-        return GitRepository(handle: repository, gitDirectory: gitDir, workTreeRoot: workTree,
-                             indexPath: indexPath ?? gitDir + "/index")
+        return Opened(handle: repository, gitDirectory: gitDir, commonDirectory: common, workTreeRoot: workTree,
+                      indexPath: indexPath ?? gitDir + "/index")
     }
 
     private static func hasConfigEntry(_ repository: OpaquePointer, _ name: String) throws(GitError) -> Bool {
@@ -167,8 +266,15 @@ public final class GitRepository {
 
     /// The commit `HEAD` points to; nil when `HEAD` is unborn (no commits yet).
     public func headCommit() throws(GitError) -> ObjectID? {
+        if openedHandle == nil, let layout {
+            switch layout.head() {
+            case .commit(let id): return id
+            case .unborn: return nil
+            case .unknown: break
+            }
+        }
         var oid = git_oid()
-        let result = kw_git_reference_name_to_id(&oid, handle, "HEAD")
+        let result = kw_git_reference_name_to_id(&oid, try handle, "HEAD")
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EUNBORNBRANCH.rawValue { return nil }
         try LibGit2.check(result, "cannot resolve HEAD")
         return ObjectID(oid)

@@ -5,9 +5,12 @@ internal import CLibGit2
 ///
 /// After `git add` of a few files only the directories on their paths are invalidated, so a
 /// 27,000-entry index costs a parse and a handful of tree reads instead of libgit2's full index load
-/// (with checksum) and full tree-to-index diff. Anything unusual returns nil and the caller takes
-/// the libgit2 path: conflicts, split indexes, a sparse directory entry that differs from `HEAD`, both
-/// additions and deletions (renames need libgit2's similarity detection), unreadable objects.
+/// (with checksum) and full tree-to-index diff. Objects are read by keywarden's own reader
+/// (``ObjectFiles``) and the added lines found by its own line diff (``LineDiff``), so a repository opened
+/// without libgit2 (``GitLayout``) is read without loading it; an object that reader cannot read exactly
+/// is read through libgit2. Anything unusual returns nil and the caller takes the libgit2 path:
+/// conflicts, split indexes, a sparse directory entry that differs from `HEAD`, both additions and
+/// deletions (renames need libgit2's similarity detection), unreadable objects.
 extension GitRepository {
     struct StagedEntry {
         let path: String
@@ -21,10 +24,8 @@ extension GitRepository {
         guard let index = IndexFile(contentsOf: indexPath), !index.hasConflicts else { return nil }
         let head: ObjectID?
         do { head = try headCommit() } catch { return nil }
-        var odb: OpaquePointer?
-        guard kw_git_repository_odb(&odb, handle) == 0, let odb else { return nil }
-        defer { kw_git_odb_free(odb) }
-        var walker = StagedWalker(index: index, odb: odb)
+        let objects = StagedObjects(self)
+        var walker = StagedWalker(index: index, objects: objects)
         var headTree: ObjectID?
         if let head {
             guard let commit = walker.readCommitTree(head) else { return nil }
@@ -35,10 +36,10 @@ extension GitRepository {
         let selected = walker.changes.filter { change in
             pathspec.isEmpty || pathspec.contains { change.path == $0 || change.path.hasPrefix($0 + "/") }
         }
-        return buildStaged(selected, maxBlobSize: maxBlobSize)
+        return buildStaged(selected, objects: objects, maxBlobSize: maxBlobSize)
     }
 
-    private func buildStaged(_ entries: [StagedEntry], maxBlobSize: Int) -> StagedChanges? {
+    private func buildStaged(_ entries: [StagedEntry], objects: StagedObjects, maxBlobSize: Int) -> StagedChanges? {
         var files: [ChangedFile] = []
         var skipped: [SkippedFile] = []
         var errors: [GitError] = []
@@ -48,32 +49,41 @@ extension GitRepository {
             guard e.newMode == 0o100644 || e.newMode == 0o100755 else { continue }
             if e.oldID == e.newID { continue }   // a mode change only
             let content: [UInt8]
-            do {
-                if let size = try oversized(e.newID, maxBlobSize) { skipped.append(SkippedFile(path: e.path, reason: .tooLarge(size))); continue }
-                content = try blobContent(e.newID)
-            } catch { errors.append(error); continue }
+            switch Result(catching: { () throws(GitError) in try objects.read(e.newID, .blob, sizeLimit: maxBlobSize) }) {
+            case .success(.tooLarge(let size)): skipped.append(SkippedFile(path: e.path, reason: .tooLarge(size))); continue
+            case .success(.read(let bytes)): content = bytes
+            case .success(.unavailable): errors.append(GitError(.corruptObject, "cannot read blob \(e.newID.hex)")); continue
+            case .failure(let error): errors.append(error); continue
+            }
             if let reason = BlobContent.skipReason(content) { skipped.append(SkippedFile(path: e.path, reason: reason)); continue }
             let oldIsFile = e.oldMode == 0o100644 || e.oldMode == 0o100755
             let kind: ChangedFile.Kind = e.oldID == nil ? .added : (oldIsFile ? .modified : .typeChanged)
-            var added: [ClosedRange<Int>] = []
-            // An old version over the limit is not inflated for a line diff: every line counts as added.
-            if let oldID = e.oldID, oldIsFile, ((try? oversized(oldID, maxBlobSize)) ?? nil) == nil {
-                guard let ranges = lineChanges(from: oldID, to: e.newID) else { return nil }
-                added = ranges
-            } else {
-                let lines = BlobContent.lineCount(content)
-                if lines > 0 { added = [1...lines] }
+            var added: [ClosedRange<Int>]?
+            if let oldID = e.oldID, oldIsFile {
+                switch try? objects.read(oldID, .blob, sizeLimit: maxBlobSize) {
+                case .read(let oldContent)?:
+                    let ranges = oldContent.withUnsafeBytes { o in content.withUnsafeBytes { n in LineDiff.addedLines(old: o, new: n) } }
+                    guard let ranges = ranges ?? lineChanges(from: oldID, to: e.newID) else { return nil }
+                    added = ranges
+                case .tooLarge?: break   // not inflated for a line diff: every line counts as added
+                default: return nil      // the old version cannot be read: the general path says why
+                }
             }
-            if added.isEmpty { continue }
+            if added == nil {
+                let lines = BlobContent.lineCount(content)
+                added = lines > 0 ? [1...lines] : []
+            }
+            guard let added, !added.isEmpty else { continue }
             files.append(ChangedFile(path: e.path, kind: kind, blob: e.newID, content: content, addedLines: added))
         }
         return StagedChanges(files: files, skipped: skipped, errors: errors)
     }
 
-    /// The added line ranges between two blobs (no context), or nil when libgit2 cannot compute them.
+    /// The added line ranges between two blobs (no context), by libgit2, or nil when it cannot compute them.
     func lineChanges(from oldID: ObjectID, to newID: ObjectID) -> [ClosedRange<Int>]? {
         var oldOID = oldID.oid, newOID = newID.oid
         var oldBlob: OpaquePointer?, newBlob: OpaquePointer?
+        guard let handle = try? handle else { return nil }
         guard kw_git_blob_lookup(&oldBlob, handle, &oldOID) == 0, kw_git_blob_lookup(&newBlob, handle, &newOID) == 0 else {
             if let oldBlob { kw_git_blob_free(oldBlob) }
             return nil
@@ -92,24 +102,70 @@ extension GitRepository {
     }
 }
 
+/// The objects of one staged read: keywarden's own reader first (when the repository was found without
+/// libgit2), libgit2's object database (loaded then) for whatever that reader cannot read exactly.
+final class StagedObjects {
+    private let repository: GitRepository
+    private let files: ObjectFiles?
+    private var odb: OpaquePointer?
+
+    init(_ repository: GitRepository) {
+        self.repository = repository
+        files = repository.layout != nil ? ObjectFiles(objectsDirectory: repository.objectsDirectory) : nil
+    }
+
+    deinit { if let odb { kw_git_odb_free(odb) } }
+
+    /// Object `id` of `type`: its content, or its size when that is over `sizeLimit` (nothing inflated).
+    /// Never `.unavailable`: what neither reader can read throws.
+    func read(_ id: ObjectID, _ type: PackedObjectReader.ObjectType, sizeLimit: Int = .max) throws(GitError) -> ObjectFiles.Outcome {
+        if let files {
+            let outcome = files.readObject(id, type: type, sizeLimit: sizeLimit)
+            if case .unavailable = outcome {} else { return outcome }
+        }
+        if odb == nil {
+            var opened: OpaquePointer?
+            try LibGit2.check(kw_git_repository_odb(&opened, try repository.handle), "cannot open the object database")
+            odb = opened
+        }
+        guard let odb else { throw GitError(.corruptObject, "cannot open the object database") }
+        let gitType: git_object_t
+        switch type {
+        case .commit: gitType = GIT_OBJECT_COMMIT
+        case .tree: gitType = GIT_OBJECT_TREE
+        case .blob: gitType = GIT_OBJECT_BLOB
+        case .tag: gitType = GIT_OBJECT_TAG
+        }
+        if sizeLimit < .max {
+            let size = try GitRepository.objectSize(odb, id, gitType, "\(type)")
+            if size > sizeLimit { return .tooLarge(size) }
+        }
+        switch RawObject.read(odb, id, gitType, "object") {
+        case .success(let raw): return .read(Array(raw.bytes))
+        case .failure(let error): throw error
+        }
+    }
+}
+
 /// Compares `HEAD`'s trees with the index entries, directory by directory.
 private struct StagedWalker {
     let index: IndexFile
-    let odb: OpaquePointer
+    let objects: StagedObjects
     var changes: [GitRepository.StagedEntry] = []
     var sawDeletion = false
 
-    init(index: IndexFile, odb: OpaquePointer) {
+    init(index: IndexFile, objects: StagedObjects) {
         self.index = index
-        self.odb = odb
+        self.objects = objects
     }
 
-    private func read(_ id: ObjectID, _ type: git_object_t) -> RawObject? {
-        try? RawObject.read(odb, id, type, "object").get()
+    private func read(_ id: ObjectID, _ type: PackedObjectReader.ObjectType) -> RawObject? {
+        guard case .read(let bytes)? = try? objects.read(id, type) else { return nil }
+        return bytes.withUnsafeBytes { RawObject(copying: $0) }
     }
 
     func readCommitTree(_ id: ObjectID) -> ObjectID? {
-        guard let raw = read(id, GIT_OBJECT_COMMIT), raw.bytes.count >= 45, raw.bytes.starts(with: "tree ".utf8) else { return nil }
+        guard let raw = read(id, .commit), raw.bytes.count >= 45, raw.bytes.starts(with: "tree ".utf8) else { return nil }
         return ObjectID(hexDigits: UnsafeRawBufferPointer(rebasing: raw.bytes[5..<45]))
     }
 
@@ -127,7 +183,7 @@ private struct StagedWalker {
         if let cached, cached.entryCount >= 0, let id = cached.id, id == tree { return true }
         var raw: RawObject?
         if let tree {
-            guard let object = read(tree, GIT_OBJECT_TREE) else { return false }
+            guard let object = read(tree, .tree) else { return false }
             raw = object
         }
         var cursor = TreeCursor(raw?.bytes)

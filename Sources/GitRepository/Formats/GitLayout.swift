@@ -1,0 +1,211 @@
+internal import Foundation
+
+/// Where a repository's files are, found as git finds them but without libgit2, for the common case only: a
+/// work tree with a `.git` folder (or a `.git` file naming a linked work tree's git directory), found by
+/// walking up from where the command starts, with no environment variable that changes discovery.
+///
+/// It is a shortcut, never a second opinion: whenever anything is unusual it gives nil and the repository
+/// is opened by libgit2 exactly as before. Unusual means: `GIT_DIR`, `GIT_WORK_TREE`, `GIT_COMMON_DIR`,
+/// `GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`, `GIT_CEILING_DIRECTORIES`, `GIT_NAMESPACE` or
+/// `GIT_DISCOVERY_ACROSS_FILESYSTEM` set; a bare repository, or a start inside a git directory; a walk that
+/// would cross onto another file system; a git directory or work tree owned by another user (libgit2's
+/// ownership check and `safe.directory` then decide); a config with `core.worktree`, `core.bare = true`,
+/// an `[extensions]` section (SHA-256 objects, reftable, per-work-tree config...), an include, or a line it
+/// does not understand; a `HEAD` or ref it cannot read exactly.
+struct GitLayout: Equatable {
+    /// The git directory (`<root>/.git`, or a linked work tree's directory under the main one's `worktrees/`).
+    let gitDirectory: String
+    /// Where the objects, the shared refs and the config are: the git directory, or the main one for a
+    /// linked work tree.
+    let commonDirectory: String
+    /// The top of the work tree, symlinks resolved.
+    let workTreeRoot: String
+
+    /// The environment variables that change how git finds or reads a repository.
+    static let discoveryVariables = ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
+                                     "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES", "GIT_NAMESPACE",
+                                     "GIT_DISCOVERY_ACROSS_FILESYSTEM"]
+
+    /// The layout of the repository holding directory `start` (absolute), or nil when libgit2 should find it.
+    static func discover(from start: String, environment: [String: String]) -> GitLayout? {
+        guard !discoveryVariables.contains(where: { !(environment[$0] ?? "").isEmpty }) else { return nil }
+        let startDirectory = PathUtilities.canonical(start)
+        var startInfo = stat()
+        guard startDirectory.hasPrefix("/"), stat(startDirectory, &startInfo) == 0, startInfo.st_mode & S_IFMT == S_IFDIR else { return nil }
+        var directory = startDirectory
+        while true {
+            var info = stat()
+            guard stat(directory, &info) == 0, info.st_dev == startInfo.st_dev else { return nil }
+            let dotGit = directory == "/" ? "/.git" : directory + "/.git"
+            var entry = stat()
+            if lstat(dotGit, &entry) == 0 {
+                switch entry.st_mode & S_IFMT {
+                case S_IFDIR: return layout(gitDirectory: dotGit, workTree: directory, workTreeInfo: info)
+                case S_IFREG:
+                    guard let named = gitFileTarget(dotGit, relativeTo: directory) else { return nil }
+                    return layout(gitDirectory: named, workTree: directory, workTreeInfo: info)
+                default: return nil
+                }
+            }
+            // A git directory itself (a bare repository, or somewhere inside `.git`): libgit2's case.
+            if access(directory + "/HEAD", F_OK) == 0 || directory.hasSuffix("/.git") || directory.contains("/.git/") { return nil }
+            let parent = (directory as NSString).deletingLastPathComponent
+            if parent == directory || parent.isEmpty { return nil }
+            directory = parent
+        }
+    }
+
+    /// The git directory a `.git` file names (`gitdir: <path>`, relative to the folder holding the file).
+    private static func gitFileTarget(_ path: String, relativeTo directory: String) -> String? {
+        guard let text = smallFile(path), text.hasPrefix("gitdir: ") else { return nil }
+        let named = text.dropFirst("gitdir: ".count).trimmingCharacters(in: .newlines)
+        guard !named.isEmpty, !named.contains("\n") else { return nil }
+        return PathUtilities.canonical(PathUtilities.absolute(named, relativeTo: directory))
+    }
+
+    private static func layout(gitDirectory: String, workTree: String, workTreeInfo: stat) -> GitLayout? {
+        var gitInfo = stat()
+        guard stat(gitDirectory, &gitInfo) == 0, gitInfo.st_mode & S_IFMT == S_IFDIR,
+              gitInfo.st_uid == geteuid(), workTreeInfo.st_uid == geteuid() else { return nil }
+        var common = gitDirectory
+        if access(gitDirectory + "/commondir", F_OK) == 0 {
+            guard let text = smallFile(gitDirectory + "/commondir") else { return nil }
+            let named = text.trimmingCharacters(in: .newlines)
+            guard !named.isEmpty, !named.contains("\n") else { return nil }
+            common = PathUtilities.canonical(PathUtilities.absolute(named, relativeTo: gitDirectory))
+            // Per-work-tree config is an extension (refused below when the main config enables it).
+            guard access(gitDirectory + "/config.worktree", F_OK) != 0 else { return nil }
+        }
+        var isDirectory: ObjCBool = false
+        guard access(gitDirectory + "/HEAD", R_OK) == 0,
+              FileManager.default.fileExists(atPath: common + "/objects", isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.fileExists(atPath: common + "/refs", isDirectory: &isDirectory), isDirectory.boolValue,
+              let config = smallFile(common + "/config"), configIsPlain(config) else { return nil }
+        return GitLayout(gitDirectory: PathUtilities.trimmingTrailingSlash(gitDirectory),
+                         commonDirectory: PathUtilities.trimmingTrailingSlash(common),
+                         workTreeRoot: PathUtilities.canonical(workTree))
+    }
+
+    /// Whether a repository config sets nothing that moves the work tree or changes how the repository is
+    /// read, and has no line this reader does not understand.
+    static func configIsPlain(_ text: String) -> Bool {
+        var section = ""
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }) {
+            let line = raw.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") {
+                guard let close = line.firstIndex(of: "]") else { return false }
+                let header = line[line.index(after: line.startIndex)..<close]
+                let rest = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+                guard rest.isEmpty || rest.hasPrefix("#") || rest.hasPrefix(";") else { return false }
+                let name = header.split(separator: " ", maxSplits: 1).first.map(String.init)?.lowercased() ?? ""
+                // `[core.worktree]`-style dotted headers are valid git but rare: not read here.
+                guard !name.isEmpty, !name.contains("."), !header.contains("\t") else { return false }
+                if name == "extensions" || name == "include" || name == "includeif" { return false }
+                section = name
+                continue
+            }
+            // A continued value, or an inline section header after a key: not read here.
+            if line.hasSuffix("\\") { return false }
+            let key = line.prefix { $0.isLetter || $0.isNumber || $0 == "-" }.lowercased()
+            guard !key.isEmpty else { return false }
+            let afterKey = line.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
+            guard afterKey.isEmpty || afterKey.hasPrefix("=") || afterKey.hasPrefix("#") || afterKey.hasPrefix(";") else { return false }
+            guard section == "core" else { continue }
+            var value = afterKey.hasPrefix("=") ? String(afterKey.dropFirst()).trimmingCharacters(in: .whitespaces) : "true"
+            if let comment = value.firstIndex(where: { $0 == "#" || $0 == ";" }) { value = String(value[..<comment]).trimmingCharacters(in: .whitespaces) }
+            value = value.lowercased()
+            switch key {
+            case "worktree": return false
+            case "bare": if !["false", "no", "off", "0"].contains(value) { return false }
+            case "repositoryformatversion": if value != "0" && value != "1" { return false }
+            default: continue
+            }
+        }
+        return true
+    }
+
+    /// A small file's text (at most 64 KiB; a longer or unreadable one gives nil).
+    static func smallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= 64 << 10 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    // MARK: HEAD
+
+    /// What `HEAD` points to, read from the files.
+    enum Head: Equatable {
+        case commit(ObjectID)
+        /// A branch with no commit yet.
+        case unborn
+        /// Not read here (a ref this reader cannot follow exactly): ask libgit2.
+        case unknown
+    }
+
+    /// `HEAD`, followed through symbolic refs (at most five), loose refs and `packed-refs`.
+    func head() -> Head {
+        guard var text = Self.smallFile(gitDirectory + "/HEAD") else { return .unknown }
+        for _ in 0..<5 {
+            let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let id = Self.objectID(line) { return .commit(id) }
+            guard line.hasPrefix("ref: ") else { return .unknown }
+            let name = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+            guard name.hasPrefix("refs/"), !name.contains(".."), !name.hasSuffix("/"), !name.contains("//") else { return .unknown }
+            // Refs of one work tree live in its own git directory; the rest are shared.
+            let perWorkTree = ["refs/bisect/", "refs/worktree/", "refs/rewritten/"].contains { name.hasPrefix($0) }
+            let loose = (perWorkTree ? gitDirectory : commonDirectory) + "/" + name
+            var info = stat()
+            if lstat(loose, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFREG, let next = Self.smallFile(loose) else { return .unknown }
+                text = next
+                continue
+            }
+            guard errno == ENOENT || errno == ENOTDIR else { return .unknown }
+            return packedRef(name)
+        }
+        return .unknown
+    }
+
+    /// Ref `name` in `packed-refs`: its commit, `.unborn` when it is not there either.
+    private func packedRef(_ name: String) -> Head {
+        let path = commonDirectory + "/packed-refs"
+        guard access(path, F_OK) == 0 else { return errno == ENOENT ? .unborn : .unknown }
+        // packed-refs can be large (tags): read whole, but not without bound.
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 256 << 20 else { return .unknown }
+        let wanted = Array(name.utf8)
+        var found: Head = .unborn
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var start = 0
+            while start < raw.count {
+                var end = start
+                while end < raw.count, raw[end] != 10 { end += 1 }
+                var stop = end
+                if stop > start, raw[stop - 1] == 13 { stop -= 1 }
+                let line = UnsafeRawBufferPointer(rebasing: raw[start..<stop])
+                if line.count == 41 + wanted.count, line[40] == 32, line[41...].elementsEqual(wanted) {
+                    found = ObjectID(hexDigits: UnsafeRawBufferPointer(rebasing: line[0..<40])).map { .commit($0) } ?? .unknown
+                    return
+                }
+                start = end + 1
+            }
+        }
+        return found
+    }
+
+    private static func objectID(_ text: String) -> ObjectID? {
+        guard text.utf8.count == 40 else { return nil }
+        return Array(text.utf8).withUnsafeBytes { ObjectID(hexDigits: $0) }
+    }
+}
