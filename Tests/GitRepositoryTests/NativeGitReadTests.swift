@@ -134,6 +134,40 @@ import TestSupport
         } else { Issue.record("a blob over the limit was not reported as too large") }
     }
 
+    /// A pack opened for lookups (fan-out read, names searched with `pread`) finds every object where the
+    /// whole-index reader does, and misses what is not there; a truncated or inconsistent index is refused.
+    @Test func aPackOpenedForLookupsFindsWhatTheWholeIndexFinds() throws {
+        let f = try Fixture()
+        for round in 0..<40 { try f.commit("round \(round)", ["f\(round % 7).txt": "round \(round)\n"]) }
+        try f.git("gc", "-q")
+        let packDir = f.root + "/.git/objects/pack"
+        let idx = try #require(try FileManager.default.contentsOfDirectory(atPath: packDir).first { $0.hasSuffix(".idx") })
+        let base = packDir + "/" + idx.dropLast(4)
+        guard case .success(let whole) = PackFile.open(base) else { Issue.record("the pack did not open"); return }
+        let probed = try #require(PackFile.openForLookups(base))
+        let listed = try f.git("rev-list", "--objects", "--all").split(separator: "\n").map { String($0.prefix(40)) }
+        #expect(listed.count > 100)
+        for hex in listed {
+            let id = try #require(ObjectID(hex: hex))
+            #expect(probed.offset(of: id) != nil && probed.offset(of: id) == whole.offset(of: id), "\(hex)")
+        }
+        for absent in ["00", "7f", "ff"].map({ $0 + String(repeating: "e", count: 38) }) {
+            #expect(probed.offset(of: try #require(ObjectID(hex: absent))) == nil)
+        }
+        // Cut short, the index is refused; so is one whose fan-out decreases.
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: base + ".idx")))
+        let copy = try TemporaryDirectory(prefix: "keywarden-pack")
+        try FileManager.default.copyItem(atPath: base + ".pack", toPath: copy.path("p.pack"))
+        try Data(bytes.prefix(bytes.count - 100)).write(to: URL(fileURLWithPath: copy.path("p.idx")))
+        #expect(PackFile.openForLookups(copy.path("p")) == nil)
+        var decreasing = bytes
+        let more = UInt32(listed.count + 1)   // entry 100 of the fan-out above the total in entry 255
+        for k in 0..<4 { decreasing[8 + 4 * 100 + k] = UInt8(truncatingIfNeeded: more >> (24 - 8 * UInt32(k))) }
+        try FileManager.default.removeItem(atPath: copy.path("p.idx"))
+        try Data(decreasing).write(to: URL(fileURLWithPath: copy.path("p.idx")))
+        #expect(PackFile.openForLookups(copy.path("p")) == nil)
+    }
+
     @Test func aDamagedLooseObjectIsNotGuessedAt() throws {
         let f = try Fixture()
         try f.commit("one", ["a.txt": "some content\n"])

@@ -117,10 +117,7 @@ final class ObjectFiles {
     // MARK: packed objects
 
     private func readPacked(_ id: ObjectID, type: PackedObjectReader.ObjectType, sizeLimit: Int) -> Outcome {
-        if packs == nil {
-            var notes: [String] = []
-            packs = PackFile.openAll(objectsDirectory: objectsDirectory, notes: &notes)
-        }
+        if packs == nil { packs = PackFile.openAllForLookups(objectsDirectory: objectsDirectory) }
         for pack in packs ?? [] {
             if let offset = pack.offset(of: id) { return readEntry(in: pack, at: offset, type: type, sizeLimit: sizeLimit) }
         }

@@ -3,20 +3,42 @@ internal import Foundation
 /// A pack's index (read into memory once: it is small and searched often) and its data file, read only
 /// with `pread` (entry headers for ``PackOrder``, whole entries for ``PackedObjectReader``), so that the pack's pages are not mapped into the process (a history
 /// scan would otherwise count the whole pack in its memory).
+///
+/// A pack opened for lookups only (``openForLookups(_:)``, the staged path's few objects) keeps just the index's
+/// fan-out table and searches the rest with a `pread` of 20 bytes per step: a large repository's index is tens
+/// of megabytes, and reading one whole cost the monorepo benchmark's staged scan about a millisecond.
 final class PackFile: Sendable {
+    /// The whole index, or empty for a pack opened for lookups.
     let index: Data
     let descriptor: Int32
     let size: Int
     let count: Int
+    /// For a pack opened for lookups: the index file, and its fan-out table (objects whose first byte is at most i).
+    private let indexDescriptor: Int32
+    private let fanout: [UInt32]
 
     init(index: Data, descriptor: Int32, size: Int, count: Int) {
         self.index = index
         self.descriptor = descriptor
         self.size = size
         self.count = count
+        indexDescriptor = -1
+        fanout = []
     }
 
-    deinit { close(descriptor) }
+    private init(lookupsIn indexDescriptor: Int32, fanout: [UInt32], descriptor: Int32, size: Int) {
+        index = Data()
+        self.descriptor = descriptor
+        self.size = size
+        count = Int(fanout[255])
+        self.indexDescriptor = indexDescriptor
+        self.fanout = fanout
+    }
+
+    deinit {
+        close(descriptor)
+        if indexDescriptor >= 0 { close(indexDescriptor) }
+    }
 
     /// Up to 32 bytes at `offset`: enough for any entry header and a REF_DELTA base id.
     func header(at offset: UInt64) -> [UInt8] {
@@ -128,6 +150,47 @@ final class PackFile: Sendable {
         return packs
     }
 
+    /// The packs of `objectsDirectory` opened for lookups (``openForLookups(_:)``), in name order; those that
+    /// cannot be used are left out (an object only they hold is then not found, and read another way).
+    static func openAllForLookups(objectsDirectory: String) -> [PackFile] {
+        let packDir = objectsDirectory + "/pack"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: packDir) else { return [] }
+        return names.filter { $0.hasSuffix(".idx") }.sorted().compactMap { openForLookups(packDir + "/" + $0.dropLast(4)) }
+    }
+
+    /// `<base>.pack` with its version 2 index opened for lookups: only the header and fan-out table are read,
+    /// and checked (the count agrees with the pack's, the table never decreases, the file is as long as the
+    /// count needs and no longer than it allows); nil when anything is off.
+    static func openForLookups(_ base: String) -> PackFile? {
+        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        let indexDescriptor = Foundation.open(base + ".idx", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard indexDescriptor >= 0 else { close(descriptor); return nil }
+        var packInfo = stat(), indexInfo = stat()
+        var packHeader = [UInt8](repeating: 0, count: 12)
+        var header = [UInt8](repeating: 0, count: 8 + 1024)
+        let fanout: [UInt32]? = {
+            guard fstat(descriptor, &packInfo) == 0, packInfo.st_size >= 12, fstat(indexDescriptor, &indexInfo) == 0,
+                  indexInfo.st_mode & S_IFMT == S_IFREG,
+                  packHeader.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, 12, 0) }) == 12,
+                  packHeader.prefix(4).elementsEqual("PACK".utf8),
+                  header.withUnsafeMutableBytes({ pread(indexDescriptor, $0.baseAddress, $0.count, 0) }) == header.count,
+                  header.prefix(8).elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else { return nil }
+            let table = header.withUnsafeBytes { raw in (0..<256).map { bigEndian32(raw, 8 + $0 * 4) } }
+            let count = Int(table[255])
+            let packObjects = packHeader.withUnsafeBytes { Int(bigEndian32($0, 8)) }
+            guard count == packObjects, zip(table, table.dropFirst()).allSatisfy({ $0 <= $1 }),
+                  Int(indexInfo.st_size) >= 8 + 1024 + count * 28 + 40,
+                  Int(indexInfo.st_size) <= 8 + 1024 + count * 36 + 40 else { return nil }
+            return table
+        }()
+        guard let fanout else {
+            close(descriptor); close(indexDescriptor)
+            return nil
+        }
+        return PackFile(lookupsIn: indexDescriptor, fanout: fanout, descriptor: descriptor, size: Int(packInfo.st_size))
+    }
+
     /// The version 2 index of `<base>.pack`, read (never mapped: a file truncated while mapped raises
     /// SIGBUS on the next touch of a page past its new end, and the repository is untrusted input). The
     /// index is read only when its size is what its pack's object count allows, so a huge file is never
@@ -203,7 +266,8 @@ final class PackFile: Sendable {
     /// The offset of object `id` in the pack, found in the index (names compared as three big-endian words,
     /// which order as their bytes do); nil when the index does not list it or lists an offset outside the pack.
     func offset(of id: ObjectID) -> UInt64? {
-        index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
+        if indexDescriptor >= 0 { return probedOffset(of: id) }
+        return index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
             func u32(_ at: Int) -> UInt32 { Self.bigEndian32(raw, at) }
             let first = Int(id.high >> 56)
             var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
@@ -235,6 +299,39 @@ final class PackFile: Sendable {
             }
             return nil
         }
+    }
+
+    /// ``offset(of:)`` for a pack opened for lookups: the same search, each name read with `pread`.
+    private func probedOffset(of id: ObjectID) -> UInt64? {
+        let first = Int(id.high >> 56)
+        var low = first == 0 ? 0 : Int(fanout[first - 1])
+        var high = Int(fanout[first])
+        var name = [UInt8](repeating: 0, count: 20)
+        func read(_ count: Int, at offset: Int) -> Bool {
+            name.withUnsafeMutableBytes { pread(indexDescriptor, $0.baseAddress, count, off_t(offset)) } == count
+        }
+        let names = 8 + 1024
+        while low < high {
+            let mid = (low + high) / 2
+            guard read(20, at: names + mid * 20) else { return nil }
+            let found = name.withUnsafeBytes { raw in
+                (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                 UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+            }
+            let wanted = (id.high, id.middle, id.low)
+            if found == wanted {
+                guard read(4, at: names + count * 24 + mid * 4) else { return nil }
+                var offset = UInt64(name.withUnsafeBytes { Self.bigEndian32($0, 0) })
+                if offset & 0x8000_0000 != 0 {
+                    guard read(8, at: names + count * 28 + Int(offset & 0x7FFF_FFFF) * 8) else { return nil }
+                    offset = name.withUnsafeBytes { UInt64(Self.bigEndian32($0, 0)) << 32 | UInt64(Self.bigEndian32($0, 4)) }
+                }
+                return offset >= 12 && offset < UInt64(size) ? offset : nil
+            }
+            if found < wanted { low = mid + 1 } else { high = mid }
+        }
+        return nil
     }
 
     /// The offset of every entry, in increasing order, then where the entries end (the pack's trailing
