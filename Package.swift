@@ -108,7 +108,7 @@ let package = Package(
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["RuleEmbedder"]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Hashing", "Credentials"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Hashing", "Credentials", "SystemSupport"], path: "Tests/TestSupport"),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "TestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GitRepository
+import SystemSupport
 import Testing
 import TestSupport
 
@@ -131,12 +132,9 @@ import TestSupport
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        // A termination handler rather than `waitUntilExit()`, which polls and costs ~50 ms per process.
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
+        let exit = try ProcessExit(launching: process)   // not `waitUntilExit()`, which polls in 50 ms steps
         let output = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
+        exit.wait()
         // 0: no difference, 1: differences; anything else is an error.
         guard process.terminationStatus <= 1 else { return nil }
         return String(decoding: output, as: UTF8.self).split(separator: "\n")

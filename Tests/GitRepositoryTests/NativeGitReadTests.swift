@@ -1,6 +1,7 @@
 import Foundation
 @testable import GitRepository
 import Testing
+import SystemSupport
 import TestSupport
 
 /// Reading a repository without libgit2 (``GitLayout``, ``ObjectFiles``): it finds the repository git would,
@@ -17,9 +18,9 @@ import TestSupport
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
+        let exit = try ProcessExit(launching: process)
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exit.wait()
         guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"]) }
         return [UInt8](data)
     }

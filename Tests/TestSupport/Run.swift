@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// What a finished process left behind.
 public struct ProcessResult: Sendable {
@@ -46,7 +47,7 @@ public enum Run {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
+        let exit = try ProcessExit(launching: process)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
         // Read both pipes concurrently so that a full pipe never blocks the child.
@@ -59,7 +60,7 @@ public enum Run {
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
+        exit.wait()
         return ProcessResult(status: process.terminationStatus,
                              stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))

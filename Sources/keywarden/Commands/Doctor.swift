@@ -5,6 +5,7 @@ import Hashing
 import Hygiene
 import KeyAge
 import SecretScanner
+import SystemSupport
 
 extension Keywarden {
     /// `keywarden doctor [PATH]`: a secrets-hygiene checklist for a git work tree, with the fix for each
@@ -119,10 +120,10 @@ extension Keywarden {
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err
-            try process.run()
+            let exit = try ProcessExit(launching: process)
             let printed = out.fileHandleForReading.readDataToEndOfFile()
             let complaint = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            exit.wait()
             guard process.terminationStatus == 0 else {
                 // Its lines carry their own "keywarden:" prefix; the message gets one when it is printed.
                 let lines = String(decoding: complaint, as: UTF8.self).split(separator: "\n").map { line -> String in

@@ -1,4 +1,5 @@
 import Foundation
+import SystemSupport
 
 /// Where git looks for hooks in the current repository, and who else manages them.
 struct HookPlacement {
@@ -125,10 +126,11 @@ struct HookPlacement {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        do { try process.run() } catch { throw CommandFailure("cannot run git: \(error.localizedDescription)") }
+        let exit: ProcessExit
+        do { exit = try ProcessExit(launching: process) } catch { throw CommandFailure("cannot run git: \(error.localizedDescription)") }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exit.wait()
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
