@@ -95,6 +95,31 @@ import TestSupport
         #expect(layout.head() == .unknown)
     }
 
+    /// A repository is untrusted input: a FIFO where a file should be must not block the reader (an open of
+    /// a FIFO for reading waits for a writer); each is read as "cannot tell" instead.
+    @Test func aFIFOInTheRepositoryNeverBlocksTheReader() throws {
+        let f = try Fixture()
+        let first = try f.commit("one", ["a.txt": "a\n"])
+        let layout = try #require(GitLayout.discover(from: f.root, environment: [:]))
+        func fifo(_ path: String) throws {
+            try? FileManager.default.removeItem(atPath: path)
+            #expect(mkfifo(path, 0o600) == 0, "mkfifo \(path)")
+        }
+        try f.git("pack-refs", "--all")
+        try fifo(f.root + "/.git/packed-refs")
+        #expect(layout.head() == .unknown)
+        try FileManager.default.removeItem(atPath: f.root + "/.git/packed-refs")
+        try f.git("update-ref", "refs/heads/main", first)
+        let hex = try f.blobID("HEAD:a.txt")
+        try fifo(f.root + "/.git/objects/" + hex.prefix(2) + "/" + hex.dropFirst(2))
+        #expect(ObjectFiles(objectsDirectory: f.root + "/.git/objects").readObject(try #require(ObjectID(hex: hex)), type: .blob).isUnavailable)
+        try fifo(f.root + "/.git/index")
+        #expect(IndexFile(contentsOf: f.root + "/.git/index") == nil)
+        try fifo(f.root + "/.git/HEAD")
+        #expect(layout.head() == .unknown)
+        #expect(GitLayout.discover(from: f.root, environment: [:]) == nil)
+    }
+
     // MARK: objects
 
     /// Every object of a repository, loose and then packed (with deltas, after `git gc`), reads as `git cat-file` gives it.

@@ -77,7 +77,8 @@ struct GitLayout: Equatable {
             guard access(gitDirectory + "/config.worktree", F_OK) != 0 else { return nil }
         }
         var isDirectory: ObjCBool = false
-        guard access(gitDirectory + "/HEAD", R_OK) == 0,
+        var headInfo = stat()
+        guard lstat(gitDirectory + "/HEAD", &headInfo) == 0, headInfo.st_mode & S_IFMT == S_IFREG,
               FileManager.default.fileExists(atPath: common + "/objects", isDirectory: &isDirectory), isDirectory.boolValue,
               FileManager.default.fileExists(atPath: common + "/refs", isDirectory: &isDirectory), isDirectory.boolValue,
               let config = smallFile(common + "/config"), configIsPlain(config) else { return nil }
@@ -127,11 +128,17 @@ struct GitLayout: Equatable {
 
     /// A small file's text (at most 64 KiB; a longer or unreadable one gives nil).
     static func smallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        fileBytes(path, atMost: 64 << 10).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// A regular file's bytes when it holds at most `limit` (nil otherwise: missing, unreadable, larger, or
+    /// not a regular file; a FIFO planted in the repository must not block the open).
+    static func fileBytes(_ path: String, atMost limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= 64 << 10 else { return nil }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var done = 0
         while done < bytes.count {
@@ -140,7 +147,7 @@ struct GitLayout: Equatable {
             guard n > 0 else { return nil }
             done += n
         }
-        return String(validating: bytes, as: UTF8.self)
+        return bytes
     }
 
     // MARK: HEAD
@@ -183,7 +190,7 @@ struct GitLayout: Equatable {
         let path = commonDirectory + "/packed-refs"
         guard access(path, F_OK) == 0 else { return errno == ENOENT ? .unborn : .unknown }
         // packed-refs can be large (tags): read whole, but not without bound.
-        guard let data = FileManager.default.contents(atPath: path), data.count <= 256 << 20 else { return .unknown }
+        guard let data = Self.fileBytes(path, atMost: 256 << 20) else { return .unknown }
         let wanted = Array(name.utf8)
         var found: Head = .unborn
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in

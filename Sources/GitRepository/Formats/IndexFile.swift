@@ -102,7 +102,7 @@ struct IndexFile {
         // Read, not mapped: git replaces the index by renaming, but anything else (a hostile tool, a
         // full disk) could truncate the file while it is mapped, and touching a mapped page past the new
         // end kills the process with SIGBUS. A short read is just a malformed index.
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)   // a FIFO must not block the open
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()

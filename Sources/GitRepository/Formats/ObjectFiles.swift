@@ -52,7 +52,7 @@ final class ObjectFiles {
     private func readLoose(_ id: ObjectID, type: PackedObjectReader.ObjectType, sizeLimit: Int) -> Outcome? {
         let hex = id.hex
         let path = objectsDirectory + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return errno == ENOENT ? nil : .unavailable }
         defer { close(fd) }
         var info = stat()

@@ -162,9 +162,9 @@ final class PackFile: Sendable {
     /// and checked (the count agrees with the pack's, the table never decreases, the file is as long as the
     /// count needs and no longer than it allows); nil when anything is off.
     static func openForLookups(_ base: String) -> PackFile? {
-        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC)
+        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
-        let indexDescriptor = Foundation.open(base + ".idx", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let indexDescriptor = Foundation.open(base + ".idx", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard indexDescriptor >= 0 else { close(descriptor); return nil }
         var packInfo = stat(), indexInfo = stat()
         var packHeader = [UInt8](repeating: 0, count: 12)
@@ -197,7 +197,7 @@ final class PackFile: Sendable {
     /// loaded; a file that is shorter than its own header says (truncated, even while being read) is
     /// refused.
     static func open(_ base: String) -> Result<PackFile, Problem> {
-        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC)
+        let descriptor = Foundation.open(base + ".pack", O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return .failure(Problem(reason: "its pack cannot be opened")) }
         var packInfo = stat()
         var packHeader = [UInt8](repeating: 0, count: 12)
@@ -234,7 +234,7 @@ final class PackFile: Sendable {
     /// The bytes of the regular file `path` (opened without following a link), when it holds at most
     /// `limit` bytes; read to its end, so a file truncated meanwhile gives fewer bytes, never a signal.
     private static func readIndex(_ path: String, atMost limit: Int) -> Result<[UInt8], Problem> {
-        let fd = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(Problem(reason: "it cannot be opened (\(String(cString: strerror(errno))))")) }
         defer { close(fd) }
         var info = stat()
