@@ -72,6 +72,14 @@ import TestSupport
         // A config line this reader does not understand.
         #expect(!GitLayout.configIsPlain("[core]\n\tbare = false\n\tname = a \\\n b\n"))
         #expect(GitLayout.configIsPlain("[core]\n\tbare = false\n\tfilemode ; a comment\n[remote \"origin\"]\n\turl = x\n"))
+        #expect(GitLayout.configIsPlain("[Core]\r\n\tBare = FALSE\r\n\tRepositoryFormatVersion = 1 # v1\r\n"))
+        #expect(!GitLayout.configIsPlain("[CORE]\n\tWorkTree = /elsewhere\n"))
+        #expect(!GitLayout.configIsPlain("[core]\n\tbare\n"))          // a key alone means true
+        #expect(!GitLayout.configIsPlain("[core]\n\trepositoryformatversion = 2\n"))
+        #expect(!GitLayout.configIsPlain("[Extensions]\n\tobjectFormat = sha256\n"))
+        #expect(!GitLayout.configIsPlain("[core.worktree]\n"))
+        #expect(!GitLayout.configIsPlain("[core]\n\t= value\n"))
+        #expect(GitLayout.configIsPlain("[remote \"ü\"]\n\turl = \"ä\" ; comment\n"))
     }
 
     // MARK: HEAD

@@ -76,11 +76,10 @@ struct GitLayout: Equatable {
             // Per-work-tree config is an extension (refused below when the main config enables it).
             guard access(gitDirectory + "/config.worktree", F_OK) != 0 else { return nil }
         }
-        var isDirectory: ObjCBool = false
-        var headInfo = stat()
+        var headInfo = stat(), objectsInfo = stat(), refsInfo = stat()
         guard lstat(gitDirectory + "/HEAD", &headInfo) == 0, headInfo.st_mode & S_IFMT == S_IFREG,
-              FileManager.default.fileExists(atPath: common + "/objects", isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.fileExists(atPath: common + "/refs", isDirectory: &isDirectory), isDirectory.boolValue,
+              stat(common + "/objects", &objectsInfo) == 0, objectsInfo.st_mode & S_IFMT == S_IFDIR,
+              stat(common + "/refs", &refsInfo) == 0, refsInfo.st_mode & S_IFMT == S_IFDIR,
               let config = smallFile(common + "/config"), configIsPlain(config) else { return nil }
         return GitLayout(gitDirectory: PathUtilities.trimmingTrailingSlash(gitDirectory),
                          commonDirectory: PathUtilities.trimmingTrailingSlash(common),
@@ -88,42 +87,52 @@ struct GitLayout: Equatable {
     }
 
     /// Whether a repository config sets nothing that moves the work tree or changes how the repository is
-    /// read, and has no line this reader does not understand.
+    /// read, and has no line this reader does not understand. Read byte by byte (ASCII syntax; values and
+    /// subsection names may hold any bytes): it runs on every staged scan.
     static func configIsPlain(_ text: String) -> Bool {
-        var section = ""
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }) {
-            let line = raw.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") {
-                guard let close = line.firstIndex(of: "]") else { return false }
+        var section: [UInt8] = []
+        for raw in text.utf8.split(separator: 10, omittingEmptySubsequences: false) {
+            let line = trimmed(raw[...])
+            guard let first = line.first, first != 35, first != 59 else { continue }   // blank, `#`, `;`
+            if first == 91 {                                                            // `[`
+                guard let close = line.firstIndex(of: 93) else { return false }
                 let header = line[line.index(after: line.startIndex)..<close]
-                let rest = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
-                guard rest.isEmpty || rest.hasPrefix("#") || rest.hasPrefix(";") else { return false }
-                let name = header.split(separator: " ", maxSplits: 1).first.map(String.init)?.lowercased() ?? ""
+                let rest = trimmed(line[line.index(after: close)...])
+                guard rest.isEmpty || rest.first == 35 || rest.first == 59 else { return false }
+                let name = header.prefix { $0 != 32 }.map { $0 | 0x20 }   // ASCII lower case
                 // `[core.worktree]`-style dotted headers are valid git but rare: not read here.
-                guard !name.isEmpty, !name.contains("."), !header.contains("\t") else { return false }
-                if name == "extensions" || name == "include" || name == "includeif" { return false }
+                guard !name.isEmpty, !name.contains(46), !header.contains(9),
+                      name.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) else { return false }
+                if name.elementsEqual("extensions".utf8) || name.elementsEqual("include".utf8) || name.elementsEqual("includeif".utf8) { return false }
                 section = name
                 continue
             }
-            // A continued value, or an inline section header after a key: not read here.
-            if line.hasSuffix("\\") { return false }
-            let key = line.prefix { $0.isLetter || $0.isNumber || $0 == "-" }.lowercased()
-            guard !key.isEmpty else { return false }
-            let afterKey = line.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
-            guard afterKey.isEmpty || afterKey.hasPrefix("=") || afterKey.hasPrefix("#") || afterKey.hasPrefix(";") else { return false }
-            guard section == "core" else { continue }
-            var value = afterKey.hasPrefix("=") ? String(afterKey.dropFirst()).trimmingCharacters(in: .whitespaces) : "true"
-            if let comment = value.firstIndex(where: { $0 == "#" || $0 == ";" }) { value = String(value[..<comment]).trimmingCharacters(in: .whitespaces) }
-            value = value.lowercased()
-            switch key {
+            // A continued value: not read here.
+            if line.last == 92 { return false }
+            let keyBytes = line.prefix { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            guard !keyBytes.isEmpty else { return false }
+            let afterKey = trimmed(line.dropFirst(keyBytes.count))
+            guard afterKey.isEmpty || afterKey.first == 61 || afterKey.first == 35 || afterKey.first == 59 else { return false }
+            guard section.elementsEqual("core".utf8) else { continue }
+            var value = afterKey.first == 61 ? trimmed(afterKey.dropFirst()) : Substring("true").utf8[...]
+            if let comment = value.firstIndex(where: { $0 == 35 || $0 == 59 }) { value = trimmed(value[..<comment]) }
+            let lowered = String(decoding: value.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+            switch String(decoding: keyBytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self) {
             case "worktree": return false
-            case "bare": if !["false", "no", "off", "0"].contains(value) { return false }
-            case "repositoryformatversion": if value != "0" && value != "1" { return false }
+            case "bare": if !["false", "no", "off", "0"].contains(lowered) { return false }
+            case "repositoryformatversion": if lowered != "0" && lowered != "1" { return false }
             default: continue
             }
         }
         return true
+    }
+
+    /// `bytes` without the spaces, tabs and carriage returns at either end.
+    private static func trimmed<S: BidirectionalCollection>(_ bytes: S) -> S.SubSequence where S.Element == UInt8, S.SubSequence == S {
+        var part = bytes[...]
+        while let c = part.first, c == 32 || c == 9 || c == 13 { part = part.dropFirst() }
+        while let c = part.last, c == 32 || c == 9 || c == 13 { part = part.dropLast() }
+        return part
     }
 
     /// A small file's text (at most 64 KiB; a longer or unreadable one gives nil).
