@@ -46,12 +46,10 @@ public final class CompiledRules: Sendable {
             let plan = PrefilterPlan(ruleSet.rules)
             progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
             let key = Prefilter.cacheKey(plan.patterns)
-            // (The provider words too: this thread has time for them while the prefetched database loads.)
-            let tokens = Self.providerTokens(ruleSet.rules)
-            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded, tokens: tokens) }
+            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded) }
             let prefilter = try Prefilter(patterns: plan.patterns, key: key, cacheDirectory: cacheDirectory)
             if prefilter.origin != .empty { prefetched?.record(key) }
-            return (plan: plan, prefilter: prefilter, tokens: tokens)
+            return (plan: plan, prefilter: prefilter)
         }
         var compiled = [CompiledRule]()
         compiled.reserveCapacity(ruleSet.rules.count)
@@ -75,10 +73,12 @@ public final class CompiledRules: Sendable {
         progress?.buildingDatabase.store(true, ordering: .relaxed)
         let plan: PrefilterPlan
         do {
+            // The provider words here: this thread is done with its rules before the other one has the plan (the
+            // plan, its key and the database loaded are that thread's, and the scan waits for it).
+            providerTokens = Self.providerTokens(ruleSet.rules)
             if compiled.count == ruleSet.rules.count {
-                (plan, prefilter, providerTokens) = try building.result()
+                (plan, prefilter) = try building.result()
             } else {
-                providerTokens = Self.providerTokens(ruleSet.rules)
                 plan = PrefilterPlan(compiled.map(\.rule))
                 progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
                 prefilter = try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
