@@ -231,37 +231,16 @@ public struct CacheFolder: Sendable {
     /// a one-file scan's start-up.
     static let prefaultFrom = FreshMemory.populateFrom
 
-    /// A regular file's bytes, opened with `O_NOFOLLOW` and `O_NONBLOCK`; nil for a link, a non-regular
-    /// file or an error. Non-blocking because the file is checked only once it is open: opening a FIFO
-    /// put at a cache path would otherwise wait forever for a writer (and reading a regular file does not
-    /// block anyway).
+    /// A regular file's bytes (``RegularFile``: never through a link, never blocking on a FIFO), under 1 GiB.
     /// With `markUsedAfter`, a file whose modification time is older than that many seconds is given the current
     /// time when it is opened (``prune`` keeps what is used).
     static func readRegular(_ file: String, markUsedAfter: Int? = nil) -> [UInt8]? {
-        let fd = posixOpen(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size >= 0, info.st_size < 1 << 30 else { return nil }
-        if let markUsedAfter, Int(time(nil)) - Int(info.st_mtim.tv_sec) > markUsedAfter {
-            // Best effort: a folder on a read-only mount keeps its times, and nothing is pruned there either.
-            _ = futimens(fd, nil)
-        }
-        let size = Int(info.st_size)
-        var complete = true
-        // Not zero-filled first: every byte is read into it (or the whole is discarded).
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            if let base = buffer.baseAddress { FreshMemory.populate(base, size) }
-            var offset = 0
-            while offset < size, let base = buffer.baseAddress {
-                let n = posixRead(fd, base + offset, size - offset)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { complete = false; break }   // truncated meanwhile: not the file that was checked
-                offset += n
+        RegularFile.read(file, atMost: (1 << 30) - 1, followLinks: false) { fd, modified in
+            if let markUsedAfter, Int(time(nil)) - modified > markUsedAfter {
+                // Best effort: a folder on a read-only mount keeps its times, and nothing is pruned there either.
+                _ = futimens(fd, nil)
             }
-            count = complete ? size : 0
         }
-        return complete ? bytes : nil
     }
 }
 
@@ -280,22 +259,6 @@ func notRegularKind(_ path: String) -> String? {
     case S_IFSOCK: return "a socket"
     default: return "not a regular file"
     }
-}
-
-private func posixOpen(_ path: String, _ flags: Int32) -> Int32 {
-    #if canImport(Glibc)
-    Glibc.open(path, flags)
-    #else
-    Darwin.open(path, flags)
-    #endif
-}
-
-private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.read(fd, buffer, count)
-    #else
-    Darwin.read(fd, buffer, count)
-    #endif
 }
 
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import SystemSupport
 
 /// Where a repository's files are, found as git finds them but without libgit2, for the common case only: a
 /// work tree with a `.git` folder (or a `.git` file naming a linked work tree's git directory), found by
@@ -135,28 +136,9 @@ struct GitLayout: Equatable {
         return part
     }
 
-    /// A small file's text (at most 64 KiB; a longer or unreadable one gives nil).
+    /// A small file's text (at most 64 KiB; a longer, unreadable or non-regular one gives nil).
     static func smallFile(_ path: String) -> String? {
-        fileBytes(path, atMost: 64 << 10).flatMap { String(validating: $0, as: UTF8.self) }
-    }
-
-    /// A regular file's bytes when it holds at most `limit` (nil otherwise: missing, unreadable, larger, or
-    /// not a regular file; a FIFO planted in the repository must not block the open).
-    static func fileBytes(_ path: String, atMost limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return bytes
+        RegularFile.read(path, atMost: 64 << 10, followLinks: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 
     // MARK: HEAD
@@ -199,7 +181,7 @@ struct GitLayout: Equatable {
         let path = commonDirectory + "/packed-refs"
         guard access(path, F_OK) == 0 else { return errno == ENOENT ? .unborn : .unknown }
         // packed-refs can be large (tags): read whole, but not without bound.
-        guard let data = Self.fileBytes(path, atMost: 256 << 20) else { return .unknown }
+        guard let data = RegularFile.read(path, atMost: 256 << 20, followLinks: true) else { return .unknown }
         let wanted = Array(name.utf8)
         var found: Head = .unborn
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in

@@ -102,26 +102,7 @@ struct IndexFile {
         // Read, not mapped: git replaces the index by renaming, but anything else (a hostile tool, a
         // full disk) could truncate the file while it is mapped, and touching a mapped page past the new
         // end kills the process with SIGBUS. A short read is just a malformed index.
-        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)   // a FIFO must not block the open
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, info.st_size < 1 << 31 else { return nil }
-        // Read into uninitialised memory: zeroing megabytes first only to overwrite them cost a staged scan
-        // of a large index about a millisecond.
-        var complete = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            FreshMemory.populate(base, buffer.count)
-            while initialized < buffer.count {
-                let n = read(fd, base + initialized, buffer.count - initialized)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return }
-                initialized += n
-            }
-            complete = true
-        }
-        guard complete else { return nil }
+        guard let bytes = RegularFile.read(file, atMost: (1 << 31) - 1, followLinks: true), !bytes.isEmpty else { return nil }
         self.init(bytes: bytes)
     }
 

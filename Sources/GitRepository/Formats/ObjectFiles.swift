@@ -1,5 +1,6 @@
 internal import CDeflate
 internal import Foundation
+internal import SystemSupport
 
 /// Single objects read from a repository's object directory without libgit2: loose objects (one zlib file
 /// each) and objects in pack files, found through each pack's index one id at a time. This is the reader of
@@ -52,24 +53,15 @@ final class ObjectFiles {
     private func readLoose(_ id: ObjectID, type: PackedObjectReader.ObjectType, sizeLimit: Int) -> Outcome? {
         let hex = id.hex
         let path = objectsDirectory + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return errno == ENOENT ? nil : .unavailable }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .unavailable }
         // A compressed file longer than deflate's worst case for the limit holds more than the limit (or is not
         // an object): its exact size is libgit2's to report.
         let limit = sizeLimit >= Int.max / 4 ? Int.max / 4 : sizeLimit
-        let compressedSize = Int(info.st_size)
-        guard compressedSize > 0, compressedSize <= limit + limit / 16 + 1024 + 64 else { return .unavailable }
-        var compressed = [UInt8](repeating: 0, count: compressedSize)
-        var done = 0
-        while done < compressedSize {
-            let n = compressed.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, compressedSize - done) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return .unavailable }
-            done += n
+        guard let compressed = RegularFile.read(path, atMost: limit + limit / 16 + 1024 + 64, followLinks: false) else {
+            var info = stat()
+            return lstat(path, &info) != 0 && errno == ENOENT ? nil : .unavailable
         }
+        guard !compressed.isEmpty else { return .unavailable }
+        let compressedSize = compressed.count
         // The object's header ("blob 123\0") is inside the compressed stream, so its size is known only once
         // inflated: the output grows until it holds the whole stream, up to the limit and its header.
         let most = limit > Int.max / 2 ? Int.max / 2 : limit + 64
@@ -95,9 +87,7 @@ final class ObjectFiles {
     /// The content of an inflated loose object (`<type> <size>\0<content>`) when its header is well formed,
     /// names `type` and the size that follows.
     static func looseContent(_ bytes: [UInt8], count: Int, type: PackedObjectReader.ObjectType, sizeLimit: Int) -> Outcome {
-        let names: [PackedObjectReader.ObjectType: String] = [.commit: "commit", .tree: "tree", .blob: "blob", .tag: "tag"]
-        guard let name = names[type] else { return .unavailable }
-        let word = Array(name.utf8)
+        let word = Array(type.name.utf8)
         guard count > word.count + 2, bytes.starts(with: word), bytes[word.count] == 32 else { return .unavailable }
         var at = word.count + 1
         var size = 0

@@ -263,75 +263,61 @@ final class PackFile: Sendable {
         target.withUnsafeBytes { offset(of: ObjectID(bytes: $0)) }
     }
 
-    /// The offset of object `id` in the pack, found in the index (names compared as three big-endian words,
-    /// which order as their bytes do); nil when the index does not list it or lists an offset outside the pack.
+    /// The offset of object `id` in the pack, found in the index; nil when the index does not list it or lists an
+    /// offset outside the pack. The index is in memory, or read a few bytes at a time for a pack opened for lookups.
     func offset(of id: ObjectID) -> UInt64? {
-        if indexDescriptor >= 0 { return probedOffset(of: id) }
-        return index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
-            func u32(_ at: Int) -> UInt32 { Self.bigEndian32(raw, at) }
-            let first = Int(id.high >> 56)
-            var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
-            var high = Int(u32(8 + first * 4))
-            let names = 8 + 1024
-            guard high <= count, low <= high else { return nil }
-            while low < high {
-                let mid = (low + high) / 2
-                let base = names + mid * 20
-                let name = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt64.self)),
-                            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self)),
-                            UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: base + 16, as: UInt32.self)))
-                let wanted = (id.high, id.middle, id.low)
-                let order = name < wanted ? -1 : name == wanted ? 0 : 1
-                if order == 0 {
-                    let offsets = names + count * 24
-                    var offset = UInt64(u32(offsets + mid * 4))
-                    if offset & 0x8000_0000 != 0 {
-                        let at = offsets + count * 4 + Int(offset & 0x7FFF_FFFF) * 8
-                        guard at + 8 <= raw.count else { return nil }
-                        offset = UInt64(u32(at)) << 32 | UInt64(u32(at + 4))
-                    }
-                    // An entry lies inside its pack after the 12-byte header. A larger offset is corrupt, and
-                    // one of 2^48 or more would also spill into the pack number of `readingOrder`'s node keys
-                    // (found by fuzzing: an index out of range).
-                    return offset >= 12 && offset < UInt64(size) ? offset : nil
-                }
-                if order < 0 { low = mid + 1 } else { high = mid }
+        if indexDescriptor >= 0 {
+            return Self.search(id, count: count, packSize: size, fanout: { fanout[$0] }) { at, out in
+                pread(indexDescriptor, out.baseAddress, out.count, off_t(at)) == out.count
             }
-            return nil
+        }
+        return index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
+            Self.search(id, count: count, packSize: size, fanout: { Self.bigEndian32(raw, 8 + $0 * 4) }) { at, out in
+                guard at >= 0, at + out.count <= raw.count, let base = raw.baseAddress else { return false }
+                out.copyMemory(from: UnsafeRawBufferPointer(start: base + at, count: out.count))
+                return true
+            }
         }
     }
 
-    /// ``offset(of:)`` for a pack opened for lookups: the same search, each name read with `pread`.
-    private func probedOffset(of id: ObjectID) -> UInt64? {
+    /// The search of a version 2 pack index with `count` objects: the fan-out table (`fanout(i)`: how many names
+    /// start with a byte of at most i) narrows the names to those starting with the id's first byte, a binary
+    /// search over them (names compared as three big-endian words, which order as their bytes do) finds it, then
+    /// its 32-bit offset and, when that points there, its 64-bit one. `read(at, out)` fills `out` with the index's
+    /// bytes at `at`, false when it cannot.
+    private static func search(_ id: ObjectID, count: Int, packSize: Int, fanout: (Int) -> UInt32,
+                               read: (_ at: Int, _ out: UnsafeMutableRawBufferPointer) -> Bool) -> UInt64? {
         let first = Int(id.high >> 56)
-        var low = first == 0 ? 0 : Int(fanout[first - 1])
-        var high = Int(fanout[first])
-        var name = [UInt8](repeating: 0, count: 20)
-        func read(_ count: Int, at offset: Int) -> Bool {
-            name.withUnsafeMutableBytes { pread(indexDescriptor, $0.baseAddress, count, off_t(offset)) } == count
-        }
-        let names = 8 + 1024
-        while low < high {
-            let mid = (low + high) / 2
-            guard read(20, at: names + mid * 20) else { return nil }
-            let found = name.withUnsafeBytes { raw in
-                (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                 UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
-            }
+        var low = first == 0 ? 0 : Int(fanout(first - 1))
+        var high = Int(fanout(first))
+        guard high <= count, low <= high else { return nil }
+        let names = 8 + 1024, offsets = names + count * 24
+        var scratch: (UInt64, UInt64, UInt32) = (0, 0, 0)   // 20 bytes: one name
+        return withUnsafeMutableBytes(of: &scratch) { (buffer: UnsafeMutableRawBufferPointer) -> UInt64? in
+            let bytes = UnsafeRawBufferPointer(buffer)
+            func fill(_ n: Int, at: Int) -> Bool { read(at, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])) }
             let wanted = (id.high, id.middle, id.low)
-            if found == wanted {
-                guard read(4, at: names + count * 24 + mid * 4) else { return nil }
-                var offset = UInt64(name.withUnsafeBytes { Self.bigEndian32($0, 0) })
+            while low < high {
+                let mid = (low + high) / 2
+                guard fill(20, at: names + mid * 20) else { return nil }
+                let name = (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                            UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+                if name < wanted { low = mid + 1; continue }
+                if name > wanted { high = mid; continue }
+                guard fill(4, at: offsets + mid * 4) else { return nil }
+                var offset = UInt64(bigEndian32(bytes, 0))
                 if offset & 0x8000_0000 != 0 {
-                    guard read(8, at: names + count * 28 + Int(offset & 0x7FFF_FFFF) * 8) else { return nil }
-                    offset = name.withUnsafeBytes { UInt64(Self.bigEndian32($0, 0)) << 32 | UInt64(Self.bigEndian32($0, 4)) }
+                    guard fill(8, at: offsets + count * 4 + Int(offset & 0x7FFF_FFFF) * 8) else { return nil }
+                    offset = UInt64(bigEndian32(bytes, 0)) << 32 | UInt64(bigEndian32(bytes, 4))
                 }
-                return offset >= 12 && offset < UInt64(size) ? offset : nil
+                // An entry lies inside its pack after the 12-byte header. A larger offset is corrupt, and one of
+                // 2^48 or more would also spill into the pack number of `readingOrder`'s node keys (found by
+                // fuzzing: an index out of range).
+                return offset >= 12 && offset < UInt64(packSize) ? offset : nil
             }
-            if found < wanted { low = mid + 1 } else { high = mid }
+            return nil
         }
-        return nil
     }
 
     /// The offset of every entry, in increasing order, then where the entries end (the pack's trailing

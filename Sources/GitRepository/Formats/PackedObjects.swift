@@ -83,7 +83,19 @@ public final class PackedObjectReader {
     }
 
     /// The git object types of pack entries (`OBJ_BLOB` = 3 and so on).
-    public enum ObjectType: UInt8 { case commit = 1, tree = 2, blob = 3, tag = 4 }
+    public enum ObjectType: UInt8 {
+        case commit = 1, tree = 2, blob = 3, tag = 4
+
+        /// The type's name in a loose object's header and in git's messages.
+        var name: String {
+            switch self {
+            case .commit: "commit"
+            case .tree: "tree"
+            case .blob: "blob"
+            case .tag: "tag"
+            }
+        }
+    }
 
     private let objects: PackedObjects
     private let decompressor: OpaquePointer

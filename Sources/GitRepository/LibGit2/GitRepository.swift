@@ -146,24 +146,27 @@ public final class GitRepository {
                      withoutLibgit2: Bool) throws(GitError) -> GitRepository {
         let env = environment ?? ProcessInfo.processInfo.environment
         let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
-        if withoutLibgit2, env["GIT_DIR"].map({ $0.isEmpty }) ?? true {
-            var start = PathUtilities.absolute(path ?? ".", relativeTo: cwd)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: start, isDirectory: &isDirectory), !isDirectory.boolValue {
-                start = (start as NSString).deletingLastPathComponent
+        // (`GitLayout` gives nil when GIT_DIR or another discovery variable is set.)
+        if withoutLibgit2, let layout = GitLayout.discover(from: searchStart(path, cwd), environment: env) {
+            var indexPath = layout.gitDirectory + "/index"
+            if let indexFile = env["GIT_INDEX_FILE"], !indexFile.isEmpty {
+                indexPath = PathUtilities.absolute(indexFile, relativeTo: cwd)
+                try checkIndexFile(indexPath)
             }
-            if let layout = GitLayout.discover(from: start, environment: env) {
-                var indexPath = layout.gitDirectory + "/index"
-                if let indexFile = env["GIT_INDEX_FILE"], !indexFile.isEmpty {
-                    indexPath = PathUtilities.absolute(indexFile, relativeTo: cwd)
-                    try checkIndexFile(indexPath)
-                }
-                return GitRepository(layout, indexPath: indexPath) { () throws(GitError) -> Opened in
-                    try openWithLibgit2(at: path, environment: env, currentDirectory: cwd)
-                }
+            return GitRepository(layout, indexPath: indexPath) { () throws(GitError) -> Opened in
+                try openWithLibgit2(at: path, environment: env, currentDirectory: cwd)
             }
         }
         return GitRepository(try openWithLibgit2(at: path, environment: env, currentDirectory: cwd))
+    }
+
+    /// Where discovery starts: `path` (the current directory when nil) made absolute, or the folder holding it
+    /// when it is a file.
+    private static func searchStart(_ path: String?, _ cwd: String) -> String {
+        let start = PathUtilities.absolute(path ?? ".", relativeTo: cwd)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: start, isDirectory: &isDirectory), !isDirectory.boolValue else { return start }
+        return (start as NSString).deletingLastPathComponent
     }
 
     /// Says what is wrong with the file `GIT_INDEX_FILE` names, if anything (libgit2 opens a missing index as
@@ -189,11 +192,7 @@ public final class GitRepository {
             start = PathUtilities.absolute(gitDirVariable, relativeTo: cwd)
             flags |= GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
         } else {
-            start = PathUtilities.absolute(path ?? ".", relativeTo: cwd)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: start, isDirectory: &isDirectory), !isDirectory.boolValue {
-                start = (start as NSString).deletingLastPathComponent
-            }
+            start = searchStart(path, cwd)
         }
         let ceilings = env["GIT_CEILING_DIRECTORIES"].flatMap { $0.isEmpty ? nil : $0 }
 

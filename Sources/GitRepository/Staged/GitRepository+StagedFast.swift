@@ -137,7 +137,7 @@ final class StagedObjects {
         case .tag: gitType = GIT_OBJECT_TAG
         }
         if sizeLimit < .max {
-            let size = try GitRepository.objectSize(odb, id, gitType, "\(type)")
+            let size = try GitRepository.objectSize(odb, id, gitType, type.name)
             if size > sizeLimit { return .tooLarge(size) }
         }
         switch RawObject.read(odb, id, gitType, "object") {
