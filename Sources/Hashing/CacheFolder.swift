@@ -170,7 +170,7 @@ public struct CacheFolder: Sendable {
 
     /// A warning (once per file and process) when `file` exists but is not a regular file.
     static func warnIfNotRegular(_ file: String) {
-        guard let kind = notRegularKind(file) else { return }
+        guard let kind = RegularFile.notRegularKind(file) else { return }
         let note = "the cache file \(file) is \(kind), not a regular file: not used (it is replaced by a rebuilt one)"
         pending.withLock { state in
             guard !state.notRegular.contains(file) else { return }
@@ -244,23 +244,6 @@ public struct CacheFolder: Sendable {
     }
 }
 
-/// What is at `path` when it exists and is not a regular file ("a FIFO", "a symbolic link", ...); nil
-/// when it is a regular file or is not there.
-func notRegularKind(_ path: String) -> String? {
-    var info = stat()
-    guard lstat(path, &info) == 0 else { return nil }
-    switch info.st_mode & S_IFMT {
-    case S_IFREG: return nil
-    case S_IFIFO: return "a FIFO"
-    case S_IFLNK: return "a symbolic link"
-    case S_IFDIR: return "a folder"
-    case S_IFCHR: return "a character device"
-    case S_IFBLK: return "a block device"
-    case S_IFSOCK: return "a socket"
-    default: return "not a regular file"
-    }
-}
-
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.write(fd, buffer, count)
@@ -296,7 +279,7 @@ public struct CacheSeal: Sendable {
 
     /// Reads `path` (a regular file, never through a symbolic link) and checks its tag.
     public func read(_ path: String) -> Contents {
-        guard var bytes = CacheFolder.readRegular(path) else { return notRegularKind(path).map { .notRegular($0) } ?? .absent }
+        guard var bytes = CacheFolder.readRegular(path) else { return RegularFile.notRegularKind(path).map { .notRegular($0) } ?? .absent }
         return CacheFolder.checked(&bytes, name: Self.name(path), key: key) ? .payload(bytes) : .unauthenticated
     }
 

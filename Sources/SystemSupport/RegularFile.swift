@@ -38,6 +38,34 @@ public enum RegularFile {
         }
         return complete ? bytes : nil
     }
+
+    /// What is at `path` when it exists and is not a regular file ("a FIFO", "a symbolic link", ...); nil
+    /// when it is a regular file or is not there.
+    public static func notRegularKind(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFLNK: return "a symbolic link"
+        case S_IFDIR: return "a folder"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+
+    /// ``notRegularKind(_:)`` for the kinds a reader would block on or must not read at all: a FIFO, a
+    /// device or a socket (nil for a regular file, a folder, a link, or nothing).
+    public static func blockingKind(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK: return notRegularKind(path)
+        default: return nil
+        }
+    }
 }
 
 /// `read(2)`, named apart from `RegularFile.read`.

@@ -118,11 +118,23 @@ import TestSupport
         #expect(layout.head() == .unknown)
         try FileManager.default.removeItem(atPath: f.root + "/.git/packed-refs")
         try f.git("update-ref", "refs/heads/main", first)
-        let hex = try f.blobID("HEAD:a.txt")
+        // A staged file whose object is a FIFO: an error naming it, not a read handed to libgit2 (which blocks).
+        try f.write("a.txt", "a\nb\n")
+        try f.git("add", "a.txt")
+        let hex = try f.blobID(":a.txt")
         try fifo(f.root + "/.git/objects/" + hex.prefix(2) + "/" + hex.dropFirst(2))
-        #expect(ObjectFiles(objectsDirectory: f.root + "/.git/objects").readObject(try #require(ObjectID(hex: hex)), type: .blob).isUnavailable)
+        let outcome = ObjectFiles(objectsDirectory: f.root + "/.git/objects").readObject(try #require(ObjectID(hex: hex)), type: .blob)
+        guard case .damaged(let why) = outcome else { Issue.record("a FIFO object read as \(outcome)"); return }
+        #expect(why.contains("a FIFO"))
+        #expect(throws: GitError.self) { _ = try f.open().stagedChanges() }
+        do { _ = try f.open().stagedChanges() } catch { #expect("\(error)".contains("is a FIFO"), "\(error)") }
+        // An index that is a FIFO: the same.
         try fifo(f.root + "/.git/index")
         #expect(IndexFile(contentsOf: f.root + "/.git/index") == nil)
+        do {
+            _ = try f.open().stagedChanges()
+            Issue.record("a FIFO index was read")
+        } catch { #expect("\(error)".contains("index") && "\(error)".contains("a FIFO"), "\(error)") }
         try fifo(f.root + "/.git/HEAD")
         #expect(layout.head() == .unknown)
         #expect(GitLayout.discover(from: f.root, environment: [:]) == nil)
@@ -257,4 +269,15 @@ import TestSupport
 
 extension ObjectFiles.Outcome {
     var isUnavailable: Bool { if case .unavailable = self { true } else { false } }
+}
+
+extension ObjectFiles.Outcome: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .read(let bytes): "read (\(bytes.count) bytes)"
+        case .tooLarge(let size): "too large (\(size))"
+        case .unavailable: "unavailable"
+        case .damaged(let why): "damaged: \(why)"
+        }
+    }
 }

@@ -16,7 +16,7 @@ import TestSupport
     func expectSame(_ f: Fixture, environment: [String: String] = [:], pathspec: [String] = [],
                     sourceLocation: SourceLocation = #_sourceLocation) throws {
         let repo = try f.open(environment: environment)
-        let fast = try #require(repo.stagedFast(pathspec: pathspec), sourceLocation: sourceLocation)
+        let fast = try #require(try repo.stagedFast(pathspec: pathspec), sourceLocation: sourceLocation)
         let slow = try repo.stagedChangesWithLibgit2(pathspec: pathspec)
         #expect(summary(fast).sorted() == summary(slow).sorted(), sourceLocation: sourceLocation)
         #expect(!fast.files.isEmpty || !fast.skipped.isEmpty, sourceLocation: sourceLocation)

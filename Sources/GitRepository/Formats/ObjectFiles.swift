@@ -22,6 +22,9 @@ final class ObjectFiles {
         case tooLarge(Int)
         /// Read it through libgit2 (see the type's comment).
         case unavailable
+        /// Something a reader would block on (a FIFO, a device, a socket) where the object's file should be: an
+        /// error, never handed to libgit2, which would block opening it.
+        case damaged(String)
     }
 
     private let objectsDirectory: String
@@ -57,6 +60,7 @@ final class ObjectFiles {
         // an object): its exact size is libgit2's to report.
         let limit = sizeLimit >= Int.max / 4 ? Int.max / 4 : sizeLimit
         guard let compressed = RegularFile.read(path, atMost: limit + limit / 16 + 1024 + 64, followLinks: false) else {
+            if let kind = RegularFile.blockingKind(path) { return .damaged("the loose object \(path) is \(kind), not a file git wrote") }
             var info = stat()
             return lstat(path, &info) != 0 && errno == ENOENT ? nil : .unavailable
         }

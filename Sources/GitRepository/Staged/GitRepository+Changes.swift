@@ -1,5 +1,6 @@
 internal import CLibGit2
 internal import Foundation
+internal import SystemSupport
 
 extension GitRepository {
     /// What is about to be committed: the index's blobs against `HEAD`, not the work tree.
@@ -28,7 +29,11 @@ extension GitRepository {
             if relative.isEmpty { pathspec = []; break }
             pathspec.append(relative)
         }
-        if let fast = stagedFast(pathspec: pathspec, maxBlobSize: maxBlobSize) {
+        // An index that is a FIFO or a device would block libgit2's read of it: an error instead.
+        if let kind = RegularFile.blockingKind(indexPath) {
+            throw GitError(.io, "the index \(indexPath) is \(kind), not an index file")
+        }
+        if let fast = try stagedFast(pathspec: pathspec, maxBlobSize: maxBlobSize) {
             return StagedChanges(files: fast.files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                                  skipped: fast.skipped.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) },
                                  errors: fast.errors)

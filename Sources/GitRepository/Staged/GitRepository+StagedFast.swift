@@ -20,11 +20,19 @@ extension GitRepository {
         let newMode: UInt32
     }
 
-    func stagedFast(pathspec: [String], maxBlobSize: Int = .max) -> StagedChanges? {
+    /// Throws only for an object file a reader would block on (``ObjectFiles/Outcome/damaged(_:)``), which the
+    /// libgit2 path must not be given either.
+    func stagedFast(pathspec: [String], maxBlobSize: Int = .max) throws(GitError) -> StagedChanges? {
+        let objects = StagedObjects(self)
+        let staged = stagedFast(pathspec: pathspec, objects: objects, maxBlobSize: maxBlobSize)
+        if let damage = objects.damage { throw damage }
+        return staged
+    }
+
+    private func stagedFast(pathspec: [String], objects: StagedObjects, maxBlobSize: Int) -> StagedChanges? {
         guard let index = IndexFile(contentsOf: indexPath), !index.hasConflicts else { return nil }
         let head: ObjectID?
         do { head = try headCommit() } catch { return nil }
-        let objects = StagedObjects(self)
         var walker = StagedWalker(index: index, objects: objects)
         var headTree: ObjectID?
         if let head {
@@ -52,7 +60,7 @@ extension GitRepository {
             switch Result(catching: { () throws(GitError) in try objects.read(e.newID, .blob, sizeLimit: maxBlobSize) }) {
             case .success(.tooLarge(let size)): skipped.append(SkippedFile(path: e.path, reason: .tooLarge(size))); continue
             case .success(.read(let bytes)): content = bytes
-            case .success(.unavailable): errors.append(GitError(.corruptObject, "cannot read blob \(e.newID.hex)")); continue
+            case .success(.unavailable), .success(.damaged): errors.append(GitError(.corruptObject, "cannot read blob \(e.newID.hex)")); continue
             case .failure(let error): errors.append(error); continue
             }
             if let reason = BlobContent.skipReason(content) { skipped.append(SkippedFile(path: e.path, reason: reason)); continue }
@@ -108,6 +116,8 @@ final class StagedObjects {
     private let repository: GitRepository
     private let files: ObjectFiles?
     private var odb: OpaquePointer?
+    /// The first object found damaged (a FIFO or device where its file should be): the read fails with it.
+    private(set) var damage: GitError?
 
     init(_ repository: GitRepository) {
         self.repository = repository
@@ -117,11 +127,18 @@ final class StagedObjects {
     deinit { if let odb { kw_git_odb_free(odb) } }
 
     /// Object `id` of `type`: its content, or its size when that is over `sizeLimit` (nothing inflated).
-    /// Never `.unavailable`: what neither reader can read throws.
+    /// Never `.unavailable` or `.damaged`: what neither reader can read throws.
     func read(_ id: ObjectID, _ type: PackedObjectReader.ObjectType, sizeLimit: Int = .max) throws(GitError) -> ObjectFiles.Outcome {
         if let files {
             let outcome = files.readObject(id, type: type, sizeLimit: sizeLimit)
-            if case .unavailable = outcome {} else { return outcome }
+            switch outcome {
+            case .unavailable: break
+            case .damaged(let why):
+                let error = GitError(.corruptObject, why)
+                damage = damage ?? error
+                throw error
+            case .read, .tooLarge: return outcome
+            }
         }
         if odb == nil {
             var opened: OpaquePointer?
