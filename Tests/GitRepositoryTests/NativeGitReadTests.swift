@@ -135,6 +135,11 @@ import TestSupport
             _ = try f.open().stagedChanges()
             Issue.record("a FIFO index was read")
         } catch { #expect("\(error)".contains("index") && "\(error)".contains("a FIFO"), "\(error)") }
+        // Named by GIT_INDEX_FILE (as inside `git commit`): said as it is, not as an empty file.
+        do {
+            _ = try f.open(environment: ["GIT_INDEX_FILE": f.root + "/.git/index"])
+            Issue.record("a FIFO named by GIT_INDEX_FILE was accepted")
+        } catch { #expect("\(error)".contains("GIT_INDEX_FILE names") && "\(error)".contains("a FIFO"), "\(error)") }
         try fifo(f.root + "/.git/HEAD")
         #expect(layout.head() == .unknown)
         #expect(GitLayout.discover(from: f.root, environment: [:]) == nil)

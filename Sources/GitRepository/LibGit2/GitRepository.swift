@@ -177,6 +177,10 @@ public final class GitRepository {
             throw GitError(.io, "GIT_INDEX_FILE names \(absolute): \(errno == ENOENT ? "no such file" : SystemError.reason(errno))")
         }
         if st.st_mode & S_IFMT == S_IFDIR { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), a directory, not an index file") }
+        if st.st_mode & S_IFMT != S_IFREG {
+            let kind = RegularFile.notRegularKind(absolute).flatMap { $0 == "a symbolic link" ? nil : $0 } ?? "not a regular file"
+            throw GitError(.io, "GIT_INDEX_FILE names \(absolute), \(kind), not an index file")
+        }
         if st.st_size == 0 { throw GitError(.io, "GIT_INDEX_FILE names \(absolute), an empty file, not an index file") }
     }
 
