@@ -148,13 +148,14 @@ public struct CacheFolder: Sendable {
     }
 
     /// The names keywarden gives the files it writes here: `prefilter-<hex>.db` (a matching database),
-    /// `prefilter-for-<hex>` (which database a rule source used last) and `rules-<hex>-v<digits>.bin` (decoded rules).
+    /// `prefilter-for-<hex>` (which database a rule source used last), `rules-<hex>-v<digits>.bin` (decoded rules)
+    /// and `plan-<hex>-v<digits>.bin` (the built-in rules' prefilter plan, per build).
     public static func isCacheFileName(_ name: String) -> Bool {
         func hex(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } }
         if name.hasPrefix("prefilter-for-") { return hex(name.dropFirst(14)) }
         if name.hasPrefix("prefilter-"), name.hasSuffix(".db") { return hex(name.dropFirst(10).dropLast(3)) }
-        if name.hasPrefix("rules-"), name.hasSuffix(".bin") {
-            let body = name.dropFirst(6).dropLast(4)   // <hex>-v<digits>
+        if let prefix = ["rules-", "plan-"].first(where: { name.hasPrefix($0) }), name.hasSuffix(".bin") {
+            let body = name.dropFirst(prefix.count).dropLast(4)   // <hex>-v<digits>
             guard let dash = body.lastIndex(of: "-") else { return false }
             let version = body[body.index(after: dash)...]
             return hex(body[..<dash]) && version.first == "v" && version.count > 1

@@ -378,7 +378,13 @@ public struct Allowlist: Sendable {
 
 /// A loaded set of rules with its global allowlists and the warnings its loading produced.
 public struct RuleSet: Sendable {
-    public var rules: [Rule]
+    public var rules: [Rule] {
+        didSet { builtInDigest = nil }
+    }
+    /// The digest of the built-in rule files (with the rule cache's format) when `rules` are those files'
+    /// rules exactly as loaded (`RuleLoader.builtIn`); any change to `rules` clears it. What is computed from
+    /// the rules alone, by this build, can be cached under it (the matching plan, `CompiledRules`).
+    public internal(set) var builtInDigest: String?
     public var allowlists: [Allowlist]
     /// Credential pairs whose halves the rules find (`[[pairs]]`).
     public var pairs: [CredentialPair]

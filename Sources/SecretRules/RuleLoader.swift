@@ -17,6 +17,7 @@ public enum RuleLoader {
             if let dir = cacheDirectory { RuleSetCache.store(set, in: dir) }
         }
         for i in set.rules.indices { set.rules[i].isBuiltIn = true }
+        set.builtInDigest = "\(EmbeddedRules.digest)-v\(RuleSetCache.formatVersion)"
         return set
     }
 

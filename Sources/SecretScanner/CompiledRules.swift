@@ -23,6 +23,9 @@ public final class CompiledRules: Sendable {
     public let problems: [String]
     /// How the prefilter was obtained (compiled or loaded from the cache) and how long that took.
     public let prefilterOrigin: String
+    /// True when the prefilter plan (which rule each database pattern serves) and the database's key were those
+    /// this build cached for the built-in rules (`PlanCache`), rather than worked out now.
+    let planFromCache: Bool
     public let prefilterSeconds: Double
 
     /// Compiles `ruleSet`. A rule that does not compile is reported in `problems` and left out; the rest run.
@@ -43,13 +46,18 @@ public final class CompiledRules: Sendable {
         // give. When one does not (it is left out, so the indices move), both are made again from the rules
         // that compiled.
         let building = BackgroundResult { () throws(PatternError) in
-            let plan = PrefilterPlan(ruleSet.rules)
-            progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
-            let key = Prefilter.cacheKey(plan.patterns)
-            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded) }
-            let prefilter = try Prefilter(patterns: plan.patterns, key: key, cacheDirectory: cacheDirectory)
+            // The built-in rules' plan and its database key, as this build made them last time (`PlanCache`).
+            let cached = PlanCache.load(for: ruleSet, in: cacheDirectory)
+            let plan = cached?.plan ?? PrefilterPlan(ruleSet.rules)
+            progress?.patterns.store(plan.patternCount, ordering: .relaxed)
+            var patterns = cached == nil ? plan.patterns(ruleSet.rules) : nil
+            let key = cached?.key ?? Prefilter.cacheKey(patterns ?? [])
+            defer { if cached == nil { PlanCache.store(plan, key: key, for: ruleSet, in: cacheDirectory) } }
+            if let loaded = prefetched?.prefilter(forKey: key) { return (plan: plan, prefilter: loaded, planCached: cached != nil) }
+            if patterns == nil { patterns = plan.patterns(ruleSet.rules) }
+            let prefilter = try Prefilter(patterns: patterns ?? [], key: key, cacheDirectory: cacheDirectory)
             if prefilter.origin != .empty { prefetched?.record(key) }
-            return (plan: plan, prefilter: prefilter)
+            return (plan: plan, prefilter: prefilter, planCached: cached != nil)
         }
         var compiled = [CompiledRule]()
         compiled.reserveCapacity(ruleSet.rules.count)
@@ -72,16 +80,19 @@ public final class CompiledRules: Sendable {
         }
         progress?.buildingDatabase.store(true, ordering: .relaxed)
         let plan: PrefilterPlan
+        let planFromCache: Bool
         do {
             // The provider words here: this thread is done with its rules before the other one has the plan (the
             // plan, its key and the database loaded are that thread's, and the scan waits for it).
             providerTokens = Self.providerTokens(ruleSet.rules)
             if compiled.count == ruleSet.rules.count {
-                (plan, prefilter) = try building.result()
+                (plan, prefilter, planFromCache) = try building.result()
             } else {
-                plan = PrefilterPlan(compiled.map(\.rule))
-                progress?.patterns.store(plan.patterns.count, ordering: .relaxed)
-                prefilter = try Prefilter(patterns: plan.patterns, cacheDirectory: cacheDirectory)
+                let rules = compiled.map(\.rule)
+                plan = PrefilterPlan(rules)
+                progress?.patterns.store(plan.patternCount, ordering: .relaxed)
+                prefilter = try Prefilter(patterns: plan.patterns(rules), cacheDirectory: cacheDirectory)
+                planFromCache = false
             }
         } catch {
             throw ScanError(.rules, "cannot build the matching database: \(error)")
@@ -113,6 +124,7 @@ public final class CompiledRules: Sendable {
         self.globalAllowlists = global
         self.exampleKeyDigests = Set(ruleSet.exampleKeys.compactMap { Hex.decode($0.sha256) })
         self.problems = problems
+        self.planFromCache = planFromCache
         self.prefilterOrigin = prefilter.origin.rawValue
         self.prefilterSeconds = prefilter.setupSeconds
     }
@@ -123,7 +135,7 @@ public final class CompiledRules: Sendable {
     /// then the keywords of the named-value rules as caseless literals (the gate: named-value rules run only
     /// where one of their keywords occurs, found in the same pass), then the keywords of the rules whose pattern
     /// is looked for only where one of them occurs (`prefilter = "keywords"`), also caseless literals.
-    struct PrefilterPlan {
+    struct PrefilterPlan: Equatable {
         /// Rules with a pattern and no `path`, in pattern order (not those looked for by their keywords).
         let withRegex: [Int]
         /// Rules with a pattern looked for only in inputs holding one of their keywords (ascending).
@@ -139,7 +151,24 @@ public final class CompiledRules: Sendable {
         let ruleGates: [Int: [Int]]
         /// For each gate word, the named-value rules it gates (ascending).
         let gateRules: [[Int]]
-        let patterns: [Prefilter.Pattern]
+
+        /// The number of database patterns (`patterns(_:)`).
+        var patternCount: Int { withRegex.count + gateWords.count + gatedWords.count }
+
+        /// The database patterns of `rules` (the rules this plan was made from): each `withRegex` rule's pattern,
+        /// then the gate words and the gated rules' keywords as caseless literals. Needed only to build the
+        /// database or to work out its key; a plan taken from the cache comes with its key.
+        func patterns(_ rules: [Rule]) -> [Prefilter.Pattern] {
+            withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
+                + (gateWords + gatedWords).map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
+        }
+
+        init(withRegex: [Int], keywordGated: [Int], gatedWords: [String], gatedWordRules: [[Int]], pathScoped: [Int],
+             named: [Int], gateWords: [String], ruleGates: [Int: [Int]], gateRules: [[Int]]) {
+            self.withRegex = withRegex; self.keywordGated = keywordGated; self.gatedWords = gatedWords
+            self.gatedWordRules = gatedWordRules; self.pathScoped = pathScoped; self.named = named
+            self.gateWords = gateWords; self.ruleGates = ruleGates; self.gateRules = gateRules
+        }
 
         init(_ rules: [Rule]) {
             withRegex = rules.indices.filter { rules[$0].regex != nil && rules[$0].path == nil && rules[$0].prefilter != .keywords }
@@ -151,8 +180,6 @@ public final class CompiledRules: Sendable {
             named = rules.indices.filter { rules[$0].named != nil }
             (gateWords, ruleGates) = Self.numberKeywords(rules, named)
             gateRules = Self.rulesPerWord(ruleGates, of: named, words: gateWords.count)
-            patterns = withRegex.map { Prefilter.Pattern(AccessFacts.unnamed(rules[$0].regex ?? "")) }
-                + (gateWords + gatedWords).map { Prefilter.Pattern(CompiledRules.literal($0), caseless: true) }
         }
 
         /// The keywords of the rules `which`, each once in the order first met, and for each of those rules the

@@ -112,6 +112,7 @@ extension ScanSession {
         let packs = opening.result()
         let packNotes = packs.notes
         let order = plan.readingOrder(work.toRead, packs: packs)
+        PhaseClock.mark("history: reading order")
         ticker?.commits.store(plan.commitCount, ordering: .relaxed)
         ticker?.blobsTotal.store(order.count, ordering: .relaxed)
         ticker?.readingStart.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)

@@ -81,11 +81,13 @@ import Testing
     }
 
     @Test func onlyKeywardensOwnNamesAreCacheFiles() {
-        for name in ["prefilter-0f3a.db", "prefilter-for-00990fe5bf278da83de6b70edc76557d", "rules-7ff087752751a75-v6.bin"] {
+        for name in ["prefilter-0f3a.db", "prefilter-for-00990fe5bf278da83de6b70edc76557d", "rules-7ff087752751a75-v6.bin",
+                     "plan-5be2c1d9a04e7f3b6c8d0e1f2a3b4c5d-v1.bin"] {
             #expect(CacheFolder.isCacheFileName(name), "\(name)")
         }
         for name in [".key", "prefilter-.db", "prefilter-XY.db", "prefilter-0f3a.db.tmp", "prefilter-for-", "rules-7ff0-v.bin",
-                     "rules-7ff0-6.bin", "rules--v6.bin", "notes.txt", "rules-7ff0-v6.bin.bak"] {
+                     "rules-7ff0-6.bin", "rules--v6.bin", "notes.txt", "rules-7ff0-v6.bin.bak",
+                     "plan-7ff0.bin", "plan-7ff0-v.bin", "plan-XY-v1.bin"] {
             #expect(!CacheFolder.isCacheFileName(name), "\(name)")
         }
     }

@@ -23,8 +23,8 @@ import Testing
         let source = "/work/project/.keywarden.toml"
         let acme = try rules("acme-key", "acme"), zeta = try rules("zeta-key", "zeta")
         let text = "a = acme_" + String(repeating: "k7", count: 12) + "\nb = zeta_" + String(repeating: "m3", count: 12) + "\n"
-        let acmeKey = Prefilter.cacheKey(CompiledRules.PrefilterPlan(acme.rules).patterns)
-        let zetaKey = Prefilter.cacheKey(CompiledRules.PrefilterPlan(zeta.rules).patterns)
+        let acmeKey = Prefilter.cacheKey(CompiledRules.PrefilterPlan(acme.rules).patterns(acme.rules))
+        let zetaKey = Prefilter.cacheKey(CompiledRules.PrefilterPlan(zeta.rules).patterns(zeta.rules))
 
         // Nothing recorded yet: the database is built, and its key recorded for these rules' source.
         let first = try #require(PrefilterPrefetch.start(cacheDirectory: dir, rules: source))

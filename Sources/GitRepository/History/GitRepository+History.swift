@@ -89,6 +89,7 @@ extension GitRepository {
                 previousIndex.append(done.previous)
             }
         }
+        PhaseClock.mark("history: commits walked")
         // A known commit keeps its changes when it is diffed against the same parent as before.
         var reuse = [Bool](repeating: false, count: previousIndex.count)
         var pending: [Int] = []
@@ -106,6 +107,7 @@ extension GitRepository {
         // them first held every change twice.
         var diffed = try findChanges(pending, treeIDs: collector.trees, firstParent: collector.firstParent,
                                      packs: pending.isEmpty ? nil : packs?())
+        PhaseClock.mark("history: trees diffed")
         for output in diffed { collector.errors += output.errors }
         var run = 0, next = 0
         // The plan's number of each path of the current run (-1: not looked up yet).
@@ -136,6 +138,7 @@ extension GitRepository {
             }
             collector.changeStart.append(Int32(collector.changePath.count))
         }
+        defer { PhaseClock.mark("history: plan made") }
         return collector.plan(tip: tip, isShallow: isShallow, objectsDirectory: objectsDirectory,
                               reused: reuse.count - pending.count)
     }
