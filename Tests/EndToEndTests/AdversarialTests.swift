@@ -326,6 +326,30 @@ import TestSupport
 
     /// A FIFO at a cache file's path hung every scan (the open waited for a writer that never came). Each is
     /// now left unread, named in a warning, and replaced by a rebuilt regular file; the findings are the same.
+    /// A FIFO where git keeps a loose object or a ref: a history or range scan stops with an error naming it
+    /// (libgit2, which reads them, would wait for a writer forever), the exit code 2.
+    @Test func aFIFOInARepositoryStopsAHistoryScanInsteadOfHangingIt() throws {
+        for place in ["object", "ref"] {
+            let repo = try TemporaryDirectory(prefix: "keywarden-fifo-repo")
+            try Run.git(["init", "-q", "-b", "main", "."], in: repo.path())
+            try repo.write("a.txt", "one\n")
+            try Run.git(["add", "a.txt"], in: repo.path())
+            try Run.git(["commit", "-q", "-m", "one"], in: repo.path())
+            try repo.write("b.txt", secretLine().line)
+            try Run.git(["add", "b.txt"], in: repo.path())
+            try Run.git(["commit", "-q", "-m", "two"], in: repo.path())
+            let blob = try Run.git(["rev-parse", "HEAD:b.txt"], in: repo.path()).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let path = place == "object" ? ".git/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2) : ".git/refs/heads/evil"
+            try? FileManager.default.removeItem(atPath: repo.path(path))
+            #expect(mkfifo(repo.path(path), 0o600) == 0)
+            for arguments in [["scan", "--history", "--no-cache", "."], ["scan", "--range", "HEAD~1..HEAD", "."]] {
+                let r = try Run.program("/usr/bin/timeout", ["-k", "5", "60", Run.keywardenPath] + arguments, in: repo.path(), environment: env)
+                #expect(r.status == 2, "\(place), \(arguments): exit \(r.status) \(r.stderr)")
+                #expect(r.stderr.contains(String(path.dropFirst(5))) && r.stderr.contains("a FIFO"), "\(place): \(r.stderr)")
+            }
+        }
+    }
+
     @Test func aFIFOAtACacheFilesPathIsReplacedNotWaitedFor() throws {
         let cache = try TemporaryDirectory(prefix: "keywarden-fifo-cache")
         let cacheEnvironment = ["KEYWARDEN_CACHE_DIR": cache.path()]

@@ -145,6 +145,46 @@ import TestSupport
         #expect(GitLayout.discover(from: f.root, environment: [:]) == nil)
     }
 
+    /// FIFOs, sockets and devices where git keeps its files are found before libgit2 opens the repository (it
+    /// would block opening one): in the object folders, refs (also behind a link), info/ and the top level;
+    /// regular files, folders, dangling links and folders git does not read for a scan (hooks/, logs/) are not.
+    @Test func specialFilesWhereGitKeepsItsFilesAreFoundBeforeLibgit2OpensTheRepository() throws {
+        let f = try Fixture()
+        try f.commit("one", ["a.txt": "a\n"])
+        try f.commit("two", ["b.txt": "b\n"])
+        let git = f.root + "/.git"
+        #expect(SpecialFiles.find(gitDirectory: git, commonDirectory: git).isEmpty)
+        // Not read for a scan, so not looked at: a FIFO among the hooks or the logs, and a link to nowhere.
+        #expect(mkfifo(git + "/hooks/pre-push.fifo", 0o600) == 0)
+        #expect(mkfifo(git + "/logs/evil", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: git + "/refs/heads/dangling", withDestinationPath: "/nonexistent/ref")
+        #expect(SpecialFiles.find(gitDirectory: git, commonDirectory: git).isEmpty)
+        try FileManager.default.removeItem(atPath: git + "/refs/heads/dangling")
+
+        let blob = try f.blobID("HEAD:b.txt")
+        let object = "objects/" + blob.prefix(2) + "/" + blob.dropFirst(2)
+        try FileManager.default.removeItem(atPath: git + "/" + object)
+        #expect(mkfifo(git + "/" + object, 0o600) == 0)
+        #expect(mkfifo(git + "/refs/heads/evil", 0o600) == 0)
+        #expect(mkfifo(git + "/FETCH_HEAD", 0o600) == 0)
+        #expect(mkfifo(git + "/elsewhere.fifo", 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: git + "/info", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: git + "/info/grafts", withDestinationPath: git + "/elsewhere.fifo")
+        let found = SpecialFiles.find(gitDirectory: git, commonDirectory: git)
+        #expect(Set(found.map(\.path)) == [object, "refs/heads/evil", "FETCH_HEAD", "elsewhere.fifo", "info/grafts"])
+        #expect(found.allSatisfy { $0.kind == "a FIFO" })
+        // Opening the repository for libgit2 fails with an error naming them, the shortcut's open and libgit2's own.
+        let repository = try f.open()
+        do {
+            _ = try repository.resolveCommit("HEAD")
+            Issue.record("libgit2 opened a repository with FIFOs in it")
+        } catch { #expect("\(error)".contains(object) && "\(error)".contains("a FIFO"), "\(error)") }
+        do {
+            _ = try f.open(environment: ["GIT_DIR": git])
+            Issue.record("libgit2 opened a repository with FIFOs in it (GIT_DIR)")
+        } catch { #expect("\(error)".contains("a FIFO") && "\(error)".contains("not regular files"), "\(error)") }
+    }
+
     // MARK: objects
 
     /// Every object of a repository, loose and then packed (with deltas, after `git gc`), reads as `git cat-file` gives it.

@@ -26,6 +26,7 @@ public final class GitRepository {
         get throws(GitError) {
             if let openedHandle { return openedHandle }
             guard let deferredOpen else { throw GitError(.unavailable, "the repository \(gitDirectory) has no libgit2 handle") }
+            try SpecialFiles.refuse(gitDirectory: gitDirectory, commonDirectory: commonDirectory)
             let opened = try deferredOpen()
             // The same repository, or libgit2 and keywarden disagree about which one this is: say so.
             guard PathUtilities.canonical(opened.gitDirectory) == PathUtilities.canonical(gitDirectory),
@@ -157,7 +158,15 @@ public final class GitRepository {
                 try openWithLibgit2(at: path, environment: env, currentDirectory: cwd)
             }
         }
-        return GitRepository(try openWithLibgit2(at: path, environment: env, currentDirectory: cwd))
+        let opened = try openWithLibgit2(at: path, environment: env, currentDirectory: cwd)
+        // Found by libgit2 (a discovery variable is set): looked through once it says where the repository is.
+        do {
+            try SpecialFiles.refuse(gitDirectory: opened.gitDirectory, commonDirectory: opened.commonDirectory)
+        } catch {
+            kw_git_repository_free(opened.handle)
+            throw error
+        }
+        return GitRepository(opened)
     }
 
     /// Where discovery starts: `path` (the current directory when nil) made absolute, or the folder holding it

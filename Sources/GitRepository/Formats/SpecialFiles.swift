@@ -1,0 +1,87 @@
+internal import Foundation
+import Synchronization
+
+/// FIFOs, sockets and devices where a repository keeps its files. libgit2 opens what it reads without
+/// `O_NONBLOCK`, so a FIFO planted where it expects a loose object, a ref, a pack index or the config (a
+/// hostile repository, or one copied with such a file in it) makes a history or range scan wait forever for a
+/// writer. git itself never writes such files. Before libgit2 opens a repository, its git directories are
+/// looked through for them (the top of each, `refs/`, `info/` and the object folders: what libgit2 reads for
+/// keywarden's scans) and the open fails with an error naming them: the scan stops with exit 2 instead of
+/// hanging. (keywarden's own readers of the index, packs and loose objects open files non-blocking and read
+/// regular files only.)
+enum SpecialFiles {
+    /// A file that is neither a regular file nor a folder (after following a symbolic link), relative to the git
+    /// directory it was found under, with what it is.
+    struct Found: Equatable {
+        let path: String
+        let kind: String
+    }
+
+    /// The special files under `gitDirectory` and `commonDirectory` (the same folder for most repositories), at
+    /// most `limit` of them.
+    static func find(gitDirectory: String, commonDirectory: String, limit: Int = 8) -> [Found] {
+        var found: [Found] = []
+        for top in Array(Set([gitDirectory, commonDirectory])).sorted() {
+            walk(top, relative: "", depth: 0, into: &found, limit: limit) { relative, depth in
+                // The top level's files, refs/ and info/ to any depth, and what objects/ and its folders (the
+                // fan-out folders, pack/, info/) hold.
+                if depth == 0 { return ["refs", "info", "objects"].contains(relative) }
+                return relative.hasPrefix("refs/") || relative.hasPrefix("info/") || (relative.hasPrefix("objects/") && depth == 1)
+            }
+        }
+        return found
+    }
+
+    /// Throws an error naming them when the repository holds special files (each folder pair is looked
+    /// through once per process: the workers of a history scan each open the repository).
+    static func refuse(gitDirectory: String, commonDirectory: String) throws(GitError) {
+        let key = gitDirectory + "\n" + commonDirectory
+        if checked.withLock({ $0.contains(key) }) { return }
+        let found = find(gitDirectory: gitDirectory, commonDirectory: commonDirectory)
+        guard !found.isEmpty else {
+            checked.withLock { _ = $0.insert(key) }
+            return
+        }
+        let named = found.prefix(3).map { "\($0.path) (\($0.kind))" }.joined(separator: ", ")
+        let more = found.count > 3 ? " and \(found.count - 3) more" + (found.count == 8 ? " at least" : "") : ""
+        throw GitError(.io, "the repository \(gitDirectory) holds files that are not regular files where git keeps its own: "
+                       + "\(named)\(more). Reading one would wait for a writer forever, so nothing of this repository is read; "
+                       + "git never writes such files: remove them, or scan a fresh clone")
+    }
+
+    private static let checked = Mutex<Set<String>>([])
+
+    /// Looks through folder `path` (`relative` to the git directory), descending into the folders `descend` allows.
+    private static func walk(_ path: String, relative: String, depth: Int, into found: inout [Found], limit: Int,
+                             descend: (String, Int) -> Bool) {
+        guard depth < 16, found.count < limit, let folder = opendir(path) else { return }
+        defer { closedir(folder) }
+        while found.count < limit, let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let full = path + "/" + name, rel = relative.isEmpty ? name : relative + "/" + name
+            var kind = Int32(entry.pointee.d_type)
+            if kind == Int32(DT_LNK) || kind == Int32(DT_UNKNOWN) {
+                var info = stat()
+                // A link that leads nowhere is left to the reader (it fails to open, which is an error, not a wait).
+                guard stat(full, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: kind = Int32(DT_REG)
+                case S_IFDIR: kind = Int32(DT_DIR)
+                case S_IFIFO: kind = Int32(DT_FIFO)
+                case S_IFSOCK: kind = Int32(DT_SOCK)
+                case S_IFCHR: kind = Int32(DT_CHR)
+                default: kind = Int32(DT_BLK)
+                }
+            }
+            switch kind {
+            case Int32(DT_REG): continue
+            case Int32(DT_DIR): if descend(rel, depth) { walk(full, relative: rel, depth: depth + 1, into: &found, limit: limit, descend: descend) }
+            case Int32(DT_FIFO): found.append(Found(path: rel, kind: "a FIFO"))
+            case Int32(DT_SOCK): found.append(Found(path: rel, kind: "a socket"))
+            case Int32(DT_CHR): found.append(Found(path: rel, kind: "a character device"))
+            default: found.append(Found(path: rel, kind: "a block device"))
+            }
+        }
+    }
+}
