@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "TestSupport"]),
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "SystemSupport", "TestSupport"]),
         .testTarget(name: "HygieneTests", dependencies: ["Hygiene", "KeyAge", "GitRepository", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Hashing"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Hashing", "SystemSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(name: "HookTests", dependencies: ["TestSupport"]),
         // In-process tests of the command line's own code (`@testable import keywarden`).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SystemSupport
 import TestSupport
 
 /// The catalog as users see it: `rules list --provider`, the generated provider table of docs/rules.md, and
@@ -126,11 +127,11 @@ private enum Hex {
         let input = Pipe(), output = Pipe()
         p.standardInput = input
         p.standardOutput = output
-        try? p.run()
+        guard let exit = try? ProcessExit(launching: p) else { return "" }
         input.fileHandleForWriting.write(Data(text.utf8))
         try? input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        exit.wait()
         return String(decoding: out, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SystemSupport
 import TestSupport
 
 /// What a run leaves behind and tells about itself (issue 15): stale temporaries of atomic writes are
@@ -22,9 +23,11 @@ import TestSupport
         try dir.write(".keys.toml.keywarden-7m2lq0c9live.tmp", "being written\n")
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["-x", live, "sleep", "60"]
-        try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        // -F: flock becomes the command (sleep), so killing it ends the hold at once. (SIGKILL: the child inherits
+        // the test runner's ignored SIGTERM, so terminate() left the holder to sleep its 60 s.)
+        holder.arguments = ["-F", "-x", live, "sleep", "60"]
+        let holderExit = try ProcessExit(launching: holder)
+        defer { kill(holder.processIdentifier, SIGKILL); holderExit.wait() }
         // Wait until the lock is held.
         var held = false
         for _ in 0..<100 where !held {
