@@ -131,18 +131,23 @@ public enum RuleLoader {
         if let unknown = extend.disabledRules.first(where: { !known.contains($0) }) {
             throw RulesError(file: path, line: extend.disabledRulesLine, message: "[extend] disabledRules names '\(unknown)', which is not a rule it extends")
         }
-        base.rules.removeAll { extend.disabledRules.contains($0.id) }
+        // (Only when there is something to remove: any change to `rules` clears `builtInDigest`.)
+        if !extend.disabledRules.isEmpty { base.rules.removeAll { extend.disabledRules.contains($0.id) } }
         return merge(base, own.set)
     }
 
     /// `top` wins over `base` for rules with the same id; allowlists and warnings add up.
+    /// A `top` without rules of its own (a project file of allowlists and settings) keeps `base`'s rules as they
+    /// are, and so their `builtInDigest`.
     static func merge(_ base: RuleSet, _ top: RuleSet) -> RuleSet {
         let ids = Set(top.rules.map(\.id))
         let pairIDs = Set(top.pairs.map(\.id))
-        return RuleSet(rules: base.rules.filter { !ids.contains($0.id) } + top.rules,
-                       allowlists: base.allowlists + top.allowlists,
-                       pairs: base.pairs.filter { !pairIDs.contains($0.id) } + top.pairs,
-                       warnings: base.warnings + top.warnings, exampleKeys: base.exampleKeys + top.exampleKeys)
+        var merged = RuleSet(rules: top.rules.isEmpty ? base.rules : base.rules.filter { !ids.contains($0.id) } + top.rules,
+                             allowlists: base.allowlists + top.allowlists,
+                             pairs: base.pairs.filter { !pairIDs.contains($0.id) } + top.pairs,
+                             warnings: base.warnings + top.warnings, exampleKeys: base.exampleKeys + top.exampleKeys)
+        if top.rules.isEmpty { merged.builtInDigest = base.builtInDigest }
+        return merged
     }
 
     /// Parses one TOML document of rules. Throws with the file and line of the first problem.

@@ -61,6 +61,32 @@ import Testing
         #expect(parsed.builtInDigest == nil)
     }
 
+    /// A config that keeps the built-in rules and adds only allowlists (a typical `.keywarden.toml`) has the
+    /// built-in rules as they are, so their cached plan; one that adds or disables a rule works its plan out.
+    @Test func aConfigOfAllowlistsKeepsTheBuiltInPlan() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func config(_ name: String, _ text: String) throws -> RuleSet {
+            let file = dir.appendingPathComponent(name)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return try RuleLoader.load(configAt: file.path, cacheDirectory: dir)
+        }
+        let builtIn = try RuleLoader.builtIn(cacheDirectory: dir)
+        let allowlists = try config("allow.toml", "[extend]\nuseDefault = true\n\n[[allowlists]]\npaths = ['''(^|/)testdata/''']\n")
+        #expect(allowlists.builtInDigest == builtIn.builtInDigest)
+        #expect(allowlists.rules.map(\.id) == builtIn.rules.map(\.id))
+        #expect(allowlists.allowlists.count == builtIn.allowlists.count + 1)
+        _ = try CompiledRules(allowlists, cacheDirectory: dir, deferBuiltInPatterns: true)
+        #expect(try CompiledRules(allowlists, cacheDirectory: dir, deferBuiltInPatterns: true).planFromCache)
+        let disabled = try config("off.toml", "[extend]\nuseDefault = true\ndisabledRules = [\"generic-secret-assignment\"]\n")
+        #expect(disabled.builtInDigest == nil && disabled.rules.count == builtIn.rules.count - 1)
+        #expect(try !CompiledRules(disabled, cacheDirectory: dir, deferBuiltInPatterns: true).planFromCache)
+        let added = try config("own.toml", "[extend]\nuseDefault = true\n\n[[rules]]\nid = \"acme\"\nregex = '''acme_[a-z0-9]{24}'''\n")
+        #expect(added.builtInDigest == nil && added.rules.count == builtIn.rules.count + 1)
+        #expect(try !CompiledRules(added, cacheDirectory: dir, deferBuiltInPatterns: true).planFromCache)
+    }
+
     @Test func aPlanThatDoesNotFitOrDoesNotCheckOutIsNotUsed() throws {
         let rules = try RuleLoader.builtIn()
         let plan = CompiledRules.PrefilterPlan(rules.rules)
