@@ -93,13 +93,105 @@ public struct CacheFolder: Sendable {
     /// The contents of `name` when it is a regular file whose HMAC checks out; nil otherwise.
     /// Anything else at that path (a FIFO, a link, a folder) is not used, with a warning (``takeWarnings()``):
     /// the next ``write(_:_:)`` replaces it.
-    public func read(_ name: String) -> [UInt8]? {
-        guard !name.contains("/") else { return nil }
-        guard var bytes = Self.readRegular(path + "/" + name, markUsedAfter: Self.usedMarkInterval) else {
-            Self.warnIfNotRegular(path + "/" + name)
-            return nil
+    ///
+    /// The HMAC of a file this user's keywarden has checked before is not worked out again (the database and the
+    /// rules are 3 MB, about 2 ms of every start): a file whose device, inode, size, modification and change times
+    /// are still those recorded in the folder's sealed `.verified` list after a full check is the file that was
+    /// checked. Writing a file's bytes or replacing it changes its change time or inode, and the change time
+    /// cannot be set back by anyone but the system's administrator; a file is recorded only once its change time
+    /// is over a second old, so that a change within the same clock tick cannot go unseen.
+    public func read(_ name: String) -> [UInt8]? { readTelling(name).bytes }
+
+    /// ``read(_:)``, and whether the file's HMAC was worked out (false: its stamp was in the list) (for tests).
+    func readTelling(_ name: String) -> (bytes: [UInt8]?, fullCheck: Bool) {
+        guard !name.contains("/") else { return (nil, false) }
+        let file = path + "/" + name
+        var before: FileStamp?
+        guard var bytes = Self.readRegular(file, markUsedAfter: Self.usedMarkInterval, stamp: &before) else {
+            Self.warnIfNotRegular(file)
+            return (nil, false)
         }
-        return Self.checked(&bytes, name: name, key: key) ? bytes : nil
+        // Stamped when it was open (after its use was marked) and again now: the same file, not changed meanwhile.
+        let stamp = before.flatMap { $0 == FileStamp(path: file) ? $0 : nil }
+        if let stamp, bytes.count >= Digest.sha256Length, verifiedStamps()[name] == stamp {
+            bytes.removeLast(Digest.sha256Length)
+            return (bytes, false)
+        }
+        guard Self.checked(&bytes, name: name, key: key) else { return (nil, true) }
+        if let stamp, stamp.isSettled { recordVerified(name, stamp) }
+        return (bytes, true)
+    }
+
+    /// Where a file is and when it last changed: equal stamps of a file still open or just read mean the same
+    /// bytes as when it was stamped.
+    struct FileStamp: Equatable {
+        let device: UInt64, inode: UInt64, size: Int64
+        let modified: Int64, changed: Int64   // nanoseconds since 1970
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev); inode = UInt64(info.st_ino); size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        }
+
+        init?(path: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+            self.init(info)
+        }
+
+        init?(line: Substring) {
+            let f = line.split(separator: " ")
+            guard f.count == 5, let d = UInt64(f[0]), let i = UInt64(f[1]), let s = Int64(f[2]), let m = Int64(f[3]), let c = Int64(f[4])
+            else { return nil }
+            device = d; inode = i; size = s; modified = m; changed = c
+        }
+
+        var line: String { "\(device) \(inode) \(size) \(modified) \(changed)" }
+
+        /// Changed over a second ago (coarse clocks give writes within one tick the same change time).
+        var isSettled: Bool {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - changed > 1_000_000_000
+        }
+    }
+
+    /// The name of the sealed list of checked files' stamps (not a cache file: never pruned).
+    static let verifiedName = ".verified"
+
+    /// This folder's list of checked files (read once per process; empty when absent or when its HMAC fails).
+    func verifiedStamps() -> [String: FileStamp] {
+        if let known = Self.verified.withLock({ $0[path] }) { return known }
+        var table: [String: FileStamp] = [:]
+        if var bytes = Self.readRegular(path + "/" + Self.verifiedName), Self.checked(&bytes, name: Self.verifiedName, key: key) {
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+                guard let tab = line.firstIndex(of: "\t"), let stamp = FileStamp(line: line[line.index(after: tab)...]) else { continue }
+                table[String(line[..<tab])] = stamp
+            }
+        }
+        Self.verified.withLock { $0[path] = table }
+        return table
+    }
+
+    /// Adds `name`'s stamp to the list (entries of files no longer there are dropped). Best effort: a list that
+    /// cannot be written only costs later runs the full check.
+    private func recordVerified(_ name: String, _ stamp: FileStamp) {
+        var table = verifiedStamps()
+        table[name] = stamp
+        table = table.filter { FileStamp(path: path + "/" + $0.key) != nil }
+        Self.verified.withLock { $0[path] = table }
+        let text = table.keys.sorted().map { "\($0)\t\(table[$0]!.line)\n" }.joined()
+        try? AtomicFile.write(Self.tagged(Array(text.utf8), name: Self.verifiedName, key: key), to: path + "/" + Self.verifiedName,
+                              options: AtomicFile.Options(mode: .exactly(0o600)))
+    }
+
+    /// The lists read so far, by folder.
+    private static let verified = Mutex<[String: [String: FileStamp]]>([:])
+
+    /// Drops this process's copy of the folder's list, so that the next read reads it from the folder again.
+    func forgetVerified() {
+        _ = Self.verified.withLock { $0.removeValue(forKey: path) }
     }
 
     /// A file read from the folder whose modification time is older than this is given the current time: its
@@ -236,12 +328,23 @@ public struct CacheFolder: Sendable {
     /// With `markUsedAfter`, a file whose modification time is older than that many seconds is given the current
     /// time when it is opened (``prune`` keeps what is used).
     static func readRegular(_ file: String, markUsedAfter: Int? = nil) -> [UInt8]? {
-        RegularFile.read(file, atMost: (1 << 30) - 1, followLinks: false) { fd, modified in
+        var unused: FileStamp?
+        return readRegular(file, markUsedAfter: markUsedAfter, stamp: &unused)
+    }
+
+    /// `readRegular(_:markUsedAfter:)`, giving the open file's stamp (taken after its use was marked).
+    static func readRegular(_ file: String, markUsedAfter: Int?, stamp: inout FileStamp?) -> [UInt8]? {
+        var taken: FileStamp?
+        let bytes = RegularFile.read(file, atMost: (1 << 30) - 1, followLinks: false) { fd, modified in
             if let markUsedAfter, Int(time(nil)) - modified > markUsedAfter {
                 // Best effort: a folder on a read-only mount keeps its times, and nothing is pruned there either.
                 _ = futimens(fd, nil)
             }
+            var info = stat()
+            if fstat(fd, &info) == 0 { taken = FileStamp(info) }
         }
+        stamp = taken
+        return bytes
     }
 }
 

@@ -92,6 +92,55 @@ import Testing
         }
     }
 
+    /// A file whose HMAC checked out is recorded by its stamp (device, inode, size, modification and change
+    /// times) once its change time is over a second old; later reads of that very file skip the HMAC. Changing
+    /// its bytes in place (even with the modification time set back), replacing it, or a tampered list brings
+    /// the full check back, and a changed file whose HMAC fails is not used.
+    @Test func aFileCheckedBeforeIsKnownByItsStampAndAnyChangeIsCheckedInFull() throws {
+        let dir = place()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = try #require(CacheFolder.trusted(dir))
+        let payload = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        cache.write("rules-0a1b-v6.bin", payload)
+        // Too fresh to record: a change within the same clock tick would keep the same change time.
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (payload, true))
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (payload, true))
+        usleep(1_100_000)
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (payload, true))   // checked, now recorded
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (payload, false))
+        // Another process reads the list from the folder.
+        #expect(FileManager.default.fileExists(atPath: dir + "/.verified"))
+        #expect(!CacheFolder.isCacheFileName(".verified"))
+
+        // The same size, one byte changed, the modification time set back: the change time gives it away.
+        let file = dir + "/rules-0a1b-v6.bin"
+        var before = stat()
+        #expect(stat(file, &before) == 0)
+        usleep(20_000)
+        let fd = open(file, O_WRONLY)
+        #expect(fd >= 0)
+        var byte: UInt8 = 0x55
+        #expect(pwrite(fd, &byte, 1, 100) == 1)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(futimens(fd, &times) == 0)
+        close(fd)
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (nil, true))
+
+        // Rewritten whole (a new inode): checked in full, then recorded again.
+        cache.write("rules-0a1b-v6.bin", payload)
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (payload, true))
+
+        // A list written without the key is not used.
+        usleep(1_100_000)
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == (payload, true))
+        var list = try Data(contentsOf: URL(fileURLWithPath: dir + "/.verified"))
+        list[0] ^= 0x01
+        try list.write(to: URL(fileURLWithPath: dir + "/.verified"))
+        let other = try #require(CacheFolder.trusted(dir))
+        other.forgetVerified()
+        #expect(other.readTelling("rules-0a1b-v6.bin") == (payload, true))
+    }
+
     @Test func aLargeFileReadsBackWhole() throws {
         let dir = place()
         defer { try? FileManager.default.removeItem(atPath: dir) }
