@@ -45,14 +45,15 @@ let package = Package(
         .target(name: "CDigestLanes"),
         // Threads started on a core other than their creator's (SystemSupport's worker pool and background work).
         .target(name: "CThreadStart"),
-        // The running program's GNU build id (SystemSupport's BuildIdentity, which keys caches of this build's own work).
-        .target(name: "CProgramInfo"),
+        // The running program's GNU build id (SystemSupport's BuildIdentity, which keys caches of this build's own
+        // work) and a file system's type (which cache folders keep change times).
+        .target(name: "CSystemFacts"),
         // Byte-class scans in vector code (SSE2): where base64 runs may be (SecretScanner's Base64Runs).
         .target(name: "CByteScan"),
 
         // POSIX helpers every module may use: the error protocol, atomic file writes, the worker pool,
         // the directory walker, the terminal styler.
-        .target(name: "SystemSupport", dependencies: ["CThreadStart", "CProgramInfo"], swiftSettings: strict),
+        .target(name: "SystemSupport", dependencies: ["CThreadStart", "CSystemFacts"], swiftSettings: strict),
 
         // Wrappers: the only places that touch C.
         .target(name: "Hashing", dependencies: ["CDigestLanes", "COpenSSL", "SystemSupport"], swiftSettings: strict,

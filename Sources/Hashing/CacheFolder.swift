@@ -99,7 +99,8 @@ public struct CacheFolder: Sendable {
     /// are still those recorded in the folder's sealed `.verified` list after a full check is the file that was
     /// checked. Writing a file's bytes or replacing it changes its change time or inode, and the change time
     /// cannot be set back by anyone but the system's administrator; a file is recorded only once its change time
-    /// is over a second old, so that a change within the same clock tick cannot go unseen.
+    /// is over a second old, so that a change within the same clock tick cannot go unseen, and only on a file
+    /// system that keeps change times (``keepsChangeTimes``).
     public func read(_ name: String) -> [UInt8]? { readTelling(name).bytes }
 
     /// ``read(_:)``, and whether the file's HMAC was worked out (false: its stamp was in the list) (for tests).
@@ -113,14 +114,27 @@ public struct CacheFolder: Sendable {
         }
         // Stamped when it was open (after its use was marked) and again now: the same file, not changed meanwhile.
         let stamp = before.flatMap { $0 == FileStamp(path: file) ? $0 : nil }
-        if let stamp, bytes.count >= Digest.sha256Length, verifiedStamps()[name] == stamp {
+        if let stamp, bytes.count >= Digest.sha256Length, keepsChangeTimes, verifiedStamps()[name] == stamp {
             bytes.removeLast(Digest.sha256Length)
             return (bytes, false)
         }
         guard Self.checked(&bytes, name: name, key: key) else { return (nil, true) }
-        if let stamp, stamp.isSettled { recordVerified(name, stamp) }
+        if let stamp, stamp.isSettled, keepsChangeTimes { recordVerified(name, stamp) }
         return (bytes, true)
     }
+
+    /// Whether the folder is on a file system known to set a file's change time on every change to it, which
+    /// is what makes a stamp trustworthy: ext2/3/4, XFS, Btrfs, tmpfs, overlayfs, ZFS, F2FS. Elsewhere (FAT keeps
+    /// a creation time, network file systems cache attributes) every file is checked in full, as before.
+    var keepsChangeTimes: Bool {
+        if let known = Self.changeTimeFolders.withLock({ $0[path] }) { return known }
+        let kinds: Set<Int64> = [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0x794C_7630, 0x2FC1_2FC1, 0xF2F5_2010]
+        let keeps = FileSystem.type(of: path).map { kinds.contains($0) } ?? false
+        Self.changeTimeFolders.withLock { $0[path] = keeps }
+        return keeps
+    }
+
+    private static let changeTimeFolders = Mutex<[String: Bool]>([:])
 
     /// Where a file is and when it last changed: equal stamps of a file still open or just read mean the same
     /// bytes as when it was stamped.

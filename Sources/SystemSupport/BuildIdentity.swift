@@ -1,4 +1,4 @@
-internal import CProgramInfo
+internal import CSystemFacts
 
 /// The identity of the running program's build: the GNU build id the linker wrote into its `.note.gnu.build-id`
 /// (a digest of the linked output), as lowercase hex. Caches of what the program's own code computes from its
@@ -13,3 +13,4 @@ public enum BuildIdentity {
         return String(decoding: id.prefix(length).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }()
 }
+

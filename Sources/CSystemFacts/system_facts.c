@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
-#include "CProgramInfo.h"
+#include "CSystemFacts.h"
 
 #include <elf.h>
 #include <link.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 typedef struct {
     unsigned char *out;
@@ -43,4 +44,10 @@ long keywarden_build_id(unsigned char *out, size_t size) {
     build_id_search search = {out, size, -1};
     dl_iterate_phdr(visit, &search);
     return search.length;
+}
+
+long long keywarden_file_system_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long long)info.f_type;
 }
