@@ -17,8 +17,9 @@ cases that are not hand-typed dummies (`DUMMY` below: runs such as 1234/abcd, a1
 character, marker words; it is this script's own test, independent of keywarden's filters, and it errs on
 the side of calling a case a dummy), and keywarden's misses
 per provider; --misses writes those misses as Markdown (provider, source, sample shape), --json the
-whole result. Peers come from ~/.cache/keywarden-bench/peers/bin (gitleaks, betterleaks, kingfisher,
-trufflehog when present); each runs with validation off.
+whole result (with each missed positive and each false positive and its sample file). Peers come from
+~/.cache/keywarden-bench/peers/bin (gitleaks, betterleaks, kingfisher, trufflehog when present); each runs
+with validation off.
 """
 import argparse
 import collections
@@ -239,12 +240,21 @@ def main():
                     if sh not in shapes:
                         shapes.append(sh)
                 f.write(f"| {prov} | {source} | {len(cs)}/{total} | {rules} | {'; '.join(shapes[:3])} |\n")
-            f.write("\n## False positives (negative cases keywarden reported)\n\n| source | provider | rule (theirs) | keywarden rules | shape |\n|---|---|---|---|---|\n")
+            f.write("\n## False positives (negative cases keywarden reported)\n\n| source | provider | rule (theirs) | keywarden rules | shape | sample |\n|---|---|---|---|---|---|\n")
             for source, c, rules in fps:
-                f.write(f"| {source} | {c['provider']} | {c['rule']} | {', '.join(rules)} | `{c['shape'][:60]}` |\n")
+                f.write(f"| {source} | {c['provider']} | {c['rule']} | {', '.join(rules)} | `{c['shape'][:60]}` "
+                        f"| {Path(c['file']).name} |\n")
     if a.json:
+        # Each missed positive and each false positive with its sample file (under DATA/<source>/samples), so that
+        # a precision or recall round can go through them one by one.
         Path(a.json).write_text(json.dumps({"results": results,
-                                            "misses": {f"{p}@{s}": len(c) for (p, s), c in misses.items()}},
+                                            "misses": {f"{p}@{s}": len(c) for (p, s), c in misses.items()},
+                                            "missed_cases": [{"source": s, "provider": p, "rule": c["rule"],
+                                                              "sample": Path(c["file"]).name}
+                                                             for (p, s), cs in misses.items() for c in cs],
+                                            "false_positives": [{"source": s, "provider": c["provider"], "rule": c["rule"],
+                                                                 "keywarden_rules": rules, "sample": Path(c["file"]).name}
+                                                                for s, c, rules in fps]},
                                            indent=1))
 
 
