@@ -11,7 +11,7 @@ import SystemSupport
 /// build, or rules changed in any way, work it out again. The file is authenticated like every cache file
 /// (`CacheFolder`), and a plan that does not fit the rules it is loaded for is not used.
 enum PlanCache {
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     /// The file name for `rules`, nil when they are not the built-in rules as loaded or the build has no identity.
     static func name(for rules: RuleSet) -> String? {
@@ -31,82 +31,48 @@ enum PlanCache {
     }
 
     static func encode(_ plan: CompiledRules.PrefilterPlan, key: String, ruleCount: Int) -> [UInt8] {
-        var w = Writer()
-        w.u32(formatVersion); w.u32(UInt32(ruleCount)); w.string(key)
-        for list in [plan.withRegex, plan.keywordGated, plan.pathScoped, plan.named] { w.ints(list) }
-        w.strings(plan.gatedWords); w.lists(plan.gatedWordRules)
-        w.strings(plan.gateWords); w.lists(plan.gateRules)
+        var w = ByteWriter()
+        func ints(_ list: [Int]) { w.u32(UInt32(list.count)); w.i32s(list.map { Int32($0) }) }
+        func lists(_ all: [[Int]]) { w.u32(UInt32(all.count)); all.forEach(ints) }
+        w.u32(formatVersion); w.u32(UInt32(ruleCount)); w.strings([key])
+        for list in [plan.withRegex, plan.keywordGated, plan.pathScoped, plan.named] { ints(list) }
+        w.strings(plan.gatedWords); lists(plan.gatedWordRules)
+        w.strings(plan.gateWords); lists(plan.gateRules)
         let gated = plan.ruleGates.keys.sorted()
-        w.ints(gated); w.lists(gated.map { plan.ruleGates[$0] ?? [] })
+        ints(gated); lists(gated.map { plan.ruleGates[$0] ?? [] })
         return w.bytes
     }
 
     /// The plan and key in `bytes`; nil unless they were written for `ruleCount` rules, every rule number is
     /// one of them and every word number one of the words (a plan that does not fit is never used).
     static func decode(_ bytes: [UInt8], ruleCount: Int) -> (plan: CompiledRules.PrefilterPlan, key: String)? {
-        var r = Reader(bytes: bytes)
-        guard r.u32() == formatVersion, r.u32().map(Int.init) == ruleCount, let key = r.string(),
-              let withRegex = r.ints(below: ruleCount), let keywordGated = r.ints(below: ruleCount),
-              let pathScoped = r.ints(below: ruleCount), let named = r.ints(below: ruleCount),
-              let gatedWords = r.strings(), let gatedWordRules = r.lists(below: ruleCount),
-              let gateWords = r.strings(), let gateRules = r.lists(below: ruleCount),
-              let gatedRules = r.ints(below: ruleCount), let gates = r.lists(below: gateWords.count),
-              r.atEnd, gatedWordRules.count == gatedWords.count, gateRules.count == gateWords.count, gates.count == gatedRules.count
-        else { return nil }
+        var r = ByteReader(bytes)
+        var fits = true
+        /// A counted list of numbers, each below `limit` (else `fits` is false).
+        func ints(below limit: Int) -> [Int] {
+            let values = r.i32s(Int(r.u32()))
+            if !values.allSatisfy({ $0 >= 0 && Int($0) < limit }) { fits = false }
+            return values.map(Int.init)
+        }
+        func lists(below limit: Int) -> [[Int]] {
+            let count = Int(r.u32())
+            // (Each list is at least its count: a larger count than the bytes left is damage, not a long loop.)
+            guard !r.failed, count <= (bytes.count - r.at) / 4 else { fits = false; return [] }
+            return (0..<count).map { _ in ints(below: limit) }
+        }
+        guard r.u32() == formatVersion, Int(r.u32()) == ruleCount, let key = r.strings().first else { return nil }
+        let withRegex = ints(below: ruleCount), keywordGated = ints(below: ruleCount)
+        let pathScoped = ints(below: ruleCount), named = ints(below: ruleCount)
+        let gatedWords = r.strings(), gatedWordRules = lists(below: ruleCount)
+        let gateWords = r.strings(), gateRules = lists(below: ruleCount)
+        let gatedRules = ints(below: ruleCount), gates = lists(below: gateWords.count)
+        guard fits, r.atEnd, gatedWordRules.count == gatedWords.count, gateRules.count == gateWords.count,
+              gates.count == gatedRules.count else { return nil }
         var ruleGates = [Int: [Int]](minimumCapacity: gatedRules.count)
         for (rule, words) in zip(gatedRules, gates) { ruleGates[rule] = words }
         let plan = CompiledRules.PrefilterPlan(withRegex: withRegex, keywordGated: keywordGated, gatedWords: gatedWords,
                                                gatedWordRules: gatedWordRules, pathScoped: pathScoped, named: named,
                                                gateWords: gateWords, ruleGates: ruleGates, gateRules: gateRules)
         return (plan, key)
-    }
-
-    struct Writer {
-        var bytes: [UInt8] = []
-        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
-        mutating func string(_ s: String) { u32(UInt32(s.utf8.count)); bytes += s.utf8 }
-        mutating func strings(_ a: [String]) { u32(UInt32(a.count)); a.forEach { string($0) } }
-        mutating func ints(_ a: [Int]) { u32(UInt32(a.count)); a.forEach { u32(UInt32($0)) } }
-        mutating func lists(_ a: [[Int]]) { u32(UInt32(a.count)); a.forEach { ints($0) } }
-    }
-
-    struct Reader {
-        let bytes: [UInt8]
-        var at = 0
-        var atEnd: Bool { at == bytes.count }
-
-        mutating func u32() -> UInt32? {
-            guard bytes.count - at >= 4 else { return nil }
-            defer { at += 4 }
-            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-        }
-        /// A count, when that many items of at least `size` bytes each can follow.
-        mutating func count(_ size: Int) -> Int? {
-            guard let n = u32().map(Int.init), n <= (bytes.count - at) / size else { return nil }
-            return n
-        }
-        mutating func string() -> String? {
-            guard let n = count(1) else { return nil }
-            defer { at += n }
-            return String(decoding: bytes[at..<at + n], as: UTF8.self)
-        }
-        mutating func strings() -> [String]? {
-            guard let n = count(4) else { return nil }
-            var out = [String](); out.reserveCapacity(n)
-            for _ in 0..<n { guard let s = string() else { return nil }; out.append(s) }
-            return out
-        }
-        mutating func ints(below limit: Int) -> [Int]? {
-            guard let n = count(4) else { return nil }
-            var out = [Int](); out.reserveCapacity(n)
-            for _ in 0..<n { guard let v = u32().map(Int.init), v < limit else { return nil }; out.append(v) }
-            return out
-        }
-        mutating func lists(below limit: Int) -> [[Int]]? {
-            guard let n = count(4) else { return nil }
-            var out = [[Int]](); out.reserveCapacity(n)
-            for _ in 0..<n { guard let l = ints(below: limit) else { return nil }; out.append(l) }
-            return out
-        }
     }
 }
