@@ -44,6 +44,11 @@ public enum RegularFile {
     public static func notRegularKind(_ path: String) -> String? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
+        return kindName(info)
+    }
+
+    /// The name of a file's kind, nil for a regular file.
+    private static func kindName(_ info: stat) -> String? {
         switch info.st_mode & S_IFMT {
         case S_IFREG: return nil
         case S_IFIFO: return "a FIFO"
@@ -57,12 +62,13 @@ public enum RegularFile {
     }
 
     /// ``notRegularKind(_:)`` for the kinds a reader would block on or must not read at all: a FIFO, a
-    /// device or a socket (nil for a regular file, a folder, a link, or nothing).
-    public static func blockingKind(_ path: String) -> String? {
+    /// device or a socket (nil for a regular file, a folder, a link, or nothing). With `followLinks`, what a
+    /// symbolic link leads to (nil for a link that leads nowhere).
+    public static func blockingKind(_ path: String, followLinks: Bool = false) -> String? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard (followLinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
-        case S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK: return notRegularKind(path)
+        case S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK: return kindName(info)
         default: return nil
         }
     }

@@ -1,4 +1,5 @@
 internal import Foundation
+import SystemSupport
 import Synchronization
 
 /// FIFOs, sockets and devices where a repository keeps its files. libgit2 opens what it reads without
@@ -51,6 +52,12 @@ enum SpecialFiles {
 
     private static let checked = Mutex<Set<String>>([])
 
+    /// Whether `path` is a folder, a symbolic link followed.
+    private static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
     /// Looks through folder `path` (`relative` to the git directory), descending into the folders `descend` allows.
     private static func walk(_ path: String, relative: String, depth: Int, into found: inout [Found], limit: Int,
                              descend: (String, Int) -> Bool) {
@@ -60,27 +67,17 @@ enum SpecialFiles {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
             if name == "." || name == ".." { continue }
             let full = path + "/" + name, rel = relative.isEmpty ? name : relative + "/" + name
-            var kind = Int32(entry.pointee.d_type)
-            if kind == Int32(DT_LNK) || kind == Int32(DT_UNKNOWN) {
-                var info = stat()
-                // A link that leads nowhere is left to the reader (it fails to open, which is an error, not a wait).
-                guard stat(full, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFREG: kind = Int32(DT_REG)
-                case S_IFDIR: kind = Int32(DT_DIR)
-                case S_IFIFO: kind = Int32(DT_FIFO)
-                case S_IFSOCK: kind = Int32(DT_SOCK)
-                case S_IFCHR: kind = Int32(DT_CHR)
-                default: kind = Int32(DT_BLK)
-                }
-            }
-            switch kind {
+            switch Int32(entry.pointee.d_type) {
             case Int32(DT_REG): continue
             case Int32(DT_DIR): if descend(rel, depth) { walk(full, relative: rel, depth: depth + 1, into: &found, limit: limit, descend: descend) }
-            case Int32(DT_FIFO): found.append(Found(path: rel, kind: "a FIFO"))
-            case Int32(DT_SOCK): found.append(Found(path: rel, kind: "a socket"))
-            case Int32(DT_CHR): found.append(Found(path: rel, kind: "a character device"))
-            default: found.append(Found(path: rel, kind: "a block device"))
+            default:
+                // A FIFO, socket or device, or a link or an entry of unknown kind: what it is, links followed (a link
+                // that leads nowhere is left to the reader: it fails to open, an error, not a wait).
+                if let kind = RegularFile.blockingKind(full, followLinks: true) {
+                    found.append(Found(path: rel, kind: kind))
+                } else if descend(rel, depth), isFolder(full) {
+                    walk(full, relative: rel, depth: depth + 1, into: &found, limit: limit, descend: descend)
+                }
             }
         }
     }
