@@ -3,7 +3,13 @@ import Foundation
 import PackageDescription
 
 /// Swift settings for every first-party target.
-let strict: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+///
+/// `-disable-concrete-type-metadata-mangled-name-accessors`: the type metadata of a concrete generic type
+/// (`Set<String>`, `[Finding]`) is made by a call to its accessor instead of the runtime demangling the type's
+/// mangled name on first use. perf put that demangling at about 6% of a staged scan's CPU (about 2 ms), for a
+/// binary 0.1% larger.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"),
+                              .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])]
 
 let package = Package(
     name: "keywarden",
