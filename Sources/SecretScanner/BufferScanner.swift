@@ -42,8 +42,10 @@ public final class BufferScanner {
     private var gaveUp = Set<Int>()
     /// Per rule (by index), once looked at: its pattern's leading run of a class before a group of words.
     private var leadingRuns: [Int: LeadingRun?] = [:]
-    /// The path-scoped rules that apply to the last path asked about (``pathScopedRules(for:)``).
-    private var scopedRules: (path: String, rules: [Int])?
+    /// The path-scoped rules that apply to each path asked about (``pathScopedRules(for:)``), up to
+    /// ``scopedRulesKept`` paths: a history scan reads many versions of each path, not in a row.
+    private var scopedRules: [String: [Int]] = [:]
+    static let scopedRulesKept = 8192
     private var inputSize = 0
     private var candidates: [[Int]]
     /// The own matching-database scratch of each rule looked for by its keywords (`GatedPrefilter`), made on use.
@@ -659,11 +661,13 @@ public final class BufferScanner {
     }
 
     /// The path-scoped rules that apply to `path`, kept for the buffers of the same input that follow (decoded
-    /// runs, reassembled values): each costs a regex match on the path per rule.
+    /// runs, reassembled values) and for later inputs at the same path: each costs a regex match on the path
+    /// per rule.
     private func pathScopedRules(for path: String) -> [Int] {
-        if let known = scopedRules, known.path == path { return known.rules }
+        if let known = scopedRules[path] { return known }
         let rules = compiled.pathScopedRules.filter { ruleApplies(compiled.rules[$0], to: path) }
-        scopedRules = (path, rules)
+        if scopedRules.count >= Self.scopedRulesKept { scopedRules.removeAll(keepingCapacity: true) }
+        scopedRules[path] = rules
         return rules
     }
 

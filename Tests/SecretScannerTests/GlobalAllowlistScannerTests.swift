@@ -40,4 +40,25 @@ import Testing
             #expect(scanner.pathFindings(path).isEmpty == (allowed || !path.hasSuffix(".zks")), "\(path)")
         }
     }
+
+    /// A rule with both a pattern and a path applies to the paths its path pattern takes, whatever order a scanner
+    /// meets them in (a history scan reads many versions of each path, interleaved): the answer it keeps per path
+    /// is that path's own.
+    @Test func aPathScopedPatternRuleAppliesToItsPathsInAnyOrder() throws {
+        let session = try Engine.session("""
+            [[rules]]
+            id = "zorbl-env-secret"
+            provider = "zorbl"
+            regex = '''\\b(zsec_[A-Za-z0-9]{30})\\b'''
+            path = '''\\.zenv$'''
+            entropy = 3.0
+            """)
+        let scanner = BufferScanner(session.rules, fingerprinter: session.fingerprinter)
+        let text = Array("SECRET=zsec_\(FakeKeys.alnum(30))\n".utf8)
+        let paths = ["a/app.zenv", "a/app.txt", "a/app.zenv", "b/app.txt", "b/app.zenv", "a/app.txt", "b/app.zenv"]
+        for path in paths {
+            let found = try text.withUnsafeBytes { (buffer) throws(ScanError) in try scanner.scan(buffer, InputContext(path: path)) }
+            #expect(found.map(\.ruleID) == (path.hasSuffix(".zenv") ? ["zorbl-env-secret"] : []), "\(path)")
+        }
+    }
 }

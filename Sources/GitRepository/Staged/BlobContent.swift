@@ -14,7 +14,8 @@ public enum BlobContent {
 
     /// A Git LFS pointer file: small, and starting with the LFS spec line.
     public static func isLFSPointer(_ bytes: some Collection<UInt8>) -> Bool {
-        guard bytes.count < 1024 else { return false }
+        // Most blobs fail on the first byte; checking it first keeps this off a history scan's profile.
+        guard bytes.first == UInt8(ascii: "v"), bytes.count < 1024 else { return false }
         for prefix in lfsPrefixes where bytes.starts(with: prefix) { return true }
         return false
     }
