@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// How bad a finding of a rule is.
 public enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
     case info, low, medium, high, critical
@@ -261,7 +263,7 @@ enum StringList: Sendable {
         switch self {
         case .decoded(let strings): return strings
         case .encoded(let bytes, let start):
-            var reader = RuleSetCache.Reader(bytes: bytes, at: start)
+            var reader = ByteReader(bytes, at: start)
             return reader.strings()
         }
     }

@@ -1,62 +1,15 @@
 import GitRepository
+import SystemSupport
 
-/// Little-endian writing of a cache file's fields (the history cache, the prefilter plan).
-struct ByteWriter {
-    var bytes: [UInt8] = []
-
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
-    mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
-    mutating func i32s(_ a: [Int32]) {
-        bytes.reserveCapacity(bytes.count + a.count * 4)
-        for v in a { i32(v) }
-    }
+/// Object ids in cache files: 20 raw bytes each (`ByteWriter`/`ByteReader` are SystemSupport's).
+extension ByteWriter {
     mutating func ids(_ a: [ObjectID]) {
         bytes.reserveCapacity(bytes.count + a.count * 20)
         for id in a { id.appendRaw(to: &bytes) }
     }
-    mutating func strings(_ a: [String]) {
-        u32(UInt32(a.count))
-        for s in a { u32(UInt32(s.utf8.count)); bytes += s.utf8 }
-    }
 }
 
-/// Reads what `ByteWriter` wrote; any shortfall sets `failed` and yields empty values.
-struct ByteReader {
-    let bytes: [UInt8]
-    var at = 0
-    var failed = false
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    var atEnd: Bool { !failed && at == bytes.count }
-
-    mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
-        guard !failed, n >= 0, n <= bytes.count - at else { failed = true; return nil }
-        defer { at += n }
-        return bytes[at..<(at + n)]
-    }
-
-    mutating func u32() -> UInt32 {
-        guard !failed, at + 4 <= bytes.count else { failed = true; return 0 }
-        defer { at += 4 }
-        return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-    }
-
-    mutating func i32() -> Int32 { Int32(bitPattern: u32()) }
-
-    mutating func i32s(_ n: Int) -> [Int32] {
-        guard !failed, n >= 0, n <= (bytes.count - at) / 4 else { failed = true; return [] }
-        var out = [Int32](repeating: 0, count: n)
-        bytes.withUnsafeBytes { raw in
-            for i in 0..<n {
-                let o = at + 4 * i
-                out[i] = Int32(bitPattern: UInt32(raw[o]) | UInt32(raw[o + 1]) << 8 | UInt32(raw[o + 2]) << 16 | UInt32(raw[o + 3]) << 24)
-            }
-        }
-        at += 4 * n
-        return out
-    }
-
+extension ByteReader {
     mutating func ids(_ n: Int) -> [ObjectID] {
         guard !failed, n >= 0, n <= (bytes.count - at) / 20 else { failed = true; return [] }
         var out: [ObjectID] = []
@@ -65,19 +18,6 @@ struct ByteReader {
             for i in 0..<n { out.append(ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: raw[(at + 20 * i)..<(at + 20 * i + 20)]))) }
         }
         at += 20 * n
-        return out
-    }
-
-    mutating func strings() -> [String] {
-        let n = Int(u32())
-        guard !failed, n <= (bytes.count - at) / 4 else { failed = true; return [] }
-        var out: [String] = []
-        out.reserveCapacity(n)
-        for _ in 0..<n {
-            let length = Int(u32())
-            guard let slice = take(length) else { return [] }
-            out.append(String(decoding: slice, as: UTF8.self))
-        }
         return out
     }
 }

@@ -1,4 +1,5 @@
 @testable import SecretRules
+import SystemSupport
 import Testing
 
 @Suite struct RuleLoaderTests {
@@ -201,10 +202,10 @@ extension RuleSetCacheTests {
         var rule = Rule(id: "acme-key", regex: "acme_[a-z]{8}")
         rule.examples = ["acme_abcdefgh"]
         rule.negativeExamples = ["acme_short", "nothing here"]
-        var w = RuleSetCache.Writer()
+        var w = ByteWriter()
         w.u32(RuleSetCache.formatVersion)
         w.ruleSet(RuleSet(rules: [rule]))
-        var reader = RuleSetCache.Reader(bytes: w.bytes)
+        var reader = ByteReader(w.bytes)
         let version = reader.u32(), decoded = reader.ruleSet()
         #expect(version == RuleSetCache.formatVersion)
         let whole = try #require(decoded)
@@ -215,7 +216,7 @@ extension RuleSetCacheTests {
         let at = try #require((0...(w.bytes.count - text.count)).first { Array(w.bytes[$0..<($0 + text.count)]) == text }) - 4
         var damaged = w.bytes
         damaged.replaceSubrange(at..<(at + 4), with: [0xF0, 0xFF, 0xFF, 0x00])
-        var bad = RuleSetCache.Reader(bytes: damaged)
+        var bad = ByteReader(damaged)
         _ = bad.u32()
         let refused = bad.ruleSet()
         #expect(refused == nil)
