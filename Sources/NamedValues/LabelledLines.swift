@@ -17,6 +17,10 @@ enum LabelledLines {
         "key", "keys", "token", "tokens", "secret", "secrets", "apikey", "apitoken", "secretkey", "privatekey", "accesskey",
         "accesstoken", "authtoken", "apisecret",
     ]
+    /// Last words that label a key only right before the value and after a word naming whose key it is
+    /// (`clockify PRIVATE v`, `weatherbitACCESS v`): the label stands for an access or private key, and the
+    /// value's name says so (`PRIVATE_KEY`). Before other label words they stay continuations (`ACCESS TOKEN v`).
+    static let keyLabels: Set<String> = ["access", "private"]
     /// Words that may continue a label before the value (`ACCESS TOKEN`, `SECRET key`, `api key`).
     static let continuations: Set<String> = labels.union(["access", "api", "private", "auth", "client", "app"])
     static let separators: Set<String> = ["=", ":", "-", ":=", "=>", "->", "|"]
@@ -52,6 +56,8 @@ enum LabelledLines {
                 case 0x6B: if at(i, "key") { return true }   // k
                 case 0x74: if at(i, "token") { return true }   // t
                 case 0x73: if at(i, "secret") { return true }   // s
+                case 0x61: if at(i, "access") { return true }   // a
+                case 0x70: if at(i, "private") { return true }   // p
                 default: break
                 }
             }
@@ -82,28 +88,36 @@ enum LabelledLines {
                 nameRange = split.name
                 inline = split.value.isEmpty ? nil : split.value
             }
-            guard isNameLike(b, nameRange), let last = lastWord(text(b, nameRange)), labels.contains(last) else { continue }
+            guard isNameLike(b, nameRange), let last = lastWord(text(b, nameRange)) else { continue }
+            let keyLabel = !labels.contains(last) && keyLabels.contains(last)
+            guard labels.contains(last) || keyLabel else { continue }
             // Only plain words may come before the label: a command with a URL or flags (`curl ... -d token=v`)
             // is read by the other extractors, which know its syntax.
             guard words[..<i].allSatisfy({ isNameLike(b, $0) && b[$0.lowerBound] != 45 }) else { return nil }
             var nameEnd = i
             var valueRange: Range<Int>
             if let inline {
-                guard i == words.count - 1 else { return nil }
+                guard endsValue(b, after: w, lineEnd: r.upperBound) else { return nil }
                 valueRange = inline
             } else {
                 var j = i + 1, skipped = 0
                 while j < words.count - 1, skipped < 3 {
                     let t = text(b, words[j])
                     if separators.contains(t) { j += 1; skipped += 1; continue }
-                    guard isNameLike(b, words[j]), let lw = lastWord(t), continuations.contains(lw) else { break }
+                    // (A key label takes no continuation: in `ACCESS TOKEN v` the label is `TOKEN`.)
+                    guard !keyLabel, isNameLike(b, words[j]), let lw = lastWord(t), continuations.contains(lw) else { break }
                     nameEnd = j
                     j += 1
                     skipped += 1
                 }
-                guard j == words.count - 1 else { return nil }
+                guard j < words.count, endsValue(b, after: words[j], lineEnd: r.upperBound) else {
+                    if keyLabel { continue }
+                    return nil
+                }
                 valueRange = words[j]
             }
+            // A key label names the key of the word before it, or of the words it ends (`weatherbitACCESS`).
+            if keyLabel, i == 0, !NamedValue.normalize(text(b, nameRange)).contains("_") { continue }
             // A separator written against the value (`|v`, `=v`, `:v`) is not part of it.
             while valueRange.count > 1, [61, 58, 124].contains(b[valueRange.lowerBound]) {
                 valueRange = (valueRange.lowerBound + 1)..<valueRange.upperBound
@@ -117,10 +131,23 @@ enum LabelledLines {
             if path.isEmpty, inline != nil || separators.contains(text(b, words[min(i + 1, words.count - 1)])) || w != nameRange {
                 return nil
             }
-            let name = (i...nameEnd).map { $0 == i ? text(b, nameRange) : text(b, words[$0]) }.joined(separator: "_")
+            let name = (i...nameEnd).map { $0 == i ? text(b, nameRange) : text(b, words[$0]) }.joined(separator: "_") + (keyLabel ? "_KEY" : "")
             return NamedValue(path: path, name: name, value: text(b, lo..<hi), range: lo..<hi, derived: false)
         }
         return nil
+    }
+
+    /// True when the value word `w` ends what the line says: nothing but blanks, or a remark, follows it (a
+    /// comment, `# prod`, `// staging`; a note in parentheses, `(expires May)`; more after `|` or `/`).
+    static func endsValue(_ b: [UInt8], after w: Range<Int>, lineEnd: Int) -> Bool {
+        var k = w.upperBound
+        while k < lineEnd, isBlank(b[k]) { k += 1 }
+        guard k < lineEnd, k > w.upperBound else { return k >= lineEnd }
+        switch b[k] {
+        case 35, 40: return true   // # (
+        case 47, 124: return k + 1 < lineEnd && (isBlank(b[k + 1]) || b[k] == 47 && b[k + 1] == 47)   // `/ `, `//`, `| `
+        default: return false
+        }
     }
 
     /// `Key=value`, `token:value`, `Key=` (the value in the next word): the name and what follows its separator.

@@ -78,6 +78,12 @@ public enum NamedValues {
         blankSeparatesNames(lowercasedPath: lower) || LabelledLines.applies(lowercasedPath: lower)
     }
 
+    /// True for notes and logs, whose labelled lines also take `ACCESS` or `PRIVATE` after a vendor's name as
+    /// the label of its key (`LabelledLines.keyLabels`).
+    public static func labelsKeys(lowercasedPath lower: String) -> Bool {
+        LabelledLines.applies(lowercasedPath: lower)
+    }
+
     /// The value with quoting leftovers and an authorization scheme removed.
     static func clean(_ raw: String) -> String {
         // On bytes, and the value itself when nothing is removed: this runs for every value of every file, and

@@ -411,6 +411,17 @@ public final class BufferScanner {
         NamedValues.namesStandAlone(lowercasedPath: path.lowercased())
     }
 
+    /// True when `ACCESS` or `PRIVATE` (any case) follows a vendor's name ending at `end`, right after it or past
+    /// blanks on the same line: a label of notes and logs that stands for a key (`clockify PRIVATE v`).
+    static func keyLabelAfter(_ buffer: UnsafeRawBufferPointer, end: Int) -> Bool {
+        var i = end
+        while i < buffer.count, i < end + 8, buffer[i] == 0x20 || buffer[i] == 0x09 { i += 1 }
+        return keyLabels.contains { word in
+            i + word.count <= buffer.count && Self.containsCaseless(word, in: buffer, range: i..<(i + word.count))
+        }
+    }
+    private static let keyLabels = [Array("access".utf8), Array("private".utf8)]
+
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
     /// lowercase letter before an uppercase one (camelCase).
     static func startsWord(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Bool {
@@ -512,6 +523,7 @@ public final class BufferScanner {
         var blankSeparated: Bool?
         var standAlone: Bool?
         var sourceCode: Bool?
+        var labelsKeys: Bool?
         var touched = [Int]()
         let ruleCount = compiled.prefilterToRule.count
         var anyGate = false
@@ -557,8 +569,13 @@ public final class BufferScanner {
                     // the named-value rules it gates report values under such words, and the bare word is common.
                     // (Not narrower: a key is also given in prose near the name, "is the Makini sandbox up?" /
                     // "use this client secret: ...", and a vendor's header name sits near the secret it signs.)
+                    // In notes and logs, a key label right after the name counts as well (`clockify PRIVATE v`,
+                    // `weatherbitACCESS v`: ``NamedValues/labelsKeys(lowercasedPath:)``).
                     if gateNeedsSecretWord[gate], !gateHits[gate],
-                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) { return }
+                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) {
+                        if labelsKeys == nil { labelsKeys = NamedValues.labelsKeys(lowercasedPath: path.lowercased()) }
+                        guard labelsKeys == true, Self.keyLabelAfter(buffer, end: end) else { return }
+                    }
                     if !gateHits[gate] { hitGates.append(gate) }
                     gateHits[gate] = true
                     anyGate = true

@@ -193,6 +193,38 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         #expect(!names("makini SECRET \(v)\n", path: "main.swift").contains { $0.1 == v })
     }
 
+    /// `ACCESS` or `PRIVATE` ending a label right before the value, after a word naming whose key it is, stands
+    /// for that key (`clockify PRIVATE v`); alone, before another label word, or in prose it labels nothing.
+    @Test func keyLabels() {
+        expectFound("makini PRIVATE \(v)\n", "makini.PRIVATE_KEY", path: "notes.txt")
+        expectFound("makini Access: \(v)\n", "makini.Access_KEY", path: "notes.txt")
+        expectFound("makiniACCESS \(v)\n", "makiniACCESS_KEY", path: "notes.txt")
+        expectFound("[DEBUG] makini private '\(v)'\n", "makini.private_KEY", path: "app.log")
+        // Before a label word it continues that label, as before.
+        expectFound("makini ACCESS TOKEN \(v)\n", "makini.ACCESS.TOKEN", path: "notes.txt")
+        expectFound("makini PRIVATE key \(v)\n", "makini.PRIVATE.key", path: "notes.txt")
+        for text in ["PRIVATE \(v)\n", "ACCESS \(v)\n", "grant makini private access to \(v)\n",
+                     "makini access granted \(v)\n", "makini ACCESS\n\(v)\n"] {
+            #expect(!names(text, path: "notes.txt").contains { $0.1 == v }, "\(text)")
+        }
+        #expect(!names("makini PRIVATE \(v)\n", path: "notes.md").contains { $0.1 == v })
+    }
+
+    /// A remark after the value on a labelled line (a comment, a note in parentheses, more after `|` or `/`)
+    /// leaves the value taken; other words after it are prose.
+    @Test func remarksAfterALabelledValue() {
+        expectFound("makini key \(v) # prod\n", "makini.key", path: "notes.txt")
+        expectFound("makini key \(v) // staging\n", "makini.key", path: "notes.txt")
+        expectFound("makini token = '\(v)' | '\(v)'\n", "makini.token", path: "notes.txt")
+        expectFound("makini SECRET \(v) (expires in May)\n", "makini.SECRET", path: "notes.txt")
+        expectFound("makini key: \(v) / ops@example.com\n", "makini.key", path: "notes.txt")
+        expectFound("makiniKEY=\(v) # rotated\n", "makiniKEY", path: "notes.txt")
+        for prose in ["makini key \(v) expired yesterday\n", "makini token \(v) and \(v)\n", "makini key \(v)/x\n",
+                      "makini key \(v) |x\n"] {
+            #expect(!names(prose, path: "notes.txt").contains { $0.1 == v }, "\(prose)")
+        }
+    }
+
     /// A Markdown code fence is read line by line: an empty httpie field before a `\` continuation has no value
     /// (the next line's header is not it), and an assignment inside a fence is found.
     @Test func markdownCodeFences() {
@@ -289,6 +321,10 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
     @Test func everyLabelHoldsOneOfTheWordsTheLinesAreSearchedFor() {
         for label in LabelledLines.labels {
             #expect(["key", "token", "secret"].contains { label.contains($0) }, "\(label)")
+        }
+        // The key labels too: a line holding one alone is read.
+        for label in LabelledLines.keyLabels {
+            #expect(mentions("makini \(label.uppercased()) v") && mentions("makini\(label.prefix(1).uppercased() + label.dropFirst()) v"), "\(label)")
         }
     }
 

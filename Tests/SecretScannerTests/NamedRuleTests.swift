@@ -15,6 +15,21 @@ import TestSupport
         #expect(f.secret == secret)
     }
 
+    /// Notes and logs: `ACCESS` or `PRIVATE` after a vendor's name labels its key, though no key, token or secret
+    /// word is near (the vendor's word counts with a key label after it), and a remark may follow the value.
+    @Test func aKeyLabelAfterAVendorsNameInNotes() throws {
+        let key = FakeKeys.alnum(48)
+        for text in ["clockify PRIVATE \(key)\n", "clockify ACCESS \(key) # prod\n", "clockify private: '\(key)'\n"] {
+            let found = try Engine.scan(text, path: "notes.txt")
+            #expect(found.map(\.ruleID) == ["clockify-api-key"] && found.first?.secret == key, "\(text): \(found.map(\.ruleID))")
+        }
+        // A value of another length, no vendor before the label, or a file of another kind: nothing.
+        for (text, path) in [("clockify ACCESS \(FakeKeys.alnum(52))\n", "notes.txt"), ("ACCESS \(key)\n", "notes.txt"),
+                             ("clockify PRIVATE \(key)\n", "notes.md"), ("clockify granted ACCESS \(key) now\n", "app.log")] {
+            #expect(try Engine.scan(text, path: path).isEmpty, "\(text)")
+        }
+    }
+
     @Test func theRuleMatchingMoreOfTheKeyPathWins() throws {
         // `mindtickle.secret.key`: its last word alone ("key") fits the API key's names, but "secret_key" fits
         // the secret key's: it is the secret half, and the two lines are one pair.
