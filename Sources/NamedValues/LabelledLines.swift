@@ -34,7 +34,13 @@ enum LabelledLines {
         while start < b.count {
             var end = start
             while end < b.count, b[end] != 10 { end += 1 }
-            if end - start <= maxLine, mentionsLabel(b, start..<end), let v = line(b, start..<end) { out.append(v) }
+            if end - start <= maxLine {
+                if mentionsLabel(b, start..<end), let v = line(b, start..<end) {
+                    out.append(v)
+                } else {
+                    out += unlabelled(b, start..<end)
+                }
+            }
             start = end + 1
         }
         return out
@@ -135,6 +141,39 @@ enum LabelledLines {
             return NamedValue(path: path, name: name, value: text(b, lo..<hi), range: lo..<hi, derived: false)
         }
         return nil
+    }
+
+    /// The values of a line that is a word and then values with no label between: `cloudsmith v`,
+    /// `keenio 'v' keenio 'w'`, `websitepulse 'v' # prod`. The word (letters and digits, starting with a letter)
+    /// is each value's name, marked ``NamedValue/unlabelled``: only rules that take their vendor's name alone
+    /// judge such values. A value here is at least 12 bytes holding a digit (random keys nearly always do;
+    /// the words of prose do not), so most lines of prose and logs give nothing; at most four per line.
+    static func unlabelled(_ b: [UInt8], _ r: Range<Int>) -> [NamedValue] {
+        var k = r.lowerBound
+        while k < r.upperBound, isBlank(b[k]) { k += 1 }
+        let nameStart = k
+        guard k < r.upperBound, (b[k] | 0x20) >= 97, (b[k] | 0x20) <= 122 else { return [] }
+        while k < r.upperBound, (b[k] | 0x20) >= 97 && (b[k] | 0x20) <= 122 || (b[k] >= 48 && b[k] <= 57) { k += 1 }
+        let nameRange = nameStart..<k
+        guard nameRange.count >= 3, nameRange.count <= 32, k < r.upperBound, isBlank(b[k]) else { return [] }
+        let name = text(b, nameRange)
+        var out = [NamedValue]()
+        while out.count < 4 {
+            while k < r.upperBound, isBlank(b[k]) { k += 1 }
+            // The line's end, or a remark after the values (`# prod`, `(expires May)`, `| ...`, `// ...`).
+            guard k < r.upperBound, ![35, 40, 47, 124].contains(b[k]) else { break }
+            let s = k
+            while k < r.upperBound, !isBlank(b[k]) { k += 1 }
+            var lo = s, hi = k
+            // The name again before the next value (`keenio 'v' keenio 'w'`).
+            if b[lo..<hi].elementsEqual(b[nameRange]) { continue }
+            while hi > lo, [44, 59, 13].contains(b[hi - 1]) { hi -= 1 }  // , ; CR
+            if hi - lo >= 2, b[lo] == 34 || b[lo] == 39, b[hi - 1] == b[lo] { lo += 1; hi -= 1 }
+            guard hi - lo >= 12, b[lo..<hi].contains(where: { $0 >= 48 && $0 <= 57 }),
+                  !b[lo..<hi].contains(where: { $0 == 34 || $0 == 39 }) else { break }
+            out.append(NamedValue(path: [], name: name, value: text(b, lo..<hi), range: lo..<hi, derived: false, unlabelled: true))
+        }
+        return out
     }
 
     /// True when the value word `w` ends what the line says: nothing but blanks, or a remark, follows it (a

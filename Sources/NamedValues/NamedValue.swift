@@ -13,13 +13,17 @@ public struct NamedValue: Sendable, Equatable {
     public var range: Range<Int>
     /// True when `value` is not the buffer's bytes at `range` (joined, unescaped, or decoded).
     public var derived: Bool
+    /// True when `name` is a word written before the value with no label or operator between (`cloudsmith v`
+    /// in notes): only rules that take their vendor's name alone before a value judge it.
+    public var unlabelled: Bool
 
-    public init(path: [String], name: String, value: String, range: Range<Int>, derived: Bool) {
+    public init(path: [String], name: String, value: String, range: Range<Int>, derived: Bool, unlabelled: Bool = false) {
         self.path = path
         self.name = name
         self.value = value
         self.range = range
         self.derived = derived
+        self.unlabelled = unlabelled
     }
 
     /// `path` and `name` joined with dots, as a user would recognise it (`makini.webhook.secret`).

@@ -63,6 +63,8 @@ public final class BufferScanner {
     /// Per gate word: true when only vendor-specific named rules use it and it is no secret word itself, so it
     /// counts only with a secret word near it (``secretWordNear``).
     let gateNeedsSecretWord: [Bool]
+    /// Per gate word: one of its rules is tagged `vendor-then-value` (it takes `cloudsmith v` in notes and logs).
+    let gateTakesBareValue: [Bool]
     /// Per gate word: true when only the vendor-less named rules (passwords, framework secrets) use it, so a hit
     /// counts only where it names a value (``namesAValue``): "pass", "secret_key" and the like are common words of
     /// prose and code, and each hit would send its lines through the named-value layer.
@@ -422,6 +424,15 @@ public final class BufferScanner {
     }
     private static let keyLabels = [Array("access".utf8), Array("private".utf8)]
 
+    /// True when the word at `start..<end` starts its line (blanks before it at most) and a blank follows it:
+    /// a vendor's name before a value (`cloudsmith v`).
+    static func startsBareLine(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        guard end < buffer.count, buffer[end] == 0x20 || buffer[end] == 0x09 else { return false }
+        var i = start
+        while i > 0, buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 { i -= 1 }
+        return i == 0 || buffer[i - 1] == 0x0A
+    }
+
     /// True when `start` begins a word: the buffer's start, a byte that is not an ASCII letter before it, or a
     /// lowercase letter before an uppercase one (camelCase).
     static func startsWord(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Bool {
@@ -451,14 +462,18 @@ public final class BufferScanner {
         var vendorOnly = [Bool](repeating: true, count: compiled.gateWords.count)
         var broadOnly = [Bool](repeating: true, count: compiled.gateWords.count)
         var nameScopedOnly = [Bool](repeating: true, count: compiled.gateWords.count)
+        var bare = [Bool](repeating: false, count: compiled.gateWords.count)
         for (rule, gates) in compiled.ruleGates {
             let spec = compiled.rules[rule].named?.spec
             let vendorLess = spec?.vendor.isEmpty != false
+            let takesBare = compiled.rules[rule].rule.tags.contains(Self.vendorThenValue)
             for g in gates {
+                if takesBare { bare[g] = true }
                 if vendorLess { vendorOnly[g] = false } else { broadOnly[g] = false }
                 if vendorLess || spec?.vendorScope != .name { nameScopedOnly[g] = false }
             }
         }
+        gateTakesBareValue = bare
         gateNeedsName = compiled.gateWords.indices.map { g in
             nameScopedOnly[g] && compiled.gateWords[g].first.map { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 } == true
         }
@@ -570,11 +585,14 @@ public final class BufferScanner {
                     // (Not narrower: a key is also given in prose near the name, "is the Makini sandbox up?" /
                     // "use this client secret: ...", and a vendor's header name sits near the secret it signs.)
                     // In notes and logs, a key label right after the name counts as well (`clockify PRIVATE v`,
-                    // `weatherbitACCESS v`: ``NamedValues/labelsKeys(lowercasedPath:)``).
+                    // `weatherbitACCESS v`: ``NamedValues/labelsKeys(lowercasedPath:)``), and for the rules tagged
+                    // `vendor-then-value` the name starting a line before a value (`cloudsmith v`).
                     if gateNeedsSecretWord[gate], !gateHits[gate],
                        !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) {
                         if labelsKeys == nil { labelsKeys = NamedValues.labelsKeys(lowercasedPath: path.lowercased()) }
-                        guard labelsKeys == true, Self.keyLabelAfter(buffer, end: end) else { return }
+                        guard labelsKeys == true, Self.keyLabelAfter(buffer, end: end)
+                                || gateTakesBareValue[gate] && Self.startsBareLine(buffer, start: end - compiled.gateWords[gate].count, end: end)
+                        else { return }
                     }
                     if !gateHits[gate] { hitGates.append(gate) }
                     gateHits[gate] = true

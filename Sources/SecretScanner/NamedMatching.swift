@@ -82,6 +82,9 @@ extension BufferScanner {
                 // A rule tagged `quoted-in-code` (passwords) takes only string literals from source code: an
                 // unquoted value there is code (`password: Sendable`, `pass = absl::Near(...)`).
                 if unquotedInCode, compiled.rules[r].rule.tags.contains("quoted-in-code") { continue }
+                // A value after a bare word (`cloudsmith v` in notes) is judged only by a rule tagged
+                // `vendor-then-value`, and only when the word is its vendor's name (``evaluateNamed``).
+                if v.unlabelled, !compiled.rules[r].rule.tags.contains(Self.vendorThenValue) { continue }
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
                     out.append(f)
                 }
@@ -89,6 +92,11 @@ extension BufferScanner {
         }
         findings += out
     }
+
+    /// The tag of the rules that take a value written right after their vendor's first word, with no label
+    /// between (`cloudsmith v`, in notes and logs): rules whose vendor word is coined and whose value has an
+    /// exact shape, so that the word alone is evidence enough.
+    static let vendorThenValue = "vendor-then-value"
 
     /// The vendor words of `rules` when every one of them wants its vendor in the value's key path (scope
     /// `name`, a vendor given): a value is attributed to such a rule only when a word of its vendor is part
@@ -256,7 +264,8 @@ extension BufferScanner {
                                lowerPath: String, lines: inout LineIndex) -> Finding? {
         guard let named = rule.named else { return nil }
         // How many components of the key path (the name, then its parents) the rule's names matched, at most.
-        guard let depth = v.candidates.indices.last(where: { i in
+        // A value after a bare word: the word must be the vendor's first name (its coined one), not any of its names.
+        guard let depth = v.value.unlabelled ? (named.spec.vendor.first == v.squeezed ? 1 : nil) : v.candidates.indices.last(where: { i in
             named.names.contains { (try? $0.matches(v.candidates[i], scratch: matchScratch)) ?? false }
         }).map({ $0 + 1 }) else { return nil }
         let value = v.value.value

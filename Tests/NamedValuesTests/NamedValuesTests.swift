@@ -205,7 +205,8 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("makini PRIVATE key \(v)\n", "makini.PRIVATE.key", path: "notes.txt")
         for text in ["PRIVATE \(v)\n", "ACCESS \(v)\n", "grant makini private access to \(v)\n",
                      "makini access granted \(v)\n", "makini ACCESS\n\(v)\n"] {
-            #expect(!names(text, path: "notes.txt").contains { $0.1 == v }, "\(text)")
+            // (`PRIVATE v` is a word and then a value, which only a rule taking its vendor's name alone judges.)
+            #expect(!NamedValues.extract(text, path: "notes.txt").contains { !$0.unlabelled && $0.value == v }, "\(text)")
         }
         #expect(!names("makini PRIVATE \(v)\n", path: "notes.md").contains { $0.1 == v })
     }
@@ -223,6 +224,26 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
                       "makini key \(v) |x\n"] {
             #expect(!names(prose, path: "notes.txt").contains { $0.1 == v }, "\(prose)")
         }
+    }
+
+    /// A word and then values with no label between (`cloudsmith v`, `keenio 'v' keenio 'w'`) are values named
+    /// by the word and marked unlabelled; a value is 12 bytes or more holding a digit, and a remark may follow.
+    @Test func wordThenValues() {
+        func unlabelled(_ text: String, path: String = "notes.txt") -> [(String, String)] {
+            NamedValues.extract(text, path: path).filter(\.unlabelled).map { ($0.keyPath, $0.value) }
+        }
+        #expect(unlabelled("makini \(v)\n").map(\.0) == ["makini"])
+        #expect(unlabelled("  makini '\(v)' makini \"\(v)9\",\n").map(\.1) == [v, v + "9"])
+        #expect(unlabelled("makini \(v) # prod\n").map(\.1) == [v])
+        #expect(unlabelled("makini \(v) (expires May)\n").map(\.1) == [v])
+        // Short or digit-less words, a line starting with anything but a word, and other kinds of file: nothing.
+        for text in ["makini Q7xLp2Vn9\n", "makini uploaded everything yesterday\n", "[INFO] \(v)\n", "- \(v)\n",
+                     "makini: \(v)\n", "makini says \(v)\n"] {
+            #expect(unlabelled(text).isEmpty, "\(text)")
+        }
+        #expect(unlabelled("makini \(v)\n", path: "notes.md").isEmpty)
+        // A labelled line stays labelled.
+        #expect(unlabelled("makini key \(v)\n").isEmpty)
     }
 
     /// A Markdown code fence is read line by line: an empty httpie field before a `\` continuation has no value

@@ -1,4 +1,5 @@
 import NamedValues
+import SecretRules
 import SecretScanner
 import Testing
 import TestSupport
@@ -27,6 +28,44 @@ import TestSupport
         for (text, path) in [("clockify ACCESS \(FakeKeys.alnum(52))\n", "notes.txt"), ("ACCESS \(key)\n", "notes.txt"),
                              ("clockify PRIVATE \(key)\n", "notes.md"), ("clockify granted ACCESS \(key) now\n", "app.log")] {
             #expect(try Engine.scan(text, path: path).isEmpty, "\(text)")
+        }
+    }
+
+    /// Notes and logs: a coined vendor name right before a value of its rule's exact shape (`cloudsmith v`) is
+    /// enough for the rules tagged `vendor-then-value`; other rules, other vendor words of the rule, other shapes
+    /// and other kinds of file give nothing.
+    @Test func aCoinedVendorNameBeforeAValueInNotes() throws {
+        let key = FakeKeys.hex(40)
+        for text in ["cloudsmith \(key)\n", "  cloudsmith '\(key)' # prod\n", "[INFO] start\ncloudsmith \(key)\n"] {
+            let found = try Engine.scan(text, path: "notes.txt")
+            #expect(found.map(\.ruleID) == ["cloudsmith-api-key-named"] && found.first?.secret == key, "\(text): \(found.map(\.ruleID))")
+        }
+        let uuid = FakeKeys.uuid()
+        #expect(try Engine.scan("blazemeter \(uuid)\n", path: "app.log").map(\.ruleID) == ["blazemeter-api-key"])
+        for (text, path) in [
+            ("cloudsmith \(FakeKeys.hex(41))\n", "notes.txt"),   // not the rule's length
+            ("cloudsmith \(FakeKeys.alnum(40))\n", "notes.txt"),   // not its charset
+            ("cloudsmith \(key)\n", "notes.md"), ("cloudsmith \(key)\n", "config.yaml"),
+            ("cloudsmith uploaded \(key)\n", "notes.txt"), ("we use cloudsmith \(key)\n", "notes.txt"),
+            ("runscope \(uuid)\n", "notes.txt"),   // blazemeter's rule, but not its first vendor word
+            ("clockify \(FakeKeys.alnum(48))\n", "notes.txt"),   // a rule not tagged
+            ("square \(FakeKeys.alnum(32))\n", "notes.txt"),
+        ] {
+            #expect(try Engine.scan(text, path: path).isEmpty, "\(path): \(text)")
+        }
+    }
+
+    /// The rules tagged `vendor-then-value` name a vendor (a word of four letters or more first) and a value shape
+    /// with no open repetition (fixed counts, a UUID, Rentman's bounded JWT), so a bare word before a value is
+    /// judged by a precise shape, never by any value.
+    @Test func rulesTakingAVendorsNameAloneHaveABoundedShape() throws {
+        let tagged = try RuleLoader.builtIn().rules.filter { $0.tags.contains("vendor-then-value") }
+        #expect(tagged.count == 15)
+        for rule in tagged {
+            let spec = try #require(rule.named, "\(rule.id)")
+            #expect(spec.vendor.first.map { $0.count >= 4 } == true, "\(rule.id)")
+            let shape = try #require(spec.value, "\(rule.id)")
+            #expect(!shape.contains("+}") && !shape.contains("*") && !shape.contains(",}"), "\(rule.id): \(shape)")
         }
     }
 
