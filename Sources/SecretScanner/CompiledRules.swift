@@ -85,6 +85,7 @@ public final class CompiledRules: Sendable {
             // The provider words here: this thread is done with its rules before the other one has the plan (the
             // plan, its key and the database loaded are that thread's, and the scan waits for it).
             providerTokens = Self.providerTokens(ruleSet.rules)
+            frameworkTokens = Self.providerTokens(ruleSet.rules.filter { $0.tags.contains("framework") })
             if compiled.count == ruleSet.rules.count {
                 (plan, prefilter, planFromCache) = try building.result()
             } else {
@@ -234,6 +235,9 @@ public final class CompiledRules: Sendable {
     /// Words of every provider's name (`stripe`, `maintainx`): a value whose key path names another
     /// provider is never attributed to a vendor only because that vendor is mentioned nearby.
     let providerTokens: Set<String>
+    /// Words of the providers of the rules tagged `framework` (`django`, `rails`): a framework's key above a
+    /// framework secret is its framework, not another provider (``BufferScanner/nestedUnderProvider(_:)``).
+    let frameworkTokens: Set<String>
 
     /// `word` as a Vectorscan literal: ASCII letters and digits as they are, every other scalar escaped as `\x` and its
     /// value in hex (at least two digits).

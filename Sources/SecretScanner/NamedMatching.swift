@@ -268,6 +268,10 @@ extension BufferScanner {
         guard let depth = v.value.unlabelled ? (named.spec.vendor.first == v.squeezed ? 1 : nil) : v.candidates.indices.last(where: { i in
             named.names.contains { (try? $0.matches(v.candidates[i], scratch: matchScratch)) ?? false }
         }).map({ $0 + 1 }) else { return nil }
+        // A vendor-less framework rule (`framework-secret`) takes its name alone nested anywhere (`app:` /
+        // `secret_key: v`), but not under a provider's key (`amplitude:` / `secret_key: v`): that value is the
+        // provider's, for its own rule to report or for none.
+        if depth == 1, named.spec.vendor.isEmpty, rule.rule.tags.contains("framework"), nestedUnderProvider(v.value) { return nil }
         let value = v.value.value
         if let shape = named.value, !((try? shape.matches(value, scratch: matchScratch)) ?? false) { return nil }
         if let min = rule.rule.entropy, Filters.entropy(Array(value.utf8)) < min { return nil }
@@ -288,6 +292,16 @@ extension BufferScanner {
         f.inlineAllowed = inlineAllowed
         f.nameDepth = depth
         return f
+    }
+
+    /// True when a parent key of `v` names a provider of the rule set other than a framework's.
+    func nestedUnderProvider(_ v: NamedValue) -> Bool {
+        v.path.contains { parent in
+            NamedValue.normalize(parent).split(separator: "_").contains { word in
+                let w = String(word)
+                return compiled.providerTokens.contains(w) && !compiled.frameworkTokens.contains(w)
+            }
+        }
     }
 
     /// True when the vendor is named where the rule's scope asks: in the key path, or (scope `near`) in the

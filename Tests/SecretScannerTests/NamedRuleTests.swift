@@ -69,6 +69,20 @@ import TestSupport
         }
     }
 
+    /// `framework-secret` takes `secret_key` alone nested under an application's or a framework's key, but not
+    /// under another provider's: that is the provider's value (here not of its shape: only the generic rule's).
+    @Test func aFrameworkSecretIsNotTakenUnderAProvidersKey() throws {
+        let secret = FakeKeys.alnum(40)
+        for parent in ["app", "production", "django:\n  settings"] {
+            let found = try Engine.scan("\(parent):\n    secret_key: \"\(secret)\"\n", path: "config/values.yaml")
+            #expect(found.map(\.ruleID) == ["framework-secret"], "\(parent): \(found.map(\.ruleID))")
+        }
+        for parent in ["amplitude", "stripe", "services:\n  amplitude"] {
+            let found = try Engine.scan("\(parent):\n    secret_key: \"\(secret)\"\n", path: "config/values.yaml")
+            #expect(!found.map(\.ruleID).contains("framework-secret") && !found.isEmpty, "\(parent): \(found.map(\.ruleID))")
+        }
+    }
+
     @Test func theRuleMatchingMoreOfTheKeyPathWins() throws {
         // `mindtickle.secret.key`: its last word alone ("key") fits the API key's names, but "secret_key" fits
         // the secret key's: it is the secret half, and the two lines are one pair.
