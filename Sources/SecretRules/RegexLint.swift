@@ -160,3 +160,78 @@ public enum RegexLint {
         return high > 16
     }
 }
+
+extension RegexLint {
+    /// The first repetition in `regex` with no upper bound (`+`, `*`, `{n,}`), with what it repeats
+    /// (`[a-z]+`), or nil when every repetition is bounded (`{40}`, `{20,40}`, `?`). Characters inside a
+    /// class (`[A-Za-z0-9+/]`) and escaped ones (`\+`) are no repetition; a `+` after a quantifier
+    /// (`{4}+`, `?+`) makes it possessive, which changes nothing of its bound.
+    public static func openRepeat(in regex: String) -> String? {
+        let s = Array(regex.unicodeScalars)
+        var i = 0
+        var atomStart: Int?   // where the last atom (what a quantifier would repeat) starts
+        var groups: [Int] = []
+        var afterQuantifier = false
+        func text(_ from: Int, _ to: Int) -> String { String(String.UnicodeScalarView(s[from..<min(to, s.count)])) }
+        while i < s.count {
+            let c = s[i]
+            switch c {
+            case "\\":
+                atomStart = i
+                afterQuantifier = false
+                i += min(2, s.count - i)
+                continue
+            case "[":
+                var k = i + 1
+                if k < s.count, s[k] == "^" { k += 1 }
+                if k < s.count, s[k] == "]" { k += 1 }
+                while k < s.count, s[k] != "]" {
+                    if s[k] == "[", k + 1 < s.count, s[k + 1] == ":",
+                       let close = (k + 2..<s.count).first(where: { s[$0] == "]" }) { k = close + 1; continue }
+                    k += s[k] == "\\" ? 2 : 1
+                }
+                atomStart = i
+                afterQuantifier = false
+                i = k + 1
+                continue
+            case "(":
+                groups.append(i)
+                atomStart = nil
+                afterQuantifier = false
+                // (?:  (?<name>  (?i)  and the like: their `?` repeats nothing.
+                if i + 1 < s.count, s[i + 1] == "?" { i += 2; continue }
+            case ")":
+                atomStart = groups.popLast()
+                afterQuantifier = false
+            case "|":
+                atomStart = nil
+                afterQuantifier = false
+            case "*", "+":
+                if c == "+", afterQuantifier { afterQuantifier = false; break }
+                return "\(text(atomStart ?? i, i))\(c)"
+            case "?":
+                afterQuantifier = atomStart != nil && !afterQuantifier
+            case "{":
+                var k = i + 1
+                while k < s.count, s[k] != "}" { k += 1 }
+                let body = text(i + 1, k)
+                let parts = body.split(separator: ",", omittingEmptySubsequences: false)
+                guard k < s.count, (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isNumber) }),
+                      parts.contains(where: { !$0.isEmpty }) else {
+                    atomStart = i   // a literal `{`
+                    afterQuantifier = false
+                    break
+                }
+                if parts.count == 2, parts[1].isEmpty { return "\(text(atomStart ?? i, i)){\(body)}" }
+                afterQuantifier = true
+                i = k + 1
+                continue
+            default:
+                atomStart = i
+                afterQuantifier = false
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -92,6 +92,12 @@ public struct Rule: Sendable {
         get { storage.negativeExampleTexts }
         set { unique().negativeExampleTexts = newValue }
     }
+    /// The tag of the rules that take a value written right after their vendor's first word, with no label
+    /// between (`cloudsmith v`, in notes and logs): rules whose vendor word is coined and whose value has an
+    /// exact shape, so that the word alone is evidence enough. The loader refuses it on other rules
+    /// (``RuleLoader/vendorThenValueProblem(_:)``).
+    public static let vendorThenValue = "vendor-then-value"
+
     public var tags: [String] {
         get { storage.tags }
         set { unique().tags = newValue }

@@ -345,6 +345,9 @@ public enum RuleLoader {
             }
             rule.prefilter = mode
         }
+        if rule.tags.contains(Rule.vendorThenValue), let problem = vendorThenValueProblem(rule.named) {
+            throw RulesError(file: file, line: line, message: "rule '\(id)': tag '\(Rule.vendorThenValue)' refused: \(problem)")
+        }
         rule.validator = t["validator"]?.string
         rule.verifier = t["verifier"]?.string
         rule.unverifiable = t["unverifiable"]?.string
@@ -387,6 +390,30 @@ public enum RuleLoader {
             }
         }
         return rule
+    }
+
+    /// Why a rule with the named-value fields `named` may not carry the tag `vendor-then-value`; nil when it may.
+    /// The tag lets the vendor's first word alone, written before a value in notes and logs (`cloudsmith v`),
+    /// name the value: that is evidence only for a vendor word no prose uses and a value of an exact shape.
+    /// (Common words of four letters or more, `stripe`, `square`, are left to the rule's author: keywarden
+    /// has no list of them.)
+    static func vendorThenValueProblem(_ named: NamedSpec?) -> String? {
+        guard let named else {
+            return "the tag is for named-value rules ('names', 'vendor' and 'value'); this rule has no 'names'"
+        }
+        guard let word = named.vendor.first else {
+            return "it needs 'vendor': the tag takes a value written after the first vendor word"
+        }
+        guard word.unicodeScalars.filter({ ("a"..."z").contains($0) }).count >= 4 else {
+            return "its first vendor word '\(word)' has fewer than 4 letters, too short a word to name a vendor alone"
+        }
+        guard let value = named.value else {
+            return "it needs 'value', the exact shape of the value (a charset and a length), or any word after '\(word)' would be taken"
+        }
+        if let open = RegexLint.openRepeat(in: value) {
+            return "its 'value' repeats with no upper bound (\(open)); give the value an exact length ({40}) or a bounded one ({20,40})"
+        }
+        return nil
     }
 
     /// Why `text` is not a usable `reference` (an `https://` address of a page, no spaces); nil when it is.

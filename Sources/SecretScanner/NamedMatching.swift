@@ -93,10 +93,8 @@ extension BufferScanner {
         findings += out
     }
 
-    /// The tag of the rules that take a value written right after their vendor's first word, with no label
-    /// between (`cloudsmith v`, in notes and logs): rules whose vendor word is coined and whose value has an
-    /// exact shape, so that the word alone is evidence enough.
-    static let vendorThenValue = "vendor-then-value"
+    /// The tag of the rules that take a value written right after their vendor's first word (``Rule/vendorThenValue``).
+    static let vendorThenValue = Rule.vendorThenValue
 
     /// The vendor words of `rules` when every one of them wants its vendor in the value's key path (scope
     /// `name`, a vendor given): a value is attributed to such a rule only when a word of its vendor is part

@@ -117,6 +117,12 @@ import TestSupport
         let bad = try Run.keywarden(["scan", "--no-git", "--config", dir.path("bad.toml"), dir.path("src")], environment: cacheEnv)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("[[example_keys]] entry 1"))
+        // A rule of the user's that may not carry `vendor-then-value` is refused the same way (issue 17).
+        try dir.write("tagged.toml", "[extend]\nuseDefault = true\n\n[[rules]]\nid = \"acme-key\"\nnames = ['key$']\n"
+                      + "vendor = [\"acme\"]\nvalue = '[a-z0-9]+'\ntags = [\"vendor-then-value\"]\n")
+        let tagged = try Run.keywarden(["scan", "--no-git", "--config", dir.path("tagged.toml"), dir.path("src")], environment: cacheEnv)
+        #expect(tagged.status == 2)
+        #expect(tagged.stderr.contains("rule 'acme-key': tag 'vendor-then-value' refused") && tagged.stderr.contains("[a-z0-9]+"), "\(tagged.stderr)")
     }
 }
 

@@ -15,6 +15,21 @@ import Testing
     }
 }
 
+/// The value shape of a rule tagged `vendor-then-value` may not repeat without bound (issue 17).
+@Suite struct OpenRepeatTests {
+    @Test(arguments: [("[a-z]+", "[a-z]+"), ("x[0-9]*", "[0-9]*"), ("[A-Z]{12,}", "[A-Z]{12,}"), ("(?:ab|cd)+", "(?:ab|cd)+"),
+                      ("[a-f0-9]{8}-\\w+?", "\\w+"), ("[+]{4}.*", ".*"), ("a{4}b+", "b+"), ("[]a]{2}[^]+]*", "[^]+]*")])
+    func anUnboundedRepeatIsNamed(regex: String, repeated: String) {
+        #expect(RegexLint.openRepeat(in: regex) == repeated, "\(regex)")
+    }
+
+    @Test(arguments: ["[a-f0-9]{40}", "[A-Za-z0-9+/]{60,100}={0,2}", "eyJ[A-Za-z0-9]{30,40}\\.eyJ[A-Za-z0-9._-]{200,320}",
+                      "[a-f0-9]{32}|[A-F0-9]{32}", "x\\+y\\*", "a{4}+b?+c??", "(?i)[a-z]{4}", "[[:alnum:]+]{8}", "a{,}b", "x{1,2"])
+    func boundedShapesAreNot(regex: String) {
+        #expect(RegexLint.openRepeat(in: regex) == nil, "\(regex)")
+    }
+}
+
 /// Found by fuzzing (issue 14): a table name starting with a non-ASCII character aborted the process in
 /// toml++'s key parser. Now it is a syntax error naming the line.
 @Suite struct TOMLCrashInputTests {

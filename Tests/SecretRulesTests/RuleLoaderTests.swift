@@ -248,9 +248,28 @@ extension RuleSetCacheTests {
         ("id = \"a\"\nnames = ['x']\nvendor_scope = \"far\"", "vendor_scope"),
         ("id = \"a\"\nnames = ['x']\nregex = 'y'", "both 'regex' and 'names'"),
         ("id = \"a\"\nnames = ['x']\nvalue_classes = 9", "value_classes"),
+        // `vendor-then-value` lets a vendor's first word alone, before a value in notes and logs, name the value:
+        // refused on a rule whose word is short or whose value has no exact shape (issue 17).
+        ("id = \"a\"\nregex = 'zorblax_[a-z0-9]{32}'\ntags = [\"vendor-then-value\"]", "'a': tag 'vendor-then-value' refused: the tag is for named-value rules"),
+        ("id = \"a\"\n\(tagged)\nvalue = '[a-z0-9]{32}'", "it needs 'vendor'"),
+        ("id = \"a\"\n\(tagged)\nvendor = [\"zbx\", \"zorblax\"]\nvalue = '[a-z0-9]{32}'", "first vendor word 'zbx' has fewer than 4 letters"),
+        ("id = \"a\"\n\(tagged)\nvendor = [\"zorblax\"]", "it needs 'value'"),
+        ("id = \"a\"\n\(tagged)\nvendor = [\"zorblax\"]\nvalue = 'zb_[a-z0-9]+'", "no upper bound ([a-z0-9]+)"),
+        ("id = \"a\"\n\(tagged)\nvendor = [\"zorblax\"]\nvalue = '[a-z0-9]{8}.*'", "no upper bound (.*)"),
+        ("id = \"a\"\n\(tagged)\nvendor = [\"zorblax\"]\nvalue = '[a-z0-9]{20,}'", "no upper bound ([a-z0-9]{20,})"),
     ])
     func badNamedRulesAreErrorsWithTheirLine(body: String, message: String) {
         expectRuleError(body, message)
+    }
+
+    /// A named rule's fields with the tag `vendor-then-value`, for the rule's vendor and value to complete.
+    static let tagged = "names = ['key$']\nkeywords = [\"zorblax\"]\ntags = [\"payments\", \"vendor-then-value\"]"
+
+    @Test func vendorThenValueIsTakenOnACoinedWordAndAnExactShapeAsOnTheBuiltInRules() throws {
+        let set = try RuleLoader.parse("[[rules]]\nid = \"a\"\n\(Self.tagged)\nvendor = [\"zorblax\"]\nvalue = '[A-Za-z0-9+/]{40,44}={0,2}'\n", file: "t.toml")
+        #expect(set.rules.first?.tags == ["payments", "vendor-then-value"])
+        let builtIn = try RuleLoader.parseBuiltIn().rules.filter { $0.tags.contains(Rule.vendorThenValue) }
+        #expect(!builtIn.isEmpty && builtIn.allSatisfy { RuleLoader.vendorThenValueProblem($0.named) == nil })
     }
 
     @Test func anUnknownFieldIsStillWarnedAbout() throws {
