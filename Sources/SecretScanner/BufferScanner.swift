@@ -424,6 +424,16 @@ public final class BufferScanner {
     }
     private static let keyLabels = [Array("access".utf8), Array("private".utf8)]
 
+    /// True when the name holding a vendor's word, from `start` on, ends in `_sk_live` or `_sk_test` (any case):
+    /// a name for the vendor's secret key in live or test mode (`HIGHNOTE_SK_LIVE=`), though no key, token or
+    /// secret word is in it.
+    static func namesModeSecretKey(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
+        let end = nameEnd(buffer, start: start)
+        guard end - 8 > start, buffer[end - 8] == 0x5F else { return false }
+        return modeKeySuffixes.contains { Self.containsCaseless($0, in: buffer, range: (end - 7)..<end) }
+    }
+    private static let modeKeySuffixes = [Array("sk_live".utf8), Array("sk_test".utf8)]
+
     /// True when the word at `start..<end` starts its line (blanks before it at most) and a blank follows it:
     /// a vendor's name before a value (`cloudsmith v`).
     static func startsBareLine(_ buffer: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
@@ -586,9 +596,11 @@ public final class BufferScanner {
                     // "use this client secret: ...", and a vendor's header name sits near the secret it signs.)
                     // In notes and logs, a key label right after the name counts as well (`clockify PRIVATE v`,
                     // `weatherbitACCESS v`: ``NamedValues/labelsKeys(lowercasedPath:)``), and for the rules tagged
-                    // `vendor-then-value` the name starting a line before a value (`cloudsmith v`).
+                    // `vendor-then-value` the name starting a line before a value (`cloudsmith v`). So does a name
+                    // of a secret key by its mode after the name (`HIGHNOTE_SK_LIVE=`), in any file.
                     if gateNeedsSecretWord[gate], !gateHits[gate],
-                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end) {
+                       !Self.secretWordNear(buffer, start: end - compiled.gateWords[gate].count, end: end),
+                       !Self.namesModeSecretKey(buffer, start: end - compiled.gateWords[gate].count) {
                         if labelsKeys == nil { labelsKeys = NamedValues.labelsKeys(lowercasedPath: path.lowercased()) }
                         guard labelsKeys == true, Self.keyLabelAfter(buffer, end: end)
                                 || gateTakesBareValue[gate] && Self.startsBareLine(buffer, start: end - compiled.gateWords[gate].count, end: end)

@@ -83,6 +83,33 @@ import TestSupport
         }
     }
 
+    /// Highnote's and WorkOS's secret keys go on from `sk_live_` with base64 of `key_` and a digit (`a2V5Xz`),
+    /// Stripe's never do. A name of the key by its mode after the vendor's (`HIGHNOTE_SK_LIVE`, no key, token or
+    /// secret word near) is Highnote's, the whole value (past a `+`). Stripe's rules still take such a value: under a
+    /// name that names no vendor (`API_KEY=`) nothing else would report it.
+    @Test func aHighnoteKeyNamedByItsModeIsHighnotesAndStripesRuleStillTakesTheForm() throws {
+        // (No vowels, p, w or d: no secret word in the value by chance.)
+        let plain = Array("0123456789BCFGHJLMNQRSVXZbcfghjlmnqrsvxz")
+        for mode in ["live", "test"] {
+            let key = "sk_\(mode)_a2V5Xz" + FakeKeys.random(plain, 30) + "+" + FakeKeys.random(plain, 40)
+            for name in ["HIGHNOTE_SK_\(mode.uppercased())", "highnote_prod_sk_\(mode)"] {
+                let found = try Engine.scan("\(name)=\"\(key)\"\n", path: "config.env")
+                #expect(found.contains { $0.ruleID == "highnote-secret-key" && $0.secret == key }, "\(name): \(found.map(\.ruleID))")
+            }
+            let stripeRule = mode == "live" ? "stripe-secret-key" : "stripe-test-key"
+            let whole = "sk_\(mode)_a2V5Xz" + FakeKeys.random(plain, 70)
+            for line in ["API_KEY=\(whole)", "STRIPE_SECRET_KEY=\(whole)", "\(whole)"] {
+                let found = try Engine.scan(line + "\n", path: "config.env").map(\.ruleID)
+                #expect(found.contains(stripeRule), "\(line.prefix(20)): \(found)")
+            }
+            let stripe = "sk_\(mode)_" + FakeKeys.alnum(32)
+            #expect(try Engine.scan("STRIPE_SECRET_KEY=\(stripe)\n", path: "config.env").map(\.ruleID) == [stripeRule])
+        }
+        // The mode alone, after no vendor's word, names no Highnote key.
+        let other = "sk_live_a2V5Xz" + FakeKeys.random(plain, 70)
+        #expect(try Engine.scan("ACME_SK_LIVE=\"\(other)\"\n", path: "config.env").allSatisfy { $0.ruleID != "highnote-secret-key" })
+    }
+
     @Test func theRuleMatchingMoreOfTheKeyPathWins() throws {
         // `mindtickle.secret.key`: its last word alone ("key") fits the API key's names, but "secret_key" fits
         // the secret key's: it is the secret half, and the two lines are one pair.
