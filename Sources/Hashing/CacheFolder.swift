@@ -232,9 +232,7 @@ public struct CacheFolder: Sendable {
         guard let dir = opendir(path) else { return [] }
         var files: [(name: String, used: Int, size: Int)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = DirectoryEntry.name(entry)
             guard Self.isCacheFileName(name), name != keeping else { continue }
             var info = stat()
             guard lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o777 == 0o600 else { continue }

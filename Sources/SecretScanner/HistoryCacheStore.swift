@@ -119,9 +119,7 @@ struct HistoryCacheStore {
         guard let dir = opendir(folder) else { return }
         var files: [(path: String, seconds: Int, nanoseconds: Int)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = DirectoryEntry.name(entry)
             guard name.hasPrefix("history-"), name.hasSuffix(".cache") else { continue }
             let path = folder + "/" + name
             var info = stat()

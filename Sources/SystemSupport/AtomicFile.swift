@@ -138,9 +138,7 @@ public enum AtomicFile {
         guard let folder = opendir(directory.isEmpty ? "." : directory) else { return }
         var stale: [String] = []
         while let entry = readdir(folder) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let entryName = DirectoryEntry.name(entry)
             if entryName.hasPrefix(prefix), entryName.hasSuffix(".tmp"), entryName.count > prefix.count + 4 {
                 stale.append(directory + entryName)
             }

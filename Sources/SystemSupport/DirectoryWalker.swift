@@ -81,11 +81,7 @@ public enum DirectoryWalker {
         var entries: [(name: String, kind: Kind)] = []
         var unknown: [Int] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                // d_name is NUL-terminated within its array; decode up to the NUL (or the array's end).
-                let length = raw.firstIndex(of: 0) ?? raw.count
-                return String(decoding: raw[..<length], as: UTF8.self)
-            }
+            let name = DirectoryEntry.name(entry)
             if name == "." || name == ".." { continue }
             let kind: Kind
             switch Int32(entry.pointee.d_type) {

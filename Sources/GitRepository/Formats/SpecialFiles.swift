@@ -64,7 +64,7 @@ enum SpecialFiles {
         guard depth < 16, found.count < limit, let folder = opendir(path) else { return }
         defer { closedir(folder) }
         while found.count < limit, let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = DirectoryEntry.name(entry)
             if name == "." || name == ".." { continue }
             let full = path + "/" + name, rel = relative.isEmpty ? name : relative + "/" + name
             switch Int32(entry.pointee.d_type) {
