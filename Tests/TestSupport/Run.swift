@@ -61,6 +61,11 @@ public enum Run {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         exit.wait()
+        // Closed here, not when the pipes are freed: Foundation's Process keeps them, and so their descriptors,
+        // alive after the run, and a test process that launched thousands of children held thousands of
+        // descriptors (9,000 pipe ends in one full run), which Process.run then lists on every launch.
+        try? out.fileHandleForReading.close()
+        try? err.fileHandleForReading.close()
         return ProcessResult(status: process.terminationStatus,
                              stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errData, as: UTF8.self))
