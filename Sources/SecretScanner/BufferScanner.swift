@@ -476,7 +476,7 @@ public final class BufferScanner {
         for (rule, gates) in compiled.ruleGates {
             let spec = compiled.rules[rule].named?.spec
             let vendorLess = spec?.vendor.isEmpty != false
-            let takesBare = compiled.rules[rule].rule.tags.contains(Self.vendorThenValue)
+            let takesBare = compiled.rules[rule].rule.tags.contains(Rule.vendorThenValue)
             for g in gates {
                 if takesBare { bare[g] = true }
                 if vendorLess { vendorOnly[g] = false } else { broadOnly[g] = false }

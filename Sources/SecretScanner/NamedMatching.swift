@@ -84,7 +84,7 @@ extension BufferScanner {
                 if unquotedInCode, compiled.rules[r].rule.tags.contains("quoted-in-code") { continue }
                 // A value after a bare word (`cloudsmith v` in notes) is judged only by a rule tagged
                 // `vendor-then-value`, and only when the word is its vendor's name (``evaluateNamed``).
-                if v.unlabelled, !compiled.rules[r].rule.tags.contains(Self.vendorThenValue) { continue }
+                if v.unlabelled, !compiled.rules[r].rule.tags.contains(Rule.vendorThenValue) { continue }
                 if let f = evaluateNamed(compiled.rules[r], judged, buffer: buffer, input: input, lowerPath: lowerPath, lines: &lines) {
                     out.append(f)
                 }
@@ -92,9 +92,6 @@ extension BufferScanner {
         }
         findings += out
     }
-
-    /// The tag of the rules that take a value written right after their vendor's first word (``Rule/vendorThenValue``).
-    static let vendorThenValue = Rule.vendorThenValue
 
     /// The vendor words of `rules` when every one of them wants its vendor in the value's key path (scope
     /// `name`, a vendor given): a value is attributed to such a rule only when a word of its vendor is part

@@ -11,7 +11,7 @@ import SystemSupport
 /// build, or rules changed in any way, work it out again. The file is authenticated like every cache file
 /// (`CacheFolder`), and a plan that does not fit the rules it is loaded for is not used.
 enum PlanCache {
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     /// The file name for `rules`, nil when they are not the built-in rules as loaded or the build has no identity.
     static func name(for rules: RuleSet) -> String? {
@@ -34,7 +34,7 @@ enum PlanCache {
         var w = ByteWriter()
         func ints(_ list: [Int]) { w.u32(UInt32(list.count)); w.i32s(list.map { Int32($0) }) }
         func lists(_ all: [[Int]]) { w.u32(UInt32(all.count)); all.forEach(ints) }
-        w.u32(formatVersion); w.u32(UInt32(ruleCount)); w.strings([key])
+        w.u32(formatVersion); w.u32(UInt32(ruleCount)); w.string(key)
         for list in [plan.withRegex, plan.keywordGated, plan.pathScoped, plan.named] { ints(list) }
         w.strings(plan.gatedWords); lists(plan.gatedWordRules)
         w.strings(plan.gateWords); lists(plan.gateRules)
@@ -60,7 +60,8 @@ enum PlanCache {
             guard !r.failed, count <= (bytes.count - r.at) / 4 else { fits = false; return [] }
             return (0..<count).map { _ in ints(below: limit) }
         }
-        guard r.u32() == formatVersion, Int(r.u32()) == ruleCount, let key = r.strings().first else { return nil }
+        guard r.u32() == formatVersion, Int(r.u32()) == ruleCount else { return nil }
+        let key = r.string()
         let withRegex = ints(below: ruleCount), keywordGated = ints(below: ruleCount)
         let pathScoped = ints(below: ruleCount), named = ints(below: ruleCount)
         let gatedWords = r.strings(), gatedWordRules = lists(below: ruleCount)
