@@ -56,6 +56,13 @@ public final class BufferScanner {
     /// reading them through this list costs a buffer nothing per gate word it does not hold).
     var hitGates: [Int] = []
     var gateEnds: [Int] = []
+    /// The gate word of each of `gateEnds`.
+    private var gateEndGates: [Int] = []
+    /// The value-probe scratch of each gate word probed (``ValueProbes``), made on use.
+    private var probeScratch: [Int: PrefilterScratch] = [:]
+    /// Whether gate words are closed where their rules' value shapes do not occur (off only in tests of the
+    /// words' other conditions).
+    var probesValues = true
     /// Per gate word: true when it is short enough to count only at the start of a word (``startsWord``).
     let gateNeedsWordStart: [Bool]
     /// Gate words up to this length must start a word.
@@ -557,6 +564,7 @@ public final class BufferScanner {
         for g in hitGates { gateHits[g] = false }
         hitGates.removeAll(keepingCapacity: true)
         gateEnds.removeAll(keepingCapacity: true)
+        gateEndGates.removeAll(keepingCapacity: true)
         do {
             try compiled.prefilter.scan(buffer, scratch: prefilterScratch) { pattern, end in
                 if pattern >= gatedFrom {
@@ -609,7 +617,7 @@ public final class BufferScanner {
                     if !gateHits[gate] { hitGates.append(gate) }
                     gateHits[gate] = true
                     anyGate = true
-                    if gateEnds.count < 4096 { gateEnds.append(end) }
+                    if gateEnds.count < 4096 { gateEnds.append(end); gateEndGates.append(gate) }
                     return
                 }
                 if candidates[pattern].isEmpty { touched.append(pattern) }
@@ -617,6 +625,10 @@ public final class BufferScanner {
             }
         } catch {
             throw ScanError(.input, "\(path): \(error)")
+        }
+        if anyGate, named, probesValues {
+            try closeGatesWithoutValues(buffer, path: path)
+            anyGate = !hitGates.isEmpty
         }
         defer { for p in touched { candidates[p].removeAll(keepingCapacity: true) } }
         var work = [(rule: Int, windows: [Range<Int>])]()
@@ -648,6 +660,55 @@ public final class BufferScanner {
             try namedFindings(buffer, input, lines: &lines, anyGate: anyGate, into: &findings)
         }
         return findings
+    }
+
+    /// Closes the gate words whose rules' value shapes the buffer does not hold, as written or as the named-value
+    /// layer may rebuild its values (``ValueProbes``, ``DerivedText``): those rules have nothing to report there.
+    private func closeGatesWithoutValues(_ buffer: UnsafeRawBufferPointer, path: String) throws(ScanError) {
+        var derived: DerivedText.Outcome?
+        var closed = [Int]()
+        for g in hitGates {
+            guard let probe = compiled.valueProbes.probe(for: g, in: compiled), let database = probe.prefilter() else { continue }
+            let scratch = probeScratch[g] ?? { let made = database.makeScratch(); probeScratch[g] = made; return made }()
+            var seen = try Self.holds(database, buffer, scratch: scratch, path: path)
+            if !seen {
+                if derived == nil { derived = DerivedText.make(buffer, properties: path.lowercased().hasSuffix(".properties")) }
+                switch derived {
+                case .text(let text)?:
+                    var failure: ScanError?
+                    text.withUnsafeBytes { raw in
+                        do { seen = try Self.holds(database, raw, scratch: scratch, path: path) } catch let e as ScanError { failure = e } catch {}
+                    }
+                    if let failure { throw failure }
+                case .unknown?: seen = true
+                case .same?, nil: break
+                }
+            }
+            if !seen { closed.append(g) }
+        }
+        guard !closed.isEmpty else { return }
+        for g in closed { gateHits[g] = false }
+        hitGates.removeAll { !gateHits[$0] }
+        var kept = 0
+        for k in gateEnds.indices where gateHits[gateEndGates[k]] {
+            gateEnds[kept] = gateEnds[k]
+            gateEndGates[kept] = gateEndGates[k]
+            kept += 1
+        }
+        gateEnds.removeLast(gateEnds.count - kept)
+        gateEndGates.removeLast(gateEndGates.count - kept)
+    }
+
+    /// True when the probe `database` reports a candidate anywhere in `bytes`.
+    private static func holds(_ database: Prefilter, _ bytes: UnsafeRawBufferPointer, scratch: PrefilterScratch,
+                              path: String) throws(ScanError) -> Bool {
+        var seen = false
+        do {
+            try database.scan(bytes, scratch: scratch) { _, _ in seen = true }
+        } catch {
+            throw ScanError(.input, "\(path): \(error)")
+        }
+        return seen
     }
 
     /// The windows of the rules looked for only where their keywords occur (`prefilter = "keywords"`), for the

@@ -112,6 +112,7 @@ public final class CompiledRules: Sendable {
             gatedPrefilters[r] = GatedPrefilter(Prefilter.Pattern(AccessFacts.unnamed(compiled[r].rule.regex ?? "")), cacheDirectory: cacheDirectory)
         }
         self.gatedPrefilters = gatedPrefilters
+        self.valueProbes = ValueProbes(cacheDirectory: cacheDirectory)
         self.namedRules = named
         self.gateWords = gateWords.map { Array($0.utf8) }
         self.ruleGates = ruleGates
@@ -217,6 +218,9 @@ public final class CompiledRules: Sendable {
     let gatedWordRules: [[Int]]
     /// Each such rule's own matching database (one pattern), made on first use.
     let gatedPrefilters: [Int: GatedPrefilter]
+    /// For each gate word whose rules all give their value's shape, a database of those shapes (made on first
+    /// use): a gate word opens the named-value layer only where the input holds something of such a shape.
+    let valueProbes: ValueProbes
 
     /// Maps a prefilter pattern index to a rule index. Pattern indices from `prefilterToRule.count` to
     /// `gatedKeywordsFrom` are the gate words of named-value rules, in the order of `gateWords`.
@@ -493,5 +497,48 @@ final class GatedPrefilter: Sendable {
                 return nil
             }
         }
+    }
+}
+
+/// The value shapes of the named-value rules a gate word opens, as one matching database per gate word, made on
+/// first use and shared by the workers. A value such a rule reports is written in the input as it is judged (the
+/// named-value layer unquotes, trims and removes a scheme: what is left is bytes of the input), or rebuilt from
+/// pieces of it (escapes, joined literals, continued lines: ``DerivedText``). So an input in which no shape of a
+/// gate word's rules occurs, neither as written nor as rebuilt, holds nothing those rules would report, and the
+/// word need not send it through the named-value layer (a common word such as `column`, `square` or `twitter`
+/// did for most files of code that use it).
+final class ValueProbes: Sendable {
+    let cacheDirectory: URL?
+    private let made = Mutex<[Int: GatedPrefilter]>([:])
+
+    init(cacheDirectory: URL?) {
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// The database of gate word `gate`'s value shapes; nil when one of its rules gives no shape (or is no
+    /// named-value rule): the word then opens the layer wherever its other conditions hold. The database itself
+    /// is nil (``GatedPrefilter/prefilter()``) when the engine cannot take a shape: the word opens it then too.
+    func probe(for gate: Int, in compiled: CompiledRules) -> GatedPrefilter? {
+        if let known = made.withLock({ $0[gate] }) { return known }
+        var shapes = [String]()
+        for r in compiled.gateRules[gate] {
+            guard let shape = compiled.rules[r].named?.spec.value else { return nil }
+            if !shapes.contains(shape) { shapes.append(shape) }
+        }
+        guard !shapes.isEmpty else { return nil }
+        let probe = GatedPrefilter(Prefilter.Pattern(Self.pattern(shapes)), cacheDirectory: cacheDirectory)
+        return made.withLock { table in
+            if let other = table[gate] { return other }
+            table[gate] = probe
+            return probe
+        }
+    }
+
+    /// One pattern for `shapes`: any of them, not inside a run of letters and digits. A value is read up to
+    /// the quote, blank or operator around it, so the bytes next to it are no letter or digit (a shape that
+    /// starts or ends with another byte only gains from that: the probe stays a superset).
+    static func pattern(_ shapes: [String]) -> String {
+        let alternatives = shapes.map { "(?:\(AccessFacts.unnamed($0)))" }.joined(separator: "|")
+        return "(?:^|[^A-Za-z0-9])(?:\(alternatives))(?:[^A-Za-z0-9]|$)"
     }
 }

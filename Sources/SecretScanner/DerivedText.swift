@@ -1,0 +1,123 @@
+/// The input's text as the named-value layer may rebuild its values: escapes in strings decoded, string literals
+/// joined (`"a" + "b"`, `"a" "b"`, a literal continued on the next line) and `.properties` lines continued with
+/// `\` run together. Made for ``ValueProbes``: a value shape that occurs neither in the input nor here is in no
+/// value the layer would read. It is a superset, not the layer's reading: every quote followed by blanks,
+/// joining operators and another quote is taken for a join (also where the first quote opens a string), which
+/// only makes more text, never less of a value.
+enum DerivedText {
+    enum Outcome: Equatable {
+        /// Nothing in the input is rebuilt: its values are all bytes of it as written.
+        case same
+        /// The rebuilt text.
+        case text([UInt8])
+        /// A value may be made of named constants (`${HEAD}${TAIL}`): no text tells which shapes it holds.
+        case unknown
+    }
+
+    /// Bytes a joined literal may have between its pieces (besides blanks and line breaks): the joining
+    /// operators of the layer (`+ . .. \ & _ << ||`).
+    private static func joins(_ c: UInt8) -> Bool {
+        c == 43 || c == 46 || c == 92 || c == 38 || c == 95 || c == 60 || c == 124
+    }
+
+    private static func isQuote(_ c: UInt8) -> Bool { c == 34 || c == 39 || c == 96 }
+
+    /// A string prefix glued to a quote (Python's r b f u, C#'s @ and $), up to two.
+    private static func isPrefix(_ c: UInt8) -> Bool {
+        c == 114 || c == 98 || c == 102 || c == 117 || c == 82 || c == 66 || c == 70 || c == 85 || c == 64 || c == 36
+    }
+
+    /// `properties`: the input is a `.properties` file, whose continued lines lose their leading blanks.
+    static func make(_ buffer: UnsafeRawBufferPointer, properties: Bool) -> Outcome {
+        let n = buffer.count
+        guard n > 0 else { return .same }
+        // Quick look first: most inputs have no backslash and no quote followed by a join.
+        var needed = false
+        var i = 0
+        while i < n {
+            let c = buffer[i]
+            if c == 125, i + 1 < n, buffer[i + 1] == 123 || (buffer[i + 1] == 36 && i + 2 < n && buffer[i + 2] == 123) {
+                return .unknown   // `}{` or `}${`: constants joined in a template
+            }
+            if c == 92 { needed = true } else if isQuote(c), joinEnd(buffer, after: i) != nil { needed = true }
+            i += 1
+        }
+        guard needed else { return .same }
+        var out = [UInt8]()
+        out.reserveCapacity(n)
+        i = 0
+        while i < n {
+            let c = buffer[i]
+            if isQuote(c), let next = joinEnd(buffer, after: i) {
+                i = next   // past the next piece's opening quote
+                continue
+            }
+            if c == 92, i + 1 < n {
+                let e = buffer[i + 1]
+                switch e {
+                case 110: out.append(10); i += 2
+                case 116: out.append(9); i += 2
+                case 114: i += 2
+                case 117, 85:
+                    // \uXXXX (and \UXXXXXXXX): the character; anything else, as the layer keeps it.
+                    let digits = e == 117 ? 4 : 8
+                    if i + 2 + digits <= n, let v = hexValue(buffer, from: i + 2, count: digits), let s = Unicode.Scalar(v) {
+                        out += Array(String(Character(s)).utf8)
+                        i += 2 + digits
+                    } else {
+                        out.append(e); i += 2
+                    }
+                case 10, 13, 32, 9:
+                    // A line continued: `\` (maybe blanks and a carriage return) and the line break go; in a
+                    // `.properties` file so do the next line's leading blanks.
+                    var k = i + 1
+                    while k < n, buffer[k] == 32 || buffer[k] == 9 || buffer[k] == 13 { k += 1 }
+                    guard k < n, buffer[k] == 10 else { out.append(e); i += 2; continue }
+                    k += 1
+                    if properties { while k < n, buffer[k] == 32 || buffer[k] == 9 { k += 1 } }
+                    i = k
+                default:
+                    out.append(e); i += 2
+                }
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return .text(out)
+    }
+
+    /// When the quote at `q` is followed by blanks, line breaks and joining operators, then maybe a string
+    /// prefix and another quote: the index after that quote. Nil otherwise. A quote right after a quote (`""`)
+    /// is an empty string, not a join.
+    private static func joinEnd(_ buffer: UnsafeRawBufferPointer, after q: Int) -> Int? {
+        let n = buffer.count
+        var k = q + 1
+        var gap = false
+        while k < n, k - q < 64 {
+            let c = buffer[k]
+            if c == 32 || c == 9 || c == 13 || c == 10 || joins(c) { gap = true; k += 1; continue }
+            break
+        }
+        var p = k
+        while p < n, p - k < 2, isPrefix(buffer[p]) { p += 1 }
+        if p < n, isQuote(buffer[p]), gap || p > k { return p + 1 }
+        return nil
+    }
+
+    private static func hexValue(_ buffer: UnsafeRawBufferPointer, from start: Int, count: Int) -> UInt32? {
+        var v: UInt32 = 0
+        for k in start..<(start + count) {
+            let c = buffer[k]
+            let d: UInt8
+            switch c {
+            case 48...57: d = c - 48
+            case 65...70: d = c - 55
+            case 97...102: d = c - 87
+            default: return nil
+            }
+            v = v << 4 | UInt32(d)
+        }
+        return v
+    }
+}
