@@ -262,7 +262,7 @@ extension BufferScanner {
         // A value after a bare word: the word must be the vendor's first name (its coined one), not any of its names.
         guard let depth = v.value.unlabelled ? (named.spec.vendor.first == v.squeezed ? 1 : nil) : v.candidates.indices.last(where: { i in
             named.names.contains { (try? $0.matches(v.candidates[i], scratch: matchScratch)) ?? false }
-        }).map({ $0 + 1 }) else { return nil }
+        }).map({ $0 + 1 }) ?? gluedVendorDepth(named, v) else { return nil }
         // A vendor-less framework rule (`framework-secret`) takes its name alone nested anywhere (`app:` /
         // `secret_key: v`), but not under a provider's key (`amplitude:` / `secret_key: v`): that value is the
         // provider's, for its own rule to report or for none.
@@ -287,6 +287,23 @@ extension BufferScanner {
         f.inlineAllowed = inlineAllowed
         f.nameDepth = depth
         return f
+    }
+
+    /// A name whose last word glues one of the rule's vendor words (four letters or more) to a label in one case
+    /// (`uclassifykey`, `openweatherapikey`, `$mapboxtoken`): the normalizer finds no word boundary in it, so the
+    /// rule's names are tried on the name cut after the vendor word (`uclassify_key`). Depth 1 when one matches.
+    /// The label must still be one the rule's names take; the vendor word alone (`uclassify`) is no label.
+    func gluedVendorDepth(_ named: CompiledNamed, _ v: NamedJudgement) -> Int? {
+        guard named.value != nil, let leaf = v.candidates.first else { return nil }
+        let cut = leaf.utf8.lastIndex(of: 95).map { leaf.utf8.index(after: $0) } ?? leaf.startIndex
+        let head = leaf[..<cut], last = leaf[cut...]
+        for w in named.longVendor {
+            let word = String(decoding: w, as: UTF8.self)
+            guard last.count > word.count, last.hasPrefix(word) else { continue }
+            let split = "\(head)\(word)_\(last.dropFirst(word.count))"
+            if named.names.contains(where: { (try? $0.matches(split, scratch: matchScratch)) ?? false }) { return 1 }
+        }
+        return nil
     }
 
     /// True when a parent key of `v` names a provider of the rule set other than a framework's.

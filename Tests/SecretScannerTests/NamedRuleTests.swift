@@ -55,6 +55,36 @@ import TestSupport
         }
     }
 
+    /// A name that glues the vendor's word to a label in one case (`acmecorpkey`, `acmecorpapikey`) has no word
+    /// boundary for the normalizer to find: the rule's names are tried on it cut after the vendor word. The label
+    /// must be one the names take; a vendor word inside another word, the vendor alone and other shapes give nothing.
+    @Test func aVendorWordGluedToItsLabel() throws {
+        let session = try Engine.session("""
+            [[rules]]
+            id = "acmecorp-api-key"
+            description = "Acme Corp API key"
+            provider = "acmecorp"
+            names = ['''(?:^|_)(?:api_?)?(?:key|token)s?$''']
+            vendor = ["acmecorp"]
+            value = '''[a-f0-9]{32}'''
+            keywords = ["acmecorp"]
+            """)
+        let key = FakeKeys.hex(32)
+        for (text, path) in [("acmecorpkey=\(key)\n", "settings.env"), ("acmecorpapikey: \"\(key)\"\n", "config.yaml"),
+                             ("const acmecorptoken = \"\(key)\";\n", "app.js"), ("APP_ACMECORPKEY=\(key)\n", ".env"),
+                             ("services:\n  acmecorpkey: \(key)\n", "values.yaml")] {
+            let found = try Engine.scan(text, path: path, session: session)
+            #expect(found.map(\.ruleID) == ["acmecorp-api-key"] && found.first?.secret == key, "\(text): \(found.map(\.ruleID))")
+        }
+        for text in ["acmecorp=\(key)\n", "acmecorpuser=\(key)\n", "acmecorpkeyid=\(key)\n", "xacmecorpkey=\(key)\n",
+                     "acmecorpkey=\(FakeKeys.hex(31))\n", "acmecorpkey=\(FakeKeys.hex(32).uppercased())\n"] {
+            #expect(try Engine.scan(text, path: "settings.env", session: session).isEmpty, "\(text)")
+        }
+        // A built-in rule whose names are anchored at a word's start (uClassify's 12-character read key).
+        let read = "Q7x" + FakeKeys.alnum(9)
+        #expect(try Engine.scan("uclassifykey=\(read)\n", path: "config.env").map(\.ruleID) == ["uclassify-api-key"])
+    }
+
     /// The rules tagged `vendor-then-value` name a vendor (a word of four letters or more first) and a value shape
     /// with no open repetition (fixed counts, a UUID, Rentman's bounded JWT), so a bare word before a value is
     /// judged by a precise shape, never by any value.
