@@ -90,7 +90,7 @@ import TestSupport
     /// judged by a precise shape, never by any value.
     @Test func rulesTakingAVendorsNameAloneHaveABoundedShape() throws {
         let tagged = try RuleLoader.builtIn().rules.filter { $0.tags.contains("vendor-then-value") }
-        #expect(tagged.count == 15)
+        #expect(tagged.count == 16)
         for rule in tagged {
             let spec = try #require(rule.named, "\(rule.id)")
             #expect(spec.vendor.first.map { $0.count >= 4 } == true, "\(rule.id)")
