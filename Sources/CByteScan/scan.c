@@ -17,6 +17,25 @@ static size_t finish(const uint8_t *p, size_t n, size_t at, size_t run, size_t m
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
+size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
+    size_t at = from;
+    const __m128i backslash = _mm_set1_epi8('\\'), dquote = _mm_set1_epi8('"'), squote = _mm_set1_epi8('\''),
+                  backtick = _mm_set1_epi8('`'), brace = _mm_set1_epi8('}');
+    for (; at + 16 <= n; at += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + at));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, dquote)),
+                                   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, squote), _mm_cmpeq_epi8(v, backtick)),
+                                                _mm_cmpeq_epi8(v, brace)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask) return at + (unsigned)__builtin_ctz(mask);
+    }
+    for (; at < n; at++) {
+        uint8_t b = p[at];
+        if (b == '\\' || b == '"' || b == '\'' || b == '`' || b == '}') return at;
+    }
+    return n;
+}
+
 // One bit per byte of the 16 at `p` (bit i for byte i): set when the byte is in the alphabet. Unsigned range
 // tests by saturating subtraction: (x - lo) saturated-minus (hi - lo) is zero exactly when lo <= x <= hi.
 static inline unsigned alphabet_mask(const uint8_t *p) {
@@ -52,6 +71,14 @@ size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t
 
 size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t minimum) {
     return finish(p, n, from, 0, minimum);
+}
+
+size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
+    for (size_t at = from; at < n; at++) {
+        uint8_t b = p[at];
+        if (b == '\\' || b == '"' || b == '\'' || b == '`' || b == '}') return at;
+    }
+    return n;
 }
 
 #endif

@@ -1,5 +1,6 @@
-/// The input's text as the named-value layer may rebuild its values: escapes in strings decoded, string literals
-/// joined (`"a" + "b"`, `"a" "b"`, a literal continued on the next line) and `.properties` lines continued with
+import CByteScan
+/// The input's text as the named-value layer may rebuild its values: escapes in strings decoded (but those of a
+/// line break, a tab, a backslash and a quote, which no value shape holds), string literals joined (`"a" + "b"`, `"a" "b"`, a literal continued on the next line) and `.properties` lines continued with
 /// `\` run together. Made for ``ValueProbes``: a value shape that occurs neither in the input nor here is in no
 /// value the layer would read. It is a superset, not the layer's reading: every quote followed by blanks,
 /// joining operators and another quote is taken for a join (also where the first quote opens a string), which
@@ -30,61 +31,86 @@ enum DerivedText {
     /// `properties`: the input is a `.properties` file, whose continued lines lose their leading blanks.
     static func make(_ buffer: UnsafeRawBufferPointer, properties: Bool) -> Outcome {
         let n = buffer.count
-        guard n > 0 else { return .same }
-        // Quick look first: most inputs have no backslash and no quote followed by a join.
-        var needed = false
-        var i = 0
+        guard n > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .same }
+        // Quick look first: most inputs have no backslash and no quote followed by a join. (Read through the
+        // pointer and a table: a large file of code is read here whenever a gate word's probe finds nothing.)
+        var first = -1
+        var i = keywarden_next_quote_or_escape(base, n, 0)
         while i < n {
-            let c = buffer[i]
-            if c == 125, i + 1 < n, buffer[i + 1] == 123 || (buffer[i + 1] == 36 && i + 2 < n && buffer[i + 2] == 123) {
-                return .unknown   // `}{` or `}${`: constants joined in a template
+            let c = base[i]
+            if c == 125 {
+                // `}{` or `}${`: constants joined in a template
+                if i + 1 < n, base[i + 1] == 123 || (base[i + 1] == 36 && i + 2 < n && base[i + 2] == 123) { return .unknown }
+            } else if first < 0, c == 92 ? !(i + 1 < n && keptEscape(base[i + 1])) : joinEnd(buffer, after: i) != nil {
+                first = i
             }
-            if c == 92 { needed = true } else if isQuote(c), joinEnd(buffer, after: i) != nil { needed = true }
-            i += 1
+            if c == 92 { i += 1 }   // (the escaped byte is no quote)
+            i = keywarden_next_quote_or_escape(base, n, i + 1)
         }
-        guard needed else { return .same }
+        guard first >= 0 else { return .same }
         var out = [UInt8]()
         out.reserveCapacity(n)
-        i = 0
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: first))
+        i = first
+        var run = i   // the start of the bytes not yet copied
+        func flush(_ upTo: Int) {
+            if upTo > run { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: upTo - run)) }
+        }
         while i < n {
-            let c = buffer[i]
-            if isQuote(c), let next = joinEnd(buffer, after: i) {
-                i = next   // past the next piece's opening quote
-                continue
-            }
-            if c == 92, i + 1 < n {
-                let e = buffer[i + 1]
-                switch e {
-                case 110: out.append(10); i += 2
-                case 116: out.append(9); i += 2
-                case 114: i += 2
-                case 117, 85:
-                    // \uXXXX (and \UXXXXXXXX): the character; anything else, as the layer keeps it.
-                    let digits = e == 117 ? 4 : 8
-                    if i + 2 + digits <= n, let v = hexValue(buffer, from: i + 2, count: digits), let s = Unicode.Scalar(v) {
-                        out += Array(String(Character(s)).utf8)
-                        i += 2 + digits
-                    } else {
-                        out.append(e); i += 2
-                    }
-                case 10, 13, 32, 9:
-                    // A line continued: `\` (maybe blanks and a carriage return) and the line break go; in a
-                    // `.properties` file so do the next line's leading blanks.
-                    var k = i + 1
-                    while k < n, buffer[k] == 32 || buffer[k] == 9 || buffer[k] == 13 { k += 1 }
-                    guard k < n, buffer[k] == 10 else { out.append(e); i += 2; continue }
-                    k += 1
-                    if properties { while k < n, buffer[k] == 32 || buffer[k] == 9 { k += 1 } }
-                    i = k
-                default:
-                    out.append(e); i += 2
+            let c = base[i]
+            if c != 92 && c != 34 && c != 39 && c != 96 { i = keywarden_next_quote_or_escape(base, n, i + 1); continue }
+            if c != 92 {
+                if let next = joinEnd(buffer, after: i) {
+                    flush(i)
+                    i = next   // past the next piece's opening quote
+                    run = i
+                } else {
+                    i += 1
                 }
                 continue
             }
-            out.append(c)
-            i += 1
+            guard i + 1 < n else { break }
+            let e = base[i + 1]
+            if keptEscape(e) { i += 2; continue }
+            flush(i)
+            switch e {
+            case 114: i += 2
+            case 117, 85:
+                // \uXXXX (and \UXXXXXXXX): the character; anything else, as the layer keeps it.
+                let digits = e == 117 ? 4 : 8
+                if i + 2 + digits <= n, let v = hexValue(buffer, from: i + 2, count: digits), let s = Unicode.Scalar(v) {
+                    out += Array(String(Character(s)).utf8)
+                    i += 2 + digits
+                } else {
+                    out.append(e); i += 2
+                }
+            case 10, 13, 32, 9:
+                // A line continued: `\` (maybe blanks and a carriage return) and the line break go; in a
+                // `.properties` file so do the next line's leading blanks.
+                var k = i + 1
+                while k < n, base[k] == 32 || base[k] == 9 || base[k] == 13 { k += 1 }
+                if k < n, base[k] == 10 {
+                    k += 1
+                    if properties { while k < n, base[k] == 32 || base[k] == 9 { k += 1 } }
+                    i = k
+                } else {
+                    out.append(e); i += 2
+                }
+            default:
+                out.append(e); i += 2
+            }
+            run = i
         }
+        flush(n)
         return .text(out)
+    }
+
+    /// Escapes left as written: the byte they stand for (a line break, a tab, a backslash, a quote) is in no value
+    /// shape, so a value holding it matches no shape either way, and the written pair (a backslash and a letter
+    /// or quote) only adds text. C and shell code escapes these in nearly every string.
+    @inline(__always)
+    private static func keptEscape(_ e: UInt8) -> Bool {
+        e == 110 || e == 116 || e == 92 || e == 34 || e == 39
     }
 
     /// When the quote at `q` is followed by blanks, line breaks and joining operators, then maybe a string
