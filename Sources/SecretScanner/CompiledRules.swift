@@ -522,7 +522,7 @@ final class ValueProbes: Sendable {
         if let known = made.withLock({ $0[gate] }) { return known }
         var shapes = [String]()
         for r in compiled.gateRules[gate] {
-            guard let shape = compiled.rules[r].named?.spec.value else { return nil }
+            guard let shape = compiled.rules[r].named?.spec.value, !Self.anchored(shape) else { return nil }
             if !shapes.contains(shape) { shapes.append(shape) }
         }
         guard !shapes.isEmpty else { return nil }
@@ -532,6 +532,19 @@ final class ValueProbes: Sendable {
             table[gate] = probe
             return probe
         }
+    }
+
+    /// True when `shape` holds an anchor (`$`, or `^` not opening a negated class): the layer matches a shape
+    /// against the value alone, where `^abc$` means the value's start and end, but in the input they would mean
+    /// the input's, and the probe would miss the value. Such a gate word is not probed.
+    static func anchored(_ shape: String) -> Bool {
+        let b = Array(shape.utf8)
+        for (i, c) in b.enumerated() where c == 36 || c == 94 {
+            if i > 0, b[i - 1] == 92 { continue }            // an escaped $ or ^: a literal
+            if c == 94, i > 0, b[i - 1] == 91 { continue }   // [^...]: a negated class
+            return true
+        }
+        return false
     }
 
     /// One pattern for `shapes`: any of them, not inside a run of letters and digits. A value is read up to

@@ -61,6 +61,30 @@ import Testing
         #expect(try scan(text, path: path).rules.contains("column-api-key"), "\(form)")
     }
 
+    /// A shape written with anchors (`^...$`, as a user's `--config` may) means the value's start and end: its
+    /// gate word is not probed (``ValueProbes/anchored(_:)``), and the key, on a line of its own in the middle of
+    /// the file, is found.
+    @Test func aShapeWithAnchorsIsNotProbed() throws {
+        #expect(ValueProbes.anchored("^zq_[a-z0-9]{20}$"))
+        #expect(ValueProbes.anchored("zq_[a-z0-9]{20}$"))
+        #expect(!ValueProbes.anchored("zq_[^\\s]{20}"))
+        #expect(!ValueProbes.anchored("zq\\$[a-z]{20}"))
+        let session = try Engine.session("""
+            [[rules]]
+            id = "zorbl-named-token"
+            provider = "zorbl"
+            names = ['''(?:^|_)(?:key|token)$''']
+            vendor = ["zorbl"]
+            value = '''zq_[a-z0-9]{20}$'''
+            keywords = ["zorbl"]
+            """)
+        let scanner = BufferScanner(session.rules, fingerprinter: session.fingerprinter)
+        let value = "zq_" + FakeKeys.random(Array("abcdefghijklmnopqrstuvwxyz0123456789"), 20)
+        let text = Array("# settings\nZORBL_TOKEN=\(value)\nDEBUG=1\n".utf8)
+        let found = try text.withUnsafeBytes { try scanner.scan($0, InputContext(path: "app.env")) }
+        #expect(found.map(\.ruleID) == ["zorbl-named-token"])
+    }
+
     @Test func derivedTextJoinsLiteralsAndDecodesEscapes() {
         func make(_ text: String, properties: Bool = false) -> DerivedText.Outcome {
             Array(text.utf8).withUnsafeBytes { DerivedText.make($0, properties: properties) }
