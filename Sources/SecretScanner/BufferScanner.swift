@@ -60,6 +60,9 @@ public final class BufferScanner {
     private var gateEndGates: [Int] = []
     /// The value-probe scratch of each gate word probed (``ValueProbes``), made on use.
     private var probeScratch: [Int: PrefilterScratch] = [:]
+    /// Inputs larger than this are not rebuilt for the value probe (``DerivedText``): its copy would double the
+    /// memory a large file takes while it is scanned.
+    static let largestRebuilt = 8 << 20
     /// Whether gate words are closed where their rules' value shapes do not occur (off only in tests of the
     /// words' other conditions).
     var probesValues = true
@@ -672,7 +675,12 @@ public final class BufferScanner {
             let scratch = probeScratch[g] ?? { let made = database.makeScratch(); probeScratch[g] = made; return made }()
             var seen = try Self.holds(database, buffer, scratch: scratch, path: path)
             if !seen {
-                if derived == nil { derived = DerivedText.make(buffer, properties: path.lowercased().hasSuffix(".properties")) }
+                // (A large input is not copied to be rebuilt: the gate word stays open, and the named-value layer
+                // reads only the text around its gate words there anyway.)
+                if derived == nil {
+                    derived = buffer.count > Self.largestRebuilt ? .unknown
+                        : DerivedText.make(buffer, properties: path.lowercased().hasSuffix(".properties"))
+                }
                 switch derived {
                 case .text(let text)?:
                     var failure: ScanError?

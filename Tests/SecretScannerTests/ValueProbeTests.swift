@@ -33,6 +33,21 @@ import Testing
         #expect(scanner.hitGates.sorted() == scanner.gateHits.indices.filter { scanner.gateHits[$0] })
     }
 
+    /// An input over ``BufferScanner/largestRebuilt`` is not copied to be rebuilt: where the shape does not occur as
+    /// written, the gate word stays open (as before the probe), rather than the scan holding a second copy.
+    @Test func aLargeInputIsNotRebuiltAndItsGateStaysOpen() throws {
+        let code = """
+            let column = ColumnDefinition(name: name, type: type)
+            if inPrimaryKeyBody {
+                column.notNull()
+            }
+
+            """
+        let filler = String(repeating: "// --------------------------------------------------------------\n", count: BufferScanner.largestRebuilt / 64 + 1)
+        #expect(try !scan(code + "// short\n", path: "Sources/Schema.swift").gateOpen)
+        #expect(try scan(code + filler, path: "Sources/Schema.swift").gateOpen)
+    }
+
     @Test func aKeyAsWrittenOpensTheGate() throws {
         let key = "live_" + FakeKeys.alnum(27)
         let found = try scan("let COLUMN_API_KEY = \"\(key)\"\n", path: "Sources/Keys.swift")
