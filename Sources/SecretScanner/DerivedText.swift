@@ -1,7 +1,8 @@
 import CByteScan
-/// The input's text as the named-value layer may rebuild its values: escapes in strings decoded (but those of a
-/// line break, a tab, a backslash and a quote, which no value shape holds), string literals joined (`"a" + "b"`, `"a" "b"`, a literal continued on the next line) and `.properties` lines continued with
-/// `\` run together. Made for ``ValueProbes``: a value shape that occurs neither in the input nor here is in no
+/// The input's text as the named-value layer may rebuild its values: escapes in strings decoded as its tokenizer
+/// decodes them (but those of a line break, a tab, a backslash and a quote, which no value shape holds), string
+/// literals joined (`"a" + "b"`, `"a" "b"`, a literal continued on the next line) and `.properties` lines continued
+/// with `\` run together. Made for ``ValueProbes``: a value shape that occurs neither in the input nor here is in no
 /// value the layer would read. It is a superset, not the layer's reading: every quote followed by blanks,
 /// joining operators and another quote is taken for a join (also where the first quote opens a string), which
 /// only makes more text, never less of a value.
@@ -32,8 +33,8 @@ enum DerivedText {
     static func make(_ buffer: UnsafeRawBufferPointer, properties: Bool) -> Outcome {
         let n = buffer.count
         guard n > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return .same }
-        // Quick look first: most inputs have no backslash and no quote followed by a join. (Read through the
-        // pointer and a table: a large file of code is read here whenever a gate word's probe finds nothing.)
+        // Quick look first: most inputs have no backslash and no quote followed by a join. (It jumps between
+        // quotes and backslashes: a large file of code is read here whenever a gate word's probe finds nothing.)
         var first = -1
         var i = keywarden_next_quote_or_escape(base, n, 0)
         while i < n {
@@ -75,12 +76,12 @@ enum DerivedText {
             flush(i)
             switch e {
             case 114: i += 2
-            case 117, 85:
-                // \uXXXX (and \UXXXXXXXX): the character; anything else, as the layer keeps it.
-                let digits = e == 117 ? 4 : 8
-                if i + 2 + digits <= n, let v = hexValue(buffer, from: i + 2, count: digits), let s = Unicode.Scalar(v) {
+            case 117:
+                // \uXXXX: the character; anything else (and `\U`, which the tokenizer does not decode) as the
+                // layer keeps it, the letter without the backslash.
+                if i + 6 <= n, let v = hexValue(buffer, from: i + 2, count: 4), let s = Unicode.Scalar(v) {
                     out += Array(String(Character(s)).utf8)
-                    i += 2 + digits
+                    i += 6
                 } else {
                     out.append(e); i += 2
                 }

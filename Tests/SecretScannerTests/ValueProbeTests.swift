@@ -115,6 +115,8 @@ import Testing
         #expect(make("u = \"a\\/b\\u005fc\\\\d\\\"e\"") == text("u = \"a/b_c\\\\d\\\"e\""))
         #expect(make("printf(\"%s\\n\\t\\\"q\\\" \\\\ \\'\", x);\n") == .same)
         #expect(make("s = \"a\\rb\"") == text("s = \"ab\""))
+        // `\U` is no escape to the tokenizer (its value keeps the letter and the digits after it): neither here.
+        #expect(make("s = \"k\\U00000041\"") == text("s = \"kU00000041\""))
         #expect(make("k=ab\\\n   cd\n", properties: true) == text("k=abcd\n"))
         #expect(make("k=ab\\\r\n   cd\n") == text("k=ab   cd\n"))
         #expect(make("`${A}${B}`") == .unknown)
