@@ -14,6 +14,15 @@ static size_t finish(const uint8_t *p, size_t n, size_t at, size_t run, size_t m
     return n;
 }
 
+// The bytes from `at` on one at a time: the first backslash, quote or `}`, or `n`.
+static size_t next_quote_or_escape_from(const uint8_t *p, size_t n, size_t at) {
+    for (; at < n; at++) {
+        uint8_t b = p[at];
+        if (b == '\\' || b == '"' || b == '\'' || b == '`' || b == '}') return at;
+    }
+    return n;
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -29,11 +38,7 @@ size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
         unsigned mask = (unsigned)_mm_movemask_epi8(hit);
         if (mask) return at + (unsigned)__builtin_ctz(mask);
     }
-    for (; at < n; at++) {
-        uint8_t b = p[at];
-        if (b == '\\' || b == '"' || b == '\'' || b == '`' || b == '}') return at;
-    }
-    return n;
+    return next_quote_or_escape_from(p, n, at);
 }
 
 // One bit per byte of the 16 at `p` (bit i for byte i): set when the byte is in the alphabet. Unsigned range
@@ -74,11 +79,7 @@ size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t
 }
 
 size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
-    for (size_t at = from; at < n; at++) {
-        uint8_t b = p[at];
-        if (b == '\\' || b == '"' || b == '\'' || b == '`' || b == '}') return at;
-    }
-    return n;
+    return next_quote_or_escape_from(p, n, from);
 }
 
 #endif

@@ -509,7 +509,8 @@ final class GatedPrefilter: Sendable {
 /// did for most files of code that use it).
 final class ValueProbes: Sendable {
     let cacheDirectory: URL?
-    private let made = Mutex<[Int: GatedPrefilter]>([:])
+    /// Per gate word asked about: its probe, or nil when it has none (so that is not worked out again).
+    private let made = Mutex<[Int: GatedPrefilter?]>([:])
 
     init(cacheDirectory: URL?) {
         self.cacheDirectory = cacheDirectory
@@ -520,18 +521,25 @@ final class ValueProbes: Sendable {
     /// is nil (``GatedPrefilter/prefilter()``) when the engine cannot take a shape: the word opens it then too.
     func probe(for gate: Int, in compiled: CompiledRules) -> GatedPrefilter? {
         if let known = made.withLock({ $0[gate] }) { return known }
-        var shapes = [String]()
-        for r in compiled.gateRules[gate] {
-            guard let shape = compiled.rules[r].named?.spec.value, !Self.anchored(shape) else { return nil }
-            if !shapes.contains(shape) { shapes.append(shape) }
+        let probe = Self.shapes(of: gate, in: compiled).map {
+            GatedPrefilter(Prefilter.Pattern(Self.pattern($0)), cacheDirectory: cacheDirectory)
         }
-        guard !shapes.isEmpty else { return nil }
-        let probe = GatedPrefilter(Prefilter.Pattern(Self.pattern(shapes)), cacheDirectory: cacheDirectory)
         return made.withLock { table in
             if let other = table[gate] { return other }
             table[gate] = probe
             return probe
         }
+    }
+
+    /// The distinct value shapes of gate word `gate`'s rules; nil when one of them gives none, or one with an
+    /// anchor (``anchored(_:)``).
+    private static func shapes(of gate: Int, in compiled: CompiledRules) -> [String]? {
+        var shapes = [String]()
+        for r in compiled.gateRules[gate] {
+            guard let shape = compiled.rules[r].named?.spec.value, !anchored(shape) else { return nil }
+            if !shapes.contains(shape) { shapes.append(shape) }
+        }
+        return shapes.isEmpty ? nil : shapes
     }
 
     /// True when `shape` holds an anchor (`$`, or `^` not opening a negated class): the layer matches a shape
