@@ -101,10 +101,14 @@ extension ScanSession {
         }
         let store = opened?.store, previous = opened?.previous
         // The packs are opened, and every entry's delta base read, on another thread while the plan's commit
-        // walk (one thread) runs: the reading order then reads no pack header of its own.
+        // walk (one thread) runs: the reading order then reads no pack header of its own. Without an earlier
+        // scan every blob will be read, so that thread also ranks every entry for the reading order.
         let objectsDirectory = repository.objectsDirectory
+        let full = previous == nil
         let opening = BackgroundResult<PackedObjects, Never> { PackedObjects(objectsDirectory: objectsDirectory) }
+        let ranking = full ? BackgroundResult<Void, Never> { _ = opening.result().readingRanks() } : nil
         let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot, packs: { opening.result() })
+        ranking?.result()
         let planned = Date()
         let blobs = plan.blobs
         var work = HistoryWork(count: blobs.count)

@@ -76,6 +76,47 @@ extension IndexFileTests {
         return folder
     }
 
+    /// The ranks of a whole pack (``PackedObjects/readingRanks()``) are the post-order of its delta forest, each
+    /// entry's deltas by offset, roots by offset, and entries in a cycle (a broken pack's reference deltas) or
+    /// based on themselves after the rest: checked against a recursive walk on random forests.
+    @Test func readingRanksAreThePostOrderOfTheDeltaForest() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            let n = Int.random(in: 1...60, using: &generator)
+            var offsets: [UInt64] = []
+            var at: UInt64 = 12
+            for _ in 0..<n { offsets.append(at); at += UInt64.random(in: 1...50, using: &generator) }
+            offsets.append(at)
+            // Mostly earlier entries (offset deltas), some later ones or itself (reference deltas, which may
+            // close a cycle), some offsets that are no entry's.
+            var bases = [Int64](repeating: -1, count: n)
+            for e in 0..<n {
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0...2: break
+                case 3...7: if e > 0 { bases[e] = Int64(offsets[Int.random(in: 0..<e, using: &generator)]) }
+                case 8: bases[e] = Int64(offsets[Int.random(in: 0..<n, using: &generator)])
+                default: bases[e] = Int64(offsets[e] + 1)
+                }
+            }
+            let ranks = PackedObjects.postOrder(offsets: offsets, bases: bases)
+            // The reference: parents by offset, a recursive walk from every root.
+            var parent = [Int](repeating: -1, count: n)
+            for e in 0..<n where bases[e] >= 0 {
+                if let b = offsets.prefix(n).firstIndex(of: UInt64(bases[e])), b != e { parent[e] = b }
+            }
+            var expected = [Int32](repeating: -1, count: n)
+            var next: Int32 = 0
+            func visit(_ node: Int) {
+                for child in 0..<n where parent[child] == node { visit(child) }
+                expected[node] = next; next += 1
+            }
+            for root in 0..<n where parent[root] < 0 { visit(root) }
+            for e in 0..<n where expected[e] < 0 { expected[e] = next; next += 1 }
+            #expect(ranks == expected, "round \(round): bases \(bases), offsets \(offsets)")
+            #expect(Set(ranks).count == n)
+        }
+    }
+
     @Test func anOffsetPastThePackIsNotFollowed() throws {
         let ids = [[UInt8](repeating: 0x10, count: 20), [UInt8](repeating: 0x20, count: 20)]
         let blob: [UInt8] = [0x35] + Array("hello".utf8)

@@ -60,6 +60,11 @@ import TestSupport
         let order = PackOrder(packs: packs).readingOrder(ids)
         // With the delta bases read ahead or read from the headers as it goes: the same order.
         #expect(order == PackOrder(objectsDirectory: f.root + "/.git/objects").readingOrder(ids))
+        // And by the ranks of the whole pack's entries (what a full history scan uses): the same order too.
+        #expect(!packs.hasReadingRanks)
+        _ = packs.readingRanks()
+        #expect(PackOrder(packs: packs).readingOrder(ids) == order)
+        #expect(PackOrder(packs: packs).readingOrder(Array(ids.reversed())) == order.map { ids.count - 1 - $0 })
         // libgit2 (which reads packs its own way) is the reference; git agrees with it on the text files.
         let repo = try f.open()
         let expected = try ids.map { id throws -> [UInt8] in try repo.blobContent(id) }

@@ -27,6 +27,7 @@ struct PackOrder {
 
     /// `ids` reordered for reading: depth first over each pack's delta forest, then everything else.
     func readingOrder(_ ids: [ObjectID]) -> [Int] {
+        if let known, known.hasReadingRanks || ids.count >= 4096 { return rankedOrder(ids, known) }
         // Node = (pack, offset) packed into one UInt64.
         func node(_ pack: Int, _ offset: UInt64) -> UInt64 { UInt64(pack) << 48 | offset }
         var located: [UInt64: [Int]] = [:]   // node -> indices into ids
@@ -74,6 +75,23 @@ struct PackOrder {
             for key in located.keys.sorted() { for i in located[key] ?? [] where emitted.insert(i).inserted { order.append(i) } }
         }
         return order + loose
+    }
+
+    /// The same order by the ranks of every entry of the packs (``PackedObjects/readingRanks()``): a sort, where
+    /// the forest of the wanted objects' chains is worth building only for a few objects. Objects whose offset is
+    /// not an entry's (a broken index) come after those of their pack that are, by offset.
+    private func rankedOrder(_ ids: [ObjectID], _ known: PackedObjects) -> [Int] {
+        let ranks = known.readingRanks()
+        var keyed: [(pack: Int, rank: Int64, offset: UInt64, index: Int)] = []
+        keyed.reserveCapacity(ids.count)
+        var loose: [Int] = []
+        for (i, id) in ids.enumerated() {
+            guard let (p, offset) = known.locate(id) else { loose.append(i); continue }
+            let rank = known.entry(at: offset, in: p).map { Int64(ranks[p][$0]) } ?? Int64(Int32.max) + 1
+            keyed.append((p, rank, offset, i))
+        }
+        keyed.sort { ($0.pack, $0.rank, $0.offset, $0.index) < ($1.pack, $1.rank, $1.offset, $1.index) }
+        return keyed.map(\.index) + loose
     }
 
     /// The offset of the delta base of the entry at `offset`, or nil for a whole object (or a header that

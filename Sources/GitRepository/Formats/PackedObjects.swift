@@ -1,5 +1,6 @@
 internal import CDeflate
 internal import Foundation
+import Synchronization
 
 /// The pack files of a repository's object directory, opened once and shared by every worker that reads
 /// from them (each through its own ``PackedObjectReader``). Nothing here is mapped: entries are read with
@@ -14,6 +15,8 @@ public final class PackedObjects: Sendable {
     let bases: [[Int64]]
     /// The pack indexes that were not used, each with why (their objects are read through libgit2).
     public let notes: [String]
+    /// ``readingRanks()``, once made.
+    private let ranks = Mutex<[[Int32]]?>(nil)
 
     public convenience init(objectsDirectory: String) {
         var notes: [String] = []
@@ -42,9 +45,75 @@ public final class PackedObjects: Sendable {
         return (offsets[p][i + 1], bases[p][i])
     }
 
+    /// For each pack and entry (as in `offsets`), its place in ``PackOrder``'s reading order of the whole pack:
+    /// depth first over the delta forest, each delta before its base, siblings and roots by increasing offset;
+    /// entries no root leads to (a cycle of reference deltas in a broken pack) after the rest, by offset. Made on
+    /// first use (a full history scan asks on the thread that opens the packs, while its commit walk runs) and
+    /// kept: ordering a whole history's blobs is then a sort by these numbers instead of building the forest of
+    /// their chains (on git/git, 0.2 s on the main thread before any blob was read).
+    public func readingRanks() -> [[Int32]] {
+        ranks.withLock { (stored: inout [[Int32]]?) -> [[Int32]] in
+            if let stored { return stored }
+            let made = offsets.indices.map { Self.postOrder(offsets: offsets[$0], bases: bases[$0]) }
+            stored = made
+            return made
+        }
+    }
+
+    /// Whether ``readingRanks()`` is made already.
+    var hasReadingRanks: Bool { ranks.withLock { $0 != nil } }
+
+    /// The ranks of one pack's entries (see ``readingRanks()``): `offsets` increasing with the end of the last
+    /// entry after them, `bases` each entry's delta base's offset or -1.
+    static func postOrder(offsets: [UInt64], bases: [Int64]) -> [Int32] {
+        let n = bases.count
+        // Each entry's base as an entry number (-1: a whole object, a base that is no entry, or itself), and
+        // each base's deltas as one list (`children` from `first[b]` to `first[b + 1]`), by increasing offset.
+        var parent = [Int32](repeating: -1, count: n)
+        var first = [Int32](repeating: 0, count: n + 1)
+        for e in 0..<n where bases[e] >= 0 {
+            if let b = index(of: UInt64(bases[e]), in: offsets), b < n, b != e {
+                parent[e] = Int32(b)
+                first[b + 1] += 1
+            }
+        }
+        for e in 0..<n { first[e + 1] += first[e] }
+        var fill = first
+        var children = [Int32](repeating: 0, count: Int(first[n]))
+        for e in 0..<n where parent[e] >= 0 {
+            let b = Int(parent[e])
+            children[Int(fill[b])] = Int32(e)
+            fill[b] += 1
+        }
+        var rank = [Int32](repeating: -1, count: n)
+        var next: Int32 = 0
+        var stack: [(node: Int32, child: Int32)] = []
+        for root in 0..<n where parent[root] < 0 {
+            stack.append((Int32(root), first[root]))
+            while let top = stack.last {
+                if top.child < first[Int(top.node) + 1] {
+                    stack[stack.count - 1].child += 1
+                    let c = children[Int(top.child)]
+                    stack.append((c, first[Int(c)]))
+                } else {
+                    rank[Int(top.node)] = next
+                    next += 1
+                    stack.removeLast()
+                }
+            }
+        }
+        for e in 0..<n where rank[e] < 0 { rank[e] = next; next += 1 }
+        return rank
+    }
+
+    /// The number of the entry at `offset` of pack `p` (its position in `offsets[p]`).
+    func entry(at offset: UInt64, in p: Int) -> Int? { index(of: offset, in: p) }
+
     /// The position of the entry at `offset` in `offsets[p]`.
-    private func index(of offset: UInt64, in p: Int) -> Int? {
-        let list = offsets[p]
+    private func index(of offset: UInt64, in p: Int) -> Int? { Self.index(of: offset, in: offsets[p]) }
+
+    /// The position of `offset` in `list` (increasing, its last element the end of the entries).
+    private static func index(of offset: UInt64, in list: [UInt64]) -> Int? {
         var low = 0, high = list.count
         while low < high {
             let mid = (low + high) / 2
