@@ -114,7 +114,7 @@ public struct CacheFolder: Sendable {
         }
         // Stamped when it was open (after its use was marked) and again now: the same file, not changed meanwhile.
         let stamp = before.flatMap { $0 == FileStamp(path: file) ? $0 : nil }
-        if let stamp, bytes.count >= Digest.sha256Length, keepsChangeTimes, verifiedStamps()[name] == stamp {
+        if let stamp, bytes.count >= Digest.sha256Length, keepsChangeTimes, verifiedList().stamp(of: name) == stamp {
             bytes.removeLast(Digest.sha256Length)
             return (bytes, false)
         }
@@ -154,11 +154,47 @@ public struct CacheFolder: Sendable {
             self.init(info)
         }
 
-        init?(line: Substring) {
-            let f = line.split(separator: " ")
-            guard f.count == 5, let d = UInt64(f[0]), let i = UInt64(f[1]), let s = Int64(f[2]), let m = Int64(f[3]), let c = Int64(f[4])
-            else { return nil }
-            device = d; inode = i; size = s; modified = m; changed = c
+        /// The stamp written as ``line``: five decimal numbers (a sign allowed) separated by spaces, as
+        /// `UInt64(_:)` and `Int64(_:)` read them.
+        init?(line: UnsafeRawBufferPointer) {
+            var fields = [Int64](), end = 0
+            fields.reserveCapacity(5)
+            while true {
+                while end < line.count, line[end] == 0x20 { end += 1 }
+                guard end < line.count else { break }
+                guard fields.count < 5, let (value, next) = Self.number(line, from: end, unsigned: fields.count < 2) else { return nil }
+                fields.append(value)
+                end = next
+            }
+            guard fields.count == 5 else { return nil }
+            device = UInt64(bitPattern: fields[0]); inode = UInt64(bitPattern: fields[1]); size = fields[2]
+            modified = fields[3]; changed = fields[4]
+        }
+
+        /// The number at `start` of `line` up to the next space or the end (a `UInt64`'s bits when `unsigned`),
+        /// and where it ends; nil when that is not a number of that type.
+        private static func number(_ line: UnsafeRawBufferPointer, from start: Int, unsigned: Bool) -> (Int64, Int)? {
+            var i = start
+            let negative = line[i] == 0x2D
+            if negative || line[i] == 0x2B { i += 1 }
+            let digits = i
+            var magnitude: UInt64 = 0
+            while i < line.count, line[i] != 0x20 {
+                let digit = line[i] &- 0x30
+                guard digit < 10 else { return nil }
+                let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+                guard !o1, !o2 else { return nil }
+                magnitude = sum
+                i += 1
+            }
+            guard i > digits else { return nil }
+            switch (unsigned, negative) {
+            case (true, false): return (Int64(bitPattern: magnitude), i)
+            case (true, true): return magnitude == 0 ? (0, i) : nil
+            case (false, false): return magnitude <= UInt64(Int64.max) ? (Int64(magnitude), i) : nil
+            case (false, true): return magnitude <= UInt64(Int64.max) + 1 ? (Int64(truncatingIfNeeded: 0 &- magnitude), i) : nil
+            }
         }
 
         var line: String { "\(device) \(inode) \(size) \(modified) \(changed)" }
@@ -174,34 +210,77 @@ public struct CacheFolder: Sendable {
     /// The name of the sealed list of checked files' stamps (not a cache file: never pruned).
     static let verifiedName = ".verified"
 
-    /// This folder's list of checked files (read once per process; empty when absent or when its HMAC fails).
-    func verifiedStamps() -> [String: FileStamp] {
-        if let known = Self.verified.withLock({ $0[path] }) { return known }
-        var table: [String: FileStamp] = [:]
-        if var bytes = Self.readRegular(path + "/" + Self.verifiedName), Self.checked(&bytes, name: Self.verifiedName, key: key) {
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-                guard let tab = line.firstIndex(of: "\t"), let stamp = FileStamp(line: line[line.index(after: tab)...]) else { continue }
-                table[String(line[..<tab])] = stamp
+    /// The folder's sealed list of checked files as read: lines `name<TAB>stamp` (``FileStamp/line``). Kept as
+    /// bytes and searched for the names asked about: a folder of a few hundred files made parsing the whole
+    /// list into a dictionary about 2 ms of every start-up, for the few names a run reads.
+    struct VerifiedList: Sendable {
+        let text: [UInt8]
+
+        /// The stamp recorded for `name` (the last one, should a name have more than one line); names are
+        /// compared byte for byte.
+        func stamp(of name: String) -> FileStamp? {
+            let key = Array(name.utf8)
+            // Such a name cannot begin a line: its line would hold a tab before the stamp, or be two lines.
+            guard !key.contains(0x09), !key.contains(0x0A) else { return nil }
+            var found: FileStamp?
+            forEachLine { line in
+                guard line.count > key.count, line[key.count] == 0x09,
+                      key.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: line[..<key.count])) }) else { return }
+                if let stamp = FileStamp(line: UnsafeRawBufferPointer(rebasing: line[(key.count + 1)...])) { found = stamp }
+            }
+            return found
+        }
+
+        /// Every name and its stamp (lines without a tab or a readable stamp are skipped).
+        var entries: [String: FileStamp] {
+            var table: [String: FileStamp] = [:]
+            forEachLine { line in
+                guard let tab = line.firstIndex(of: 0x09),
+                      let stamp = FileStamp(line: UnsafeRawBufferPointer(rebasing: line[(tab + 1)...])) else { return }
+                table[String(decoding: UnsafeRawBufferPointer(rebasing: line[..<tab]), as: UTF8.self)] = stamp
+            }
+            return table
+        }
+
+        /// Calls `body` with each line, without its newline (empty lines skipped).
+        private func forEachLine(_ body: (UnsafeRawBufferPointer) -> Void) {
+            text.withUnsafeBytes { all in
+                guard let base = all.baseAddress else { return }
+                var start = 0
+                while start < all.count {
+                    let end = memchr(base + start, 0x0A, all.count - start).map { UnsafeRawPointer($0) - base } ?? all.count
+                    if end > start { body(UnsafeRawBufferPointer(rebasing: all[start..<end])) }
+                    start = end + 1
+                }
             }
         }
-        Self.verified.withLock { $0[path] = table }
-        return table
+    }
+
+    /// This folder's list of checked files (read once per process; empty when absent or when its HMAC fails).
+    func verifiedList() -> VerifiedList {
+        if let known = Self.verified.withLock({ $0[path] }) { return known }
+        var list = VerifiedList(text: [])
+        if var bytes = Self.readRegular(path + "/" + Self.verifiedName), Self.checked(&bytes, name: Self.verifiedName, key: key) {
+            list = VerifiedList(text: bytes)
+        }
+        Self.verified.withLock { $0[path] = list }
+        return list
     }
 
     /// Adds `name`'s stamp to the list (entries of files no longer there are dropped). Best effort: a list that
     /// cannot be written only costs later runs the full check.
     private func recordVerified(_ name: String, _ stamp: FileStamp) {
-        var table = verifiedStamps()
+        var table = verifiedList().entries
         table[name] = stamp
         table = table.filter { FileStamp(path: path + "/" + $0.key) != nil }
-        Self.verified.withLock { $0[path] = table }
-        let text = table.keys.sorted().map { "\($0)\t\(table[$0]!.line)\n" }.joined()
-        try? AtomicFile.write(Self.tagged(Array(text.utf8), name: Self.verifiedName, key: key), to: path + "/" + Self.verifiedName,
+        let text = Array(table.keys.sorted().map { "\($0)\t\(table[$0]!.line)\n" }.joined().utf8)
+        Self.verified.withLock { $0[path] = VerifiedList(text: text) }
+        try? AtomicFile.write(Self.tagged(text, name: Self.verifiedName, key: key), to: path + "/" + Self.verifiedName,
                               options: AtomicFile.Options(mode: .exactly(0o600)))
     }
 
     /// The lists read so far, by folder.
-    private static let verified = Mutex<[String: [String: FileStamp]]>([:])
+    private static let verified = Mutex<[String: VerifiedList]>([:])
 
     /// Drops this process's copy of the folder's list, so that the next read reads it from the folder again.
     func forgetVerified() {

@@ -143,6 +143,89 @@ import Testing
         #expect(other.readTelling("rules-0a1b-v6.bin") == (payload, true))
     }
 
+    /// Hundreds of files in the list (a folder that kept the value probes of many rule sets): each name still gets
+    /// its own stamp, also a name that begins another (`prefilter-for-0a`, `prefilter-for-0a0b`); a list changed
+    /// anywhere is refused; an entry whose file was removed is dropped when the list is next written.
+    @Test func aLongListGivesEachNameItsStamp() throws {
+        let dir = place()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = try #require(CacheFolder.trusted(dir))
+        try #require(cache.keepsChangeTimes, "the temporary folder's file system is not one that keeps change times")
+        let names = (0..<300).map { String(format: "prefilter-%04x.db", $0) } + ["prefilter-for-0a", "prefilter-for-0a0b", "prefilter-for-0a0"]
+        for name in names { cache.write(name, Array(name.utf8)) }
+        usleep(1_100_000)
+        for name in names { #expect(cache.readTelling(name) == (Array(name.utf8), true), "\(name)") }
+        // As another process finds it.
+        cache.forgetVerified()
+        let list = cache.verifiedList()
+        #expect(list.entries.count == names.count)
+        for name in names {
+            #expect(list.stamp(of: name) == CacheFolder.FileStamp(path: dir + "/" + name), "\(name)")
+            #expect(list.entries[name] == CacheFolder.FileStamp(path: dir + "/" + name), "\(name)")
+            #expect(cache.readTelling(name) == (Array(name.utf8), false), "\(name)")
+        }
+        #expect(list.stamp(of: "prefilter-for-0") == nil && list.stamp(of: "prefilter-0000.d") == nil && list.stamp(of: "") == nil)
+
+        // Files removed, then another file recorded: their entries go, the others stay.
+        for name in names.prefix(100) { unlink(dir + "/" + name) }
+        cache.write("rules-0a1b-v6.bin", [1, 2, 3])
+        usleep(1_100_000)
+        #expect(cache.readTelling("rules-0a1b-v6.bin") == ([1, 2, 3], true))
+        cache.forgetVerified()
+        let kept = cache.verifiedList().entries
+        #expect(Set(kept.keys) == Set(names.dropFirst(100) + ["rules-0a1b-v6.bin"]))
+        #expect(cache.readTelling("prefilter-012b.db") == (Array("prefilter-012b.db".utf8), false))
+
+        // One digit changed in the middle of the list (a stamp made to fit a changed file): the whole list is refused.
+        let listFile = dir + "/.verified"
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: listFile)))
+        let middle = try #require(bytes.indices.dropFirst(bytes.count / 2).first { bytes[$0] >= 0x30 && bytes[$0] <= 0x38 })
+        bytes[middle] += 1
+        try Data(bytes).write(to: URL(fileURLWithPath: listFile))
+        cache.forgetVerified()
+        #expect(cache.verifiedList().entries.isEmpty)
+        #expect(cache.readTelling("prefilter-012b.db") == (Array("prefilter-012b.db".utf8), true))
+    }
+
+    /// The list read in bytes: the last line of a name wins, lines without a tab or a readable stamp are skipped, and
+    /// a stamp is read as `UInt64(_:)`/`Int64(_:)` read its numbers (signs, leading zeros, runs of spaces, overflow).
+    @Test func theListIsReadAsItWasWritten() {
+        func stamp(_ text: String) -> CacheFolder.FileStamp? {
+            Array(text.utf8).withUnsafeBytes { CacheFolder.FileStamp(line: $0) }
+        }
+        /// How the list was read before it was read in bytes.
+        func reference(_ text: String) -> [Int64]? {
+            let f = text.split(separator: " ")
+            guard f.count == 5, let d = UInt64(f[0]), let i = UInt64(f[1]), let s = Int64(f[2]), let m = Int64(f[3]), let c = Int64(f[4])
+            else { return nil }
+            return [Int64(bitPattern: d), Int64(bitPattern: i), s, m, c]
+        }
+        let samples = ["1 2 3 4 5", " 1  2 3 4 5 ", "+1 -0 -3 +4 -5", "18446744073709551615 0 9223372036854775807 -9223372036854775808 0",
+                       "18446744073709551616 0 0 0 0", "0 0 9223372036854775808 0 0", "0 0 0 -9223372036854775809 0", "-1 0 0 0 0",
+                       "1 2 3 4", "1 2 3 4 5 6", "1 2 3 4 5x", "1 2 3 4 +", "1 2 - 4 5", "1\t2 3 4 5", "", " ", "0001 02 3 4 5",
+                       "1 2 3 4 5\r", "١ 2 3 4 5"]
+        for text in samples {
+            let read = stamp(text).map { [Int64(bitPattern: $0.device), Int64(bitPattern: $0.inode), $0.size, $0.modified, $0.changed] }
+            #expect(read == reference(text), "\(text.debugDescription)")
+        }
+        let list = CacheFolder.VerifiedList(text: Array("""
+            a\t1 2 3 4 5
+            b\t1 2 3 4 5
+
+            no tab 1 2 3 4 5
+            a\t6 7 8 9 10
+            b\tbroken
+            c\td\t1 2 3 4 5
+            a b\t11 12 13 14 15
+            last\t16 17 18 19 20
+            """.utf8))
+        #expect(list.stamp(of: "a").map(\.size) == 8 && list.entries["a"]?.size == 8)
+        #expect(list.stamp(of: "b").map(\.size) == 3 && list.entries["b"]?.size == 3)
+        #expect(list.stamp(of: "a b").map(\.size) == 13 && list.stamp(of: "last").map(\.size) == 18)
+        #expect(list.stamp(of: "c") == nil && list.stamp(of: "c\td") == nil && list.stamp(of: "no tab 1") == nil)
+        #expect(Set(list.entries.keys) == ["a", "b", "a b", "last"])
+    }
+
     @Test func aLargeFileReadsBackWhole() throws {
         let dir = place()
         defer { try? FileManager.default.removeItem(atPath: dir) }
