@@ -1,5 +1,6 @@
 import Foundation
 import PatternMatching
+import Synchronization
 import Testing
 
 @Suite struct PatternMatchingTests {
@@ -226,5 +227,127 @@ import Testing
             return found.sorted()
         }
         #expect(try hits(built) == [7, 123] && hits(loaded) == [7, 123])
+    }
+}
+
+/// Lazy JIT: a pattern is interpreted until it has seen `CompiledRegex.jitAfterBytes` of subject, then matches
+/// with JIT code; both give the same matches, and the interpreter is held to the same limits.
+@Suite struct LazyJITTests {
+    static let pattern = "(?<=[ =])key=([a-z]+)(/[0-9])?"
+
+    /// 64-byte lines, every third with a `key=` value (every sixth also with the optional group), and the
+    /// matches `pattern` has in them.
+    static func lines(_ count: Int) -> (text: [UInt8], matches: [RegexMatch]) {
+        var text = [UInt8]()
+        var matches = [RegexMatch]()
+        for i in 0..<count {
+            var line = Array("line \(i) ".utf8)
+            if i % 3 == 0 {
+                let start = text.count + line.count
+                let word = Array(String(repeating: "abcdefg", count: 3).utf8[...].prefix(3 + i % 15))
+                line += Array("key=".utf8) + word
+                let group = start + 4..<start + 4 + word.count
+                if i % 6 == 0 {
+                    line += Array("/7".utf8)
+                    matches.append(RegexMatch(range: start..<group.upperBound + 2, groups: [group, group.upperBound..<group.upperBound + 2]))
+                } else {
+                    matches.append(RegexMatch(range: start..<group.upperBound, groups: [group, nil]))
+                }
+            }
+            line += Array(repeating: UInt8(ascii: " "), count: 63 - line.count) + [UInt8(ascii: "\n")]
+            text += line
+        }
+        return (text, matches)
+    }
+
+    static func matches(_ regex: CompiledRegex, _ text: [UInt8], in range: Range<Int>, scratch: MatchScratch) throws -> [RegexMatch] {
+        var found = [RegexMatch]()
+        try text.withUnsafeBytes { buf in
+            try regex.forEachMatch(in: buf, range: range, scratch: scratch) { found.append($0); return true }
+        }
+        return found
+    }
+
+    @Test func aPatternIsInterpretedUntilItHasSeenEnoughTextThenJITCompiled() throws {
+        let regex = try CompiledRegex(Self.pattern)
+        let scratch = MatchScratch()
+        let small = Self.lines(40)
+        #expect(small.text.count < CompiledRegex.jitAfterBytes)
+        #expect(try Self.matches(regex, small.text, in: 0..<small.text.count, scratch: scratch) == small.matches)
+        #expect(small.matches.count == 14)
+        #expect(!regex.isJITCompiled)
+
+        let large = Self.lines(CompiledRegex.jitAfterBytes / 64 + 100)
+        var found = [RegexMatch]()
+        // A line at a time, so that the switch comes part way through.
+        for line in stride(from: 0, to: large.text.count, by: 64) {
+            found += try Self.matches(regex, large.text, in: line..<line + 64, scratch: scratch)
+        }
+        #expect(found == large.matches)
+        #expect(regex.isJITCompiled)
+        #expect(try Self.matches(regex, small.text, in: 0..<small.text.count, scratch: scratch) == small.matches)
+        #expect(try Self.matches(regex, large.text, in: 0..<large.text.count, scratch: scratch) == large.matches)
+    }
+
+    @Test func matchesCountsItsTextTowardsTheJIT() throws {
+        let regex = try CompiledRegex("(?i)(?:^|/)[._]?netrc$")
+        let scratch = MatchScratch()
+        let path = String(repeating: "dir/", count: 200) + ".netrc"
+        var calls = 0
+        while !regex.isJITCompiled {
+            #expect(try regex.matches(path, scratch: scratch))
+            #expect(try !regex.matches(path + "x", scratch: scratch))
+            calls += 1
+            if calls > CompiledRegex.jitAfterBytes { break }
+        }
+        // Not before the count of bytes reached the threshold, and at once when it did.
+        #expect(calls * (2 * path.utf8.count + 1) >= CompiledRegex.jitAfterBytes)
+        #expect((calls - 1) * (2 * path.utf8.count + 1) < CompiledRegex.jitAfterBytes)
+        #expect(try regex.matches(path, scratch: scratch))
+        #expect(try !regex.matches(path + "x", scratch: scratch))
+    }
+
+    /// Threads share one pattern across its switch to JIT code, each with its own scratch.
+    @Test func threadsMatchingAcrossTheSwitchFindTheSameMatches() throws {
+        let regex = try CompiledRegex(Self.pattern)
+        let (text, expected) = Self.lines(CompiledRegex.jitAfterBytes / 64 * 2)
+        let threads = 4
+        final class Results: Sendable { let found = Mutex<[[RegexMatch]?]>(Array(repeating: nil, count: 4)) }
+        let results = Results()
+        let done = DispatchSemaphore(value: 0)
+        for t in 0..<threads {
+            Thread {
+                let scratch = MatchScratch()
+                var found = [RegexMatch]()
+                for line in stride(from: 0, to: text.count, by: 64) {
+                    found += (try? Self.matches(regex, text, in: line..<line + 64, scratch: scratch)) ?? []
+                }
+                results.found.withLock { $0[t] = found }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<threads { done.wait() }
+        #expect(regex.isJITCompiled)
+        results.found.withLock { all in
+            for t in 0..<threads { #expect(all[t] == expected, "thread \(t)") }
+        }
+    }
+
+    /// A pattern below the JIT's threshold is interpreted, and the interpreter stops at each limit
+    /// (backtracking steps, depth, heap) instead of running on.
+    @Test(arguments: [("(a+)+$", 3000, 100_000 as UInt32, 100_000 as UInt32),
+                      ("(.)*!", 3000, 2_000_000, 1000),
+                      ("(.)(?:(.)" + String(repeating: "()", count: 200) + ")*!", 300, 2_000_000, 10_000_000)])
+    func theInterpreterStopsAtItsLimits(pattern: String, length: Int, matchLimit: UInt32, depthLimit: UInt32) throws {
+        let regex = try CompiledRegex(pattern)
+        let scratch = MatchScratch(matchLimit: matchLimit, depthLimit: depthLimit)
+        let text = String(repeating: "a", count: length) + "!"
+        #expect(text.utf8.count < CompiledRegex.jitAfterBytes)
+        #expect {
+            _ = try regex.matches(text, scratch: scratch)
+        } throws: { error in
+            (error as? PatternError)?.code == .matchLimit
+        }
+        #expect(!regex.isJITCompiled)
     }
 }

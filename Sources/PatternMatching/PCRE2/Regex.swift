@@ -14,23 +14,36 @@ public struct RegexMatch: Sendable, Equatable {
     }
 }
 
-/// A PCRE2 pattern compiled once (JIT-compiled on first use) and shared by all workers.
+/// A PCRE2 pattern compiled once and shared by all workers.
 ///
 /// Matching is byte-oriented (no UTF mode), so invalid UTF-8 in the input never fails a match.
 /// A pattern made with `init(deferring:)` is compiled on first use instead: a small scan touches a few
 /// of the hundreds of built-in patterns, and compiling them all cost it more than the scan.
+///
+/// Matching starts in PCRE2's interpreter and moves to JIT code once the pattern has been handed
+/// `jitAfterBytes` bytes of subject: JIT-compiling a pattern costs about as much as interpreting a few
+/// kilobytes with it, so a small scan never pays for it and a large one pays once per pattern.
 public final class CompiledRegex: @unchecked Sendable {
-    // @unchecked: `code`, `compiledCaptureCount`, `failure` and `jitDone` are written only under `lock`,
-    // once, before `ready` is set; PCRE2 allows concurrent matching on one code object once it is compiled
-    // and JIT-compiled.
+    // @unchecked: `code`, `compiledCaptureCount` and `failure` are written only under `lock`, once, before
+    // `compiled` is set; `jitCode` under `lock`, once, before `jitted` is set. PCRE2 allows concurrent
+    // matching on one code object; the JIT compiles a copy of `code`, never the object others match with.
     private var code: OpaquePointer?
+    private var jitCode: OpaquePointer?
     private var compiledCaptureCount = 0
     private var failure: PatternError?
-    private var jitDone = false
     private let lock = Mutex<Void>(())
-    /// Set (after `code` and `jitDone`, under `lock`) once the pattern is compiled and JIT-compiled.
-    private let ready = Atomic<Bool>(false)
+    /// Set (after `code`, under `lock`) once the pattern is compiled.
+    private let compiled = Atomic<Bool>(false)
+    /// Set (after `jitCode`, under `lock`) once matching has moved to JIT code, or stays interpreted because
+    /// the JIT failed; subject bytes are counted only until then.
+    private let jitted = Atomic<Bool>(false)
+    /// Subject bytes handed to `forEachMatch` and `matches` before `jitted` was set.
+    private let subjectBytes = Atomic<Int>(0)
     private let options: UInt32
+
+    /// Subject bytes a pattern is interpreted on before it is JIT-compiled. Over the built-in rules' patterns the
+    /// median JIT compile (10 µs) cost as much as interpreting 3.5 KB instead of running JIT code on it.
+    package static let jitAfterBytes = 4 * 1024
 
     /// The pattern text as given.
     public let pattern: String
@@ -39,7 +52,7 @@ public final class CompiledRegex: @unchecked Sendable {
     public init(_ pattern: String, caseless: Bool = false, multiline: Bool = false) throws(PatternError) {
         self.pattern = pattern
         options = Self.options(caseless: caseless, multiline: multiline)
-        _ = try compiled(jit: false)
+        _ = try compiledCode()
     }
 
     /// Keeps `pattern` to compile on first use; a pattern that does not compile fails that use.
@@ -56,12 +69,44 @@ public final class CompiledRegex: @unchecked Sendable {
         return options
     }
 
-    deinit { if let code { pcre2_code_free_8(code) } }
+    deinit {
+        if let code { pcre2_code_free_8(code) }
+        if let jitCode { pcre2_code_free_8(jitCode) }
+    }
 
-    /// The compiled code and its number of groups, compiling (and, when asked, JIT-compiling) it first.
-    private func compiled(jit: Bool) throws(PatternError) -> (code: OpaquePointer, captures: Int) {
-        // Once compiled and JIT-compiled nothing changes: read without the lock (every match asks).
-        if ready.load(ordering: .acquiring), let code { return (code, compiledCaptureCount) }
+    /// True once matching uses JIT code (for tests).
+    package var isJITCompiled: Bool { jitted.load(ordering: .acquiring) && jitCode != nil }
+
+    /// The code to match a subject of `length` bytes with, and its number of groups: the JIT code once there is
+    /// some, else the interpreted code, JIT-compiling a copy of it when this subject takes the count over
+    /// `jitAfterBytes`.
+    private func matchingCode(forSubjectOf length: Int) throws(PatternError) -> (code: OpaquePointer, captures: Int) {
+        // Once `jitted` is set nothing changes: read without the lock or the count (every match asks).
+        if jitted.load(ordering: .acquiring) {
+            if let jitCode { return (jitCode, compiledCaptureCount) }
+            return try compiledCode()
+        }
+        let interpreted = try compiledCode()
+        let total = subjectBytes.wrappingAdd(length, ordering: .relaxed).newValue
+        guard total >= Self.jitAfterBytes else { return interpreted }
+        let jit: OpaquePointer? = lock.withLock { _ in
+            if !jitted.load(ordering: .relaxed), let copy = pcre2_code_copy_8(interpreted.code) {
+                if pcre2_jit_compile_8(copy, UInt32(PCRE2_JIT_COMPLETE)) == 0 {
+                    jitCode = copy
+                } else {
+                    // Without JIT code the copy is only the interpreted code again.
+                    pcre2_code_free_8(copy)
+                }
+            }
+            jitted.store(true, ordering: .releasing)
+            return jitCode
+        }
+        return (jit ?? interpreted.code, interpreted.captures)
+    }
+
+    /// The compiled (interpreted) code and its number of groups, compiling it first.
+    private func compiledCode() throws(PatternError) -> (code: OpaquePointer, captures: Int) {
+        if compiled.load(ordering: .acquiring), let code { return (code, compiledCaptureCount) }
         let state: (code: OpaquePointer?, captures: Int, failure: PatternError?) = lock.withLock { _ in
             if code == nil, self.failure == nil {
                 var errorCode: Int32 = 0
@@ -76,16 +121,11 @@ public final class CompiledRegex: @unchecked Sendable {
                     pcre2_pattern_info_8(made, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
                     compiledCaptureCount = Int(count)
                     code = made
+                    compiled.store(true, ordering: .releasing)
                 } else {
                     self.failure = PatternError(.invalidPattern(offset: errorOffset),
                                                 Self.message(for: errorCode) + " at offset \(errorOffset)")
                 }
-            }
-            if jit, !jitDone, let code {
-                // A JIT failure is harmless: pcre2_match falls back to the interpreter.
-                _ = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE))
-                jitDone = true
-                ready.store(true, ordering: .releasing)
             }
             return (code, compiledCaptureCount, self.failure)
         }
@@ -95,11 +135,11 @@ public final class CompiledRegex: @unchecked Sendable {
     }
 
     /// The number of capturing groups (0 for a deferred pattern that does not compile).
-    public var captureCount: Int { (try? compiled(jit: false))?.captures ?? 0 }
+    public var captureCount: Int { (try? compiledCode())?.captures ?? 0 }
 
     /// The number of a named group, if the pattern has one by that name.
     public func groupNumber(named name: String) -> Int? {
-        guard let code = try? compiled(jit: false).code else { return nil }
+        guard let code = try? compiledCode().code else { return nil }
         let n = name.withCString { p in
             p.withMemoryRebound(to: UInt8.self, capacity: 1) { pcre2_substring_number_from_name_8(code, $0) }
         }
@@ -119,7 +159,7 @@ public final class CompiledRegex: @unchecked Sendable {
     public func forEachMatch(in subject: UnsafeRawBufferPointer, range: Range<Int>, scratch: MatchScratch,
                              budget: RegexBudget? = nil, lastStart startLimit: Int? = nil,
                              _ body: (RegexMatch) -> Bool) throws(PatternError) {
-        let (code, captureCount) = try compiled(jit: true)
+        let (code, captureCount) = try matchingCode(forSubjectOf: max(0, min(range.upperBound, subject.count) - range.lowerBound))
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         guard let context = scratch.context, let data = scratch.matchData(pairs: captureCount + 1) else {
             throw PatternError(.engine, "PCRE2 could not allocate its match state")
@@ -170,7 +210,7 @@ public final class CompiledRegex: @unchecked Sendable {
     /// copy of them, the match's groups and the loop of `forEachMatch` (a path is tested against every
     /// path-scoped rule, a value's name against every named rule's names).
     public func matches(_ text: String, scratch: MatchScratch) throws(PatternError) -> Bool {
-        let (code, captureCount) = try compiled(jit: true)
+        let (code, captureCount) = try matchingCode(forSubjectOf: text.utf8.count)
         guard let context = scratch.context, let data = scratch.matchData(pairs: captureCount + 1) else {
             throw PatternError(.engine, "PCRE2 could not allocate its match state")
         }
@@ -273,7 +313,9 @@ public final class MatchScratch {
     private var data: OpaquePointer?
     private var dataPairs = 0
 
-    /// - Parameter matchLimit: PCRE2's match limit (backtracking steps per match attempt).
+    /// - Parameter matchLimit: PCRE2's match limit (backtracking steps per match attempt), for the interpreter
+    ///   and the JIT.
+    /// - Parameter depthLimit: the interpreter's limit on nested backtracking points (the JIT's is its stack).
     public init(matchLimit: UInt32 = 2_000_000, depthLimit: UInt32 = 100_000) {
         context = pcre2_match_context_create_8(nil)
         guard let context else {
@@ -282,6 +324,9 @@ public final class MatchScratch {
         }
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, depthLimit)
+        // The interpreter keeps its backtracking points on the heap, up to 20 GB by default: 32 MiB here (the JIT's
+        // stack is at most 1 MiB). A pattern with 200 groups took 0.5 GB on 500 bytes before the depth limit stopped it.
+        pcre2_set_heap_limit_8(context, 32 * 1024)
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
     }
