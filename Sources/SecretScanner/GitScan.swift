@@ -107,9 +107,7 @@ extension ScanSession {
         let full = previous == nil
         let opening = BackgroundResult<PackedObjects, Never> { PackedObjects(objectsDirectory: objectsDirectory) }
         let ranking = full ? BackgroundResult<Void, Never> { _ = opening.result().readingRanks() } : nil
-        // The walk reads commits from the packs as soon as they are open (through libgit2 until then).
-        let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot, packs: { opening.result() },
-                                              packsIfOpen: { opening.resultIfDone() })
+        let plan = try repository.historyPlan(branch: branch, reusing: previous?.snapshot, packs: { opening.result() })
         ranking?.result()
         let planned = Date()
         let blobs = plan.blobs

@@ -25,11 +25,4 @@ public final class BackgroundResult<Value, Failure: Error>: @unchecked Sendable 
         finished.signal()
         return try outcome!.get()
     }
-
-    /// The value if `work` has finished and did not throw; nil at once otherwise.
-    public func resultIfDone() -> Value? {
-        guard finished.wait(timeout: .now()) == .success else { return nil }
-        finished.signal()
-        return try? outcome!.get()
-    }
 }

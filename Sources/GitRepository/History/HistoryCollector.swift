@@ -88,42 +88,13 @@ final class HistoryCollector {
         }
     }
 
-    /// Reads commits from the packs once they are open (``useReader(_:)``): libdeflate and no libgit2 object
-    /// to allocate and free per commit.
-    private var reader: PackedObjectReader?
-
-    /// From now on, reads the commits the packs of `objects` hold through a reader of them (the rest still
-    /// through libgit2).
-    func useReader(_ objects: PackedObjects) {
-        if reader == nil { reader = PackedObjectReader(objects, cacheLimit: Self.commitCacheBytes) }
-    }
-
-    /// The bound of the reader's cache of rebuilt delta bases (commits are rarely stored as deltas).
-    static let commitCacheBytes = 1 << 20
-
     /// The tree and parents of a commit, or nil (error recorded) when it cannot be read.
     func readCommitHeader(_ id: ObjectID) -> (tree: ObjectID, parents: [ObjectID])? {
-        var parsed: (tree: ObjectID, parents: [ObjectID])??
-        if let reader, reader.withObject(id, type: .commit, sizeLimit: Self.commitLimit, { parsed = Self.header(of: $0) }) == .read {
-            // (A commit the reader cannot read, or read but not parse, is read again through libgit2, whose
-            // error, if any, is the one recorded.)
-            if let parsed = parsed ?? nil { return parsed }
-        }
         guard let raw = read(id, GIT_OBJECT_COMMIT, "commit") else { return nil }
-        guard let header = Self.header(of: raw.bytes) else {
-            errors.append(GitError(.corruptObject, "commit \(id.hex) cannot be parsed"))
-            return nil
-        }
-        return header
-    }
-
-    /// Commits larger than this are read through libgit2.
-    static let commitLimit = 64 << 20
-
-    /// The tree and parents of a commit's bytes, or nil when they do not start as a commit does.
-    static func header(of b: UnsafeRawBufferPointer) -> (tree: ObjectID, parents: [ObjectID])? {
+        let b = raw.bytes
         // "tree <40 hex>\n" then zero or more "parent <40 hex>\n" lines.
         guard b.count >= 46, b.starts(with: "tree ".utf8), let tree = ObjectID(hexDigits: UnsafeRawBufferPointer(rebasing: b[5...])) else {
+            errors.append(GitError(.corruptObject, "commit \(id.hex) cannot be parsed"))
             return nil
         }
         var parents: [ObjectID] = []

@@ -31,14 +31,15 @@ final class TreeDiffer {
         packed = packs.flatMap { PackedObjectReader($0, cacheLimit: Self.baseCacheBytes) }
     }
 
-    /// The changes of each commit of `items` (in walk order), each against its first parent's tree.
-    func run(_ items: [DiffQueue.Item]) -> Output {
+    func run(commits: ArraySlice<Int>, treeIDs: [ObjectID], firstParent: [Int32]) -> Output {
         output = Output()
         defer { pathNumbers = [:] }   // (each run numbers its own paths)
-        for item in items {
-            currentCommit = Int(item.commit)
-            if item.old != item.new {
-                diff(old: item.old.flatMap { readTree($0, "") }, new: readTree(item.new, ""), prefix: "")
+        for c in commits {
+            currentCommit = c
+            let parent = Int(firstParent[c])
+            let parentTree = parent >= 0 ? treeIDs[parent] : nil
+            if parentTree != treeIDs[c] {
+                diff(old: parentTree.flatMap { readTree($0, "") }, new: readTree(treeIDs[c], ""), prefix: "")
             }
         }
         return output
