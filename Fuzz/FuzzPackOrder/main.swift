@@ -11,7 +11,8 @@ import Foundation
 ///   4 per object its offset (high bit: into the 64-bit table, whose 8-byte entries follow)
 ///   the rest     the pack file after its 12-byte header
 ///
-/// The order must be a permutation of the ids asked for (every id, plus one that is in no pack). The staged
+/// The order must be a permutation of the ids asked for (every id, plus one that is in no pack), built either way
+/// (the forest of their chains, or the ranks of every entry of the pack, which must number the entries). The staged
 /// path's reader (``ObjectFiles``) reads the same ids one at a time: it must hand over no more than the limit,
 /// and where both readers read an object they must agree byte for byte. The input is also taken as an
 /// inflated loose object, whose header must never be trusted beyond its bytes.
@@ -65,6 +66,13 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>) {
     // The pack reader over the same pack, in that order and with a cache small enough to evict: it must
     // neither crash nor hand over more bytes than the limit, whatever the entries claim.
     let packs = PackedObjects(objectsDirectory: folder)
+    // Every entry's rank, whatever the bases claim (cycles, bases that are no entry, itself): each pack's ranks
+    // number its entries once each, and the order by them is a permutation too.
+    for (p, ranks) in packs.readingRanks().enumerated() {
+        precondition(ranks.count == packs.offsets[p].count - 1 && ranks.sorted() == (0..<Int32(ranks.count)).map { $0 },
+                     "the ranks are not a numbering of the entries")
+    }
+    precondition(PackOrder(packs: packs).readingOrder(wanted).sorted() == Array(wanted.indices), "not a permutation of the ids (by ranks)")
     guard let reader = PackedObjectReader(packs, cacheLimit: 4096) else { return }
     for i in order {
         for type in [PackedObjectReader.ObjectType.blob, .tree] {
