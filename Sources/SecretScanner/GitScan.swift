@@ -102,7 +102,8 @@ extension ScanSession {
         let store = opened?.store, previous = opened?.previous
         // The packs are opened, and every entry's delta base read, on another thread while the plan's commit
         // walk (one thread) runs: the reading order then reads no pack header of its own. Without an earlier
-        // scan every blob will be read, so that thread also ranks every entry for the reading order.
+        // scan every blob will be read, so once the packs are open a second thread ranks all their entries for
+        // the reading order (``PackedObjects/readingRanks()``), still beside the walk.
         let objectsDirectory = repository.objectsDirectory
         let full = previous == nil
         let opening = BackgroundResult<PackedObjects, Never> { PackedObjects(objectsDirectory: objectsDirectory) }

@@ -48,9 +48,9 @@ public final class PackedObjects: Sendable {
     /// For each pack and entry (as in `offsets`), its place in ``PackOrder``'s reading order of the whole pack:
     /// depth first over the delta forest, each delta before its base, siblings and roots by increasing offset;
     /// entries no root leads to (a cycle of reference deltas in a broken pack) after the rest, by offset. Made on
-    /// first use (a full history scan asks on the thread that opens the packs, while its commit walk runs) and
-    /// kept: ordering a whole history's blobs is then a sort by these numbers instead of building the forest of
-    /// their chains (on git/git, 0.2 s on the main thread before any blob was read).
+    /// first use (a full history scan asks on a thread of its own as soon as the packs are open, while its commit
+    /// walk runs) and kept: ordering a whole history's blobs is then a sort by these numbers instead of building
+    /// the forest of their chains (on git/git, 0.2 s on the main thread before any blob was read).
     public func readingRanks() -> [[Int32]] {
         ranks.withLock { (stored: inout [[Int32]]?) -> [[Int32]] in
             if let stored { return stored }
