@@ -262,7 +262,7 @@ extension BufferScanner {
         // A value after a bare word: the word must be the vendor's first name (its coined one), not any of its names.
         guard let depth = v.value.unlabelled ? (named.spec.vendor.first == v.squeezed ? 1 : nil) : v.candidates.indices.last(where: { i in
             named.names.contains { (try? $0.matches(v.candidates[i], scratch: matchScratch)) ?? false }
-        }).map({ $0 + 1 }) ?? gluedVendorDepth(named, v) else { return nil }
+        }).map({ $0 + 1 }) ?? gluedVendorDepth(named, v) ?? camelVendorDepth(named, v) else { return nil }
         // A vendor-less framework rule (`framework-secret`) takes its name alone nested anywhere (`app:` /
         // `secret_key: v`), but not under a provider's key (`amplitude:` / `secret_key: v`): that value is the
         // provider's, for its own rule to report or for none.
@@ -304,6 +304,66 @@ extension BufferScanner {
             if named.names.contains(where: { (try? $0.matches(split, scratch: matchScratch)) ?? false }) { return 1 }
         }
         return nil
+    }
+
+    /// A name that writes one of the rule's vendor words (four letters or more) in camel case (`apiFlashKey`,
+    /// `apiFlash: {api: v}`): the normalizer cuts the word at its capital (`api_flash_key`), so the rule's
+    /// names are tried on the candidates with the pieces that spell a vendor word joined again (`apiflash_key`).
+    /// Only pieces the normalizer cut at a change of case within one word of the name are joined, and only when
+    /// together they spell a vendor word exactly; the names must still take the result. The depth is that of the
+    /// deepest candidate they take, as for the candidates themselves.
+    func camelVendorDepth(_ named: CompiledNamed, _ v: NamedJudgement) -> Int? {
+        guard named.value != nil, !v.value.unlabelled, !v.candidates.isEmpty,
+              named.longVendor.contains(where: { w in ByteSearch.contains(v.squeezed, String(decoding: w, as: UTF8.self)) })
+        else { return nil }
+        var joinedAny = false
+        func rejoin(_ name: String) -> String {
+            guard let r = Self.joiningCamelVendorWords(name, named.longVendor) else { return NamedValue.normalize(name) }
+            joinedAny = true
+            return r
+        }
+        // Built as ``NamedJudgement`` builds its candidates: the name, then its nearest parents in front.
+        let leaf = rejoin(v.value.name)
+        var candidates = [leaf], suffix = leaf
+        for p in v.value.path.suffix(3).reversed().map(rejoin) where !p.isEmpty {
+            suffix = "\(p)_\(suffix)"
+            candidates.append(suffix)
+        }
+        guard joinedAny else { return nil }
+        return candidates.indices.last(where: { i in
+            named.names.contains { (try? $0.matches(candidates[i], scratch: matchScratch)) ?? false }
+        }).map { $0 + 1 }
+    }
+
+    /// `name` normalized, with the words the normalizer cut from one word of `name` at a change of case
+    /// (`apiFlash` → `api`, `flash`) joined again where together they spell one of `vendorWords` (lowercase):
+    /// `apiFlashKey` → `apiflash_key`. Words apart in `name` (`api_flash`, `api-flash`) stay apart. Nil when
+    /// nothing is joined.
+    static func joiningCamelVendorWords(_ name: String, _ vendorWords: [[UInt8]]) -> String? {
+        let longest = vendorWords.map(\.count).max() ?? 0
+        var words: [String] = [], joined = false
+        // The words of `name` between separators (anything but an ASCII letter or digit, as for the normalizer).
+        for segment in name.utf8.split(whereSeparator: { c in !((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) }) {
+            let pieces = NamedValue.normalize(String(decoding: segment, as: UTF8.self)).split(separator: "_").map(String.init)
+            var i = 0
+            while i < pieces.count {
+                var spelled = pieces[i], end: Int? = nil, j = i + 1
+                while j < pieces.count, spelled.utf8.count < longest {
+                    spelled += pieces[j]
+                    if vendorWords.contains(where: { $0.elementsEqual(spelled.utf8) }) { end = j; break }
+                    j += 1
+                }
+                if let end {
+                    words.append(pieces[i...end].joined())
+                    joined = true
+                    i = end + 1
+                } else {
+                    words.append(pieces[i])
+                    i += 1
+                }
+            }
+        }
+        return joined ? words.joined(separator: "_") : nil
     }
 
     /// True when a parent key of `v` names a provider of the rule set other than a framework's.

@@ -59,30 +59,53 @@ import TestSupport
     /// boundary for the normalizer to find: the rule's names are tried on it cut after the vendor word. The label
     /// must be one the names take; a vendor word inside another word, the vendor alone and other shapes give nothing.
     @Test func aVendorWordGluedToItsLabel() throws {
-        let session = try Engine.session("""
-            [[rules]]
-            id = "acmecorp-api-key"
-            description = "Acme Corp API key"
-            provider = "acmecorp"
-            names = ['''(?:^|_)(?:api_?)?(?:key|token)s?$''']
-            vendor = ["acmecorp"]
-            value = '''[a-f0-9]{32}'''
-            keywords = ["acmecorp"]
-            """)
-        let key = FakeKeys.hex(32)
-        for (text, path) in [("acmecorpkey=\(key)\n", "settings.env"), ("acmecorpapikey: \"\(key)\"\n", "config.yaml"),
-                             ("const acmecorptoken = \"\(key)\";\n", "app.js"), ("APP_ACMECORPKEY=\(key)\n", ".env"),
-                             ("services:\n  acmecorpkey: \(key)\n", "values.yaml")] {
-            let found = try Engine.scan(text, path: path, session: session)
-            #expect(found.map(\.ruleID) == ["acmecorp-api-key"] && found.first?.secret == key, "\(text): \(found.map(\.ruleID))")
-        }
-        for text in ["acmecorp=\(key)\n", "acmecorpuser=\(key)\n", "acmecorpkeyid=\(key)\n", "xacmecorpkey=\(key)\n",
-                     "acmecorpkey=\(FakeKeys.hex(31))\n", "acmecorpkey=\(FakeKeys.hex(32).uppercased())\n"] {
-            #expect(try Engine.scan(text, path: "settings.env", session: session).isEmpty, "\(text)")
-        }
+        try expectVendorRule("acmecorp", names: "(?:^|_)(?:api_?)?(?:key|token)s?$",
+                             found: [("acmecorpkey=", "settings.env"), ("acmecorpapikey: ", "config.yaml"),
+                                     ("const acmecorptoken = ", "app.js"), ("APP_ACMECORPKEY=", ".env"),
+                                     ("services:\n  acmecorpkey: ", "values.yaml")],
+                             nothing: ["acmecorp=", "acmecorpuser=", "acmecorpkeyid=", "xacmecorpkey="])
         // A built-in rule whose names are anchored at a word's start (uClassify's 12-character read key).
         let read = "Q7x" + FakeKeys.alnum(9)
         #expect(try Engine.scan("uclassifykey=\(read)\n", path: "config.env").map(\.ruleID) == ["uclassify-api-key"])
+    }
+
+    /// A name that writes the vendor's one word in camel case (`apiFlashKey`) is normalized with a cut at the capital
+    /// (`api_flash_key`): the rule's names are tried on it with the pieces that spell the vendor word joined again.
+    /// Pieces apart in the name (`api_flash_key`), pieces that spell another word (`apiFlasherKey`), a label the
+    /// names do not take and values of another shape give nothing.
+    @Test func aVendorWordWrittenInCamelCase() throws {
+        try expectVendorRule("apiflash", names: "^(?:apiflash)(?:_api)?(?:_access)?(?:_key)?$",
+                             found: [("apiFlashKey=", "settings.env"), ("apiFlash_key: ", "config.yaml"),
+                                     ("const apiFlash = ", "app.js"), ("ApiFlashAccessKey=", ".env"),
+                                     ("apiFlash:\n  key: ", "values.yaml")],
+                             nothing: ["api_flash_key=", "api-flash=", "apiFlasherKey=", "myApiFlashKey=", "apiFlashUserKey="])
+    }
+
+    /// Scans with one named-value rule of `vendor` (`<vendor>-api-key`, its value 32 lowercase hex characters): each
+    /// `found` prefix then a key (quoted in files other than `.env`) gives that rule's finding of the key, and
+    /// nothing with a value a character short or in capitals; each `nothing` prefix gives nothing with any of them.
+    private func expectVendorRule(_ vendor: String, names: String, found: [(String, String)], nothing: [String]) throws {
+        let id = "\(vendor)-api-key"
+        let session = try Engine.session("[[rules]]\nid = \"\(id)\"\ndescription = \"\(vendor) API key\"\n"
+            + "provider = \"\(vendor)\"\nnames = ['''\(names)''']\nvendor = [\"\(vendor)\"]\n"
+            + "value = '''[a-f0-9]{32}'''\nkeywords = [\"\(vendor)\"]\n")
+        let key = FakeKeys.hex(32), wrong = [FakeKeys.hex(31), FakeKeys.hex(32).uppercased()]
+        func text(_ prefix: String, _ value: String, _ path: String) -> String {
+            prefix + (path.hasSuffix(".env") ? value : "\"\(value)\"") + (path.hasSuffix(".js") ? ";\n" : "\n")
+        }
+        for (prefix, path) in found {
+            let got = try Engine.scan(text(prefix, key, path), path: path, session: session)
+            #expect(got.map(\.ruleID) == [id] && got.first?.secret == key, "\(prefix): \(got.map(\.ruleID))")
+            for value in wrong {
+                #expect(try Engine.scan(text(prefix, value, path), path: path, session: session).isEmpty, "\(prefix)\(value)")
+            }
+        }
+        for prefix in nothing {
+            for value in [key] + wrong {
+                #expect(try Engine.scan(text(prefix, value, "settings.env"), path: "settings.env", session: session).isEmpty,
+                        "\(prefix)\(value)")
+            }
+        }
     }
 
     /// The rules tagged `vendor-then-value` name a vendor (a word of four letters or more first) and a value shape
