@@ -417,6 +417,11 @@ struct CompiledNamed: Sendable {
         shortVendor = Set(spec.vendor.filter { $0.utf8.count <= 3 })
     }
 
+    /// True when `text` (lowercase) holds one of the vendor words longer than three letters.
+    func holdsLongVendor(_ text: String) -> Bool {
+        longVendor.contains { ByteSearch.contains(text, String(decoding: $0, as: UTF8.self)) }
+    }
+
     /// True when `value` is the canonical UUID shape, five groups of 8, 4, 4, 4 and 12 hexadecimal digits
     /// joined by `-`, each group written as a class of hex digits (`[0-9a-f]`, `[a-fA-F0-9]`, ...) or a
     /// literal `H`, and a count. Read from the pattern's bytes, so that no pattern is compiled to decide (rules

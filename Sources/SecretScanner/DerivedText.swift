@@ -59,7 +59,7 @@ enum DerivedText {
         }
         while i < n {
             let c = base[i]
-            if c != 92 && c != 34 && c != 39 && c != 96 { i = keywarden_next_quote_or_escape(base, n, i + 1); continue }
+            if c != 92, !isQuote(c) { i = keywarden_next_quote_or_escape(base, n, i + 1); continue }
             if c != 92 {
                 if let next = joinEnd(buffer, after: i) {
                     flush(i)

@@ -260,9 +260,8 @@ extension BufferScanner {
         guard let named = rule.named else { return nil }
         // How many components of the key path (the name, then its parents) the rule's names matched, at most.
         // A value after a bare word: the word must be the vendor's first name (its coined one), not any of its names.
-        guard let depth = v.value.unlabelled ? (named.spec.vendor.first == v.squeezed ? 1 : nil) : v.candidates.indices.last(where: { i in
-            named.names.contains { (try? $0.matches(v.candidates[i], scratch: matchScratch)) ?? false }
-        }).map({ $0 + 1 }) ?? gluedVendorDepth(named, v) ?? camelVendorDepth(named, v) else { return nil }
+        guard let depth = v.value.unlabelled ? (named.spec.vendor.first == v.squeezed ? 1 : nil)
+            : namesDepth(named, v.candidates) ?? gluedVendorDepth(named, v) ?? camelVendorDepth(named, v) else { return nil }
         // A vendor-less framework rule (`framework-secret`) takes its name alone nested anywhere (`app:` /
         // `secret_key: v`), but not under a provider's key (`amplitude:` / `secret_key: v`): that value is the
         // provider's, for its own rule to report or for none.
@@ -289,6 +288,14 @@ extension BufferScanner {
         return f
     }
 
+    /// How many components of a key path the rule's names take: one more than the index of the deepest of
+    /// `candidates` (the name, then the name with its nearest parents in front) that one of them matches.
+    func namesDepth(_ named: CompiledNamed, _ candidates: [String]) -> Int? {
+        candidates.indices.last(where: { i in
+            named.names.contains { (try? $0.matches(candidates[i], scratch: matchScratch)) ?? false }
+        }).map { $0 + 1 }
+    }
+
     /// A name whose last word glues one of the rule's vendor words (four letters or more) to a label in one case
     /// (`uclassifykey`, `openweatherapikey`, `$mapboxtoken`): the normalizer finds no word boundary in it, so the
     /// rule's names are tried on the name cut after the vendor word (`uclassify_key`). Depth 1 when one matches.
@@ -300,8 +307,7 @@ extension BufferScanner {
         for w in named.longVendor {
             let word = String(decoding: w, as: UTF8.self)
             guard last.count > word.count, last.hasPrefix(word) else { continue }
-            let split = "\(head)\(word)_\(last.dropFirst(word.count))"
-            if named.names.contains(where: { (try? $0.matches(split, scratch: matchScratch)) ?? false }) { return 1 }
+            if namesDepth(named, ["\(head)\(word)_\(last.dropFirst(word.count))"]) != nil { return 1 }
         }
         return nil
     }
@@ -313,26 +319,14 @@ extension BufferScanner {
     /// together they spell a vendor word exactly; the names must still take the result. The depth is that of the
     /// deepest candidate they take, as for the candidates themselves.
     func camelVendorDepth(_ named: CompiledNamed, _ v: NamedJudgement) -> Int? {
-        guard named.value != nil, !v.value.unlabelled, !v.candidates.isEmpty,
-              named.longVendor.contains(where: { w in ByteSearch.contains(v.squeezed, String(decoding: w, as: UTF8.self)) })
-        else { return nil }
+        guard named.value != nil, !v.value.unlabelled, !v.candidates.isEmpty, named.holdsLongVendor(v.squeezed) else { return nil }
         var joinedAny = false
-        func rejoin(_ name: String) -> String {
+        let candidates = NamedJudgement.candidates(name: v.value.name, path: v.value.path) { name in
             guard let r = Self.joiningCamelVendorWords(name, named.longVendor) else { return NamedValue.normalize(name) }
             joinedAny = true
             return r
         }
-        // Built as ``NamedJudgement`` builds its candidates: the name, then its nearest parents in front.
-        let leaf = rejoin(v.value.name)
-        var candidates = [leaf], suffix = leaf
-        for p in v.value.path.suffix(3).reversed().map(rejoin) where !p.isEmpty {
-            suffix = "\(p)_\(suffix)"
-            candidates.append(suffix)
-        }
-        guard joinedAny else { return nil }
-        return candidates.indices.last(where: { i in
-            named.names.contains { (try? $0.matches(candidates[i], scratch: matchScratch)) ?? false }
-        }).map { $0 + 1 }
+        return joinedAny ? namesDepth(named, candidates) : nil
     }
 
     /// `name` normalized, with the words the normalizer cut from one word of `name` at a change of case
@@ -382,10 +376,10 @@ extension BufferScanner {
                             lines: inout LineIndex) -> Bool {
         if named.spec.vendor.isEmpty { return true }
         if v.tokens.contains(where: { named.shortVendor.contains($0) }) { return true }
-        if named.longVendor.contains(where: { w in ByteSearch.contains(v.squeezed, String(decoding: w, as: UTF8.self)) }) { return true }
+        if named.holdsLongVendor(v.squeezed) { return true }
         guard named.spec.vendorScope == .near else { return false }
         if v.tokens.contains(where: { compiled.providerTokens.contains($0) && !named.spec.vendor.contains($0) }) { return false }
-        if named.longVendor.contains(where: { ByteSearch.contains(lowerPath, String(decoding: $0, as: UTF8.self)) }) { return true }
+        if named.holdsLongVendor(lowerPath) { return true }
         let window = Self.window(around: v.value.range, lines: named.spec.vendorLines, in: buffer)
         return named.longVendor.contains { Self.containsCaseless($0, in: buffer, range: window) }
     }
@@ -470,14 +464,7 @@ struct NamedJudgement {
             candidates = []; tokens = []; joined = ""; squeezed = ""; classes = 0; plausible = false; isUUID = false
             return
         }
-        let parents = value.path.suffix(3).reversed().map(NamedValue.normalize).filter { !$0.isEmpty }
-        var candidates = [leaf]
-        var suffix = leaf
-        for p in parents {
-            suffix = "\(p)_\(suffix)"
-            candidates.append(suffix)
-        }
-        self.candidates = candidates
+        candidates = Self.candidates(leaf: leaf, path: value.path, normalize: NamedValue.normalize)
         let all = (value.path + [value.name]).map(NamedValue.normalize).filter { !$0.isEmpty }
         joined = all.joined(separator: "_")
         tokens = joined.split(separator: "_").map(String.init)
@@ -489,6 +476,21 @@ struct NamedJudgement {
         classes = [lower, upper, digit, other].filter { $0 }.count
         plausible = !all.contains("encrypted_data")
         isUUID = uuid
+    }
+
+    /// The candidates of a name in `path`: the name as `normalize` gives it, then with its nearest one, two and
+    /// three parents (as `normalize` gives them, empty ones left out) in front, joined by `_`.
+    static func candidates(name: String, path: [String], normalize: (String) -> String) -> [String] {
+        candidates(leaf: normalize(name), path: path, normalize: normalize)
+    }
+
+    private static func candidates(leaf: String, path: [String], normalize: (String) -> String) -> [String] {
+        var candidates = [leaf], suffix = leaf
+        for p in path.suffix(3).reversed().map(normalize) where !p.isEmpty {
+            suffix = "\(p)_\(suffix)"
+            candidates.append(suffix)
+        }
+        return candidates
     }
 
     static let referencePrefixes = [
