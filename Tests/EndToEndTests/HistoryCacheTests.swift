@@ -191,6 +191,39 @@ import TestSupport
         #expect(try findings(truncated) == expected)
     }
 
+    /// docs/ci.md's recipe: a CI job saves `.git/keywarden`, a later job on another runner (another cache folder,
+    /// a fresh clone at another path, with new commits) restores it and scans with the same `KEYWARDEN_CACHE_KEY`:
+    /// the cache is used (only the new commit is walked) and the report is the full scan's.
+    @Test func aCacheRestoredIntoAFreshCloneWithTheSameKeyIsUsed() throws {
+        let repo = try Repo()
+        repo.environment["KEYWARDEN_CACHE_KEY"] = "ci-job-key"
+        try repo.commit("base", ["app.env": "MX_API_KEY=\(FakeKeys.maintainX())\n"])
+        try repo.commit("more", ["b.txt": "b\n"])
+        let saved = try repo.scan()
+        #expect(try cacheLine(saved)[0] == 0)
+        try repo.commit("new", ["c.env": "MX_API_KEY=\(FakeKeys.maintainX(userID: 4242))\n"])
+
+        // The next job: a fresh clone elsewhere, the repository's salt (committed in a real repository), the
+        // saved folder copied in, and a runner whose own cache folder is empty.
+        let clone = try TemporaryDirectory(prefix: "keywarden-history-clone")
+        try Run.git(["clone", "-q", repo.dir.path(), clone.path()], in: repo.dir.path())
+        try FileManager.default.copyItem(atPath: repo.dir.path(".keywarden-salt"), toPath: clone.path(".keywarden-salt"))
+        try FileManager.default.createDirectory(atPath: clone.path(".git/keywarden"), withIntermediateDirectories: true)
+        for file in repo.cacheFiles {
+            try FileManager.default.copyItem(atPath: file, toPath: clone.path(".git/keywarden/" + (file as NSString).lastPathComponent))
+        }
+        let runner = try TemporaryDirectory(prefix: "keywarden-history-runner")
+        let environment = ["KEYWARDEN_CACHE_DIR": runner.path(), "KEYWARDEN_CACHE_KEY": "ci-job-key"]
+        let restored = try Run.keywarden(["scan", "--history", "--format", "json"], in: clone.path(), environment: environment)
+        let full = try Run.keywarden(["scan", "--history", "--format", "json", "--no-cache"], in: clone.path(), environment: environment)
+        #expect(!restored.stderr.contains("another key") && !restored.stderr.contains("damaged"), "\(restored.stderr)")
+        // "history cache: 2 of 3 commits ...": the two commits the first job scanned are known.
+        let line = try cacheLine(restored)
+        #expect(line.prefix(2) == [2, 3], "\(restored.stderr)")
+        #expect(try findings(restored) == findings(full))
+        #expect(try findings(restored).count == 2)
+    }
+
     @Test func theCacheHoldsNoSecretAndNoCacheWritesNothing() throws {
         let repo = try Repo()
         let key = FakeKeys.maintainX(), token = FakeKeys.githubToken()
