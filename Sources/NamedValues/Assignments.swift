@@ -34,6 +34,10 @@ struct Assignments {
         var line: Int
         var depth: Int
         var column: Int
+        /// Parents of `name` when it was given as a path (`/prod/algolia/api_key`, an AWS SSM parameter's name).
+        var parents: [String] = []
+        /// Whether `name` may label the record's other fields (see ``recordLabel(of:)``).
+        var label: Bool = false
     }
 
     init(bytes: [UInt8], depth: Int) {
@@ -42,7 +46,7 @@ struct Assignments {
     }
 
     /// Names whose value names the next `value` field (`{"key": "X", "value": "v"}`, Kubernetes `env`).
-    static let pairNames: Set<String> = ["name", "key", "parameter_key", "variable", "env", "env_var", "header", "field", "secret_name", "var"]
+    static let pairNames: Set<String> = ["name", "key", "parameter_key", "variable", "env", "env_var", "header", "field", "secret_name", "var", "id"]
     static let pairValues: Set<String> = ["value", "parameter_value", "val", "secret_value", "default_value", "current_value"]
     /// Names of a default whose real name is the enclosing declaration or block.
     static let defaultNames: Set<String> = ["default", "value", "default_value", "initial", "val"]
@@ -275,10 +279,11 @@ struct Assignments {
             out.append(NamedValue(path: path, name: name, value: cleaned, range: range, derived: derived))
             if isIdentifier(name), !Self.holdsDot(name), cleaned.utf8.count >= 4 { constants[name] = (cleaned, range) }
             let norm = NamedValue.normalize(name)
-            if Self.pairNames.contains(norm), isIdentifier(cleaned) {
-                pending = Pending(name: cleaned, line: t.line, depth: braceDepth, column: nameColumn ?? t.column)
+            if Self.pairNames.contains(norm), let (label, parents) = pairName(cleaned) {
+                pending = Pending(name: label, line: t.line, depth: braceDepth, column: nameColumn ?? t.column, parents: parents,
+                                  label: Self.recordLabel(of: label))
                 // `"key": "maintainx_api_key"` names the next value; it is not a value itself.
-                if Self.looksLikeName(cleaned) { out.removeLast() }
+                if Self.looksLikeName(label) { out.removeLast() }
             }
         }
         // Text inside the string: escaped JSON, a header, a query string, code in a notebook cell.
@@ -342,6 +347,26 @@ struct Assignments {
     /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators, each starting with a
     /// letter (a UUID's groups, `a0b1c2d3-24d2-...`, are no words: such a value under `key` is a key, not the name
     /// of the next value).
+    /// The name a pair's name field gives (`"key": "X"`, `- name: X`, `"id": "X"`), and its parents when it is a
+    /// path of names (`"Name": "/prod/algolia/api_key"`, an AWS SSM parameter): nil when it is no name.
+    private func pairName(_ s: String) -> (String, [String])? {
+        if isIdentifier(s) { return (s, []) }
+        guard s.utf8.first == 47, s.utf8.count <= 200 else { return nil }
+        let parts = s.split(separator: "/").map(String.init)
+        guard parts.count >= 2, parts.allSatisfy(isIdentifier) else { return nil }
+        return (parts[parts.count - 1], Array(parts.dropLast()))
+    }
+
+    /// Whether a pair's name may also label the record's other fields, as the credential's id does in a Jenkins
+    /// or JCasC credential (`id: "algolia-api-key"` then `secret: v`) and a service's name in a list of
+    /// services (`- name: algolia` then `api_key: v`): a word of letters, or words of letters joined by `_`, `-`,
+    /// `.` or `:` (a random id, `AKIA…`, `3f9c…`, labels nothing: its letters could spell a vendor's name).
+    static func recordLabel(of s: String) -> Bool {
+        guard s.utf8.count <= 60 else { return false }
+        if s.utf8.count <= 30, s.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) { return true }
+        return looksLikeName(s)
+    }
+
     static func looksLikeName(_ s: String) -> Bool {
         let parts = s.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." || $0 == ":" })
         return parts.count >= 2 && parts.allSatisfy { $0.count <= 20 && $0.first?.isLetter == true }
@@ -375,7 +400,7 @@ struct Assignments {
                 if Self.pairValues.contains(norm), let p = pending, tokens[k].line - p.line <= 4, p.depth == braceDepth,
                    p.line == tokens[k].line || p.column == tokens[index].column {
                     pending = nil
-                    return (p.name, [])
+                    return (p.name, p.parents)
                 }
                 if Self.defaultNames.contains(norm) {
                     // (Found only here: walking back to the line's start for every value cost a minified file, one
@@ -394,6 +419,13 @@ struct Assignments {
                    let callee = callee(enclosing: before) {
                     let (last, parts) = split(name)
                     return (last, [callee] + parts)
+                }
+                // A field of a record that a name field labelled (`id: "algolia-api-key"` then `secret: v`): the
+                // label is the field's parent, so the field keeps its own name (`password` stays a password).
+                if let p = pending, p.label, tokens[k].line - p.line <= 4, p.depth == braceDepth,
+                   p.line == tokens[k].line || p.column == tokens[index].column, !Self.pairNames.contains(norm) {
+                    let (last, parts) = split(name)
+                    return (last, p.parents + [p.name] + parts)
                 }
                 return split(name)
             case "{":

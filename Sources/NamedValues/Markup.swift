@@ -7,6 +7,9 @@ enum Markup {
         var out = [NamedValue]()
         var path = [String]()
         var plistKey: (name: String, line: Int)?
+        // A credential's id labels the fields after it in the same element (Jenkins' credentials.xml:
+        // `<id>algolia-api-key</id>` then `<secret>v</secret>`), as in ``Assignments``' records.
+        var record: (label: String, line: Int, depth: Int)?
         var line = 0
         var i = 0
         let n = b.count
@@ -31,6 +34,7 @@ enum Markup {
             let afterTag = k + 1
             if closing {
                 if let idx = path.lastIndex(of: tag) { path.removeSubrange(idx...) }
+                if let r = record, path.count < r.depth { record = nil }
                 i = afterTag
                 continue
             }
@@ -51,9 +55,13 @@ enum Markup {
                 } else if tag == "string" || tag == "data", let key = plistKey, lineHere - key.line <= 2 {
                     out.append(NamedValue(path: path, name: key.name, value: NamedValues.clean(text), range: vs..<ve, derived: false))
                     plistKey = nil
+                } else if ["id", "credentialsId", "credentialId"].contains(tag), Assignments.recordLabel(of: text) {
+                    record = (text, lineHere, path.count)
                 } else {
                     let name = attribute(["name", "key", "id"], in: attrs) ?? tag
-                    out.append(NamedValue(path: path, name: name, value: NamedValues.clean(text), range: vs..<ve, derived: text.contains("&")))
+                    var parents = path
+                    if let r = record, r.depth == path.count, lineHere - r.line <= 4 { parents.append(r.label) }
+                    out.append(NamedValue(path: parents, name: name, value: NamedValues.clean(text), range: vs..<ve, derived: text.contains("&")))
                 }
             } else if !closesHere, tag.first != "?", tag.first != "!" {
                 path.append(attribute(["name", "key", "id"], in: attrs).map { "\(tag).\($0)" } ?? tag)

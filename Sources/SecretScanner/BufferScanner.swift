@@ -282,8 +282,34 @@ public final class BufferScanner {
         return false
     }
 
-    /// The keys whose value names the pair's other value (`{"name": N, "value": V}`, Postman's `"key"`).
-    static let pairKeyWords = [Array("name".utf8), Array("key".utf8)]
+    /// The keys whose value names the pair's other value (`{"name": N, "value": V}`, Postman's `"key"`), or
+    /// labels the record's other fields (a Jenkins credential's `id: algolia-api-key` then `secret: v`; see
+    /// ``NamedValues``' records).
+    /// (Letters only: the comparison ignores case by setting bit 5, which `_` does not survive. Longest first: a
+    /// key that ends another is tried after it.)
+    static let pairKeyWords = ["variable", "name", "key", "id"].map { Array($0.utf8) }
+
+    /// True when the name at `start` is a record's label given where ``followsNameKey(_:nameStart:)`` does not
+    /// look: the text of a credential's `<id>` element (Jenkins' credentials.xml), or a component of a path that
+    /// a pair's name key gives (`"Name": "/prod/algolia/api_key"`, an AWS SSM parameter).
+    static func labelsARecord(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
+        var i = start
+        while i > 0, start - i < 200, isNameByte(buffer[i - 1]) || buffer[i - 1] == 0x2F { i -= 1 }
+        guard i > 0 else { return false }
+        if buffer[i - 1] == 0x3E {
+            for tag in recordIdTags where i >= tag.count {
+                var same = true
+                for k in 0..<tag.count where buffer[i - tag.count + k] != tag[k] { same = false; break }
+                if same { return true }
+            }
+            return false
+        }
+        // A path: `/` opens it, and a pair's name key holds it.
+        guard i < start, buffer[i] == 0x2F, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 else { return false }
+        return followsNameKey(buffer, nameStart: i)
+    }
+
+    static let recordIdTags = ["<id>", "<credentialsId>", "<credentialId>"].map { Array($0.utf8) }
 
     /// True when a quoted name is the second argument of Gradle's `buildConfigField "String", "NAME", "..."` (or
     /// `resValue`), written without parentheses in Groovy: the call's name is earlier on the line.
@@ -589,7 +615,7 @@ public final class BufferScanner {
                     // name (`GITHUB_CLIENT_SECRET=`, `github:`, `"github": {`, `<github>`): not in a URL or prose.
                     if gateNeedsName[gate], !gateHits[gate] {
                         let start = end - compiled.gateWords[gate].count
-                        var named = Self.namesAValueStrictly(buffer, start: start)
+                        var named = Self.namesAValueStrictly(buffer, start: start) || Self.labelsARecord(buffer, start: start)
                         // In source code a name given only code (`let column = tokens[k].column`, `column: Int`)
                         // names no literal: the vendor's rules have nothing there to judge.
                         if named, Self.assignsOnlyCode(buffer, start: start) {

@@ -268,6 +268,37 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
 
 /// What cleaning leaves of a raw value: blanks, a trailing `;`/`,`/CR and one pair of matching quotes go, then an
 /// authorization scheme; anything else is kept as written, non-ASCII text included.
+/// A record's name field labels the record's other fields: the label becomes their parent in the key path, and
+/// each field keeps its own name.
+@Suite struct Records {
+    @Test func aCredentialIdLabelsTheFieldsAfterIt() {
+        // Jenkins Configuration as Code.
+        expectFound("credentials:\n  system:\n    domainCredentials:\n      - credentials:\n          - string:\n              scope: GLOBAL\n              id: \"makini-client\"\n              secret: \"\(v)\"\n              description: \"Makini\"\n",
+                    "credentials.system.domainCredentials.credentials.string.makini-client.secret")
+        // Jenkins' credentials.xml.
+        expectFound("<list>\n  <com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>\n    <scope>GLOBAL</scope>\n    <id>makini-client</id>\n    <secret>\(v)</secret>\n  </com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>\n</list>\n",
+                    "list.com.cloudbees.plugins.credentials.impl.StringCredentialsImpl.makini-client.secret")
+        // A list of services, each named; one record on one line.
+        expectFound("integrations:\n  - name: makini\n    api_key: \(v)\n", "integrations.makini.api_key")
+        expectFound("[{\"id\": \"makini-prod\", \"token\": \"\(v)\"}]", "makini-prod.token")
+        // An AWS SSM parameter: its name is a path.
+        expectFound("{\"Parameter\": {\"Name\": \"/prod/makini/client_secret\", \"Type\": \"SecureString\", \"Value\": \"\(v)\"}}",
+                    "Parameter.prod.makini.client_secret")
+    }
+
+    @Test func onlyANameLabelsARecordAndOnlyNearIt() {
+        // A random id (its letters could spell a vendor's name) labels nothing; the field keeps its path.
+        expectFound("- id: Xk3mQ9pLw2\n  secret: \(v)\n", "secret")
+        expectFound("<cred>\n  <id>8f2c91ab</id>\n  <secret>\(v)</secret>\n</cred>\n", "cred.secret")
+        // Five lines on, or in another record at another depth, the label is gone.
+        expectFound("- name: makini\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  secret: \(v)\n", "secret")
+        expectFound("<a>\n  <b>\n    <id>makini</id>\n  </b>\n  <secret>\(v)</secret>\n</a>\n", "a.secret")
+        // The field keeps its own name: a password under a labelled record is still a password.
+        let found = names("- id: prod-database\n  password: \(v)\n")
+        #expect(found.contains { $0.0 == "prod-database.password" && $0.1 == v }, "\(found)")
+    }
+}
+
 @Suite struct Cleaning {
     @Test(arguments: [
         ("  \"\(v)\";  ", v), ("'\(v)',", v), ("\t\(v)\r", v), ("Bearer \(v)", v), ("\"token  \(v)\"", v),
