@@ -348,11 +348,12 @@ struct Assignments {
     /// letter (a UUID's groups, `a0b1c2d3-24d2-...`, are no words: such a value under `key` is a key, not the name
     /// of the next value).
     /// The name a pair's name field gives (`"key": "X"`, `- name: X`, `"id": "X"`), and its parents when it is a
-    /// path of names (`"Name": "/prod/algolia/api_key"`, an AWS SSM parameter): nil when it is no name.
+    /// path of names (`"Name": "/prod/algolia/api_key"`, an AWS SSM parameter; `prod/algolia`): nil when it is no
+    /// name.
     private func pairName(_ s: String) -> (String, [String])? {
         if isIdentifier(s) { return (s, []) }
-        guard s.utf8.first == 47, s.utf8.count <= 200 else { return nil }
-        let parts = s.split(separator: "/").map(String.init)
+        guard s.utf8.contains(47), s.utf8.count <= 200 else { return nil }
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false).dropFirst(s.utf8.first == 47 ? 1 : 0).map(String.init)
         guard parts.count >= 2, parts.allSatisfy(isIdentifier) else { return nil }
         return (parts[parts.count - 1], Array(parts.dropLast()))
     }
@@ -420,6 +421,17 @@ struct Assignments {
                     let (last, parts) = split(name)
                     return (last, [callee] + parts)
                 }
+                // A key of a chain of subscripts (`config["algolia"]["api_key"] = v`, PHP's `$cfg['algolia']['key']`):
+                // the keys before it are its parents.
+                if index >= 4, tokens[index - 1].isOp("["), tokens[index + 1].isOp("]") {
+                    var parents = [String]()
+                    var x = index - 1
+                    while parents.count < 3, x >= 3, tokens[x - 1].isOp("]"), tokens[x - 2].isNameLike, tokens[x - 3].isOp("[") {
+                        parents.insert(tokens[x - 2].text, at: 0)
+                        x -= 3
+                    }
+                    if !parents.isEmpty { return (name, parents) }
+                }
                 // A field of a record that a name field labelled (`id: "algolia-api-key"` then `secret: v`): the
                 // label is the field's parent, so the field keeps its own name (`password` stays a password).
                 if let p = pending, p.label, tokens[k].line - p.line <= 4, p.depth == braceDepth,
@@ -457,9 +469,12 @@ struct Assignments {
                 if let env = environmentName(in: statementStart(j)..<j) { return (env, []) }
                 return nil
             }
-            if op.text.hasPrefix("-"), op.text.utf8.count > 2 {
+            if op.text.hasPrefix("-"), op.text.utf8.count >= 2 {
                 var flag = Substring(op.text)
                 while flag.first == "-" { flag = flag.dropFirst() }
+                // A command that stores a secret under a name given before it: `gh secret set NAME --body v`,
+                // `aws ssm put-parameter --name /prod/x/api_key --value v`, `az keyvault secret set --name N --value v`.
+                if Self.valueFlags.contains(NamedValue.normalize(String(flag))), let named = commandName(before: j) { return named }
                 return flag.count >= 3 ? (String(flag), []) : nil
             }
             if j >= 1, tokens[j - 1].kind == .word, tokens[j - 1].text == "define" || tokens[j - 1].text == "#define" { return (op.text, []) }
@@ -498,6 +513,35 @@ struct Assignments {
         var e = j
         while e < tokens.count, tokens[e].kind != .newline { e += 1 }
         return e
+    }
+
+    /// Flags whose argument is the value a command stores, named elsewhere on the command line.
+    static let valueFlags: Set<String> = ["value", "body", "b", "secret_string", "secret_value"]
+    /// Flags whose argument names the value a command stores.
+    static let nameFlags: Set<String> = ["name", "n", "key", "secret_id"]
+
+    /// The name that the command holding token `j` (a value flag) stores its value under: the argument of an
+    /// earlier name flag (`--name N`, `--secret-id N`; a path such as `/prod/x/api_key` gives its parents too), or
+    /// the word after a `set` subcommand (`gh secret set NAME`). Nil when the command names none.
+    private func commandName(before j: Int) -> (String, [String])? {
+        var i = j - 1
+        let floor = statementStart(j)
+        while i > floor {
+            let t = tokens[i], before = tokens[i - 1]
+            if t.isNameLike, before.kind == .word {
+                if before.text.hasPrefix("-") {
+                    var flag = Substring(before.text)
+                    while flag.first == "-" { flag = flag.dropFirst() }
+                    if Self.nameFlags.contains(NamedValue.normalize(String(flag))), let (name, parents) = pairName(t.text) {
+                        return (name, parents)
+                    }
+                } else if before.text == "set", isIdentifier(t.text), Self.looksLikeName(t.text) {
+                    return (t.text, [])
+                }
+            }
+            i -= 1
+        }
+        return nil
     }
 
     /// The first token of the statement holding token `j`: back over lines that end inside a call or with

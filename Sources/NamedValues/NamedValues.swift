@@ -24,6 +24,7 @@ public enum NamedValues {
         let lower = path.lowercased()
         if depth == 0, lower.hasSuffix(".properties") { found += Properties.extract(bytes) }
         if depth == 0, lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { found += Table.extract(bytes, tab: lower.hasSuffix(".tsv")) }
+        if depth == 0, lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".mdx") { found += Table.markdown(bytes) }
         if depth == 0, let style = BlankSeparated.style(lowercasedPath: lower) { found += BlankSeparated.extract(bytes, style: style) }
         found += Expansions.extract(bytes)
         // Before the assignments: `[DEBUG] Using acme Key=v` is theirs too, but without the words naming acme.

@@ -155,7 +155,8 @@ public final class BufferScanner {
         if quoted {
             i += 1   // a quoted name's closing quote
             // `os.environ["NAME"] =`, `$_ENV['NAME'] =`: a quoted key in brackets, assigned.
-            if i < buffer.count, buffer[i] == 0x5D { return equalsAfter(buffer, i + 1) }
+            // Also a key of a chain of them: `config["algolia"]["api_key"] =`.
+            if i < buffer.count, buffer[i] == 0x5D { return equalsAfter(buffer, afterSubscripts(buffer, i + 1)) }
         } else if let close = arraySuffixEnd(buffer, at: i) {
             return equalsAfter(buffer, close)   // `char kName[] = "..."`
         } else if buffer[i] == 0x28 || buffer[i] == 0x7B {
@@ -304,10 +305,42 @@ public final class BufferScanner {
             }
             return false
         }
+        // The argument of a command's name flag (`--name algolia-api-key`, `--secret-id prod/algolia`) or of a
+        // `set` subcommand (`gh secret set ALGOLIA_API_KEY`): what ``NamedValues`` names a value flag's value by.
+        if buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 {
+            var e = i - 1
+            while e > 0, buffer[e - 1] == 0x20 || buffer[e - 1] == 0x09 { e -= 1 }
+            var w = e
+            while w > 0, e - w < 16, isNameByte(buffer[w - 1]) { w -= 1 }
+            guard w < e, w == 0 || buffer[w - 1] == 0x20 || buffer[w - 1] == 0x09 else { return false }
+            let word = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[w..<e]), as: UTF8.self)
+            return commandNameWords.contains(word)
+        }
         // A path: `/` opens it, and a pair's name key holds it.
         guard i < start, buffer[i] == 0x2F, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 else { return false }
         return followsNameKey(buffer, nameStart: i)
     }
+
+    /// True when the name at `start` is the first cell of a table row that gives its value in another cell: a
+    /// Markdown row (`| ALGOLIA_API_KEY | v |`, the line opening with `|`) or a CSV row (`ALGOLIA_API_KEY,v`, the
+    /// name opening the line). ``NamedValues``' tables pair them only under a header of names and values.
+    static func namesATableRow(_ buffer: UnsafeRawBufferPointer, start: Int) -> Bool {
+        var e = nameEnd(buffer, start: start)
+        while e < buffer.count, buffer[e] == 0x60 || buffer[e] == 0x22 { e += 1 }
+        var s = Self.nameStart(buffer, holding: start)
+        while s > 0, buffer[s - 1] == 0x60 || buffer[s - 1] == 0x22 { s -= 1 }
+        if e < buffer.count, buffer[e] == 0x2C { return s == 0 || buffer[s - 1] == 0x0A }
+        while e < buffer.count, buffer[e] == 0x20 || buffer[e] == 0x09 { e += 1 }
+        guard e < buffer.count, buffer[e] == 0x7C else { return false }
+        while s > 0, buffer[s - 1] == 0x20 || buffer[s - 1] == 0x09 { s -= 1 }
+        guard s > 0, buffer[s - 1] == 0x7C else { return false }
+        s -= 1
+        while s > 0, buffer[s - 1] == 0x20 || buffer[s - 1] == 0x09 { s -= 1 }
+        return s == 0 || buffer[s - 1] == 0x0A
+    }
+
+    /// The words before a command's name for the value it stores (see ``labelsARecord(_:start:)``).
+    static let commandNameWords: Set<String> = ["--name", "-n", "--key", "--secret-id", "set"]
 
     static let recordIdTags = ["<id>", "<credentialsId>", "<credentialId>"].map { Array($0.utf8) }
 
@@ -370,6 +403,20 @@ public final class BufferScanner {
     }
 
     /// True when blanks and then a single `=` (not `==`) follow `i`.
+    /// The offset after the subscripts that follow `i` (`["api_key"]`, `['a']['b']`, at most four, each on one line
+    /// and under 100 bytes): `i` itself when none follows.
+    static func afterSubscripts(_ buffer: UnsafeRawBufferPointer, _ i: Int) -> Int {
+        var j = i
+        for _ in 0..<4 {
+            guard j < buffer.count, buffer[j] == 0x5B else { break }
+            var k = j + 1
+            while k < buffer.count, k - j < 100, buffer[k] != 0x5D, buffer[k] != 0x0A { k += 1 }
+            guard k < buffer.count, buffer[k] == 0x5D else { break }
+            j = k + 1
+        }
+        return j
+    }
+
     static func equalsAfter(_ buffer: UnsafeRawBufferPointer, _ i: Int) -> Bool {
         var j = i
         while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
@@ -616,6 +663,7 @@ public final class BufferScanner {
                     if gateNeedsName[gate], !gateHits[gate] {
                         let start = end - compiled.gateWords[gate].count
                         var named = Self.namesAValueStrictly(buffer, start: start) || Self.labelsARecord(buffer, start: start)
+                            || Self.namesATableRow(buffer, start: start)
                         // In source code a name given only code (`let column = tokens[k].column`, `column: Int`)
                         // names no literal: the vendor's rules have nothing there to judge.
                         if named, Self.assignsOnlyCode(buffer, start: start) {

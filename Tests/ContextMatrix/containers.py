@@ -1339,6 +1339,147 @@ def yaml_block_scalar(p):
         ''', **n)
 
 
+# -- records labelled by an id or name, commands that store a value, tables of names and values ------
+
+FAMILY = "structured"
+
+@template
+def jenkins_casc(p):
+    n = names(p)
+    return "jenkins/casc/credentials.yaml", fill('''
+        credentials:
+          system:
+            domainCredentials:
+              - credentials:
+                  - usernamePassword:
+                      scope: GLOBAL
+                      id: "deploy-bot"
+                      username: "deploy"
+                      password: "${DEPLOY_BOT_PASSWORD}"
+                  - string:
+                      scope: GLOBAL
+                      id: "«sec»-«leaf_kebab»"
+                      secret: "«v»"
+                      description: "«comment»"
+        ''', **n)
+
+
+@template
+@markup
+def jenkins_credentials_xml(p):
+    n = names(p)
+    return "jenkins_home/credentials.xml", fill('''
+        <?xml version='1.1' encoding='UTF-8'?>
+        <com.cloudbees.plugins.credentials.SystemCredentialsProvider plugin="credentials@1337.v60b_d7b_c7b_c9f">
+          <domainCredentialsMap class="hudson.util.CopyOnWriteMap$Hash">
+            <entry>
+              <com.cloudbees.plugins.credentials.domains.Domain>
+                <specifications/>
+              </com.cloudbees.plugins.credentials.domains.Domain>
+              <java.util.concurrent.CopyOnWriteArrayList>
+                <org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>
+                  <scope>GLOBAL</scope>
+                  <id>«sec»-«leaf_kebab»</id>
+                  <description>sync worker</description>
+                  <secret>«v»</secret>
+                </org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>
+              </java.util.concurrent.CopyOnWriteArrayList>
+            </entry>
+          </domainCredentialsMap>
+        </com.cloudbees.plugins.credentials.SystemCredentialsProvider>
+        ''', **n)
+
+
+@template
+def services_list(p):
+    n = names(p)
+    return "config/integrations.yaml", fill('''
+        integrations:
+          - name: slack-alerts
+            channel: "#ops"
+            enabled: true
+          - name: «sec»
+            «leaf»: "«v»"
+            base_url: «base»
+            enabled: true
+        ''', **n)
+
+
+@template
+def ssm_parameter_json(p):
+    n = names(p)
+    text = json.dumps({"Parameter": {"Name": f"/prod/{p.section()}/{p.leaf()}", "Type": "SecureString",
+                                     "Value": "QQVQQX", "Version": 3, "DataType": "text"}}, indent=4)
+    return "infra/params/export.json", text.replace('"QQVQQX"', jstr(p.v)) + "\n"
+
+
+@template
+def markdown_env_table(p):
+    n = names(p)
+    return "docs/SETUP.md", fill('''
+        # Setting up the sync worker
+
+        The worker reads its settings from the environment:
+
+        | Variable | Value | Notes |
+        |----------|-------|-------|
+        | `LOG_LEVEL` | `info` | |
+        | `«ENV»` | `«v»` | «comment» |
+
+        Restart the worker after changing any of them.
+        ''', **n)
+
+
+@template
+def csv_name_value(p):
+    n = names(p)
+    return "ops/settings-export.csv", fill('''
+        name,value,updated
+        LOG_LEVEL,info,2026-01-12
+        «ENV»,«v»,2026-02-03
+        ''', **n)
+
+
+FAMILY = "assignment"
+
+@template
+def gh_secret_set(p):
+    n = names(p)
+    return "scripts/bootstrap-secrets.sh", fill('''
+        #!/usr/bin/env bash
+        # One-off: copy the production settings into the repository's Actions secrets.
+        set -euo pipefail
+        gh secret set LOG_LEVEL --body info
+        gh secret set «ENV» --body "«v»"
+        ''', **n)
+
+
+@template
+def aws_ssm_put_parameter(p):
+    n = names(p)
+    return "scripts/publish-params.sh", fill('''
+        #!/bin/sh
+        # «comment»
+        aws ssm put-parameter \\
+          --name /prod/«sec»/«leaf» \\
+          --type SecureString \\
+          --value "«v»" \\
+          --overwrite
+        ''', **n)
+
+
+@template
+def php_nested_array(p):
+    n = names(p)
+    return "config/local.php", fill('''
+        <?php
+        // «comment»
+        $config['db']['host'] = 'localhost';
+        $config['«sec»']['«leaf»'] = '«v»';
+        return $config;
+        ''', **n)
+
+
 # -- split values -------------------------------------------------------------------------------------
 
 FAMILY = "split"

@@ -299,6 +299,44 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
     }
 }
 
+/// Commands that store a value under a name given elsewhere on the command line, chains of subscripts, and
+/// tables of names and values.
+@Suite struct StoredValues {
+    @Test func aCommandNamesTheValueItStores() {
+        expectFound("gh secret set MAKINI_CLIENT_SECRET --body \(v)\n", "MAKINI_CLIENT_SECRET")
+        expectFound("gh secret set MAKINI_CLIENT_SECRET -b \"\(v)\"\n", "MAKINI_CLIENT_SECRET")
+        expectFound("aws ssm put-parameter --name /prod/makini/client_secret --type SecureString --value \(v)\n", "prod.makini.client_secret")
+        expectFound("aws secretsmanager create-secret \\\n  --name makini/client_secret \\\n  --secret-string \(v)\n", "makini.client_secret")
+        expectFound("az keyvault secret set --vault-name kv --name makini-client-secret --value \(v)\n", "makini-client-secret")
+        // Without a name on the command line the flag names the value, as before.
+        expectFound("tool put --value \(v)\n", "value")
+        // A name on another command line names nothing here.
+        expectFound("gh secret set MAKINI_CLIENT_SECRET\ntool put --value \(v)\n", "value")
+    }
+
+    @Test func theKeysOfAChainOfSubscriptsAreParents() {
+        expectFound("config[\"makini\"][\"client_secret\"] = \"\(v)\"\n", "makini.client_secret")
+        expectFound("<?php\n$cfg['makini']['oauth']['client_secret'] = '\(v)';\n", "makini.oauth.client_secret")
+        expectFound("os.environ[\"MAKINI_CLIENT_SECRET\"] = \"\(v)\"\n", "MAKINI_CLIENT_SECRET")
+    }
+
+    @Test func aTableOfNamesAndValuesNamesEachValueByItsRow() {
+        expectFound("name,value\nMAKINI_CLIENT_SECRET,\(v)\n", "MAKINI_CLIENT_SECRET", path: "vars.csv")
+        expectFound("# Setup\n\n| Variable | Value | Notes |\n|---|:---:|---|\n| `MAKINI_CLIENT_SECRET` | `\(v)` | prod |\n", "MAKINI_CLIENT_SECRET", path: "README.md")
+        // Other tables name a cell by its column, as before; so does a row whose name is no name.
+        expectFound("id,client_secret\n7,\(v)\n", "client_secret", path: "data.csv")
+        expectFound("| Region | Secret |\n| --- | --- |\n| eu | \(v) |\n", "Secret", path: "README.md")
+        expectFound("| Name | Value |\n| --- | --- |\n| prod (eu) 2 | \(v) |\n", "Value", path: "README.md")
+        // A Markdown table needs its delimiter row, and is read only in Markdown files.
+        #expect(!names("| Name | Value |\n| MAKINI_CLIENT_SECRET | \(v) |\n", path: "README.md").contains { $0.0 == "MAKINI_CLIENT_SECRET" })
+        #expect(!names("| Name | Value |\n|---|---|\n| MAKINI_CLIENT_SECRET | \(v) |\n", path: "notes.rst").contains { $0.0 == "MAKINI_CLIENT_SECRET" })
+        // The value's range is the cell's text, without the backticks.
+        let text = "| Name | Value |\n|---|---|\n| MAKINI_CLIENT_SECRET | `\(v)` |\n"
+        let found = NamedValues.extract(text, path: "a.md").first { $0.name == "MAKINI_CLIENT_SECRET" }
+        #expect(found.map { Array(Array(text.utf8)[$0.range]) } == Array(v.utf8))
+    }
+}
+
 @Suite struct Cleaning {
     @Test(arguments: [
         ("  \"\(v)\";  ", v), ("'\(v)',", v), ("\t\(v)\r", v), ("Bearer \(v)", v), ("\"token  \(v)\"", v),

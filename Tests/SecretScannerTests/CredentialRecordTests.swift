@@ -65,3 +65,38 @@ import Testing
         #expect(found.contains { $0.ruleID == "password-assignment" }, "\(found.map(\.ruleID))")
     }
 }
+
+/// A key stored by a command under a name given on its command line, assigned through a chain of subscripts, or
+/// listed in a table of names and values: the vendor's named rule finds it.
+@Suite struct StoredValueScanTests {
+    @Test func aKeyStoredByACommandInSubscriptsOrInATableIsFound() throws {
+        let key = FakeKeys.hex(32)
+        let places: [(String, String)] = [
+            ("deploy.sh", "gh secret set ALGOLIA_ADMIN_KEY --body \(key)\n"),
+            ("deploy.sh", "aws ssm put-parameter --name /prod/algolia/admin_key --type SecureString --value \(key)\n"),
+            ("deploy.sh", "az keyvault secret set --vault-name kv --name algolia-admin-key --value \(key)\n"),
+            ("settings.py", "config[\"algolia\"][\"admin_key\"] = \"\(key)\"\n"),
+            ("config.php", "<?php\n$config['algolia']['api_key'] = '\(key)';\n"),
+            ("vars.csv", "name,value\nALGOLIA_ADMIN_KEY,\(key)\n"),
+            ("SETUP.md", "# Setup\n\n| Variable | Value |\n|---|---|\n| `ALGOLIA_ADMIN_KEY` | `\(key)` |\n"),
+        ]
+        for (path, text) in places {
+            let found = try Engine.scan(text, path: path)
+            #expect(found.contains { $0.ruleID == "algolia-api-key-named" }, "\(path): \(text)")
+        }
+    }
+
+    @Test func anotherVendorsNameOrNoNameFindsNothingOfTheVendor() throws {
+        let key = FakeKeys.hex(32)
+        let places: [(String, String)] = [
+            // The name is another vendor's; the vendor is named only in a comment or another column.
+            ("deploy.sh", "# algolia\ngh secret set MEILISEARCH_API_KEY --body \(key)\n"),
+            ("settings.py", "config[\"meilisearch\"][\"api_key\"] = \"\(key)\"  # not algolia\n"),
+            ("SETUP.md", "| Variable | Value | Used by |\n|---|---|---|\n| `SEARCH_API_KEY` | `\(key)` | algolia |\n"),
+        ]
+        for (path, text) in places {
+            let found = try Engine.scan(text, path: path)
+            #expect(!found.contains { $0.ruleID == "algolia-api-key-named" }, "\(path): \(text)")
+        }
+    }
+}
