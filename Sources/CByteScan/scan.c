@@ -26,6 +26,7 @@ static size_t next_quote_or_escape_from(const uint8_t *p, size_t n, size_t at) {
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
+
 size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
     size_t at = from;
     const __m128i backslash = _mm_set1_epi8('\\'), dquote = _mm_set1_epi8('"'), squote = _mm_set1_epi8('\''),
@@ -74,6 +75,7 @@ size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t
 
 #else
 
+
 size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t minimum) {
     return finish(p, n, from, 0, minimum);
 }
@@ -82,4 +84,69 @@ size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
     return next_quote_or_escape_from(p, n, from);
 }
 
+#endif
+
+static inline int is_quote(uint8_t b) { return b == '"' || b == '\'' || b == '`'; }
+
+// The bytes a joined literal may have between its pieces besides blanks and line breaks (the named-value
+// layer's joining operators), and the string prefixes glued to a quote (Python r b f u, C# @ and $).
+static inline int joins(uint8_t b) { return b == '+' || b == '.' || b == '\\' || b == '&' || b == '_' || b == '<' || b == '|'; }
+static inline int is_prefix(uint8_t b) {
+    return b == 'r' || b == 'b' || b == 'f' || b == 'u' || b == 'R' || b == 'B' || b == 'F' || b == 'U' || b == '@' || b == '$';
+}
+
+// Whether the quote at `i` is followed by blanks, line breaks and joining operators, then maybe a prefix, then a
+// quote (as the named-value layer's `DerivedText.joinEnd` reads it).
+static inline int joins_after(const uint8_t *p, size_t n, size_t i) {
+    size_t k = i + 1;
+    int gap = 0;
+    while (k < n && k - i < 64) {
+        uint8_t c = p[k];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || joins(c)) { gap = 1; k++; continue; }
+        break;
+    }
+    size_t q = k;
+    while (q < n && q - k < 2 && is_prefix(p[q])) q++;
+    return q < n && is_quote(p[q]) && (gap || q > k);
+}
+
+#if defined(__SSE2__)
+size_t keywarden_next_join(const uint8_t *p, size_t n, size_t from) {
+    size_t at = from;
+    // 16 at a time: a block without a quote is passed at once; in one with quotes, only a quote followed by a
+    // blank, a line break or a joining operator (or a string prefix) is looked at further. Most quotes of code
+    // are followed by a letter, `)`, `,` or `;`, and go no further.
+    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), bt = _mm_set1_epi8('`');
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
+                  plus = _mm_set1_epi8('+'), dot = _mm_set1_epi8('.'), bs = _mm_set1_epi8('\\'), amp = _mm_set1_epi8('&'),
+                  us = _mm_set1_epi8('_'), lt = _mm_set1_epi8('<'), bar = _mm_set1_epi8('|');
+    for (; at + 17 <= n; at += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + at));
+        __m128i q = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)), _mm_cmpeq_epi8(v, bt));
+        unsigned quotes = (unsigned)_mm_movemask_epi8(q);
+        if (!quotes) continue;
+        __m128i w = _mm_loadu_si128((const __m128i *)(p + at + 1));
+        __m128i g = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, sp), _mm_cmpeq_epi8(w, tab)),
+                                              _mm_or_si128(_mm_cmpeq_epi8(w, cr), _mm_cmpeq_epi8(w, lf))),
+                                 _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, plus), _mm_cmpeq_epi8(w, dot)),
+                                                           _mm_or_si128(_mm_cmpeq_epi8(w, bs), _mm_cmpeq_epi8(w, amp))),
+                                              _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, us), _mm_cmpeq_epi8(w, lt)),
+                                                           _mm_cmpeq_epi8(w, bar))));
+        unsigned gaps = (unsigned)_mm_movemask_epi8(g);
+        // In order: a quote followed by a gap byte, or (rarely: `"a"f"b"`) by a string prefix.
+        while (quotes) {
+            unsigned bit = (unsigned)__builtin_ctz(quotes);
+            size_t i = at + bit;
+            if (((gaps >> bit) & 1 || is_prefix(p[i + 1])) && joins_after(p, n, i)) return i;
+            quotes &= quotes - 1;
+        }
+    }
+    for (; at < n; at++) if (is_quote(p[at]) && joins_after(p, n, at)) return at;
+    return n;
+}
+#else
+size_t keywarden_next_join(const uint8_t *p, size_t n, size_t from) {
+    for (size_t at = from; at < n; at++) if (is_quote(p[at]) && joins_after(p, n, at)) return at;
+    return n;
+}
 #endif

@@ -134,6 +134,7 @@ extension ScanSession {
             }
             let scanner = BufferScanner(rules, fingerprinter: fingerprinter)
             scanner.fingerprintsSideBySide = false   // one of several workers
+            scanner.readsJoinedLiterals = false
             // Blobs in packs are read by keywarden's own reader; loose ones, and any it cannot read exactly,
             // through libgit2.
             let reader = PackedObjectReader(packs)

@@ -8,8 +8,9 @@ import SecretRules
 /// and shape. Values that had to be reassembled (split literals, escaped strings) are also given to the
 /// pattern rules, so a MaintainX key split over three C literals is found like a whole one.
 extension BufferScanner {
+    /// True when the named-value layer read the whole buffer, so its split values were given to the pattern rules.
     func namedFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex, anyGate: Bool,
-                       into findings: inout [Finding]) throws(ScanError) {
+                       into findings: inout [Finding]) throws(ScanError) -> Bool {
         // Which gate words the file's path holds: the path goes through the same prefilter database (one short
         // scan; searching the path for each of a thousand gate words was a fifth of a scan's time).
         var path = input.path
@@ -31,14 +32,14 @@ extension BufferScanner {
         if candidates.count > compiled.ungatedNamedRules.count { candidates.sort() }
         var applicable = [Int]()
         for r in candidates where applicable.last != r && ruleApplies(compiled.rules[r], to: input.path) { applicable.append(r) }
-        guard !applicable.isEmpty else { nameFindings(buffer, path: input.path, &findings); return }
+        guard !applicable.isEmpty else { nameFindings(buffer, path: input.path, &findings); return false }
         let lowerPath = input.path.lowercased()
         // Rules for any vendor (passwords, framework secrets) gate on common words ("password" is in much code):
         // for them only the lines around the gate words are read, as in a huge file.
         let broad = applicable.allSatisfy { compiled.rules[$0].named?.spec.vendor.isEmpty == true }
-        let values = extractValues(buffer, path: input.path, reach: broad ? Self.broadReach : Self.gateReach,
-                                   whole: !broad && buffer.count <= Self.wholeBufferLimit)
-        guard !values.isEmpty else { return }
+        let whole = !broad && buffer.count <= Self.wholeBufferLimit
+        let values = extractValues(buffer, path: input.path, reach: broad ? Self.broadReach : Self.gateReach, whole: whole)
+        guard !values.isEmpty else { return whole }
         Self.learnNames(values, &findings)
         var out = [Finding]()
         for v in values where v.derived && v.value.utf8.count >= 16 {
@@ -91,6 +92,45 @@ extension BufferScanner {
             }
         }
         findings += out
+        return whole
+    }
+
+    /// The pattern rules on split literals (``DerivedText/joinedRuns(_:)``): what they find across a join of a run
+    /// is reported at the run's place in the input, under the rule and secret found. (What lies within one piece
+    /// the scan of the input found already.)
+    func joinedLiteralFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex,
+                               into findings: inout [Finding]) throws(ScanError) {
+        guard buffer.count <= Self.largestRebuilt, let joined = DerivedText.joinedRuns(buffer) else { return }
+        var inner = [Finding]()
+        var failure: ScanError?
+        joined.text.withUnsafeBytes { raw in
+            var innerLines = LineIndex(raw)
+            do {
+                inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines, named: false)
+            } catch let e as ScanError { failure = e } catch {}
+        }
+        if let failure { throw failure }
+        guard !inner.isEmpty else { return }
+        let known = Set(findings.map { "\($0.ruleID)@\($0.offset)" })
+        for var f in inner {
+            let span = f.offset..<(f.offset + max(f.secret.utf8.count, 1))
+            // The run holding the secret (runs are in `text` order), and a join inside the secret.
+            var lo = 0, hi = joined.runs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if joined.runs[mid].at <= f.offset { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo > 0 else { continue }
+            let run = joined.runs[lo - 1]
+            guard run.joins.contains(where: { $0 > span.lowerBound && $0 < span.upperBound }) else { continue }
+            if Filters.hasInlineAllow(lines.lineText(containing: run.source.lowerBound, upTo: run.source.upperBound)) {
+                guard f.pairMembership != nil else { continue }
+                f.inlineAllowed = true
+            }
+            place(&f, at: run.source, lines: &lines)
+            guard !known.contains("\(f.ruleID)@\(f.offset)"), keep(f, input) else { continue }
+            findings.append(f)
+        }
     }
 
     /// The vendor words of `rules` when every one of them wants its vendor in the value's key path (scope

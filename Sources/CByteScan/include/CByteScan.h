@@ -11,3 +11,9 @@ size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t
 /// The first byte at or after `from` that is a backslash, a quote (" ' `) or `}`, or `n` when there is none: the
 /// bytes where the named-value layer may rebuild a value (escapes, joined literals, templates).
 size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from);
+
+/// The first quote at or after `from` that is followed by blanks, line breaks and joining
+/// operators (`+ . \\ & _ < |`), or by a string prefix, and then another quote: where string literals may be
+/// joined (`"a" + "b"`, `"a" "b"`, `'a' . 'b'`). `n` when there is none. Escapes are not read: an escaped
+/// quote may be taken for one (more candidates, never fewer).
+size_t keywarden_next_join(const uint8_t *p, size_t n, size_t from);
