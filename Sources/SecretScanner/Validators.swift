@@ -17,12 +17,14 @@ public enum Validators {
     public static let names: Set<String> = [
         "maintainx-jwt", "maintainx-jwt-split", "jwt", "github-checksum", "npm-checksum", "not-placeholder", "generic-value",
         "password", "password-hash", "credential-value", "wordpress-salt", "base64-blob", "basic-auth-base64", "base64-password", "winscp-password", "annotated-key",
+        "kubernetes-secret-data",
     ]
 
     /// Validators that judge placeholders themselves (the scanner's placeholder filter would drop a crypt
     /// hash, which starts with `$`).
     public static func judgesPlaceholders(_ name: String?) -> Bool {
         name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value" || name == "wordpress-salt" || name == "base64-blob" || name == "annotated-key"
+            || name == "kubernetes-secret-data"
     }
 
     /// Runs validator `name` on `secret`; `facts` are what the rule's groups and context found around it
@@ -52,6 +54,27 @@ public enum Validators {
             let u = Array(secret.utf8)
             let judged = u.count == 84 && u[52...55].elementsEqual("JQQJ".utf8) ? String(decoding: u[..<52], as: UTF8.self) : secret
             return Filters.isPlaceholder(judged) ? .reject : .accept(extra: [:], severity: .keep)
+        case "kubernetes-secret-data":
+            // A value of a Kubernetes Secret's `data:`: base64 of the secret. Text is judged as a credential file's
+            // value is, and reported decoded; bytes that are no text (a binary key) need 16 of them, varied.
+            guard let bytes = Base64.decode(secret), !bytes.isEmpty else { return .reject }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                // Random bytes encode to all of upper case, lower case and digits, or to `+`, `/` or padding: a word
+                // that happens to decode (`productionCluster`, a ConfigMap's value in the same file) does not.
+                let u = Array(secret.utf8)
+                let mixed = u.contains { $0 >= 65 && $0 <= 90 } && u.contains { $0 >= 97 && $0 <= 122 } && u.contains { $0 >= 48 && $0 <= 57 }
+                guard bytes.count >= 16, Set(bytes).count >= 8, mixed || u.contains(43) || u.contains(47) || u.contains(61) else { return .reject }
+                return .accept(extra: ["decoded": "base64"], severity: .keep)
+            }
+            var t = Substring(text)
+            while let c = t.first, c == " " || c == "\n" || c == "\r" || c == "\t" { t = t.dropFirst() }
+            while let c = t.last, c == " " || c == "\n" || c == "\r" || c == "\t" { t = t.dropLast() }
+            let trimmed = String(t)
+            // PEM text: a certificate or public key is no secret, and a private key is reported by the private key
+            // rules, which read base64 text decoded (`private-key-base64-pem`).
+            if trimmed.hasPrefix("-----BEGIN") { return .reject }
+            guard trimmed.utf8.count >= 8, case .accept = run("credential-value", secret: trimmed) else { return .reject }
+            return .accept(extra: ["decoded": "base64"], severity: .keep, secret: trimmed)
         case "base64-blob":
             // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.
             guard let bytes = Base64.decode(secret), bytes.count >= 16, Set(bytes).count >= 8 else { return .reject }
