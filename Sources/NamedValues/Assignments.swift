@@ -230,7 +230,9 @@ struct Assignments {
         var end = k
         // The literals joined after the first (an array for the first too cost one for every value).
         var morePieces = [Int]()
-        if t.kind == .string {
+        // (Not the name of a `set` command, `set "A:Key" "v"`: two arguments, not one literal.)
+        let setsName = k >= 1 && tokens[k - 1].kind == .word && Tokenizer.isSetCommand(tokens[k - 1].text) && Tokenizer.isSetName(t.text)
+        if t.kind == .string, !setsName {
             var j = k + 1
             var newlines = 0
             while j < tokens.count, morePieces.count < 31 {
@@ -389,6 +391,13 @@ struct Assignments {
         while j >= 0, skipped < 6, tokens[j].kind == .newline || tokens[j].isOp("(") || tokens[j].isOp("\\") { j -= 1; skipped += 1 }
         guard j >= 0 else { return nil }
         let op = tokens[j]
+        // A `set` command's value (`aws configure set aws_secret_access_key v`, `dotnet user-secrets set "A:Key" "v"`):
+        // the name before it.
+        if j >= 1, op.kind == .word || op.kind == .string, op.line == tokens[k].line, tokens[j - 1].kind == .word,
+           tokens[j - 1].line == op.line, Tokenizer.isSetCommand(tokens[j - 1].text), Tokenizer.isSetName(op.text) {
+            nameColumn = op.column
+            return split(op.text)
+        }
         switch op.kind {
         case .op:
             switch op.text {

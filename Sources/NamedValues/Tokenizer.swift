@@ -87,21 +87,24 @@ struct Tokenizer {
                 i = wordEnd(from: i)
                 add(.word, start..<i, String(decoding: bytes[start..<i], as: UTF8.self))
                 // `--client-secret value`: the flag's value.
-                if bytes[start + 1] == 45, i < n, Self.isSpace(bytes[i]) {
-                    var k = i
-                    while k < n, Self.isSpace(bytes[k]) { k += 1 }
-                    if k < n, bytes[k] != 45, bytes[k] != 92, bytes[k] != 124, bytes[k] != 62, let bare = readBare(after: i, colon: false),
-                       !isAssignment(bare) {
-                        add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
-                        i = bare.upperBound
-                    }
+                if bytes[start + 1] == 45, let bare = argument(after: i) {
+                    add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
+                    i = bare.upperBound
                 }
                 continue
             }
             if Self.isWordStart(c) {
                 let start = i
                 i = wordEnd(from: i + 1)
-                add(.word, start..<i, String(decoding: bytes[start..<i], as: UTF8.self))
+                let text = String(decoding: bytes[start..<i], as: UTF8.self)
+                add(.word, start..<i, text)
+                // A `set` command's value after the name (`aws configure set aws_secret_access_key v`,
+                // `netlify env:set API_TOKEN v`, `npm config set _authToken v`): unquoted, it is read as a value.
+                if out.count >= 2, out[out.count - 2].kind == .word, out[out.count - 2].line == line,
+                   Self.isSetCommand(out[out.count - 2].text), Self.isSetName(text), let bare = argument(after: i) {
+                    add(.bare, bare, String(decoding: bytes[bare], as: UTF8.self))
+                    i = bare.upperBound
+                }
                 continue
             }
             if Self.opBytes.contains(c) {
@@ -148,10 +151,34 @@ struct Tokenizer {
     }
 
     /// `name=value` read as a flag's argument is an assignment of its own (`http --form secret=v`).
+    /// The unquoted command-line argument after blanks at `i` (not a flag, a line continuation, a pipe or a
+    /// redirection, nor `name=value`, an assignment of its own); nil when none.
+    private func argument(after i: Int) -> Range<Int>? {
+        let n = bytes.count
+        guard i < n, Self.isSpace(bytes[i]) else { return nil }
+        var k = i
+        while k < n, Self.isSpace(bytes[k]) { k += 1 }
+        guard k < n, bytes[k] != 45, bytes[k] != 92, bytes[k] != 124, bytes[k] != 62, let bare = readBare(after: i, colon: false),
+              !isAssignment(bare) else { return nil }
+        return bare
+    }
+
     private func isAssignment(_ r: Range<Int>) -> Bool {
         var i = r.lowerBound
         while i < r.upperBound, Self.isWordByte(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 { i += 1 }
         return i > r.lowerBound && i < r.upperBound && (bytes[i] == 61 || bytes[i] == 58)
+    }
+
+    /// A command word that sets a named value: `set`, or one ending in `:set` (`env:set`, `config:set`).
+    static func isSetCommand(_ word: String) -> Bool { word == "set" || word.hasSuffix(":set") }
+
+    /// A name a `set` command sets: a key of words joined by `_`, `.`, `:` or `-` (`aws_secret_access_key`,
+    /// `Algolia:ApiKey`, `_authToken`), not a shell option (`set -e`) or a single word (`set x 1`).
+    static func isSetName(_ name: String) -> Bool {
+        let u = Array(name.utf8)
+        guard u.count >= 3, u.count <= 100, u[0] != 45 else { return false }
+        return u.contains { $0 == 95 || $0 == 46 || $0 == 58 || $0 == 45 }
+            || (u.contains { $0 >= 65 && $0 <= 90 } && u.contains { $0 >= 97 && $0 <= 122 })
     }
 
     private func isSeparator(_ op: String) -> Bool { op == "=" || op == ":" || op == ":=" || op == "?=" }

@@ -311,14 +311,18 @@ public final class BufferScanner {
         }
         // The argument of a command's name flag (`--name algolia-api-key`, `--secret-id prod/algolia`) or of a
         // `set` subcommand (`gh secret set ALGOLIA_API_KEY`): what ``NamedValues`` names a value flag's value by.
-        if buffer[i - 1] == 0x20 || buffer[i - 1] == 0x09 {
-            var e = i - 1
+        // (A quoted name: `dotnet user-secrets set "Algolia:ApiKey" ...`.)
+        var b = i
+        if buffer[b - 1] == 0x22 || buffer[b - 1] == 0x27, b >= 2, buffer[b - 2] == 0x20 || buffer[b - 2] == 0x09 { b -= 1 }
+        if buffer[b - 1] == 0x20 || buffer[b - 1] == 0x09 {
+            var e = b - 1
             while e > 0, buffer[e - 1] == 0x20 || buffer[e - 1] == 0x09 { e -= 1 }
             var w = e
-            while w > 0, e - w < 16, isNameByte(buffer[w - 1]) { w -= 1 }
-            guard w < e, w == 0 || buffer[w - 1] == 0x20 || buffer[w - 1] == 0x09 else { return false }
-            let word = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[w..<e]), as: UTF8.self)
-            return commandNameWords.contains(word)
+            while w > 0, e - w < 16, isNameByte(buffer[w - 1]) || buffer[w - 1] == 0x3A { w -= 1 }
+            if w < e, w == 0 || buffer[w - 1] == 0x20 || buffer[w - 1] == 0x09 {
+                let word = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[w..<e]), as: UTF8.self)
+                if commandNameWords.contains(word) || word.hasSuffix(":set") { return true }
+            }
         }
         // A path: `/` opens it, and a pair's name key holds it.
         guard i < start, buffer[i] == 0x2F, buffer[i - 1] == 0x22 || buffer[i - 1] == 0x27 else { return false }

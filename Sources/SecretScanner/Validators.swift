@@ -17,14 +17,14 @@ public enum Validators {
     public static let names: Set<String> = [
         "maintainx-jwt", "maintainx-jwt-split", "jwt", "github-checksum", "npm-checksum", "not-placeholder", "generic-value",
         "password", "password-hash", "credential-value", "wordpress-salt", "base64-blob", "basic-auth-base64", "base64-password", "winscp-password", "annotated-key",
-        "kubernetes-secret-data",
+        "kubernetes-secret-data", "kubernetes-secret-text",
     ]
 
     /// Validators that judge placeholders themselves (the scanner's placeholder filter would drop a crypt
     /// hash, which starts with `$`).
     public static func judgesPlaceholders(_ name: String?) -> Bool {
         name == "password" || name == "password-hash" || name == "winscp-password" || name == "credential-value" || name == "wordpress-salt" || name == "base64-blob" || name == "annotated-key"
-            || name == "kubernetes-secret-data"
+            || name == "kubernetes-secret-data" || name == "kubernetes-secret-text"
     }
 
     /// Runs validator `name` on `secret`; `facts` are what the rule's groups and context found around it
@@ -73,8 +73,18 @@ public enum Validators {
             // PEM text: a certificate or public key is no secret, and a private key is reported by the private key
             // rules, which read base64 text decoded (`private-key-base64-pem`).
             if trimmed.hasPrefix("-----BEGIN") { return .reject }
-            guard trimmed.utf8.count >= 8, case .accept = run("credential-value", secret: trimmed) else { return .reject }
+            guard trimmed.utf8.count >= 8, case .accept = run("kubernetes-secret-text", secret: trimmed) else { return .reject }
             return .accept(extra: ["decoded": "base64"], severity: .keep, secret: trimmed)
+        case "kubernetes-secret-text":
+            // A Secret's value as text: a credential file's value (no placeholder, reference, dummy or code) that
+            // reads like a token (letters and digits) or a password of two character classes or more; a word
+            // (`productionclustername`, a setting kept beside the secrets) is not.
+            guard case .accept = run("credential-value", secret: secret) else { return .reject }
+            let u = Array(secret.utf8)
+            let classes = [u.contains { $0 >= 97 && $0 <= 122 }, u.contains { $0 >= 65 && $0 <= 90 }, u.contains { $0 >= 48 && $0 <= 57 },
+                           u.contains { !(($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57)) }].filter { $0 }.count
+            return GenericValue.isLikelySecret(secret) || (classes >= 2 && Password.isRealLooking(secret))
+                ? .accept(extra: [:], severity: .keep) : .reject
         case "base64-blob":
             // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.
             guard let bytes = Base64.decode(secret), bytes.count >= 16, Set(bytes).count >= 8 else { return .reject }

@@ -314,6 +314,17 @@ private func expectFound(_ text: String, _ keyPath: String, path: String = "", s
         expectFound("gh secret set MAKINI_CLIENT_SECRET\ntool put --value \(v)\n", "value")
     }
 
+    @Test func aSetCommandNamesTheValueAfterTheName() {
+        expectFound("aws configure set makini_client_secret \(v)\n", "makini_client_secret")
+        expectFound("netlify env:set MAKINI_CLIENT_SECRET \(v)\n", "MAKINI_CLIENT_SECRET")
+        expectFound("doppler secrets set MAKINI_CLIENT_SECRET \(v) --silent\n", "MAKINI_CLIENT_SECRET")
+        expectFound("dotnet user-secrets set \"Makini:ClientSecret\" \"\(v)\"\n", "Makini:ClientSecret")
+        // A shell option, a one-word name and a name on another line set nothing.
+        #expect(!names("set -e \(v)\n").contains { $0.1 == v })
+        #expect(!names("set x \(v)\n").contains { $0.1 == v })
+        #expect(!names("netlify env:set MAKINI_CLIENT_SECRET\n\(v)\n").contains { $0.1 == v })
+    }
+
     @Test func theKeysOfAChainOfSubscriptsAreParents() {
         expectFound("config[\"makini\"][\"client_secret\"] = \"\(v)\"\n", "makini.client_secret")
         expectFound("<?php\n$cfg['makini']['oauth']['client_secret'] = '\(v)';\n", "makini.oauth.client_secret")

@@ -75,6 +75,8 @@ import Testing
             ("deploy.sh", "gh secret set ALGOLIA_ADMIN_KEY --body \(key)\n"),
             ("deploy.sh", "aws ssm put-parameter --name /prod/algolia/admin_key --type SecureString --value \(key)\n"),
             ("deploy.sh", "az keyvault secret set --vault-name kv --name algolia-admin-key --value \(key)\n"),
+            ("deploy.sh", "netlify env:set ALGOLIA_ADMIN_KEY \(key)\n"),
+            ("setup.sh", "dotnet user-secrets set \"Algolia:AdminKey\" \"\(key)\"\n"),
             ("settings.py", "config[\"algolia\"][\"admin_key\"] = \"\(key)\"\n"),
             ("config.php", "<?php\n$config['algolia']['api_key'] = '\(key)';\n"),
             ("vars.csv", "name,value\nALGOLIA_ADMIN_KEY,\(key)\n"),

@@ -46,6 +46,7 @@ import Testing
             "kind: Secret\ndata:\n  api-token: not-base64-at-all-here\n",
             // A word that happens to decode to bytes (all lower case) is no key.
             "kind: Secret\ndata:\n  cluster-key: productionclusternamexyz\n",
+            "kind: Secret\nstringData:\n  cluster-key: productionclusternamexyz\n",
         ]
         for text in none {
             #expect(try found(text).isEmpty, "\(text)")
