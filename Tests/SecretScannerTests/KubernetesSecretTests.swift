@@ -32,6 +32,13 @@ import Testing
         #expect(binary.count == 1 && binary.first?.secret == base64(key) && binary.first?.extra["decoded"] == "base64")
     }
 
+    @Test func aPasswordInASecretIsReportedDecoded() throws {
+        let password = FakeKeys.alnum(10) + "#" + FakeKeys.alnum(6)
+        let all = try Engine.scan("apiVersion: v1\nkind: Secret\ndata:\n  password: \(base64(Array(password.utf8)))\n", path: "secret.yaml")
+        // One finding at the place, the Secret's rule's, with the password itself (not its base64 text).
+        #expect(all.count == 1 && all.first?.ruleID == "kubernetes-secret-data" && all.first?.secret == password, "\(all.map(\.ruleID))")
+    }
+
     @Test func namesWithoutSecretsPlaceholdersAndPublicMaterialAreNot() throws {
         let token = FakeKeys.alnum(32)
         let certificate = "-----BEGIN CERTIFICATE-----\nMIIB" + FakeKeys.alnum(40) + "\n-----END CERTIFICATE-----\n"
