@@ -92,8 +92,27 @@ extension BufferScanner {
             }
         }
         findings += out
+        dropEncodedReadings(values, applicable: applicable, from: &findings)
         return whole
     }
+
+    /// In a Kubernetes Secret manifest (a rule tagged `kubernetes-secret` applies), a `data:` value is base64: the
+    /// Secret's rules judge what it encodes, and what it hides is found decoded (`extra.encoding`). Other rules'
+    /// findings on its base64 text as written (a password rule taking `cGFzc3dvcmQxMjM=` for a password) go.
+    private func dropEncodedReadings(_ values: [NamedValue], applicable: [Int], from findings: inout [Finding]) {
+        guard applicable.contains(where: { compiled.rules[$0].rule.tags.contains(Self.kubernetesSecretTag) }) else { return }
+        let encoded = values.filter { v in v.path.last.map { NamedValue.normalize($0) == "data" } ?? false }
+        guard !encoded.isEmpty else { return }
+        // By place, or by the text itself (the place of a value inside an escaped string is approximate).
+        let texts = Set(encoded.map(\.value))
+        findings.removeAll { f in
+            guard f.extra["encoding"] == nil, !compiled.rules.contains(where: { $0.rule.id == f.ruleID && $0.rule.tags.contains(Self.kubernetesSecretTag) })
+            else { return false }
+            return texts.contains(f.secret) || encoded.contains { $0.range.contains(f.offset) }
+        }
+    }
+
+    static let kubernetesSecretTag = "kubernetes-secret"
 
     /// The pattern rules on split literals (``DerivedText/joinedRuns(_:)``): what they find across a join of a run
     /// is reported at the run's place in the input, under the rule and secret found. (What lies within one piece

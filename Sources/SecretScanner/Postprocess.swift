@@ -31,16 +31,14 @@ enum Postprocess {
     }
 
     /// Of findings that cover the same secret, the one to report: a provider-specific rule over a generic
-    /// one, a rule that read what the value encodes over one that judged its encoding (a Kubernetes Secret's
-    /// `password: <base64>`: the decoded password, not its base64 text), a rule whose provider is named on the
-    /// line over one whose is not, then the higher severity, then the named rule that matched more of the
-    /// value's key path.
+    /// one, a rule whose provider is named on the line over one whose is not, then the higher severity, then
+    /// the named rule that matched more of the value's key path.
     private static func preferred(_ group: [Finding], lines: LineIndex) -> Finding? {
         guard group.count > 1 else { return group.first }
         let first = group[0]
         let lineText = lines.lineText(containing: first.offset, upTo: first.offset + first.secret.utf8.count).lowercased()
-        func score(_ f: Finding) -> (Int, Int, Int, Int, Int, Int) {
-            (f.provider == "generic" ? 0 : 1, f.extra["decoded"] == nil ? 0 : 1, lineText.contains(f.provider.lowercased()) ? 1 : 0,
+        func score(_ f: Finding) -> (Int, Int, Int, Int, Int) {
+            (f.provider == "generic" ? 0 : 1, lineText.contains(f.provider.lowercased()) ? 1 : 0,
              Severity.allCases.firstIndex(of: f.severity) ?? 0, f.nameDepth, f.secret.utf8.count)
         }
         return group.max { score($0) < score($1) }

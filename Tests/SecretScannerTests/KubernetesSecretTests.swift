@@ -39,6 +39,16 @@ import Testing
         #expect(all.count == 1 && all.first?.ruleID == "kubernetes-secret-data" && all.first?.secret == password, "\(all.map(\.ruleID))")
     }
 
+    @Test func aDummyInASecretIsNoRulesFindingAndATokenIsItsProviders() throws {
+        // The base64 text of a dummy is not taken for a password by the password rules either.
+        let dummy = try Engine.scan("apiVersion: v1\nkind: Secret\ndata:\n  password: \(base64(Array("password123".utf8)))\n", path: "secret.yaml")
+        #expect(dummy.isEmpty, "\(dummy.map(\.ruleID))")
+        // A provider's token hidden there is that provider's finding, found decoded.
+        let token = FakeKeys.githubToken()
+        let hidden = try Engine.scan("apiVersion: v1\nkind: Secret\ndata:\n  gh-token: \(base64(Array(token.utf8)))\n", path: "secret.yaml")
+        #expect(hidden.count == 1 && hidden.first?.ruleID == "github-pat-classic" && hidden.first?.secret == token, "\(hidden.map(\.ruleID))")
+    }
+
     @Test func namesWithoutSecretsPlaceholdersAndPublicMaterialAreNot() throws {
         let token = FakeKeys.alnum(32)
         let certificate = "-----BEGIN CERTIFICATE-----\nMIIB" + FakeKeys.alnum(40) + "\n-----END CERTIFICATE-----\n"
