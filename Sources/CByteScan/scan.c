@@ -26,7 +26,6 @@ static size_t next_quote_or_escape_from(const uint8_t *p, size_t n, size_t at) {
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-
 size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from) {
     size_t at = from;
     const __m128i backslash = _mm_set1_epi8('\\'), dquote = _mm_set1_epi8('"'), squote = _mm_set1_epi8('\''),
@@ -75,7 +74,6 @@ size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t
 
 #else
 
-
 size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t minimum) {
     return finish(p, n, from, 0, minimum);
 }
@@ -95,9 +93,7 @@ static inline int is_prefix(uint8_t b) {
     return b == 'r' || b == 'b' || b == 'f' || b == 'u' || b == 'R' || b == 'B' || b == 'F' || b == 'U' || b == '@' || b == '$';
 }
 
-// Whether the quote at `i` is followed by blanks, line breaks and joining operators, then maybe a prefix, then a
-// quote (as the named-value layer's `DerivedText.joinEnd` reads it).
-static inline int joins_after(const uint8_t *p, size_t n, size_t i) {
+size_t keywarden_join_end(const uint8_t *p, size_t n, size_t i) {
     size_t k = i + 1;
     int gap = 0;
     while (k < n && k - i < 64) {
@@ -107,8 +103,10 @@ static inline int joins_after(const uint8_t *p, size_t n, size_t i) {
     }
     size_t q = k;
     while (q < n && q - k < 2 && is_prefix(p[q])) q++;
-    return q < n && is_quote(p[q]) && (gap || q > k);
+    return q < n && is_quote(p[q]) && (gap || q > k) ? q + 1 : 0;
 }
+
+static inline int joins_after(const uint8_t *p, size_t n, size_t i) { return keywarden_join_end(p, n, i) != 0; }
 
 #if defined(__SSE2__)
 size_t keywarden_next_join(const uint8_t *p, size_t n, size_t from) {

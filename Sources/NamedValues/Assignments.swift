@@ -346,9 +346,6 @@ struct Assignments {
         return tokens[call].text == "buildConfigField" || tokens[call].text == "resValue"
     }
 
-    /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators, each starting with a
-    /// letter (a UUID's groups, `a0b1c2d3-24d2-...`, are no words: such a value under `key` is a key, not the name
-    /// of the next value).
     /// The name a pair's name field gives (`"key": "X"`, `- name: X`, `"id": "X"`), and its parents when it is a
     /// path of names (`"Name": "/prod/algolia/api_key"`, an AWS SSM parameter; `prod/algolia`): nil when it is no
     /// name.
@@ -370,6 +367,9 @@ struct Assignments {
         return looksLikeName(s)
     }
 
+    /// `maintainx_api_key`, `X-Api-Key`, `Makini:ClientSecret`: words joined by separators, each starting with a
+    /// letter (a UUID's groups, `a0b1c2d3-24d2-...`, are no words: such a value under `key` is a key, not the name
+    /// of the next value).
     static func looksLikeName(_ s: String) -> Bool {
         let parts = s.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." || $0 == ":" })
         return parts.count >= 2 && parts.allSatisfy { $0.count <= 20 && $0.first?.isLetter == true }
@@ -407,8 +407,7 @@ struct Assignments {
                 var name = raw
                 if let alias = aliases[name] { return (alias, []) }
                 let norm = NamedValue.normalize(name)
-                if Self.pairValues.contains(norm), let p = pending, tokens[k].line - p.line <= 4, p.depth == braceDepth,
-                   p.line == tokens[k].line || p.column == tokens[index].column {
+                if Self.pairValues.contains(norm), let p = pending, reaches(p, value: k, name: index) {
                     pending = nil
                     return (p.name, p.parents)
                 }
@@ -443,8 +442,7 @@ struct Assignments {
                 }
                 // A field of a record that a name field labelled (`id: "algolia-api-key"` then `secret: v`): the
                 // label is the field's parent, so the field keeps its own name (`password` stays a password).
-                if let p = pending, p.label, tokens[k].line - p.line <= 4, p.depth == braceDepth,
-                   p.line == tokens[k].line || p.column == tokens[index].column, !Self.pairNames.contains(norm) {
+                if let p = pending, p.label, reaches(p, value: k, name: index), !Self.pairNames.contains(norm) {
                     let (last, parts) = split(name)
                     return (last, p.parents + [p.name] + parts)
                 }
@@ -479,8 +477,7 @@ struct Assignments {
                 return nil
             }
             if op.text.hasPrefix("-"), op.text.utf8.count >= 2 {
-                var flag = Substring(op.text)
-                while flag.first == "-" { flag = flag.dropFirst() }
+                let flag = Self.flagName(op.text)
                 // A command that stores a secret under a name given before it: `gh secret set NAME --body v`,
                 // `aws ssm put-parameter --name /prod/x/api_key --value v`, `az keyvault secret set --name N --value v`.
                 if Self.valueFlags.contains(NamedValue.normalize(String(flag))), let named = commandName(before: j) { return named }
@@ -524,6 +521,19 @@ struct Assignments {
         return e
     }
 
+    /// Whether the pair name `p` reaches the value at token `value`, named by token `name`: within four lines, at
+    /// the same brace depth, and on the pair name's line or under it (the same column).
+    private func reaches(_ p: Pending, value: Int, name: Int) -> Bool {
+        tokens[value].line - p.line <= 4 && p.depth == braceDepth && (p.line == tokens[value].line || p.column == tokens[name].column)
+    }
+
+    /// A flag's name without its dashes (`--secret-id` → `secret-id`).
+    private static func flagName(_ flag: String) -> Substring {
+        var name = Substring(flag)
+        while name.first == "-" { name = name.dropFirst() }
+        return name
+    }
+
     /// Flags whose argument is the value a command stores, named elsewhere on the command line.
     static let valueFlags: Set<String> = ["value", "body", "b", "secret_string", "secret_value"]
     /// Flags whose argument names the value a command stores.
@@ -539,9 +549,7 @@ struct Assignments {
             let t = tokens[i], before = tokens[i - 1]
             if t.isNameLike, before.kind == .word {
                 if before.text.hasPrefix("-") {
-                    var flag = Substring(before.text)
-                    while flag.first == "-" { flag = flag.dropFirst() }
-                    if Self.nameFlags.contains(NamedValue.normalize(String(flag))), let (name, parents) = pairName(t.text) {
+                    if Self.nameFlags.contains(NamedValue.normalize(String(Self.flagName(before.text)))), let (name, parents) = pairName(t.text) {
                         return (name, parents)
                     }
                 } else if before.text == "set", isIdentifier(t.text), Self.looksLikeName(t.text) {

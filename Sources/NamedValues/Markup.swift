@@ -55,7 +55,7 @@ enum Markup {
                 } else if tag == "string" || tag == "data", let key = plistKey, lineHere - key.line <= 2 {
                     out.append(NamedValue(path: path, name: key.name, value: NamedValues.clean(text), range: vs..<ve, derived: false))
                     plistKey = nil
-                } else if ["id", "credentialsId", "credentialId"].contains(tag), Assignments.recordLabel(of: text) {
+                } else if NamedValues.recordIdElements.contains(tag), Assignments.recordLabel(of: text) {
                     record = (text, lineHere, path.count)
                 } else {
                     let name = attribute(["name", "key", "id"], in: attrs) ?? tag

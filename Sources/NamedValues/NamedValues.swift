@@ -9,6 +9,9 @@ public enum NamedValues {
     /// How deep strings inside strings are followed.
     static let maxDepth = 2
 
+    /// XML elements whose text is a credential's id, labelling the fields after it (Jenkins' credentials.xml).
+    public static let recordIdElements = ["id", "credentialsId", "credentialId"]
+
     /// The named values of `bytes`. `path` (the file's path) picks the extractors that need it (CSV,
     /// `.properties`); it is not part of any value's name.
     public static func extract(_ bytes: UnsafeRawBufferPointer, path: String = "") -> [NamedValue] {

@@ -40,10 +40,10 @@ enum Table {
             var s = i
             while s < end, b[s] == 32 || b[s] == 9 { s += 1 }
             if s < end, b[s] == 124 {
-                if header != nil {
-                    row(b, pipeCells(b, s..<end), header: header!, columns: columns, into: &out)
+                if let header {
+                    row(b, pipeCells(b, s..<end), header: header, columns: columns, into: &out)
                 } else if let h = previous, isDelimiterRow(b[s..<end]) {
-                    let names = pipeCells(b, h).map { String(decoding: b[$0], as: UTF8.self).trimmingCell() }
+                    let names = pipeCells(b, h).map { cellText(b, $0) }
                     header = names
                     columns = pairColumns(names)
                 } else {
@@ -75,7 +75,7 @@ enum Table {
     private static func row(_ b: [UInt8], _ cells: [Range<Int>], header: [String], columns: (name: Int, value: Int)?,
                             into out: inout [NamedValue]) {
         if let c = columns, c.value < cells.count {
-            let name = String(decoding: b[cells[c.name]], as: UTF8.self).trimmingCell()
+            let name = cellText(b, cells[c.name])
             if Assignments.looksLikeName(name) || Assignments.recordLabel(of: name) {
                 let r = trimmed(b, cells[c.value])
                 let v = String(decoding: b[r], as: UTF8.self)
@@ -84,9 +84,13 @@ enum Table {
             }
         }
         for (c, r) in cells.enumerated() where c < header.count && !r.isEmpty {
-            let v = String(decoding: b[r], as: UTF8.self).trimmingCell()
-            out.append(NamedValue(path: [], name: header[c], value: v, range: r, derived: false))
+            out.append(NamedValue(path: [], name: header[c], value: cellText(b, r), range: r, derived: false))
         }
+    }
+
+    /// A cell's text: without the blanks, quotes and backticks around it.
+    private static func cellText(_ b: [UInt8], _ r: Range<Int>) -> String {
+        String(decoding: b[trimmed(b, r)], as: UTF8.self)
     }
 
     /// `r` without the blanks, quotes and backticks around a cell's text.
@@ -145,14 +149,6 @@ enum Table {
 }
 
 extension String {
-    /// A Markdown cell's text: blanks, quotes and code backticks around it left out.
-    func trimmingCell() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "`" || f == "\"" || f == "'" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "`" || l == "\"" || l == "'" || l == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-
     func trimmingQuotes() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\"" || f == "'" { s = s.dropFirst() }

@@ -150,7 +150,6 @@ struct Tokenizer {
         return out
     }
 
-    /// `name=value` read as a flag's argument is an assignment of its own (`http --form secret=v`).
     /// The unquoted command-line argument after blanks at `i` (not a flag, a line continuation, a pipe or a
     /// redirection, nor `name=value`, an assignment of its own); nil when none.
     private func argument(after i: Int) -> Range<Int>? {
@@ -163,6 +162,7 @@ struct Tokenizer {
         return bare
     }
 
+    /// `name=value` read as a flag's argument is an assignment of its own (`http --form secret=v`).
     private func isAssignment(_ r: Range<Int>) -> Bool {
         var i = r.lowerBound
         while i < r.upperBound, Self.isWordByte(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 { i += 1 }

@@ -350,7 +350,7 @@ public final class BufferScanner {
     /// The words before a command's name for the value it stores (see ``labelsARecord(_:start:)``).
     static let commandNameWords: Set<String> = ["--name", "-n", "--key", "--secret-id", "set"]
 
-    static let recordIdTags = ["<id>", "<credentialsId>", "<credentialId>"].map { Array($0.utf8) }
+    static let recordIdTags = NamedValues.recordIdElements.map { Array("<\($0)>".utf8) }
 
     /// True when a quoted name is the second argument of Gradle's `buildConfigField "String", "NAME", "..."` (or
     /// `resValue`), written without parentheses in Groovy: the call's name is earlier on the line.
@@ -410,7 +410,6 @@ public final class BufferScanner {
         return j < buffer.count && buffer[j] == 0x5D ? j + 1 : nil
     }
 
-    /// True when blanks and then a single `=` (not `==`) follow `i`.
     /// The offset after the subscripts that follow `i` (`["api_key"]`, `['a']['b']`, at most four, each on one line
     /// and under 100 bytes): `i` itself when none follows.
     static func afterSubscripts(_ buffer: UnsafeRawBufferPointer, _ i: Int) -> Int {
@@ -425,6 +424,7 @@ public final class BufferScanner {
         return j
     }
 
+    /// True when blanks and then a single `=` (not `==`) follow `i`.
     static func equalsAfter(_ buffer: UnsafeRawBufferPointer, _ i: Int) -> Bool {
         var j = i
         while j < buffer.count, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
@@ -831,21 +831,28 @@ public final class BufferScanner {
         work.sort { $0.rule < $1.rule }
     }
 
+    /// The findings in text made from the input (decoded, unescaped, joined), with positions in that text: the
+    /// caller places them in the input. Of the input's context only its path and commit carry over.
+    func matchDerived(_ text: [UInt8], _ input: InputContext, named: Bool) throws(ScanError) -> [Finding] {
+        var inner = [Finding]()
+        var failure: ScanError?
+        text.withUnsafeBytes { raw in
+            var innerLines = LineIndex(raw)
+            do {
+                inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines, named: named)
+            } catch let e as ScanError { failure = e } catch {}
+        }
+        if let failure { throw failure }
+        return inner
+    }
+
     /// Findings inside base64-encoded text (a Kubernetes `Secret`'s `data:` values, an encoded `.env`):
     /// each run that decodes to text is scanned, and what it holds is reported at the encoded run's place.
     private func decodedFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex) throws(ScanError) -> [Finding] {
         var out = [Finding]()
         for run in Base64Runs.find(in: buffer) {
             guard let decoded = Base64Runs.decodeText(UnsafeRawBufferPointer(rebasing: buffer[run])) else { continue }
-            var inner = [Finding]()
-            var failure: ScanError?
-            decoded.withUnsafeBytes { raw in
-                var innerLines = LineIndex(raw)
-                do {
-                    inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines)
-                } catch let e as ScanError { failure = e } catch {}
-            }
-            if let failure { throw failure }
+            let inner = try matchDerived(decoded, input, named: true)
             let (line, column) = lines.position(of: run.lowerBound)
             let (endLine, endColumn) = lines.position(of: run.upperBound - 1)
             if let filter = input.lineFilter, !filter.contains(where: { $0.overlaps(line...endLine) }) { continue }

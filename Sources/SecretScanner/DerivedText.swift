@@ -16,18 +16,7 @@ enum DerivedText {
         case unknown
     }
 
-    /// Bytes a joined literal may have between its pieces (besides blanks and line breaks): the joining
-    /// operators of the layer (`+ . .. \ & _ << ||`).
-    private static func joins(_ c: UInt8) -> Bool {
-        c == 43 || c == 46 || c == 92 || c == 38 || c == 95 || c == 60 || c == 124
-    }
-
     private static func isQuote(_ c: UInt8) -> Bool { c == 34 || c == 39 || c == 96 }
-
-    /// A string prefix glued to a quote (Python's r b f u, C#'s @ and $), up to two.
-    private static func isPrefix(_ c: UInt8) -> Bool {
-        c == 114 || c == 98 || c == 102 || c == 117 || c == 82 || c == 66 || c == 70 || c == 85 || c == 64 || c == 36
-    }
 
     /// `properties`: the input is a `.properties` file, whose continued lines lose their leading blanks.
     static func make(_ buffer: UnsafeRawBufferPointer, properties: Bool) -> Outcome {
@@ -108,9 +97,9 @@ enum DerivedText {
 
     /// Runs of string pieces joined as the layer joins them (`"a" + "b"`, `"a" "b"`, a literal continued on the
     /// next line), for the pattern rules where no named-value rule reads the input: each run's pieces run
-    /// together in `text`, each run followed by a line break. Like ``make(_:properties:)`` a superset (any quote followed by blanks,
-    /// joining operators and a quote is taken for a join); escapes are left as written. Pieces of over 512 bytes
-    /// and runs of over 32 pieces are cut there. Nil when the input joins nothing.
+    /// together in `text`, each run followed by a line break. Like ``make(_:properties:)`` a superset (any quote
+    /// followed by blanks, joining operators and a quote is taken for a join); escapes are left as written. Pieces
+    /// of over 512 bytes and runs of over 32 pieces are cut there. Nil when the input joins nothing.
     struct JoinedRuns {
         struct Run {
             /// Where the run starts in `text`.
@@ -138,15 +127,17 @@ enum DerivedText {
             }
             return nil
         }
+        // Whether the byte at `k` is escaped: an odd number of backslashes right before it.
+        func escaped(_ k: Int) -> Bool {
+            var slashes = 0
+            while k - slashes - 1 >= 0, base[k - slashes - 1] == 92 { slashes += 1 }
+            return slashes % 2 == 1
+        }
         // The quote that opens the piece closed at `q`: the last quote before it outside an escape.
         func opening(before q: Int) -> Int? {
             var k = q - 1
             while k >= 0, q - k <= pieceLimit + 1 {
-                if isQuote(base[k]) {
-                    var slashes = 0
-                    while k - slashes - 1 >= 0, base[k - slashes - 1] == 92 { slashes += 1 }
-                    if slashes % 2 == 0 { return k }
-                }
+                if isQuote(base[k]), !escaped(k) { return k }
                 k -= 1
             }
             return nil
@@ -155,9 +146,7 @@ enum DerivedText {
         var i = keywarden_next_join(base, n, 0)
         while i < n {
             // (The C search reads no escapes: an escaped quote, `\"b"` inside a string, is passed over here.)
-            var slashes = 0
-            while i - slashes - 1 >= 0, base[i - slashes - 1] == 92 { slashes += 1 }
-            guard slashes % 2 == 0, let open = opening(before: i), var next = joinEnd(buffer, after: i) else {
+            guard !escaped(i), let open = opening(before: i), var next = joinEnd(buffer, after: i) else {
                 i = keywarden_next_join(base, n, i + 1)
                 continue
             }
@@ -191,22 +180,14 @@ enum DerivedText {
         e == 110 || e == 116 || e == 92 || e == 34 || e == 39
     }
 
-    /// When the quote at `q` is followed by blanks, line breaks and joining operators, then maybe a string
-    /// prefix and another quote: the index after that quote. Nil otherwise. A quote right after a quote (`""`)
-    /// is an empty string, not a join.
+    /// When the quote at `q` is followed by blanks, line breaks and joining operators (`+ . .. \ & _ << ||`), then
+    /// maybe a string prefix (Python's r b f u, C#'s @ and $, up to two) and another quote: the index after that
+    /// quote. Nil otherwise. A quote right after a quote (`""`) is an empty string, not a join. (One definition, in C,
+    /// for this and ``joinedRuns(_:)``'s search.)
     private static func joinEnd(_ buffer: UnsafeRawBufferPointer, after q: Int) -> Int? {
-        let n = buffer.count
-        var k = q + 1
-        var gap = false
-        while k < n, k - q < 64 {
-            let c = buffer[k]
-            if c == 32 || c == 9 || c == 13 || c == 10 || joins(c) { gap = true; k += 1; continue }
-            break
-        }
-        var p = k
-        while p < n, p - k < 2, isPrefix(buffer[p]) { p += 1 }
-        if p < n, isQuote(buffer[p]), gap || p > k { return p + 1 }
-        return nil
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let end = keywarden_join_end(base, buffer.count, q)
+        return end == 0 ? nil : end
     }
 
     private static func hexValue(_ buffer: UnsafeRawBufferPointer, from start: Int, count: Int) -> UInt32? {

@@ -43,15 +43,7 @@ extension BufferScanner {
         Self.learnNames(values, &findings)
         var out = [Finding]()
         for v in values where v.derived && v.value.utf8.count >= 16 {
-            var inner = [Finding]()
-            var failure: ScanError?
-            Array(v.value.utf8).withUnsafeBytes { raw in
-                var innerLines = LineIndex(raw)
-                do {
-                    inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines, named: false)
-                } catch let e as ScanError { failure = e } catch {}
-            }
-            if let failure { throw failure }
+            let inner = try matchDerived(Array(v.value.utf8), input, named: false)
             guard !inner.isEmpty else { continue }
             // An inline allow on the line where the value is written covers what is found inside it (the
             // unescaped text has no comment of its own); a pair half is kept, marked, as on any line.
@@ -100,14 +92,14 @@ extension BufferScanner {
     /// Secret's rules judge what it encodes, and what it hides is found decoded (`extra.encoding`). Other rules'
     /// findings on its base64 text as written (a password rule taking `cGFzc3dvcmQxMjM=` for a password) go.
     private func dropEncodedReadings(_ values: [NamedValue], applicable: [Int], from findings: inout [Finding]) {
-        guard applicable.contains(where: { compiled.rules[$0].rule.tags.contains(Self.kubernetesSecretTag) }) else { return }
+        let secretRules = Set(applicable.map { compiled.rules[$0].rule }.filter { $0.tags.contains(Self.kubernetesSecretTag) }.map(\.id))
+        guard !secretRules.isEmpty else { return }
         let encoded = values.filter { v in v.path.last.map { NamedValue.normalize($0) == "data" } ?? false }
         guard !encoded.isEmpty else { return }
         // By place, or by the text itself (the place of a value inside an escaped string is approximate).
         let texts = Set(encoded.map(\.value))
         findings.removeAll { f in
-            guard f.extra["encoding"] == nil, !compiled.rules.contains(where: { $0.rule.id == f.ruleID && $0.rule.tags.contains(Self.kubernetesSecretTag) })
-            else { return false }
+            guard f.extra["encoding"] == nil, !secretRules.contains(f.ruleID) else { return false }
             return texts.contains(f.secret) || encoded.contains { $0.range.contains(f.offset) }
         }
     }
@@ -120,15 +112,7 @@ extension BufferScanner {
     func joinedLiteralFindings(_ buffer: UnsafeRawBufferPointer, _ input: InputContext, lines: inout LineIndex,
                                into findings: inout [Finding]) throws(ScanError) {
         guard buffer.count <= Self.largestRebuilt, let joined = DerivedText.joinedRuns(buffer) else { return }
-        var inner = [Finding]()
-        var failure: ScanError?
-        joined.text.withUnsafeBytes { raw in
-            var innerLines = LineIndex(raw)
-            do {
-                inner = try match(raw, InputContext(path: input.path, commit: input.commit), lines: &innerLines, named: false)
-            } catch let e as ScanError { failure = e } catch {}
-        }
-        if let failure { throw failure }
+        let inner = try matchDerived(joined.text, input, named: false)
         guard !inner.isEmpty else { return }
         let known = Set(findings.map { "\($0.ruleID)@\($0.offset)" })
         for var f in inner {

@@ -63,7 +63,7 @@ public enum Validators {
                 // that happens to decode (`productionCluster`, a ConfigMap's value in the same file) does not.
                 let u = Array(secret.utf8)
                 let mixed = u.contains { $0 >= 65 && $0 <= 90 } && u.contains { $0 >= 97 && $0 <= 122 } && u.contains { $0 >= 48 && $0 <= 57 }
-                guard bytes.count >= 16, Set(bytes).count >= 8, mixed || u.contains(43) || u.contains(47) || u.contains(61) else { return .reject }
+                guard case .accept = run("base64-blob", secret: secret), mixed || u.contains(43) || u.contains(47) || u.contains(61) else { return .reject }
                 return .accept(extra: ["decoded": "base64"], severity: .keep)
             }
             var t = Substring(text)
@@ -80,10 +80,7 @@ public enum Validators {
             // reads like a token (letters and digits) or a password of two character classes or more; a word
             // (`productionclustername`, a setting kept beside the secrets) is not.
             guard case .accept = run("credential-value", secret: secret) else { return .reject }
-            let u = Array(secret.utf8)
-            let classes = [u.contains { $0 >= 97 && $0 <= 122 }, u.contains { $0 >= 65 && $0 <= 90 }, u.contains { $0 >= 48 && $0 <= 57 },
-                           u.contains { !(($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57)) }].filter { $0 }.count
-            return GenericValue.isLikelySecret(secret) || (classes >= 2 && Password.isRealLooking(secret))
+            return GenericValue.isLikelySecret(secret) || (Password.characterClasses(Array(secret.utf8)) >= 2 && Password.isRealLooking(secret))
                 ? .accept(extra: [:], severity: .keep) : .reject
         case "base64-blob":
             // An encrypted value (Firefox's logins.json): its DER header holds zero runs that look like a mask.

@@ -12,6 +12,11 @@ size_t keywarden_next_base64_run(const uint8_t *p, size_t n, size_t from, size_t
 /// bytes where the named-value layer may rebuild a value (escapes, joined literals, templates).
 size_t keywarden_next_quote_or_escape(const uint8_t *p, size_t n, size_t from);
 
+/// When the quote at `i` is followed by blanks, line breaks and joining operators (`+ . \\ & _ < |`), then maybe a
+/// string prefix (Python r b f u, C# @ and $, up to two) and another quote: the index after that quote (where the
+/// next piece starts). 0 otherwise. A quote right after a quote (`""`) is an empty string, not a join.
+size_t keywarden_join_end(const uint8_t *p, size_t n, size_t i);
+
 /// The first quote at or after `from` that is followed by blanks, line breaks and joining
 /// operators (`+ . \\ & _ < |`), or by a string prefix, and then another quote: where string literals may be
 /// joined (`"a" + "b"`, `"a" "b"`, `'a' . 'b'`). `n` when there is none. Escapes are not read: an escaped
